@@ -1,0 +1,54 @@
+namespace Kavach.Protocols;
+
+/// <summary>
+/// What a decoder has seen. Written only by the decoder's own (single) reading thread; other threads
+/// may read the values at any time (64-bit reads are atomic on the 64-bit targets we ship; a reader may
+/// see a value one frame old, which is fine for health and metrics).
+/// </summary>
+public sealed class DecoderCounters
+{
+    private readonly long[] _rejectRuns = new long[RejectReasons.Count];
+
+    /// <summary>Frames decoded, "no return" frames included.</summary>
+    public long Frames;
+
+    /// <summary>Well-formed frames that carried no valid return (weak strength, a sentinel distance).</summary>
+    public long NoReturn;
+
+    /// <summary>Bytes received.</summary>
+    public long Bytes;
+
+    /// <summary>Bytes thrown away (sum over all rejected runs).</summary>
+    public long RejectedBytes;
+
+    /// <summary>Rejected runs for one reason.</summary>
+    public long Rejects(RejectReason reason) => Volatile.Read(ref _rejectRuns[(int)reason]);
+
+    /// <summary>Rejected runs over all reasons.</summary>
+    public long TotalRejects
+    {
+        get
+        {
+            long sum = 0;
+            for (var i = 0; i < _rejectRuns.Length; i++) sum += Volatile.Read(ref _rejectRuns[i]);
+            return sum;
+        }
+    }
+
+    /// <summary>Count one rejected run of <paramref name="bytes"/> bytes.</summary>
+    public void Reject(RejectReason reason, int bytes)
+    {
+        _rejectRuns[(int)reason]++;
+        RejectedBytes += bytes;
+    }
+
+    /// <summary>Reset every counter (tests, and a sensor's statistics window).</summary>
+    public void Reset()
+    {
+        Array.Clear(_rejectRuns);
+        Frames = 0;
+        NoReturn = 0;
+        Bytes = 0;
+        RejectedBytes = 0;
+    }
+}

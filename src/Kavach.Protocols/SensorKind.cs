@@ -1,0 +1,11 @@
+namespace Kavach.Protocols;
+
+/// <summary>The role a sensor plays in fusion.</summary>
+public enum SensorKind
+{
+    /// <summary>Not stated (a JSON line without a "sensor" field).</summary>
+    Unspecified = 0,
+    Lidar = 1,
+    Radar = 2,
+    Camera = 3,
+}

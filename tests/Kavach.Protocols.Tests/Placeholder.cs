@@ -1,0 +1,1 @@
+namespace Kavach.Protocols.Tests;
