@@ -1,1 +1,73 @@
-System.Console.WriteLine("kavach-edge");
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Demo;
+using Kavach.Edge.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Kavach.Edge;
+
+/// <summary>Entry point: parse the command line, load the configuration, run the host.</summary>
+public static class Program
+{
+    public const int ExitOk = 0;
+    public const int ExitFatal = 1;
+    public const int ExitUsage = 2;
+
+    public static async Task<int> Main(string[] args)
+    {
+        var cl = CommandLine.Parse(args);
+        if (cl.Error is not null)
+        {
+            Console.Error.WriteLine($"kavach-edge: {cl.Error}");
+            Console.Error.WriteLine(CommandLine.Usage);
+            return ExitUsage;
+        }
+        if (cl.Verb == Verb.Version)
+        {
+            Console.WriteLine($"{AppInfo.Name} {AppInfo.Version}");
+            return ExitOk;
+        }
+        if (cl.Verb == Verb.Help || cl.Help)
+        {
+            Console.WriteLine(cl.Verb switch
+            {
+                Verb.Demo => CommandLine.DemoHelp,
+                Verb.Run when args.Contains("run") => CommandLine.RunHelp,
+                _ => CommandLine.Usage,
+            });
+            return ExitOk;
+        }
+        return cl.Verb == Verb.Demo
+            ? await DemoCommand.RunAsync(cl.Loop).ConfigureAwait(false)
+            : await RunDaemonAsync(cl.ConfigPath).ConfigureAwait(false);
+    }
+
+    private static async Task<int> RunDaemonAsync(string? configPath)
+    {
+        var path = KavachOptions.ResolvePath(configPath);
+        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        var options = KavachOptions.Load(path, env, out var errors);
+        if (options is null)
+        {
+            Console.Error.WriteLine($"kavach-edge: configuration refused ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):");
+            foreach (var e in errors) Console.Error.WriteLine(e);
+            return ExitUsage;
+        }
+        var underSystemd = KavachOptions.UnderSystemd();
+        using var logger = Logging.Create(options.Logging, underSystemd);
+        logger.Information("{App} {Version} starting: device {Device}, config {Config} (hash {Hash}), {Sensors} sensor(s)",
+            AppInfo.Name, AppInfo.Version, options.Device.Id, options.Source, options.ConfigHash, options.Sensors.Count);
+        try
+        {
+            using var host = DaemonHost.Build(options, logger, TimeProvider.System);
+            await host.RunAsync().ConfigureAwait(false);
+            logger.Information("{App} stopped cleanly", AppInfo.Name);
+            return ExitOk;
+        }
+        catch (Exception e)
+        {
+            logger.Fatal(e, "{App} failed: {Message}", AppInfo.Name, e.Message);
+            return ExitFatal;
+        }
+    }
+}

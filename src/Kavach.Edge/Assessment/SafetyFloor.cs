@@ -1,0 +1,193 @@
+using System.Globalization;
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Fusion;
+using Kavach.Protocols;
+
+namespace Kavach.Edge.Assessment;
+
+/// <summary>
+/// The deterministic safety floor: physics only, no learning. The ONNX model may raise its level,
+/// never lower it. Sources and reasoning: docs/safety-floor.md, PROTOCOLS.md §5.
+/// <list type="bullet">
+/// <item>Visibility from the LiDAR's two-way attenuation on a radar-confirmed target relative to the
+/// clear-air baseline: S = S0(R)·exp(−2σR), S0(R) = B·(Rb/R)² ⇒ σ = ln(S0/S)/(2R); Koschmieder
+/// V = ln(50)/σ = 3.912/σ. When the LiDAR loses a radar-confirmed target it would see in clear air,
+/// S fell below the sensor's floor Smin, so V ≤ 3.912·2R/ln(S0(R)/Smin): an upper bound.</item>
+/// <item>Camera visibility as reported. The most conservative (lowest) estimate wins.</item>
+/// <item>Obstacles: radar targets (fog does not stop 77 GHz: ITU-R P.840) and persistent LiDAR returns;
+/// LiDAR-only near, weak returns are fog backscatter; a static return at the commissioned reference
+/// range is the reference.</item>
+/// </list>
+/// Stateless and thread-safe.
+/// </summary>
+public sealed class SafetyFloor(KavachOptions options)
+{
+    private const double Koschmieder = 3.912; // ln(50): 2 % contrast threshold
+    private const double MaxReportedVisibilityM = 10_000;
+
+    public FloorAssessment Assess(FusionSnapshot snapshot)
+    {
+        var risk = options.Risk;
+        var reasons = new List<string>(4);
+
+        // ---- obstacles: radar
+        double radarRange = double.NaN, radarSpeed = double.NaN;
+        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
+        {
+            if (f.Kind != SensorKind.Radar || !f.Live || f.ValidRatio < risk.MinRadarPresence || float.IsNaN(f.RangeM)) continue;
+            var speed = float.IsNaN(f.ClosingSpeedMps) ? 0 : f.ClosingSpeedMps;
+            if (IsReference(f.RangeM, speed)) continue;
+            if (double.IsNaN(radarRange) || f.RangeM < radarRange) { radarRange = f.RangeM; radarSpeed = speed; }
+        }
+
+        // ---- obstacles: LiDAR (persistent near cluster)
+        double lidarRange = double.NaN;
+        var backscatter = false;
+        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
+        {
+            if (f.Kind != SensorKind.Lidar || !f.Live || float.IsNaN(f.NearClusterRangeM)) continue;
+            var r = f.NearClusterRangeM;
+            if (IsReference(r, 0)) continue;
+            var confirmed = RadarConfirms(snapshot, r);
+            if (!confirmed && r <= risk.BackscatterMaxRangeM && IsWeak(options.Sensors[f.Sensor], r, f.NearClusterStrength))
+            {
+                backscatter = true;
+                continue;
+            }
+            if (double.IsNaN(lidarRange) || r < lidarRange) lidarRange = r;
+        }
+
+        var source = ObstacleSource.None;
+        double range = double.NaN, closing = double.NaN;
+        if (!double.IsNaN(radarRange)) { source |= ObstacleSource.Radar; range = radarRange; closing = radarSpeed; }
+        if (!double.IsNaN(lidarRange))
+        {
+            if (double.IsNaN(range) || Math.Abs(lidarRange - range) <= risk.ConfirmToleranceM) source |= ObstacleSource.Lidar;
+            if (double.IsNaN(range) || lidarRange < range - risk.ConfirmToleranceM)
+            {
+                source = ObstacleSource.Lidar;
+                range = lidarRange;
+                closing = double.NaN; // a TF LiDAR measures no speed
+            }
+        }
+
+        var approachingNow = !double.IsNaN(closing) && closing > risk.MinClosingSpeedMps;
+        var ttc = approachingNow ? range / closing : double.PositiveInfinity;
+        var inZone = source != ObstacleSource.None && range <= risk.StoppingDistanceM;
+        var timeToZone = approachingNow && range > risk.StoppingDistanceM ? (range - risk.StoppingDistanceM) / closing : double.PositiveInfinity;
+        var ttcBelow = ttc < risk.TtcThresholdS || timeToZone < risk.ReactionTimeS;
+        var approaching = approachingNow && !inZone;
+
+        if (inZone) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"obstacle {range:0} m in zone ({SourceName(source)})"));
+        if (ttcBelow) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"obstacle TTC {ttc:0.0} s"));
+        else if (approaching) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"obstacle approaching at {range:0} m, {closing:0.0} m/s"));
+
+        // ---- visibility
+        var (vis, bound, visSource) = EstimateVisibility(snapshot, radarRangeAny: NearestRadarRangeAny(snapshot));
+        var level = RiskLevel.Low;
+        if (inZone || ttcBelow) level = RiskLevel.High;
+        else if (approaching || (!double.IsNaN(vis) && vis <= risk.MediumVisibilityM)) level = RiskLevel.Medium;
+        if (!double.IsNaN(vis) && vis <= risk.MediumVisibilityM)
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"visibility {(bound ? "≤ " : "")}{vis:0} m ({visSource})"));
+
+        return new FloorAssessment
+        {
+            VisibilityM = vis,
+            VisibilityIsBound = bound,
+            VisibilitySource = visSource,
+            ObstacleSource = source,
+            ObstacleRangeM = range,
+            ClosingSpeedMps = closing,
+            TtcS = ttc,
+            InZone = inZone,
+            TtcBelow = ttcBelow,
+            Approaching = approaching,
+            BackscatterSeen = backscatter,
+            Level = level,
+            Reasons = reasons,
+        };
+    }
+
+    private (double Vis, bool Bound, string Source) EstimateVisibility(FusionSnapshot snapshot, double radarRangeAny)
+    {
+        var risk = options.Risk;
+        double best = double.NaN;
+        var bound = false;
+        var source = "none";
+
+        void Offer(double v, bool isBound, string src)
+        {
+            if (double.IsNaN(v)) return;
+            v = Math.Min(v, MaxReportedVisibilityM);
+            if (double.IsNaN(best) || v < best) { best = v; bound = isBound; source = src; }
+        }
+
+        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
+        {
+            if (!f.Live) continue;
+            if (f.Kind == SensorKind.Camera && !float.IsNaN(f.VisibilityM)) Offer(f.VisibilityM, false, "camera");
+            if (f.Kind != SensorKind.Lidar) continue;
+            var so = options.Sensors[f.Sensor];
+            if (so.BaselineStrength <= 0) continue; // not commissioned: no attenuation estimate
+
+            // a radar-confirmed dominant return with a strength: measure the attenuation on it
+            if (f.ValidRatio >= 0.2 && !float.IsNaN(f.ClusterRangeM) && !float.IsNaN(f.ClusterStrength) && RadarConfirms(snapshot, f.ClusterRangeM))
+            {
+                var r = f.ClusterRangeM;
+                var s0 = Baseline(so, r);
+                var sigma = Math.Max(0, Math.Log(s0 / Math.Max(f.ClusterStrength, 1e-3)) / (2 * r));
+                Offer(sigma <= 0 ? MaxReportedVisibilityM : Koschmieder / sigma, false, "lidar");
+            }
+            else if (f.ValidRatio < 0.2 && !double.IsNaN(radarRangeAny))
+            {
+                // the radar sees a target the LiDAR would return in clear air, and the LiDAR sees nothing
+                var r = radarRangeAny;
+                var s0 = Baseline(so, r);
+                if (s0 > so.MinStrength * 1.5)
+                    Offer(Koschmieder * 2 * r / Math.Log(s0 / Math.Max(so.MinStrength, 1)), true, "lidar-bound");
+            }
+        }
+        return (best, bound, source);
+    }
+
+    private static double Baseline(SensorOptions so, double rangeM) =>
+        so.BaselineStrength * (so.BaselineRangeM / rangeM) * (so.BaselineRangeM / rangeM);
+
+    private bool IsWeak(SensorOptions so, double rangeM, double strength)
+    {
+        if (so.BaselineStrength <= 0 || double.IsNaN(strength)) return true; // unconfirmed and unmeasurable: backscatter
+        return strength < options.Risk.BackscatterStrengthFraction * Baseline(so, rangeM);
+    }
+
+    private bool IsReference(double rangeM, double closingSpeed) =>
+        options.Risk.ReferenceRangeM > 0
+        && Math.Abs(rangeM - options.Risk.ReferenceRangeM) <= options.Risk.ConfirmToleranceM
+        && Math.Abs(closingSpeed) < options.Risk.MinClosingSpeedMps;
+
+    private bool RadarConfirms(FusionSnapshot snapshot, double rangeM)
+    {
+        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
+            if (f.Kind == SensorKind.Radar && f.Live && !float.IsNaN(f.RangeM)
+                && Math.Abs(f.RangeM - rangeM) <= Math.Max(options.Risk.ConfirmToleranceM, 0.05 * rangeM))
+                return true;
+        return false;
+    }
+
+    private double NearestRadarRangeAny(FusionSnapshot snapshot)
+    {
+        var best = double.NaN;
+        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
+            if (f.Kind == SensorKind.Radar && f.Live && f.ValidRatio >= options.Risk.MinRadarPresence && !float.IsNaN(f.RangeM)
+                && (double.IsNaN(best) || f.RangeM < best))
+                best = f.RangeM;
+        return best;
+    }
+
+    public static string SourceName(ObstacleSource s) => s switch
+    {
+        ObstacleSource.Radar => "radar",
+        ObstacleSource.Lidar => "lidar",
+        ObstacleSource.Radar | ObstacleSource.Lidar => "radar+lidar",
+        _ => "none",
+    };
+}

@@ -1,0 +1,116 @@
+using Kavach.Protocols;
+
+namespace Kavach.Edge.Configuration;
+
+/// <summary>Wire format a sensor speaks.</summary>
+public enum SensorProtocol
+{
+    JsonLines,
+    TfSeries,
+    TiMmwave,
+    Ops243,
+    Ld06,
+}
+
+/// <summary>One entry of the <c>Sensors</c> array.</summary>
+public sealed class SensorOptions
+{
+    /// <summary>Unique name (logs, health, metrics).</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Role in fusion.</summary>
+    public SensorKind Kind { get; set; }
+
+    /// <summary>Wire format.</summary>
+    public SensorProtocol Protocol { get; set; } = SensorProtocol.JsonLines;
+
+    /// <summary>Model within a protocol family (tf-series: tf-luna, tfmini-s, tfmini-plus, tf02-pro, tf03).</summary>
+    public string? Variant { get; set; }
+
+    /// <summary>How the bytes arrive.</summary>
+    public TransportOptions Transport { get; set; } = new();
+
+    /// <summary>No decodable frame for longer than this makes the sensor stale.</summary>
+    public int TimeoutMs { get; set; } = 2000;
+
+    /// <summary>The same measured value repeated for longer than this (while a live sensor would vary) counts as stale; 0 = off.</summary>
+    public int FrozenMs { get; set; }
+
+    /// <summary>A stale required sensor is FAULT; an optional one only degrades.</summary>
+    public bool Required { get; set; } = true;
+
+    /// <summary>Camera: the metres that the normalised visibility 1.0 stands for.</summary>
+    public double FullScaleM { get; set; } = 2000;
+
+    /// <summary>LiDAR: clear-air baseline, the return strength of a typical target at <see cref="BaselineRangeM"/> (0 = not commissioned).</summary>
+    public double BaselineStrength { get; set; }
+
+    /// <summary>LiDAR: the range the baseline strength was taken at.</summary>
+    public double BaselineRangeM { get; set; } = 50;
+
+    /// <summary>LiDAR: the weakest strength the sensor still reports as a return (default per model: TF03 40, TF02-Pro 60, TF-Luna/TFmini 100).</summary>
+    public double MinStrength { get; set; } = 40;
+
+    internal void Read(ConfigReader r, List<string> names)
+    {
+        Name = r.String("Name", "");
+        if (Name.Length == 0) r.Error("Name", "is required");
+        else if (names.Contains(Name, StringComparer.OrdinalIgnoreCase)) r.Error("Name", $"'{Name}' is used by another sensor; names must be unique");
+        names.Add(Name);
+
+        if (!r.Has("Kind")) r.Error("Kind", "is required (lidar, radar or camera)");
+        Kind = r.Choice("Kind", SensorKind.Unspecified, ("lidar", SensorKind.Lidar), ("radar", SensorKind.Radar), ("camera", SensorKind.Camera));
+        Protocol = r.Choice("Protocol", Protocol,
+            ("json-lines", SensorProtocol.JsonLines), ("tf-series", SensorProtocol.TfSeries), ("ti-mmwave", SensorProtocol.TiMmwave),
+            ("ops243", SensorProtocol.Ops243), ("ld06", SensorProtocol.Ld06));
+        Variant = r.OptionalString("Variant");
+        TimeoutMs = r.Int("TimeoutMs", TimeoutMs, 50, 600_000);
+        FrozenMs = r.Int("FrozenMs", Kind == SensorKind.Camera ? 0 : 5000, 0, 3_600_000);
+        Required = r.Bool("Required", Required);
+        if (Kind == SensorKind.Camera || r.Has("FullScaleM")) FullScaleM = r.Double("FullScaleM", FullScaleM, 10, 100_000);
+        BaselineStrength = r.Double("BaselineStrength", BaselineStrength, 0, 1_000_000);
+        BaselineRangeM = r.Double("BaselineRangeM", BaselineRangeM, 0.1, 10_000);
+        MinStrength = r.Double("MinStrength", DefaultMinStrength(Variant), 0, 1_000_000);
+        if (Kind != SensorKind.Camera && r.Has("FullScaleM")) r.Error("FullScaleM", "applies to camera sensors only");
+        if (Kind != SensorKind.Lidar && r.Has("BaselineStrength")) r.Error("BaselineStrength", "applies to lidar sensors only");
+        if (Kind != SensorKind.Lidar && r.Has("MinStrength")) r.Error("MinStrength", "applies to lidar sensors only");
+
+        var protocolKinds = Protocol switch
+        {
+            SensorProtocol.TfSeries or SensorProtocol.Ld06 => SensorKind.Lidar,
+            SensorProtocol.TiMmwave or SensorProtocol.Ops243 => SensorKind.Radar,
+            _ => SensorKind.Unspecified,
+        };
+        if (protocolKinds != SensorKind.Unspecified && Kind != SensorKind.Unspecified && Kind != protocolKinds)
+            r.Error("Protocol", $"'{ProtocolName(Protocol)}' is a {protocolKinds.ToString().ToLowerInvariant()} protocol, but Kind is {Kind.ToString().ToLowerInvariant()}");
+        if (Protocol == SensorProtocol.TfSeries)
+        {
+            if (Variant is null) r.Error("Variant", "is required for tf-series (tf-luna, tfmini-s, tfmini-plus, tf02-pro, tf03)");
+            else if (Array.IndexOf(TfVariants, Variant.ToLowerInvariant()) < 0) r.Error("Variant", $"must be one of {string.Join(", ", TfVariants)}, got '{Variant}'");
+        }
+        else if (Variant is not null) r.Error("Variant", "applies to tf-series sensors only");
+
+        if (!r.Has("Transport")) r.Error("Transport", "is required");
+        r.Section("Transport", t => Transport.Read(t));
+    }
+
+    // Strength floors from PROTOCOLS.md §1 (Benewake manuals): below these the sensor reports no return.
+    private static double DefaultMinStrength(string? variant) => variant?.ToLowerInvariant() switch
+    {
+        "tf-luna" or "tfmini-s" or "tfmini-plus" => 100,
+        "tf02-pro" => 60,
+        _ => 40, // TF03, and JSON-lines LiDARs unless configured
+    };
+
+    private static readonly string[] TfVariants = ["tf-luna", "tfmini-s", "tfmini-plus", "tf02-pro", "tf03"];
+
+    /// <summary>The config name of a protocol.</summary>
+    public static string ProtocolName(SensorProtocol p) => p switch
+    {
+        SensorProtocol.JsonLines => "json-lines",
+        SensorProtocol.TfSeries => "tf-series",
+        SensorProtocol.TiMmwave => "ti-mmwave",
+        SensorProtocol.Ops243 => "ops243",
+        _ => "ld06",
+    };
+}

@@ -1,0 +1,103 @@
+namespace Kavach.Edge.Configuration;
+
+/// <summary>How a sensor's bytes arrive.</summary>
+public enum TransportType
+{
+    /// <summary>The daemon listens; sensors (or the simulator) connect in. Several clients at once.</summary>
+    TcpListen,
+    /// <summary>The daemon connects to the sensor or a serial-to-Ethernet server.</summary>
+    TcpClient,
+    /// <summary>A UART (System.IO.Ports).</summary>
+    Serial,
+    /// <summary>A topic on the sensor network's MQTT broker.</summary>
+    Mqtt,
+}
+
+/// <summary><c>Sensors[i].Transport</c>: each type accepts only its own keys.</summary>
+public sealed class TransportOptions
+{
+    /// <summary>Transport type.</summary>
+    public TransportType Type { get; set; } = TransportType.TcpListen;
+
+    /// <summary>tcp-listen: bind address; tcp-client and mqtt: the peer.</summary>
+    public string Host { get; set; } = "0.0.0.0";
+
+    /// <summary>TCP port (tcp-listen: 0 lets the system pick, used by the demo and tests).</summary>
+    public int Port { get; set; } = 9000;
+
+    /// <summary>serial: device path (/dev/ttyAMA0, /dev/kavach-lidar, ...).</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>serial: baud rate.</summary>
+    public int Baud { get; set; } = 115200;
+
+    /// <summary>serial: none, even, odd.</summary>
+    public System.IO.Ports.Parity Parity { get; set; } = System.IO.Ports.Parity.None;
+
+    /// <summary>serial: data bits (5–8).</summary>
+    public int DataBits { get; set; } = 8;
+
+    /// <summary>serial: 1, 1.5 or 2.</summary>
+    public System.IO.Ports.StopBits StopBits { get; set; } = System.IO.Ports.StopBits.One;
+
+    /// <summary>mqtt: topic filter (the original design's <c>kavach/sensors/#</c>).</summary>
+    public string Topic { get; set; } = "kavach/sensors/#";
+
+    internal void Read(ConfigReader r)
+    {
+        if (!r.Has("Type")) r.Error("Type", "is required (tcp-listen, tcp-client, serial or mqtt)");
+        Type = r.Choice("Type", Type, ("tcp-listen", TransportType.TcpListen), ("tcp-client", TransportType.TcpClient),
+            ("serial", TransportType.Serial), ("mqtt", TransportType.Mqtt));
+
+        string[] own = Type switch
+        {
+            TransportType.TcpListen => ["Host", "Port"],
+            TransportType.TcpClient => ["Host", "Port"],
+            TransportType.Serial => ["Path", "Baud", "Parity", "DataBits", "StopBits"],
+            _ => ["Host", "Port", "Topic"],
+        };
+        foreach (var key in (string[])["Host", "Port", "Path", "Baud", "Parity", "DataBits", "StopBits", "Topic"])
+        {
+            if (own.Contains(key)) continue;
+            if (r.Has(key)) r.Error(key, $"is not a key of a {TypeName(Type)} transport (its keys: Type, {string.Join(", ", own)})");
+            else r.OptionalString(key); // mark as seen: an empty value is harmless
+        }
+
+        switch (Type)
+        {
+            case TransportType.TcpListen:
+                Host = r.String("Host", "0.0.0.0");
+                Port = r.Int("Port", 9000, 0, 65535);
+                break;
+            case TransportType.TcpClient:
+                if (!r.Has("Host")) r.Error("Host", "is required for a tcp-client transport");
+                Host = r.String("Host", "");
+                if (!r.Has("Port")) r.Error("Port", "is required for a tcp-client transport");
+                Port = r.Int("Port", 0, 1, 65535);
+                break;
+            case TransportType.Serial:
+                if (!r.Has("Path")) r.Error("Path", "is required for a serial transport (e.g. /dev/ttyAMA0)");
+                Path = r.String("Path", "");
+                Baud = r.Int("Baud", Baud, 50, 4_000_000);
+                Parity = r.Choice("Parity", Parity, ("none", System.IO.Ports.Parity.None), ("even", System.IO.Ports.Parity.Even), ("odd", System.IO.Ports.Parity.Odd));
+                DataBits = r.Int("DataBits", DataBits, 5, 8);
+                StopBits = r.Choice("StopBits", StopBits, ("1", System.IO.Ports.StopBits.One), ("1.5", System.IO.Ports.StopBits.OnePointFive), ("2", System.IO.Ports.StopBits.Two));
+                break;
+            case TransportType.Mqtt:
+                Host = r.String("Host", "127.0.0.1");
+                Port = r.Int("Port", 1883, 1, 65535);
+                Topic = r.String("Topic", Topic);
+                break;
+        }
+        if (Type != TransportType.Serial && Host.Length == 0) r.Error("Host", "must not be empty");
+    }
+
+    /// <summary>The config name of a transport type.</summary>
+    public static string TypeName(TransportType t) => t switch
+    {
+        TransportType.TcpListen => "tcp-listen",
+        TransportType.TcpClient => "tcp-client",
+        TransportType.Serial => "serial",
+        _ => "mqtt",
+    };
+}

@@ -1,0 +1,33 @@
+using Kavach.Protocols;
+
+namespace Kavach.Edge.Fusion;
+
+/// <summary>
+/// One fusion tick's output: every sensor's window features and freshness. Immutable once published
+/// (a new one per tick, 10 per second: the only allocation fusion makes).
+/// </summary>
+public sealed class FusionSnapshot
+{
+    public FusionSnapshot(long timestamp, SensorFeatures[] sensors)
+    {
+        Timestamp = timestamp;
+        Sensors = sensors;
+    }
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> of the tick.</summary>
+    public long Timestamp { get; }
+
+    /// <summary>Per configured sensor, in configuration order.</summary>
+    public SensorFeatures[] Sensors { get; }
+
+    /// <summary>True when every required sensor has sent at least one frame.</summary>
+    public bool AllRequiredSeen { get; init; }
+
+    /// <summary>Live sensors of one kind.</summary>
+    public int LiveCount(SensorKind kind)
+    {
+        var n = 0;
+        foreach (ref readonly var s in Sensors.AsSpan()) if (s.Kind == kind && s.Live) n++;
+        return n;
+    }
+}

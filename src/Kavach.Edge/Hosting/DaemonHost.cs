@@ -1,0 +1,61 @@
+using Kavach.Edge.Alarm;
+using Kavach.Edge.Assessment;
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Fusion;
+using Kavach.Edge.Risk;
+using Kavach.Edge.Sensors;
+using Kavach.Edge.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Core;
+
+namespace Kavach.Edge.Hosting;
+
+/// <summary>
+/// The composition root: it reads like the diagram in ARCHITECTURE.md. Hosted services start in
+/// registration order — outputs first, then the pipeline, inputs last — and stop in reverse, draining.
+/// </summary>
+public static class DaemonHost
+{
+    /// <summary>Shutdown budget: SIGTERM → exit within 5 s (systemd's default stop timeout is far longer).</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
+
+    public static IHost Build(KavachOptions options, Logger logger, TimeProvider time, Action<IServiceCollection>? extra = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(logger, dispose: false);
+        builder.Services.AddSystemd(); // READY=1 once started, STOPPING=1 on stop; no-op outside systemd
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = ShutdownTimeout);
+
+        var s = builder.Services;
+        s.AddSingleton(options);
+        s.AddSingleton(time);
+        s.AddSingleton<StageFaults>();
+        s.AddSingleton<RiskBroadcaster>();
+
+        // readings ──▶ fusion tick ──▶ assessment ──▶ risk state
+        s.AddSingleton(_ => new ReadingQueue(options.Fusion.QueueCapacity));
+        s.AddSingleton<FusionEngine>();
+        s.AddSingleton<SafetyFloor>();
+        s.AddSingleton<RiskStateMachine>();
+        s.AddSingleton<Pipeline.Pipeline>();
+
+        // outputs first: alarm (shortest path), store
+        s.AddSingleton<SimulatedAlarm>();
+        s.AddHostedService(sp => sp.GetRequiredService<SimulatedAlarm>());
+        s.AddSingleton<StorageService>();
+        s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
+
+        // then the pipeline, then the inputs
+        s.AddSingleton<Pipeline.PipelineService>();
+        s.AddHostedService(sp => sp.GetRequiredService<Pipeline.PipelineService>());
+        s.AddSingleton<SensorInputService>();
+        s.AddHostedService(sp => sp.GetRequiredService<SensorInputService>());
+
+        extra?.Invoke(s);
+        return builder.Build();
+    }
+}

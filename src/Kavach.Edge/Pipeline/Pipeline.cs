@@ -1,0 +1,78 @@
+using Kavach.Edge.Assessment;
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Fusion;
+using Kavach.Edge.Risk;
+using Microsoft.Extensions.Logging;
+
+namespace Kavach.Edge.Pipeline;
+
+/// <summary>
+/// One tick of the diagram: fusion window → assessment (safety floor) → risk state → broadcast.
+/// A failing safety floor is FAULT, never LOW. <see cref="Step"/> is called by the tick loop (or by a
+/// test with a FakeTimeProvider); not thread-safe against itself.
+/// </summary>
+public sealed class Pipeline(
+    FusionEngine fusion,
+    SafetyFloor floor,
+    RiskStateMachine risk,
+    RiskBroadcaster broadcaster,
+    StageFaults faults,
+    TimeProvider time,
+    ILogger<Pipeline> log)
+{
+    private long _lastTick = long.MinValue;
+    private long _ticks;
+    private bool _floorFailing;
+
+    /// <summary>Monotonic timestamp of the last completed tick (the heartbeat and watchdog read it).</summary>
+    public long LastTick => Interlocked.Read(ref _lastTick);
+
+    /// <summary>Ticks completed.</summary>
+    public long Ticks => Interlocked.Read(ref _ticks);
+
+    /// <summary>The latest fusion output (API, console).</summary>
+    public FusionSnapshot? LastSnapshot { get; private set; }
+
+    public RiskStateMachine Risk => risk;
+
+    /// <summary>Runs one tick now; returns the new risk state when the level changed.</summary>
+    public RiskState? Step()
+    {
+        var now = time.GetTimestamp();
+        var snapshot = fusion.Tick(now);
+        LastSnapshot = snapshot;
+
+        FloorAssessment? assessment = null;
+        try
+        {
+            assessment = floor.Assess(snapshot);
+            if (_floorFailing)
+            {
+                _floorFailing = false;
+                faults.Clear("safety floor");
+                log.LogInformation("Safety floor recovered");
+            }
+        }
+        catch (Exception e)
+        {
+            if (!_floorFailing) log.LogError(e, "Safety floor failed: the unit is FAULT until it recovers");
+            _floorFailing = true;
+            faults.Raise("safety floor", e.GetType().Name + ": " + e.Message);
+        }
+
+        var change = risk.Evaluate(snapshot, assessment, faults.Snapshot(), now);
+        if (change is not null)
+        {
+            var level = RiskLevels.Name(change.Level);
+            var why = string.Join("; ", change.Reasons);
+            if (change.Level is RiskLevel.High or RiskLevel.Fault)
+                log.LogWarning("Risk {Previous} -> {Level}: {Reasons}", change.Previous is { } p ? RiskLevels.Name(p) : "-", level, why);
+            else
+                log.LogInformation("Risk {Previous} -> {Level}: {Reasons}", change.Previous is { } p ? RiskLevels.Name(p) : "-", level, why);
+            broadcaster.Publish(change);
+        }
+        Interlocked.Exchange(ref _lastTick, now);
+        Interlocked.Increment(ref _ticks);
+        return change;
+    }
+}

@@ -1,0 +1,86 @@
+using Kavach.Protocols;
+
+namespace Kavach.Edge.Sensors;
+
+/// <summary>
+/// JSON lines → readings. Lines are routed to the endpoint's sensor of the line's kind; a line without
+/// a "sensor" field takes the kind of the endpoint's only sensor. Rejected lines count against the
+/// endpoint's first sensor. Readings are stamped on arrival, once per received chunk.
+/// </summary>
+public sealed class JsonLinesConnection : IConnectionDecoder
+{
+    private readonly SensorEndpoint _endpoint;
+    private readonly ReadingQueue _queue;
+    private readonly TimeProvider _time;
+    private readonly JsonLineDecoder _decoder;
+    private readonly SensorState?[] _byKind = new SensorState?[4];
+    private readonly int[] _frames = new int[4], _noReturn = new int[4];
+
+    public JsonLinesConnection(SensorEndpoint endpoint, ReadingQueue queue, TimeProvider time)
+    {
+        _endpoint = endpoint;
+        _queue = queue;
+        _time = time;
+        foreach (var s in endpoint.Sensors) _byKind[(int)s.Kind] = s;
+        _decoder = new JsonLineDecoder(endpoint.Sensors.Count == 1 ? endpoint.Primary.Kind : SensorKind.Unspecified);
+    }
+
+    public void OnBytes(ReadOnlySpan<byte> data)
+    {
+        var now = _time.GetTimestamp();
+        while (_decoder.TryRead(ref data, out var f))
+        {
+            var sensor = _byKind[(int)f.Kind];
+            if (sensor is null)
+            {
+                // a well-formed line for a kind this input does not carry
+                _decoder.Counters.Reject(RejectReason.UnknownSensor, 0);
+                continue;
+            }
+            _frames[(int)f.Kind]++;
+            if (f.NoReturn) _noReturn[(int)f.Kind]++;
+            var r = Reading.Empty(sensor.Index, sensor.Kind, now);
+            switch (f.Kind)
+            {
+                case SensorKind.Lidar:
+                    r.NoReturn = f.NoReturn;
+                    r.DistanceM = f.DistanceM;
+                    r.Strength = f.Strength;
+                    r.Confidence = f.Confidence;
+                    break;
+                case SensorKind.Radar:
+                    r.RangeM = f.RangeM;
+                    r.ClosingSpeedMps = f.ClosingSpeedMps;
+                    r.SnrDb = f.SnrDb;
+                    r.Targets = f.Targets;
+                    break;
+                case SensorKind.Camera:
+                    r.VisibilityM = !float.IsNaN(f.VisibilityM) ? f.VisibilityM : (float)(f.Visibility * sensor.Options.FullScaleM);
+                    break;
+            }
+            sensor.FrameDecoded(now);
+            _queue.TryWrite(r, sensor);
+        }
+        Flush();
+    }
+
+    // Frames count against the sensor they were routed to; bytes and rejects against the endpoint's first.
+    private void Flush()
+    {
+        for (var k = 1; k < 4; k++)
+        {
+            if (_frames[k] == 0) continue;
+            _byKind[k]!.AddFrames(_frames[k], _noReturn[k]);
+            _frames[k] = _noReturn[k] = 0;
+        }
+        _decoder.Counters.Frames = 0;
+        _decoder.Counters.NoReturn = 0;
+        _endpoint.Primary.Absorb(_decoder.Counters, _decoder.LastRejectReason);
+    }
+
+    public void OnEnd()
+    {
+        _decoder.EndOfStream();
+        Flush();
+    }
+}

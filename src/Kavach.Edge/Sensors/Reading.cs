@@ -1,0 +1,44 @@
+using Kavach.Protocols;
+
+namespace Kavach.Edge.Sensors;
+
+/// <summary>
+/// One decoded sensor frame, typed and timestamped on arrival with the daemon's monotonic clock
+/// (<see cref="TimeProvider.GetTimestamp"/>); sensor clocks are never trusted for freshness.
+/// A value type: readings travel through the bounded queue without allocation. Absent values are NaN.
+/// </summary>
+public struct Reading
+{
+    /// <summary>Index of the sensor in the configuration.</summary>
+    public int Sensor;
+    /// <summary>Arrival time, <see cref="TimeProvider.GetTimestamp"/> units.</summary>
+    public long Timestamp;
+    /// <summary>Role of the sensor.</summary>
+    public SensorKind Kind;
+    /// <summary>LiDAR: well-formed frame with no valid return (in fog this is the signal, not a fault).</summary>
+    public bool NoReturn;
+    /// <summary>LiDAR distance, m.</summary>
+    public float DistanceM;
+    /// <summary>LiDAR return strength, sensor units.</summary>
+    public float Strength;
+    /// <summary>LiDAR confidence 0–1.</summary>
+    public float Confidence;
+    /// <summary>Radar: nearest target range, m (NaN: no target).</summary>
+    public float RangeM;
+    /// <summary>Radar: closing speed of the nearest target, m/s, positive approaching.</summary>
+    public float ClosingSpeedMps;
+    /// <summary>Radar: SNR of the nearest target, dB.</summary>
+    public float SnrDb;
+    /// <summary>Radar: number of targets in the frame.</summary>
+    public int Targets;
+    /// <summary>Camera: visibility, m.</summary>
+    public float VisibilityM;
+
+    /// <summary>An empty reading of one sensor at one time (every value absent).</summary>
+    public static Reading Empty(int sensor, SensorKind kind, long timestamp) => new()
+    {
+        Sensor = sensor, Kind = kind, Timestamp = timestamp,
+        DistanceM = float.NaN, Strength = float.NaN, Confidence = float.NaN,
+        RangeM = float.NaN, ClosingSpeedMps = float.NaN, SnrDb = float.NaN, Targets = 0, VisibilityM = float.NaN,
+    };
+}
