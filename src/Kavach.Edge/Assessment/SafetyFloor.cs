@@ -20,7 +20,7 @@ namespace Kavach.Edge.Assessment;
 /// </list>
 /// Stateless and thread-safe.
 /// </summary>
-public sealed class SafetyFloor(KavachOptions options)
+public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
 {
     private const double Koschmieder = 3.912; // ln(50): 2 % contrast threshold
     private const double MaxReportedVisibilityM = 10_000;
@@ -131,23 +131,32 @@ public sealed class SafetyFloor(KavachOptions options)
             if (so.BaselineStrength <= 0) continue; // not commissioned: no attenuation estimate
 
             // a radar-confirmed dominant return with a strength: measure the attenuation on it
-            if (f.ValidRatio >= 0.2 && !float.IsNaN(f.ClusterRangeM) && !float.IsNaN(f.ClusterStrength) && RadarConfirms(snapshot, f.ClusterRangeM))
+            if (f.ClusterPersistence >= 0.2 && !float.IsNaN(f.ClusterStrength) && RadarConfirms(snapshot, f.ClusterRangeM))
             {
                 var r = f.ClusterRangeM;
                 var s0 = Baseline(so, r);
+                if (s0 >= so.MaxStrength || f.ClusterStrength >= so.MaxStrength) continue; // saturated: no measure
                 var sigma = Math.Max(0, Math.Log(s0 / Math.Max(f.ClusterStrength, 1e-3)) / (2 * r));
                 Offer(sigma <= 0 ? MaxReportedVisibilityM : Koschmieder / sigma, false, "lidar");
             }
-            else if (f.ValidRatio < 0.2 && !double.IsNaN(radarRangeAny))
+            else if (!double.IsNaN(radarRangeAny) && !LidarSees(f, radarRangeAny))
             {
-                // the radar sees a target the LiDAR would return in clear air, and the LiDAR sees nothing
+                // the radar sees a target the LiDAR would return in clear air, and the LiDAR does not:
+                // its strength fell below the sensor's floor, which bounds the extinction from below
                 var r = radarRangeAny;
-                var s0 = Baseline(so, r);
+                var s0 = Math.Min(Baseline(so, r), so.MaxStrength);
                 if (s0 > so.MinStrength * 1.5)
                     Offer(Koschmieder * 2 * r / Math.Log(s0 / Math.Max(so.MinStrength, 1)), true, "lidar-bound");
             }
         }
         return (best, bound, source);
+    }
+
+    private bool LidarSees(in SensorFeatures f, double rangeM)
+    {
+        var tol = Math.Max(options.Risk.ConfirmToleranceM, 0.05 * rangeM);
+        return (!float.IsNaN(f.ClusterRangeM) && Math.Abs(f.ClusterRangeM - rangeM) <= tol)
+               || (!float.IsNaN(f.NearClusterRangeM) && Math.Abs(f.NearClusterRangeM - rangeM) <= tol);
     }
 
     private static double Baseline(SensorOptions so, double rangeM) =>
@@ -156,7 +165,8 @@ public sealed class SafetyFloor(KavachOptions options)
     private bool IsWeak(SensorOptions so, double rangeM, double strength)
     {
         if (so.BaselineStrength <= 0 || double.IsNaN(strength)) return true; // unconfirmed and unmeasurable: backscatter
-        return strength < options.Risk.BackscatterStrengthFraction * Baseline(so, rangeM);
+        // a real object this near returns at least a fair fraction of the clear-air baseline (capped at saturation)
+        return strength < options.Risk.BackscatterStrengthFraction * Math.Min(Baseline(so, rangeM), so.MaxStrength);
     }
 
     private bool IsReference(double rangeM, double closingSpeed) =>

@@ -8,7 +8,7 @@ public sealed class ApiOptions
 
     internal void Read(ConfigReader r)
     {
-        Urls = r.String("Urls", Urls);
+        Urls = r.String("Urls", Urls, allowEmpty: false);
         foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https"))

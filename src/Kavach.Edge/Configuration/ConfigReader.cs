@@ -42,7 +42,23 @@ public sealed class ConfigReader : IDisposable
         return !string.IsNullOrEmpty(s.Value) || s.GetChildren().Any();
     }
 
+    /// <summary>Marks a key as read without reading it (a key refused by the caller's own check).</summary>
+    public void Seen(string key) => _used.Add(key);
+
+    // Typed values: absent → null (the default applies); present but empty (JSON "" or null) → an error,
+    // since an empty value is a mistake, not a request for the default.
     private string? Raw(string key)
+    {
+        var raw = RawString(key);
+        if (raw is { Length: 0 })
+        {
+            Error(key, "must not be empty");
+            return null;
+        }
+        return raw;
+    }
+
+    private string? RawString(string key)
     {
         _used.Add(key);
         var s = _section.GetSection(key);
@@ -51,14 +67,15 @@ public sealed class ConfigReader : IDisposable
             Error(key, "must be a single value, not a section or an array");
             return null;
         }
-        return string.IsNullOrEmpty(s.Value) ? null : s.Value;
+        return s.Value;
     }
 
-    /// <summary>A string value, or <paramref name="fallback"/> when absent.</summary>
-    public string String(string key, string fallback) => Raw(key) ?? fallback;
+    /// <summary>A string value, or <paramref name="fallback"/> when absent; "" is kept where <paramref name="allowEmpty"/>.</summary>
+    public string String(string key, string fallback, bool allowEmpty = true) =>
+        (allowEmpty ? RawString(key) : Raw(key)) ?? fallback;
 
-    /// <summary>A string value, or null when absent.</summary>
-    public string? OptionalString(string key) => Raw(key);
+    /// <summary>A string value, or null when absent or empty.</summary>
+    public string? OptionalString(string key) => RawString(key) is { Length: > 0 } v ? v : null;
 
     /// <summary>A whole number within [min, max].</summary>
     public int Int(string key, int fallback, int min, int max)

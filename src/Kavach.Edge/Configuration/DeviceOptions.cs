@@ -20,7 +20,7 @@ public sealed partial class DeviceOptions
 
     internal void Read(ConfigReader r)
     {
-        Id = r.String("Id", Id);
+        Id = r.String("Id", Id, allowEmpty: false);
         if (!IdPattern().IsMatch(Id)) r.Error("Id", $"must be 1-64 of letters, digits, '-' or '_' (it becomes an MQTT topic level), got '{Id}'");
         Mode = r.Choice("Mode", Mode, ("trackside", DeviceMode.Trackside));
     }

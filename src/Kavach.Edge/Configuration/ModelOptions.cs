@@ -12,6 +12,6 @@ public sealed class ModelOptions
     internal void Read(ConfigReader r)
     {
         Enabled = r.Bool("Enabled", Enabled);
-        Path = r.String("Path", Path);
+        Path = r.String("Path", Path, allowEmpty: false);
     }
 }

@@ -51,6 +51,9 @@ public sealed class SensorOptions
     /// <summary>LiDAR: the weakest strength the sensor still reports as a return (default per model: TF03 40, TF02-Pro 60, TF-Luna/TFmini 100).</summary>
     public double MinStrength { get; set; } = 40;
 
+    /// <summary>LiDAR: the strength at which the sensor saturates (TF03: 3500; other TF models: 65535).</summary>
+    public double MaxStrength { get; set; } = 65535;
+
     internal void Read(ConfigReader r, List<string> names)
     {
         Name = r.String("Name", "");
@@ -71,6 +74,9 @@ public sealed class SensorOptions
         BaselineStrength = r.Double("BaselineStrength", BaselineStrength, 0, 1_000_000);
         BaselineRangeM = r.Double("BaselineRangeM", BaselineRangeM, 0.1, 10_000);
         MinStrength = r.Double("MinStrength", DefaultMinStrength(Variant), 0, 1_000_000);
+        MaxStrength = r.Double("MaxStrength", string.Equals(Variant, "tf03", StringComparison.OrdinalIgnoreCase) ? 3500 : 65535, 1, 1_000_000);
+        if (Kind != SensorKind.Lidar && r.Has("MaxStrength")) r.Error("MaxStrength", "applies to lidar sensors only");
+        if (MaxStrength <= MinStrength) r.Error("MaxStrength", $"must be above MinStrength ({MinStrength})");
         if (Kind != SensorKind.Camera && r.Has("FullScaleM")) r.Error("FullScaleM", "applies to camera sensors only");
         if (Kind != SensorKind.Lidar && r.Has("BaselineStrength")) r.Error("BaselineStrength", "applies to lidar sensors only");
         if (Kind != SensorKind.Lidar && r.Has("MinStrength")) r.Error("MinStrength", "applies to lidar sensors only");

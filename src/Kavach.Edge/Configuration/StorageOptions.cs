@@ -11,7 +11,7 @@ public sealed class StorageOptions
 
     internal void Read(ConfigReader r, bool underSystemd)
     {
-        Path = r.String("Path", DefaultPath(underSystemd));
+        Path = r.String("Path", DefaultPath(underSystemd), allowEmpty: false);
         QueueCapacity = r.Int("QueueCapacity", QueueCapacity, 64, 1 << 20);
     }
 

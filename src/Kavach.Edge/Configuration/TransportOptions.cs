@@ -60,36 +60,37 @@ public sealed class TransportOptions
         {
             if (own.Contains(key)) continue;
             if (r.Has(key)) r.Error(key, $"is not a key of a {TypeName(Type)} transport (its keys: Type, {string.Join(", ", own)})");
-            else r.OptionalString(key); // mark as seen: an empty value is harmless
+            r.Seen(key);
         }
 
         switch (Type)
         {
             case TransportType.TcpListen:
-                Host = r.String("Host", "0.0.0.0");
+                Host = r.String("Host", "0.0.0.0", allowEmpty: false);
+                if (Host != "localhost" && Host != "*" && !System.Net.IPAddress.TryParse(Host, out _))
+                    r.Error("Host", $"must be an IP address to bind (0.0.0.0 for all, 127.0.0.1 for loopback), got '{Host}'");
                 Port = r.Int("Port", 9000, 0, 65535);
                 break;
             case TransportType.TcpClient:
                 if (!r.Has("Host")) r.Error("Host", "is required for a tcp-client transport");
-                Host = r.String("Host", "");
+                Host = r.String("Host", "", allowEmpty: false);
                 if (!r.Has("Port")) r.Error("Port", "is required for a tcp-client transport");
                 Port = r.Int("Port", 0, 1, 65535);
                 break;
             case TransportType.Serial:
                 if (!r.Has("Path")) r.Error("Path", "is required for a serial transport (e.g. /dev/ttyAMA0)");
-                Path = r.String("Path", "");
+                Path = r.String("Path", "", allowEmpty: false);
                 Baud = r.Int("Baud", Baud, 50, 4_000_000);
                 Parity = r.Choice("Parity", Parity, ("none", System.IO.Ports.Parity.None), ("even", System.IO.Ports.Parity.Even), ("odd", System.IO.Ports.Parity.Odd));
                 DataBits = r.Int("DataBits", DataBits, 5, 8);
                 StopBits = r.Choice("StopBits", StopBits, ("1", System.IO.Ports.StopBits.One), ("1.5", System.IO.Ports.StopBits.OnePointFive), ("2", System.IO.Ports.StopBits.Two));
                 break;
             case TransportType.Mqtt:
-                Host = r.String("Host", "127.0.0.1");
+                Host = r.String("Host", "127.0.0.1", allowEmpty: false);
                 Port = r.Int("Port", 1883, 1, 65535);
-                Topic = r.String("Topic", Topic);
+                Topic = r.String("Topic", Topic, allowEmpty: false);
                 break;
         }
-        if (Type != TransportType.Serial && Host.Length == 0) r.Error("Host", "must not be empty");
     }
 
     /// <summary>The config name of a transport type.</summary>

@@ -39,7 +39,7 @@ public static class DaemonHost
         // readings ──▶ fusion tick ──▶ assessment ──▶ risk state
         s.AddSingleton(_ => new ReadingQueue(options.Fusion.QueueCapacity));
         s.AddSingleton<FusionEngine>();
-        s.AddSingleton<SafetyFloor>();
+        s.AddSingleton<ISafetyFloor, SafetyFloor>();
         s.AddSingleton<RiskStateMachine>();
         s.AddSingleton<Pipeline.Pipeline>();
 

@@ -13,7 +13,7 @@ namespace Kavach.Edge.Pipeline;
 /// </summary>
 public sealed class Pipeline(
     FusionEngine fusion,
-    SafetyFloor floor,
+    ISafetyFloor floor,
     RiskStateMachine risk,
     RiskBroadcaster broadcaster,
     StageFaults faults,

@@ -1,0 +1,173 @@
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Tests.Support;
+using Microsoft.Extensions.Configuration;
+
+namespace Kavach.Edge.Tests.Configuration;
+
+public class ConfigValidationTests
+{
+    [Fact]
+    public void Minimal_config_is_valid_with_defaults()
+    {
+        var o = TestConfig.Valid();
+        Assert.Equal("test-unit", o.Device.Id);
+        Assert.Equal(DeviceMode.Trackside, o.Device.Mode);
+        Assert.Equal(150, o.Risk.StoppingDistanceM);
+        Assert.Equal(8, o.Risk.TtcThresholdS);
+        Assert.Equal(100, o.Fusion.TickMs);
+        Assert.Equal(1000, o.Fusion.WindowMs);
+        Assert.Equal("http://127.0.0.1:8080", o.Api.Urls);
+        Assert.Equal(3, o.Sensors.Count);
+        Assert.False(o.Sensors[2].Required);
+        Assert.Equal(16, o.ConfigHash.Length);
+    }
+
+    [Fact]
+    public void Example_config_in_deploy_binds_and_validates()
+    {
+        var path = Path.Combine(Repo.Root, "deploy", "kavach.example.json");
+        var o = KavachOptions.Load(path, null, out var errors);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.NotNull(o);
+        Assert.Equal("lc-47-east", o!.Device.Id);
+        Assert.Equal(3, o.Sensors.Count);
+        Assert.Equal(9000, o.Sensors[0].Transport.Port);
+    }
+
+    public static TheoryData<string, string, string> BadValues => new()
+    {
+        // json fragment replacing a sensor's transport, expected key path, expected words
+        { "\"Port\": 70000", "Sensors[0].Transport.Port", "must be 0-65535" },
+        { "\"Port\": \"abc\"", "Sensors[0].Transport.Port", "whole number" },
+        { "\"Baud\": 9600", "Sensors[0].Transport.Baud", "not a key of a tcp-listen transport" },
+        { "\"Prot\": 9000", "Sensors[0].Transport.Prot", "unknown key" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public void Bad_transport_value_names_its_key(string fragment, string key, string words)
+    {
+        var json = TestConfig.Minimal.Replace("\"Port\": 0 },\n      \"BaselineStrength\"", fragment + " },\n      \"BaselineStrength\"");
+        Assert.NotEqual(TestConfig.Minimal, json);
+        var (_, errors) = TestConfig.Bind(json);
+        var line = Assert.Single(errors, e => e.StartsWith(key + ":", StringComparison.Ordinal));
+        Assert.Contains(words, line);
+    }
+
+    [Theory]
+    [InlineData("Device:Id", "has space", "Device.Id", "letters, digits")]
+    [InlineData("Device:Id", "", "Device.Id", "must not be empty")]
+    [InlineData("Device:Mode", "locomotive", "Device.Mode", "must be one of trackside")]
+    [InlineData("Risk:StoppingDistanceM", "-5", "Risk.StoppingDistanceM", "must be 1-5000")]
+    [InlineData("Risk:TtcThresholdS", "soon", "Risk.TtcThresholdS", "must be a number")]
+    [InlineData("Risk:StopingDistanceM", "200", "Risk.StopingDistanceM", "unknown key")]
+    [InlineData("Fusion:TickMs", "5", "Fusion.TickMs", "must be 10-1000")]
+    [InlineData("Fusion:WindowMs", "50", "Fusion.WindowMs", "must be 100-60000")]
+    [InlineData("Sensors:1:Kind", "sonar", "Sensors[1].Kind", "lidar, radar, camera")]
+    [InlineData("Sensors:1:Protocol", "nmea", "Sensors[1].Protocol", "must be one of json-lines")]
+    [InlineData("Sensors:1:Name", "lidar", "Sensors[1].Name", "unique")]
+    [InlineData("Sensors:1:Required", "yes", "Sensors[1].Required", "true or false")]
+    [InlineData("Sensors:1:TimeoutMs", "0", "Sensors[1].TimeoutMs", "must be 50-600000")]
+    [InlineData("Sensors:1:Transport:Type", "udp", "Sensors[1].Transport.Type", "tcp-listen, tcp-client, serial, mqtt")]
+    [InlineData("Sensors:1:Variant", "tf03", "Sensors[1].Variant", "tf-series sensors only")]
+    [InlineData("Sensors:1:FullScaleM", "2000", "Sensors[1].FullScaleM", "camera sensors only")]
+    [InlineData("Api:Urls", "ftp://x", "Api.Urls", "not an http")]
+    [InlineData("Logging:Level", "loud", "Logging.Level", "must be one of")]
+    [InlineData("Storage:Paht", "x.db", "Storage.Paht", "unknown key")]
+    [InlineData("Alarms:Driver", "gpio", "Alarms", "unknown key")]
+    public void Bad_value_is_refused_naming_its_key(string key, string value, string path, string words)
+    {
+        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { [key] = value });
+        var line = Assert.Single(errors, e => e.StartsWith(path + ":", StringComparison.Ordinal) || e.StartsWith(path + ".", StringComparison.Ordinal));
+        Assert.Contains(words, line);
+    }
+
+    [Fact]
+    public void Every_problem_gets_its_own_line()
+    {
+        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
+        {
+            ["Risk:StoppingDistanceM"] = "0",
+            ["Fusion:TickMs"] = "x",
+            ["Device:Id"] = "a/b",
+        });
+        Assert.Equal(3, errors.Count);
+    }
+
+    [Fact]
+    public void No_required_sensor_is_refused()
+    {
+        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
+        {
+            ["Sensors:0:Required"] = "false",
+            ["Sensors:1:Required"] = "false",
+        });
+        Assert.Contains(errors, e => e.StartsWith("Sensors: no sensor is Required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Missing_kind_and_transport_are_named()
+    {
+        var (_, errors) = TestConfig.Bind("""{ "Sensors": [ { "Name": "x" } ] }""");
+        Assert.Contains(errors, e => e.StartsWith("Sensors[0].Kind: is required", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Sensors[0].Transport: is required", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Tf_series_needs_a_known_variant()
+    {
+        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
+        {
+            ["Sensors:0:Protocol"] = "tf-series",
+            ["Sensors:0:Variant"] = "tf99",
+        });
+        Assert.Contains(errors, e => e.StartsWith("Sensors[0].Variant: must be one of tf-luna", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Two_sensors_of_one_kind_cannot_share_a_port()
+    {
+        var (_, errors) = TestConfig.Bind("""
+            { "Sensors": [
+              { "Name": "a", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Port": 9100 } },
+              { "Name": "b", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Port": 9100 } } ] }
+            """);
+        Assert.Contains(errors, e => e.StartsWith("Sensors[1].Transport.Port: 9100 is shared with Sensors[0] of the same Kind", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Environment_override_applies_and_an_unknown_one_is_refused()
+    {
+        using var dir = Repo.NewTempDir();
+        var path = dir.File("k.json");
+        File.WriteAllText(path, TestConfig.Minimal);
+        var o = KavachOptions.Load(path, new Dictionary<string, string?> { ["KAVACH_Risk__StoppingDistanceM"] = "220", ["PATH"] = "/bin" }, out var errors);
+        Assert.Empty(errors);
+        Assert.Equal(220, o!.Risk.StoppingDistanceM);
+
+        Assert.Null(KavachOptions.Load(path, new Dictionary<string, string?> { ["KAVACH_Risk__StopDistance"] = "220" }, out errors));
+        Assert.Equal("Risk.StopDistance: unknown key", Assert.Single(errors));
+    }
+
+    [Fact]
+    public void Broken_json_and_missing_file_are_one_clear_line()
+    {
+        using var dir = Repo.NewTempDir();
+        var path = dir.File("k.json");
+        File.WriteAllText(path, "{ \"Device\": { \"Id\": ");
+        Assert.Null(KavachOptions.Load(path, null, out var errors));
+        Assert.Contains("cannot read the configuration", Assert.Single(errors));
+
+        Assert.Null(KavachOptions.Load(dir.File("missing.json"), null, out errors));
+        Assert.Contains("configuration file not found", Assert.Single(errors));
+    }
+
+    [Fact]
+    public void Config_hash_changes_with_any_value()
+    {
+        var a = TestConfig.Valid();
+        var b = TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Risk:TtcThresholdS"] = "9" });
+        Assert.NotEqual(a.ConfigHash, b.ConfigHash);
+        Assert.Equal(a.ConfigHash, TestConfig.Valid().ConfigHash);
+    }
+}

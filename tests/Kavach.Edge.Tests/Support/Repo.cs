@@ -1,0 +1,39 @@
+namespace Kavach.Edge.Tests.Support;
+
+/// <summary>Paths in the repository and temporary folders for tests.</summary>
+public static class Repo
+{
+    /// <summary>The folder holding Kavach.Edge.sln.</summary>
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kavach.Edge.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Kavach.Edge.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The daemon's built entry assembly, next to the tests.</summary>
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "kavach-edge.dll");
+
+    /// <summary>A fresh temporary folder, deleted by <see cref="TempDir.Dispose"/>.</summary>
+    public static TempDir NewTempDir() => new();
+}
+
+public sealed class TempDir : IDisposable
+{
+    public TempDir()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kavach-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}
