@@ -1,0 +1,117 @@
+using System.Buffers.Binary;
+
+namespace Kavach.Protocols;
+
+/// <summary>
+/// Decodes the Benewake TF-series standard 9-byte UART frame (PROTOCOLS.md §1: TFmini Plus manual A05 table 7,
+/// TFmini-S manual A00 table 7, ArduPilot's Benewake driver). Not thread-safe: one reading thread per instance.
+/// </summary>
+public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
+{
+    /// <summary>Frame length: 2 sync + 2 distance + 2 strength + 2 temperature + 1 checksum.</summary>
+    public const int FrameLength = 9;
+
+    /// <summary>Sync byte, sent twice (0x59 = 'Y').</summary>
+    public const byte SyncByte = 0x59;
+
+    // TF-Luna: strength < 100 is unreliable and 0xFFFF means overexposure; the distance has no sentinel (TF-Luna manual,
+    // PROTOCOLS.md §1 table).
+    private const ushort TfLunaMinStrength = 100;
+    private const ushort TfLunaOverexposed = 0xFFFF;
+
+    // TFmini-S: distance −1 (0xFFFF) when strength ≤ 100, −2 (0xFFFE) signal saturation, −4 (0xFFFC) ambient
+    // saturation (TFmini-S manual A00, PROTOCOLS.md §1 table).
+    private const ushort TfminiSWeak = 0xFFFF;
+    private const ushort TfminiSSignalSaturated = 0xFFFE;
+    private const ushort TfminiSAmbientSaturated = 0xFFFC;
+
+    // TFmini Plus: distance 0 when strength < 100 or = 65535; the threshold is configurable on the sensor, so gate on
+    // the distance it sends (TFmini Plus manual A05, PROTOCOLS.md §1 table).
+    private const ushort TfminiPlusNoTarget = 0;
+
+    // TF02-Pro: below strength 60 the reading is unreliable and the distance is sent as 4500 cm (TF02-Pro manual via
+    // PROTOCOLS.md §1 table). A 4500 cm reading with strength ≥ 60 is a real 45 m return.
+    private const ushort Tf02ProMinStrength = 60;
+
+    // TF03: strength 0–3500 with the reliability threshold at 40 (TF03 manual); ArduPilot treats 18000 cm as the
+    // maximum, so 18000 and above is out of range (UNCONFIRMED as a sentinel, PROTOCOLS.md §1 table).
+    private const ushort Tf03MinStrength = 40;
+    private const ushort Tf03MaxDistanceCm = 18000;
+
+    private static ReadOnlySpan<byte> Sync => [SyncByte, SyncByte];
+
+    private readonly FrameAssembler _assembler;
+
+    /// <summary>Creates a decoder applying <paramref name="variant"/>'s invalid-reading rules.</summary>
+    public TfSeriesDecoder(TfVariant variant)
+    {
+        if (variant < TfVariant.TfLuna || variant > TfVariant.Tf03)
+            throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown TF-series variant");
+        Variant = variant;
+        Counters = new DecoderCounters();
+        _assembler = new FrameAssembler(Sync, FrameLength, Counters);
+    }
+
+    /// <summary>The model whose rules apply.</summary>
+    public TfVariant Variant { get; }
+
+    /// <summary>What this decoder has seen.</summary>
+    public DecoderCounters Counters { get; }
+
+    /// <summary>Bytes of a partial frame kept for the next call.</summary>
+    public int PendingBytes => _assembler.Pending;
+
+    /// <summary>
+    /// Consumes bytes from <paramref name="input"/> (advancing it) until one frame is complete or the input is
+    /// exhausted. Returns true with the frame when one completes; the caller loops until false. Never throws.
+    /// </summary>
+    public bool TryRead(ref ReadOnlySpan<byte> input, out TfFrame frame)
+    {
+        if (!_assembler.TryRead(ref input, this, out frame)) return false;
+        Counters.Frames++;
+        if (frame.NoReturn) Counters.NoReturn++;
+        return true;
+    }
+
+    /// <summary>Drops a partial frame (a new connection). Counters are kept.</summary>
+    public void Reset() => _assembler.Reset();
+
+    ExamineResult IFrameFormat<TfFrame>.Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out TfFrame frame)
+    {
+        length = FrameLength;
+        reason = RejectReason.BadChecksum;
+        frame = default;
+        if (window.Length < FrameLength) return ExamineResult.NeedMore;
+
+        // Checksum: low 8 bits of the sum of bytes 0–7 (PROTOCOLS.md §1).
+        var sum = 0;
+        for (var i = 0; i < FrameLength - 1; i++) sum += window[i];
+        if ((byte)sum != window[FrameLength - 1]) return ExamineResult.Reject;
+
+        var distance = BinaryPrimitives.ReadUInt16LittleEndian(window[2..]);
+        var strength = BinaryPrimitives.ReadUInt16LittleEndian(window[4..]);
+        var temperatureRaw = BinaryPrimitives.ReadUInt16LittleEndian(window[6..]);
+        var noReturn = IsNoReturn(Variant, distance, strength);
+        frame = new TfFrame
+        {
+            DistanceRaw = distance,
+            Strength = strength,
+            DistanceM = noReturn ? float.NaN : distance / 100f,
+            // °C = raw/8 − 256 (PROTOCOLS.md §1); the TF03 leaves the field reserved.
+            TemperatureC = Variant == TfVariant.Tf03 ? float.NaN : temperatureRaw / 8f - 256f,
+            NoReturn = noReturn,
+        };
+        return ExamineResult.Frame;
+    }
+
+    /// <summary>The per-model "no valid return" rules of PROTOCOLS.md §1 (see the constants above).</summary>
+    public static bool IsNoReturn(TfVariant variant, ushort distanceRaw, ushort strength) => variant switch
+    {
+        TfVariant.TfLuna => strength < TfLunaMinStrength || strength == TfLunaOverexposed,
+        TfVariant.TfminiS => distanceRaw is TfminiSWeak or TfminiSSignalSaturated or TfminiSAmbientSaturated,
+        TfVariant.TfminiPlus => distanceRaw == TfminiPlusNoTarget,
+        TfVariant.Tf02Pro => strength < Tf02ProMinStrength,
+        TfVariant.Tf03 => strength < Tf03MinStrength || distanceRaw >= Tf03MaxDistanceCm,
+        _ => true,
+    };
+}
