@@ -1,0 +1,120 @@
+using Kavach.Protocols;
+
+namespace Kavach.Simulation;
+
+/// <summary>Writes a <see cref="SimSample"/> with the encoders of Kavach.Protocols (one definition per wire format).</summary>
+internal static class FrameEncoder
+{
+    // "No return" distances each TF model sends (PROTOCOLS.md §1); the strength sent stays below the threshold too.
+    private const ushort TfLunaNoReturnCm = 0;       // no sentinel: the strength (< 100) says it
+    private const ushort TfminiSNoReturnCm = 0xFFFF; // −1
+    private const ushort TfminiPlusNoReturnCm = 0;
+    private const ushort Tf02ProNoReturnCm = 4500;
+    private const ushort Tf03NoReturnCm = 18000;     // ArduPilot's maximum (UNCONFIRMED sentinel)
+
+    public static int Encode(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) => spec.Protocol switch
+    {
+        SimProtocol.JsonLines => EncodeJson(spec, variant, s, dest),
+        SimProtocol.TfSeries => EncodeTf(spec, variant, s, dest),
+        SimProtocol.Ld06 => EncodeLd06(s, dest),
+        SimProtocol.TiMmwave => EncodeMmwave(s, dest),
+        SimProtocol.Ops243 => EncodeOps243(s, dest),
+        _ => throw new InvalidOperationException($"protocol {spec.Protocol} has no encoder"),
+    };
+
+    /// <summary>Corrupts an encoded frame so a decoder rejects it: the checksum or CRC where the format has one.</summary>
+    public static void Corrupt(SimProtocol protocol, Span<byte> frame)
+    {
+        if (frame.IsEmpty) return;
+        switch (protocol)
+        {
+            case SimProtocol.TfSeries or SimProtocol.Ld06:
+                frame[^1] ^= 0xA5; // checksum / CRC-8 byte
+                break;
+            case SimProtocol.TiMmwave when frame.Length >= 16:
+                frame[12] ^= 0x5A; // no checksum in the format: break totalPacketLen instead
+                break;
+            default:
+                // Text: the closing brace (JSON) or the first character becomes junk, so the line is malformed.
+                var i = frame.LastIndexOf((byte)'}');
+                frame[i >= 0 ? i : 0] = (byte)'#';
+                break;
+        }
+    }
+
+    private static int EncodeJson(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) => spec.Kind switch
+    {
+        SensorKind.Lidar => JsonLineEncoder.WriteLidar(dest, s.HasReturn ? s.DistanceM : null, s.Confidence, s.Strength),
+        SensorKind.Radar => JsonLineEncoder.WriteRadar(dest,
+            s.HasTarget ? s.NearestRangeM : null,
+            s.HasTarget ? s.NearestClosingSpeedMps : null,
+            s.HasTarget ? s.NearestSnrDb : null,
+            s.PointCount),
+        _ => variant == SensorVariant.CameraMetres
+            ? JsonLineEncoder.WriteCameraMetres(dest, s.VisibilityM)
+            : JsonLineEncoder.WriteCamera(dest, MathF.Round(s.VisibilityNormalised, 4)),
+    };
+
+    private static int EncodeTf(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
+    {
+        ushort distance;
+        if (s.HasReturn) distance = (ushort)Math.Clamp(MathF.Round(s.DistanceM * 100), 0, 17_999);
+        else
+        {
+            distance = variant switch
+            {
+                SensorVariant.TfLuna => TfLunaNoReturnCm,
+                SensorVariant.TfminiS => TfminiSNoReturnCm,
+                SensorVariant.TfminiPlus => TfminiPlusNoReturnCm,
+                SensorVariant.Tf02Pro => Tf02ProNoReturnCm,
+                _ => Tf03NoReturnCm,
+            };
+        }
+        var strength = (ushort)Math.Clamp(s.Strength, 0, 65_534);
+        return TfSeriesEncoder.Encode(dest, distance, strength, (float)spec.TemperatureC);
+    }
+
+    private static int EncodeLd06(in SimSample s, Span<byte> dest)
+    {
+        Span<Ld06Point> points = stackalloc Ld06Point[Ld06Decoder.PointsPerPacket];
+        var src = s.Points;
+        for (var i = 0; i < points.Length; i++)
+        {
+            var p = i < src.Length ? src[i] : default;
+            points[i] = new Ld06Point((ushort)Math.Clamp(MathF.Round(p.RangeM * 1000), 0, 65_535), (byte)Math.Clamp(p.Level, 0, 255), p.AzimuthDeg);
+        }
+        var start = (ushort)(MathF.Round(s.StartAngleDeg * 100) % 36000);
+        var end = (ushort)(MathF.Round(s.EndAngleDeg * 100) % 36000);
+        var timestamp = (ushort)((long)Math.Round(s.TimeS * 1000) % 30000); // the LD06 stamp wraps at 30000 ms
+        return Ld06Encoder.Encode(dest, (ushort)s.SpeedDegPerS, start, end, timestamp, points);
+    }
+
+    private static int EncodeMmwave(in SimSample s, Span<byte> dest)
+    {
+        var src = s.Points;
+        Span<MmwavePoint> points = stackalloc MmwavePoint[SimSample.MaxPoints];
+        Span<MmwaveSideInfo> side = stackalloc MmwaveSideInfo[SimSample.MaxPoints];
+        for (var i = 0; i < src.Length; i++)
+        {
+            var p = src[i];
+            var az = p.AzimuthDeg * MathF.PI / 180f;
+            // y along boresight; TI velocity is positive moving away, so it is the negated closing speed.
+            points[i] = new MmwavePoint(p.RangeM * MathF.Sin(az), p.RangeM * MathF.Cos(az), 0f, -p.ClosingSpeedMps);
+            side[i] = new MmwaveSideInfo((short)Math.Clamp(MathF.Round(p.Level * 10), short.MinValue, short.MaxValue), NoiseTenthDb);
+        }
+        return TiMmwaveEncoder.Encode(dest, (uint)s.Sequence, points[..src.Length], side[..src.Length]);
+    }
+
+    // OPS243-C in JSON mode (OJ): a range line and a speed line per report; like the sensor, nothing without a target.
+    private static int EncodeOps243(in SimSample s, Span<byte> dest)
+    {
+        if (!s.HasTarget) return 0;
+        var t = (float)s.TimeS;
+        var n = Ops243Encoder.EncodeRange(dest, s.NearestRangeM, Ops243LineStyle.Json, Ops243Defaults, t);
+        return n + Ops243Encoder.EncodeSpeed(dest[n..], s.NearestClosingSpeedMps, Ops243LineStyle.Json, Ops243Defaults, t);
+    }
+
+    private static readonly Ops243Options Ops243Defaults = new();
+
+    private const short NoiseTenthDb = 100; // a flat 10 dB noise floor in the side info
+}
