@@ -79,7 +79,8 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
         var approaching = approachingNow && !inZone;
 
         if (inZone) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"obstacle {range:0} m in zone ({SourceName(source)})"));
-        if (ttcBelow) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"obstacle TTC {ttc:0.0} s"));
+        if (ttc < risk.TtcThresholdS) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"obstacle {range:0} m, TTC {ttc:0.0} s ({SourceName(source)})"));
+        else if (ttcBelow) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"obstacle {range:0} m at {closing:0.0} m/s reaches the zone in {timeToZone:0.0} s ({SourceName(source)})"));
         else if (approaching) reasons.Add(string.Create(CultureInfo.InvariantCulture, $"obstacle approaching at {range:0} m, {closing:0.0} m/s"));
 
         // ---- visibility

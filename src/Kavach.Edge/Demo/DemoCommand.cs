@@ -1,7 +1,154 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Kavach.Edge.Alarm;
+using Kavach.Edge.Assessment;
+using Kavach.Edge.Hosting;
+using Kavach.Edge.Risk;
+using Kavach.Edge.Sensors;
+using Kavach.Edge.Storage;
+using Kavach.Simulation;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
 namespace Kavach.Edge.Demo;
 
-/// <summary>`kavach-edge demo` (being written).</summary>
+/// <summary>
+/// `kavach-edge demo`: the daemon's main job on embedded defaults, with no hardware and no external
+/// service. The built-in "demo" scenario streams sensor frames over loopback TCP into the very decoder
+/// path a real sensor uses; SQLite lives under ./data/demo; a live console view shows the level,
+/// visibility, obstacle and outputs; a summary of the level changes (read back from SQLite) ends it.
+/// </summary>
 public static class DemoCommand
 {
-    public static Task<int> RunAsync(bool loop) => Task.FromResult(0);
+    public static async Task<int> RunAsync(bool loop, TextWriter? output = null, double speed = 1, string? dataDir = null)
+    {
+        var o = output ?? Console.Out;
+        var dir = Path.GetFullPath(dataDir ?? Path.Combine("data", "demo"));
+        Directory.CreateDirectory(dir);
+        var dbPath = Path.Combine(dir, "kavach-demo.db");
+        foreach (var f in new[] { dbPath, dbPath + "-wal", dbPath + "-shm" })
+            if (File.Exists(f)) File.Delete(f); // a fresh database per demo run: the summary is this run's
+
+        var scenario = ScenarioConfig.Adapt(Scenario.BuiltIn("demo"));
+        var options = ScenarioConfig.Options(scenario, dbPath, Path.Combine(dir, "kavach-edge.log"));
+        using var logger = Logging.Create(options.Logging, underSystemd: false, quietConsole: true);
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+
+        o.WriteLine($"Kavach Edge {AppInfo.Version} demo: \"{scenario.Description}\"");
+        o.WriteLine("An advisory warning device beside the signalling system, not a signal.");
+        using var host = DaemonHost.Build(options, logger, TimeProvider.System);
+        try
+        {
+            await host.StartAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            o.WriteLine($"demo: the daemon failed to start: {e.Message}");
+            return 1;
+        }
+
+        var inputs = host.Services.GetRequiredService<SensorInputService>();
+        var broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
+        var pipeline = host.Services.GetRequiredService<Pipeline.Pipeline>();
+        var alarm = host.Services.GetRequiredService<SimulatedAlarm>();
+        foreach (var s in scenario.Sensors)
+            o.WriteLine($"  sensor {s.Name,-7} {SimNames.Name(s.Protocol),-10} → tcp {inputs.BoundEndpoints[s.Name]}");
+        o.WriteLine($"  SQLite  {dbPath}");
+        o.WriteLine($"  log     {options.Logging.File}");
+        o.WriteLine();
+
+        var changes = new List<RiskState>();
+        void OnChange(RiskState s)
+        {
+            lock (changes) changes.Add(s);
+        }
+        broadcaster.Changed += OnChange;
+
+        WorldState world = default;
+        var player = new ScenarioPlayer();
+        var playerOptions = new PlayerOptions { Speed = speed, Loop = loop, StepIntervalS = 0.25, OnStep = w => world = w };
+        var play = player.RunAsync(scenario, async (name, ct) =>
+        {
+            var client = new TcpClient { NoDelay = true };
+            await client.ConnectAsync(inputs.BoundEndpoints[name], ct).ConfigureAwait(false);
+            return new OwnedNetworkStream(client);
+        }, playerOptions, TimeProvider.System, stop.Token);
+
+        var interactive = !Console.IsOutputRedirected && output is null;
+        var printed = 0;
+        var lastLine = DateTime.MinValue;
+        while (!play.IsCompleted)
+        {
+            await Task.WhenAny(play, Task.Delay(250)).ConfigureAwait(false);
+            List<RiskState> fresh;
+            lock (changes) { fresh = changes.Skip(printed).ToList(); printed = changes.Count; }
+            foreach (var c in fresh)
+            {
+                if (interactive) o.Write("\r\x1b[K");
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"t={world.TimeS,5:0.0}s  ▶ {RiskLevels.Name(c.Level),-6} (was {(c.Previous is { } p ? RiskLevels.Name(p) : "-")}): {string.Join("; ", c.Reasons)}"));
+            }
+            var line = View(world, broadcaster.Latest, pipeline.Risk.LastFloor, alarm.Outputs);
+            if (interactive) o.Write("\r\x1b[K" + line);
+            else if (DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(2)) { o.WriteLine(line); lastLine = DateTime.UtcNow; }
+        }
+        if (interactive) o.WriteLine();
+        try { await play.ConfigureAwait(false); }
+        catch (OperationCanceledException) { o.WriteLine("demo: interrupted"); }
+
+        broadcaster.Changed -= OnChange;
+        using (var cts = new CancellationTokenSource(DaemonHost.ShutdownTimeout + TimeSpan.FromSeconds(1)))
+            await host.StopAsync(cts.Token).ConfigureAwait(false);
+        Console.CancelKeyPress -= onCancel;
+        return PrintSummary(o, dbPath);
+    }
+
+    private static string View(WorldState w, RiskState? s, FloorAssessment? f, OutputState outputs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var level = s is null ? "-" : RiskLevels.Name(s.Level);
+        var vis = f is null || double.IsNaN(f.VisibilityM) ? "?"
+            : string.Create(inv, $"{(f.VisibilityIsBound ? "≤" : "")}{f.VisibilityM:0} m ({FogClasses.Name(f.FogClass)})");
+        var obstacle = f is null || f.ObstacleSource == ObstacleSource.None ? "none"
+            : string.Create(inv, $"{f.ObstacleRangeM:0} m{(double.IsNaN(f.ClosingSpeedMps) ? "" : $" {f.ClosingSpeedMps:0.0} m/s")}{(double.IsFinite(f.TtcS) ? $" TTC {f.TtcS:0.0} s" : "")} ({SafetyFloor.SourceName(f.ObstacleSource)})");
+        return string.Create(inv,
+            $"t={w.TimeS,5:0.0}s  {level,-6} visibility {vis,-20} obstacle {obstacle,-32} outputs: {outputs} | world: {w.VisibilityM:0} m, {(w.ObstaclePresent ? $"obstacle {w.ObstacleRangeM:0} m" : "no obstacle")}");
+    }
+
+    private static int PrintSummary(TextWriter o, string dbPath)
+    {
+        using var store = EventStore.Open(dbPath, TimeProvider.System);
+        var events = store.ReadEvents();
+        o.WriteLine();
+        o.WriteLine($"Level changes stored in {dbPath}:");
+        foreach (var e in events)
+            o.WriteLine($"  #{e.Id,-3} {e.TsUtc}  {e.Previous ?? "-",-6} → {e.Level,-6} {string.Join("; ", JsonText.ParseArray(e.Reasons))}");
+        var walk = string.Join(" → ", events.Select(e => e.Level));
+        o.WriteLine($"Walk: {walk}");
+        return 0;
+    }
+
+    /// <summary>A NetworkStream that disposes its TcpClient with it.</summary>
+    private sealed class OwnedNetworkStream(TcpClient client) : Stream
+    {
+        private readonly NetworkStream _inner = client.GetStream();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => _inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _inner.WriteAsync(buffer, cancellationToken);
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) client.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 }
