@@ -140,7 +140,7 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
                 var sigma = Math.Max(0, Math.Log(s0 / Math.Max(f.ClusterStrength, 1e-3)) / (2 * r));
                 Offer(sigma <= 0 ? MaxReportedVisibilityM : Koschmieder / sigma, false, "lidar");
             }
-            else if (!double.IsNaN(radarRangeAny) && !LidarSees(f, radarRangeAny))
+            else if (!double.IsNaN(radarRangeAny) && LidarBlind(f))
             {
                 // the radar sees a target the LiDAR would return in clear air, and the LiDAR does not:
                 // its strength fell below the sensor's floor, which bounds the extinction from below
@@ -153,11 +153,14 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
         return (best, bound, source);
     }
 
-    private bool LidarSees(in SensorFeatures f, double rangeM)
+    // The LiDAR sees nothing beyond backscatter range: no persistent far return at all. (While an
+    // obstacle replaces the reference in the window the LiDAR still sees something: no bound then.)
+    private bool LidarBlind(in SensorFeatures f)
     {
-        var tol = Math.Max(options.Risk.ConfirmToleranceM, 0.05 * rangeM);
-        return (!float.IsNaN(f.ClusterRangeM) && Math.Abs(f.ClusterRangeM - rangeM) <= tol)
-               || (!float.IsNaN(f.NearClusterRangeM) && Math.Abs(f.NearClusterRangeM - rangeM) <= tol);
+        var near = options.Risk.BackscatterMaxRangeM;
+        var dominantFar = !float.IsNaN(f.ClusterRangeM) && f.ClusterRangeM > near && f.ClusterPersistence >= 0.2;
+        var nearestFar = !float.IsNaN(f.NearClusterRangeM) && f.NearClusterRangeM > near;
+        return !dominantFar && !nearestFar;
     }
 
     private static double Baseline(SensorOptions so, double rangeM) =>

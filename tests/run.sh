@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of the solution: the README's test command, and exactly what CI runs.
+# As root it first installs the system packages the tests use (real parts: socat pseudo-terminals,
+# a mosquitto broker, openssl for TLS test certificates). Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(socat mosquitto mosquitto-clients openssl)
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "tests/run.sh: installing ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || { echo "tests/run.sh: apt-get install failed"; exit 1; }
+  else
+    echo "tests/run.sh: missing system packages ${missing[*]} (run as root, or apt-get install them); the tests that need them will fail"
+  fi
+fi
+
+mkdir -p artifacts
+log=artifacts/test-output.txt
+dotnet test Kavach.Edge.sln --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 70, Skipped: 0, Total: 70, ...").
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | awk -F'[:,]' '
+  { for (i = 1; i <= NF; i++) { gsub(/ /, "", $i) }
+    for (i = 1; i < NF; i++) { if ($i ~ /Failed$/) f += $(i+1); if ($i ~ /^Passed$/) p += $(i+1); if ($i ~ /^Skipped$/) s += $(i+1) } }
+  END { print p + 0, f + 0, s + 0 }')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build error or a crashed test host
+totals="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && totals="$totals, $skipped skipped"
+echo "$totals" > artifacts/test-totals.txt
+echo "$totals"
+exit "$status"
