@@ -65,7 +65,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            Assert.False(_process.HasExited, $"mosquitto exited with code {_process.ExitCode} (config {ConfigPath})");
+            if (_process.HasExited) Assert.Fail($"mosquitto exited with code {_process.ExitCode} (config {ConfigPath})");
             try
             {
                 using var probe = new TcpClient();

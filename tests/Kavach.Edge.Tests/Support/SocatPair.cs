@@ -40,7 +40,7 @@ public sealed class SocatPair : IDisposable
         _process = Tools.Start(_socat, "-d", "-d", $"pty,raw,echo=0,link={DevicePath}", $"pty,raw,echo=0,link={SensorPath}");
         await Eventually.WaitAsync(() => File.Exists(DevicePath) && File.Exists(SensorPath) || _process.HasExited,
             TimeSpan.FromSeconds(10), "socat to create its pty links");
-        Assert.False(_process.HasExited, $"socat exited with code {_process.ExitCode}");
+        if (_process.HasExited) Assert.Fail($"socat exited with code {_process.ExitCode}");
     }
 
     /// <summary>Kills socat: both ptys vanish.</summary>
