@@ -20,14 +20,16 @@ public sealed class JsonLineDecoder
     private const float MaxVisibilityM = 100_000f;
     private const float MaxStrength = 1_000_000f;
 
-    private readonly SensorKind _defaultKind;
     private readonly byte[] _line = new byte[MaxLineBytes];
     private int _length;
     private bool _discarding; // inside an over-long line: drop until the next newline
 
     /// <summary>Creates a decoder; lines without a "sensor" field take <paramref name="defaultKind"/>
     /// (<see cref="SensorKind.Unspecified"/>: such lines are rejected as <see cref="RejectReason.MissingField"/>).</summary>
-    public JsonLineDecoder(SensorKind defaultKind = SensorKind.Unspecified) => _defaultKind = defaultKind;
+    public JsonLineDecoder(SensorKind defaultKind = SensorKind.Unspecified) => DefaultKind = defaultKind;
+
+    /// <summary>The kind of lines without a "sensor" field; may change between lines (an MQTT message's topic names it).</summary>
+    public SensorKind DefaultKind { get; set; }
 
     /// <summary>What this decoder has seen.</summary>
     public DecoderCounters Counters { get; } = new();
@@ -99,7 +101,7 @@ public sealed class JsonLineDecoder
             line = line.TrimEnd((byte)'\r');
             if (IsBlank(line)) continue; // keep-alive newlines are not frames and not errors
 
-            var reason = Parse(line, _defaultKind, out frame);
+            var reason = Parse(line, DefaultKind, out frame);
             if (reason is null)
             {
                 Counters.Frames++;

@@ -3,14 +3,17 @@ using BenchmarkDotNet.Running;
 namespace Kavach.Benchmarks;
 
 /// <summary>
-/// BenchmarkDotNet micro benchmarks (`--filter ...`), and the project's own load tools as verbs:
-/// `load` (the spine under JSON-lines load over loopback TCP).
+/// BenchmarkDotNet micro benchmarks (`--filter ...`), and the project's own load tools as verbs that
+/// bypass BenchmarkDotNet (they measure a running daemon, not a method):
+/// `load` (the spine under JSON-lines load over loopback TCP), `inputs` (binary frames from 4 TCP sensors).
 /// </summary>
 public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "load") return await LoadTool.RunAsync(args[1..]);
+        if (args is ["load", ..]) return await LoadTool.RunAsync(args[1..]);
+        if (args is ["inputs", ..]) return await InputsLoad.RunAsync(args);
+        if (args is ["inputs-send", ..]) return await InputsLoad.SendAsync(args);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
         return 0;
     }

@@ -119,6 +119,28 @@ public sealed class KavachOptions
                     errors.Add($"Sensors[{i}].Transport.Host: sensors sharing port {a.Transport.Port} must bind the same Host as Sensors[{j}]");
             }
         }
+        CrossCheckMqtt(errors);
+    }
+
+    // MQTT sensors on one broker subscribing the same Topic get the same messages: only json-lines sensors of
+    // different kinds may share a topic (routed by the line's "sensor" field or the topic's last level).
+    private void CrossCheckMqtt(List<string> errors)
+    {
+        for (var i = 0; i < Sensors.Count; i++)
+        {
+            var a = Sensors[i];
+            if (a.Transport.Type != TransportType.Mqtt) continue;
+            for (var j = 0; j < i; j++)
+            {
+                var b = Sensors[j];
+                if (b.Transport.Type != TransportType.Mqtt || b.Transport.Port != a.Transport.Port || b.Transport.Topic != a.Transport.Topic
+                    || !string.Equals(a.Transport.Host, b.Transport.Host, StringComparison.OrdinalIgnoreCase)) continue;
+                if (a.Protocol != SensorProtocol.JsonLines || b.Protocol != SensorProtocol.JsonLines)
+                    errors.Add($"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is already used by Sensors[{j}] on the same broker; only json-lines sensors may share a topic");
+                else if (a.Kind == b.Kind)
+                    errors.Add($"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is shared with Sensors[{j}] of the same Kind; give each its own topic");
+            }
+        }
     }
 
     /// <summary>True when systemd started us (it sets INVOCATION_ID).</summary>

@@ -54,6 +54,30 @@ public sealed class SensorOptions
     /// <summary>LiDAR: the strength at which the sensor saturates (TF03: 3500; other TF models: 65535).</summary>
     public double MaxStrength { get; set; } = 65535;
 
+    /// <summary>ld06: the angular corridor that looks along the track, clockwise from start to end, degrees
+    /// (may wrap through 0; equal ends = the full circle). Only returns inside it become readings.</summary>
+    public double CorridorStartDeg { get; set; }
+
+    /// <summary>ld06: end of the corridor, degrees.</summary>
+    public double CorridorEndDeg { get; set; }
+
+    /// <summary>ld06: points weaker than this intensity (0–255) are not returns.</summary>
+    public int MinIntensity { get; set; }
+
+    /// <summary>ops243: a positive number (a line without "direction") means approaching; the sensor's
+    /// convention and the mounting decide it (PROTOCOLS.md §4).</summary>
+    public bool PositiveIsApproaching { get; set; } = true;
+
+    /// <summary>ops243: the speed unit the sensor is set to (UM, UK, US, UF, UC).</summary>
+    public Ops243SpeedUnit SpeedUnit { get; set; } = Ops243SpeedUnit.MetersPerSecond;
+
+    /// <summary>ti-mmwave: serial path of the radar's CLI port (115200 baud); with <see cref="ConfigFile"/> the
+    /// radar is configured at connect and again after a silence longer than <see cref="TimeoutMs"/>. Null = not configured by us.</summary>
+    public string? ConfigPort { get; set; }
+
+    /// <summary>ti-mmwave: a .cfg file of CLI lines ('%' comments skipped) sent to <see cref="ConfigPort"/>.</summary>
+    public string? ConfigFile { get; set; }
+
     internal void Read(ConfigReader r, List<string> names)
     {
         Name = r.String("Name", "");
@@ -96,8 +120,40 @@ public sealed class SensorOptions
         }
         else if (Variant is not null) r.Error("Variant", "applies to tf-series sensors only");
 
+        ReadProtocolKeys(r);
+
         if (!r.Has("Transport")) r.Error("Transport", "is required");
         r.Section("Transport", t => Transport.Read(t));
+    }
+
+    // Keys of one protocol only: each is refused on the others, naming the key.
+    private void ReadProtocolKeys(ConfigReader r)
+    {
+        Only(r, SensorProtocol.Ld06, "CorridorStartDeg", "CorridorEndDeg", "MinIntensity");
+        Only(r, SensorProtocol.Ops243, "PositiveIsApproaching", "SpeedUnit");
+        Only(r, SensorProtocol.TiMmwave, "ConfigPort", "ConfigFile");
+
+        CorridorStartDeg = r.Double("CorridorStartDeg", CorridorStartDeg, 0, 360);
+        CorridorEndDeg = r.Double("CorridorEndDeg", CorridorEndDeg, 0, 360);
+        MinIntensity = r.Int("MinIntensity", MinIntensity, 0, 255);
+
+        PositiveIsApproaching = r.Bool("PositiveIsApproaching", PositiveIsApproaching);
+        SpeedUnit = r.Choice("SpeedUnit", SpeedUnit, ("m/s", Ops243SpeedUnit.MetersPerSecond), ("km/h", Ops243SpeedUnit.KilometersPerHour),
+            ("mph", Ops243SpeedUnit.MilesPerHour), ("ft/s", Ops243SpeedUnit.FeetPerSecond), ("cm/s", Ops243SpeedUnit.CentimetersPerSecond));
+
+        ConfigPort = r.OptionalString("ConfigPort");
+        ConfigFile = r.OptionalString("ConfigFile");
+        if (Protocol != SensorProtocol.TiMmwave) return;
+        if (ConfigPort is not null && ConfigFile is null) r.Error("ConfigFile", "is required with ConfigPort (the .cfg file of CLI lines to send)");
+        if (ConfigFile is not null && ConfigPort is null) r.Error("ConfigPort", "is required with ConfigFile (the radar's CLI serial port)");
+        if (ConfigFile is not null && !File.Exists(ConfigFile)) r.Error("ConfigFile", $"file '{ConfigFile}' not found");
+    }
+
+    private void Only(ConfigReader r, SensorProtocol protocol, params string[] keys)
+    {
+        if (Protocol == protocol) return;
+        foreach (var key in keys)
+            if (r.Has(key)) r.Error(key, $"applies to {ProtocolName(protocol)} sensors only");
     }
 
     // Strength floors from PROTOCOLS.md §1 (Benewake manuals): below these the sensor reports no return.

@@ -15,7 +15,10 @@ namespace Kavach.Edge.Demo;
 public static class ScenarioConfig
 {
     /// <summary>Wire formats the daemon's inputs decode in this build; other scenario sensors fall back to JSON lines.</summary>
-    public static readonly IReadOnlySet<SimProtocol> Supported = new HashSet<SimProtocol> { SimProtocol.JsonLines };
+    public static readonly IReadOnlySet<SimProtocol> Supported = new HashSet<SimProtocol>
+    {
+        SimProtocol.JsonLines, SimProtocol.TfSeries, SimProtocol.TiMmwave, SimProtocol.Ops243, SimProtocol.Ld06,
+    };
 
     /// <summary>The scenario with every sensor on a wire format this build decodes.</summary>
     public static Scenario Adapt(Scenario scenario) => scenario with

@@ -13,6 +13,7 @@ public sealed class JsonLinesConnection : IConnectionDecoder
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly JsonLineDecoder _decoder;
+    private readonly SensorKind _endpointKind;
     private readonly SensorState?[] _byKind = new SensorState?[4];
     private readonly int[] _frames = new int[4], _noReturn = new int[4];
 
@@ -22,7 +23,17 @@ public sealed class JsonLinesConnection : IConnectionDecoder
         _queue = queue;
         _time = time;
         foreach (var s in endpoint.Sensors) _byKind[(int)s.Kind] = s;
-        _decoder = new JsonLineDecoder(endpoint.Sensors.Count == 1 ? endpoint.Primary.Kind : SensorKind.Unspecified);
+        _endpointKind = endpoint.Sensors.Count == 1 ? endpoint.Primary.Kind : SensorKind.Unspecified;
+        _decoder = new JsonLineDecoder(_endpointKind);
+    }
+
+    /// <summary>
+    /// The kind named by where the bytes came from (an MQTT topic's last level: <c>kavach/sensors/lidar</c>) for
+    /// the lines that follow without a "sensor" field; <see cref="SensorKind.Unspecified"/> = the endpoint's default.
+    /// </summary>
+    public SensorKind SourceKind
+    {
+        set => _decoder.DefaultKind = value != SensorKind.Unspecified ? value : _endpointKind;
     }
 
     public void OnBytes(ReadOnlySpan<byte> data)

@@ -7,7 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Kavach.Edge.Sensors;
 
 /// <summary>
-/// Starts every sensor's transport (inputs start last and stop first) and watches their health:
+/// Starts every sensor's transport (inputs start last and stop first): tcp-listen, tcp-client, serial and mqtt
+/// (one client per broker), with the decoder of each sensor's protocol, and the ti-mmwave configurators.
+/// Watches their health: samples the counters once a second for the rates of <see cref="Health"/>;
 /// rejected input is logged at most once per sensor per <see cref="RejectLogPeriod"/>, with counts by
 /// reason, so garbage on a line cannot flood the log (or the SD card).
 /// </summary>
@@ -39,27 +41,54 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     /// <summary>The address each tcp-listen sensor is bound to (by sensor name), once started.</summary>
     public IReadOnlyDictionary<string, IPEndPoint> BoundEndpoints => _bound;
 
+    /// <summary>Reconnect backoff of the client-side transports: 0.5 s doubling to 30 s (tests shorten it).</summary>
+    internal Func<Backoff> NewBackoff { get; set; } = () => new Backoff(500, 30_000);
+
+    /// <summary>Stop budget of the inputs: a transport that has not ended by then is abandoned (a hung port never holds shutdown).</summary>
+    internal static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(3);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _cts = new CancellationTokenSource();
+        var mqtt = new List<SensorEndpoint>();
         foreach (var endpoint in BuildEndpoints())
         {
+            var protocol = SensorOptions.ProtocolName(endpoint.Primary.Options.Protocol);
             switch (endpoint.Transport.Type)
             {
                 case TransportType.TcpListen:
                     var listener = new TcpListenTransport(endpoint, _log);
                     _listeners.Add(listener);
                     foreach (var s in endpoint.Sensors) _bound[s.Name] = listener.LocalEndPoint;
-                    _log.LogInformation("Sensor {Sensor}: {Protocol} listening on tcp {Endpoint}", endpoint.Name,
-                        SensorOptions.ProtocolName(endpoint.Primary.Options.Protocol), listener.LocalEndPoint);
+                    _log.LogInformation("Sensor {Sensor}: {Protocol} listening on tcp {Endpoint}", endpoint.Name, protocol, listener.LocalEndPoint);
                     _running.Add(listener.RunAsync(_cts.Token));
                     break;
-                default:
-                    throw new NotSupportedException($"transport {TransportOptions.TypeName(endpoint.Transport.Type)} is not available in this build");
+                case TransportType.TcpClient:
+                    Start(new TcpClientTransport(endpoint, NewBackoff(), _time, _log), protocol);
+                    break;
+                case TransportType.Serial:
+                    Start(new SerialTransport(endpoint, NewBackoff(), _time, _log), protocol);
+                    break;
+                case TransportType.Mqtt:
+                    mqtt.Add(endpoint);
+                    break;
             }
+            foreach (var s in endpoint.Sensors)
+                if (s.Options is { Protocol: SensorProtocol.TiMmwave, ConfigPort: not null, ConfigFile: not null })
+                    _running.Add(new MmwaveConfigurator(s, _time, _log).RunAsync(_cts.Token));
         }
+        // One MQTT client per broker: they all carry the client id <Device.Id>-sensors, and a broker keeps one session per id.
+        foreach (var broker in mqtt.GroupBy(e => (e.Transport.Host.ToLowerInvariant(), e.Transport.Port)))
+            Start(new MqttTransport(_options.Device.Id + "-sensors", broker.ToArray(), NewBackoff(), _time, _log),
+                string.Join("+", broker.Select(e => SensorOptions.ProtocolName(e.Primary.Options.Protocol)).Distinct()));
         _running.Add(MonitorAsync(_cts.Token));
         return Task.CompletedTask;
+    }
+
+    private void Start(ReconnectingTransport transport, string protocol)
+    {
+        _log.LogInformation("Sensor {Sensor}: {Protocol} from {Target}", transport.Name, protocol, transport.Target);
+        _running.Add(Task.Run(() => transport.RunAsync(_cts!.Token), CancellationToken.None));
     }
 
     private IEnumerable<SensorEndpoint> BuildEndpoints()
@@ -69,31 +98,54 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
         {
             if (!done.Add(i)) continue;
             var group = new List<SensorState> { Sensors[i] };
-            var t = Sensors[i].Options.Transport;
-            if (t.Type == TransportType.TcpListen && t.Port != 0)
-                for (var j = i + 1; j < Sensors.Count; j++)
-                    if (Sensors[j].Options.Transport is { Type: TransportType.TcpListen } tj && tj.Port == t.Port && done.Add(j))
-                        group.Add(Sensors[j]);
+            for (var j = i + 1; j < Sensors.Count; j++)
+                if (SharesEndpoint(Sensors[i].Options, Sensors[j].Options) && done.Add(j))
+                    group.Add(Sensors[j]);
             SensorEndpoint? endpoint = null;
             endpoint = new SensorEndpoint(group, () => NewDecoder(endpoint!));
             yield return endpoint;
         }
     }
 
+    // json-lines sensors of different kinds share one listening port, or one MQTT topic filter on one broker
+    // (the configuration check refuses any other sharing); their lines are routed by kind.
+    private static bool SharesEndpoint(SensorOptions a, SensorOptions b)
+    {
+        TransportOptions ta = a.Transport, tb = b.Transport;
+        if (ta.Type != tb.Type) return false;
+        return ta.Type switch
+        {
+            TransportType.TcpListen => ta.Port != 0 && ta.Port == tb.Port,
+            TransportType.Mqtt => a.Protocol == SensorProtocol.JsonLines && b.Protocol == SensorProtocol.JsonLines
+                                  && ta.Port == tb.Port && string.Equals(ta.Host, tb.Host, StringComparison.OrdinalIgnoreCase)
+                                  && ta.Topic == tb.Topic,
+            _ => false,
+        };
+    }
+
     private IConnectionDecoder NewDecoder(SensorEndpoint endpoint) => endpoint.Primary.Options.Protocol switch
     {
         SensorProtocol.JsonLines => new JsonLinesConnection(endpoint, _queue, _time),
-        var p => throw new NotSupportedException($"protocol {SensorOptions.ProtocolName(p)} is not available in this build"),
+        SensorProtocol.TfSeries => new TfSeriesConnection(endpoint.Primary, _queue, _time),
+        SensorProtocol.TiMmwave => new TiMmwaveConnection(endpoint.Primary, _queue, _time, _options.Risk),
+        SensorProtocol.Ops243 => new Ops243Connection(endpoint.Primary, _queue, _time),
+        _ => new Ld06Connection(endpoint.Primary, _queue, _time),
     };
 
+    // Once a second: sample every sensor's counters for its rates; every RejectLogPeriod: log new rejects.
     private async Task MonitorAsync(CancellationToken ct)
     {
         var last = new long[Sensors.Count];
+        var ticks = 0;
+        var logEvery = (int)RejectLogPeriod.TotalSeconds;
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                await Task.Delay(RejectLogPeriod, _time, ct).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, ct).ConfigureAwait(false);
+                var now = _time.GetTimestamp();
+                foreach (var s in Sensors) s.Sample(now);
+                if (++ticks % logEvery != 0) continue;
                 for (var i = 0; i < Sensors.Count; i++)
                 {
                     var s = Sensors[i];
@@ -112,11 +164,26 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
 
+    /// <summary>Every sensor's health now (see <see cref="SensorState.Health"/>).</summary>
+    public IReadOnlyList<SensorHealth> Health(Fusion.FusionSnapshot? fusion = null)
+    {
+        var now = _time.GetTimestamp();
+        return Sensors.Select(s => s.Health(now, _time, fusion)).ToArray();
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _cts?.Cancel();
         foreach (var l in _listeners) await l.DisposeAsync().ConfigureAwait(false);
-        await Task.WhenAll(_running).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Bounded: a transport stuck in a hung port is abandoned rather than holding the daemon's shutdown.
+            await Task.WhenAll(_running).WaitAsync(StopBudget, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _log.LogWarning("Sensor inputs: {Count} transport(s) did not stop within {Seconds} s; abandoned", _running.Count(t => !t.IsCompleted), StopBudget.TotalSeconds);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -8,10 +8,10 @@ namespace Kavach.Edge.Sensors;
 /// its connections. Written by the transport's connection handlers (once per received chunk, not per
 /// frame), read by anyone: every member is thread-safe.
 /// </summary>
-public sealed class SensorState
+public sealed partial class SensorState
 {
     private readonly long[] _rejects = new long[RejectReasons.Count];
-    private long _frames, _noReturn, _bytes, _rejectedBytes, _dropped, _lastFrame = long.MinValue;
+    private long _connects, _frames, _noReturn, _bytes, _rejectedBytes, _dropped, _lastFrame = long.MinValue;
     private int _state, _clients;
 
     public SensorState(int index, SensorOptions options)
@@ -51,7 +51,15 @@ public sealed class SensorState
     }
 
     /// <summary>Sets the connection state; returns the previous one (callers log on change only).</summary>
-    public ConnectionState SetConnection(ConnectionState state) => (ConnectionState)Interlocked.Exchange(ref _state, (int)state);
+    public ConnectionState SetConnection(ConnectionState state)
+    {
+        var previous = (ConnectionState)Interlocked.Exchange(ref _state, (int)state);
+        if (state == ConnectionState.Connected && previous != ConnectionState.Connected) Interlocked.Increment(ref _connects);
+        return previous;
+    }
+
+    /// <summary>How many times the connection became <see cref="ConnectionState.Connected"/> (a new session each).</summary>
+    public long Connects => Interlocked.Read(ref _connects);
 
     public int ClientConnected() => Interlocked.Increment(ref _clients);
     public int ClientDisconnected() => Interlocked.Decrement(ref _clients);
@@ -65,6 +73,18 @@ public sealed class SensorState
     {
         Interlocked.Add(ref _frames, frames);
         if (noReturn != 0) Interlocked.Add(ref _noReturn, noReturn);
+    }
+
+    /// <summary>Adds a binary decoder's counters into the totals and resets them (called after each chunk);
+    /// the last reject reason is the most frequent one of the chunk.</summary>
+    public void Absorb(DecoderCounters c)
+    {
+        var last = RejectReason.BadHeader;
+        long most = 0;
+        if (c.RejectedBytes != 0)
+            for (var i = 0; i < RejectReasons.Count; i++)
+                if (c.Rejects((RejectReason)i) > most) { most = c.Rejects((RejectReason)i); last = (RejectReason)i; }
+        Absorb(c, last);
     }
 
     /// <summary>Adds a decoder's counters into the totals and resets them (called after each chunk).</summary>

@@ -1,0 +1,50 @@
+using Kavach.Protocols;
+
+namespace Kavach.Edge.Sensors;
+
+/// <summary>
+/// LD06/LD19 packets → LiDAR readings of the nearest return inside the configured corridor
+/// (CorridorStartDeg → CorridorEndDeg, MinIntensity). A packet with no point in the corridor looks
+/// elsewhere and makes no reading; one whose corridor points are all empty or weak is a no-return.
+/// </summary>
+public sealed class Ld06Connection : IConnectionDecoder
+{
+    private readonly SensorState _sensor;
+    private readonly ReadingQueue _queue;
+    private readonly TimeProvider _time;
+    private readonly Ld06Decoder _decoder;
+
+    public Ld06Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
+    {
+        _sensor = sensor;
+        _queue = queue;
+        _time = time;
+        var o = sensor.Options;
+        _decoder = new Ld06Decoder((float)o.CorridorStartDeg, (float)o.CorridorEndDeg, (byte)o.MinIntensity);
+    }
+
+    public void OnBytes(ReadOnlySpan<byte> data)
+    {
+        var now = _time.GetTimestamp();
+        var frames = 0;
+        while (_decoder.TryRead(ref data, out var f))
+        {
+            frames++;
+            if (!f.HasCorridorPoints) continue;
+            var r = Reading.Empty(_sensor.Index, _sensor.Kind, now);
+            r.NoReturn = f.NoReturn;
+            r.DistanceM = f.NearestRangeM;
+            r.Strength = f.NoReturn ? float.NaN : f.NearestIntensity;
+            _queue.TryWrite(r, _sensor);
+        }
+        if (frames > 0) _sensor.FrameDecoded(now);
+        _sensor.Absorb(_decoder.Counters);
+    }
+
+    public void OnEnd()
+    {
+        if (_decoder.PendingBytes > 0) _decoder.Counters.Reject(RejectReason.BadLength, _decoder.PendingBytes);
+        _decoder.Reset();
+        _sensor.Absorb(_decoder.Counters);
+    }
+}
