@@ -78,6 +78,9 @@ public sealed class SensorOptions
     /// <summary>ti-mmwave: a .cfg file of CLI lines ('%' comments skipped) sent to <see cref="ConfigPort"/>.</summary>
     public string? ConfigFile { get; set; }
 
+    /// <summary>ti-mmwave: detected points weaker than this SNR (dB) are clutter, not targets (points without side info are kept).</summary>
+    public double MinSnrDb { get; set; } = 15;
+
     internal void Read(ConfigReader r, List<string> names)
     {
         Name = r.String("Name", "");
@@ -131,7 +134,8 @@ public sealed class SensorOptions
     {
         Only(r, SensorProtocol.Ld06, "CorridorStartDeg", "CorridorEndDeg", "MinIntensity");
         Only(r, SensorProtocol.Ops243, "PositiveIsApproaching", "SpeedUnit");
-        Only(r, SensorProtocol.TiMmwave, "ConfigPort", "ConfigFile");
+        Only(r, SensorProtocol.TiMmwave, "ConfigPort", "ConfigFile", "MinSnrDb");
+        MinSnrDb = r.Double("MinSnrDb", MinSnrDb, -20, 100);
 
         CorridorStartDeg = r.Double("CorridorStartDeg", CorridorStartDeg, 0, 360);
         CorridorEndDeg = r.Double("CorridorEndDeg", CorridorEndDeg, 0, 360);

@@ -58,6 +58,12 @@ public static class ScenarioConfig
                 k[p + "Required"] = "false";
                 k[p + "TimeoutMs"] = "5000";
             }
+            if (s.Protocol == SimProtocol.TiMmwave)
+            {
+                // commissioning: the clutter gate 5 dB over the detection threshold (the simulator reports targets 6 dB over it)
+                var model = SensorModelDefaults.For(s.EffectiveVariant);
+                k[p + "MinSnrDb"] = ((s.ThresholdDb ?? model.Threshold) + 5).ToString(inv);
+            }
             if (s.Kind == SensorKind.Lidar)
             {
                 var model = SensorModelDefaults.For(s.EffectiveVariant);

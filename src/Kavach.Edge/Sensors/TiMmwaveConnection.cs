@@ -8,7 +8,7 @@ namespace Kavach.Edge.Sensors;
 /// target (Risk.ReferenceRangeM &gt; 0), static points (|velocity| &lt; Risk.MinClosingSpeedMps) within
 /// Risk.ConfirmToleranceM of the reference range are passed over, so an obstacle beyond or behind the reflector
 /// is still the reading; when the reference is all there is, it is reported (the safety floor recognises it
-/// and measures fog on it).
+/// and measures fog on it). Points weaker than the sensor's MinSnrDb are clutter and never the target.
 /// </summary>
 public sealed class TiMmwaveConnection : IConnectionDecoder
 {
@@ -16,7 +16,7 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly TiMmwaveDecoder _decoder = new();
-    private readonly float _referenceM, _toleranceM, _staticMps;
+    private readonly float _referenceM, _toleranceM, _staticMps, _minSnrDb;
 
     public TiMmwaveConnection(SensorState sensor, ReadingQueue queue, TimeProvider time, RiskOptions risk)
     {
@@ -26,6 +26,7 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
         _referenceM = (float)risk.ReferenceRangeM;
         _toleranceM = (float)risk.ConfirmToleranceM;
         _staticMps = (float)risk.MinClosingSpeedMps;
+        _minSnrDb = (float)sensor.Options.MinSnrDb;
     }
 
     public void OnBytes(ReadOnlySpan<byte> data)
@@ -37,7 +38,7 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
             frames++;
             var r = Reading.Empty(_sensor.Index, _sensor.Kind, now);
             r.Targets = f.TargetCount;
-            var i = Nearest(_decoder.LastPoints);
+            var i = Nearest(_decoder.LastPoints, _decoder.LastSideInfo);
             if (i >= 0)
             {
                 var p = _decoder.LastPoints[i];
@@ -53,12 +54,13 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
     }
 
     /// <summary>Index of the nearest point that is not the static reference (the reference itself when it is alone); −1 when none.</summary>
-    internal int Nearest(ReadOnlySpan<MmwavePoint> points)
+    internal int Nearest(ReadOnlySpan<MmwavePoint> points, ReadOnlySpan<MmwaveSideInfo> side = default)
     {
         int nearest = -1, nearestAny = -1;
         float best = float.PositiveInfinity, bestAny = float.PositiveInfinity;
         for (var i = 0; i < points.Length; i++)
         {
+            if (i < side.Length && side[i].SnrDb < _minSnrDb) continue; // clutter
             var range = points[i].RangeM;
             if (range < bestAny) { bestAny = range; nearestAny = i; }
             if (IsReference(range, points[i].VelocityMps)) continue;
