@@ -4,6 +4,11 @@ namespace Kavach.Benchmarks;
 
 public static class BenchmarkProgram
 {
-    public static void Main(string[] args) =>
+    /// <summary>`alarm [options]` runs the alarm latency measurement; anything else goes to BenchmarkDotNet.</summary>
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "alarm") return AlarmLatency.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -117,20 +117,25 @@ public sealed class AlarmEngine : IDisposable
         if (_halted) return;
         var deadline = long.MaxValue;
         var (kind, name, buzzerAllowed) = Choose(now, ref deadline);
-        if (kind != _shown)
+        var changed = kind != _shown;
+        var renamed = name != _shownName;
+        if (changed)
         {
             _shown = kind;
             _shownSince = now;
-            _log.LogInformation("Alarm shows {Pattern}: {Lines}", name, _patterns[kind].Lines);
         }
-        else if (name != _shownName) _log.LogInformation("Alarm shows {Pattern}", name);
         _shownName = name;
 
+        // pins first (red and buzzer leading), words after: the log never delays a lamp
         var pattern = _patterns[kind];
         var ms = (long)_time.GetElapsedTime(_shownSince, now).TotalMilliseconds;
-        _outputs.SetPattern(name);
-        foreach (var lamp in AlarmLines.Lamps) _outputs.Set(lamp, pattern[lamp].IsOn(ms));
+        _outputs.Set(AlarmLine.Red, pattern[AlarmLine.Red].IsOn(ms));
         _outputs.Set(AlarmLine.Buzzer, buzzerAllowed && pattern[AlarmLine.Buzzer].IsOn(ms));
+        _outputs.Set(AlarmLine.Amber, pattern[AlarmLine.Amber].IsOn(ms));
+        _outputs.Set(AlarmLine.Green, pattern[AlarmLine.Green].IsOn(ms));
+        _outputs.SetPattern(name);
+        if (changed && _log.IsEnabled(LogLevel.Information)) _log.LogInformation("Alarm shows {Pattern}: {Lines}", name, pattern.Lines);
+        else if (renamed) _log.LogInformation("Alarm shows {Pattern}", name);
 
         var next = pattern.NextChange(ms);
         if (next != long.MaxValue) deadline = Math.Min(deadline, _shownSince + Ticks(next));
