@@ -64,6 +64,13 @@ public static class Program
             logger.Information("{App} stopped cleanly", AppInfo.Name);
             return ExitOk;
         }
+        catch (Exception e) when (ConfigurationRefusedException.Find(e) is { } refused)
+        {
+            // the configuration cannot work on this machine (e.g. a GPIO line that cannot be opened)
+            logger.Fatal("{App} configuration refused: {Message}", AppInfo.Name, refused.Message);
+            Console.Error.WriteLine($"kavach-edge: configuration refused: {refused.Message}");
+            return ExitUsage;
+        }
         catch (Exception e)
         {
             logger.Fatal(e, "{App} failed: {Message}", AppInfo.Name, e.Message);

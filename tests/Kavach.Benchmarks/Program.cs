@@ -5,7 +5,8 @@ namespace Kavach.Benchmarks;
 /// <summary>
 /// BenchmarkDotNet micro benchmarks (`--filter ...`), and the project's own load tools as verbs that
 /// bypass BenchmarkDotNet (they measure a running daemon, not a method):
-/// `load` (the spine under JSON-lines load over loopback TCP), `inputs` (binary frames from 4 TCP sensors).
+/// `load` (the spine under JSON-lines load over loopback TCP), `inputs` (binary frames from 4 TCP sensors),
+/// `alarm` (risk change → first pin write latency).
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -14,6 +15,7 @@ public static class BenchmarkProgram
         if (args is ["load", ..]) return await LoadTool.RunAsync(args[1..]);
         if (args is ["inputs", ..]) return await InputsLoad.RunAsync(args);
         if (args is ["inputs-send", ..]) return await InputsLoad.SendAsync(args);
+        if (args is ["alarm", ..]) return AlarmLatency.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
         return 0;
     }

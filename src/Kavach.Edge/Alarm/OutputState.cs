@@ -1,26 +1,25 @@
-using Kavach.Edge.Assessment;
-using Kavach.Edge.Risk;
-
 namespace Kavach.Edge.Alarm;
 
-/// <summary>What the lamps and the buzzer show, as words ("steady", "blink", "alternate", "off", "pattern").</summary>
-public sealed record OutputState(string Green, string Amber, string Red, string Buzzer)
+/// <summary>
+/// What the alarm's lines show now (logical: true = lamp lit / buzzer sounding / heartbeat line active,
+/// whatever the wiring's polarity) and the pattern that put them there ("low", "medium", "high", "fault",
+/// "starting", "maintenance", "lamp-test", "stopped", "failed", "off"). Read by the demo console and the API.
+/// </summary>
+public sealed record OutputState(string Pattern, bool Green, bool Amber, bool Red, bool Buzzer, bool Heartbeat)
 {
-    /// <summary>
-    /// The default indication of a state. The LOW lamp means "system working, nothing detected", never
-    /// "proceed". During the start-up grace the lamps show FAULT but the buzzer stays quiet.
-    /// </summary>
-    public static OutputState For(RiskState state, long now)
-    {
-        var grace = state.Level == RiskLevel.Fault && now < state.GraceEndsAt && state.Starting;
-        return state.Level switch
-        {
-            RiskLevel.Low => new("steady", "off", "off", "off"),
-            RiskLevel.Medium => new("off", "blink", "off", "off"),
-            RiskLevel.High => new("off", "off", "steady", "high-pattern"),
-            _ => new("off", "alternate", "alternate", grace ? "off (start-up grace)" : "fault-pattern"),
-        };
-    }
+    public static readonly OutputState Off = new("off", false, false, false, false, false);
 
-    public override string ToString() => $"green {Green}, amber {Amber}, red {Red}, buzzer {Buzzer}";
+    public bool this[AlarmLine line] => line switch
+    {
+        AlarmLine.Green => Green,
+        AlarmLine.Amber => Amber,
+        AlarmLine.Red => Red,
+        AlarmLine.Buzzer => Buzzer,
+        _ => Heartbeat,
+    };
+
+    public override string ToString() =>
+        $"{Pattern}: green {OnOff(Green)}, amber {OnOff(Amber)}, red {OnOff(Red)}, buzzer {OnOff(Buzzer)}, heartbeat {(Heartbeat ? "high" : "low")}";
+
+    private static string OnOff(bool on) => on ? "on" : "off";
 }

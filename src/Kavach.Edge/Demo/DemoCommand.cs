@@ -52,7 +52,7 @@ public static class DemoCommand
         var inputs = host.Services.GetRequiredService<SensorInputService>();
         var broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
         var pipeline = host.Services.GetRequiredService<Pipeline.Pipeline>();
-        var alarm = host.Services.GetRequiredService<SimulatedAlarm>();
+        var alarm = host.Services.GetRequiredService<AlarmOutputs>();
         foreach (var s in scenario.Sensors)
             o.WriteLine($"  sensor {s.Name,-7} {SimNames.Name(s.Protocol),-10} → tcp {inputs.BoundEndpoints[s.Name]}");
         o.WriteLine($"  SQLite  {dbPath}");
@@ -90,7 +90,7 @@ public static class DemoCommand
                 o.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"t={world.TimeS,5:0.0}s  ▶ {RiskLevels.Name(c.Level),-6} (was {(c.Previous is { } p ? RiskLevels.Name(p) : "-")}): {string.Join("; ", c.Reasons)}"));
             }
-            var line = View(world, broadcaster.Latest, pipeline.Risk.LastFloor, alarm.Outputs);
+            var line = View(world, broadcaster.Latest, pipeline.Risk.LastFloor, alarm.Snapshot);
             if (interactive) o.Write("\r\x1b[K" + line);
             else if (DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(2)) { o.WriteLine(line); lastLine = DateTime.UtcNow; }
         }

@@ -44,8 +44,7 @@ public static class DaemonHost
         s.AddSingleton<Pipeline.Pipeline>();
 
         // outputs first: alarm (shortest path), store
-        s.AddSingleton<SimulatedAlarm>();
-        s.AddHostedService(sp => sp.GetRequiredService<SimulatedAlarm>());
+        s.AddAlarm(options);
         s.AddSingleton<StorageService>();
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
 

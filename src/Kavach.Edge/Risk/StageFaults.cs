@@ -23,6 +23,21 @@ public sealed class StageFaults
 
     public bool IsActive(string component) => _active.ContainsKey(component);
 
+    /// <summary>
+    /// True for a fault that means the stage stopped working (its message starts with "crashed" or
+    /// "stalled"), not merely degraded: the alarm's watchdog heartbeat stops while one is active.
+    /// </summary>
+    public static bool IsStall(string message) =>
+        message.StartsWith("crashed", StringComparison.Ordinal) || message.StartsWith("stalled", StringComparison.Ordinal);
+
+    /// <summary>The first active stall as "component: message", or null.</summary>
+    public string? FirstStall()
+    {
+        foreach (var (component, message) in _active)
+            if (IsStall(message)) return $"{component}: {message}";
+        return null;
+    }
+
     /// <summary>"component: message" lines, sorted.</summary>
     public IReadOnlyCollection<string> Snapshot()
     {

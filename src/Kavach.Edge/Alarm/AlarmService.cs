@@ -1,0 +1,101 @@
+using System.Device.Gpio;
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Risk;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Kavach.Edge.Alarm;
+
+/// <summary>
+/// Runs the alarm: opens the lines (the <c>gpio</c> driver refuses start-up with exit code 2 when the chip
+/// or a line cannot be opened; <c>simulated</c> only when configured), runs the lamp test, then follows
+/// the broadcaster's latest state directly (no queue: the shortest path in the program), beats the
+/// watchdog heartbeat and polls the acknowledge button. Started first and stopped last.
+/// <para>Clean stop: red and amber steady, buzzer quiet, heartbeat held low, then the lines are released.
+/// An unhandled exception anywhere, or disposal without a clean stop (a failed start-up), drives "failed"
+/// (red and amber steady, buzzer on) first. See docs/alarm-wiring.md for what an unpowered board shows.</para>
+/// </summary>
+public sealed class AlarmService(
+    AlarmOptions options,
+    AlarmOutputs outputs,
+    AlarmEngine engine,
+    Heartbeat heartbeat,
+    AckButton button,
+    RiskBroadcaster broadcaster,
+    ILogger<AlarmService> log) : IHostedService, IDisposable
+{
+    private int _state; // 0 new, 1 running, 2 stopped
+
+    /// <summary>Opens the driver the configuration names (tests pass their own).</summary>
+    public Func<(GpioDriver Driver, string Description)> OpenDriver { get; set; } = () =>
+        options.Driver == AlarmDriver.Gpio ? GpioChips.Open(options) : (new SimulatedGpioDriver(), "simulated (no hardware)");
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var (driver, description) = OpenDriver();
+        try
+        {
+            outputs.Open(driver, description, options, options.Driver == AlarmDriver.Simulated);
+        }
+        catch
+        {
+            driver.Dispose();
+            throw;
+        }
+        log.LogInformation("Alarm outputs on {Driver}: {Lines}; heartbeat every {HeartbeatMs} ms, ack button {Button}",
+            description, string.Join(", ", AlarmLines.Outputs.Select(Describe)), options.HeartbeatMs,
+            outputs.ButtonPin is { } b ? $"line {b}" : "none");
+        AppDomain.CurrentDomain.UnhandledException += OnUnhandled;
+        Interlocked.Exchange(ref _state, 1);
+        engine.Start();
+        broadcaster.Changed += engine.OnRiskChanged;
+        if (broadcaster.Latest is { } latest) engine.OnRiskChanged(latest);
+        heartbeat.Start();
+        button.Start();
+        return Task.CompletedTask;
+    }
+
+    private string Describe(AlarmLine line)
+    {
+        var pin = outputs.PinOf(line);
+        var o = options.Line(line);
+        return pin is null ? $"{AlarmLines.Name(line)} not wired" : $"{AlarmLines.Name(line)} {pin}{(o.ActiveLow ? " (active-low)" : "")}";
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return Task.CompletedTask;
+        Detach();
+        engine.Halt(failed: false, "daemon stopping");
+        heartbeat.Stop();
+        outputs.Release();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Drives "failed" now (an unhandled exception, a host failure); the lines stay as they are until the process exits.</summary>
+    public void Fail(string why)
+    {
+        if (!outputs.IsOpen) return;
+        engine.Halt(failed: true, why);
+        heartbeat.Stop();
+    }
+
+    private void OnUnhandled(object sender, UnhandledExceptionEventArgs e) =>
+        Fail("unhandled exception: " + (e.ExceptionObject as Exception)?.Message);
+
+    private void Detach()
+    {
+        broadcaster.Changed -= engine.OnRiskChanged;
+        AppDomain.CurrentDomain.UnhandledException -= OnUnhandled;
+        button.Dispose();
+    }
+
+    public void Dispose()
+    {
+        // disposed while running: the host failed (start-up or stop) without a clean StopAsync
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
+        Detach();
+        Fail("the daemon is exiting without a clean stop");
+        outputs.Release();
+    }
+}
