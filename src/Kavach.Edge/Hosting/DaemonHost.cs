@@ -6,6 +6,7 @@ using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 using Kavach.Edge.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
@@ -46,7 +47,9 @@ public static class DaemonHost
         // outputs first: alarm (shortest path), store
         s.AddSingleton<SimulatedAlarm>();
         s.AddHostedService(sp => sp.GetRequiredService<SimulatedAlarm>());
-        s.AddSingleton<StorageService>();
+        s.TryAddSingleton<AlarmControl>();
+        s.AddSingleton(sp => new StorageService(options, sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
+            sp.GetRequiredService<ILogger<StorageService>>(), sp.GetRequiredService<Pipeline.Pipeline>(), sp.GetService<AlarmControl>()));
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
 
         // then the pipeline, then the inputs
