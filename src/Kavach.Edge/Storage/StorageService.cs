@@ -60,6 +60,9 @@ public sealed class StorageService : IHostedService
     /// <summary>Events committed since start.</summary>
     public long Written => Interlocked.Read(ref _written);
 
+    /// <summary>Alerts ever shed from a full outbox.</summary>
+    public long ShedTotal => _store?.ShedTotal ?? 0;
+
     /// <summary>This run's number in the database (0 until it opened).</summary>
     public long Run { get; private set; }
 
