@@ -9,10 +9,22 @@ public sealed class StorageOptions
     /// <summary>Bound of the queue of events waiting to be written; when full the storage stage is FAULT (events are never dropped silently).</summary>
     public int QueueCapacity { get; set; } = 4096;
 
+    /// <summary>Per-second reading summaries and sensor health changes are committed together this often (alerts and acks are committed at once).</summary>
+    public int FlushMs { get; set; } = 5000;
+
+    /// <summary>Summaries, health changes and LOW/MEDIUM events older than this are deleted; HIGH and FAULT events and operator events are kept.</summary>
+    public int RetentionDays { get; set; } = 90;
+
+    /// <summary>Above this database size the oldest summaries (then health changes, then LOW/MEDIUM events) go first, whatever their age.</summary>
+    public int MaxSizeMb { get; set; } = 2048;
+
     internal void Read(ConfigReader r, bool underSystemd)
     {
         Path = r.String("Path", DefaultPath(underSystemd), allowEmpty: false);
         QueueCapacity = r.Int("QueueCapacity", QueueCapacity, 64, 1 << 20);
+        FlushMs = r.Int("FlushMs", FlushMs, 200, 600_000);
+        RetentionDays = r.Int("RetentionDays", RetentionDays, 1, 36_500);
+        MaxSizeMb = r.Int("MaxSizeMb", MaxSizeMb, 8, 1_000_000);
     }
 
     private static string DefaultPath(bool underSystemd)

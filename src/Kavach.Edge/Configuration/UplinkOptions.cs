@@ -1,17 +1,82 @@
 namespace Kavach.Edge.Configuration;
 
-/// <summary><c>Uplink</c> section: the central MQTT broker (store-and-forward).</summary>
+/// <summary><c>Uplink</c> section: the central MQTT broker (MQTT 5, store-and-forward).</summary>
 public sealed class UplinkOptions
 {
-    /// <summary>Broker host; "" = no uplink.</summary>
+    /// <summary>Broker host; "" = no uplink (alerts still queue in the outbox, bounded by <see cref="OutboxMaxRows"/>).</summary>
     public string Host { get; set; } = "";
 
-    /// <summary>Broker port.</summary>
+    /// <summary>Broker port (1883 plain, usually 8883 with TLS).</summary>
     public int Port { get; set; } = 1883;
+
+    /// <summary>Connect with TLS; the broker's certificate is checked against <see cref="CaFile"/> (or the system store when "").</summary>
+    public bool Tls { get; set; }
+
+    /// <summary>PEM file of the CA that signed the broker's certificate; "" = the system trust store.</summary>
+    public string CaFile { get; set; } = "";
+
+    /// <summary>PEM client certificate (mutual TLS), with <see cref="KeyFile"/>; "" = none.</summary>
+    public string CertFile { get; set; } = "";
+
+    /// <summary>PEM private key of <see cref="CertFile"/>.</summary>
+    public string KeyFile { get; set; } = "";
+
+    /// <summary>MQTT user name; "" = anonymous.</summary>
+    public string Username { get; set; } = "";
+
+    /// <summary>File holding the password (first line; never put the password itself in the config).</summary>
+    public string PasswordFile { get; set; } = "";
+
+    /// <summary>How long the broker keeps our session (queued commands, subscriptions) while we are away, s.</summary>
+    public int SessionExpiryS { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>MQTT keep-alive, s.</summary>
+    public int KeepAliveS { get; set; } = 30;
+
+    /// <summary>Periodic telemetry (QoS 0, live, best effort) every this many ms; 0 = off.</summary>
+    public int TelemetryMs { get; set; } = 60_000;
+
+    /// <summary>
+    /// Commands must carry an MQTT 5 message expiry interval of at most this many seconds (the broker drops
+    /// them once it runs out, whatever our clock says); a command without one, or with a longer one, is refused.
+    /// </summary>
+    public int MaxCommandAgeS { get; set; } = 60;
+
+    /// <summary>Bound of the alert outbox; when full the oldest alerts are shed (counted, and reported by a shed record sent first).</summary>
+    public int OutboxMaxRows { get; set; } = 100_000;
+
+    /// <summary>First reconnect delay, ms (doubled per failure, with ±20 % jitter).</summary>
+    public int ReconnectMinMs { get; set; } = 1000;
+
+    /// <summary>Reconnect delay cap, ms.</summary>
+    public int ReconnectMaxMs { get; set; } = 60_000;
 
     internal void Read(ConfigReader r)
     {
         Host = r.String("Host", Host);
+        Tls = r.Bool("Tls", Tls);
         Port = r.Int("Port", Port, 1, 65535);
+        CaFile = r.String("CaFile", CaFile);
+        CertFile = r.String("CertFile", CertFile);
+        KeyFile = r.String("KeyFile", KeyFile);
+        Username = r.String("Username", Username);
+        PasswordFile = r.String("PasswordFile", PasswordFile);
+        SessionExpiryS = r.Int("SessionExpiryS", SessionExpiryS, 60, int.MaxValue);
+        KeepAliveS = r.Int("KeepAliveS", KeepAliveS, 5, 3600);
+        TelemetryMs = r.Int("TelemetryMs", TelemetryMs, 0, 86_400_000);
+        if (TelemetryMs is > 0 and < 1000) r.Error("TelemetryMs", $"must be 0 (off) or 1000-86400000, got {TelemetryMs}");
+        MaxCommandAgeS = r.Int("MaxCommandAgeS", MaxCommandAgeS, 1, 86_400);
+        OutboxMaxRows = r.Int("OutboxMaxRows", OutboxMaxRows, 10, 10_000_000);
+        ReconnectMinMs = r.Int("ReconnectMinMs", ReconnectMinMs, 10, 600_000);
+        ReconnectMaxMs = r.Int("ReconnectMaxMs", ReconnectMaxMs, 10, 3_600_000);
+        if (ReconnectMaxMs < ReconnectMinMs) r.Error("ReconnectMaxMs", $"must be at least ReconnectMinMs ({ReconnectMinMs})");
+
+        if ((CertFile.Length > 0) != (KeyFile.Length > 0)) r.Error(CertFile.Length > 0 ? "KeyFile" : "CertFile", "CertFile and KeyFile go together");
+        if (!Tls && (CaFile.Length > 0 || CertFile.Length > 0)) r.Error(CaFile.Length > 0 ? "CaFile" : "CertFile", "needs Tls: true");
+        if (PasswordFile.Length > 0 && Username.Length == 0) r.Error("PasswordFile", "needs a Username");
+        if (Host.Length == 0) return;
+        // Files are checked at start-up so a typo stops the daemon with its key, not a reconnect loop.
+        foreach (var (key, path) in new[] { ("CaFile", CaFile), ("CertFile", CertFile), ("KeyFile", KeyFile), ("PasswordFile", PasswordFile) })
+            if (path.Length > 0 && !File.Exists(path)) r.Error(key, $"file not found: {path}");
     }
 }

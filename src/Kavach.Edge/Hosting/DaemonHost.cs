@@ -5,7 +5,9 @@ using Kavach.Edge.Fusion;
 using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 using Kavach.Edge.Storage;
+using Kavach.Edge.Uplink;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
@@ -43,10 +45,14 @@ public static class DaemonHost
         s.AddSingleton<RiskStateMachine>();
         s.AddSingleton<Pipeline.Pipeline>();
 
-        // outputs first: alarm (shortest path), store
+        // outputs first: alarm (shortest path), store, uplink (drains the store's outbox)
         s.AddAlarm(options);
-        s.AddSingleton<StorageService>();
+        s.AddSingleton(sp => new StorageService(options, sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
+            sp.GetRequiredService<ILogger<StorageService>>(), sp.GetRequiredService<Pipeline.Pipeline>(), sp.GetService<AlarmControl>()));
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
+        s.AddSingleton(sp => new UplinkService(options, sp.GetRequiredService<StorageService>(), sp.GetRequiredService<RiskBroadcaster>(), time,
+            sp.GetRequiredService<ILogger<UplinkService>>(), new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>())));
+        s.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
 
         // then the pipeline, then the inputs
         s.AddSingleton<Pipeline.PipelineService>();

@@ -35,12 +35,19 @@ public sealed class Pipeline(
 
     public RiskStateMachine Risk => risk;
 
+    /// <summary>
+    /// Raised on the tick thread with each tick's snapshot, before assessment (storage's per-second
+    /// summaries and health changes). Handlers must be cheap and must not block: copy and return.
+    /// </summary>
+    public event Action<FusionSnapshot>? Ticked;
+
     /// <summary>Runs one tick now; returns the new risk state when the level changed.</summary>
     public RiskState? Step()
     {
         var now = time.GetTimestamp();
         var snapshot = fusion.Tick(now);
         LastSnapshot = snapshot;
+        Ticked?.Invoke(snapshot);
 
         FloorAssessment? assessment = null;
         try

@@ -1,35 +1,58 @@
 using System.Globalization;
+using Kavach.Edge.Alarm;
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Risk;
 using Microsoft.Data.Sqlite;
 
 namespace Kavach.Edge.Storage;
 
+/// <summary>An alert as committed: event row, seq, and the payload queued in the outbox.</summary>
+public sealed record CommittedAlert(long EventId, long Seq, Guid Id, string Payload, long Shed);
+
 /// <summary>
-/// The local SQLite database: risk events (every level change). Schema versioned with
-/// <c>PRAGMA user_version</c>; later versions add tables by migration. WAL with synchronous=FULL:
-/// a committed event survives power loss (NORMAL in WAL mode may lose the last commits on power cut,
-/// and events are rare enough that the extra fsync costs nothing). Not thread-safe: one writer
-/// (the storage service) owns it.
+/// The local SQLite database (schema: <see cref="Schema"/>). WAL with <c>synchronous=FULL</c>: every commit
+/// fsyncs the WAL, so a committed alert survives a power cut (with NORMAL, WAL commits are only synced at
+/// checkpoints and the last ones can vanish on power loss; alerts are rare and the readings are batched
+/// every few seconds, so the extra fsyncs cost little). Alerts commit at once, with their outbox row in the
+/// same transaction; summaries and health changes come in batches. Not thread-safe: one writer (the
+/// storage service) owns it; the uplink reads and trims the outbox on its own connection (<see cref="Outbox"/>).
 /// </summary>
 public sealed class EventStore : IDisposable
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = Schema.Version;
 
     private readonly SqliteConnection _db;
+    private readonly Dictionary<string, long> _sensorIds = new(StringComparer.Ordinal);
+    private long _nextSeq;
+    private string? _lastLevel;
 
     private EventStore(SqliteConnection db, string path, string? movedAside)
     {
         _db = db;
         Path = path;
         MovedAside = movedAside;
+        _nextSeq = Meta("next_seq") ?? 1;
+        _lastLevel = MetaText("last_level");
+        ShedTotal = Meta("shed_total") ?? 0;
+        // A new run per open: RiskState.Change restarts at 1 with every daemon start.
+        Run = (Meta("runs") ?? 0) + 1;
+        SetMeta("runs", Run, null);
     }
 
     public string Path { get; }
 
     /// <summary>Where a corrupt database found at start was moved (null when none was).</summary>
     public string? MovedAside { get; }
+
+    /// <summary>This daemon run's number (how many times the database has been opened).</summary>
+    public long Run { get; }
+
+    /// <summary>The seq the next alert will get.</summary>
+    public long NextSeq => _nextSeq;
+
+    /// <summary>Alerts dropped from a full outbox, ever.</summary>
+    public long ShedTotal { get; private set; }
 
     /// <summary>
     /// Opens (creating folder and file as needed) and migrates. A file that is not a healthy SQLite
@@ -47,13 +70,38 @@ public sealed class EventStore : IDisposable
             foreach (var side in new[] { "-wal", "-shm" })
                 if (File.Exists(full + side)) File.Move(full + side, movedAside + side);
         }
-        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = full, Pooling = false }.ToString());
-        db.Open();
-        Exec(db, "PRAGMA journal_mode=WAL;");
-        Exec(db, "PRAGMA synchronous=FULL;");
-        Exec(db, "PRAGMA busy_timeout=2000;");
-        Migrate(db);
-        return new EventStore(db, full, movedAside);
+        var db = Connect(full, synchronousFull: true);
+        try
+        {
+            Schema.Migrate(db);
+            return new EventStore(db, full, movedAside);
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A connection with the pragmas every connection uses.</summary>
+    internal static SqliteConnection Connect(string path, bool synchronousFull)
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        try
+        {
+            db.Open();
+            Sql.Exec(db, "PRAGMA busy_timeout=5000;");
+            Sql.Exec(db, "PRAGMA journal_mode=WAL;");
+            Sql.Exec(db, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+            // Truncate the WAL back to 4 MB after checkpoints, so it never grows without bound.
+            Sql.Exec(db, "PRAGMA journal_size_limit=4194304;");
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
     }
 
     private static bool IsHealthy(string path)
@@ -72,76 +120,172 @@ public sealed class EventStore : IDisposable
         }
     }
 
-    private static void Migrate(SqliteConnection db)
+    /// <summary>
+    /// Commits one risk change as an event and queues its alert in the outbox, in ONE transaction, before
+    /// anything is sent. When the outbox holds <paramref name="outboxMaxRows"/> alerts the oldest are shed
+    /// and a shed record at the head of the outbox names their seq range.
+    /// </summary>
+    public CommittedAlert AppendAlert(RiskState s, AlertContext context, long monoMs, int outboxMaxRows)
     {
-        var version = Convert.ToInt32(Scalar(db, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
-        if (version > SchemaVersion)
-            throw new InvalidOperationException($"database schema version {version} is newer than this build's {SchemaVersion}; refusing to touch it");
-        if (version < 1)
+        var seq = _nextSeq;
+        var id = Guid.CreateVersion7(s.Utc);
+        var level = RiskLevels.Name(s.Level);
+        var payload = AlertJson.Alert(s, id, seq, _lastLevel, context);
+        using var tx = _db.BeginTransaction();
+        var eventId = InsertEvent(tx, s, context, monoMs, seq, id, payload);
+        var shed = Outbox.MakeRoom(_db, tx, outboxMaxRows - 1, context.DeviceId, s.Utc);
+        using (var cmd = Command(tx, "INSERT INTO outbox (kind, seq_from, seq_to, payload) VALUES ('alert', $seq, $seq, $payload);"))
         {
-            using var tx = db.BeginTransaction();
-            Exec(db, """
-                CREATE TABLE events (
-                    id                INTEGER PRIMARY KEY,
-                    ts_utc            TEXT    NOT NULL,
-                    mono_ms           INTEGER NOT NULL,
-                    level             TEXT    NOT NULL,
-                    previous          TEXT,
-                    reasons           TEXT    NOT NULL,
-                    faults            TEXT    NOT NULL,
-                    visibility_m      REAL,
-                    visibility_bound  INTEGER NOT NULL DEFAULT 0,
-                    fog_class         TEXT,
-                    obstacle_range_m  REAL,
-                    closing_speed_mps REAL,
-                    ttc_s             REAL,
-                    obstacle_source   TEXT,
-                    raised_by         TEXT    NOT NULL,
-                    software          TEXT    NOT NULL,
-                    config_hash       TEXT    NOT NULL
-                );
-                CREATE INDEX ix_events_ts ON events(ts_utc);
-                PRAGMA user_version = 1;
-                """, tx);
-            tx.Commit();
+            cmd.Parameters.AddWithValue("$seq", seq);
+            cmd.Parameters.AddWithValue("$payload", payload);
+            cmd.ExecuteNonQuery();
         }
+        SetMeta("next_seq", seq + 1, tx);
+        SetMeta("last_level", level, tx);
+        if (shed > 0) SetMeta("shed_total", ShedTotal + shed, tx);
+        tx.Commit();
+        _nextSeq = seq + 1;
+        _lastLevel = level;
+        ShedTotal += shed;
+        return new CommittedAlert(eventId, seq, id, payload, shed);
     }
 
-    /// <summary>Commits one risk change as an event row; returns its id.</summary>
-    public long Append(RiskState s, string software, string configHash, long monoMs)
+    private long InsertEvent(SqliteTransaction tx, RiskState s, AlertContext c, long monoMs, long seq, Guid id, string payload)
     {
-        using var cmd = _db.CreateCommand();
-        cmd.CommandText = """
+        using var cmd = Command(tx, """
             INSERT INTO events (ts_utc, mono_ms, level, previous, reasons, faults, visibility_m, visibility_bound, fog_class,
-                                obstacle_range_m, closing_speed_mps, ttc_s, obstacle_source, raised_by, software, config_hash)
-            VALUES ($ts, $mono, $level, $prev, $reasons, $faults, $vis, $bound, $fog, $range, $speed, $ttc, $src, $by, $sw, $hash);
+                                obstacle_range_m, closing_speed_mps, ttc_s, obstacle_source, raised_by, software, config_hash,
+                                seq, uuid, run, change, keep, clock_synced, maintenance, payload)
+            VALUES ($ts, $mono, $level, $prev, $reasons, $faults, $vis, $bound, $fog, $range, $speed, $ttc, $src, $by, $sw, $hash,
+                    $seq, $uuid, $run, $change, $keep, $clock, $maint, $payload);
             SELECT last_insert_rowid();
-            """;
+            """);
         var f = s.Floor;
-        cmd.Parameters.AddWithValue("$ts", s.Utc.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
-        cmd.Parameters.AddWithValue("$mono", monoMs);
-        cmd.Parameters.AddWithValue("$level", RiskLevels.Name(s.Level));
-        cmd.Parameters.AddWithValue("$prev", s.Previous is { } p ? RiskLevels.Name(p) : DBNull.Value);
-        cmd.Parameters.AddWithValue("$reasons", JsonText.Array(s.Reasons));
-        cmd.Parameters.AddWithValue("$faults", JsonText.Array(s.Faults));
-        cmd.Parameters.AddWithValue("$vis", Db(f?.VisibilityM));
-        cmd.Parameters.AddWithValue("$bound", f?.VisibilityIsBound == true ? 1 : 0);
-        cmd.Parameters.AddWithValue("$fog", f is null ? DBNull.Value : FogClasses.Name(f.FogClass));
-        cmd.Parameters.AddWithValue("$range", Db(f?.ObstacleRangeM));
-        cmd.Parameters.AddWithValue("$speed", Db(f?.ClosingSpeedMps));
-        cmd.Parameters.AddWithValue("$ttc", Db(f?.TtcS));
-        cmd.Parameters.AddWithValue("$src", f is null || f.ObstacleSource == ObstacleSource.None ? DBNull.Value : SafetyFloor.SourceName(f.ObstacleSource));
-        cmd.Parameters.AddWithValue("$by", s.RaisedBy);
-        cmd.Parameters.AddWithValue("$sw", software);
-        cmd.Parameters.AddWithValue("$hash", configHash);
+        var p = cmd.Parameters;
+        p.AddWithValue("$ts", AlertJson.Iso(s.Utc));
+        p.AddWithValue("$mono", monoMs);
+        p.AddWithValue("$level", RiskLevels.Name(s.Level));
+        p.AddWithValue("$prev", _lastLevel is { } prev ? prev : DBNull.Value);
+        p.AddWithValue("$reasons", JsonText.Array(s.Reasons));
+        p.AddWithValue("$faults", JsonText.Array(s.Faults));
+        p.AddWithValue("$vis", Sql.Db(f?.VisibilityM));
+        p.AddWithValue("$bound", f?.VisibilityIsBound == true ? 1 : 0);
+        p.AddWithValue("$fog", f is null ? DBNull.Value : FogClasses.Name(f.FogClass));
+        p.AddWithValue("$range", Sql.Db(f?.ObstacleRangeM));
+        p.AddWithValue("$speed", Sql.Db(f?.ClosingSpeedMps));
+        p.AddWithValue("$ttc", Sql.Db(f?.TtcS));
+        p.AddWithValue("$src", f is null || f.ObstacleSource == ObstacleSource.None ? DBNull.Value : SafetyFloor.SourceName(f.ObstacleSource));
+        p.AddWithValue("$by", s.RaisedBy);
+        p.AddWithValue("$sw", c.Software);
+        p.AddWithValue("$hash", c.ConfigHash);
+        p.AddWithValue("$seq", seq);
+        p.AddWithValue("$uuid", id.ToString());
+        p.AddWithValue("$run", Run);
+        p.AddWithValue("$change", s.Change);
+        p.AddWithValue("$keep", s.Level is RiskLevel.High or RiskLevel.Fault ? 1 : 0);
+        p.AddWithValue("$clock", c.ClockSynced ? 1 : 0);
+        p.AddWithValue("$maint", c.Maintenance ? 1 : 0);
+        p.AddWithValue("$payload", payload);
         return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>Commits one operator event (acknowledgement, maintenance) at once; always kept.</summary>
+    public void AppendOperator(OperatorEvent e, string software, string configHash)
+    {
+        using var cmd = Command(null, """
+            INSERT INTO operator_events (ts_utc, kind, by, source, run, episode, detail, software, config_hash)
+            VALUES ($ts, $kind, $by, $source, $run, $episode, $detail, $sw, $hash);
+            """);
+        var p = cmd.Parameters;
+        p.AddWithValue("$ts", AlertJson.Iso(e.Utc));
+        p.AddWithValue("$kind", e.Kind);
+        p.AddWithValue("$by", e.By);
+        p.AddWithValue("$source", e.Source.ToString().ToLowerInvariant());
+        p.AddWithValue("$run", Run);
+        p.AddWithValue("$episode", e.Episode);
+        p.AddWithValue("$detail", e.Detail);
+        p.AddWithValue("$sw", software);
+        p.AddWithValue("$hash", configHash);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Commits a batch of per-second summaries and health changes in one transaction.</summary>
+    public void WriteBatch(IReadOnlyList<SummaryRow> summaries, IReadOnlyList<HealthChange> health, string software, string configHash)
+    {
+        if (summaries.Count == 0 && health.Count == 0) return;
+        using var tx = _db.BeginTransaction();
+        if (summaries.Count > 0)
+        {
+            using var cmd = Command(tx, """
+                INSERT INTO summaries (ts_s, sensor, frames, no_return_pm, min_cm, median_cm, strength, snr_cdb, speed_cmps, visibility_m, state)
+                VALUES ($ts, $sensor, $frames, $nr, $min, $med, $str, $snr, $speed, $vis, $state);
+                """);
+            var p = cmd.Parameters;
+            var ts = p.Add("$ts", SqliteType.Integer); var sensor = p.Add("$sensor", SqliteType.Integer);
+            var frames = p.Add("$frames", SqliteType.Integer); var nr = p.Add("$nr", SqliteType.Integer);
+            var min = p.Add("$min", SqliteType.Integer); var med = p.Add("$med", SqliteType.Integer);
+            var str = p.Add("$str", SqliteType.Integer); var snr = p.Add("$snr", SqliteType.Integer);
+            var speed = p.Add("$speed", SqliteType.Integer); var vis = p.Add("$vis", SqliteType.Integer);
+            var state = p.Add("$state", SqliteType.Integer);
+            cmd.Prepare();
+            foreach (var r in summaries)
+            {
+                ts.Value = r.UnixS;
+                sensor.Value = SensorId(tx, r.Sensor, r.Kind);
+                frames.Value = r.Frames;
+                nr.Value = Sql.Scaled(r.NoReturnRatio, 1000);
+                min.Value = Sql.Scaled(r.MinM, 100);
+                med.Value = Sql.Scaled(r.MedianM, 100);
+                str.Value = Sql.Scaled(r.Strength, 1);
+                snr.Value = Sql.Scaled(r.SnrDb, 100);
+                speed.Value = Sql.Scaled(r.SpeedMps, 100);
+                vis.Value = Sql.Scaled(r.VisibilityM, 1);
+                state.Value = r.State;
+                cmd.ExecuteNonQuery();
+            }
+        }
+        foreach (var h in health)
+        {
+            using var cmd = Command(tx, """
+                INSERT INTO health (ts_utc, sensor, state, previous, age_s, software, config_hash)
+                VALUES ($ts, $sensor, $state, $prev, $age, $sw, $hash);
+                """);
+            var p = cmd.Parameters;
+            p.AddWithValue("$ts", AlertJson.Iso(h.Utc));
+            p.AddWithValue("$sensor", h.Sensor);
+            p.AddWithValue("$state", h.State);
+            p.AddWithValue("$prev", (object?)h.Previous ?? DBNull.Value);
+            p.AddWithValue("$age", Sql.Db(h.AgeS));
+            p.AddWithValue("$sw", software);
+            p.AddWithValue("$hash", configHash);
+            cmd.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    private long SensorId(SqliteTransaction tx, string name, string kind)
+    {
+        if (_sensorIds.TryGetValue(name, out var id)) return id;
+        using (var cmd = Command(tx, "INSERT INTO sensor_names (name, kind) VALUES ($n, $k) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind;"))
+        {
+            cmd.Parameters.AddWithValue("$n", name);
+            cmd.Parameters.AddWithValue("$k", kind);
+            cmd.ExecuteNonQuery();
+        }
+        using (var cmd = Command(tx, "SELECT id FROM sensor_names WHERE name = $n;"))
+        {
+            cmd.Parameters.AddWithValue("$n", name);
+            id = (long)cmd.ExecuteScalar()!;
+        }
+        // Cached only after commit would be stricter; a rolled-back insert re-runs harmlessly (upsert).
+        _sensorIds[name] = id;
+        return id;
     }
 
     /// <summary>Level changes in order (tests, the demo summary, the API).</summary>
     public List<(long Id, string TsUtc, string Level, string? Previous, string Reasons)> ReadEvents(int limit = 1000)
     {
-        using var cmd = _db.CreateCommand();
-        cmd.CommandText = "SELECT id, ts_utc, level, previous, reasons FROM events ORDER BY id LIMIT $limit;";
+        using var cmd = Command(null, "SELECT id, ts_utc, level, previous, reasons FROM events ORDER BY id LIMIT $limit;");
         cmd.Parameters.AddWithValue("$limit", limit);
         using var r = cmd.ExecuteReader();
         var list = new List<(long, string, string, string?, string)>();
@@ -149,21 +293,39 @@ public sealed class EventStore : IDisposable
         return list;
     }
 
-    private static object Db(double? v) => v is { } d && double.IsFinite(d) ? d : DBNull.Value;
+    /// <summary>Runs one bounded retention step (see <see cref="Retention"/>).</summary>
+    public RetentionResult RetentionStep(DateTimeOffset now, int retentionDays, long maxBytes) => Retention.Step(_db, now, retentionDays, maxBytes);
 
-    private static void Exec(SqliteConnection db, string sql, SqliteTransaction? tx = null)
+    internal SqliteConnection Connection => _db;
+
+    private SqliteCommand Command(SqliteTransaction? tx, string sql)
     {
-        using var cmd = db.CreateCommand();
+        var cmd = _db.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
-        cmd.ExecuteNonQuery();
+        return cmd;
     }
 
-    private static object? Scalar(SqliteConnection db, string sql)
+    private long? Meta(string key)
     {
-        using var cmd = db.CreateCommand();
-        cmd.CommandText = sql;
-        return cmd.ExecuteScalar();
+        using var cmd = Command(null, "SELECT value FROM meta WHERE key = $k;");
+        cmd.Parameters.AddWithValue("$k", key);
+        return cmd.ExecuteScalar() is { } v and not DBNull ? Convert.ToInt64(v, CultureInfo.InvariantCulture) : null;
+    }
+
+    private string? MetaText(string key)
+    {
+        using var cmd = Command(null, "SELECT value FROM meta WHERE key = $k;");
+        cmd.Parameters.AddWithValue("$k", key);
+        return cmd.ExecuteScalar() as string;
+    }
+
+    private void SetMeta(string key, object value, SqliteTransaction? tx)
+    {
+        using var cmd = Command(tx, "INSERT INTO meta (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = excluded.value;");
+        cmd.Parameters.AddWithValue("$k", key);
+        cmd.Parameters.AddWithValue("$v", value);
+        cmd.ExecuteNonQuery();
     }
 
     public void Dispose() => _db.Dispose();

@@ -1,0 +1,63 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Kavach.Edge.Storage;
+
+/// <summary>What one retention step did.</summary>
+public readonly record struct RetentionResult(long Deleted, long PagesFreed, long SizeBytes, bool MoreToDo);
+
+/// <summary>
+/// Retention in small bounded steps, run by the storage service between its batches (never on the
+/// alarm or tick path): at most <see cref="BatchRows"/> rows deleted and <see cref="VacuumPages"/> pages
+/// returned to the file system per step, so no step holds the write lock for long.
+/// By age (RetentionDays): summaries, health changes and LOW/MEDIUM events go; HIGH and FAULT events
+/// (keep = 1), operator events (acknowledgements, maintenance) and the outbox are kept.
+/// By size (MaxSizeMb): the oldest summaries go first, then health changes, then LOW/MEDIUM events.
+/// </summary>
+public static class Retention
+{
+    public const int BatchRows = 2000;
+    public const int VacuumPages = 256; // 1 MB at 4 KB pages
+
+    public static RetentionResult Step(SqliteConnection db, DateTimeOffset now, int retentionDays, long maxBytes)
+    {
+        var cutoff = now.AddDays(-retentionDays);
+        var cutoffS = cutoff.ToUnixTimeSeconds();
+        var cutoffIso = AlertJson.Iso(cutoff);
+        long deleted = 0;
+
+        // Old rows sit at the low rowids, so "WHERE old ORDER BY id LIMIT n" stops after n matches.
+        deleted += Delete(db, $"DELETE FROM summaries WHERE id IN (SELECT id FROM summaries WHERE ts_s < {cutoffS.ToString(CultureInfo.InvariantCulture)} ORDER BY id LIMIT {BatchRows});");
+        if (deleted < BatchRows)
+            deleted += Delete(db, $"DELETE FROM health WHERE id IN (SELECT id FROM health WHERE ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});");
+        if (deleted < BatchRows)
+            deleted += Delete(db, $"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE keep = 0 AND ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});");
+
+        var size = UsedBytes(db);
+        if (deleted < BatchRows && size > maxBytes)
+        {
+            // Over the cap: the oldest go, whatever their age, in the same order of expendability.
+            deleted += Delete(db, $"DELETE FROM summaries WHERE id IN (SELECT id FROM summaries ORDER BY id LIMIT {BatchRows});");
+            if (deleted == 0) deleted += Delete(db, $"DELETE FROM health WHERE id IN (SELECT id FROM health ORDER BY id LIMIT {BatchRows});");
+            if (deleted == 0) deleted += Delete(db, $"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE keep = 0 AND seq NOT IN (SELECT seq_from FROM outbox) ORDER BY id LIMIT {BatchRows});");
+        }
+
+        var free = Sql.Long(db, "PRAGMA freelist_count;");
+        var vacuumed = Math.Min(free, VacuumPages);
+        if (vacuumed > 0) Sql.Exec(db, $"PRAGMA incremental_vacuum({vacuumed.ToString(CultureInfo.InvariantCulture)});");
+        size = UsedBytes(db);
+        var more = deleted >= BatchRows || free > vacuumed || (size > maxBytes && deleted > 0);
+        return new RetentionResult(deleted, vacuumed, size, more);
+    }
+
+    /// <summary>Bytes the database uses (file pages less free pages).</summary>
+    public static long UsedBytes(SqliteConnection db) =>
+        (Sql.Long(db, "PRAGMA page_count;") - Sql.Long(db, "PRAGMA freelist_count;")) * Sql.Long(db, "PRAGMA page_size;");
+
+    private static long Delete(SqliteConnection db, string sql)
+    {
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteNonQuery();
+    }
+}

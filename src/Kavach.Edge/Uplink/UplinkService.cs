@@ -1,0 +1,282 @@
+using System.Security.Authentication;
+using System.Threading.Channels;
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Hosting;
+using Kavach.Edge.Risk;
+using Kavach.Edge.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Kavach.Edge.Uplink;
+
+/// <summary>
+/// Store-and-forward uplink to the central broker (MQTT 5). ONE explicit loop connects, publishes the
+/// retained online status, subscribes to commands, then drains the outbox in order — a row leaves only
+/// after its PUBACK — sends telemetry (QoS 0, live, best effort) and answers commands. Any failure ends
+/// the session; the loop reconnects after a capped, jittered backoff. MQTTnet's events only copy data
+/// and wake the loop (reconnecting or publishing from them can deadlock in MQTTnet 5). A dead broker
+/// never touches the alarm or storage: alerts wait in SQLite.
+/// </summary>
+public sealed class UplinkService : IHostedService
+{
+    private const int DrainBatch = 64;
+
+    private readonly KavachOptions _options;
+    private readonly StorageService _storage;
+    private readonly RiskBroadcaster _broadcaster;
+    private readonly TimeProvider _time;
+    private readonly ILogger<UplinkService> _log;
+    private readonly Topics _topics;
+    private readonly Outbox _outbox;
+    private readonly CommandHandler _commands;
+    private readonly Channel<ReceivedCommand> _received = Channel.CreateBounded<ReceivedCommand>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly DateTimeOffset _startedAt;
+    private TaskCompletionSource _wake = NewSignal();
+    private CancellationTokenSource? _stop;
+    private Task _run = Task.CompletedTask;
+    private long _sent, _attempts;
+    private volatile bool _connected;
+
+    public UplinkService(KavachOptions options, StorageService storage, RiskBroadcaster broadcaster, TimeProvider time,
+        ILogger<UplinkService> log, ICommandTarget? target = null)
+    {
+        _options = options;
+        _storage = storage;
+        _broadcaster = broadcaster;
+        _time = time;
+        _log = log;
+        _topics = new Topics(options.Device.Id);
+        _outbox = new Outbox(options.Storage.Path);
+        _commands = new CommandHandler(options.Uplink.MaxCommandAgeS, target, _outbox.FindAlert, _outbox.FindSeq, () => _storage.Run);
+        _startedAt = time.GetUtcNow();
+    }
+
+    /// <summary>Outbox rows acknowledged by the broker since start.</summary>
+    public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Connection attempts since start.</summary>
+    public long Attempts => Interlocked.Read(ref _attempts);
+
+    public bool Connected => _connected;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Uplink.Host.Length == 0)
+        {
+            _log.LogInformation("Uplink: none configured (Uplink.Host is empty); alerts wait in the outbox");
+            return Task.CompletedTask;
+        }
+        _stop = new CancellationTokenSource();
+        _storage.Committed += OnCommitted;
+        _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private void OnCommitted(RiskState state, CommittedAlert alert) => Wake();
+
+    private void Wake() => _wake.TrySetResult();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var o = _options.Uplink;
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(o.ReconnectMinMs), TimeSpan.FromMilliseconds(o.ReconnectMaxMs));
+        var factory = new MqttClientFactory();
+        var failures = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            using var client = factory.CreateMqttClient();
+            var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            client.DisconnectedAsync += _ => { lost.TrySetResult(); Wake(); return Task.CompletedTask; };
+            client.ApplicationMessageReceivedAsync += OnMessage;
+            try
+            {
+                Interlocked.Increment(ref _attempts);
+                var result = await client.ConnectAsync(UplinkClientOptions.Build(_options, _topics), stop).ConfigureAwait(false);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                    throw new UplinkRefusedException(result.ResultCode, result.ReasonString);
+                _connected = true;
+                _log.LogInformation("Uplink: connected to {Host}:{Port} as {ClientId} (session {Session}){After}", o.Host, o.Port, _options.Device.Id,
+                    result.IsSessionPresent ? "resumed" : "new", failures > 0 ? $" after {failures} failed attempt(s)" : "");
+                failures = 0;
+                backoff.Reset();
+                await PublishAsync(client, _topics.Status, UplinkJson.Online(AppInfo.Version, _startedAt), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stop).ConfigureAwait(false);
+                await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(_topics.CommandFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stop).ConfigureAwait(false);
+                await SessionAsync(client, lost.Task, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await GoodbyeAsync(client).ConfigureAwait(false);
+                break;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                LogFailure(e, failures);
+            }
+            finally
+            {
+                _connected = false;
+            }
+            try { await Task.Delay(backoff.Next(), _time, stop).ConfigureAwait(false); }
+            catch (OperationCanceledException) { break; }
+        }
+    }
+
+    private void LogFailure(Exception e, int failures)
+    {
+        var o = _options.Uplink;
+        var inner = e;
+        while (inner.InnerException is not null && inner is not UplinkRefusedException and not AuthenticationException) inner = inner.InnerException;
+        switch (e)
+        {
+            case UplinkRefusedException r when r.Code is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized:
+                _log.LogError("Uplink: the broker {Host}:{Port} refused our credentials ({Code}): check Uplink.Username and Uplink.PasswordFile; retrying with backoff",
+                    o.Host, o.Port, r.Code);
+                break;
+            case UplinkRefusedException r:
+                _log.LogError("Uplink: the broker {Host}:{Port} refused the connection ({Code} {Reason}); retrying with backoff", o.Host, o.Port, r.Code, r.Reason);
+                break;
+            case ConnectionLostException:
+                _log.LogWarning("Uplink: connection to {Host}:{Port} lost; {Pending} alert(s) wait in the outbox; reconnecting", o.Host, o.Port, _outbox.Count());
+                break;
+            default:
+                if (inner is AuthenticationException || e is AuthenticationException)
+                    _log.LogError("Uplink: TLS with {Host}:{Port} failed: {Message} (check Uplink.CaFile, the broker's certificate and its host name); retrying with backoff",
+                        o.Host, o.Port, inner.Message);
+                else if (failures == 1 || failures % 10 == 0)
+                    _log.LogWarning("Uplink: cannot reach {Host}:{Port} ({Failures} attempt(s)): {Message}; retrying with backoff", o.Host, o.Port, failures, inner.Message);
+                break;
+        }
+    }
+
+    private async Task SessionAsync(IMqttClient client, Task lost, CancellationToken stop)
+    {
+        var telemetryEvery = _options.Uplink.TelemetryMs > 0 ? TimeSpan.FromMilliseconds(_options.Uplink.TelemetryMs) : Timeout.InfiniteTimeSpan;
+        var nextTelemetry = _time.GetTimestamp();
+        while (true)
+        {
+            stop.ThrowIfCancellationRequested();
+            if (lost.IsCompleted || !client.IsConnected) throw new ConnectionLostException();
+            // Re-arm the wake-up before looking for work, so nothing signalled meanwhile is missed.
+            if (_wake.Task.IsCompleted) _wake = NewSignal();
+
+            while (_received.Reader.TryRead(out var command)) await AnswerAsync(client, command, stop).ConfigureAwait(false);
+
+            var batch = _outbox.Peek(DrainBatch);
+            if (batch.Count > 0)
+            {
+                var acked = new List<OutboxItem>(batch.Count);
+                try
+                {
+                    foreach (var item in batch)
+                    {
+                        await PublishAsync(client, _topics.Alerts, item.Payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, stop).ConfigureAwait(false);
+                        acked.Add(item);
+                    }
+                }
+                finally
+                {
+                    _outbox.Remove(acked);
+                    Interlocked.Add(ref _sent, acked.Count);
+                }
+                continue;
+            }
+
+            if (telemetryEvery != Timeout.InfiniteTimeSpan && _time.GetTimestamp() >= nextTelemetry)
+            {
+                await PublishAsync(client, _topics.Telemetry, Telemetry(), MqttQualityOfServiceLevel.AtMostOnce, retain: false, stop).ConfigureAwait(false);
+                nextTelemetry = _time.GetTimestamp() + (long)(telemetryEvery.TotalSeconds * _time.TimestampFrequency);
+            }
+
+            var wait = telemetryEvery == Timeout.InfiniteTimeSpan
+                ? TimeSpan.FromSeconds(30) // a periodic look at the outbox, in case a wake-up was lost
+                : TimeSpan.FromSeconds(Math.Max(0, (nextTelemetry - _time.GetTimestamp()) / (double)_time.TimestampFrequency));
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            await Task.WhenAny(_wake.Task, lost, Task.Delay(wait, _time, cts.Token)).ConfigureAwait(false);
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private string Telemetry() => UplinkJson.Telemetry(_options.Device.Id, _time.GetUtcNow(), _broadcaster.Latest?.Level, _outbox.Count(),
+        _storage.ShedTotal, _storage.Clock.IsSynced, _storage.Recorder.Latest, _options.Sensors.Select(s => s.Name).ToList());
+
+    private async Task AnswerAsync(IMqttClient client, ReceivedCommand command, CancellationToken stop)
+    {
+        CommandResult result;
+        try { result = _commands.Handle(command); }
+        catch (Exception e) { result = new CommandResult(command.Name, false, "failed: " + e.Message, null); }
+        _log.Log(result.Accepted ? LogLevel.Information : LogLevel.Warning, "Uplink: command {Command} {Outcome}: {Reason}",
+            result.Command, result.Accepted ? "accepted" : "refused", result.Reason);
+        var json = UplinkJson.CommandResult(_options.Device.Id, result.Command, result.Accepted, result.Reason, result.Seq, _time.GetUtcNow());
+        var message = new MqttApplicationMessageBuilder().WithTopic(_topics.CommandResult).WithPayload(json)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithContentType("application/json");
+        if (command.CorrelationData is not null) message = message.WithCorrelationData(command.CorrelationData);
+        await client.PublishAsync(message.Build(), stop).ConfigureAwait(false);
+    }
+
+    // MQTTnet's receive thread: copy and wake the loop, nothing else.
+    private Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var m = e.ApplicationMessage;
+        var name = m.Topic.StartsWith(_topics.CommandPrefix, StringComparison.Ordinal) ? m.Topic[_topics.CommandPrefix.Length..] : m.Topic;
+        var payload = System.Buffers.BuffersExtensions.ToArray(m.Payload);
+        if (!_received.Writer.TryWrite(new ReceivedCommand(name, payload, m.Retain, m.MessageExpiryInterval, m.CorrelationData)))
+            _log.LogWarning("Uplink: command queue full; dropped a {Command} command", name);
+        Wake();
+        return Task.CompletedTask;
+    }
+
+    private static async Task PublishAsync(IMqttClient client, string topic, string payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithQualityOfServiceLevel(qos)
+            .WithRetainFlag(retain)
+            .WithContentType("application/json")
+            .Build();
+        var result = await client.PublishAsync(message, ct).ConfigureAwait(false);
+        // PUBACK 0x00 Success and 0x10 No matching subscribers both mean the broker has it.
+        if (qos != MqttQualityOfServiceLevel.AtMostOnce && result.ReasonCode is not (MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers))
+            throw new InvalidOperationException($"the broker refused a publish to {topic}: {result.ReasonCode} {result.ReasonString}");
+    }
+
+    private async Task GoodbyeAsync(IMqttClient client)
+    {
+        if (!client.IsConnected) return;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await PublishAsync(client, _topics.Status, UplinkJson.Offline(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cts.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+        {
+            // the will says offline anyway
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _storage.Committed -= OnCommitted;
+        if (_stop is null) return;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try { await _run.WaitAsync(cancellationToken).ConfigureAwait(false); }
+        catch (OperationCanceledException) { _log.LogWarning("Uplink: stopped before saying goodbye"); }
+        _outbox.Dispose();
+    }
+
+    private sealed class ConnectionLostException() : Exception("connection lost");
+}
+
+/// <summary>The broker answered CONNECT with a failure code.</summary>
+public sealed class UplinkRefusedException(MqttClientConnectResultCode code, string? reason) : Exception($"connection refused: {code} {reason}")
+{
+    public MqttClientConnectResultCode Code { get; } = code;
+    public string? Reason { get; } = reason;
+}
