@@ -6,6 +6,7 @@ using Kavach.Edge.Hosting;
 using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 using Kavach.Edge.Storage;
+using Kavach.Edge.Uplink;
 using Kavach.Simulation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -30,7 +31,9 @@ public static class DemoCommand
             if (File.Exists(f)) File.Delete(f); // a fresh database per demo run: the summary is this run's
 
         var scenario = ScenarioConfig.Adapt(Scenario.BuiltIn("demo"));
-        var options = ScenarioConfig.Options(scenario, dbPath, Path.Combine(dir, "kavach-edge.log"));
+        // no central broker here: an embedded one on loopback receives the uplink
+        await using var broker = await EmbeddedBroker.StartAsync().ConfigureAwait(false);
+        var options = ScenarioConfig.Options(scenario, dbPath, Path.Combine(dir, "kavach-edge.log"), broker.Port);
         using var logger = Logging.Create(options.Logging, underSystemd: false, quietConsole: true);
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -57,6 +60,8 @@ public static class DemoCommand
             o.WriteLine($"  sensor {s.Name,-7} {SimNames.Name(s.Protocol),-10} → tcp {inputs.BoundEndpoints[s.Name]}");
         o.WriteLine($"  SQLite  {dbPath}");
         o.WriteLine($"  log     {options.Logging.File}");
+        o.WriteLine($"  uplink  embedded MQTT broker on 127.0.0.1:{broker.Port}; watch it with:");
+        o.WriteLine($"          mosquitto_sub -h 127.0.0.1 -p {broker.Port} -i kavach-watch -t 'kavach/#' -v");
         o.WriteLine();
 
         var changes = new List<RiskState>();

@@ -28,7 +28,7 @@ public static class ScenarioConfig
     };
 
     /// <summary>Configuration keys for <paramref name="scenario"/> (already adapted), storage at <paramref name="databasePath"/>.</summary>
-    public static Dictionary<string, string?> Keys(Scenario scenario, string databasePath, string logFile)
+    public static Dictionary<string, string?> Keys(Scenario scenario, string databasePath, string logFile, int? brokerPort = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var k = new Dictionary<string, string?>
@@ -40,6 +40,12 @@ public static class ScenarioConfig
             ["Risk:StartupGraceMs"] = "3000",
             ["Api:Urls"] = "http://127.0.0.1:0",
         };
+        if (brokerPort is { } port)
+        {
+            k["Uplink:Host"] = "127.0.0.1";
+            k["Uplink:Port"] = port.ToString(inv);
+            k["Uplink:TelemetryMs"] = "10000";
+        }
         if (scenario.ProtectedZoneM is { } zone) k["Risk:StoppingDistanceM"] = zone.ToString(inv);
         if (scenario.Background is { } bg) k["Risk:ReferenceRangeM"] = bg.RangeM.ToString(inv);
         for (var i = 0; i < scenario.Sensors.Count; i++)
@@ -81,9 +87,9 @@ public static class ScenarioConfig
     }
 
     /// <summary>Validated options for a scenario (throws with the error lines if the mapping is wrong: a bug, not user input).</summary>
-    public static KavachOptions Options(Scenario scenario, string databasePath, string logFile)
+    public static KavachOptions Options(Scenario scenario, string databasePath, string logFile, int? brokerPort = null)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(Keys(scenario, databasePath, logFile)).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(Keys(scenario, databasePath, logFile, brokerPort)).Build();
         var errors = new List<string>();
         var options = KavachOptions.Bind(config, errors);
         if (errors.Count > 0) throw new InvalidOperationException("scenario configuration invalid: " + string.Join("; ", errors));
