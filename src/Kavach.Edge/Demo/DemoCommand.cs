@@ -57,6 +57,7 @@ public static class DemoCommand
             o.WriteLine($"  sensor {s.Name,-7} {SimNames.Name(s.Protocol),-10} → tcp {inputs.BoundEndpoints[s.Name]}");
         o.WriteLine($"  SQLite  {dbPath}");
         o.WriteLine($"  log     {options.Logging.File}");
+        if (host.Services.GetRequiredService<Api.ApiServer>().Urls is [var page, ..]) o.WriteLine($"  page    {page}/");
         o.WriteLine();
 
         var changes = new List<RiskState>();

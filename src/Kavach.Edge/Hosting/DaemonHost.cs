@@ -6,6 +6,7 @@ using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 using Kavach.Edge.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
@@ -48,6 +49,16 @@ public static class DaemonHost
         s.AddHostedService(sp => sp.GetRequiredService<SimulatedAlarm>());
         s.AddSingleton<StorageService>();
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
+
+        // the local API and status page (an output too: it shows what the others do)
+        s.AddSingleton<KavachMetrics>();
+        s.TryAddSingleton<AlarmControl>();
+        s.AddSingleton(sp => new Api.ApiAuth(options.Api, time));
+        s.AddSingleton<Api.StatusReader>();
+        s.AddSingleton<Api.AlertHub>();
+        s.AddSingleton<Api.ApiEndpoints>();
+        s.AddSingleton<Api.ApiServer>();
+        s.AddHostedService(sp => sp.GetRequiredService<Api.ApiServer>());
 
         // then the pipeline, then the inputs
         s.AddSingleton<Pipeline.PipelineService>();
