@@ -87,7 +87,7 @@ function connect() {
     if (m.type === 'status') renderStatus(m.status);
     else if (m.type === 'level') {
       showLevel(m.level, m.reasons);
-      $('ack').disabled = !(m.level === 'HIGH' || m.level === 'FAULT');
+      $('ack').disabled = true; // until the next status (≤ 1 s) names this alarm's episode: never acknowledge a stale one
       loadEvents();
     } else if (m.type === 'operator') set('ack-result', `${m.kind} by ${m.by} (${m.source}): ${m.detail}`);
   };
