@@ -26,8 +26,12 @@ public class ConfigValidationTests
     public void Example_config_in_deploy_binds_and_validates()
     {
         var path = Path.Combine(Repo.Root, "deploy", "kavach.example.json");
-        var o = KavachOptions.Load(path, null, out var errors);
+        // The example opens the API on the maintenance network with /etc/kavach/api.key: stand in a key file.
+        using var dir = Repo.NewTempDir();
+        File.WriteAllText(dir.File("api.key"), "example-key-0123456789abcdef\n");
+        var o = KavachOptions.Load(path, new Dictionary<string, string?> { ["KAVACH_Api__KeyFile"] = dir.File("api.key") }, out var errors);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.False(o!.Api.LoopbackOnly);
         Assert.NotNull(o);
         Assert.Equal("lc-47-east", o!.Device.Id);
         Assert.Equal(3, o.Sensors.Count);
