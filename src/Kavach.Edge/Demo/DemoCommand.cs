@@ -60,6 +60,7 @@ public static class DemoCommand
             o.WriteLine($"  sensor {s.Name,-7} {SimNames.Name(s.Protocol),-10} → tcp {inputs.BoundEndpoints[s.Name]}");
         o.WriteLine($"  SQLite  {dbPath}");
         o.WriteLine($"  log     {options.Logging.File}");
+        if (host.Services.GetRequiredService<Api.ApiServer>().Urls is [var page, ..]) o.WriteLine($"  page    {page}/");
         o.WriteLine($"  uplink  embedded MQTT broker on 127.0.0.1:{broker.Port}; watch it with:");
         o.WriteLine($"          mosquitto_sub -h 127.0.0.1 -p {broker.Port} -i kavach-watch -t 'kavach/#' -v");
         o.WriteLine();

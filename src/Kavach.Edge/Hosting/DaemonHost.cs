@@ -54,6 +54,16 @@ public static class DaemonHost
             sp.GetRequiredService<ILogger<UplinkService>>(), new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>())));
         s.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
 
+        // the local API and status page (an output too: it shows what the others do)
+        s.AddSingleton<KavachMetrics>();
+        s.TryAddSingleton<AlarmControl>();
+        s.AddSingleton(sp => new Api.ApiAuth(options.Api, time));
+        s.AddSingleton<Api.StatusReader>();
+        s.AddSingleton<Api.AlertHub>();
+        s.AddSingleton<Api.ApiEndpoints>();
+        s.AddSingleton<Api.ApiServer>();
+        s.AddHostedService(sp => sp.GetRequiredService<Api.ApiServer>());
+
         // then the pipeline, then the inputs
         s.AddSingleton<Pipeline.PipelineService>();
         s.AddHostedService(sp => sp.GetRequiredService<Pipeline.PipelineService>());

@@ -18,7 +18,8 @@ public sealed class Pipeline(
     RiskBroadcaster broadcaster,
     StageFaults faults,
     TimeProvider time,
-    ILogger<Pipeline> log)
+    ILogger<Pipeline> log,
+    Hosting.KavachMetrics? metrics = null)
 {
     private long _lastTick = long.MinValue;
     private long _ticks;
@@ -80,6 +81,7 @@ public sealed class Pipeline(
         }
         Interlocked.Exchange(ref _lastTick, now);
         Interlocked.Increment(ref _ticks);
+        metrics?.TickDuration.Record(time.GetElapsedTime(now).TotalMilliseconds);
         return change;
     }
 }

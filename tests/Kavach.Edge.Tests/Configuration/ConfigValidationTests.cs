@@ -26,8 +26,12 @@ public class ConfigValidationTests
     public void Example_config_in_deploy_binds_and_validates()
     {
         var path = Path.Combine(Repo.Root, "deploy", "kavach.example.json");
-        var o = KavachOptions.Load(path, null, out var errors);
+        // The example opens the API on the maintenance network with /etc/kavach/api.key: stand in a key file.
+        using var dir = Repo.NewTempDir();
+        File.WriteAllText(dir.File("api.key"), "example-key-0123456789abcdef\n");
+        var o = KavachOptions.Load(path, new Dictionary<string, string?> { ["KAVACH_Api__KeyFile"] = dir.File("api.key") }, out var errors);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.False(o!.Api.LoopbackOnly);
         Assert.NotNull(o);
         Assert.Equal("lc-47-east", o!.Device.Id);
         Assert.Equal(3, o.Sensors.Count);
@@ -169,5 +173,48 @@ public class ConfigValidationTests
         var b = TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Risk:TtcThresholdS"] = "9" });
         Assert.NotEqual(a.ConfigHash, b.ConfigHash);
         Assert.Equal(a.ConfigHash, TestConfig.Valid().ConfigHash);
+    }
+}
+
+/// <summary>The Api section's rules: one error line per bad key, naming it.</summary>
+public class ApiConfigTests
+{
+    [Theory]
+    [InlineData("Api:Urls", "http://0.0.0.0:8080", "Api.KeyFile", "required")]
+    [InlineData("Api:Urls", "http://*:8080", "Api.KeyFile", "required")]
+    [InlineData("Api:Urls", "http://kavach.local:8080", "Api.Urls", "IP address")]
+    [InlineData("Api:Urls", "http://127.0.0.1:8080/api", "Api.Urls", "path")]
+    [InlineData("Api:Urls", "https://127.0.0.1:8443", "Api.CertFile", "required")]
+    [InlineData("Api:KeyFile", "/nonexistent/api.key", "Api.KeyFile", "cannot read")]
+    [InlineData("Api:CertKeyFile", "/x/key.pem", "Api.CertKeyFile", "without Api.CertFile")]
+    [InlineData("Api:CertFile", "/nonexistent/cert.pfx", "Api.CertFile", "cannot load")]
+    [InlineData("Api:SessionHours", "0", "Api.SessionHours", "must be 1-720")]
+    [InlineData("Api:Enabled", "maybe", "Api.Enabled", "true or false")]
+    [InlineData("Api:Port", "8080", "Api.Port", "unknown key")]
+    public void Bad_api_value_names_its_key(string key, string value, string path, string words)
+    {
+        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { [key] = value });
+        var line = Assert.Single(errors, e => e.StartsWith(path + ":", StringComparison.Ordinal));
+        Assert.Contains(words, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_short_key_is_refused_and_a_good_one_opens_the_network()
+    {
+        using var dir = Repo.NewTempDir();
+        File.WriteAllText(dir.File("short.key"), "abc");
+        File.WriteAllText(dir.File("good.key"), "0123456789abcdef-good\n");
+        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { ["Api:KeyFile"] = dir.File("short.key") });
+        Assert.Contains(errors, e => e.StartsWith("Api.KeyFile:", StringComparison.Ordinal) && e.Contains("at least 16", StringComparison.Ordinal));
+        var o = TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Api:KeyFile"] = dir.File("good.key"), ["Api:Urls"] = "http://0.0.0.0:8080;http://127.0.0.1:8081" });
+        Assert.False(o.Api.LoopbackOnly);
+        Assert.Equal("0123456789abcdef-good", o.Api.Key);
+    }
+
+    [Fact]
+    public void Disabled_api_needs_no_key_whatever_it_would_bind()
+    {
+        var o = TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Api:Enabled"] = "false", ["Api:Urls"] = "http://0.0.0.0:8080" });
+        Assert.False(o.Api.Enabled);
     }
 }

@@ -26,5 +26,6 @@ public class DemoTests
         Assert.True(low >= 0 && medium > low && high > medium, $"expected LOW → MEDIUM → HIGH, got {walk}\n{text}");
         Assert.Equal("LOW", levels[^1]);
         Assert.Contains("Walk: ", text, StringComparison.Ordinal);
+        Assert.Matches(@"  page    http://127\.0\.0\.1:\d+/", text);
     }
 }

@@ -22,6 +22,7 @@ public sealed class DaemonProcess : IDisposable
         psi.ArgumentList.Add(Repo.DaemonDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("INVOCATION_ID"); // not under systemd
+        psi.Environment["KAVACH_Api__Urls"] = "http://127.0.0.1:0"; // never the default port 8080 in tests (a test may override)
         if (environment is not null) foreach (var kv in environment) psi.Environment[kv.Key] = kv.Value;
         var p = new Process { StartInfo = psi };
         var d = new DaemonProcess(p);

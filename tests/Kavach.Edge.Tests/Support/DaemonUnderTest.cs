@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Kavach.Edge.Api;
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Hosting;
@@ -30,6 +31,7 @@ public sealed class DaemonUnderTest : IAsyncDisposable
         Inputs = host.Services.GetRequiredService<SensorInputService>();
         Storage = host.Services.GetRequiredService<StorageService>();
         Broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
+        Api = host.Services.GetRequiredService<ApiServer>();
         Storage.Committed += (s, _) => { lock (_committed) _committed.Add(s); };
     }
 
@@ -40,6 +42,18 @@ public sealed class DaemonUnderTest : IAsyncDisposable
     public StorageService Storage { get; }
     public RiskBroadcaster Broadcaster { get; }
     public string DatabasePath => Options.Storage.Path;
+    public ApiServer Api { get; }
+
+    /// <summary>The API's first bound address ("http://127.0.0.1:PORT", no trailing slash).</summary>
+    public string ApiUrl => Api.Urls.Count > 0 ? Api.Urls[0] : throw new InvalidOperationException("the API is not listening");
+
+    /// <summary>An HttpClient on the API (the caller disposes it).</summary>
+    public HttpClient NewHttpClient(string? apiKey = null)
+    {
+        var c = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(10) };
+        if (apiKey is not null) c.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return c;
+    }
 
     public IReadOnlyList<RiskState> Committed { get { lock (_committed) return [.. _committed]; } }
 
@@ -48,7 +62,7 @@ public sealed class DaemonUnderTest : IAsyncDisposable
     public static async Task<DaemonUnderTest> StartAsync(string json = TestConfig.Minimal, Dictionary<string, string?>? overrides = null)
     {
         var dir = Repo.NewTempDir();
-        var o = new Dictionary<string, string?> { ["Storage:Path"] = dir.File("kavach.db") };
+        var o = new Dictionary<string, string?> { ["Storage:Path"] = dir.File("kavach.db"), ["Api:Urls"] = "http://127.0.0.1:0" };
         if (overrides is not null) foreach (var kv in overrides) o[kv.Key] = kv.Value;
         var options = TestConfig.Valid(json, o);
         var log = new LogCapture();

@@ -1,0 +1,232 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Kavach.Edge.Alarm;
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Kavach.Edge.Api;
+
+/// <summary>
+/// The routes (docs/api.md) and the middleware around them: security headers, the one JSON error shape
+/// (no stack trace ever leaves the daemon), the key check, WebSockets. Handlers are small and read the
+/// daemon's thread-safe views; commands go to <see cref="AlarmControl"/> with <see cref="CommandSource.Api"/>.
+/// </summary>
+public sealed class ApiEndpoints(
+    KavachOptions options,
+    StatusReader status,
+    AlarmControl control,
+    ApiAuth auth,
+    AlertHub hub,
+    KavachMetrics metrics,
+    TimeProvider time,
+    ILogger<ApiEndpoints> log) : IDisposable
+{
+    private const int MaxByLength = 64;
+    private const int MaxMaintenanceMinutes = 24 * 60;
+
+    private readonly EventQuery _events = new(options.Storage.Path);
+    private readonly Lazy<MetricsExporter> _exporter = new(() => new MetricsExporter(metrics));
+
+    public void Map(WebApplication app)
+    {
+        _ = _exporter.Value; // listen from the start, so histograms hold every tick since
+        app.Use(GuardAsync);
+        app.Use(AuthorizeAsync);
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+
+        app.MapMethods("/api/ping", ["GET", "POST"], () =>
+            Results.Json(new PingReply(true, options.Device.Id, AppInfo.Version, time.GetUtcNow()), ApiJson.Default.PingReply));
+        app.MapGet("/health", () =>
+        {
+            var h = status.Health();
+            return Results.Json(h, ApiJson.Default.Health, statusCode: h.Status == "ok" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapGet("/metrics", async (HttpContext ctx) =>
+        {
+            ctx.Response.ContentType = MetricsExporter.ContentType;
+            await _exporter.Value.WriteAsync(ctx.Response.Body, ctx.RequestAborted).ConfigureAwait(false);
+        });
+        app.MapGet("/api/status", () => Results.Json(status.Status(), ApiJson.Default.Status));
+        app.MapGet("/api/events", Events);
+        app.MapPost("/api/alarm/ack", AcknowledgeAsync);
+        app.MapPost("/api/maintenance", MaintenanceAsync);
+        app.MapPost("/api/session", SessionAsync);
+        app.MapDelete("/api/session", (HttpContext ctx) =>
+        {
+            if (ctx.Request.Cookies.TryGetValue(ApiAuth.CookieName, out var token)) auth.EndSession(token);
+            ctx.Response.Cookies.Delete(ApiAuth.CookieName, auth.CookieOptions(ctx.Request.IsHttps));
+            return Results.NoContent();
+        });
+        app.Map("/ws/alerts", AlertsAsync);
+        app.MapGet("/", () => StatusPage.Get("/"));
+        app.MapGet("/index.html", () => StatusPage.Get("/index.html"));
+        app.MapGet("/app.js", () => StatusPage.Get("/app.js"));
+        app.MapGet("/style.css", () => StatusPage.Get("/style.css"));
+    }
+
+    // RouteHandler methods take the CancellationToken so they bind as handlers (a HttpContext-only method returning Task<IResult> would be a RequestDelegate).
+    // Outermost: headers on every response, exceptions and empty error responses turned into the JSON error shape.
+    private async Task GuardAsync(HttpContext ctx, Func<Task> next)
+    {
+        var h = ctx.Response.Headers;
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "no-referrer";
+        h.ContentSecurityPolicy = "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+        h.CacheControl = "no-store";
+        try
+        {
+            await next().ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Too large a body (413), a malformed request (400): the client's fault, said without internals.
+            if (ctx.Response.HasStarted) return;
+            ctx.Response.Clear();
+            await WriteErrorAsync(ctx, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? $"body larger than {ApiServer.MaxBodyBytes} bytes" : null).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception e) when (!ctx.RequestAborted.IsCancellationRequested)
+        {
+            log.LogError(e, "API: {Method} {Path} failed", ctx.Request.Method, ctx.Request.Path);
+            if (ctx.Response.HasStarted) return;
+            ctx.Response.Clear();
+            await WriteErrorAsync(ctx, StatusCodes.Status500InternalServerError, null).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) { return; }
+        if (ctx.Response is { HasStarted: false, StatusCode: >= 400, ContentType: null })
+            await WriteErrorAsync(ctx, ctx.Response.StatusCode, null).ConfigureAwait(false);
+    }
+
+    private async Task AuthorizeAsync(HttpContext ctx, Func<Task> next)
+    {
+        if (ApiAuth.IsExempt(ctx.Request.Path) || auth.IsAuthorized(ctx))
+        {
+            await next().ConfigureAwait(false);
+            return;
+        }
+        await WriteErrorAsync(ctx, StatusCodes.Status401Unauthorized, null).ConfigureAwait(false);
+    }
+
+    private static Task WriteErrorAsync(HttpContext ctx, int statusCode, string? detail)
+    {
+        ctx.Response.StatusCode = statusCode;
+        return ctx.Response.WriteAsJsonAsync(new ApiError(ErrorCode(statusCode), detail), ApiJson.Default.ApiError);
+    }
+
+    private static string ErrorCode(int status) => status switch
+    {
+        400 => "bad-request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not-found",
+        405 => "method-not-allowed",
+        409 => "refused",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        503 => "unavailable",
+        _ when status >= 500 => "internal",
+        _ => "error",
+    };
+
+    private static IResult Error(int statusCode, string? detail) =>
+        Results.Json(new ApiError(ErrorCode(statusCode), detail), ApiJson.Default.ApiError, statusCode: statusCode);
+
+    private IResult Events(HttpContext ctx)
+    {
+        var filter = EventQuery.Parse(ctx.Request.Query, out var error);
+        if (filter is null) return Error(StatusCodes.Status400BadRequest, error);
+        try
+        {
+            return Results.Json(_events.Read(filter), ApiJson.Default.EventPage);
+        }
+        catch (SqliteException e)
+        {
+            log.LogWarning("API: events not readable from {Path}: {Message}", options.Storage.Path, e.Message);
+            return Error(StatusCodes.Status503ServiceUnavailable, "the event store cannot be read now");
+        }
+    }
+
+    private async Task<IResult> AcknowledgeAsync(HttpContext ctx, CancellationToken aborted)
+    {
+        var (req, error) = await ReadAsync(ctx, ApiJson.Default.AckRequest).ConfigureAwait(false);
+        if (req is null) return error!;
+        if (By(req.By) is not { } by) return Error(StatusCodes.Status400BadRequest, $"by: who acknowledges, 1-{MaxByLength} characters");
+        var outcome = control.Acknowledge(req.Episode, by, CommandSource.Api);
+        log.LogInformation("API: acknowledge by {By} (episode {Episode}): {Accepted}, {Reason}", by, req.Episode?.ToString() ?? "current", outcome.Accepted ? "accepted" : "refused", outcome.Reason);
+        return Outcome(outcome);
+    }
+
+    private async Task<IResult> MaintenanceAsync(HttpContext ctx, CancellationToken aborted)
+    {
+        var (req, error) = await ReadAsync(ctx, ApiJson.Default.MaintenanceRequest).ConfigureAwait(false);
+        if (req is null) return error!;
+        if (By(req.By) is not { } by) return Error(StatusCodes.Status400BadRequest, $"by: who asks, 1-{MaxByLength} characters");
+        CommandOutcome outcome;
+        if (req.End == true && req.Minutes is null) outcome = control.EndMaintenance(by, CommandSource.Api);
+        else if (req.End is null or false && req.Minutes is >= 1 and <= MaxMaintenanceMinutes) outcome = control.StartMaintenance(TimeSpan.FromMinutes(req.Minutes.Value), by, CommandSource.Api);
+        else return Error(StatusCodes.Status400BadRequest, $"give either \"minutes\" (1-{MaxMaintenanceMinutes}) or \"end\": true");
+        log.LogInformation("API: maintenance {What} by {By}: {Accepted}, {Reason}", req.End == true ? "end" : $"{req.Minutes} min", by, outcome.Accepted ? "accepted" : "refused", outcome.Reason);
+        return Outcome(outcome);
+    }
+
+    private IResult Outcome(CommandOutcome outcome) => Results.Json(
+        new CommandResult(outcome.Accepted, outcome.Reason, control.CurrentEpisode, control.BuzzerSilenced, control.InMaintenance, control.MaintenanceUntil),
+        ApiJson.Default.CommandResult, statusCode: outcome.Accepted ? StatusCodes.Status200OK : StatusCodes.Status409Conflict);
+
+    private async Task<IResult> SessionAsync(HttpContext ctx, CancellationToken aborted)
+    {
+        var (req, error) = await ReadAsync(ctx, ApiJson.Default.SessionRequest).ConfigureAwait(false);
+        if (req is null) return error!;
+        if (!auth.KeyRequired) return Results.NoContent(); // loopback without a key: nothing to trade
+        if (!auth.CheckKey(req.Key)) return Error(StatusCodes.Status401Unauthorized, null);
+        ctx.Response.Cookies.Append(ApiAuth.CookieName, auth.NewSession(), auth.CookieOptions(ctx.Request.IsHttps));
+        return Results.NoContent();
+    }
+
+    private async Task AlertsAsync(HttpContext ctx)
+    {
+        if (!ctx.WebSockets.IsWebSocketRequest)
+        {
+            await WriteErrorAsync(ctx, StatusCodes.Status400BadRequest, "a WebSocket upgrade is expected here").ConfigureAwait(false);
+            return;
+        }
+        // A browser always sends Origin: refuse another site's page (cross-site WebSocket hijacking).
+        if (ctx.Request.Headers.Origin is { Count: > 0 } origin
+            && !(Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var o) && string.Equals(o.Authority, ctx.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            await WriteErrorAsync(ctx, StatusCodes.Status403Forbidden, null).ConfigureAwait(false);
+            return;
+        }
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        await hub.RunClientAsync(socket, $"{ctx.Connection.RemoteIpAddress}:{ctx.Connection.RemotePort}", ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads a small JSON body (Content-Type application/json only: a cross-site form cannot send it).</summary>
+    private static async Task<(T? Value, IResult? Error)> ReadAsync<T>(HttpContext ctx, JsonTypeInfo<T> info) where T : class
+    {
+        if (!ctx.Request.HasJsonContentType())
+            return (null, Error(StatusCodes.Status415UnsupportedMediaType, "send Content-Type: application/json"));
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(ctx.Request.Body, info, ctx.RequestAborted).ConfigureAwait(false);
+            return value is null ? (null, Error(StatusCodes.Status400BadRequest, "the body must be a JSON object")) : (value, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Error(StatusCodes.Status400BadRequest, $"the body is not the expected JSON{(e.Path is { Length: > 1 } p ? $" (at {p})" : "")}"));
+        }
+    }
+
+    private static string? By(string? by) => by?.Trim() is { Length: > 0 and <= MaxByLength } b && !b.Any(char.IsControl) ? b : null;
+
+    public void Dispose()
+    {
+        if (_exporter.IsValueCreated) _exporter.Value.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+
+namespace Kavach.Edge.Api;
+
+// The API's JSON shapes (docs/api.md documents each). Numbers that may be unknown are null, never NaN.
+
+public sealed record PingReply(bool Pong, string Device, string Version, DateTimeOffset Utc);
+
+/// <summary>The one error shape: a stable code, and a detail for 4xx caused by the request (never a stack trace).</summary>
+public sealed record ApiError(string Error, string? Detail = null);
+
+public sealed record HealthComponent(string Name, bool Ok, string Detail);
+
+public sealed record Health(string Status, string Level, DateTimeOffset Utc, IReadOnlyList<HealthComponent> Components);
+
+public sealed record Visibility(double? M, bool Bound, string Source, string FogClass);
+
+public sealed record Obstacle(bool Present, double? RangeM, double? ClosingSpeedMps, double? TtcS, string? Source);
+
+public sealed record SensorHealth(
+    string Name, string Kind, bool Required, string Connection, int Clients, long Frames, long Rejects,
+    IReadOnlyDictionary<string, long> RejectsByReason, long Dropped, double? LastFrameAgeS,
+    bool EverSeen, bool Stale, bool Frozen, bool Live);
+
+/// <summary>The alarm outputs: the pattern being shown ("low", "medium", "high", "fault", "starting", "maintenance", …) and each line now ("on"/"off"; blinking lines change between reads).</summary>
+public sealed record Outputs(string Pattern, string Green, string Amber, string Red, string Buzzer, bool BuzzerSilenced);
+
+public sealed record AlarmInfo(long Episode, bool BuzzerSilenced, bool Maintenance, DateTimeOffset? MaintenanceUntil);
+
+public sealed record ComponentState(string State, string? Detail = null);
+
+public sealed record PipelineInfo(long Ticks, double? LastTickAgeMs);
+
+public sealed record Status(
+    string Device, string Version, DateTimeOffset Utc, double UptimeS,
+    string Level, string? Previous, long Change, DateTimeOffset Since, IReadOnlyList<string> Reasons, string RaisedBy, bool Starting,
+    IReadOnlyList<string> Faults, Visibility Visibility, Obstacle Obstacle, IReadOnlyList<SensorHealth> Sensors,
+    Outputs Outputs, AlarmInfo Alarm, ComponentState Model, ComponentState Uplink, PipelineInfo Pipeline);
+
+public sealed record EventRow(
+    long Id, string Utc, string Level, string? Previous, IReadOnlyList<string> Reasons, IReadOnlyList<string> Faults,
+    double? VisibilityM, bool VisibilityBound, string? FogClass, double? ObstacleRangeM, double? ClosingSpeedMps, double? TtcS,
+    string? ObstacleSource, string RaisedBy);
+
+/// <summary>A page of events, newest first; <see cref="Next"/> is the <c>before</c> cursor of the next page (null: no more).</summary>
+public sealed record EventPage(IReadOnlyList<EventRow> Events, long? Next);
+
+public sealed record AckRequest(long? Episode, string? By);
+
+public sealed record MaintenanceRequest(int? Minutes, bool? End, string? By);
+
+public sealed record SessionRequest(string? Key);
+
+public sealed record CommandResult(bool Accepted, string Reason, long Episode, bool BuzzerSilenced, bool Maintenance, DateTimeOffset? MaintenanceUntil);
+
+// WebSocket messages: every one has "type".
+
+public sealed record HelloMessage(string Type, string Device, string Version, DateTimeOffset Utc);
+
+public sealed record LevelMessage(
+    string Type, long Change, string Level, string? Previous, DateTimeOffset Utc, IReadOnlyList<string> Reasons,
+    IReadOnlyList<string> Faults, string RaisedBy, bool Alert);
+
+public sealed record OperatorMessage(string Type, string Kind, string By, string Source, DateTimeOffset Utc, long Episode, string Detail);
+
+public sealed record StatusMessage(string Type, Status Status);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(PingReply))]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(Health))]
+[JsonSerializable(typeof(Status))]
+[JsonSerializable(typeof(EventPage))]
+[JsonSerializable(typeof(AckRequest))]
+[JsonSerializable(typeof(MaintenanceRequest))]
+[JsonSerializable(typeof(SessionRequest))]
+[JsonSerializable(typeof(CommandResult))]
+[JsonSerializable(typeof(HelloMessage))]
+[JsonSerializable(typeof(LevelMessage))]
+[JsonSerializable(typeof(OperatorMessage))]
+[JsonSerializable(typeof(StatusMessage))]
+internal sealed partial class ApiJson : JsonSerializerContext;

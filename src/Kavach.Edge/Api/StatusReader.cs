@@ -1,0 +1,114 @@
+using Kavach.Edge.Alarm;
+using Kavach.Edge.Assessment;
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Hosting;
+using Kavach.Edge.Risk;
+using Kavach.Edge.Sensors;
+using Kavach.Protocols;
+
+namespace Kavach.Edge.Api;
+
+/// <summary>
+/// Reads the daemon's live state into the API's shapes (status, health). Read-only: it only reads the
+/// thread-safe views the stages publish (latest risk state, last fusion snapshot, sensor counters, stage
+/// faults, outputs), so it can be called from any request thread at any rate.
+/// </summary>
+public sealed class StatusReader(
+    KavachOptions options,
+    RiskBroadcaster broadcaster,
+    Pipeline.Pipeline pipeline,
+    SensorInputService inputs,
+    AlarmOutputs alarm,
+    AlarmControl control,
+    StageFaults faults,
+    TimeProvider time)
+{
+    private readonly long _started = time.GetTimestamp();
+
+    /// <summary>A pipeline with no tick for this long is stalled (health 503).</summary>
+    private TimeSpan StallAfter => TimeSpan.FromMilliseconds(Math.Max(1000, 5 * options.Fusion.TickMs));
+
+    /// <summary>The latest published state (before the pipeline's first publish: the risk state's initial one).</summary>
+    public RiskState Current => broadcaster.Latest ?? pipeline.Risk.Current;
+
+    public Status Status()
+    {
+        var s = Current;
+        var floor = pipeline.Risk.LastFloor;
+        var o = alarm.Snapshot;
+        var silenced = control.BuzzerSilenced;
+        return new Status(
+            options.Device.Id, AppInfo.Version, time.GetUtcNow(), Round(time.GetElapsedTime(_started).TotalSeconds, 1) ?? 0,
+            RiskLevels.Name(s.Level), s.Previous is { } p ? RiskLevels.Name(p) : null, s.Change, s.Utc, s.Reasons, s.RaisedBy, s.Starting,
+            pipeline.Risk.ActiveFaults,
+            floor is null
+                ? new Visibility(null, false, "none", FogClasses.Name(FogClass.Unknown))
+                : new Visibility(Round(floor.VisibilityM, 0), floor.VisibilityIsBound, floor.VisibilitySource, FogClasses.Name(floor.FogClass)),
+            floor is null || floor.ObstacleSource == ObstacleSource.None
+                ? new Obstacle(false, null, null, null, null)
+                : new Obstacle(true, Round(floor.ObstacleRangeM, 1), Round(floor.ClosingSpeedMps, 1), Round(floor.TtcS, 1), SafetyFloor.SourceName(floor.ObstacleSource)),
+            Sensors(),
+            new Outputs(o.Pattern, OnOff(o.Green), OnOff(o.Amber), OnOff(o.Red), silenced ? "off (acknowledged)" : OnOff(o.Buzzer), silenced),
+            new AlarmInfo(control.CurrentEpisode, silenced, control.InMaintenance, control.MaintenanceUntil),
+            // Placeholders until the model and the uplink land in this build.
+            new ComponentState(options.Model.Enabled ? "not running" : "disabled", options.Model.Enabled ? "the model layer is not in this build" : null),
+            new ComponentState(options.Uplink.Host.Length == 0 ? "not configured" : "not running",
+                options.Uplink.Host.Length == 0 ? null : "the uplink is not in this build"),
+            new PipelineInfo(pipeline.Ticks, pipeline.LastTick == long.MinValue ? null : Round(time.GetElapsedTime(pipeline.LastTick).TotalMilliseconds, 0)));
+    }
+
+    private static string OnOff(bool on) => on ? "on" : "off";
+
+    public IReadOnlyList<SensorHealth> Sensors()
+    {
+        var snapshot = pipeline.LastSnapshot;
+        var list = new List<SensorHealth>(inputs.Sensors.Count);
+        foreach (var s in inputs.Sensors)
+        {
+            var f = snapshot is not null && s.Index < snapshot.Sensors.Length ? snapshot.Sensors[s.Index] : default;
+            var seen = snapshot is not null && f.EverSeen;
+            var byReason = new Dictionary<string, long>();
+            for (var r = 0; r < RejectReasons.Count; r++)
+                if (s.Rejects((RejectReason)r) is var n and > 0) byReason[RejectReasons.Name((RejectReason)r)] = n;
+            list.Add(new SensorHealth(
+                s.Name, s.Kind.ToString().ToLowerInvariant(), s.Options.Required, s.Connection.ToString().ToLowerInvariant(), s.Clients,
+                s.Frames, s.TotalRejects, byReason, s.Dropped,
+                s.LastFrameTimestamp == long.MinValue ? null : Round(time.GetElapsedTime(s.LastFrameTimestamp).TotalSeconds, 1),
+                seen, !seen || f.Stale, seen && f.Frozen, seen && f.Live));
+        }
+        return list;
+    }
+
+    /// <summary>
+    /// 200 ("ok") while the unit vouches for the track: not FAULT, the pipeline ticking, every required
+    /// sensor live, no stage fault. Otherwise 503 ("fault"). HIGH with everything working is "ok": the
+    /// unit is doing its job.
+    /// </summary>
+    public Health Health()
+    {
+        var s = Current;
+        var components = new List<HealthComponent>
+        {
+            new("risk", s.Level != RiskLevel.Fault, $"{RiskLevels.Name(s.Level)}: {string.Join("; ", s.Reasons)}"),
+        };
+        var last = pipeline.LastTick;
+        components.Add(last == long.MinValue
+            ? new("pipeline", false, "no tick yet")
+            : time.GetElapsedTime(last) is var age && age > StallAfter
+                ? new("pipeline", false, $"stalled: no tick for {age.TotalSeconds:0.0} s")
+                : new("pipeline", true, $"ticking ({pipeline.Ticks} ticks)"));
+        foreach (var sensor in Sensors())
+        {
+            var state = !sensor.EverSeen ? "no data yet" : sensor.Frozen ? "output frozen" : sensor.Stale ? $"stale ({sensor.LastFrameAgeS:0.0} s without a frame)" : "live";
+            components.Add(new($"sensor {sensor.Name}", sensor.Live || !sensor.Required, $"{sensor.Connection}, {state}{(sensor.Required ? "" : " (not required)")}"));
+        }
+        components.Add(new("storage", !faults.IsActive("storage"), faults.IsActive("storage") ? "failing" : "writing"));
+        foreach (var f in faults.Snapshot())
+            if (!f.StartsWith("storage:", StringComparison.Ordinal))
+                components.Add(new(f.Split(':')[0], false, f));
+        var healthy = components.TrueForAll(c => c.Ok);
+        return new Health(healthy ? "ok" : "fault", RiskLevels.Name(s.Level), time.GetUtcNow(), components);
+    }
+
+    private static double? Round(double v, int digits) => double.IsFinite(v) ? Math.Round(v, digits) : null;
+}
