@@ -65,11 +65,11 @@ public class TcpJsonLinesEndToEndTests
         await using var db = new SqliteConnection($"Data Source={d.DatabasePath};Mode=ReadOnly;Pooling=False");
         db.Open();
         using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT level, previous, raised_by, software, config_hash, obstacle_range_m FROM events ORDER BY id";
+        cmd.CommandText = "SELECT level, previous, raised_by, software, config_hash, obstacle_range_m, reasons FROM events ORDER BY id";
         using var r = cmd.ExecuteReader();
-        var rows = new List<(string Level, string? Prev, string By, string Sw, string Hash, double? Range)>();
-        while (r.Read()) rows.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetDouble(5)));
-        Assert.Equal(["FAULT", "LOW", "HIGH"], rows.Select(x => x.Level).Take(3));
+        var rows = new List<(string Level, string? Prev, string By, string Sw, string Hash, double? Range, string Reasons)>();
+        while (r.Read()) rows.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.GetString(6)));
+        Assert.True(rows.Select(x => x.Level).Take(3).SequenceEqual(["FAULT", "LOW", "HIGH"]), string.Join("\n", rows.Select(x => $"{x.Level}: {x.Reasons}")));
         Assert.Equal("LOW", rows[2].Prev);
         Assert.Equal("floor", rows[2].By);
         Assert.Equal(d.Options.ConfigHash, rows[2].Hash);
