@@ -99,7 +99,8 @@ public sealed class ServiceHeartbeat : IHostedService, IDisposable
         if (_warned) _log.LogInformation("Pipeline healthy again: heartbeat resumed");
         _warned = false;
         WriteHeartbeat();
-        if (WatchdogInterval is { } w && (_lastPing == long.MinValue || _time.GetElapsedTime(_lastPing) + Period > w / 2))
+        // due at half the interval; half a beat early rather than a whole beat late
+        if (WatchdogInterval is { } w && (_lastPing == long.MinValue || _time.GetElapsedTime(_lastPing) + Period / 2 >= w / 2))
         {
             _notifier.Notify(new ServiceState("WATCHDOG=1"));
             _lastPing = _time.GetTimestamp();
