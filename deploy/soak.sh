@@ -28,7 +28,13 @@ done
 [ $# -gt 0 ] || set -- /opt/kavach-edge/kavach-edge demo --loop
 
 LOG=${OUT%.csv}.log
-"$@" > "$LOG" 2>&1 &
+# A background job of a script starts with SIGINT ignored, and Ctrl-C (SIGINT) is how the demo stops:
+# give it back its default disposition (coreutils env 8.31+), and escalate to SIGKILL if it hangs.
+if env --default-signal=INT true 2>/dev/null; then
+    env --default-signal=INT "$@" > "$LOG" 2>&1 &
+else
+    "$@" > "$LOG" 2>&1 &
+fi
 PID=$!
 trap 'kill -INT "$PID" 2>/dev/null || true' INT TERM
 echo "utc,elapsed_s,rss_kb,fds,threads" > "$OUT"
@@ -46,6 +52,8 @@ while :; do
     sleep "$INTERVAL"
 done
 kill -INT "$PID" 2>/dev/null || true
+for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$PID" 2>/dev/null || break; sleep 1; done
+if kill -0 "$PID" 2>/dev/null; then echo "soak.sh: no exit 10 s after SIGINT: SIGKILL" >&2; kill -KILL "$PID"; fi
 wait "$PID" || true
 awk -F, 'NR == 2 { r0 = $3; f0 = $4 } NR > 1 { if ($3 > rmax) rmax = $3; if ($4 > fmax) fmax = $4; r = $3; f = $4; n++ }
     END { printf "soak.sh: %d samples; RSS first %d kB, last %d kB, max %d kB; FDs first %d, last %d, max %d\n", n, r0, r, rmax, f0, f, fmax }' "$OUT"
