@@ -31,14 +31,18 @@ public static class Program
             Console.WriteLine(cl.Verb switch
             {
                 Verb.Demo => CommandLine.DemoHelp,
+                Verb.SelfTest => CommandLine.SelfTestHelp,
                 Verb.Run when args.Contains("run") => CommandLine.RunHelp,
                 _ => CommandLine.Usage,
             });
             return ExitOk;
         }
-        return cl.Verb == Verb.Demo
-            ? await DemoCommand.RunAsync(cl.Loop).ConfigureAwait(false)
-            : await RunDaemonAsync(cl.ConfigPath).ConfigureAwait(false);
+        return cl.Verb switch
+        {
+            Verb.Demo => await DemoCommand.RunAsync(cl.Loop).ConfigureAwait(false),
+            Verb.SelfTest => await SelfTest.SelfTestCommand.RunAsync(cl.ConfigPath).ConfigureAwait(false),
+            _ => await RunDaemonAsync(cl.ConfigPath).ConfigureAwait(false),
+        };
     }
 
     private static async Task<int> RunDaemonAsync(string? configPath)

@@ -5,6 +5,7 @@ public enum Verb
 {
     Run,
     Demo,
+    SelfTest,
     Version,
     Help,
 }
@@ -16,6 +17,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
         Usage:
           kavach-edge [run] [--config PATH]    run the daemon
           kavach-edge demo [--loop]            run the built-in scenario on loopback, no hardware needed
+          kavach-edge selftest [--config PATH] check config, model, database, ports, outputs, uplink, board
           kavach-edge --version                print the version
           kavach-edge [VERB] --help            help
 
@@ -24,7 +26,8 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
                           KAVACH_Section__Key environment variables override single keys
           --loop          demo: repeat the scenario until Ctrl-C
 
-        Exit codes: 0 clean stop, 1 fatal run-time failure, 2 usage or configuration error.
+        Exit codes: 0 clean stop (selftest: all passed), 1 fatal run-time failure (selftest: a check failed),
+        2 usage or configuration error.
         Kavach Edge is an advisory warning device beside the signalling system, not a signal.
         """;
 
@@ -48,6 +51,22 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
         under a minute (or repeats with --loop until Ctrl-C) and prints the level changes it saw.
         """;
 
+    public const string SelfTestHelp = """
+        Usage: kavach-edge selftest [--config PATH]
+
+        What a technician runs at install, on the configuration the service reads: the configuration is
+        valid; the model (when enabled) loads and answers; the SQLite database is writable (a write, rolled
+        back); each sensor's serial port opens, tcp-listen address binds, tcp-client peer answers; the alarm
+        outputs; the uplink broker answers (TLS handshake included when configured); board health (CPU
+        temperature, Raspberry Pi throttling, clock synchronised). When the service is running it holds the
+        ports and lines: they are reported as held, and the service's heartbeat is checked instead.
+        Run it as the service user to test its permissions: sudo -u kavach /opt/kavach-edge/kavach-edge selftest
+
+        Prints a PASS/FAIL/SKIP table. Exit codes: 0 no check failed, 1 a check failed, 2 usage or configuration error.
+
+        --config PATH   configuration file (default ./kavach.json when present, else /etc/kavach/kavach.json)
+        """;
+
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         var verb = Verb.Run;
@@ -60,6 +79,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
             {
                 case "run" when !verbSeen: verb = Verb.Run; verbSeen = true; break;
                 case "demo" when !verbSeen: verb = Verb.Demo; verbSeen = true; break;
+                case "selftest" when !verbSeen: verb = Verb.SelfTest; verbSeen = true; break;
                 case "--version" or "-V": verb = Verb.Version; break;
                 case "--help" or "-h" or "help" when a != "help" || !verbSeen:
                     help = true;

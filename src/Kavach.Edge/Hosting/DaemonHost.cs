@@ -9,6 +9,7 @@ using Kavach.Edge.Uplink;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Serilog;
 using Serilog.Core;
@@ -37,6 +38,10 @@ public static class DaemonHost
         s.AddSingleton(time);
         s.AddSingleton<StageFaults>();
         s.AddSingleton<RiskBroadcaster>();
+
+        // one daemon per state folder: the lock is taken before any output opens hardware
+        s.AddSingleton<InstanceLock>();
+        s.AddHostedService(sp => sp.GetRequiredService<InstanceLock>());
 
         // readings ──▶ fusion tick ──▶ assessment ──▶ risk state
         s.AddSingleton(_ => new ReadingQueue(options.Fusion.QueueCapacity));
@@ -69,6 +74,11 @@ public static class DaemonHost
         s.AddHostedService(sp => sp.GetRequiredService<Pipeline.PipelineService>());
         s.AddSingleton<SensorInputService>();
         s.AddHostedService(sp => sp.GetRequiredService<SensorInputService>());
+
+        // last: heartbeat file and systemd watchdog, sent only while the pipeline is healthy
+        s.AddSingleton(sp => new ServiceHeartbeat(options, sp.GetRequiredService<Pipeline.Pipeline>(), sp.GetRequiredService<StageFaults>(), time,
+            sp.GetService<ISystemdNotifier>() ?? new SystemdNotifier(), sp.GetRequiredService<ILogger<ServiceHeartbeat>>()));
+        s.AddHostedService(sp => sp.GetRequiredService<ServiceHeartbeat>());
 
         extra?.Invoke(s);
         return builder.Build();

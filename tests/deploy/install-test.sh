@@ -1,0 +1,102 @@
+#!/bin/sh
+# Tests deploy/install.sh without touching this machine: installs into a temporary root (--root DIR,
+# which implies --no-systemctl) holding a copy of this machine's user and group files, then checks the
+# files, owners and modes, idempotence, an upgrade that keeps the site's config, --uninstall (keeps
+# config and data) and --uninstall --purge. Needs root (chown), useradd/groupadd with --prefix (Debian 12).
+#
+#   tests/deploy/install-test.sh [UNPACKED_ARCHIVE_DIR]
+#
+# Without an argument it lays out a stand-in archive from the repository (a fake executable), so it runs
+# in a second; .ci/arm64-proof.sh passes the real unpacked linux-arm64 archive.
+#
+# shellcheck disable=SC2016 # the checks are single-quoted on purpose: check() evals them later
+set -eu
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/kavach-install-test.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); printf '  ok    %s\n' "$1"; }
+bad() { failed=$((failed + 1)); printf '  FAIL  %s\n' "$1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+
+if [ $# -ge 1 ]; then
+    ARCHIVE=$(cd "$1" && pwd)
+else
+    ARCHIVE=$WORK/archive
+    mkdir -p "$ARCHIVE/app/models" "$ARCHIVE/deploy" "$ARCHIVE/docs"
+    printf '#!/bin/sh\necho kavach-edge stand-in\n' > "$ARCHIVE/app/kavach-edge"
+    chmod 0755 "$ARCHIVE/app/kavach-edge"
+    echo "stand-in" > "$ARCHIVE/app/kavach-edge.dll"
+    cp "$REPO/deploy/systemd/kavach-edge.service" "$REPO/deploy/udev/99-kavach.rules" "$REPO/deploy/kavach.example.json" "$ARCHIVE/deploy/"
+    cp "$REPO/deploy/install.sh" "$ARCHIVE/install.sh"
+    printf 'version=0.0.0-test\nruntime=linux-x64\ncommit=test\n' > "$ARCHIVE/VERSION"
+    (cd "$ARCHIVE" && find . -type f | sed 's|^\./||' | sort | xargs sha256sum > "$WORK/sums" && mv "$WORK/sums" SHA256SUMS)
+fi
+
+ROOT=$WORK/root
+mkdir -p "$ROOT/etc"
+# the user and group databases useradd --prefix edits; without gpio, as on a Jetson
+for f in passwd group shadow gshadow login.defs; do [ -f "/etc/$f" ] && cp "/etc/$f" "$ROOT/etc/$f"; done
+sed -i '/^gpio:/d' "$ROOT/etc/group" "$ROOT/etc/gshadow" 2>/dev/null || true
+INSTALL="$ARCHIVE/install.sh"
+
+echo "install.sh into $ROOT (archive $ARCHIVE)"
+"$INSTALL" --root "$ROOT" > "$WORK/install1.log" 2>&1 || { cat "$WORK/install1.log"; bad "first install exits 0"; }
+check "executable installed" '[ -x "$ROOT/opt/kavach-edge/kavach-edge" ]'
+check "VERSION installed" 'grep -q "^version=" "$ROOT/opt/kavach-edge/VERSION"'
+check "models folder exists" '[ -d "$ROOT/opt/kavach-edge/models" ]'
+check "unit installed 0644" '[ "$(stat -c %a "$ROOT/etc/systemd/system/kavach-edge.service")" = 644 ]'
+check "unit is the shipped one" 'cmp -s "$ROOT/etc/systemd/system/kavach-edge.service" "$ARCHIVE/deploy/kavach-edge.service"'
+check "udev rules installed" 'cmp -s "$ROOT/etc/udev/rules.d/99-kavach.rules" "$ARCHIVE/deploy/99-kavach.rules"'
+check "config written from the example" 'cmp -s "$ROOT/etc/kavach/kavach.json" "$ARCHIVE/deploy/kavach.example.json"'
+check "config mode 0640" '[ "$(stat -c %a "$ROOT/etc/kavach/kavach.json")" = 640 ]'
+# shellcheck disable=SC2034 # used inside the eval'd checks
+KGID=$(awk -F: '$1=="kavach"{print $3}' "$ROOT/etc/group")
+# shellcheck disable=SC2034
+KUID=$(awk -F: '$1=="kavach"{print $3}' "$ROOT/etc/passwd")
+check "user kavach created" '[ -n "$KUID" ]'
+check "user kavach has no login shell" 'grep -q "^kavach:.*:/usr/sbin/nologin$" "$ROOT/etc/passwd"'
+check "group gpio created (absent before)" 'grep -q "^gpio:" "$ROOT/etc/group"'
+check "kavach in gpio" 'grep -q "^gpio:.*[:,]kavach" "$ROOT/etc/group"'
+check "kavach in dialout" 'grep -q "^dialout:.*[:,]kavach" "$ROOT/etc/group"'
+check "config group kavach" '[ "$(stat -c %g "$ROOT/etc/kavach/kavach.json")" = "$KGID" ]'
+check "state dir owned by kavach, 0750" '[ "$(stat -c %u:%a "$ROOT/var/lib/kavach")" = "$KUID:750" ]'
+check "log dir owned by kavach, 0750" '[ "$(stat -c %u:%a "$ROOT/var/log/kavach")" = "$KUID:750" ]'
+check "no systemctl in --root mode" '! grep -q "started" "$WORK/install1.log"'
+
+# the site edits its config and udev rules, and keeps data; then an upgrade (same archive again)
+echo '{ "edited": true }' > "$ROOT/etc/kavach/kavach.json"
+echo '# site rules' > "$ROOT/etc/udev/rules.d/99-kavach.rules"
+echo data > "$ROOT/var/lib/kavach/kavach.db"
+"$INSTALL" --root "$ROOT" > "$WORK/install2.log" 2>&1 || { cat "$WORK/install2.log"; bad "second install exits 0"; }
+check "idempotent: second install exits 0" 'grep -q "done:" "$WORK/install2.log"'
+check "upgrade keeps the site's config" 'grep -q edited "$ROOT/etc/kavach/kavach.json"'
+check "upgrade keeps the site's udev rules, ships .dist" 'grep -q "site rules" "$ROOT/etc/udev/rules.d/99-kavach.rules" && [ -f "$ROOT/etc/udev/rules.d/99-kavach.rules.dist" ]'
+check "upgrade keeps the previous release" '[ -x "$ROOT/opt/kavach-edge.previous/kavach-edge" ]'
+check "one kavach user only" '[ "$(grep -c "^kavach:" "$ROOT/etc/passwd")" = 1 ]'
+check "one gpio group only" '[ "$(grep -c "^gpio:" "$ROOT/etc/group")" = 1 ]'
+
+# a damaged archive is refused
+cp -R "$ARCHIVE" "$WORK/damaged"
+printf 'x' >> "$WORK/damaged/deploy/kavach.example.json"
+if "$WORK/damaged/install.sh" --root "$WORK/root2" > "$WORK/damaged.log" 2>&1; then bad "a damaged archive is refused"; else
+    check "a damaged archive is refused" 'grep -q "SHA256SUMS does not match" "$WORK/damaged.log"'; fi
+rc=0; "$INSTALL" --bogus > /dev/null 2>&1 || rc=$?
+if [ "$rc" -eq 2 ]; then ok "unknown option exits 2"; else bad "unknown option exits 2 (got $rc)"; fi
+
+"$INSTALL" --root "$ROOT" --uninstall > "$WORK/uninstall.log" 2>&1 || bad "uninstall exits 0"
+check "uninstall removes the program" '[ ! -e "$ROOT/opt/kavach-edge" ] && [ ! -e "$ROOT/opt/kavach-edge.previous" ]'
+check "uninstall removes the unit" '[ ! -e "$ROOT/etc/systemd/system/kavach-edge.service" ]'
+check "uninstall keeps config and data" 'grep -q edited "$ROOT/etc/kavach/kavach.json" && [ -f "$ROOT/var/lib/kavach/kavach.db" ]'
+"$INSTALL" --root "$ROOT" --uninstall > /dev/null 2>&1 || bad "uninstall twice exits 0"
+ok "uninstall is idempotent"
+
+"$INSTALL" --root "$ROOT" --uninstall --purge > "$WORK/purge.log" 2>&1 || bad "purge exits 0"
+check "purge removes config, data, logs" '[ ! -e "$ROOT/etc/kavach" ] && [ ! -e "$ROOT/var/lib/kavach" ] && [ ! -e "$ROOT/var/log/kavach" ]'
+check "purge removes the udev rules" '[ ! -e "$ROOT/etc/udev/rules.d/99-kavach.rules" ]'
+check "purge removes the kavach user" '! grep -q "^kavach:" "$ROOT/etc/passwd"'
+check "purge keeps group gpio" 'grep -q "^gpio:" "$ROOT/etc/group"'
+
+echo "install-test: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
