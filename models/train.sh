@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the training data from the simulator's physics and retrains/re-exports the model:
-#   models/train.sh            (from anywhere; ~15 min on 2 cores)
+#   models/train.sh            (from anywhere; ~2 min on 2 idle cores, more when the machine is busy)
 # Writes models/kavach-risk.onnx, models/README.md (the model card), models/metrics.json,
 # models/eval/heldout-small.csv and the test fixture models. Needs the .NET SDK and Debian's
 #   apt-get install -y python3-sklearn python3-onnx python3-numpy
