@@ -1,6 +1,7 @@
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Demo;
 using Kavach.Edge.Hosting;
+using Kavach.Edge.Model;
 using Microsoft.Extensions.Hosting;
 
 namespace Kavach.Edge;
@@ -67,6 +68,13 @@ public static class Program
             await host.RunAsync().ConfigureAwait(false);
             logger.Information("{App} stopped cleanly", AppInfo.Name);
             return ExitOk;
+        }
+        catch (ModelLoadException e)
+        {
+            // a wrong or corrupt model is a configuration problem: refuse to start, like a bad key
+            logger.Fatal("{App} refused to start: {Message}", AppInfo.Name, e.Message);
+            Console.Error.WriteLine($"kavach-edge: {e.Message} (set Model.OnLoadFailure to floor-only to run on the safety floor alone)");
+            return ExitUsage;
         }
         catch (Exception e) when (ConfigurationRefusedException.Find(e) is { } refused)
         {

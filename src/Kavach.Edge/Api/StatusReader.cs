@@ -21,7 +21,9 @@ public sealed class StatusReader(
     AlarmOutputs alarm,
     AlarmControl control,
     StageFaults faults,
-    TimeProvider time)
+    TimeProvider time,
+    Model.ModelLayer? model = null,
+    Uplink.UplinkService? uplink = null)
 {
     private readonly long _started = time.GetTimestamp();
 
@@ -50,14 +52,35 @@ public sealed class StatusReader(
             Sensors(),
             new Outputs(o.Pattern, OnOff(o.Green), OnOff(o.Amber), OnOff(o.Red), silenced ? "off (acknowledged)" : OnOff(o.Buzzer), silenced),
             new AlarmInfo(control.CurrentEpisode, silenced, control.InMaintenance, control.MaintenanceUntil),
-            // Placeholders until the model and the uplink land in this build.
-            new ComponentState(options.Model.Enabled ? "not running" : "disabled", options.Model.Enabled ? "the model layer is not in this build" : null),
-            new ComponentState(options.Uplink.Host.Length == 0 ? "not configured" : "not running",
-                options.Uplink.Host.Length == 0 ? null : "the uplink is not in this build"),
+            ModelComponent(),
+            UplinkComponent(),
             new PipelineInfo(pipeline.Ticks, pipeline.LastTick == long.MinValue ? null : Round(time.GetElapsedTime(pipeline.LastTick).TotalMilliseconds, 0)));
     }
 
     private static string OnOff(bool on) => on ? "on" : "off";
+
+    // The model failing is a degradation (the floor stays in charge), not a fault: shown, never 503.
+    private ComponentState ModelComponent()
+    {
+        if (model is null) return new ComponentState("disabled");
+        var h = model.Health;
+        var state = h.State switch
+        {
+            Model.ModelState.Running => "running",
+            Model.ModelState.Degraded => "degraded (safety floor in charge)",
+            Model.ModelState.FloorOnly => "not loaded (safety floor alone)",
+            _ => "disabled",
+        };
+        return new ComponentState(state, $"{h.Runs} windows, {h.Failures} failures{(h.Message.Length > 0 ? "; " + h.Message : "")}");
+    }
+
+    private ComponentState UplinkComponent()
+    {
+        if (options.Uplink.Host.Length == 0) return new ComponentState("not configured");
+        if (uplink is null) return new ComponentState("not running");
+        return new ComponentState(uplink.Connected ? "connected" : "disconnected (alerts kept in the outbox)",
+            $"{options.Uplink.Host}:{options.Uplink.Port}, {uplink.Sent} alert(s) acknowledged by the broker since start");
+    }
 
     public IReadOnlyList<SensorHealth> Sensors()
     {

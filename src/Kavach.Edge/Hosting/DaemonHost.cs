@@ -2,6 +2,7 @@ using Kavach.Edge.Alarm;
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Fusion;
+using Kavach.Edge.Model;
 using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 using Kavach.Edge.Storage;
@@ -47,6 +48,10 @@ public static class DaemonHost
         s.AddSingleton(_ => new ReadingQueue(options.Fusion.QueueCapacity));
         s.AddSingleton<FusionEngine>();
         s.AddSingleton<ISafetyFloor, SafetyFloor>();
+        // the model loads here, before anything starts: a file that cannot be used throws ModelLoadException
+        // (exit 2) unless Model.OnLoadFailure is floor-only
+        var (model, modelState, modelReason) = ModelLayer.Load(options.Model);
+        s.AddSingleton(sp => new ModelLayer(options, model, sp.GetRequiredService<ILogger<ModelLayer>>(), modelState, modelReason));
         s.AddSingleton<RiskStateMachine>();
         s.AddSingleton<Pipeline.Pipeline>();
 

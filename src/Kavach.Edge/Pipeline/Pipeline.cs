@@ -1,14 +1,15 @@
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Fusion;
+using Kavach.Edge.Model;
 using Kavach.Edge.Risk;
 using Microsoft.Extensions.Logging;
 
 namespace Kavach.Edge.Pipeline;
 
 /// <summary>
-/// One tick of the diagram: fusion window → assessment (safety floor) → risk state → broadcast.
-/// A failing safety floor is FAULT, never LOW. <see cref="Step"/> is called by the tick loop (or by a
+/// One tick of the diagram: fusion window → assessment (safety floor ∥ model) → risk state → broadcast.
+/// A failing safety floor is FAULT, never LOW; a failing model leaves the floor in charge (a degradation). <see cref="Step"/> is called by the tick loop (or by a
 /// test with a FakeTimeProvider); not thread-safe against itself.
 /// </summary>
 public sealed class Pipeline(
@@ -19,7 +20,8 @@ public sealed class Pipeline(
     StageFaults faults,
     TimeProvider time,
     ILogger<Pipeline> log,
-    Hosting.KavachMetrics? metrics = null)
+    Hosting.KavachMetrics? metrics = null,
+    ModelLayer? model = null)
 {
     private long _lastTick = long.MinValue;
     private long _ticks;
@@ -68,7 +70,8 @@ public sealed class Pipeline(
             faults.Raise("safety floor", e.GetType().Name + ": " + e.Message);
         }
 
-        var change = risk.Evaluate(snapshot, assessment, faults.Snapshot(), now);
+        var view = model?.Assess(snapshot); // never throws: null when the model is off or failed this tick
+        var change = risk.Evaluate(snapshot, assessment, faults.Snapshot(), now, view);
         if (change is not null)
         {
             var level = RiskLevels.Name(change.Level);

@@ -1,4 +1,5 @@
 using Kavach.Edge.Assessment;
+using Kavach.Edge.Model;
 
 namespace Kavach.Edge.Risk;
 
@@ -25,6 +26,8 @@ public sealed record RiskState
     public string RaisedBy { get; init; } = "fault";
     /// <summary>The safety floor's view at the change (null before the first assessment).</summary>
     public FloorAssessment? Floor { get; init; }
+    /// <summary>The model's view at the change (null when the model is disabled, not loaded, or failed that tick).</summary>
+    public ModelView? Model { get; init; }
     /// <summary>Until this monotonic timestamp the unit is in its start-up grace: lamps show FAULT, the buzzer stays quiet.</summary>
     public long GraceEndsAt { get; init; }
     /// <summary>True while the unit has not yet heard every required sensor and made its first assessment.</summary>

@@ -1,6 +1,7 @@
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Fusion;
+using Kavach.Edge.Model;
 
 namespace Kavach.Edge.Risk;
 
@@ -16,6 +17,7 @@ public sealed class RiskStateMachine
     private readonly TimeProvider _time;
     private readonly long _start;
     private long _hazardSince = long.MinValue;
+    private long _floorHazardSince = long.MinValue;
     private long _lowerSince = long.MinValue;
     private bool _fogMedium;
     private long _changes;
@@ -51,9 +53,11 @@ public sealed class RiskStateMachine
 
     /// <summary>
     /// One tick. <paramref name="floor"/> null means the safety floor failed this tick (FAULT).
+    /// <paramref name="model"/> is the model's view (null: none this tick); it may raise the level, never lower
+    /// it: the hazard is floor OR model, and the confirmation and hold rules apply to that fused hazard.
     /// Returns the new state when the level changed, else null.
     /// </summary>
-    public RiskState? Evaluate(FusionSnapshot snapshot, FloorAssessment? floor, IReadOnlyCollection<string> stageFaults, long now)
+    public RiskState? Evaluate(FusionSnapshot snapshot, FloorAssessment? floor, IReadOnlyCollection<string> stageFaults, long now, ModelView? model = null)
     {
         var risk = _options.Risk;
         var faults = new List<string>(stageFaults);
@@ -71,10 +75,14 @@ public sealed class RiskStateMachine
             faults.Add("safety floor: no assessment");
 
         // HIGH needs the hazard seen continuously for the confirmation time (single-frame glitches are not alarms).
-        var hazard = floor is { } fl && (fl.InZone || fl.TtcBelow);
+        var floorHazard = floor is { } fl && (fl.InZone || fl.TtcBelow);
+        var hazard = floorHazard || model?.Hazard == true;
         if (!hazard) _hazardSince = long.MinValue;
         else if (_hazardSince == long.MinValue) _hazardSince = now;
         var confirmed = hazard && Elapsed(_hazardSince, now) >= risk.ConfirmMs;
+        if (!floorHazard) _floorHazardSince = long.MinValue;
+        else if (_floorHazardSince == long.MinValue) _floorHazardSince = now;
+        var floorConfirmed = floorHazard && Elapsed(_floorHazardSince, now) >= risk.ConfirmMs;
 
         if (floor is { } a && !double.IsNaN(a.VisibilityM))
         {
@@ -82,9 +90,12 @@ public sealed class RiskStateMachine
             else if (a.VisibilityM > risk.MediumVisibilityM + risk.VisibilityHysteresisM) _fogMedium = false;
         }
 
-        var candidate = RiskLevel.Low;
+        var floorLevel = RiskLevel.Low;
+        if (floorConfirmed) floorLevel = RiskLevel.High;
+        else if (_fogMedium || floor?.Approaching == true) floorLevel = RiskLevel.Medium;
+        var candidate = floorLevel;
         if (confirmed) candidate = RiskLevel.High;
-        else if (_fogMedium || floor?.Approaching == true) candidate = RiskLevel.Medium;
+        else if (model?.FogMedium == true) candidate = RiskLevels.Max(candidate, RiskLevel.Medium);
         var hazardLevel = candidate;
         if (faults.Count > 0) candidate = RiskLevels.Max(candidate, RiskLevel.Fault);
 
@@ -112,6 +123,7 @@ public sealed class RiskStateMachine
 
         var reasons = new List<string>();
         if (floor is not null) reasons.AddRange(floor.Reasons);
+        if (model is not null && hazardLevel > floorLevel) reasons.Add(ModelReason(model));
         if (next == RiskLevel.Fault || faults.Count > 0) reasons.AddRange(faults.Where(x => !reasons.Contains(x)));
         if (next > candidate) reasons.Add($"holding {RiskLevels.Name(next)}");
         if (reasons.Count == 0) reasons.Add("nothing detected");
@@ -125,13 +137,18 @@ public sealed class RiskStateMachine
             Timestamp = now,
             Reasons = reasons,
             Faults = faults,
-            RaisedBy = next == RiskLevel.Fault && hazardLevel < RiskLevel.Fault ? "fault" : "floor",
+            RaisedBy = next == RiskLevel.Fault && hazardLevel < RiskLevel.Fault ? "fault" : hazardLevel > floorLevel ? "model" : "floor",
             Floor = floor,
+            Model = model,
             Starting = starting,
             GraceEndsAt = Current.GraceEndsAt,
         };
         return Current;
     }
+
+    private string ModelReason(ModelView m) => m.Hazard
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"model: obstacle inside {_options.Risk.StoppingDistanceM:0} m, probability {m.ObstacleProbability:0.00}")
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"model: {FogClasses.Name(m.FogClass)} fog, visibility ~{m.VisibilityM:0} m");
 
     private int HoldMs(RiskLevel level) => level switch
     {

@@ -1,6 +1,7 @@
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Fusion;
+using Kavach.Edge.Model;
 using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 using Kavach.Protocols;
@@ -15,7 +16,7 @@ namespace Kavach.Edge.Tests.Support;
 /// </summary>
 public sealed class PipelineHarness
 {
-    public PipelineHarness(KavachOptions? options = null, ISafetyFloor? floor = null)
+    public PipelineHarness(KavachOptions? options = null, ISafetyFloor? floor = null, Func<KavachOptions, ModelLayer>? model = null)
     {
         Options = options ?? TestConfig.Valid();
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
@@ -24,7 +25,8 @@ public sealed class PipelineHarness
         Risk = new RiskStateMachine(Options, Time);
         Faults = new StageFaults();
         Broadcaster = new RiskBroadcaster(Faults);
-        Pipeline = new Pipeline.Pipeline(Fusion, Floor, Risk, Broadcaster, Faults, Time, NullLogger<Pipeline.Pipeline>.Instance);
+        Model = model?.Invoke(Options);
+        Pipeline = new Pipeline.Pipeline(Fusion, Floor, Risk, Broadcaster, Faults, Time, NullLogger<Pipeline.Pipeline>.Instance, model: Model);
         Broadcaster.Changed += s => Changes.Add(s);
     }
 
@@ -32,6 +34,8 @@ public sealed class PipelineHarness
     public FakeTimeProvider Time { get; }
     public FusionEngine Fusion { get; }
     public ISafetyFloor Floor { get; }
+    /// <summary>The model layer (null: the floor alone, as before the model existed).</summary>
+    public ModelLayer? Model { get; }
     public RiskStateMachine Risk { get; }
     public StageFaults Faults { get; }
     public RiskBroadcaster Broadcaster { get; }

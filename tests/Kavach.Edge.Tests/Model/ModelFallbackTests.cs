@@ -1,0 +1,136 @@
+using Kavach.Edge.Assessment;
+using Kavach.Edge.Configuration;
+using Kavach.Edge.Model;
+using Kavach.Edge.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace Kavach.Edge.Tests.Model;
+
+/// <summary>
+/// The two layers together: the model may raise the level (through the same confirmation and hold),
+/// never lower it; a model that throws or answers NaN leaves the floor in charge, reported once.
+/// </summary>
+public class ModelFallbackTests
+{
+    // a clear, empty track: no LiDAR return, no radar target; the floor says LOW
+    private static readonly Action<PipelineHarness, int> ClearEmpty = PipelineHarness.World(null, 0, null);
+    // a stalled car 60 m away, seen by both sensors: the floor says HIGH
+    private static readonly Action<PipelineHarness, int> CarInZone = PipelineHarness.World(60, 1000, 60);
+
+    private static (PipelineHarness H, FakeModel Model, ListLogger Log) Harness(Action<FakeModel>? set = null, KavachOptions? options = null)
+    {
+        var fake = new FakeModel();
+        set?.Invoke(fake);
+        var log = new ListLogger();
+        var h = new PipelineHarness(options, model: o => new ModelLayer(o, fake, log));
+        return (h, fake, log);
+    }
+
+    [Fact]
+    public void Model_hazard_raises_high_after_confirmation_and_says_it_was_the_model()
+    {
+        var (h, _, _) = Harness(m => m.ObstacleProbability = 0.99f);
+        Assert.Equal(RiskLevel.High, h.Run(3, ClearEmpty));
+        var s = h.Risk.Current;
+        Assert.Equal("model", s.RaisedBy);
+        Assert.NotNull(s.Model);
+        Assert.True(s.Model!.Hazard);
+        Assert.Equal(RiskLevel.Low, s.Floor!.Level);
+        Assert.Contains(s.Reasons, r => r.StartsWith("model: obstacle", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_single_tick_model_hazard_is_not_an_alarm()
+    {
+        var (h, fake, _) = Harness();
+        h.Run(2, ClearEmpty);
+        fake.ObstacleProbability = 0.99f;
+        h.Run(0.1, ClearEmpty);
+        fake.ObstacleProbability = 0;
+        Assert.Equal(RiskLevel.Low, h.Run(1, ClearEmpty));
+    }
+
+    [Fact]
+    public void Model_fog_raises_medium()
+    {
+        var (h, _, _) = Harness(m => { m.FogClass = (int)FogClass.Dense; m.VisibilityLog10 = 2; });
+        Assert.Equal(RiskLevel.Medium, h.Run(2, ClearEmpty));
+        Assert.Equal("model", h.Risk.Current.RaisedBy);
+        Assert.Equal(FogClass.Dense, h.Risk.Current.Model!.FogClass);
+    }
+
+    [Fact]
+    public void Model_below_its_thresholds_never_lowers_the_floor()
+    {
+        var (h, _, _) = Harness(m => m.ObstacleProbability = 0);
+        Assert.Equal(RiskLevel.High, h.Run(3, CarInZone));
+        Assert.Equal("floor", h.Risk.Current.RaisedBy);
+        Assert.False(h.Risk.Current.Model!.Hazard);
+    }
+
+    [Fact]
+    public void Throwing_model_leaves_the_floor_in_charge_reported_once_as_a_degradation()
+    {
+        var (h, fake, log) = Harness(m => m.Throw = new InvalidOperationException("boom"));
+        Assert.Equal(RiskLevel.High, h.Run(3, CarInZone));
+        Assert.Equal("floor", h.Risk.Current.RaisedBy);
+        Assert.Null(h.Risk.Current.Model);
+        var health = h.Model!.Health;
+        Assert.Equal(ModelState.Degraded, health.State);
+        Assert.Contains("boom", health.Message);
+        Assert.Equal(30, health.Failures);
+        Assert.Equal(30, fake.Calls);
+        Assert.Equal(1, log.Count(LogLevel.Warning, "Model failed"));
+        Assert.DoesNotContain(h.Risk.ActiveFaults, f => f.Contains("model", StringComparison.OrdinalIgnoreCase)); // not a fault
+    }
+
+    [Fact]
+    public void NaN_answer_is_a_failure_not_a_low_risk()
+    {
+        var (h, _, log) = Harness(m => m.AnswerNaN = true);
+        Assert.Equal(RiskLevel.High, h.Run(3, CarInZone));
+        Assert.Equal(ModelState.Degraded, h.Model!.Health.State);
+        Assert.Contains("NaN", h.Model.Health.Message);
+        Assert.Equal(1, log.Count(LogLevel.Warning, "Model failed"));
+    }
+
+    [Fact]
+    public void A_failing_model_in_a_clear_world_is_low_not_fault()
+    {
+        var (h, _, _) = Harness(m => m.Throw = new InvalidOperationException("boom"));
+        Assert.Equal(RiskLevel.Low, h.Run(3, ClearEmpty));
+        Assert.Empty(h.Risk.ActiveFaults);
+    }
+
+    [Fact]
+    public void Model_recovers_after_a_failure_and_logs_it()
+    {
+        var (h, fake, log) = Harness(m => m.Throw = new InvalidOperationException("boom"));
+        h.Run(1, ClearEmpty);
+        fake.Throw = null;
+        h.Run(1, ClearEmpty);
+        Assert.Equal(ModelState.Running, h.Model!.Health.State);
+        Assert.Equal(10, h.Model.Health.Failures);
+        Assert.Equal(10, h.Model.Health.Runs);
+        Assert.Equal(1, log.Count(LogLevel.Information, "Model recovered"));
+    }
+
+    [Fact]
+    public void Onnx_model_answering_NaN_is_caught_through_onnx_runtime()
+    {
+        using var nan = OnnxRiskModel.Load(ModelFiles.Fixture("nan.onnx"), null);
+        var log = new ListLogger();
+        var h = new PipelineHarness(model: o => new ModelLayer(o, nan, log));
+        Assert.Equal(RiskLevel.High, h.Run(3, CarInZone));
+        Assert.Equal(ModelState.Degraded, h.Model!.Health.State);
+        Assert.Equal(1, log.Count(LogLevel.Warning, "Model failed"));
+    }
+
+    [Fact]
+    public void Features_are_finite_even_when_sensors_are_silent()
+    {
+        var (h, fake, _) = Harness();
+        h.Run(5, null); // nothing at all: every role absent
+        Assert.Equal(50, fake.Calls); // FakeModel asserts every feature is finite
+    }
+}
