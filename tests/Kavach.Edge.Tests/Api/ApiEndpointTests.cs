@@ -59,7 +59,7 @@ public class ApiEndpointTests
         foreach (var key in new[] { "green", "amber", "red", "buzzer", "buzzerSilenced" })
             Assert.True(s.GetProperty("outputs").TryGetProperty(key, out _), $"outputs has no '{key}'");
         Assert.Equal("not configured", s.GetProperty("uplink").Str("state"));
-        Assert.Equal("disabled", s.GetProperty("model").Str("state"));
+        Assert.Equal("running", s.GetProperty("model").Str("state")); // the committed model loads by default
         d.Log.AssertNoErrors();
     }
 
