@@ -1,0 +1,76 @@
+using Kavach.Edge.Assessment;
+using Kavach.Edge.Demo;
+using Kavach.Edge.Hosting;
+using Kavach.Edge.Risk;
+using Kavach.Edge.Sensors;
+using Kavach.Edge.Tests.Support;
+using Kavach.Simulation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kavach.Edge.Tests.Hosting;
+
+/// <summary>
+/// The simulator's built-in scenarios, played at real speed in their real wire formats over loopback TCP
+/// into the daemon, drive it to the levels each scenario file expects (its "expect" windows). All five
+/// run at once (about a minute of wall time).
+/// </summary>
+public class ScenarioLevelTests
+{
+    [Fact]
+    public async Task Built_in_scenarios_drive_the_daemon_to_their_expected_levels()
+    {
+        var names = new[] { "clear", "stalled-car", "fog-only", "radar-only-obstacle", "faults" };
+        var results = await Task.WhenAll(names.Select(RunAsync));
+        var failures = results.Where(r => r.Length > 0).ToList();
+        Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+    }
+
+    /// <summary>Plays one scenario; returns "" when every expectation held, else what went wrong.</summary>
+    private static async Task<string> RunAsync(string name)
+    {
+        using var dir = Repo.NewTempDir();
+        var scenario = ScenarioConfig.Adapt(Scenario.BuiltIn(name));
+        var options = ScenarioConfig.Options(scenario, dir.File("kavach.db"), "");
+        var log = new LogCapture();
+        using var host = DaemonHost.Build(options, log.Logger, TimeProvider.System);
+        await host.StartAsync();
+        var inputs = host.Services.GetRequiredService<SensorInputService>();
+        var broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
+
+        var samples = new List<(double T, RiskLevel Level)>();
+        var player = new ScenarioPlayer();
+        var opts = new PlayerOptions
+        {
+            StepIntervalS = 0.25,
+            OnStep = w => { if (broadcaster.Latest is { } s) lock (samples) samples.Add((w.TimeS, s.Level)); },
+        };
+        await player.RunAsync(scenario, async (sensor, ct) =>
+        {
+            var c = new System.Net.Sockets.TcpClient { NoDelay = true };
+            await c.ConnectAsync(inputs.BoundEndpoints[sensor], ct);
+            return c.GetStream();
+        }, opts, TimeProvider.System, CancellationToken.None);
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10))) await host.StopAsync(cts.Token);
+
+        var problems = new List<string>();
+        foreach (var e in scenario.Expect)
+        {
+            var want = e.Level switch
+            {
+                ExpectedRisk.Low => RiskLevel.Low,
+                ExpectedRisk.Medium => RiskLevel.Medium,
+                ExpectedRisk.High => RiskLevel.High,
+                _ => RiskLevel.Fault,
+            };
+            // the start-up FAULT lasts until every required sensor has spoken: judge from 2 s on
+            var from = Math.Max(e.FromS, 2);
+            List<(double T, RiskLevel Level)> inWindow;
+            lock (samples) inWindow = samples.Where(x => x.T >= from && x.T <= e.ToS).ToList();
+            var wrong = inWindow.Where(x => x.Level != want).ToList();
+            if (inWindow.Count == 0) problems.Add($"{e.FromS}-{e.ToS} s: no sample");
+            else if (wrong.Count > 0)
+                problems.Add($"{e.FromS}-{e.ToS} s: expected {want}, got {string.Join(", ", wrong.Take(6).Select(x => $"{x.Level}@{x.T:0.0}s"))}{(wrong.Count > 6 ? $" (+{wrong.Count - 6})" : "")}");
+        }
+        return problems.Count == 0 ? "" : $"scenario {name}:\n  " + string.Join("\n  ", problems);
+    }
+}
