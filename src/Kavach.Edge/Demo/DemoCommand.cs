@@ -27,6 +27,11 @@ public static class DemoCommand
         var dir = Path.GetFullPath(dataDir ?? Path.Combine("data", "demo"));
         Directory.CreateDirectory(dir);
         var dbPath = Path.Combine(dir, "kavach-demo.db");
+        if (InstanceLock.IsHeld(Path.Combine(dir, StatePaths.LockFileName)))
+        {
+            o.WriteLine($"demo: another demo is running in {dir} (its lock is held); stop it first");
+            return 1;
+        }
         foreach (var f in new[] { dbPath, dbPath + "-wal", dbPath + "-shm" })
             if (File.Exists(f)) File.Delete(f); // a fresh database per demo run: the summary is this run's
 
