@@ -17,6 +17,7 @@ public static class BenchmarkProgram
         if (args is ["inputs", ..]) return await InputsLoad.RunAsync(args);
         if (args is ["inputs-send", ..]) return await InputsLoad.SendAsync(args);
         if (args is ["alarm", ..]) return AlarmLatency.Run(args[1..]);
+        if (args is ["alarm-e2e", ..]) return await AlarmEndToEnd.RunAsync(args[1..]);
         if (args is ["storage", ..]) return await StorageBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
         if (args is ["api", ..]) return await ApiBench.RunAsync(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
