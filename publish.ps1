@@ -41,7 +41,7 @@
     Builds artifacts/kavach-edge-0.1.0-linux-arm64.tar.gz.
 
 .EXAMPLE
-    pwsh ./publish.ps1 -Runtime linux-arm64,linux-x64 -Version 0.2.0-rc1 -Output /tmp/rel
+    pwsh ./publish.ps1 -Runtime linux-arm64,linux-x64 -Version 0.2.0-rc1 -Output ./release
 
 .NOTES
     Exit code 0 when every archive was built; 1 when a publish failed or printed a warning.
