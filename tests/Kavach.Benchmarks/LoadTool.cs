@@ -40,6 +40,8 @@ public static class LoadTool
             ["Logging:File"] = "",
             ["Logging:Console"] = "false",
             ["Fusion:WindowMs"] = "200",
+            ["Model:Enabled"] = "false", // the spine alone: the model may hold a level of its own
+            ["Api:Enabled"] = "false",
             ["Risk:ConfirmMs"] = "0",
             ["Risk:HighHoldMs"] = "0",
             ["Risk:MediumHoldMs"] = "0",
