@@ -62,8 +62,10 @@ public class ScenarioLevelTests
                 ExpectedRisk.High => RiskLevel.High,
                 _ => RiskLevel.Fault,
             };
-            // the start-up FAULT lasts until every required sensor has spoken: judge from 2 s on
-            var from = Math.Max(e.FromS, 2);
+            // A window says where the level must have settled: allow 1 s at its start for the transition
+            // (a sensor silenced at 45 s is stale at 47 s by its 2 s timeout, decided at the next tick), and
+            // the start-up FAULT lasts until every required sensor has spoken: judge from 2 s on.
+            var from = Math.Max(e.FromS + 1, 2);
             List<(double T, RiskLevel Level)> inWindow;
             lock (samples) inWindow = samples.Where(x => x.T >= from && x.T <= e.ToS).ToList();
             var wrong = inWindow.Where(x => x.Level != want).ToList();
