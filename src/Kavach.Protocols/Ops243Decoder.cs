@@ -119,6 +119,16 @@ public sealed class Ops243Decoder
         return found;
     }
 
+    /// <summary>
+    /// The stream ended (peer gone, port closed): a partial frame left over is counted as one
+    /// <see cref="RejectReason.BadLength"/> run, never decoded, and the state is reset for the next connection.
+    /// </summary>
+    public void EndOfStream()
+    {
+        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
+        Reset();
+    }
+
     /// <summary>Drops a partial line (a new connection). Counters are kept.</summary>
     public void Reset()
     {

@@ -73,6 +73,16 @@ public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
         return true;
     }
 
+    /// <summary>
+    /// The stream ended (peer gone, port closed): a partial frame left over is counted as one
+    /// <see cref="RejectReason.BadLength"/> run, never decoded, and the state is reset for the next connection.
+    /// </summary>
+    public void EndOfStream()
+    {
+        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
+        Reset();
+    }
+
     /// <summary>Drops a partial frame (a new connection). Counters are kept.</summary>
     public void Reset() => _assembler.Reset();
 

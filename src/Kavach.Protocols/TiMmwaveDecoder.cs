@@ -103,6 +103,16 @@ public sealed class TiMmwaveDecoder : IFrameFormat<MmwaveFrame>
         return true;
     }
 
+    /// <summary>
+    /// The stream ended (peer gone, port closed): a partial frame left over is counted as one
+    /// <see cref="RejectReason.BadLength"/> run, never decoded, and the state is reset for the next connection.
+    /// </summary>
+    public void EndOfStream()
+    {
+        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
+        Reset();
+    }
+
     /// <summary>Drops a partial packet (a new connection). Counters are kept.</summary>
     public void Reset()
     {

@@ -43,8 +43,7 @@ public sealed class Ld06Connection : IConnectionDecoder
 
     public void OnEnd()
     {
-        if (_decoder.PendingBytes > 0) _decoder.Counters.Reject(RejectReason.BadLength, _decoder.PendingBytes);
-        _decoder.Reset();
+        _decoder.EndOfStream(); // a partial frame left over is counted, never decoded
         _sensor.Absorb(_decoder.Counters);
     }
 }

@@ -45,9 +45,7 @@ public sealed class Ops243Connection : IConnectionDecoder
 
     public void OnEnd()
     {
-        // An unterminated last line is cut short: counted, never parsed.
-        if (_decoder.PendingBytes > 0) _decoder.Counters.Reject(RejectReason.BadLength, _decoder.PendingBytes);
-        _decoder.Reset();
+        _decoder.EndOfStream(); // a partial frame left over is counted, never decoded
         _sensor.Absorb(_decoder.Counters);
     }
 }

@@ -47,9 +47,7 @@ public sealed class TfSeriesConnection : IConnectionDecoder
 
     public void OnEnd()
     {
-        // A partial frame left at the end of the stream is cut short: counted, never decoded.
-        if (_decoder.PendingBytes > 0) _decoder.Counters.Reject(RejectReason.BadLength, _decoder.PendingBytes);
-        _decoder.Reset();
+        _decoder.EndOfStream(); // a partial frame left over is counted, never decoded
         Flush(0);
     }
 
