@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes the small ONNX files the tests use to check refusal and fallback (run by models/train.sh):
-wrong-shape.onnx (input [batch, 10]: not the card's 34 features) and nan.onnx (the card's contract,
+wrong-shape.onnx (input [batch, 10]: not the card's 39 features) and nan.onnx (the card's contract,
 but every output is NaN: a model that fails at run time)."""
 import os
 import sys
@@ -10,7 +10,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "Kavach.Edge.Tests", "Model", "Fixtures")
-N = 34
+N = 39
 
 
 def model(width, nan):

@@ -29,7 +29,8 @@ BAND_LIMITS = [(1000, 1e9), (500, 1000), (200, 500), (50, 200), (0, 50)]
 TARGET_RECALL = 0.99
 MAX_CLEAR_FA = 0.02
 TRAIN_STRIDE = 3
-VAL_FA_BUDGET = 0.01
+VAL_FA_BUDGET = 0.0025  # an eighth of the 2 % target: the margin for conditions validation does not show
+OBS_MEMBERS = 5  # obstacle MLPs averaged (seeds SEED..SEED+4): one network's quirks under unseen sensors average out
 CLASS_MEDIUM = 2  # moderate: the floor's MEDIUM line (500 m)
 
 
@@ -61,6 +62,7 @@ def load(path):
         "range": num("obstacle_range_m"),
         "inzone": num("obstacle_in_zone").astype(bool),
         "observable": num("observable_in_zone").astype(bool),
+        "at_ref": num("at_reference").astype(bool),
         "fault": num("unit_fault").astype(bool),
         "floor_level": num("floor_level").astype(int),
         "floor_vis": num("floor_vis_m"),
@@ -92,7 +94,7 @@ def predict(models, mean, inv_std, X):
     xs = (X - mean) * inv_std
     fog = forward(models["fog"], xs, "softmax")
     vis = forward(models["vis"], xs, "identity")[:, 0]
-    obs = forward(models["obs"], xs, "sigmoid")[:, 0]
+    obs = np.mean([forward(m, xs, "sigmoid")[:, 0] for m in models["obs"]], axis=0)
     return fog, vis, obs
 
 
@@ -125,8 +127,12 @@ def export(models, mean, inv_std, names, threshold, path):
     nodes.append(helper.make_node("Softmax", [fog], ["fog_probs"], axis=1))
     vis = mlp_nodes("vis", models["vis"], "standardised", nodes, inits)
     nodes.append(helper.make_node("Identity", [vis], ["visibility_log10_m"]))
-    obs = mlp_nodes("obs", models["obs"], "standardised", nodes, inits)
-    nodes.append(helper.make_node("Sigmoid", [obs], ["obstacle_prob"]))
+    members = []
+    for k, m in enumerate(models["obs"]):
+        z = mlp_nodes(f"obs{k}", m, "standardised", nodes, inits)
+        nodes.append(helper.make_node("Sigmoid", [z], [f"obs{k}_p"]))
+        members.append(f"obs{k}_p")
+    nodes.append(helper.make_node("Mean", members, ["obstacle_prob"]))
     graph = helper.make_graph(
         nodes, "kavach_risk",
         [helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", len(names)])],
@@ -213,7 +219,10 @@ def evaluate(d, fog_p, vis_log, obs_p, threshold):
                       "floor_median_rel_error": float(np.median(frel)) if fm.any() else None,
                       "floor_coverage": rate(fm.sum(), m.sum())})
     res["visibility_bands"] = bands
+    at_ref = d["at_ref"] & ~d["fault"]
+    res["at_reference_windows"] = int(at_ref.sum())
     for name, alarm in (("model", model_alarm), ("floor", floor_alarm), ("fused", fused)):
+        res[f"recall_at_reference_{name}"] = rate((alarm & at_ref).sum(), at_ref.sum())
         res[f"recall_{name}"] = rate((alarm & inzone).sum(), inzone.sum())
         res[f"recall_ok_{name}"] = rate((alarm & inzone & ok).sum(), (inzone & ok).sum())
         seen = d["observable"] & ok
@@ -228,22 +237,19 @@ def evaluate(d, fog_p, vis_log, obs_p, threshold):
 
 
 def pick_threshold(d, obs_p):
-    """On validation: the highest threshold whose recall on observable in-zone windows (unit not FAULT) reaches
-    the target with a margin, unless that costs more than VAL_FA_BUDGET false alarms in clear, empty windows;
-    then the lowest threshold within that budget (the floor covers recall; the model must not cry wolf)."""
-    m = d["observable"] & ~d["fault"]
-    p = np.sort(obs_p[m])
-    k = int(np.floor((1 - TARGET_RECALL - 0.002) * len(p)))
-    by_recall = float(p[max(k, 0)])
+    """On validation: the lowest threshold (the most sensitive model: a missed alarm is the worst error) whose
+    false-alarm rate in clear, empty windows stays within VAL_FA_BUDGET, capped at 0.5. Validation is drawn
+    like training, so its recall saturates well above the target at any sensible threshold and says little
+    about unseen sensors; the false-alarm budget is what bounds the threshold."""
     neg = np.sort(obs_p[(d["vis"] > 1000) & ~d["recent"]])
     by_fa = float(neg[min(len(neg) - 1, int(np.ceil((1 - VAL_FA_BUDGET) * len(neg))))])
-    return float(min(max(by_recall, by_fa), 0.5))
+    return float(min(by_fa, 0.5))
 
 
 def main():
     data = sys.argv[1]
     np.random.seed(SEED)
-    tr, va, te = (load(os.path.join(data, f"{s}.csv")) for s in ("train", "val", "test"))
+    tr, va, te, dev = (load(os.path.join(data, f"{s}.csv")) for s in ("train", "val", "test", "test-dev"))
     names = tr["names"]
     # neighbouring windows overlap by 90 %: every third one keeps the variety at a third of the cost
     keep = np.arange(len(tr["fog"])) % TRAIN_STRIDE == 0
@@ -264,7 +270,8 @@ def main():
     print("training obstacle classifier", flush=True)
     # the label is what the sensors can show: an obstacle inside the stopping distance that a live sensor measured
     # in the window (a car hidden behind the reference target, or beyond every sensor's reach, is in no feature)
-    models["obs"] = MLPClassifier(**dict(common, hidden_layer_sizes=(48, 48), max_iter=60)).fit(xs, tr["observable"].astype(int))
+    models["obs"] = [MLPClassifier(**dict(common, hidden_layer_sizes=(48, 48), max_iter=60, random_state=SEED + k))
+                     .fit(xs, tr["observable"].astype(int)) for k in range(OBS_MEMBERS)]
     assert list(models["fog"].classes_) == [0, 1, 2, 3, 4]
 
     _, _, vo = predict(models, mean, inv_std, va["X"])
@@ -278,7 +285,7 @@ def main():
     metrics = {"sha256": sha, "high_probability": threshold, "features": names,
                "train_windows": int(len(tr["fog"])), "val_windows": int(len(va["fog"])),
                "train_episodes": int(len(np.unique(tr["episode"]))), "test_episodes": int(len(np.unique(te["episode"])))}
-    for split, d in (("val", va), ("test", te)):
+    for split, d in (("val", va), ("test", te), ("test_dev", dev)):
         f, v, o = predict(models, mean, inv_std, d["X"])
         metrics[split] = evaluate(d, f, v, o, threshold)
     fT, vT, oT = predict(models, mean, inv_std, te["X"])
@@ -350,7 +357,8 @@ def write_card(m):
     obstacle = ["| set | recall, observable (floor / model / fused) | recall, all in-zone windows | false alarms, clear & empty | false alarms, no obstacle in zone |",
                 "|---|---|---|---|---|",
                 row("held-out test (all)", t), row("  sensors as in training", m["test_seen_sensors"]),
-                row("  held-out sensor variations", m["test_heldout_sensors"]), row("validation", m["val"]),
+                row("  held-out sensor variations", m["test_heldout_sensors"]),
+                row("held-out set studied during design (seed 20260403)", m["test_dev"]), row("validation", m["val"]),
                 row("heldout-small.csv (committed)", m["heldout_small"])]
     fog_med = (f"| floor | {pct(t['fog_medium_recall_floor'])} | {pct(t['fog_medium_false_floor'])} |\n"
                f"| model | {pct(t['fog_medium_recall_model'])} | {pct(t['fog_medium_false_model'])} |\n"

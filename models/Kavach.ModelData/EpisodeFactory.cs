@@ -13,8 +13,9 @@ internal sealed record Episode(Scenario Scenario, string Family, bool HeldOutSen
 /// Builds random scenarios (40 s each) from a seed. Train and validation share the families
 /// sweep / approach / stalled / departing and the training sensor set; the held-out test set uses other
 /// families (crossing traffic, fog banks with an approach) and, in half its episodes, sensor variations
-/// training never saw: a TF02-Pro LiDAR, 2.5× fog backscatter, a radar with 2.5 dB SNR noise, 0.3 m/s velocity
-/// noise and 8 clutter reflectors (training: 0.7–1.3 dB, 0.1 m/s, 0–6), a noisier camera (σ 0.2 against 0.05–0.12).
+/// training never saw: a TF02-Pro LiDAR (40 m reach; training: TF03 100 m, TF03-180, and TF03s cut to 50–180 m),
+/// 2.5× fog backscatter (training 0.5–1.8×), a radar with 2.5 dB SNR noise, 0.3 m/s velocity noise and 8 clutter
+/// reflectors (training: 0.7–1.8 dB, 0.05–0.2 m/s, 0–6), a noisier camera (σ 0.2 against 0.05–0.12).
 /// </summary>
 internal static class EpisodeFactory
 {
@@ -133,14 +134,19 @@ internal static class EpisodeFactory
         var radarVariant = rng.Chance(0.7) ? SensorVariant.Awr1843 : SensorVariant.Iwr6843;
         for (var i = 0; i < lidars; i++)
         {
+            var variant = i == 0 ? lidarVariant : rng.Chance(0.75) ? SensorVariant.Tf03 : SensorVariant.Tf03Long;
+            // domain randomisation: a TF03-class LiDAR whose reach is cut to 50–180 m (a dirty window, a
+            // shorter-range model); the held-out TF02-Pro (40 m) lies outside that range
+            double? reach = !heldOut && rng.Chance(0.2) ? Math.Round(rng.Uniform(50, 180)) : null;
             list.Add(new SensorSpec
             {
                 Name = i == 0 ? "lidar" : "lidar2",
                 Kind = SensorKind.Lidar,
-                Variant = i == 0 ? lidarVariant : SensorVariant.Tf03,
+                Variant = variant,
+                MaxRangeM = i == 0 ? reach : null,
                 RateHz = 100,
                 Noise = rng.Uniform(0.05, 0.12),
-                Backscatter = heldOut ? 2.5 : rng.Uniform(0.5, 1.5),
+                Backscatter = heldOut ? 2.5 : rng.Uniform(0.5, 1.8),
                 Faults = Faults(rng),
             });
         }
@@ -152,8 +158,8 @@ internal static class EpisodeFactory
                 Kind = SensorKind.Radar,
                 Variant = radarVariant,
                 RateHz = 20,
-                Noise = heldOut ? 2.5 : rng.Uniform(0.7, 1.3),
-                VelocityNoiseMps = heldOut ? 0.3 : 0.1,
+                Noise = heldOut ? 2.5 : rng.Uniform(0.7, 1.8),
+                VelocityNoiseMps = heldOut ? 0.3 : rng.Uniform(0.05, 0.2),
                 ClutterPoints = heldOut ? 8 : rng.NextInt(7),
                 Faults = Faults(rng),
             });

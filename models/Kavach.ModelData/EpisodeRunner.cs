@@ -19,6 +19,7 @@ internal readonly record struct Row(
     double ClosingMps,
     bool UnitFault,
     bool Observable,
+    bool AtReference,
     bool ObstacleInWindow,
     RiskLevel FloorLevel,
     double FloorVisibilityM,
@@ -86,13 +87,31 @@ internal static class EpisodeRunner
                 t, [.. x], world.VisibilityM, world.ObstaclePresent,
                 world.ObstaclePresent ? world.ObstacleRangeM : double.NaN,
                 world.ObstaclePresent ? world.ObstacleClosingSpeedMps : double.NaN,
-                UnitFault(snapshot, options), observable && world.ObstaclePresent, world.ObstaclePresent || lastPresentS > t - 1, a.Level, a.VisibilityM, a.InZone || a.TtcBelow));
+                UnitFault(snapshot, options), observable && world.ObstaclePresent,
+                world.ObstaclePresent && AtReference(options, world.ObstacleRangeM, world.ObstacleClosingSpeedMps),
+                world.ObstaclePresent || lastPresentS > t - 1, a.Level, a.VisibilityM, a.InZone || a.TtcBelow));
         }
         return rows;
     }
 
     /// <summary>A live sensor measured the obstacle in at least this fraction of its window's frames: the data hold it.</summary>
     public const double ObservableFraction = 0.3;
+
+    /// <summary>
+    /// The obstacle stands at the commissioned reference target's range (within the confirmation tolerance) and
+    /// is not moving (tolerance plus 1 m of measurement noise): by range and Doppler it is the reference, for the floor and the model alike (only a change
+    /// of strength, which fog also causes, could tell). Such windows are not counted as observable; the card
+    /// reports them apart, and the installation rule is to set the reference target where a vehicle cannot stand.
+    /// </summary>
+    // A target just outside the tolerance still reads inside it now and then (range noise, quantisation).
+    private const double ReferenceNoiseMarginM = 1;
+
+    private static bool AtReference(KavachOptions options, double rangeM, double closingMps)
+    {
+        var risk = options.Risk;
+        return risk.ReferenceRangeM > 0 && Math.Abs(rangeM - risk.ReferenceRangeM) <= risk.ConfirmToleranceM + ReferenceNoiseMarginM
+               && Math.Abs(closingMps) < risk.MinClosingSpeedMps;
+    }
 
     // The frame measured the obstacle itself (not the background, clutter or fog backscatter).
     private static bool SawObstacle(in SimSample s, World w)

@@ -140,10 +140,11 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
                 var sigma = Math.Max(0, Math.Log(s0 / Math.Max(f.ClusterStrength, 1e-3)) / (2 * r));
                 Offer(sigma <= 0 ? MaxReportedVisibilityM : Koschmieder / sigma, false, "lidar");
             }
-            else if (!double.IsNaN(radarRangeAny) && LidarBlind(f))
+            else if (!double.IsNaN(radarRangeAny) && Reaches(so, radarRangeAny) && LidarBlind(f))
             {
                 // the radar sees a target the LiDAR would return in clear air, and the LiDAR does not:
                 // its strength fell below the sensor's floor, which bounds the extinction from below
+                // (a target beyond the LiDAR's reach is one it would not return in clear air either: no bound)
                 var r = radarRangeAny;
                 var s0 = Math.Min(Baseline(so, r), so.MaxStrength);
                 if (s0 > so.MinStrength * 1.5)
@@ -162,6 +163,9 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
         var nearestFar = !float.IsNaN(f.NearClusterRangeM) && f.NearClusterRangeM > near;
         return !dominantFar && !nearestFar;
     }
+
+    /// <summary>The target lies within the LiDAR's datasheet reach (<see cref="SensorOptions.MaxRangeM"/>; 0 = unknown, no limit).</summary>
+    internal static bool Reaches(SensorOptions so, double rangeM) => so.MaxRangeM <= 0 || rangeM <= so.MaxRangeM;
 
     private static double Baseline(SensorOptions so, double rangeM) =>
         so.BaselineStrength * (so.BaselineRangeM / rangeM) * (so.BaselineRangeM / rangeM);

@@ -54,6 +54,12 @@ public sealed class SensorOptions
     /// <summary>LiDAR: the strength at which the sensor saturates (TF03: 3500; other TF models: 65535).</summary>
     public double MaxStrength { get; set; } = 65535;
 
+    /// <summary>LiDAR: the farthest range the sensor measures (datasheet reach: tf-luna 8, tfmini-s/tfmini-plus 12,
+    /// tf02-pro 40, tf03 100 — set 180 for a TF03-180 —, ld06 12; json-lines: 0 = unknown, no limit assumed).
+    /// A radar target beyond it is one the LiDAR could not see in clear air either, so its absence from the
+    /// LiDAR says nothing about fog (no visibility bound is drawn from it).</summary>
+    public double MaxRangeM { get; set; }
+
     /// <summary>ld06: the angular corridor that looks along the track, clockwise from start to end, degrees
     /// (may wrap through 0; equal ends = the full circle). Only returns inside it become readings.</summary>
     public double CorridorStartDeg { get; set; }
@@ -103,6 +109,8 @@ public sealed class SensorOptions
         MinStrength = r.Double("MinStrength", DefaultMinStrength(Variant), 0, 1_000_000);
         MaxStrength = r.Double("MaxStrength", string.Equals(Variant, "tf03", StringComparison.OrdinalIgnoreCase) ? 3500 : 65535, 1, 1_000_000);
         if (Kind != SensorKind.Lidar && r.Has("MaxStrength")) r.Error("MaxStrength", "applies to lidar sensors only");
+        MaxRangeM = r.Double("MaxRangeM", Kind == SensorKind.Lidar ? DefaultMaxRangeM(Protocol, Variant) : 0, 0, 10_000);
+        if (Kind != SensorKind.Lidar && r.Has("MaxRangeM")) r.Error("MaxRangeM", "applies to lidar sensors only");
         if (MaxStrength <= MinStrength) r.Error("MaxStrength", $"must be above MinStrength ({MinStrength})");
         if (Kind != SensorKind.Camera && r.Has("FullScaleM")) r.Error("FullScaleM", "applies to camera sensors only");
         if (Kind != SensorKind.Lidar && r.Has("BaselineStrength")) r.Error("BaselineStrength", "applies to lidar sensors only");
@@ -166,6 +174,20 @@ public sealed class SensorOptions
         "tf-luna" or "tfmini-s" or "tfmini-plus" => 100,
         "tf02-pro" => 60,
         _ => 40, // TF03, and JSON-lines LiDARs unless configured
+    };
+
+    // Datasheet reach from PROTOCOLS.md §1–§3 (90 % reflectivity); 0 = unknown (json-lines).
+    private static double DefaultMaxRangeM(SensorProtocol protocol, string? variant) => protocol switch
+    {
+        SensorProtocol.Ld06 => 12,
+        SensorProtocol.TfSeries => variant?.ToLowerInvariant() switch
+        {
+            "tf-luna" => 8,
+            "tfmini-s" or "tfmini-plus" => 12,
+            "tf02-pro" => 40,
+            _ => 100, // tf03 (TF03-100; a TF03-180 is configured with MaxRangeM 180)
+        },
+        _ => 0,
     };
 
     private static readonly string[] TfVariants = ["tf-luna", "tfmini-s", "tfmini-plus", "tf02-pro", "tf03"];

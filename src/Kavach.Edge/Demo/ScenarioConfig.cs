@@ -81,6 +81,7 @@ public static class ScenarioConfig
                 k[p + "BaselineRangeM"] = rangeM.ToString(inv);
                 k[p + "MinStrength"] = model.Threshold.ToString(inv);
                 k[p + "MaxStrength"] = model.MaxStrength.ToString(inv);
+                k[p + "MaxRangeM"] = (s.MaxRangeM ?? model.MaxRangeM).ToString(inv);
             }
         }
         return k;

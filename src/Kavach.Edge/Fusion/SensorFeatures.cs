@@ -44,6 +44,13 @@ public struct SensorFeatures
     public float NearClusterPersistence;
     /// <summary>Median strength of the nearest persistent cluster.</summary>
     public float NearClusterStrength;
+    /// <summary>The densest cluster beyond <c>Risk.BackscatterMaxRangeM</c>, whatever its persistence, m: a target
+    /// seen through backscatter in only part of the frames (dense fog) still shows here.</summary>
+    public float FarClusterRangeM;
+    /// <summary>Fraction of the window's frames in that far cluster.</summary>
+    public float FarClusterPersistence;
+    /// <summary>Median strength of the far cluster's returns.</summary>
+    public float FarClusterStrength;
 
     // Radar
     /// <summary>Median range of the nearest target over frames that had one, m.</summary>
@@ -56,6 +63,11 @@ public struct SensorFeatures
     public float TargetsMean;
     /// <summary>Latest nearest-target range (for a quick reaction), m.</summary>
     public float LatestRangeM;
+    /// <summary>The nearest range at which the nearest target was reported in at least a fifth of the frames, m:
+    /// a weak target reported in only some frames (the others reporting one farther away) shows here, not in the median.</summary>
+    public float NearTargetRangeM;
+    /// <summary>Fraction of the window's frames whose nearest target lay at <see cref="NearTargetRangeM"/>.</summary>
+    public float NearTargetPersistence;
 
     // Camera
     /// <summary>Median visibility, m.</summary>
@@ -74,7 +86,8 @@ public struct SensorFeatures
         NearestM = MedianM = StdM = StrengthMedian = float.NaN;
         ClusterRangeM = ClusterPersistence = ClusterStrength = float.NaN;
         NearClusterRangeM = NearClusterPersistence = NearClusterStrength = float.NaN;
-        RangeM = ClosingSpeedMps = SnrDb = LatestRangeM = float.NaN;
+        FarClusterRangeM = FarClusterPersistence = FarClusterStrength = float.NaN;
+        RangeM = ClosingSpeedMps = SnrDb = LatestRangeM = NearTargetRangeM = NearTargetPersistence = float.NaN;
         TargetsMean = 0;
         VisibilityM = float.NaN;
     }

@@ -124,7 +124,8 @@ public sealed class SensorWindow
                 f.ValidRatio = na / (float)frames;
                 f.TargetsMean = (float)(targets / frames);
                 if (na == 0) break;
-                f.RangeM = Median(_a.AsSpan(0, na));
+                f.RangeM = Median(_a.AsSpan(0, na)); // sorts _a[..na]
+                NearTarget(_a.AsSpan(0, na), frames, (float)risk.ConfirmToleranceM, ref f);
                 f.ClosingSpeedMps = nb > 0 ? Median(_b.AsSpan(0, nb)) : 0f;
                 f.LatestRangeM = latestRange;
                 f.SnrDb = MedianSnr(from, now);
@@ -140,6 +141,8 @@ public sealed class SensorWindow
     // The densest cluster is the "dominant" return (often the reference target); the nearest cluster
     // holding at least MinPersistence of the frames is the obstacle candidate. Fog backscatter is
     // scattered and intermittent, so it rarely forms a persistent cluster (see docs/safety-floor.md).
+    // The densest cluster beyond backscatter range is kept too (for the model): in dense fog a target may
+    // return in only a third of the frames, the rest being backscatter, and never reach MinPersistence.
     private void ComputeLidarClusters(long from, long now, int frames, RiskOptions risk, ref SensorFeatures f)
     {
         // Distances and their strengths go into the two scratch arrays and are sorted together.
@@ -183,6 +186,23 @@ public sealed class SensorWindow
                 nearLen = end - j + 1;
             }
         }
+        // the densest cluster beyond backscatter range (returns are sorted: a suffix of d)
+        var far = 0;
+        var near = (float)risk.BackscatterMaxRangeM;
+        while (far < n && d[far] <= near) far++;
+        int farStart = -1, farLen = 0;
+        j = far;
+        for (var i = far; i < n; i++)
+        {
+            while (d[i] - d[j] > 2 * tol) j++;
+            if (i - j + 1 > farLen) { farLen = i - j + 1; farStart = j; }
+        }
+        if (farStart >= 0)
+        {
+            f.FarClusterRangeM = d[farStart + farLen / 2];
+            f.FarClusterPersistence = farLen / (float)frames;
+            f.FarClusterStrength = MedianCopy(s.Slice(farStart, farLen));
+        }
         f.ClusterRangeM = d[bestStart + bestLen / 2];
         f.ClusterPersistence = bestLen / (float)frames;
         f.ClusterStrength = MedianCopy(s.Slice(bestStart, bestLen));
@@ -191,6 +211,26 @@ public sealed class SensorWindow
             f.NearClusterRangeM = d[nearStart + nearLen / 2];
             f.NearClusterPersistence = nearLen / (float)frames;
             f.NearClusterStrength = MedianCopy(s.Slice(nearStart, nearLen));
+        }
+    }
+
+    /// <summary>A reported target needs this fraction of the frames to count as <see cref="SensorFeatures.NearTargetRangeM"/>.</summary>
+    public const float NearTargetMinPersistence = 0.2f;
+
+    // The nearest group of reported ranges (no wider than twice the tolerance) holding enough of the frames.
+    private static void NearTarget(ReadOnlySpan<float> sorted, int frames, float tol, ref SensorFeatures f)
+    {
+        var need = Math.Max(1, (int)Math.Ceiling(NearTargetMinPersistence * frames));
+        var j = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            while (sorted[i] - sorted[j] > 2 * tol) j++;
+            if (i - j + 1 < need) continue;
+            var end = i;
+            while (end + 1 < sorted.Length && sorted[end + 1] - sorted[j] <= 2 * tol) end++;
+            f.NearTargetRangeM = sorted[j + (end - j) / 2];
+            f.NearTargetPersistence = (end - j + 1) / (float)frames;
+            return;
         }
     }
 

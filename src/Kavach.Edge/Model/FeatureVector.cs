@@ -1,3 +1,4 @@
+using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Fusion;
 using Kavach.Protocols;
@@ -16,10 +17,11 @@ namespace Kavach.Edge.Model;
 public static class FeatureVector
 {
     /// <summary>Length of the vector (the model's input width).</summary>
-    public const int Count = 34;
+    public const int Count = 39;
 
     private const double Koschmieder = 3.912; // ln(50), PROTOCOLS.md §5
     private const double MaxVisibilityM = 20_000;
+    private const float BeyondReachMargin = -10; // scaled and clamped to −2, the bottom of the feature's range
 
     /// <summary>Feature names in vector order (the CSV header of the training data, the model card's table).</summary>
     public static readonly string[] Names =
@@ -39,28 +41,33 @@ public static class FeatureVector
         "lidar_cluster_persist",      // 11 its persistence, 0..1
         "lidar_cluster_atten",        // 12 lowest ln(S / S0(R)) of the dominant clusters, / 5, −3..1
         "lidar_strength_margin",      // 13 ln(median strength / MinStrength), / 5, −1..3
-        "lidar_margin_at_radar",      // 14 ln(S0(R_radar) / MinStrength) / 5: could the LiDAR see the radar target in clear air, −2..3
+        "lidar_margin_at_radar",      // 14 ln(S0(R_radar) / MinStrength) / 5: could the LiDAR see the radar target in clear air, −2..3 (−2 beyond its MaxRangeM)
         "lidar_sees_radar_target",    // 15 1 = a LiDAR cluster lies at the radar target's range
         "lidar_vis_est",              // 16 log10 of the Koschmieder visibility from the dominant cluster's attenuation, / 4, 0..1.1
-        "lidar_vis_bound",            // 17 log10 of the upper bound from a lost radar target, / 4, 0..1.1
+        "lidar_vis_bound",            // 17 log10 of the upper bound from a lost radar target within reach, / 4, 0..1.1
         "lidar_near_is_reference",    // 18 1 = the near cluster is the commissioned reference target
         "lidar_age_s",                // 19 oldest frame age, s / 2, 0..2.5
         "lidar_commissioned",         // 20 1 = BaselineStrength set (attenuation features meaningful)
+        "lidar_far_cluster_m",        // 21 densest cluster beyond backscatter range (any persistence), m / 100, 0..2
+        "lidar_far_cluster_persist",  // 22 its fraction of the frames, 0..1
+        "lidar_far_cluster_atten",    // 23 ln(S / S0(R)) of it, / 5, −3..1 (0 when not commissioned)
         // radar block
-        "radar_present",              // 21 1 = at least one live radar
-        "radar_valid_ratio",          // 22 fraction of frames with a target (radar with the nearest target), 0..1
-        "radar_has_target",           // 23 1 = a target in the window
-        "radar_range_m",              // 24 median nearest-target range, m / 100, 0..3
-        "radar_latest_range_m",       // 25 latest nearest-target range, m / 100, 0..3
-        "radar_closing_mps",          // 26 median closing speed, m/s / 20 (positive approaching), −3..3
-        "radar_snr_db",               // 27 median SNR, dB / 40, 0..2
-        "radar_targets",              // 28 ln(1 + most targets per frame over radars) / 2, 0..2
-        "radar_is_reference",         // 29 1 = the target is the commissioned static reference
-        "radar_age_s",                // 30 oldest frame age, s / 2, 0..2.5
+        "radar_present",              // 24 1 = at least one live radar
+        "radar_valid_ratio",          // 25 fraction of frames with a target (radar with the nearest target), 0..1
+        "radar_has_target",           // 26 1 = a target in the window
+        "radar_range_m",              // 27 median nearest-target range, m / 100, 0..3
+        "radar_latest_range_m",       // 28 latest nearest-target range, m / 100, 0..3
+        "radar_closing_mps",          // 29 median closing speed, m/s / 20 (positive approaching), −3..3
+        "radar_snr_db",               // 30 median SNR, dB / 40, 0..2
+        "radar_targets",              // 31 ln(1 + most targets per frame over radars) / 2, 0..2
+        "radar_is_reference",         // 32 1 = the target is the commissioned static reference
+        "radar_age_s",                // 33 oldest frame age, s / 2, 0..2.5
+        "radar_near_m",               // 34 nearest range reported in ≥ 20 % of the frames (a weak target), m / 100, 0..3
+        "radar_near_persist",         // 35 its fraction of the frames, 0..1
         // camera block
-        "camera_present",             // 31 1 = at least one live camera
-        "camera_vis",                 // 32 log10(lowest visibility, m) / 4, 0..1.1
-        "camera_age_s",               // 33 oldest frame age, s / 2, 0..2.5
+        "camera_present",             // 36 1 = at least one live camera
+        "camera_vis",                 // 37 log10(lowest visibility, m) / 4, 0..1.1
+        "camera_age_s",               // 38 oldest frame age, s / 2, 0..2.5
     ];
 
     /// <summary>
@@ -77,7 +84,7 @@ public static class FeatureVector
 
         // ---- radar: the live radar with the nearest target (or any live one)
         int radar = -1;
-        float radarAge = 0, radarTargets = 0;
+        float radarAge = 0, radarTargets = 0, nearTarget = float.NaN, nearTargetPersist = 0;
         for (var i = 0; i < sensors.Length; i++)
         {
             ref readonly var f = ref sensors[i];
@@ -85,32 +92,42 @@ public static class FeatureVector
             radarAge = Math.Max(radarAge, Finite(f.AgeS));
             radarTargets = Math.Max(radarTargets, Finite(f.TargetsMean));
             if (radar < 0 || Nearer(f.RangeM, sensors[radar].RangeM)) radar = i;
+            if (Nearer(f.NearTargetRangeM, nearTarget))
+            {
+                nearTarget = f.NearTargetRangeM;
+                nearTargetPersist = Finite(f.NearTargetPersistence);
+            }
+        }
+        if (float.IsFinite(nearTarget))
+        {
+            x[34] = Clamp(nearTarget / 100, 0, 3);
+            x[35] = Clamp(nearTargetPersist, 0, 1);
         }
         var radarRange = double.NaN;
         if (radar >= 0)
         {
             ref readonly var r = ref sensors[radar];
-            x[21] = 1;
-            x[22] = Clamp(r.ValidRatio, 0, 1);
-            x[30] = Clamp(radarAge / 2, 0, 2.5f);
-            x[28] = Clamp(MathF.Log(1 + radarTargets) / 2, 0, 2);
+            x[24] = 1;
+            x[25] = Clamp(r.ValidRatio, 0, 1);
+            x[33] = Clamp(radarAge / 2, 0, 2.5f);
+            x[31] = Clamp(MathF.Log(1 + radarTargets) / 2, 0, 2);
             if (float.IsFinite(r.RangeM))
             {
                 radarRange = r.RangeM;
                 var closing = Finite(r.ClosingSpeedMps);
-                x[23] = 1;
-                x[24] = Clamp(r.RangeM / 100, 0, 3);
-                x[25] = Clamp((float.IsFinite(r.LatestRangeM) ? r.LatestRangeM : r.RangeM) / 100, 0, 3);
-                x[26] = Clamp(closing / 20, -3, 3);
-                x[27] = Clamp(Finite(r.SnrDb) / 40, 0, 2);
-                x[29] = IsReference(risk, r.RangeM, closing) ? 1 : 0;
+                x[26] = 1;
+                x[27] = Clamp(r.RangeM / 100, 0, 3);
+                x[28] = Clamp((float.IsFinite(r.LatestRangeM) ? r.LatestRangeM : r.RangeM) / 100, 0, 3);
+                x[29] = Clamp(closing / 20, -3, 3);
+                x[30] = Clamp(Finite(r.SnrDb) / 40, 0, 2);
+                x[32] = IsReference(risk, r.RangeM, closing) ? 1 : 0;
             }
         }
 
         FillCamera(sensors, x);
 
         // ---- LiDAR
-        int nearest = -1, nearCluster = -1, dominant = -1;
+        int nearest = -1, nearCluster = -1, dominant = -1, farCluster = -1;
         float valid = 1, lidarAge = 0, margin = float.NaN, marginAtRadar = float.NaN, visBound = float.NaN;
         var anyLidar = false;
         var commissioned = false;
@@ -125,6 +142,7 @@ public static class FeatureVector
             lidarAge = Math.Max(lidarAge, Finite(f.AgeS));
             if (float.IsFinite(f.NearestM) && (nearest < 0 || f.NearestM < sensors[nearest].NearestM)) nearest = i;
             if (float.IsFinite(f.NearClusterRangeM) && (nearCluster < 0 || f.NearClusterRangeM < sensors[nearCluster].NearClusterRangeM)) nearCluster = i;
+            if (float.IsFinite(f.FarClusterRangeM) && (farCluster < 0 || f.FarClusterRangeM < sensors[farCluster].FarClusterRangeM)) farCluster = i;
             if (float.IsFinite(f.StrengthMedian) && so.MinStrength > 0)
             {
                 var m = (float)Math.Log(Math.Max(f.StrengthMedian, 1e-3) / so.MinStrength);
@@ -138,7 +156,8 @@ public static class FeatureVector
             if (!double.IsNaN(radarRange) && so.MinStrength > 0)
             {
                 var s0 = Math.Min(Baseline(so, radarRange), so.MaxStrength);
-                var m = (float)Math.Log(Math.Max(s0, 1e-3) / so.MinStrength);
+                // beyond the LiDAR's reach it would not see the target in clear air either: the lowest margin
+                var m = SafetyFloor.Reaches(so, radarRange) ? (float)Math.Log(Math.Max(s0, 1e-3) / so.MinStrength) : BeyondReachMargin;
                 var sees = Sees(f, radarRange, risk.ConfirmToleranceM);
                 seesRadar |= sees;
                 if (float.IsNaN(marginAtRadar) || m > marginAtRadar) marginAtRadar = m;
@@ -174,6 +193,15 @@ public static class FeatureVector
                 x[9] = Clamp(Atten(f.NearClusterRangeM, f.NearClusterStrength, so) / 5, -3, 1);
             x[18] = IsReference(risk, f.NearClusterRangeM, 0) ? 1 : 0;
         }
+        if (farCluster >= 0)
+        {
+            ref readonly var f = ref sensors[farCluster];
+            var so = options.Sensors[f.Sensor];
+            x[21] = Clamp(f.FarClusterRangeM / 100, 0, 2);
+            x[22] = Clamp(Finite(f.FarClusterPersistence), 0, 1);
+            if (so.BaselineStrength > 0 && float.IsFinite(f.FarClusterStrength))
+                x[23] = Clamp(Atten(f.FarClusterRangeM, f.FarClusterStrength, so) / 5, -3, 1);
+        }
         if (dominant >= 0)
         {
             ref readonly var f = ref sensors[dominant];
@@ -204,9 +232,9 @@ public static class FeatureVector
             if (float.IsFinite(f.VisibilityM) && (float.IsNaN(vis) || f.VisibilityM < vis)) vis = f.VisibilityM;
         }
         if (!any || float.IsNaN(vis)) return; // a camera with no reading in the window cannot vouch for anything
-        x[31] = 1;
-        x[32] = Clamp((float)Math.Log10(Math.Clamp(vis, 1, MaxVisibilityM)) / 4, 0, 1.1f);
-        x[33] = Clamp(age / 2, 0, 2.5f);
+        x[36] = 1;
+        x[37] = Clamp((float)Math.Log10(Math.Clamp(vis, 1, MaxVisibilityM)) / 4, 0, 1.1f);
+        x[38] = Clamp(age / 2, 0, 2.5f);
     }
 
     private static bool Nearer(float a, float b) => float.IsFinite(a) && (!float.IsFinite(b) || a < b);

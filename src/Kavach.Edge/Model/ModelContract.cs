@@ -22,10 +22,10 @@ public static class ModelContract
     public const int FogClasses = 5;
 
     /// <summary>SHA-256 of the committed models/kavach-risk.onnx (the card's value; Model.Sha256 defaults to it).</summary>
-    public const string CommittedSha256 = "fb745bce1d6b41a3e074af655d888f76af791f4f5ed2a5ac1f11ad5c8c61f6bc";
+    public const string CommittedSha256 = "74de5821a38d4f281254dc546ae35d1d553e9f472e18343523920b9afdeb3aee";
 
     /// <summary>The obstacle threshold chosen on the validation split (the card's value; Model.HighProbability defaults to it).</summary>
-    public const double CommittedHighProbability = 0.0317;
+    public const double CommittedHighProbability = 0.0100;
 
     /// <summary>Outputs in the order the runner binds them, with their widths.</summary>
     internal static readonly (string Name, int Width)[] Outputs = [(FogProbs, FogClasses), (VisibilityLog10, 1), (ObstacleProb, 1)];

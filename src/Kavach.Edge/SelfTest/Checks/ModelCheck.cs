@@ -50,6 +50,6 @@ public sealed class ModelCheck : ISelfTestCheck
 
     private static class KnownAnswer
     {
-        public const float Fog0 = 0.4326f, Fog1 = 0.3165f, Fog2 = 0.2157f, Fog3 = 0.0281f, Fog4 = 0.0071f, VisibilityLog10 = 3.0362f, ObstacleProbability = 0.0021f;
+        public const float Fog0 = 0.0952f, Fog1 = 0.2311f, Fog2 = 0.3711f, Fog3 = 0.1155f, Fog4 = 0.1871f, VisibilityLog10 = 2.2683f, ObstacleProbability = 0.0001f;
     }
 }
