@@ -74,6 +74,25 @@ public class SafetyFloorTests
     }
 
     [Fact]
+    public void A_radar_target_beyond_the_lidars_reach_draws_no_visibility_bound()
+    {
+        // The radar sees the reflector at 120 m and the LiDAR returns nothing. With a 180 m LiDAR that silence
+        // is fog (an upper bound on the visibility); a 40 m LiDAR (TF02-Pro class) could not return the reflector
+        // in clear air either, so its silence says nothing about fog: no bound, no fog MEDIUM.
+        var longReach = NewPost(new() { ["Sensors:0:MaxRangeM"] = "180" });
+        longReach.Run(3, PipelineHarness.World(null, 0, Ref));
+        Assert.Equal("lidar-bound", longReach.Risk.LastFloor!.VisibilitySource);
+        Assert.Equal(RiskLevel.Medium, longReach.Level);
+
+        var shortReach = NewPost(new() { ["Sensors:0:MaxRangeM"] = "40" });
+        shortReach.Run(3, PipelineHarness.World(null, 0, Ref));
+        var f = shortReach.Risk.LastFloor!;
+        Assert.NotEqual("lidar-bound", f.VisibilitySource);
+        Assert.False(f.VisibilityIsBound);
+        Assert.Equal(RiskLevel.Low, shortReach.Level);
+    }
+
+    [Fact]
     public void Stalled_car_in_the_zone_in_clear_air_is_high_after_confirmation()
     {
         var h = NewPost();

@@ -75,6 +75,8 @@ public class ConfigValidationTests
     [InlineData("Sensors:1:Transport:Type", "udp", "Sensors[1].Transport.Type", "tcp-listen, tcp-client, serial, mqtt")]
     [InlineData("Sensors:1:Variant", "tf03", "Sensors[1].Variant", "tf-series sensors only")]
     [InlineData("Sensors:1:FullScaleM", "2000", "Sensors[1].FullScaleM", "camera sensors only")]
+    [InlineData("Sensors:1:MaxRangeM", "100", "Sensors[1].MaxRangeM", "lidar sensors only")]
+    [InlineData("Sensors:0:MaxRangeM", "-1", "Sensors[0].MaxRangeM", "must be 0-10000")]
     [InlineData("Api:Urls", "ftp://x", "Api.Urls", "not an http")]
     [InlineData("Logging:Level", "loud", "Logging.Level", "must be one of")]
     [InlineData("Storage:Paht", "x.db", "Storage.Paht", "unknown key")]
@@ -126,6 +128,30 @@ public class ConfigValidationTests
             ["Sensors:0:Variant"] = "tf99",
         });
         Assert.Contains(errors, e => e.StartsWith("Sensors[0].Variant: must be one of tf-luna", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("tf-luna", 8)]
+    [InlineData("tfmini-s", 12)]
+    [InlineData("tf02-pro", 40)]
+    [InlineData("tf03", 100)]
+    public void Lidar_reach_defaults_to_the_datasheet_of_its_variant(string variant, double reachM)
+    {
+        var (o, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
+        {
+            ["Sensors:0:Protocol"] = "tf-series",
+            ["Sensors:0:Variant"] = variant,
+        });
+        Assert.Empty(errors);
+        Assert.Equal(reachM, o!.Sensors[0].MaxRangeM);
+        // a json-lines LiDAR's reach is unknown (0: no limit assumed); a TF03-180 is configured
+        var (o2, _) = TestConfig.Bind(TestConfig.Minimal);
+        Assert.Equal(0, o2!.Sensors[0].MaxRangeM);
+        var (o3, _) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
+        {
+            ["Sensors:0:Protocol"] = "tf-series", ["Sensors:0:Variant"] = "tf03", ["Sensors:0:MaxRangeM"] = "180",
+        });
+        Assert.Equal(180, o3!.Sensors[0].MaxRangeM);
     }
 
     [Fact]

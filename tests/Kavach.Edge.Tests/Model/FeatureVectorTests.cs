@@ -108,6 +108,80 @@ public class FeatureVectorTests
     }
 
     [Fact]
+    public void A_radar_target_beyond_the_lidars_reach_reads_as_unseeable_not_as_lost()
+    {
+        var o = TestConfig.Valid(TwoLidars, new Dictionary<string, string?> { ["Sensors:0:MaxRangeM"] = "40", ["Sensors:1:MaxRangeM"] = "40" });
+        var radar = Live(2, SensorKind.Radar);
+        radar.RangeM = radar.LatestRangeM = 120;
+        radar.ClosingSpeedMps = 0;
+        var silent = Live(0, SensorKind.Lidar);
+        var silent2 = Live(1, SensorKind.Lidar);
+        var x = new float[FeatureVector.Count];
+        FeatureVector.Fill(new FusionSnapshot(0, [silent, silent2, radar, Live(3, SensorKind.Camera)]), o, x);
+        Assert.Equal(-2f, x[I("lidar_margin_at_radar")]); // the bottom of the range: could not see it in clear air
+        Assert.Equal(0f, x[I("lidar_vis_bound")]);        // and so no fog bound from its silence
+
+        var reach = TestConfig.Valid(TwoLidars, new Dictionary<string, string?> { ["Sensors:0:MaxRangeM"] = "180" });
+        FeatureVector.Fill(new FusionSnapshot(0, [silent, silent2, radar, Live(3, SensorKind.Camera)]), reach, x);
+        // S0(120) = 2000·(60/120)² = 500 against MinStrength 40: the LiDAR should have seen it, and did not
+        Assert.Equal((float)(Math.Log(500 / 40.0) / 5), x[I("lidar_margin_at_radar")], 1e-4f);
+        Assert.True(x[I("lidar_vis_bound")] > 0);
+    }
+
+    [Fact]
+    public void Far_lidar_cluster_and_radar_near_target_are_reduced_to_the_nearest()
+    {
+        var o = TestConfig.Valid(TwoLidars);
+        var a = Lidar(0, 3, 0.4f, 60);
+        a.FarClusterRangeM = 90;
+        a.FarClusterPersistence = 0.5f;
+        a.FarClusterStrength = 400;
+        var b = Lidar(1, 4, 0.5f, 60);
+        b.FarClusterRangeM = 35;
+        b.FarClusterPersistence = 0.3f;
+        b.FarClusterStrength = 300;
+        var radar = Live(2, SensorKind.Radar);
+        radar.RangeM = radar.LatestRangeM = 120;
+        radar.NearTargetRangeM = 70;
+        radar.NearTargetPersistence = 0.35f;
+        var x = new float[FeatureVector.Count];
+        FeatureVector.Fill(new FusionSnapshot(0, [a, b, radar, Live(3, SensorKind.Camera)]), o, x);
+        Assert.Equal(0.35f, x[I("lidar_far_cluster_m")], 1e-5f);
+        Assert.Equal(0.3f, x[I("lidar_far_cluster_persist")], 1e-5f);
+        // 300 at 35 m against S0 = 2000·(60/35)² = 5878
+        Assert.Equal((float)(Math.Log(300 / (2000 * (60 / 35.0) * (60 / 35.0))) / 5), x[I("lidar_far_cluster_atten")], 1e-4f);
+        Assert.Equal(0.7f, x[I("radar_near_m")], 1e-5f);
+        Assert.Equal(0.35f, x[I("radar_near_persist")], 1e-5f);
+        Assert.Equal(1.2f, x[I("radar_range_m")], 1e-5f);
+    }
+
+    [Fact]
+    public void Fusion_keeps_an_intermittent_far_return_and_an_intermittent_near_radar_target()
+    {
+        // dense fog: the LiDAR returns the car at 30 m in 4 frames of 10, backscatter at 2–5 m in 6 (no cluster of
+        // those reaches MinPersistence 0.7); the radar reports a weak car at 70 m in 3 frames of 10, the reference
+        // at 120 m in the rest, so the median says 120 m
+        var h = new PipelineHarness();
+        var t = 0;
+        h.Run(1.5, (hh, tick) =>
+        {
+            for (var k = 0; k < 10; k++, t++)
+                hh.Lidar("lidar", k % 5 < 2 ? 30f + (t % 3) * 0.01f : 2f + (t % 4), 90);
+            hh.Radar("radar", tick % 10 < 3 ? 70f : 120f + (tick % 5) * 0.02f);
+        });
+        var s = h.Pipeline.LastSnapshot!.Sensors;
+        var lidar = s[h.IndexOf("lidar")];
+        Assert.True(float.IsNaN(lidar.NearClusterRangeM) || lidar.NearClusterRangeM < 10); // no persistent far cluster
+        Assert.Equal(30f, lidar.FarClusterRangeM, 0.05f);
+        Assert.Equal(0.4f, lidar.FarClusterPersistence, 0.02f);
+        Assert.Equal(90f, lidar.FarClusterStrength);
+        var radar = s[h.IndexOf("radar")];
+        Assert.Equal(120f, radar.RangeM, 0.1f);
+        Assert.Equal(70f, radar.NearTargetRangeM);
+        Assert.Equal(0.3f, radar.NearTargetPersistence, 0.05f);
+    }
+
+    [Fact]
     public void Fill_allocates_nothing()
     {
         var h = new PipelineHarness();
