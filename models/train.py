@@ -368,6 +368,9 @@ def write_card(m):
                f"model {t['latency_median_s_model']:.1f} s, fused {t['latency_median_s_fused']:.1f} s; "
                f"episodes never alarmed: floor {t['latency_missed_episodes_floor']}, model {t['latency_missed_episodes_model']}, "
                f"fused {t['latency_missed_episodes_fused']}.")
+    at_ref = (f"Obstacles standing still at the reference target's range (not counted as observable, see Labels): "
+              f"{t['at_reference_windows']} held-out windows; alarmed by the floor in {pct(t['recall_at_reference_floor'])}, "
+              f"the model in {pct(t['recall_at_reference_model'])}, fused {pct(t['recall_at_reference_fused'])}.")
     tmpl = open(os.path.join(HERE, "card.template.md")).read()
     features = "\n".join(f"| {i} | `{n}` |" for i, n in enumerate(m["features"]))
     card = (tmpl.replace("{{SHA256}}", m["sha256"]).replace("{{THRESHOLD}}", f"{m['high_probability']:.4f}")
@@ -379,7 +382,7 @@ def write_card(m):
             .replace("{{FLOOR_FOG_UNKNOWN}}", pct(t["floor_fog_unknown"]))
             .replace("{{FOG_CONFUSION}}", "\n".join(cm)).replace("{{VIS_BANDS}}", "\n".join(bands))
             .replace("{{OBSTACLE_TABLE}}", "\n".join(obstacle)).replace("{{FOG_MEDIUM}}", fog_med)
-            .replace("{{LATENCY}}", latency)
+            .replace("{{LATENCY}}", latency).replace("{{AT_REFERENCE}}", at_ref)
             .replace("{{SMALL_FOG_ACCURACY}}", pct(m["heldout_small"]["fog_accuracy"]))
             .replace("{{SMALL_RECALL_OK}}", pct(m["heldout_small"]["recall_observable_model"]))
             .replace("every 29th", f"every {m['small_step']}th").replace("{{VERDICT}}", verdict(m))

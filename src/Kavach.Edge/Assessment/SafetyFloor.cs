@@ -154,10 +154,15 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
         return (best, bound, source);
     }
 
+    /// <summary>Frames in the window a LiDAR must have sent (with no far return) to count as blinded by fog.</summary>
+    private const int MinBlindFrames = 3;
+
     // The LiDAR sees nothing beyond backscatter range: no persistent far return at all. (While an
     // obstacle replaces the reference in the window the LiDAR still sees something: no bound then.)
     private bool LidarBlind(in SensorFeatures f)
     {
+        // a LiDAR that sent nothing in the window (a stalled link, not yet stale) is not blind: it said nothing
+        if (f.Frames < MinBlindFrames) return false;
         var near = options.Risk.BackscatterMaxRangeM;
         var dominantFar = !float.IsNaN(f.ClusterRangeM) && f.ClusterRangeM > near && f.ClusterPersistence >= 0.2;
         var nearestFar = !float.IsNaN(f.NearClusterRangeM) && f.NearClusterRangeM > near;

@@ -93,6 +93,18 @@ public class SafetyFloorTests
     }
 
     [Fact]
+    public void A_lidar_that_sends_nothing_for_a_moment_is_not_read_as_fog()
+    {
+        // a stalled link (no frames at all, not yet stale) while the radar sees the reflector: no bound, still LOW;
+        // the same LiDAR sending frames with no return is fog (the bound case above)
+        var h = NewPost(new() { ["Sensors:0:MaxRangeM"] = "180" });
+        Assert.Equal(RiskLevel.Low, h.Run(3, Fog(5000)));
+        h.Run(1.5, (hh, t) => hh.Radar("radar", Ref + (t % 5) * 0.02f));
+        Assert.NotEqual("lidar-bound", h.Risk.LastFloor!.VisibilitySource);
+        Assert.Equal(RiskLevel.Low, h.Level);
+    }
+
+    [Fact]
     public void Stalled_car_in_the_zone_in_clear_air_is_high_after_confirmation()
     {
         var h = NewPost();

@@ -37,12 +37,12 @@ public class ScenarioLevelTests
         var inputs = host.Services.GetRequiredService<SensorInputService>();
         var broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
 
-        var samples = new List<(double T, RiskLevel Level, bool Starting)>();
+        var samples = new List<(double T, RiskLevel Level, bool Starting, string Why)>();
         var player = new ScenarioPlayer();
         var opts = new PlayerOptions
         {
             StepIntervalS = 0.25,
-            OnStep = w => { if (broadcaster.Latest is { } s) lock (samples) samples.Add((w.TimeS, s.Level, s.Starting)); },
+            OnStep = w => { if (broadcaster.Latest is { } s) lock (samples) samples.Add((w.TimeS, s.Level, s.Starting, $"{s.RaisedBy}: {string.Join("; ", s.Reasons)}")); },
         };
         await player.RunAsync(scenario, async (sensor, ct) =>
         {
@@ -70,12 +70,12 @@ public class ScenarioLevelTests
             // A window says where the level must have settled: allow 1 s at its start for the transition
             // (a sensor silenced at 45 s is stale at 47 s by its 2 s timeout, decided at the next tick).
             var from = Math.Max(e.FromS + 1, started + 0.5);
-            List<(double T, RiskLevel Level, bool Starting)> inWindow;
+            List<(double T, RiskLevel Level, bool Starting, string Why)> inWindow;
             lock (samples) inWindow = samples.Where(x => x.T >= from && x.T <= e.ToS).ToList();
             var wrong = inWindow.Where(x => x.Level != want).ToList();
             if (inWindow.Count == 0) problems.Add($"{e.FromS}-{e.ToS} s: no sample");
             else if (wrong.Count > 0)
-                problems.Add($"{e.FromS}-{e.ToS} s: expected {want}, got {string.Join(", ", wrong.Take(6).Select(x => $"{x.Level}@{x.T:0.0}s"))}{(wrong.Count > 6 ? $" (+{wrong.Count - 6})" : "")}");
+                problems.Add($"{e.FromS}-{e.ToS} s: expected {want}, got {string.Join(", ", wrong.Take(6).Select(x => $"{x.Level}@{x.T:0.0}s"))}{(wrong.Count > 6 ? $" (+{wrong.Count - 6})" : "")}; first: {wrong[0].Why}");
         }
         return problems.Count == 0 ? "" : $"scenario {name}:\n  " + string.Join("\n  ", problems);
     }
