@@ -12,14 +12,16 @@ namespace Kavach.Edge.Api;
 
 /// <summary>
 /// The routes (docs/api.md) and the middleware around them: security headers, the one JSON error shape
-/// (no stack trace ever leaves the daemon), the key check, WebSockets. Handlers are small and read the
-/// daemon's thread-safe views; commands go to <see cref="AlarmControl"/> with <see cref="CommandSource.Api"/>.
+/// (no stack trace ever leaves the daemon), the key check and its brute-force lockout (<see cref="ApiThrottle"/>),
+/// WebSockets. Handlers are small and read the daemon's thread-safe views; commands go to <see cref="AlarmControl"/>
+/// with <see cref="CommandSource.Api"/>.
 /// </summary>
 public sealed class ApiEndpoints(
     KavachOptions options,
     StatusReader status,
     AlarmControl control,
     ApiAuth auth,
+    ApiThrottle throttle,
     AlertHub hub,
     KavachMetrics metrics,
     TimeProvider time,
@@ -105,12 +107,43 @@ public sealed class ApiEndpoints(
 
     private async Task AuthorizeAsync(HttpContext ctx, Func<Task> next)
     {
-        if (ApiAuth.IsExempt(ctx.Request.Path) || auth.IsAuthorized(ctx))
+        var path = ctx.Request.Path;
+        var exempt = ApiAuth.IsExempt(path);
+        // A locked-out address is refused before its key is looked at (the right key too, or the lockout would
+        // only slow the guessing); POST /api/session, exempt as it checks the key itself, is locked out as well.
+        if (auth.KeyRequired && (!exempt || IsKeyTrade(ctx)) && throttle.IsLockedOut(ctx.Connection.RemoteIpAddress, out var left))
+        {
+            await WriteLockedOutAsync(ctx, left).ConfigureAwait(false);
+            return;
+        }
+        if (exempt || auth.IsAuthorized(ctx))
         {
             await next().ConfigureAwait(false);
             return;
         }
+        if (ctx.Request.Headers[ApiAuth.HeaderName] is { Count: > 0 } presented && !string.IsNullOrEmpty(presented[0]))
+            RecordWrongKey(ctx); // a missing key (or a stale session cookie) is just 401
         await WriteErrorAsync(ctx, StatusCodes.Status401Unauthorized, null).ConfigureAwait(false);
+    }
+
+    private static bool IsKeyTrade(HttpContext ctx) => ctx.Request.Path == "/api/session" && HttpMethods.IsPost(ctx.Request.Method);
+
+    private void RecordWrongKey(HttpContext ctx)
+    {
+        var address = ctx.Connection.RemoteIpAddress;
+        if (throttle.RecordWrongKey(address))
+            log.LogWarning("API: {Address} locked out for {Lockout:0} s after {Count} wrong API keys within {Window:0} s (every request needing the key gets 429 meanwhile)",
+                address?.ToString() ?? "unknown address", ApiThrottle.Lockout.TotalSeconds, ApiThrottle.MaxWrongKeys, ApiThrottle.Window.TotalSeconds);
+    }
+
+    private static Task WriteLockedOutAsync(HttpContext ctx, TimeSpan left)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(left.TotalSeconds));
+        ctx.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ctx.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        return ctx.Response.WriteAsJsonAsync(
+            new ApiError(ErrorCode(StatusCodes.Status429TooManyRequests), $"too many wrong API keys from this address: locked out, retry after {seconds} s"),
+            ApiJson.Default.ApiError);
     }
 
     private static Task WriteErrorAsync(HttpContext ctx, int statusCode, string? detail)
@@ -129,6 +162,7 @@ public sealed class ApiEndpoints(
         409 => "refused",
         413 => "payload-too-large",
         415 => "unsupported-media-type",
+        429 => "too-many-requests",
         503 => "unavailable",
         _ when status >= 500 => "internal",
         _ => "error",
@@ -184,7 +218,11 @@ public sealed class ApiEndpoints(
         var (req, error) = await ReadAsync(ctx, ApiJson.Default.SessionRequest).ConfigureAwait(false);
         if (req is null) return error!;
         if (!auth.KeyRequired) return Results.NoContent(); // loopback without a key: nothing to trade
-        if (!auth.CheckKey(req.Key)) return Error(StatusCodes.Status401Unauthorized, null);
+        if (!auth.CheckKey(req.Key))
+        {
+            if (!string.IsNullOrEmpty(req.Key)) RecordWrongKey(ctx); // no key at all is not a guess
+            return Error(StatusCodes.Status401Unauthorized, null);
+        }
         ctx.Response.Cookies.Append(ApiAuth.CookieName, auth.NewSession(), auth.CookieOptions(ctx.Request.IsHttps));
         return Results.NoContent();
     }

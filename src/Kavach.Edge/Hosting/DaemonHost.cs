@@ -68,6 +68,7 @@ public static class DaemonHost
         s.AddSingleton<KavachMetrics>();
         s.TryAddSingleton<AlarmControl>();
         s.AddSingleton(sp => new Api.ApiAuth(options.Api, time));
+        s.AddSingleton(sp => new Api.ApiThrottle(time, sp.GetRequiredService<KavachMetrics>()));
         s.AddSingleton<Api.StatusReader>();
         s.AddSingleton<Api.AlertHub>();
         s.AddSingleton<Api.ApiEndpoints>();

@@ -59,14 +59,16 @@ public sealed class DaemonUnderTest : IAsyncDisposable
 
     public RiskLevel? Level => Broadcaster.Latest?.Level;
 
-    public static async Task<DaemonUnderTest> StartAsync(string json = TestConfig.Minimal, Dictionary<string, string?>? overrides = null)
+    /// <param name="extra">Registrations after the daemon's own (the last registration of a service wins): a fake clock for one component, say.</param>
+    public static async Task<DaemonUnderTest> StartAsync(string json = TestConfig.Minimal, Dictionary<string, string?>? overrides = null,
+        Action<IServiceCollection>? extra = null)
     {
         var dir = Repo.NewTempDir();
         var o = new Dictionary<string, string?> { ["Storage:Path"] = dir.File("kavach.db"), ["Api:Urls"] = "http://127.0.0.1:0" };
         if (overrides is not null) foreach (var kv in overrides) o[kv.Key] = kv.Value;
         var options = TestConfig.Valid(json, o);
         var log = new LogCapture();
-        var host = DaemonHost.Build(options, log.Logger, TimeProvider.System);
+        var host = DaemonHost.Build(options, log.Logger, TimeProvider.System, extra);
         await host.StartAsync();
         return new DaemonUnderTest(dir, options, host, log);
     }

@@ -121,7 +121,7 @@ function askKey() {
 $('login-form').addEventListener('submit', async ev => {
   ev.preventDefault();
   const r = await fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key: $('key').value }) });
-  if (!r.ok) { set('login-error', 'wrong key'); return; }
+  if (!r.ok) { set('login-error', r.status === 429 ? `too many wrong keys: try again in ${r.headers.get('Retry-After') || 60} s` : 'wrong key'); return; }
   $('key').value = ''; set('login-error', '');
   $('login').close(); locked = false; start();
 });
