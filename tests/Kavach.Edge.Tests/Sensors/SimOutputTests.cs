@@ -104,6 +104,55 @@ public class SimOutputTests
         await reading;
     }
 
+    /// <summary>docs/simulator.md: after an output failure the player disposes and reopens it (with backoff).</summary>
+    [Fact]
+    public async Task Serial_output_reopens_the_pty_after_it_vanishes_and_comes_back()
+    {
+        var pair = await SocatPair.StartAsync();
+        var counts = new List<int>();
+        var readers = new List<Task>();
+        void Read() // a new reader (and decoder) on the current device end
+        {
+            var d = new TfSeriesDecoder(TfVariant.Tf03);
+            int index;
+            lock (counts)
+            {
+                counts.Add(0);
+                index = counts.Count - 1;
+            }
+            readers.Add(ReadDevice(pair.DevicePath, chunk =>
+            {
+                ReadOnlySpan<byte> input = chunk;
+                var n = 0;
+                while (d.TryRead(ref input, out var f)) if (Math.Abs(f.DistanceM - 95f) <= 0.5f) n++;
+                lock (counts) counts[index] += n;
+            }));
+        }
+        int Count(int i) { lock (counts) return counts.Count > i ? counts[i] : 0; }
+        try
+        {
+            Read();
+            using var sim = SimProcess.Start("run", "clear", "--loop", "--quiet", "--sensor", $"lidar=serial://{pair.SensorPath}?baud=115200");
+            await Wait.UntilAsync(() => Count(0) >= 50, () => $"50 TF frames before the unplug (got {Count(0)})\n{sim.Output}", TimeSpan.FromSeconds(20));
+
+            pair.Unplug(); // both ptys vanish, like a USB adapter pulled: the sim's writes fail
+            await Wait.ForAsync(readers[0].ContinueWith(_ => true, TaskScheduler.Default), TimeSpan.FromSeconds(10), "the first reader to see the hang-up");
+            await Wait.UntilAsync(() => sim.Stderr.Contains("(retrying)", StringComparison.Ordinal),
+                () => $"the sim to report the lost output\n{sim.Output}", TimeSpan.FromSeconds(20));
+
+            await pair.ReplugAsync();
+            Read();
+            await Wait.UntilAsync(() => Count(1) >= 50, () => $"50 TF frames after the replug (got {Count(1)})\n{sim.Output}", TimeSpan.FromSeconds(30));
+            Assert.False(sim.Process.HasExited, $"kavach-sim exited with {(sim.Process.HasExited ? sim.Process.ExitCode : 0)}\n{sim.Output}");
+        }
+        finally
+        {
+            pair.Dispose();
+            foreach (var r in readers) await Wait.ForAsync(r.ContinueWith(_ => true, TaskScheduler.Default), TimeSpan.FromSeconds(10), "a pty reader to stop");
+        }
+        foreach (var r in readers) await r;
+    }
+
     /// <summary>
     /// Opens the device end now (so no byte is sent before a reader exists) and reads it on its own thread until
     /// socat goes (end of file or EIO), handing each chunk to <paramref name="onChunk"/>.
@@ -221,5 +270,27 @@ public class SimOutputTests
         Assert.Empty(decodeFailures);
         Assert.Equal(LidarFrames, lidarFrames);
         Assert.Equal(Enumerable.Range(0, RadarPackets).Select(i => (uint)i), radarNumbers); // all, in order
+    }
+
+    /// <summary>A failed publish throws and the player reopens a new connection (MqttOutputStream).</summary>
+    [Fact]
+    public async Task Mqtt_output_publishes_again_after_the_broker_restarts()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var sub = await TestSubscriber.StartAsync(broker.Port, "kavach/sensors/#");
+        const string topic = "kavach/sensors/camera";
+        using var sim = SimProcess.Start("run", "clear", "--loop", "--speed", "10", "--quiet", "--sensor", $"camera=mqtt://127.0.0.1:{broker.Port}/{topic}");
+        await Wait.UntilAsync(() => sub.On(topic).Count >= 5, () => $"5 messages before the restart (got {sub.On(topic).Count})\n{sim.Output}", TimeSpan.FromSeconds(20));
+
+        await broker.RestartAsync();
+        await Wait.UntilAsync(() => sim.Stderr.Contains("(retrying)", StringComparison.Ordinal),
+            () => $"the sim to report the lost connection\n{sim.Output}", TimeSpan.FromSeconds(20));
+        await sub.ReconnectAsync();
+        var before = sub.On(topic).Count;
+        await Wait.UntilAsync(() => sub.On(topic).Count >= before + 5,
+            () => $"5 messages after the restart (got {sub.On(topic).Count - before})\n{sim.Output}", TimeSpan.FromSeconds(30));
+
+        Assert.False(sim.Process.HasExited, $"kavach-sim exited\n{sim.Output}");
+        Assert.All(sub.On(topic), m => Assert.Null(JsonLineDecoder.Parse(m.Bytes, SensorKind.Unspecified, out _)));
     }
 }
