@@ -37,6 +37,10 @@ public sealed class SocatPair : IDisposable
     public async Task ReplugAsync()
     {
         Tools.Kill(_process);
+        // A killed socat leaves its links behind, pointing at /dev/pts numbers the new socat may be given again:
+        // the wait below would then pass before socat replaces them (and an open between the two fails).
+        File.Delete(DevicePath);
+        File.Delete(SensorPath);
         _process = Tools.Start(_socat, "-d", "-d", $"pty,raw,echo=0,link={DevicePath}", $"pty,raw,echo=0,link={SensorPath}");
         await Eventually.WaitAsync(() => File.Exists(DevicePath) && File.Exists(SensorPath) || _process.HasExited,
             TimeSpan.FromSeconds(10), "socat to create its pty links");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using MQTTnet;
@@ -25,12 +26,16 @@ public sealed class TestSubscriber : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var m = e.ApplicationMessage;
-            Messages.Enqueue(new Received(m.Topic, Encoding.UTF8.GetString(m.Payload), m.Retain, m.CorrelationData));
+            Messages.Enqueue(new Received(m.Topic, Encoding.UTF8.GetString(m.Payload), m.Retain, m.CorrelationData) { Bytes = m.Payload.ToArray() });
             return Task.CompletedTask;
         };
     }
 
-    public sealed record Received(string Topic, string Payload, bool Retain, byte[]? CorrelationData);
+    public sealed record Received(string Topic, string Payload, bool Retain, byte[]? CorrelationData)
+    {
+        /// <summary>The payload as received (binary sensor frames do not survive <see cref="Payload"/>'s UTF-8 decoding).</summary>
+        public byte[] Bytes { get; init; } = [];
+    }
 
     public ConcurrentQueue<Received> Messages { get; } = new();
 
