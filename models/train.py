@@ -202,7 +202,8 @@ def evaluate(d, fog_p, vis_log, obs_p, threshold):
     res["floor_fog_unknown"] = rate((floor_fog < 0).sum(), len(fog_pred))
     # MEDIUM for fog (visibility <= 500 m, class >= moderate): what each layer says
     truth_med = d["fog"] >= CLASS_MEDIUM
-    model_med = fog_pred >= CLASS_MEDIUM
+    # the daemon's rule (ModelLayer.FogMedium): half the mass at or past the line, the visibility head within 2x
+    model_med = (fog_p[:, CLASS_MEDIUM:].sum(axis=1) >= 0.5) & (vis_pred <= 2 * 500)
     floor_med = (~np.isnan(d["floor_vis"])) & (np.nan_to_num(d["floor_vis"], nan=1e9) <= 500)
     for name, pred in (("model", model_med), ("floor", floor_med), ("fused", model_med | floor_med)):
         res[f"fog_medium_recall_{name}"] = rate((pred & truth_med).sum(), truth_med.sum())

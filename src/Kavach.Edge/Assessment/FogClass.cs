@@ -30,6 +30,16 @@ public static class FogClasses
         _ => FogClass.VeryDense,
     };
 
+    /// <summary>The upper visibility limit of a band, metres (Clear: +∞).</summary>
+    public static double UpperLimitM(FogClass c) => c switch
+    {
+        FogClass.Shallow => 1000,
+        FogClass.Moderate => 500,
+        FogClass.Dense => 200,
+        FogClass.VeryDense => 50,
+        _ => double.PositiveInfinity,
+    };
+
     public static string Name(FogClass c) => c switch
     {
         FogClass.Clear => "clear",

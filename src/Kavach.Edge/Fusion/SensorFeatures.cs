@@ -20,6 +20,9 @@ public struct SensorFeatures
     public float AgeS;
     /// <summary>Frames in the window.</summary>
     public int Frames;
+    /// <summary>How long the sensor has been live without a break (stale or frozen), s: under the window length
+    /// its window is still filling (start-up, a reconnect).</summary>
+    public float LiveForS;
     /// <summary>Fraction of the window's frames with a valid return (LiDAR) or a target (radar).</summary>
     public float ValidRatio;
 

@@ -16,6 +16,7 @@ public sealed class SensorWindow
     private int _head, _count;
     private long _lastTimestamp = long.MinValue;
     private long _lastChange = long.MinValue;
+    private long _liveSince = long.MinValue; // the first tick of the current live stretch
     private float _lastValueA = float.NaN, _lastValueB = float.NaN;
 
     public SensorWindow(int index, SensorOptions options, int capacity)
@@ -75,6 +76,9 @@ public sealed class SensorWindow
         f.Stale = ageMs > Options.TimeoutMs;
         f.Frozen = Options.FrozenMs > 0 && _lastChange != long.MinValue
                    && time.GetElapsedTime(_lastChange, now).TotalMilliseconds > Options.FrozenMs;
+        if (!f.Live) _liveSince = long.MinValue;
+        else if (_liveSince == long.MinValue) _liveSince = now;
+        f.LiveForS = f.Live ? (float)time.GetElapsedTime(_liveSince, now).TotalSeconds : 0;
 
         var windowTicks = (long)(fusion.WindowMs / 1000.0 * time.TimestampFrequency);
         var from = now - windowTicks;

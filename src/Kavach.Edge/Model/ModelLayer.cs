@@ -90,10 +90,11 @@ public sealed class ModelLayer : IDisposable
         }
     }
 
-    /// <summary>The model's view of <paramref name="snapshot"/>, or null when the model is not running or failed this tick.</summary>
+    /// <summary>The model's view of <paramref name="snapshot"/>, or null when the model is not running, failed this
+    /// tick, or abstains because a sensor's window is still filling (the floor alone decides then).</summary>
     public ModelView? Assess(FusionSnapshot snapshot)
     {
-        if (_model is null) return null;
+        if (_model is null || Filling(snapshot)) return null;
         ModelOutput o;
         try
         {
@@ -121,15 +122,42 @@ public sealed class ModelLayer : IDisposable
         for (var i = 1; i < ModelContract.FogClasses; i++) if (o.Fog[i] > o.Fog[best]) best = i;
         var fog = (FogClass)best;
         var m = _options.Model;
+        var visibility = Math.Clamp(Math.Pow(10, o.VisibilityLog10), 1, 20_000);
         return new ModelView
         {
             FogClass = fog,
             FogProbability = o.Fog[best],
-            VisibilityM = Math.Clamp(Math.Pow(10, o.VisibilityLog10), 1, 20_000),
+            VisibilityM = visibility,
             ObstacleProbability = o.ObstacleProbability,
             Hazard = o.ObstacleProbability >= m.HighProbability,
-            FogMedium = fog >= m.MediumFogClass,
+            FogMedium = FogMedium(o.Fog, visibility, m.MediumFogClass),
         };
+    }
+
+    /// <summary>
+    /// The model's fog MEDIUM: the fog head puts at least half its probability on the MEDIUM band or worse, and
+    /// the visibility head agrees within a factor of two of that band's limit (default: ≤ 1000 m against the
+    /// 500 m line). Two heads that disagree wildly (a "moderate" class beside an 8 km regression, seen on windows
+    /// unlike training) raise nothing; the floor still measures fog. models/README.md reports this rule.
+    /// </summary>
+    internal static bool FogMedium(ReadOnlySpan<float> fog, double visibilityM, FogClass line)
+    {
+        var p = 0f;
+        for (var i = Math.Max((int)line, 0); i < fog.Length; i++) p += fog[i];
+        return p >= 0.5f && visibilityM <= 2 * FogClasses.UpperLimitM(line);
+    }
+
+    /// <summary>Seconds a sensor must have been live before the model reads its window: the window plus half a
+    /// second, as in training (models/Kavach.ModelData skips the first 1.5 s of every episode).</summary>
+    internal double WarmUpS => _options.Fusion.WindowMs / 1000.0 + 0.5;
+
+    // A live sensor whose window is still filling (start-up, a reconnect after a stale spell): the model never saw
+    // such half-empty windows, so it abstains and the safety floor alone decides (it never lowers anything).
+    private bool Filling(FusionSnapshot snapshot)
+    {
+        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
+            if (f.Live && f.LiveForS < WarmUpS) return true;
+        return false;
     }
 
     // A probability outside [0, 1] or a non-finite value means a broken model, not a low risk.

@@ -282,8 +282,13 @@ public class ApiEndpointTests
         Assert.Equal("FAULT", status.GetProperty("status").Str("level"));
 
         await using var feed = await SensorFeed.StartAsync(d);
-        var low = await ws.ReceiveUntilAsync(m => m.Str("type") == "level" && m.Str("level") == "LOW", Timeout, "a LOW level message");
-        Assert.Equal("FAULT", low.Str("previous"));
+        var levels = new List<string>();
+        var low = await ws.ReceiveUntilAsync(m =>
+        {
+            if (m.Str("type") == "level") levels.Add(m.ToString());
+            return m.Str("type") == "level" && m.Str("level") == "LOW";
+        }, Timeout, "a LOW level message");
+        Assert.True(low.Str("previous") == "FAULT", "FAULT → LOW expected, got: " + string.Join(" | ", levels));
         Assert.False(low.GetProperty("alert").GetBoolean());
         foreach (var key in new[] { "change", "utc", "reasons", "faults", "raisedBy" })
             Assert.True(low.TryGetProperty(key, out _), $"level message has no '{key}'");

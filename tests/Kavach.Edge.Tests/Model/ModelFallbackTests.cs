@@ -51,6 +51,31 @@ public class ModelFallbackTests
     }
 
     [Fact]
+    public void The_model_abstains_while_a_sensor_window_is_still_filling_and_the_floor_decides()
+    {
+        // the model would say dense fog; until every live sensor has been live for the window + 0.5 s (training
+        // never saw a half-filled window) it is not asked, so the clear floor decides
+        var (h, fake, _) = Harness(m => { m.FogClass = (int)FogClass.Dense; m.VisibilityLog10 = 2; });
+        h.Run(1.2, ClearEmpty);
+        Assert.Equal(0, fake.Calls);
+        Assert.Null(h.Risk.Current.Model);
+        Assert.NotEqual(RiskLevel.Medium, h.Level);
+        Assert.Equal(RiskLevel.Medium, h.Run(2, ClearEmpty));
+        Assert.True(fake.Calls > 0);
+        Assert.Equal("model", h.Risk.Current.RaisedBy);
+    }
+
+    [Theory]
+    [InlineData(new[] { 0.1f, 0.3f, 0.35f, 0.15f, 0.1f }, 300, true)]   // 60 % on moderate or worse, 300 m
+    [InlineData(new[] { 0.1f, 0.3f, 0.35f, 0.15f, 0.1f }, 8800, false)] // the heads disagree: a class beside an 8.8 km regression
+    [InlineData(new[] { 0.3f, 0.25f, 0.4f, 0.05f, 0f }, 400, false)]    // moderate is the likeliest class, but only 45 % ≤ 500 m
+    [InlineData(new[] { 0f, 0.1f, 0.2f, 0.3f, 0.4f }, 900, true)]       // within a factor 2 of the 500 m line
+    public void Model_fog_medium_needs_half_the_mass_at_or_past_the_line_and_the_visibility_head_to_agree(float[] fog, double visibilityM, bool medium)
+    {
+        Assert.Equal(medium, ModelLayer.FogMedium(fog, visibilityM, FogClass.Moderate));
+    }
+
+    [Fact]
     public void Model_fog_raises_medium()
     {
         var (h, _, _) = Harness(m => { m.FogClass = (int)FogClass.Dense; m.VisibilityLog10 = 2; });
@@ -63,6 +88,7 @@ public class ModelFallbackTests
     public void Model_below_its_thresholds_never_lowers_the_floor()
     {
         var (h, _, _) = Harness(m => m.ObstacleProbability = 0);
+        h.Run(2, ClearEmpty); // past the model's warm-up
         Assert.Equal(RiskLevel.High, h.Run(3, CarInZone));
         Assert.Equal("floor", h.Risk.Current.RaisedBy);
         Assert.False(h.Risk.Current.Model!.Hazard);
@@ -72,14 +98,16 @@ public class ModelFallbackTests
     public void Throwing_model_leaves_the_floor_in_charge_reported_once_as_a_degradation()
     {
         var (h, fake, log) = Harness(m => m.Throw = new InvalidOperationException("boom"));
+        h.Run(2, ClearEmpty); // past the model's warm-up: from here on every tick asks it
+        var before = fake.Calls;
         Assert.Equal(RiskLevel.High, h.Run(3, CarInZone));
         Assert.Equal("floor", h.Risk.Current.RaisedBy);
         Assert.Null(h.Risk.Current.Model);
         var health = h.Model!.Health;
         Assert.Equal(ModelState.Degraded, health.State);
         Assert.Contains("boom", health.Message);
-        Assert.Equal(30, health.Failures);
-        Assert.Equal(30, fake.Calls);
+        Assert.Equal(30, fake.Calls - before);
+        Assert.Equal(fake.Calls, health.Failures);
         Assert.Equal(1, log.Count(LogLevel.Warning, "Model failed"));
         Assert.DoesNotContain(h.Risk.ActiveFaults, f => f.Contains("model", StringComparison.OrdinalIgnoreCase)); // not a fault
     }
@@ -106,7 +134,7 @@ public class ModelFallbackTests
     public void Model_recovers_after_a_failure_and_logs_it()
     {
         var (h, fake, log) = Harness(m => m.Throw = new InvalidOperationException("boom"));
-        h.Run(1, ClearEmpty);
+        h.Run(2.5, ClearEmpty); // 1.5 s of warm-up, then 1 s of failures
         fake.Throw = null;
         h.Run(1, ClearEmpty);
         Assert.Equal(ModelState.Running, h.Model!.Health.State);
