@@ -11,7 +11,15 @@ public sealed record ApiError(string Error, string? Detail = null);
 
 public sealed record HealthComponent(string Name, bool Ok, string Detail);
 
-public sealed record Health(string Status, string Level, DateTimeOffset Utc, IReadOnlyList<HealthComponent> Components);
+/// <summary>
+/// <c>/health</c>: <see cref="Status"/> ("ok"/"fault") and a short <see cref="Reason"/> naming the failing
+/// components (never their details) for anyone; the level and each component's detail (which may quote an
+/// exception's message) only for a caller with the key (null, and left out, otherwise).
+/// </summary>
+public sealed record Health(
+    string Status, string Reason, DateTimeOffset Utc,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Level,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<HealthComponent>? Components);
 
 public sealed record Visibility(double? M, bool Bound, string Source, string FogClass);
 

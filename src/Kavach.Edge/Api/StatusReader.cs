@@ -130,7 +130,9 @@ public sealed class StatusReader(
             if (!f.StartsWith("storage:", StringComparison.Ordinal))
                 components.Add(new(f.Split(':')[0], false, f));
         var healthy = components.TrueForAll(c => c.Ok);
-        return new Health(healthy ? "ok" : "fault", RiskLevels.Name(s.Level), time.GetUtcNow(), components);
+        // The reason names components only (sensor names are the site's own words; stage names are fixed): never a detail.
+        var reason = healthy ? "every component ok" : "not ok: " + string.Join(", ", components.Where(c => !c.Ok).Select(c => c.Name));
+        return new Health(healthy ? "ok" : "fault", reason, time.GetUtcNow(), RiskLevels.Name(s.Level), components);
     }
 
     private static double? Round(double v, int digits) => double.IsFinite(v) ? Math.Round(v, digits) : null;

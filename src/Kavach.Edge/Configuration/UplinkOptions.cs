@@ -78,5 +78,7 @@ public sealed class UplinkOptions
         // Files are checked at start-up so a typo stops the daemon with its key, not a reconnect loop.
         foreach (var (key, path) in new[] { ("CaFile", CaFile), ("CertFile", CertFile), ("KeyFile", KeyFile), ("PasswordFile", PasswordFile) })
             if (path.Length > 0 && !File.Exists(path)) r.Error(key, $"file not found: {path}");
+        SecretFile.Check(r, "KeyFile", KeyFile);
+        SecretFile.Check(r, "PasswordFile", PasswordFile);
     }
 }
