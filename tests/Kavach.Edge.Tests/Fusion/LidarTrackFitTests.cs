@@ -98,4 +98,15 @@ public class LidarTrackFitTests
         // 40 of 100 frames: below the persistence
         Assert.False(Fit(Window(100, (i, t) => i < 40 ? 100 - 10 * t : null), 100, out _));
     }
+
+    [Fact]
+    public void The_fit_allocates_nothing()
+    {
+        var w = Window(100, (i, t) => 120 - 10 * t + 0.05f * Noise(i));
+        var scratch = new float[w.T.Length];
+        LidarTrackFit.TryFit(w.T, w.R, w.S, 100, Tol, Persistence, WindowS, scratch, out _); // warm up (JIT)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var k = 0; k < 10; k++) LidarTrackFit.TryFit(w.T, w.R, w.S, 100, Tol, Persistence, WindowS, scratch, out _);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
