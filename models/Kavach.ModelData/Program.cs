@@ -18,6 +18,7 @@ public static class Program
         int[] counts = [900, 150, 300];
         ulong seed = 20260401;
         string? scenario = null;
+        var floorEval = false; // the safety floor alone on the generated episodes (FloorEvaluation)
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,11 +29,13 @@ public static class Program
                     break;
                 case "--seed" when i + 1 < args.Length: seed = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--scenario" when i + 1 < args.Length: scenario = args[++i]; break;
+                case "--floor-eval": floorEval = true; break;
                 default:
                     Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]");
                     return 2;
             }
         }
+        if (floorEval) return FloorEvaluation.Run(seed);
         if (outDir is null || counts.Length != 3)
         {
             Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]");
