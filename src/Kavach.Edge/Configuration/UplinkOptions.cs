@@ -1,7 +1,7 @@
 namespace Kavach.Edge.Configuration;
 
 /// <summary><c>Uplink</c> section: the central MQTT broker (MQTT 5, store-and-forward).</summary>
-public sealed class UplinkOptions
+public sealed class UplinkOptions : IMqttSecurityOptions
 {
     /// <summary>Broker host; "" = no uplink (alerts still queue in the outbox, bounded by <see cref="OutboxMaxRows"/>).</summary>
     public string Host { get; set; } = "";
@@ -54,13 +54,10 @@ public sealed class UplinkOptions
     internal void Read(ConfigReader r)
     {
         Host = r.String("Host", Host);
-        Tls = r.Bool("Tls", Tls);
         Port = r.Int("Port", Port, 1, 65535);
-        CaFile = r.String("CaFile", CaFile);
-        CertFile = r.String("CertFile", CertFile);
-        KeyFile = r.String("KeyFile", KeyFile);
-        Username = r.String("Username", Username);
-        PasswordFile = r.String("PasswordFile", PasswordFile);
+        // Tls, CaFile, CertFile, KeyFile, Username, PasswordFile: shared with the mqtt sensor transport.
+        // Files are checked at start-up (when the uplink is on) so a typo stops the daemon with its key, not a reconnect loop.
+        MqttSecurityKeys.Read(r, this, checkFiles: Host.Length > 0);
         SessionExpiryS = r.Int("SessionExpiryS", SessionExpiryS, 60, int.MaxValue);
         KeepAliveS = r.Int("KeepAliveS", KeepAliveS, 5, 3600);
         TelemetryMs = r.Int("TelemetryMs", TelemetryMs, 0, 86_400_000);
@@ -70,15 +67,5 @@ public sealed class UplinkOptions
         ReconnectMinMs = r.Int("ReconnectMinMs", ReconnectMinMs, 10, 600_000);
         ReconnectMaxMs = r.Int("ReconnectMaxMs", ReconnectMaxMs, 10, 3_600_000);
         if (ReconnectMaxMs < ReconnectMinMs) r.Error("ReconnectMaxMs", $"must be at least ReconnectMinMs ({ReconnectMinMs})");
-
-        if ((CertFile.Length > 0) != (KeyFile.Length > 0)) r.Error(CertFile.Length > 0 ? "KeyFile" : "CertFile", "CertFile and KeyFile go together");
-        if (!Tls && (CaFile.Length > 0 || CertFile.Length > 0)) r.Error(CaFile.Length > 0 ? "CaFile" : "CertFile", "needs Tls: true");
-        if (PasswordFile.Length > 0 && Username.Length == 0) r.Error("PasswordFile", "needs a Username");
-        if (Host.Length == 0) return;
-        // Files are checked at start-up so a typo stops the daemon with its key, not a reconnect loop.
-        foreach (var (key, path) in new[] { ("CaFile", CaFile), ("CertFile", CertFile), ("KeyFile", KeyFile), ("PasswordFile", PasswordFile) })
-            if (path.Length > 0 && !File.Exists(path)) r.Error(key, $"file not found: {path}");
-        SecretFile.Check(r, "KeyFile", KeyFile);
-        SecretFile.Check(r, "PasswordFile", PasswordFile);
     }
 }

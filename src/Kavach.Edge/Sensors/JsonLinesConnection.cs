@@ -36,6 +36,9 @@ public sealed class JsonLinesConnection : IConnectionDecoder
         set => _decoder.DefaultKind = value != SensorKind.Unspecified ? value : _endpointKind;
     }
 
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
+
     public void OnBytes(ReadOnlySpan<byte> data)
     {
         var now = _time.GetTimestamp();
@@ -69,7 +72,8 @@ public sealed class JsonLinesConnection : IConnectionDecoder
                     r.VisibilityM = !float.IsNaN(f.VisibilityM) ? f.VisibilityM : (float)(f.Visibility * sensor.Options.FullScaleM);
                     break;
             }
-            sensor.FrameDecoded(now);
+            LastFrameTimestamp = now;
+            sensor.FrameDecoded(now, this);
             _queue.TryWrite(r, sensor);
         }
         Flush();

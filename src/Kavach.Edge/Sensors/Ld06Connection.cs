@@ -23,6 +23,9 @@ public sealed class Ld06Connection : IConnectionDecoder
         _decoder = new Ld06Decoder((float)o.CorridorStartDeg, (float)o.CorridorEndDeg, (byte)o.MinIntensity);
     }
 
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
+
     public void OnBytes(ReadOnlySpan<byte> data)
     {
         var now = _time.GetTimestamp();
@@ -37,7 +40,11 @@ public sealed class Ld06Connection : IConnectionDecoder
             r.Strength = f.NoReturn ? float.NaN : f.NearestIntensity;
             _queue.TryWrite(r, _sensor);
         }
-        if (frames > 0) _sensor.FrameDecoded(now);
+        if (frames > 0)
+        {
+            LastFrameTimestamp = now;
+            _sensor.FrameDecoded(now, this);
+        }
         _sensor.Absorb(_decoder.Counters);
     }
 

@@ -26,6 +26,9 @@ public sealed class Ops243Connection : IConnectionDecoder
         });
     }
 
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
+
     public void OnBytes(ReadOnlySpan<byte> data)
     {
         var now = _time.GetTimestamp();
@@ -39,7 +42,11 @@ public sealed class Ops243Connection : IConnectionDecoder
             r.Targets = f.HasRange || f.HasSpeed ? 1 : 0;
             _queue.TryWrite(r, _sensor);
         }
-        if (frames > 0) _sensor.FrameDecoded(now);
+        if (frames > 0)
+        {
+            LastFrameTimestamp = now;
+            _sensor.FrameDecoded(now, this);
+        }
         _sensor.Absorb(_decoder.Counters);
     }
 

@@ -17,6 +17,12 @@ public sealed record SensorHealth
     public required string Connection { get; init; }
     /// <summary>tcp-listen: clients connected now.</summary>
     public int Clients { get; init; }
+    /// <summary>tcp-listen: clients closed unread because their address is not in Transport.AllowedClients.</summary>
+    public long ClientsRefused { get; init; }
+    /// <summary>tcp-listen: clients closed unread because Transport.MaxClients were already connected.</summary>
+    public long ClientsOverLimit { get; init; }
+    /// <summary>A fault of this input itself ("two sources for sensor X"), or null.</summary>
+    public string? Fault { get; init; }
     public double FramesPerSecond { get; init; }
     public double BytesPerSecond { get; init; }
     /// <summary>Fraction of the frames over the rate window that carried no return (LiDAR) or no target (radar); NaN without frames.</summary>

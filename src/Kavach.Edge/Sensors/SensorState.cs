@@ -66,8 +66,6 @@ public sealed partial class SensorState
 
     public void CountDropped() => Interlocked.Increment(ref _dropped);
 
-    public void FrameDecoded(long timestamp) => Interlocked.Exchange(ref _lastFrame, timestamp);
-
     /// <summary>Adds frames routed to this sensor.</summary>
     public void AddFrames(int frames, int noReturn)
     {

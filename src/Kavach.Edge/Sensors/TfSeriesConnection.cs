@@ -26,6 +26,9 @@ public sealed class TfSeriesConnection : IConnectionDecoder
         _minStrength = (float)sensor.Options.MinStrength;
     }
 
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
+
     public void OnBytes(ReadOnlySpan<byte> data)
     {
         var now = _time.GetTimestamp();
@@ -41,7 +44,11 @@ public sealed class TfSeriesConnection : IConnectionDecoder
             if (r.NoReturn) noReturn++;
             _queue.TryWrite(r, _sensor);
         }
-        if (frames > 0) _sensor.FrameDecoded(now);
+        if (frames > 0)
+        {
+            LastFrameTimestamp = now;
+            _sensor.FrameDecoded(now, this);
+        }
         Flush(noReturn);
     }
 

@@ -29,6 +29,9 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
         _minSnrDb = (float)sensor.Options.MinSnrDb;
     }
 
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
+
     public void OnBytes(ReadOnlySpan<byte> data)
     {
         var now = _time.GetTimestamp();
@@ -49,7 +52,11 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
             }
             _queue.TryWrite(r, _sensor);
         }
-        if (frames > 0) _sensor.FrameDecoded(now);
+        if (frames > 0)
+        {
+            LastFrameTimestamp = now;
+            _sensor.FrameDecoded(now, this);
+        }
         _sensor.Absorb(_decoder.Counters);
     }
 

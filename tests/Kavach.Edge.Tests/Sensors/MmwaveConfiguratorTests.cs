@@ -48,16 +48,21 @@ public class MmwaveConfiguratorTests
 
         await using var h = await new InputHarness(SensorJson.Config(SensorJson.Listen("radar", "radar", "ti-mmwave",
             $"\"TimeoutMs\": 400, \"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\","))).StartAsync();
-        using var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await data.ConnectAsync(h.Service.BoundEndpoints["radar"]);
 
         await Eventually.WaitAsync(() => { lock (received) return received.Count >= 3; }, "the configuration at connect");
         lock (received) Assert.Equal(["sensorStop", "flushCfg", "sensorStart"], received.Take(3));
         await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "configured the radar (data port connected): 3 lines") == 1, "the outcome logged");
 
-        // the data port stays silent (a radar that restarted unconfigured): configured again
+        // the data port stays silent (a radar that restarted unconfigured): tcp-listen closes the idle client after
+        // TimeoutMs; the serial-to-Ethernet converter connects again, and the radar is configured again
+        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "disconnected (idle: no frame for 400 ms") >= 1, "the idle data port closed");
+        data.Dispose();
+        data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await data.ConnectAsync(h.Service.BoundEndpoints["radar"]);
         await Eventually.WaitAsync(() => { lock (received) return received.Count >= 6; }, "the configuration after a silence");
-        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "configured the radar (no frame for") >= 1, "the second outcome logged");
+        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "configured the radar (") >= 2, "the second outcome logged");
         data.Dispose();
         cli.Unplug();
         await radar;
