@@ -23,6 +23,10 @@ public class RemoteCommandBoundsTests
         return op.On("/cmd-result").ToDictionary(m => m.CorrelationData![0], m => JsonDocument.Parse(m.Payload).RootElement);
     }
 
+    // Connected is set before the uplink subscribes to cmd/#; its first telemetry is sent after: then commands are heard.
+    private static Task SubscribedAsync(UplinkRig rig, TestSubscriber op) =>
+        Wait.UntilAsync(() => rig.Uplink.Connected && op.On("/telemetry").Count > 0, "the uplink subscribed (first telemetry)");
+
     private static List<(string Kind, string By, string Source)> OperatorEvents(string db)
     {
         using var c = new SqliteConnection($"Data Source={db};Mode=ReadOnly;Pooling=False");
@@ -40,9 +44,9 @@ public class RemoteCommandBoundsTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var rig = new UplinkRig(broker.Port, realAlarm: true);
-        await using var op = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/cmd-result");
+        await using var op = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/#");
         await rig.StartAsync();
-        await Wait.UntilAsync(() => rig.Uplink.Connected, "connected");
+        await SubscribedAsync(rig, op);
         var cmd = $"kavach/{rig.DeviceId}/cmd/maintenance";
         await op.PublishAsync(cmd, "{\"minutes\":30,\"by\":\"ops-centre\"}", correlation: [1]);
         var r = await ResultsAsync(op, 1);
@@ -68,7 +72,7 @@ public class RemoteCommandBoundsTests
         }, realAlarm: true);
         await using var op = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/#");
         await rig.StartAsync();
-        await Wait.UntilAsync(() => rig.Uplink.Connected, "connected");
+        await SubscribedAsync(rig, op);
         var cmd = $"kavach/{rig.DeviceId}/cmd/";
         await op.PublishAsync(cmd + "maintenance", "{\"minutes\":60,\"by\":\"ops\\r\\nFORGED \\u202Eline\\u001b[2J\"}", correlation: [1]);
         var r = await ResultsAsync(op, 1);
