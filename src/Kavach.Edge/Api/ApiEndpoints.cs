@@ -27,7 +27,7 @@ public sealed class ApiEndpoints(
     TimeProvider time,
     ILogger<ApiEndpoints> log) : IDisposable
 {
-    private const int MaxByLength = 64;
+    private const int MaxByLength = RemoteText.MaxLength;
     private const int MaxMaintenanceMinutes = 24 * 60;
 
     private readonly EventQuery _events = new(options.Storage.Path);
@@ -294,7 +294,8 @@ public sealed class ApiEndpoints(
         }
     }
 
-    private static string? By(string? by) => by?.Trim() is { Length: > 0 and <= MaxByLength } b && !b.Any(char.IsControl) ? b : null;
+    // Over-long is refused (a clear answer); control and format characters are stripped (RemoteText); nothing left is refused.
+    private static string? By(string? by) => by?.Trim() is { Length: > 0 and <= MaxByLength } b && RemoteText.Clean(b) is { Length: > 0 } clean ? clean : null;
 
     public void Dispose()
     {

@@ -42,6 +42,14 @@ public sealed class UplinkOptions : IMqttSecurityOptions
     /// </summary>
     public int MaxCommandAgeS { get; set; } = 60;
 
+    /// <summary>
+    /// Accept <c>cmd/maintenance</c> starts and extensions from the broker. Off by default: whoever can publish
+    /// there could otherwise take the lamps off a fault. Even when on, remote maintenance stays within
+    /// <c>Alarm.MaxMaintenanceMs</c> per period and <c>Alarm.MaxMaintenanceMinutesPerDay</c>. Ending maintenance
+    /// remotely is always allowed (it only makes the lamps follow the level again).
+    /// </summary>
+    public bool AllowRemoteMaintenance { get; set; }
+
     /// <summary>Bound of the alert outbox; when full the oldest alerts are shed (counted, and reported by a shed record sent first).</summary>
     public int OutboxMaxRows { get; set; } = 100_000;
 
@@ -63,6 +71,7 @@ public sealed class UplinkOptions : IMqttSecurityOptions
         TelemetryMs = r.Int("TelemetryMs", TelemetryMs, 0, 86_400_000);
         if (TelemetryMs is > 0 and < 1000) r.Error("TelemetryMs", $"must be 0 (off) or 1000-86400000, got {TelemetryMs}");
         MaxCommandAgeS = r.Int("MaxCommandAgeS", MaxCommandAgeS, 1, 86_400);
+        AllowRemoteMaintenance = r.Bool("AllowRemoteMaintenance", AllowRemoteMaintenance);
         OutboxMaxRows = r.Int("OutboxMaxRows", OutboxMaxRows, 10, 10_000_000);
         ReconnectMinMs = r.Int("ReconnectMinMs", ReconnectMinMs, 10, 600_000);
         ReconnectMaxMs = r.Int("ReconnectMaxMs", ReconnectMaxMs, 10, 3_600_000);

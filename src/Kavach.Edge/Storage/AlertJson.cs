@@ -17,7 +17,9 @@ public sealed record AlertContext(
     string ConfigHash,
     bool ClockSynced,
     bool Maintenance,
-    IReadOnlyList<AlertSensor> Sensors);
+    IReadOnlyList<AlertSensor> Sensors,
+    DateTimeOffset? MaintenanceUntil = null,
+    Alarm.OperatorEvent? Operator = null);
 
 /// <summary>
 /// The uplink's JSON, written by hand with <see cref="Utf8JsonWriter"/> (trim-safe, no reflection).
@@ -75,6 +77,21 @@ public static class AlertJson
         // "model" is absent while no model runs (the ONNX layer adds it: same shape as "floor").
         w.WriteString("raisedBy", s.RaisedBy);
         w.WriteBoolean("maintenance", c.Maintenance);
+        if (c.MaintenanceUntil is { } until) w.WriteString("maintenanceUntil", Iso(until)); else w.WriteNull("maintenanceUntil");
+        // The latest operator action (start, extension, refusal, end of maintenance; acks), so the centre sees
+        // who held the post's indications with every alert.
+        if (c.Operator is not { } op) w.WriteNull("operator");
+        else
+        {
+            w.WriteStartObject("operator");
+            w.WriteString("kind", op.Kind);
+            w.WriteString("by", op.By);
+            w.WriteString("source", op.Source.ToString().ToLowerInvariant());
+            w.WriteString("utc", Iso(op.Utc));
+            w.WriteNumber("episode", op.Episode);
+            w.WriteString("detail", op.Detail);
+            w.WriteEndObject();
+        }
         w.WriteString("software", c.Software);
         w.WriteString("configHash", c.ConfigHash);
         w.WriteBoolean("clockSynced", c.ClockSynced);

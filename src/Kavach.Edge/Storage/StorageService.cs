@@ -201,7 +201,7 @@ public sealed class StorageService : IHostedService
     {
         var monoMs = (long)(state.Timestamp * 1000.0 / _time.TimestampFrequency);
         var context = new AlertContext(_options.Device.Id, AppInfo.Version, _options.ConfigHash, Clock.IsSynced,
-            _alarm?.InMaintenance ?? false, Recorder.Health());
+            _alarm?.InMaintenance ?? false, Recorder.Health(), _alarm?.MaintenanceUntil, _alarm?.LastEvent);
         var alert = _store!.AppendAlert(state, context, monoMs, _options.Uplink.OutboxMaxRows);
         Interlocked.Increment(ref _written);
         if (alert.Shed > 0)

@@ -152,7 +152,7 @@ public class UplinkTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var target = new FakeTarget();
-        await using var rig = new UplinkRig(broker.Port, target: target);
+        await using var rig = new UplinkRig(broker.Port, new() { ["Uplink:AllowRemoteMaintenance"] = "true" }, target: target);
         await using var op = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/#");
         await rig.StartAsync();
         rig.Publish(RiskLevel.Fault);                    // seq 1, change 1
