@@ -6,7 +6,7 @@ using Kavach.Edge.Model;
 namespace Kavach.ModelData;
 
 /// <summary>
-/// `kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]`: writes train.csv, val.csv, test-dev.csv
+/// `kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]` (or `--floor-eval`: the safety floor alone, FloorEvaluation): writes train.csv, val.csv, test-dev.csv
 /// and test.csv (one row per fusion window) for models/train.py. Deterministic for a seed; the splits use
 /// different seeds, and the test split different scenario families and sensor variations.
 /// </summary>
@@ -31,14 +31,14 @@ public static class Program
                 case "--scenario" when i + 1 < args.Length: scenario = args[++i]; break;
                 case "--floor-eval": floorEval = true; break;
                 default:
-                    Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]");
+                    Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME] | --floor-eval [--seed N]");
                     return 2;
             }
         }
         if (floorEval) return FloorEvaluation.Run(seed);
         if (outDir is null || counts.Length != 3)
         {
-            Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]");
+            Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME] | --floor-eval [--seed N]");
             return 2;
         }
         Directory.CreateDirectory(outDir);
