@@ -27,8 +27,9 @@ public enum ModelState
 public readonly record struct ModelHealth(ModelState State, string Message, long Runs, long Failures, long Abstentions = 0);
 
 /// <summary>
-/// The assessment's second layer: feature preparation (<see cref="FeatureVector"/>, into a preallocated
-/// buffer) and one model call per tick. <see cref="Assess"/> never throws: a model that throws or
+/// The assessment's second layer: the run-time gates (<see cref="ModelGate"/>: abstentions, evidence for a HIGH),
+/// feature preparation (<see cref="FeatureVector"/>, into a preallocated buffer) and one model call per tick.
+/// <see cref="Assess"/> never throws: a model that throws or
 /// answers NaN leaves the safety floor in charge (null view), is logged once per episode, counted in
 /// <see cref="Health"/>, and the level is never lowered because of it. Called only from the pipeline's
 /// tick loop; <see cref="Health"/> may be read from any thread. Owns and disposes the model.
