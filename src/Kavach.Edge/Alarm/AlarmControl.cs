@@ -157,13 +157,14 @@ public sealed class AlarmControl
     public CommandOutcome ExtendMaintenanceLocally()
     {
         TimeSpan grant;
+        OperatorEvent? refused = null;
         lock (_lock)
         {
-            if (_time.GetTimestamp() >= _maintenanceUntil)
-                return Publish(Event("maintenance-refused", "button", CommandSource.Button, "the button extends maintenance only while it runs"));
             grant = _lastGrant;
+            if (_time.GetTimestamp() >= _maintenanceUntil)
+                refused = Event("maintenance-refused", "button", CommandSource.Button, "the button extends maintenance only while it runs");
         }
-        return StartMaintenance(grant, "button", CommandSource.Button);
+        return refused is not null ? Publish(refused) : StartMaintenance(grant, "button", CommandSource.Button);
     }
 
     /// <summary>Ends maintenance now.</summary>
