@@ -24,7 +24,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
         Options:
           --config PATH   configuration file (default ./kavach.json when present, else /etc/kavach/kavach.json);
                           KAVACH_Section__Key environment variables override single keys
-          --loop          demo: repeat the scenario until Ctrl-C
+          --loop          demo: repeat the scenario until Ctrl-C or SIGTERM
 
         Exit codes: 0 clean stop (selftest: all passed), 1 fatal run-time failure (selftest: a check failed),
         2 usage or configuration error.
@@ -36,7 +36,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
 
         Runs the daemon: reads the sensors in the configuration, fuses them on a fixed tick, assesses fog and
         obstacle risk on the deterministic safety floor, records every level change in SQLite and drives the
-        outputs. Stops cleanly on SIGTERM or Ctrl-C. A bad configuration exits 2 with one line per problem.
+        outputs. Stops cleanly on SIGTERM or SIGINT (Ctrl-C). A bad configuration exits 2 with one line per problem.
 
         --config PATH   configuration file (default ./kavach.json when present, else /etc/kavach/kavach.json)
         """;
@@ -48,7 +48,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
         built-in scenario (clear → fog rolls in → an obstacle approaches in dense fog → fog lifts) streams
         sensor frames over loopback TCP into the same decoders a real sensor uses. SQLite goes to
         ./data/demo/. Binds only loopback ports the system picks and prints them. Finishes by itself in
-        under a minute (or repeats with --loop until Ctrl-C) and prints the level changes it saw.
+        under a minute (or repeats with --loop until Ctrl-C or SIGTERM) and prints the level changes it saw.
         """;
 
     public const string SelfTestHelp = """

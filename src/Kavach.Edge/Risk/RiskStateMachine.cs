@@ -39,7 +39,7 @@ public sealed class RiskStateMachine
             Faults = ["starting"],
             RaisedBy = "fault",
             Starting = true,
-            GraceEndsAt = _start + Ticks(options.Risk.StartupGraceMs),
+            GraceEndsAt = _start + _time.Ticks(options.Risk.StartupGraceMs),
         };
     }
 
@@ -169,6 +169,4 @@ public sealed class RiskStateMachine
     };
 
     private double Elapsed(long since, long now) => _time.GetElapsedTime(since, now).TotalMilliseconds;
-
-    private long Ticks(int ms) => (long)(ms / 1000.0 * _time.TimestampFrequency);
 }

@@ -13,6 +13,7 @@ public sealed class Ops243Connection : IConnectionDecoder
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly Ops243Decoder _decoder;
+    private readonly DecoderCursor _seen = new();
 
     public Ops243Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
     {
@@ -47,12 +48,12 @@ public sealed class Ops243Connection : IConnectionDecoder
             LastFrameTimestamp = now;
             _sensor.FrameDecoded(now, this);
         }
-        _sensor.Absorb(_decoder.Counters);
+        _sensor.Absorb(_decoder.Counters, _seen, now);
     }
 
     public void OnEnd()
     {
         _decoder.EndOfStream(); // a partial frame left over is counted, never decoded
-        _sensor.Absorb(_decoder.Counters);
+        _sensor.Absorb(_decoder.Counters, _seen, _time.GetTimestamp());
     }
 }

@@ -27,6 +27,8 @@ public sealed record SensorHealth
     public double BytesPerSecond { get; init; }
     /// <summary>Fraction of the frames over the rate window that carried no return (LiDAR) or no target (radar); NaN without frames.</summary>
     public double NoReturnRatio { get; init; }
+    /// <summary>Rejected input runs per second over the rate window.</summary>
+    public double RejectsPerSecond { get; init; }
     /// <summary>Seconds since the last decoded frame; null before the first.</summary>
     public double? LastFrameAgeS { get; init; }
     /// <summary>No frame within TimeoutMs (or never): from the fusion when its snapshot is given, else from the last frame's age.</summary>
@@ -39,6 +41,8 @@ public sealed record SensorHealth
     public long Dropped { get; init; }
     /// <summary>Rejected runs by reason name (bad-checksum, ...); reasons never seen are left out.</summary>
     public required IReadOnlyDictionary<string, long> Rejects { get; init; }
-    /// <summary>Reason of the last rejected run, or null.</summary>
+    /// <summary>Reason of the last rejected run (the last, not the most frequent), or null.</summary>
     public string? LastReject { get; init; }
+    /// <summary>Seconds since the last rejected run arrived; null before the first.</summary>
+    public double? LastRejectAgeS { get; init; }
 }

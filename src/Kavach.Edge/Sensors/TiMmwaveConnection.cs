@@ -16,6 +16,7 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly TiMmwaveDecoder _decoder = new();
+    private readonly DecoderCursor _seen = new();
     private readonly float _referenceM, _toleranceM, _staticMps, _minSnrDb;
 
     public TiMmwaveConnection(SensorState sensor, ReadingQueue queue, TimeProvider time, RiskOptions risk)
@@ -57,7 +58,7 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
             LastFrameTimestamp = now;
             _sensor.FrameDecoded(now, this);
         }
-        _sensor.Absorb(_decoder.Counters);
+        _sensor.Absorb(_decoder.Counters, _seen, now);
     }
 
     /// <summary>Index of the nearest point that is not the static reference (the reference itself when it is alone); −1 when none.</summary>
@@ -83,6 +84,6 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
     public void OnEnd()
     {
         _decoder.EndOfStream(); // a partial frame left over is counted, never decoded
-        _sensor.Absorb(_decoder.Counters);
+        _sensor.Absorb(_decoder.Counters, _seen, _time.GetTimestamp());
     }
 }

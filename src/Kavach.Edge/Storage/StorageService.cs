@@ -226,7 +226,7 @@ public sealed class StorageService : IHostedService
         RetentionResult result = default;
         var ok = TryWrite(() => result = _store!.RetentionStep(_time.GetUtcNow(), _options.Storage.RetentionDays, _options.Storage.MaxSizeMb * 1024L * 1024L));
         // More to do: come back after the next batch; else in a minute.
-        _nextRetention = ok && result.MoreToDo ? now : now + (long)(RetentionEvery.TotalSeconds * _time.TimestampFrequency);
+        _nextRetention = ok && result.MoreToDo ? now : now + _time.Ticks(RetentionEvery);
         if (ok && result.Deleted > 0)
             _log.LogDebug("Storage: retention deleted {Rows} row(s), returned {Pages} page(s); database {Mb:0.0} MB", result.Deleted, result.PagesFreed, result.SizeBytes / 1048576.0);
     }
