@@ -158,6 +158,12 @@ public class TcpListenGuardTests
         var feeding = Task.WhenAll(Feed(real), Feed(spoof));
         await Wait.UntilAsync(() => risk.ActiveFaults.Contains("two sources for sensor lidar: frames from two connections interleave"),
             () => "the fault in the risk state; active: " + string.Join(" / ", risk.ActiveFaults));
+
+        // a third client finds both slots taken: refused, and counted where the operator looks
+        using (var third = await d.ConnectAsync("lidar"))
+            await Wait.UntilAsync(() => d.Sensor("lidar").ClientsOverLimit == 1, "the third client refused");
+        using var http = d.NewHttpClient();
+        Assert.Contains("kavach_edge_sensor_clients_refused{reason=\"over-limit\",sensor=\"lidar\"} 1", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
         await stop.CancelAsync();
         await feeding;
         d.Log.AssertNoErrors();
