@@ -61,6 +61,9 @@ public class ConfigValidationTests
     [Theory]
     [InlineData("Device:Id", "has space", "Device.Id", "letters, digits")]
     [InlineData("Device:Id", "", "Device.Id", "must not be empty")]
+    [InlineData("Device:Id", "lc-47-east\n", "Device.Id", "letters, digits")]
+    [InlineData("Device:Id", "kavach/+/#", "Device.Id", "letters, digits")]
+    [InlineData("Device:Id", "a123456789b123456789c123456789d123456789e123456789f123456789g1234", "Device.Id", "(65 characters)")]
     [InlineData("Device:Mode", "locomotive", "Device.Mode", "must be one of trackside")]
     [InlineData("Risk:StoppingDistanceM", "-5", "Risk.StoppingDistanceM", "must be 1-5000")]
     [InlineData("Risk:TtcThresholdS", "soon", "Risk.TtcThresholdS", "must be a number")]
@@ -86,6 +89,20 @@ public class ConfigValidationTests
         var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { [key] = value });
         var line = Assert.Single(errors, e => e.StartsWith(path + ":", StringComparison.Ordinal) || e.StartsWith(path + ".", StringComparison.Ordinal));
         Assert.Contains(words, line);
+    }
+
+    [Fact]
+    public void A_missing_device_id_is_refused_naming_the_key()
+    {
+        // one post, one identity: no default id that every unit would share
+        var json = TestConfig.Minimal.Replace("\"Device\": { \"Id\": \"test-unit\" },", "");
+        Assert.NotEqual(TestConfig.Minimal, json);
+        var (_, errors) = TestConfig.Bind(json);
+        var line = Assert.Single(errors);
+        Assert.StartsWith("Device.Id: is required", line, StringComparison.Ordinal);
+
+        (_, errors) = TestConfig.Bind(TestConfig.Minimal.Replace("\"Id\": \"test-unit\"", "\"Mode\": \"trackside\""));
+        Assert.StartsWith("Device.Id: is required", Assert.Single(errors), StringComparison.Ordinal);
     }
 
     [Fact]
