@@ -83,6 +83,7 @@ public class ConfigValidationTests
     [InlineData("Api:Urls", "ftp://x", "Api.Urls", "not an http")]
     [InlineData("Logging:Level", "loud", "Logging.Level", "must be one of")]
     [InlineData("Storage:Paht", "x.db", "Storage.Paht", "unknown key")]
+    [InlineData("Uplink:IdConflictHoldOffMs", "10", "Uplink.IdConflictHoldOffMs", "must be 1000-86400000")]
     [InlineData("Alarms:Driver", "gpio", "Alarms", "unknown key")]
     public void Bad_value_is_refused_naming_its_key(string key, string value, string path, string words)
     {
