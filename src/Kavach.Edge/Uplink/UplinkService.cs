@@ -17,7 +17,9 @@ namespace Kavach.Edge.Uplink;
 /// after its PUBACK — sends telemetry (QoS 0, live, best effort) and answers commands. Any failure ends
 /// the session; the loop reconnects after a capped, jittered backoff. MQTTnet's events only copy data
 /// and wake the loop (reconnecting or publishing from them can deadlock in MQTTnet 5). A dead broker
-/// never touches the alarm or storage: alerts wait in SQLite.
+/// never touches the alarm or storage: alerts wait in SQLite. One post, one identity: another unit seen under
+/// our Device.Id (<see cref="IdentityGuard"/>) is FAULT and the loop holds back for Uplink.IdConflictHoldOffMs
+/// between looks instead of taking the session back and forth.
 /// </summary>
 public sealed class UplinkService : IHostedService
 {
