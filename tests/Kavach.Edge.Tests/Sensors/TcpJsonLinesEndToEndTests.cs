@@ -125,7 +125,8 @@ public class TcpJsonLinesEndToEndTests
     public async Task Shared_port_routes_lines_by_kind_like_the_original_port_9000()
     {
         var json = """
-            { "Sensors": [
+            { "Device": { "Id": "shared-port-unit" },
+              "Sensors": [
                 { "Name": "l", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
                 { "Name": "r", "Kind": "radar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } } ],
               "Logging": { "File": "" } }
