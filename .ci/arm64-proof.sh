@@ -102,7 +102,7 @@ awk -v e="$EXPOSURE" 'BEGIN { exit !(e <= 2.0) }' || fail "exposure $EXPOSURE > 
 pass "systemd-analyze security: exposure $EXPOSURE (limit 2.0)"
 
 # ---------------------------------------------------------------- under qemu-aarch64
-# ONNX Runtime parses /proc/cpuinfo: give it an arm64 one in a private mount namespace (PLATFORM.md).
+# ONNX Runtime parses /proc/cpuinfo: give it an arm64 one in a private mount namespace (docs/platform.md).
 cat > "$WORK/cpuinfo" <<'EOF'
 processor	: 0
 BogoMIPS	: 108.00

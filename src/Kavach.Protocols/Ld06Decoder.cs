@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Kavach.Protocols;
 
 /// <summary>
-/// Decodes LDROBOT LD06/LD19 47-byte packets (PROTOCOLS.md §3; ldrobotSensorTeam ldlidar_stl_ros2 lipkg.h) and
+/// Decodes LDROBOT LD06/LD19 47-byte packets (docs/protocols.md §3; ldrobotSensorTeam ldlidar_stl_ros2 lipkg.h) and
 /// reduces each to the nearest return inside an angular corridor. Not thread-safe: one reading thread per instance.
 /// </summary>
 public sealed class Ld06Decoder : IFrameFormat<Ld06Frame>
@@ -124,7 +124,7 @@ public sealed class Ld06Decoder : IFrameFormat<Ld06Frame>
             return ExamineResult.Reject;
         }
 
-        // Angle of point i: start + i·step, step = ((end − start + 36000) % 36000) / 11 (lipkg.cpp; PROTOCOLS.md §3).
+        // Angle of point i: start + i·step, step = ((end − start + 36000) % 36000) / 11 (lipkg.cpp; docs/protocols.md §3).
         var stepDeg = (end - start + CentiDegreesPerTurn) % CentiDegreesPerTurn / (float)(PointsPerPacket - 1) / 100f;
         var startDeg = start / 100f;
         var inCorridor = false;

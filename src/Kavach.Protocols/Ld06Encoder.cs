@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Kavach.Protocols;
 
-/// <summary>Writes LD06/LD19 47-byte packets (PROTOCOLS.md §3) for the simulator and the tests.</summary>
+/// <summary>Writes LD06/LD19 47-byte packets (docs/protocols.md §3) for the simulator and the tests.</summary>
 public static class Ld06Encoder
 {
     /// <summary>Bytes one packet takes.</summary>

@@ -12,7 +12,7 @@ public readonly record struct Ld06Frame
     /// <summary>Angle of the last point, degrees [0, 360).</summary>
     public float EndAngleDeg { get; init; }
 
-    /// <summary>Sensor timestamp, ms (wraps; treat it as a wrapping counter, PROTOCOLS.md §3).</summary>
+    /// <summary>Sensor timestamp, ms (wraps; treat it as a wrapping counter, docs/protocols.md §3).</summary>
     public ushort TimestampMs { get; init; }
 
     /// <summary>At least one of the 12 points lies inside the corridor.</summary>
@@ -39,7 +39,7 @@ public readonly record struct Ld06Point(ushort DistanceMm, byte Intensity, float
 
 /// <summary>
 /// CRC-8 of the LD06/LD19 packet: polynomial 0x4D, MSB first, init 0, no reflection, no final XOR
-/// (ldlidar_stl_ros2 lipkg.cpp CrcTable; PROTOCOLS.md §3).
+/// (ldlidar_stl_ros2 lipkg.cpp CrcTable; docs/protocols.md §3).
 /// </summary>
 public static class Ld06Crc
 {
@@ -56,7 +56,7 @@ public static class Ld06Crc
         return crc;
     }
 
-    /// <summary>Table entry for <paramref name="index"/> (table[255] = 0xA8 per PROTOCOLS.md §3).</summary>
+    /// <summary>Table entry for <paramref name="index"/> (table[255] = 0xA8 per docs/protocols.md §3).</summary>
     public static byte TableEntry(byte index) => Table[index];
 
     private static byte[] BuildTable()

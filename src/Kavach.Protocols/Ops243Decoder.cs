@@ -1,7 +1,7 @@
 namespace Kavach.Protocols;
 
 /// <summary>
-/// Decodes OmniPreSense OPS243 text output (PROTOCOLS.md §4; user manual UM-003-A, API spec AN-010): plain number
+/// Decodes OmniPreSense OPS243 text output (docs/protocols.md §4; user manual UM-003-A, API spec AN-010): plain number
 /// lines, <c>time, value</c> lines, <c>"unit",value</c> lines and the <c>OJ</c> JSON lines with "speed",
 /// "direction", "range", "unit" and "time" keys (exact keys UNCONFIRMED; other keys are ignored). A line ends at CR
 /// or LF; blank lines are skipped. Not thread-safe: one reading thread per instance.

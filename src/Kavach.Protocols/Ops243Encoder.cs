@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Kavach.Protocols;
 
-/// <summary>Writes OPS243 text lines (PROTOCOLS.md §4) for the simulator and the tests; lines end in CR LF.</summary>
+/// <summary>Writes OPS243 text lines (docs/protocols.md §4) for the simulator and the tests; lines end in CR LF.</summary>
 public static class Ops243Encoder
 {
     /// <summary>Longest line this encoder writes, terminator included.</summary>

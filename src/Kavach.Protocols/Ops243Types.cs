@@ -62,7 +62,7 @@ public sealed class Ops243Options
     /// <summary>
     /// Whether a positive number (a line without a "direction" field) means approaching. The OPS243 reports inbound
     /// motion as positive by default, but the direction convention can be changed on the sensor and the mounting
-    /// decides what inbound means (PROTOCOLS.md §4: conventions must be configurable).
+    /// decides what inbound means (docs/protocols.md §4: conventions must be configurable).
     /// </summary>
     public bool PositiveIsApproaching { get; init; } = true;
 

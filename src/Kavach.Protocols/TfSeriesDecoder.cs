@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace Kavach.Protocols;
 
 /// <summary>
-/// Decodes the Benewake TF-series standard 9-byte UART frame (PROTOCOLS.md §1: TFmini Plus manual A05 table 7,
+/// Decodes the Benewake TF-series standard 9-byte UART frame (docs/protocols.md §1: TFmini Plus manual A05 table 7,
 /// TFmini-S manual A00 table 7, ArduPilot's Benewake driver). Not thread-safe: one reading thread per instance.
 /// </summary>
 public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
@@ -69,7 +69,7 @@ public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
         frame = default;
         if (window.Length < FrameLength) return ExamineResult.NeedMore;
 
-        // Checksum: low 8 bits of the sum of bytes 0–7 (PROTOCOLS.md §1).
+        // Checksum: low 8 bits of the sum of bytes 0–7 (docs/protocols.md §1).
         var sum = 0;
         for (var i = 0; i < FrameLength - 1; i++) sum += window[i];
         if ((byte)sum != window[FrameLength - 1]) return ExamineResult.Reject;
@@ -83,14 +83,14 @@ public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
             DistanceRaw = distance,
             Strength = strength,
             DistanceM = noReturn ? float.NaN : distance / 100f,
-            // °C = raw/8 − 256 (PROTOCOLS.md §1); the TF03 leaves the field reserved.
+            // °C = raw/8 − 256 (docs/protocols.md §1); the TF03 leaves the field reserved.
             TemperatureC = Variant == TfVariant.Tf03 ? float.NaN : temperatureRaw / 8f - 256f,
             NoReturn = noReturn,
         };
         return ExamineResult.Frame;
     }
 
-    /// <summary>The per-model "no valid return" rules of PROTOCOLS.md §1 (the values: <see cref="TfNoReturn"/>).</summary>
+    /// <summary>The per-model "no valid return" rules of docs/protocols.md §1 (the values: <see cref="TfNoReturn"/>).</summary>
     public static bool IsNoReturn(TfVariant variant, ushort distanceRaw, ushort strength) => variant switch
     {
         TfVariant.TfLuna => strength < TfNoReturn.TfLunaMinStrength || strength == TfNoReturn.TfLunaOverexposed,

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Kavach.Protocols;
 
-/// <summary>Writes TF-series 9-byte frames (PROTOCOLS.md §1) for the simulator and the tests.</summary>
+/// <summary>Writes TF-series 9-byte frames (docs/protocols.md §1) for the simulator and the tests.</summary>
 public static class TfSeriesEncoder
 {
     /// <summary>Bytes one frame takes.</summary>

@@ -1,6 +1,6 @@
 namespace Kavach.Protocols;
 
-/// <summary>Benewake TF-series model: selects the invalid-reading rules (PROTOCOLS.md §1).</summary>
+/// <summary>Benewake TF-series model: selects the invalid-reading rules (docs/protocols.md §1).</summary>
 public enum TfVariant
 {
     /// <summary>TF-Luna, 0.2–8 m. Config name <c>tf-luna</c>.</summary>
@@ -16,7 +16,7 @@ public enum TfVariant
 }
 
 /// <summary>
-/// Each TF model's "no valid return" signals (PROTOCOLS.md §1 table, from each model's manual): one definition, read
+/// Each TF model's "no valid return" signals (docs/protocols.md §1 table, from each model's manual): one definition, read
 /// by the decoder (which recognises them) and by the simulator (which sends them).
 /// </summary>
 public static class TfNoReturn

@@ -4,7 +4,7 @@ namespace Kavach.Protocols;
 
 /// <summary>
 /// Decodes the TI mmWave (IWR6843 / AWR1843) out-of-box demo data port, SDK 3.x, and the legacy SDK 2.x point
-/// layout (PROTOCOLS.md §2; TI mmw_output.h and dpif_pointcloud.h; ethz-asl ti_mmwave_rospkg DataHandlerClass).
+/// layout (docs/protocols.md §2; TI mmw_output.h and dpif_pointcloud.h; ethz-asl ti_mmwave_rospkg DataHandlerClass).
 /// A packet is buffered whole (up to the configured maximum); TLVs other than detected points (1) and side info (7)
 /// are skipped by length. There is no checksum: a packet is accepted when its TLVs exactly fill totalPacketLen up to
 /// less than 32 bytes of padding. A corrupted totalPacketLen makes the decoder wait for that many bytes (at most
@@ -43,7 +43,7 @@ public sealed class TiMmwaveDecoder : IFrameFormat<MmwaveFrame>
     /// <summary>Legacy SDK 2.x point: rangeIdx, dopplerIdx, peakVal, x, y, z as 16-bit (MmwDemo_detectedObj).</summary>
     public const int LegacyPointLength = 12;
 
-    // Header offsets (PROTOCOLS.md §2 table).
+    // Header offsets (docs/protocols.md §2 table).
     private const int VersionOffset = 8;
     private const int TotalLengthOffset = 12;
     private const int PlatformOffset = 16;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Kavach.Protocols;
 
-/// <summary>Writes TI mmWave OOB-demo packets (SDK 3.x layout, PROTOCOLS.md §2) for the simulator and the tests.</summary>
+/// <summary>Writes TI mmWave OOB-demo packets (SDK 3.x layout, docs/protocols.md §2) for the simulator and the tests.</summary>
 public static class TiMmwaveEncoder
 {
     /// <summary>Version written: SDK 3.3.0.2, as in the IWR6843 capture.</summary>

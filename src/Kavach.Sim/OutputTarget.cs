@@ -82,7 +82,7 @@ internal sealed record OutputTarget(OutputKind Kind, string Text, string Host = 
         }
     }
 
-    /// <summary>The baud rate a real sensor of this protocol uses by default (PROTOCOLS.md).</summary>
+    /// <summary>The baud rate a real sensor of this protocol uses by default (docs/protocols.md).</summary>
     public static int DefaultBaud(SimProtocol protocol) => protocol switch
     {
         SimProtocol.TiMmwave => 921_600, // TI data port

@@ -75,7 +75,7 @@ internal static class Outputs
 
     private static Stream OpenSerial(string path, int baud)
     {
-        // 8N1 like every sensor here (PROTOCOLS.md); after a failure the player disposes and reopens (PLATFORM.md).
+        // 8N1 like every sensor here (docs/protocols.md); after a failure the player disposes and reopens (docs/platform.md).
         var port = new SerialPort(path, baud, Parity.None, 8, StopBits.One) { WriteTimeout = 2000, ReadTimeout = SerialPort.InfiniteTimeout };
         try
         {

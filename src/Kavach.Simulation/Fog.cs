@@ -1,6 +1,6 @@
 namespace Kavach.Simulation;
 
-/// <summary>Fog optics used by the world (PROTOCOLS.md §5).</summary>
+/// <summary>Fog optics used by the world (docs/protocols.md §5).</summary>
 public static class Fog
 {
     /// <summary>ln(50): Koschmieder's constant for a 2 % contrast threshold, V = 3.912 / σ.</summary>

@@ -2,7 +2,7 @@ namespace Kavach.Simulation;
 
 /// <summary>
 /// Single-beam LiDAR (Benewake TF series): the nearest of obstacle and background, strength
-/// S = K·ρ·exp(−2σR)/R² (PROTOCOLS.md §5) with log-normal noise, quantised; below the variant's threshold
+/// S = K·ρ·exp(−2σR)/R² (docs/protocols.md §5) with log-normal noise, quantised; below the variant's threshold
 /// the frame carries no return. In fog a weak false near return (backscatter) appears now and then.
 /// </summary>
 internal sealed class LidarModel(SensorModelDefaults model, double backscatterScale, SimRandom rng)

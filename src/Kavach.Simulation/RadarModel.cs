@@ -2,7 +2,7 @@ namespace Kavach.Simulation;
 
 /// <summary>
 /// 77 GHz FMCW radar (TI mmWave point cloud, OPS243-C). Fog does not enter: ITU-R P.840 puts dense fog at
-/// 0.1–1.6 dB/km one way (PROTOCOLS.md §5), under the model's SNR noise, so it is left out on purpose.
+/// 0.1–1.6 dB/km one way (docs/protocols.md §5), under the model's SNR noise, so it is left out on purpose.
 /// SNR = K + RCS − 40·log10(R / 100 m) (the R⁴ law) plus noise; a detection needs SNR ≥ threshold. A few
 /// static clutter reflectors show up at low SNR. The reported target is the nearest mover (else the nearest
 /// detection) at least <see cref="PrimaryMarginDb"/> above the threshold, so clutter never becomes "the" target.

@@ -2,7 +2,7 @@ namespace Kavach.Simulation;
 
 /// <summary>
 /// The physics constants of one sensor variant; a scenario's per-sensor keys override the tunable ones.
-/// Ranges, thresholds and strength scales follow PROTOCOLS.md §1–§4; the K values and noise figures are
+/// Ranges, thresholds and strength scales follow docs/protocols.md §1–§4; the K values and noise figures are
 /// simulator choices (documented in docs/simulator.md), not datasheet figures.
 /// </summary>
 /// <param name="MinRangeM">Closest measurable range, metres.</param>

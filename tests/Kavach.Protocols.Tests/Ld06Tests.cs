@@ -15,7 +15,7 @@ public sealed class Ld06Tests
     [Fact]
     public void Spec_vector_has_crc_0x06()
     {
-        // PROTOCOLS.md §3: 54 2C 10 0E 10 27, 12 × (1000 + i, 0xC8), 04 29 D2 04 → CRC 0x06.
+        // docs/protocols.md §3: 54 2C 10 0E 10 27, 12 × (1000 + i, 0xC8), 04 29 D2 04 → CRC 0x06.
         var points = Enumerable.Range(0, 12).Select(i => new Ld06Point((ushort)(1000 + i), 0xC8, 0f)).ToArray();
         var b = new byte[47];
         Assert.Equal(47, Ld06Encoder.Encode(b, 0x0E10, 0x2710, 0x2904, 0x04D2, points));

@@ -1,6 +1,6 @@
 namespace Kavach.Edge.Assessment;
 
-/// <summary>Fog bands of the India Meteorological Department (PROTOCOLS.md §5).</summary>
+/// <summary>Fog bands of the India Meteorological Department (docs/protocols.md §5).</summary>
 public enum FogClass
 {
     /// <summary>Visibility not known (no usable estimate).</summary>

@@ -7,7 +7,7 @@ namespace Kavach.Edge.Assessment;
 
 /// <summary>
 /// The deterministic safety floor: physics only, no learning. The ONNX model may raise its level,
-/// never lower it. Sources and reasoning: docs/safety-floor.md, PROTOCOLS.md §5.
+/// never lower it. Sources and reasoning: docs/safety-floor.md, docs/protocols.md §5.
 /// <list type="bullet">
 /// <item>Visibility from the LiDAR's two-way attenuation on a radar-confirmed target relative to the
 /// clear-air baseline: S = S0(R)·exp(−2σR), S0(R) = B·(Rb/R)² ⇒ σ = ln(S0/S)/(2R); Koschmieder

@@ -71,7 +71,7 @@ public sealed class SensorOptions
     public int MinIntensity { get; set; }
 
     /// <summary>ops243: a positive number (a line without "direction") means approaching; the sensor's
-    /// convention and the mounting decide it (PROTOCOLS.md §4).</summary>
+    /// convention and the mounting decide it (docs/protocols.md §4).</summary>
     public bool PositiveIsApproaching { get; set; } = true;
 
     /// <summary>ops243: the speed unit the sensor is set to (UM, UK, US, UF, UC).</summary>
@@ -168,7 +168,7 @@ public sealed class SensorOptions
             if (r.Has(key)) r.Error(key, $"applies to {ProtocolName(protocol)} sensors only");
     }
 
-    // Strength floors from PROTOCOLS.md §1 (Benewake manuals): below these the sensor reports no return.
+    // Strength floors from docs/protocols.md §1 (Benewake manuals): below these the sensor reports no return.
     private static double DefaultMinStrength(string? variant) => variant?.ToLowerInvariant() switch
     {
         "tf-luna" or "tfmini-s" or "tfmini-plus" => 100,
@@ -176,7 +176,7 @@ public sealed class SensorOptions
         _ => 40, // TF03, and JSON-lines LiDARs unless configured
     };
 
-    // Datasheet reach from PROTOCOLS.md §1–§3 (90 % reflectivity); 0 = unknown (json-lines).
+    // Datasheet reach from docs/protocols.md §1–§3 (90 % reflectivity); 0 = unknown (json-lines).
     private static double DefaultMaxRangeM(SensorProtocol protocol, string? variant) => protocol switch
     {
         SensorProtocol.Ld06 => 12,

@@ -19,7 +19,7 @@ public static class FeatureVector
     /// <summary>Length of the vector (the model's input width).</summary>
     public const int Count = 39;
 
-    private const double Koschmieder = 3.912; // ln(50), PROTOCOLS.md §5
+    private const double Koschmieder = 3.912; // ln(50), docs/protocols.md §5
     private const double MaxVisibilityM = 20_000;
     private const float BeyondReachMargin = -10; // scaled and clamped to −2, the bottom of the feature's range
 

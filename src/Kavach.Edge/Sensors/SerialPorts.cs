@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Kavach.Edge.Sensors;
 
 /// <summary>
-/// Opening and closing UARTs without ever blocking the daemon (PLATFORM.md): after the far end vanishes a
+/// Opening and closing UARTs without ever blocking the daemon (docs/platform.md): after the far end vanishes a
 /// <c>Close()</c> can hang for a minute, and an <c>Open()</c> of a wedged USB adapter can too. Both run on a
 /// background task with a timeout; one that hangs is abandoned (logged), never awaited.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Kavach.Edge.Sensors;
 /// <summary>
 /// serial: a UART (System.IO.Ports) read by a dedicated thread with a short read timeout. After a read failure
 /// (adapter unplugged, pty gone) the port is never written to: it is closed on a background task (abandoned if the
-/// close hangs, PLATFORM.md) and reopened with backoff. A new decoder per opening. Owns its port.
+/// close hangs, docs/platform.md) and reopened with backoff. A new decoder per opening. Owns its port.
 /// </summary>
 public sealed class SerialTransport(SensorEndpoint endpoint, Backoff backoff, TimeProvider time, ILogger log)
     : ReconnectingTransport(endpoint.Name, [endpoint], backoff, time, log)

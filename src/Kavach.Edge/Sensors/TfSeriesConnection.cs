@@ -4,7 +4,7 @@ namespace Kavach.Edge.Sensors;
 
 /// <summary>
 /// Benewake TF-series 9-byte frames → LiDAR readings. The model's no-return rules come from the decoder
-/// (PROTOCOLS.md §1); a return weaker than the sensor's configured MinStrength is a no-return too.
+/// (docs/protocols.md §1); a return weaker than the sensor's configured MinStrength is a no-return too.
 /// Readings are stamped on arrival, once per received chunk; the decoder's counters are folded in once per chunk.
 /// </summary>
 public sealed class TfSeriesConnection : IConnectionDecoder

@@ -47,7 +47,7 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
             {
                 var p = _decoder.LastPoints[i];
                 r.RangeM = p.RangeM;
-                r.ClosingSpeedMps = -p.VelocityMps; // positive = moving away on the wire (PROTOCOLS.md §2)
+                r.ClosingSpeedMps = -p.VelocityMps; // positive = moving away on the wire (docs/protocols.md §2)
                 var side = _decoder.LastSideInfo;
                 r.SnrDb = i < side.Length ? side[i].SnrDb : float.NaN;
             }

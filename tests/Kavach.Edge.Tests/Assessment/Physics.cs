@@ -1,6 +1,6 @@
 namespace Kavach.Edge.Tests.Assessment;
 
-/// <summary>The fog physics the tests build their cases from (PROTOCOLS.md §5), written out independently of the floor.</summary>
+/// <summary>The fog physics the tests build their cases from (docs/protocols.md §5), written out independently of the floor.</summary>
 public static class Physics
 {
     /// <summary>Koschmieder: σ = ln(50) / V.</summary>

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the hand-made decoder cases (capture.bin + expected.json [+ error.txt]) from PROTOCOLS.md alone.
+"""Writes the hand-made decoder cases (capture.bin + expected.json [+ error.txt]) from docs/protocols.md alone.
 
 Independent of the C# encoders on purpose: a shared misreading of the spec would otherwise pass unnoticed.
-Run from this folder: python3 make_handmade_cases.py. The real captures (copied from /work/shared/captures)
+Run from this folder: python3 make_handmade_cases.py. The real captures (copied from the team's capture archive)
 are not touched.
 """
 import json, math, os, random, struct
@@ -31,7 +31,7 @@ def garbage(n, avoid):
     return bytes(random.choice([b for b in range(256) if b not in avoid]) for _ in range(n))
 
 
-# ---- tf-series (PROTOCOLS.md §1) ----
+# ---- tf-series (docs/protocols.md §1) ----
 def tf(dist, strength, temp_raw=2448):
     b = bytes([0x59, 0x59]) + struct.pack("<HHH", dist, strength, temp_raw)
     return b + bytes([sum(b) & 0xFF])
@@ -87,7 +87,7 @@ for variant, rows in rules.items():
         "frameList": [tf_expect(d, s, n, None if variant == "tf03" else 50.0) for d, s, n in rows]})
 
 
-# ---- ld06 (PROTOCOLS.md §3) ----
+# ---- ld06 (docs/protocols.md §3) ----
 def crc8(data):
     crc = 0
     for b in data:
@@ -150,7 +150,7 @@ write_case("ld06", "bad-crc-and-garbage", g1 + p1 + bytes(p2) + p3, {
     "frameList": [{"TimestampMs": 1, "NearestRangeM": 1.5}, {"TimestampMs": 3, "NearestRangeM": 1.7}]},
     "bad-checksum")
 
-# ---- ti-mmwave (PROTOCOLS.md §2) ----
+# ---- ti-mmwave (docs/protocols.md §2) ----
 MAGIC = bytes([2, 1, 4, 3, 6, 5, 8, 7])
 
 
@@ -214,7 +214,7 @@ write_case("ti-mmwave", "legacy-sdk2-iwr1443", legacy, {
     "firstPoints": [{"X": 0.0, "Y": 5.0, "Z": 0.0, "VelocityMps": "NaN"},
                     {"X": 1.0, "Y": 2.0, "Z": 0.0, "VelocityMps": "NaN"}]})
 
-# ---- ops243 (PROTOCOLS.md §4) ----
+# ---- ops243 (docs/protocols.md §4) ----
 lines = [
     b"1.25\r\n", b"-0.50\r\n", b"137.429, 3.60\r\n",
     b'{"speed":0.58, "direction":"outbound", "time":105, "tick":135}\r\n',
