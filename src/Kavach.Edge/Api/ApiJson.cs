@@ -11,7 +11,10 @@ public sealed record ApiError(string Error, string? Detail = null);
 
 public sealed record HealthComponent(string Name, bool Ok, string Detail);
 
-public sealed record Health(string Status, string Level, DateTimeOffset Utc, IReadOnlyList<HealthComponent> Components);
+/// <summary><see cref="Degradations"/>: what is wrong without making the unit FAULT (not commissioned, a sensor's reach short
+/// of the zone); each is also a component with ok true and a "degraded: …" detail.</summary>
+public sealed record Health(string Status, string Level, DateTimeOffset Utc, IReadOnlyList<HealthComponent> Components,
+    IReadOnlyList<string>? Degradations = null);
 
 public sealed record Visibility(double? M, bool Bound, string Source, string FogClass);
 
@@ -27,7 +30,12 @@ public sealed record Outputs(string Pattern, string Green, string Amber, string 
 
 public sealed record AlarmInfo(long Episode, bool BuzzerSilenced, bool Maintenance, DateTimeOffset? MaintenanceUntil);
 
-public sealed record ComponentState(string State, string? Detail = null);
+public sealed record ComponentState(string State, string? Detail = null)
+{
+    /// <summary>Commissioning: the record's hash (null otherwise; omitted from the JSON when null).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Hash { get; init; }
+}
 
 public sealed record PipelineInfo(long Ticks, double? LastTickAgeMs);
 
@@ -35,7 +43,8 @@ public sealed record Status(
     string Device, string Version, DateTimeOffset Utc, double UptimeS,
     string Level, string? Previous, long Change, DateTimeOffset Since, IReadOnlyList<string> Reasons, string RaisedBy, bool Starting,
     IReadOnlyList<string> Faults, Visibility Visibility, Obstacle Obstacle, IReadOnlyList<SensorHealth> Sensors,
-    Outputs Outputs, AlarmInfo Alarm, ComponentState Model, ComponentState Uplink, PipelineInfo Pipeline);
+    Outputs Outputs, AlarmInfo Alarm, ComponentState Model, ComponentState Uplink, PipelineInfo Pipeline,
+    ComponentState? Commissioning = null, IReadOnlyList<string>? Degradations = null);
 
 public sealed record EventRow(
     long Id, string Utc, string Level, string? Previous, IReadOnlyList<string> Reasons, IReadOnlyList<string> Faults,

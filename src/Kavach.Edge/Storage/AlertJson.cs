@@ -10,14 +10,16 @@ namespace Kavach.Edge.Storage;
 /// <summary>One sensor's health as an alert shows it.</summary>
 public readonly record struct AlertSensor(string Name, string Kind, string State, double AgeS);
 
-/// <summary>What an alert says besides the risk state itself (docs/alerts.md).</summary>
+/// <summary>What an alert says besides the risk state itself (docs/alerts.md). <paramref name="Commissioning"/>: the
+/// commissioning record's hash, null when not commissioned.</summary>
 public sealed record AlertContext(
     string DeviceId,
     string Software,
     string ConfigHash,
     bool ClockSynced,
     bool Maintenance,
-    IReadOnlyList<AlertSensor> Sensors);
+    IReadOnlyList<AlertSensor> Sensors,
+    string? Commissioning = null);
 
 /// <summary>
 /// The uplink's JSON, written by hand with <see cref="Utf8JsonWriter"/> (trim-safe, no reflection).
@@ -77,6 +79,7 @@ public static class AlertJson
         w.WriteBoolean("maintenance", c.Maintenance);
         w.WriteString("software", c.Software);
         w.WriteString("configHash", c.ConfigHash);
+        if (c.Commissioning is null) w.WriteNull("commissioning"); else w.WriteString("commissioning", c.Commissioning);
         w.WriteBoolean("clockSynced", c.ClockSynced);
     });
 

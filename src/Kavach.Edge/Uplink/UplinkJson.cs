@@ -8,17 +8,22 @@ namespace Kavach.Edge.Uplink;
 /// <summary>Status, telemetry and command-result JSON (docs/alerts.md; alerts are in <see cref="AlertJson"/>).</summary>
 public static class UplinkJson
 {
-    public static string Online(string version, DateTimeOffset startedAt) => AlertJson.Write(w =>
+    /// <param name="degradations">Named degradations at connect (not commissioned, coverage); written when given.</param>
+    /// <param name="commissioning">The commissioning record's hash, null when not commissioned.</param>
+    public static string Online(string version, DateTimeOffset startedAt, IReadOnlyList<string>? degradations = null, string? commissioning = null) => AlertJson.Write(w =>
     {
         w.WriteString("state", "online");
         w.WriteString("version", version);
         w.WriteString("startedAt", AlertJson.Iso(startedAt));
+        if (degradations is null) return;
+        if (commissioning is null) w.WriteNull("commissioning"); else w.WriteString("commissioning", commissioning);
+        AlertJson.Strings(w, "degradations", degradations);
     });
 
     public static string Offline() => AlertJson.Write(w => w.WriteString("state", "offline"));
 
     public static string Telemetry(string deviceId, DateTimeOffset utc, RiskLevel? level, long outbox, long shedTotal, bool clockSynced,
-        FusionSnapshot? snapshot, IReadOnlyList<string> sensorNames) => AlertJson.Write(w =>
+        FusionSnapshot? snapshot, IReadOnlyList<string> sensorNames, IReadOnlyList<string>? degradations = null) => AlertJson.Write(w =>
     {
         w.WriteString("type", "telemetry");
         w.WriteString("deviceId", deviceId);
@@ -27,6 +32,7 @@ public static class UplinkJson
         w.WriteNumber("outbox", outbox);
         w.WriteNumber("shedTotal", shedTotal);
         w.WriteBoolean("clockSynced", clockSynced);
+        if (degradations is not null) AlertJson.Strings(w, "degradations", degradations);
         w.WriteStartArray("sensors");
         if (snapshot is not null)
         {

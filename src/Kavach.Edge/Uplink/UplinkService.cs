@@ -61,6 +61,9 @@ public sealed class UplinkService : IHostedService
 
     public bool Connected => _connected;
 
+    /// <summary>Named degradations (not commissioned, coverage): on the retained status and on every telemetry message.</summary>
+    public Commissioning.Degradations? Degradations { get; init; }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (_options.Uplink.Host.Length == 0)
@@ -103,7 +106,7 @@ public sealed class UplinkService : IHostedService
                     result.IsSessionPresent ? "resumed" : "new", failures > 0 ? $" after {failures} failed attempt(s)" : "");
                 failures = 0;
                 backoff.Reset();
-                await PublishAsync(client, _topics.Status, UplinkJson.Online(AppInfo.Version, _startedAt), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stop).ConfigureAwait(false);
+                await PublishAsync(client, _topics.Status, UplinkJson.Online(AppInfo.Version, _startedAt, Degradations?.Snapshot(), _options.CommissioningHash), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stop).ConfigureAwait(false);
                 await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(_topics.CommandFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stop).ConfigureAwait(false);
                 await SessionAsync(client, lost.Task, stop).ConfigureAwait(false);
@@ -203,7 +206,7 @@ public sealed class UplinkService : IHostedService
     }
 
     private string Telemetry() => UplinkJson.Telemetry(_options.Device.Id, _time.GetUtcNow(), _broadcaster.Latest?.Level, _outbox.Count(),
-        _storage.ShedTotal, _storage.Clock.IsSynced, _storage.Recorder.Latest, _options.Sensors.Select(s => s.Name).ToList());
+        _storage.ShedTotal, _storage.Clock.IsSynced, _storage.Recorder.Latest, _options.Sensors.Select(s => s.Name).ToList(), Degradations?.Snapshot());
 
     private async Task AnswerAsync(IMqttClient client, ReceivedCommand command, CancellationToken stop)
     {
