@@ -10,7 +10,7 @@ namespace Kavach.Edge.Commissioning;
 /// <summary>
 /// Coverage as health. At start: not commissioned is a degradation; each sensor's reach from the record (judged
 /// with the configuration's current gates), or a LiDAR's datasheet reach when there is no record, below the zone is
-/// a degradation with its figure. Live, once a second on the pipeline's tick: a radar's SNR on the reference target
+/// a degradation with its figure. Live, once a second on the pipeline's tick: a ti-mmwave radar's SNR on the reference target
 /// gives its reach now; short of the zone for <see cref="ConfirmChecks"/> checks in a row raises
 /// "radar reach 125 m &lt; zone 150 m", as many checks at or above it clear it. Never silent, never a fault: the
 /// floor still runs on what the sensors do see.
@@ -93,6 +93,7 @@ public sealed class CoverageMonitor(
             // only while the radar's target is the static reference (an obstacle in front says nothing about reach)
             if (!RecordBuilder.Near(f.RangeM, reference, options.Risk) || Math.Abs(f.ClosingSpeedMps) >= options.Risk.MinClosingSpeedMps) continue;
             var so = options.Sensors[f.Sensor];
+            if (so.Protocol != Configuration.SensorProtocol.TiMmwave) continue; // MinSnrDb is the gate of ti-mmwave radars only
             var reach = Coverage.RadarReachM(f.RangeM, f.SnrDb, below, so.MinSnrDb);
             var key = LiveKey(so.Name);
             if (reach < zone)
