@@ -38,6 +38,8 @@ public class RecordLoadTests
             JsonSerializer.Serialize(read, CommissioningJson.Default.CommissioningRecord));
         Assert.Single(Directory.GetFiles(dir.File("sub")));
         Assert.Equal(60, read.Reference!.RangeM);
+        var problems = SchemaCheck.Validate(Path.Combine(Repo.Root, "docs", "schemas", "commissioning.schema.json"), File.ReadAllText(path));
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
