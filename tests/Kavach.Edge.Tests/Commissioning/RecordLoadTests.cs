@@ -74,6 +74,31 @@ public class RecordLoadTests
     }
 
     [Fact]
+    public async Task Selftest_shows_the_record_its_hash_and_its_coverage_and_fails_on_a_mismatch()
+    {
+        using var dir = Repo.NewTempDir();
+        var recordPath = dir.File("commissioning.json");
+        var json = TestConfig.Minimal.Replace("\"Logging\": { \"File\": \"\" }",
+            $"\"Logging\": {{ \"File\": \"\" }}, \"Storage\": {{ \"Path\": \"{dir.File("kavach.db")}\" }}", StringComparison.Ordinal);
+        File.WriteAllText(dir.File("kavach.json"), json);
+        var checks = new Kavach.Edge.SelfTest.ISelfTestCheck[] { new Kavach.Edge.SelfTest.Checks.CommissioningCheck() };
+        var output = new StringWriter();
+        await Kavach.Edge.SelfTest.SelfTestCommand.RunAsync(dir.File("kavach.json"), output, checks);
+        Assert.Matches(@"commissioning\s+SKIP\s+not commissioned: no record at " + System.Text.RegularExpressions.Regex.Escape(recordPath), output.ToString());
+
+        var hash = RecordFile.Write(recordPath, RecordFor(TestConfig.Valid()));
+        output = new StringWriter();
+        Assert.Equal(0, await Kavach.Edge.SelfTest.SelfTestCommand.RunAsync(dir.File("kavach.json"), output, checks));
+        Assert.Matches($@"commissioning\s+PASS\s+.*record {hash} \(reference 60 m\)", output.ToString());
+        Assert.Contains("coverage gap (a degradation): radar sees", output.ToString(), StringComparison.Ordinal);
+
+        File.WriteAllText(dir.File("kavach.json"), json.Replace("\"Name\": \"camera\"", "\"Name\": \"visibility\"", StringComparison.Ordinal));
+        output = new StringWriter();
+        Assert.Equal(1, await Kavach.Edge.SelfTest.SelfTestCommand.RunAsync(dir.File("kavach.json"), output, checks));
+        Assert.Matches(@"commissioning\s+FAIL\s+commissioning record .* another sensor set \(Sensors\[2\] is 'visibility', the record has 'camera'\)", output.ToString());
+    }
+
+    [Fact]
     public async Task Not_commissioned_is_a_named_degradation_on_the_health_detail_and_the_status_never_a_fault()
     {
         await using var d = await DaemonUnderTest.StartAsync();
