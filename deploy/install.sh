@@ -109,6 +109,32 @@ check_archive() {
     fi
 }
 
+# The API key and a self-signed TLS certificate for the example's https:// URL (docs/security.md), made
+# once and kept on upgrades. The secrets are 0600 and owned by the service user: the daemon refuses a
+# secret file that others can read or another user owns. Delete them and run install.sh again to renew.
+make_api_secrets() {
+    command -v openssl >/dev/null || { say "openssl not found: make $ETC/api.key, api-tls.crt and api-tls.key yourself (docs/api.md)"; return 0; }
+    if [ ! -f "$ETC/api.key" ]; then
+        (umask 077 && openssl rand -hex 24 > "$ETC/api.key")
+        chown "$KUID:$KGID" "$ETC/api.key"
+        chmod 0600 "$ETC/api.key"
+        say "wrote the API key $ETC/api.key (0600, owner $USER_NAME): the technicians' tools send it as X-Api-Key"
+    fi
+    if [ ! -f "$ETC/api-tls.key" ] || [ ! -f "$ETC/api-tls.crt" ]; then
+        name=$(hostname 2>/dev/null | tr -cd 'A-Za-z0-9.-'); [ -n "$name" ] || name=kavach-edge
+        san="DNS:$name,DNS:localhost,IP:127.0.0.1"
+        if [ -z "$ROOT" ]; then for ip in $(hostname -I 2>/dev/null); do san="$san,IP:$ip"; done; fi
+        (umask 077 && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=$name" \
+            -addext "subjectAltName=$san" -keyout "$ETC/api-tls.key" -out "$ETC/api-tls.crt" 2>/dev/null) \
+            || die "openssl could not make the API's certificate"
+        chown "$KUID:$KGID" "$ETC/api-tls.key"
+        chmod 0600 "$ETC/api-tls.key"
+        chmod 0644 "$ETC/api-tls.crt"
+        say "made a self-signed certificate for the API ($san), valid 10 years: $ETC/api-tls.crt"
+        say "  browsers warn once; compare its $(openssl x509 -noout -fingerprint -sha256 -in "$ETC/api-tls.crt")"
+    fi
+}
+
 install_() {
     check_archive
     say "installing $PROG $VERSION ($RID) into ${ROOT:-/}"
@@ -162,6 +188,7 @@ install_() {
     # `selftest` run before the first start finds them with the right owner
     mkdir -p "$STATE" "$LOGS"
     KUID=$(if [ -n "$ROOT" ]; then awk -F: -v u="$USER_NAME" '$1==u{print $3}' "$ROOT/etc/passwd"; else id -u "$USER_NAME"; fi)
+    make_api_secrets
     chown "$KUID:$KGID" "$STATE" "$LOGS"
     chmod 0750 "$STATE" "$LOGS"
 

@@ -114,7 +114,7 @@ internal static class EpisodeRunner
     }
 
     // The frame measured the obstacle itself (not the background, clutter or fog backscatter).
-    private static bool SawObstacle(in SimSample s, World w)
+    internal static bool SawObstacle(in SimSample s, World w)
     {
         if (!w.ObstaclePresent) return false;
         var r = w.ObstacleRangeM;
@@ -127,7 +127,7 @@ internal static class EpisodeRunner
     }
 
     // What the decoders put in a Reading for the same frame (JsonLinesConnection, TF / TI decoders).
-    private static Reading ToReading(int index, in SimSample s, long timestamp)
+    internal static Reading ToReading(int index, in SimSample s, long timestamp)
     {
         var r = Reading.Empty(index, s.Kind, timestamp);
         switch (s.Kind)

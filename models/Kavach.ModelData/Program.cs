@@ -6,7 +6,7 @@ using Kavach.Edge.Model;
 namespace Kavach.ModelData;
 
 /// <summary>
-/// `kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]`: writes train.csv, val.csv, test-dev.csv
+/// `kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]` (or `--floor-eval`: the safety floor alone, FloorEvaluation): writes train.csv, val.csv, test-dev.csv
 /// and test.csv (one row per fusion window) for models/train.py. Deterministic for a seed; the splits use
 /// different seeds, and the test split different scenario families and sensor variations.
 /// </summary>
@@ -18,6 +18,7 @@ public static class Program
         int[] counts = [900, 150, 300];
         ulong seed = 20260401;
         string? scenario = null;
+        var floorEval = false; // the safety floor alone on the generated episodes (FloorEvaluation)
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,14 +29,16 @@ public static class Program
                     break;
                 case "--seed" when i + 1 < args.Length: seed = ulong.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--scenario" when i + 1 < args.Length: scenario = args[++i]; break;
+                case "--floor-eval": floorEval = true; break;
                 default:
-                    Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]");
+                    Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME] | --floor-eval [--seed N]");
                     return 2;
             }
         }
+        if (floorEval) return FloorEvaluation.Run(seed);
         if (outDir is null || counts.Length != 3)
         {
-            Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME]");
+            Console.Error.WriteLine("usage: kavach-modeldata --out DIR [--episodes TRAIN,VAL,TEST] [--seed N] [--scenario NAME] | --floor-eval [--seed N]");
             return 2;
         }
         Directory.CreateDirectory(outDir);

@@ -15,6 +15,7 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
+        InterruptSignal.Restore(); // first: before Console or the host start .NET's signal handling
         var cl = CommandLine.Parse(args);
         if (cl.Error is not null)
         {
@@ -68,7 +69,7 @@ public static class Program
         try
         {
             using var host = DaemonHost.Build(options, logger, TimeProvider.System);
-            await host.RunAsync().ConfigureAwait(false);
+            await HostRunner.RunAsync(host).ConfigureAwait(false);
             logger.Information("{App} stopped cleanly", AppInfo.Name);
             return ExitOk;
         }

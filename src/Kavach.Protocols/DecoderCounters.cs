@@ -1,13 +1,16 @@
 namespace Kavach.Protocols;
 
 /// <summary>
-/// What a decoder has seen. Written only by the decoder's own (single) reading thread; other threads
-/// may read the values at any time (64-bit reads are atomic on the 64-bit targets we ship; a reader may
-/// see a value one frame old, which is fine for health and metrics).
+/// What a decoder has seen since it was created: cumulative totals, never reset (a new connection's
+/// <c>Reset</c> drops a partial frame, not the counts). A consumer that wants figures per chunk or per second
+/// keeps the values it last read and takes the difference. Written only by the decoder's own (single) reading
+/// thread; other threads may read the values at any time (64-bit reads are atomic on the 64-bit targets we ship;
+/// a reader may see a value one frame old, which is fine for health and metrics).
 /// </summary>
 public sealed class DecoderCounters
 {
     private readonly long[] _rejectRuns = new long[RejectReasons.Count];
+    private int _lastReject = -1;
 
     /// <summary>Frames decoded, "no return" frames included.</summary>
     public long Frames;
@@ -35,20 +38,15 @@ public sealed class DecoderCounters
         }
     }
 
-    /// <summary>Count one rejected run of <paramref name="bytes"/> bytes.</summary>
+    /// <summary>The reason of the most recent rejected run; null before the first. Decoders have no clock: the
+    /// consumer stamps the time when it sees <see cref="TotalRejects"/> grow.</summary>
+    public RejectReason? LastReject => Volatile.Read(ref _lastReject) is var r and >= 0 ? (RejectReason)r : null;
+
+    /// <summary>Count one rejected run of <paramref name="bytes"/> bytes (0 for a well-formed unit refused as a whole).</summary>
     public void Reject(RejectReason reason, int bytes)
     {
         _rejectRuns[(int)reason]++;
         RejectedBytes += bytes;
-    }
-
-    /// <summary>Reset every counter (tests, and a sensor's statistics window).</summary>
-    public void Reset()
-    {
-        Array.Clear(_rejectRuns);
-        Frames = 0;
-        NoReturn = 0;
-        Bytes = 0;
-        RejectedBytes = 0;
+        Volatile.Write(ref _lastReject, (int)reason);
     }
 }

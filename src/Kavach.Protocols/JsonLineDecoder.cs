@@ -31,11 +31,8 @@ public sealed class JsonLineDecoder
     /// <summary>The kind of lines without a "sensor" field; may change between lines (an MQTT message's topic names it).</summary>
     public SensorKind DefaultKind { get; set; }
 
-    /// <summary>What this decoder has seen.</summary>
+    /// <summary>What this decoder has seen (<see cref="DecoderCounters.LastReject"/> names the last rejected line's cause).</summary>
     public DecoderCounters Counters { get; } = new();
-
-    /// <summary>The reason the last rejected line was rejected (for a log line naming the cause).</summary>
-    public RejectReason LastRejectReason { get; private set; }
 
     /// <summary>
     /// Consumes bytes from <paramref name="input"/> until one valid line completes or the input is
@@ -57,7 +54,6 @@ public sealed class JsonLineDecoder
                 if (nl >= 0)
                 {
                     Counters.Reject(RejectReason.TooLong, _length + 1);
-                    LastRejectReason = RejectReason.TooLong;
                     _discarding = false;
                     _length = 0;
                 }
@@ -71,7 +67,6 @@ public sealed class JsonLineDecoder
                 if (nl >= 0)
                 {
                     Counters.Reject(RejectReason.TooLong, _length + 1);
-                    LastRejectReason = RejectReason.TooLong;
                     _discarding = false;
                     _length = 0;
                 }
@@ -110,7 +105,6 @@ public sealed class JsonLineDecoder
             }
 
             Counters.Reject(reason.Value, lineBytes);
-            LastRejectReason = reason.Value;
         }
 
         frame = default;
@@ -127,7 +121,6 @@ public sealed class JsonLineDecoder
         {
             var reason = _discarding ? RejectReason.TooLong : RejectReason.BadLength;
             Counters.Reject(reason, _length);
-            LastRejectReason = reason;
         }
         Reset();
     }

@@ -14,30 +14,6 @@ public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
     /// <summary>Sync byte, sent twice (0x59 = 'Y').</summary>
     public const byte SyncByte = 0x59;
 
-    // TF-Luna: strength < 100 is unreliable and 0xFFFF means overexposure; the distance has no sentinel (TF-Luna manual,
-    // PROTOCOLS.md §1 table).
-    private const ushort TfLunaMinStrength = 100;
-    private const ushort TfLunaOverexposed = 0xFFFF;
-
-    // TFmini-S: distance −1 (0xFFFF) when strength ≤ 100, −2 (0xFFFE) signal saturation, −4 (0xFFFC) ambient
-    // saturation (TFmini-S manual A00, PROTOCOLS.md §1 table).
-    private const ushort TfminiSWeak = 0xFFFF;
-    private const ushort TfminiSSignalSaturated = 0xFFFE;
-    private const ushort TfminiSAmbientSaturated = 0xFFFC;
-
-    // TFmini Plus: distance 0 when strength < 100 or = 65535; the threshold is configurable on the sensor, so gate on
-    // the distance it sends (TFmini Plus manual A05, PROTOCOLS.md §1 table).
-    private const ushort TfminiPlusNoTarget = 0;
-
-    // TF02-Pro: below strength 60 the reading is unreliable and the distance is sent as 4500 cm (TF02-Pro manual via
-    // PROTOCOLS.md §1 table). A 4500 cm reading with strength ≥ 60 is a real 45 m return.
-    private const ushort Tf02ProMinStrength = 60;
-
-    // TF03: strength 0–3500 with the reliability threshold at 40 (TF03 manual); ArduPilot treats 18000 cm as the
-    // maximum, so 18000 and above is out of range (UNCONFIRMED as a sentinel, PROTOCOLS.md §1 table).
-    private const ushort Tf03MinStrength = 40;
-    private const ushort Tf03MaxDistanceCm = 18000;
-
     private static ReadOnlySpan<byte> Sync => [SyncByte, SyncByte];
 
     private readonly FrameAssembler _assembler;
@@ -114,14 +90,14 @@ public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
         return ExamineResult.Frame;
     }
 
-    /// <summary>The per-model "no valid return" rules of PROTOCOLS.md §1 (see the constants above).</summary>
+    /// <summary>The per-model "no valid return" rules of PROTOCOLS.md §1 (the values: <see cref="TfNoReturn"/>).</summary>
     public static bool IsNoReturn(TfVariant variant, ushort distanceRaw, ushort strength) => variant switch
     {
-        TfVariant.TfLuna => strength < TfLunaMinStrength || strength == TfLunaOverexposed,
-        TfVariant.TfminiS => distanceRaw is TfminiSWeak or TfminiSSignalSaturated or TfminiSAmbientSaturated,
-        TfVariant.TfminiPlus => distanceRaw == TfminiPlusNoTarget,
-        TfVariant.Tf02Pro => strength < Tf02ProMinStrength,
-        TfVariant.Tf03 => strength < Tf03MinStrength || distanceRaw >= Tf03MaxDistanceCm,
+        TfVariant.TfLuna => strength < TfNoReturn.TfLunaMinStrength || strength == TfNoReturn.TfLunaOverexposed,
+        TfVariant.TfminiS => distanceRaw is TfNoReturn.TfminiSWeakCm or TfNoReturn.TfminiSSignalSaturatedCm or TfNoReturn.TfminiSAmbientSaturatedCm,
+        TfVariant.TfminiPlus => distanceRaw == TfNoReturn.TfminiPlusNoTargetCm,
+        TfVariant.Tf02Pro => strength < TfNoReturn.Tf02ProMinStrength,
+        TfVariant.Tf03 => strength < TfNoReturn.Tf03MinStrength || distanceRaw >= TfNoReturn.Tf03MaxDistanceCm,
         _ => true,
     };
 }

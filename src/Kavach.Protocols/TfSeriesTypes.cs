@@ -15,6 +15,44 @@ public enum TfVariant
     Tf03 = 4,
 }
 
+/// <summary>
+/// Each TF model's "no valid return" signals (PROTOCOLS.md §1 table, from each model's manual): one definition, read
+/// by the decoder (which recognises them) and by the simulator (which sends them).
+/// </summary>
+public static class TfNoReturn
+{
+    /// <summary>TF-Luna: strength below 100 is unreliable; 0xFFFF is overexposure. Its distance has no sentinel.</summary>
+    public const ushort TfLunaMinStrength = 100;
+    public const ushort TfLunaOverexposed = 0xFFFF;
+
+    /// <summary>TFmini-S: distance −1 (0xFFFF) when strength ≤ 100, −2 signal saturation, −4 ambient saturation.</summary>
+    public const ushort TfminiSWeakCm = 0xFFFF;
+    public const ushort TfminiSSignalSaturatedCm = 0xFFFE;
+    public const ushort TfminiSAmbientSaturatedCm = 0xFFFC;
+
+    /// <summary>TFmini Plus: distance 0 when strength &lt; 100 or = 65535 (the threshold is configurable on the
+    /// sensor, so the distance it sends is what counts).</summary>
+    public const ushort TfminiPlusNoTargetCm = 0;
+
+    /// <summary>TF02-Pro: below strength 60 the distance is sent as 4500 cm (a 4500 cm reading at strength ≥ 60 is real).</summary>
+    public const ushort Tf02ProMinStrength = 60;
+    public const ushort Tf02ProNoReturnCm = 4500;
+
+    /// <summary>TF03: strength threshold 40; 18000 cm and above is out of range (ArduPilot's maximum; UNCONFIRMED as a sentinel).</summary>
+    public const ushort Tf03MinStrength = 40;
+    public const ushort Tf03MaxDistanceCm = 18000;
+
+    /// <summary>The distance field <paramref name="variant"/> sends when it has no return (TF-Luna: 0, its strength says it).</summary>
+    public static ushort DistanceCm(TfVariant variant) => variant switch
+    {
+        TfVariant.TfminiS => TfminiSWeakCm,
+        TfVariant.TfminiPlus => TfminiPlusNoTargetCm,
+        TfVariant.Tf02Pro => Tf02ProNoReturnCm,
+        TfVariant.Tf03 => Tf03MaxDistanceCm,
+        _ => 0,
+    };
+}
+
 /// <summary>Config names of <see cref="TfVariant"/>.</summary>
 public static class TfVariants
 {

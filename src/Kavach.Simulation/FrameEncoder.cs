@@ -5,13 +5,6 @@ namespace Kavach.Simulation;
 /// <summary>Writes a <see cref="SimSample"/> with the encoders of Kavach.Protocols (one definition per wire format).</summary>
 internal static class FrameEncoder
 {
-    // "No return" distances each TF model sends (PROTOCOLS.md §1); the strength sent stays below the threshold too.
-    private const ushort TfLunaNoReturnCm = 0;       // no sentinel: the strength (< 100) says it
-    private const ushort TfminiSNoReturnCm = 0xFFFF; // −1
-    private const ushort TfminiPlusNoReturnCm = 0;
-    private const ushort Tf02ProNoReturnCm = 4500;
-    private const ushort Tf03NoReturnCm = 18000;     // ArduPilot's maximum (UNCONFIRMED sentinel)
-
     public static int Encode(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) => spec.Protocol switch
     {
         SimProtocol.JsonLines => EncodeJson(spec, variant, s, dest),
@@ -57,19 +50,18 @@ internal static class FrameEncoder
 
     private static int EncodeTf(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
     {
-        ushort distance;
-        if (s.HasReturn) distance = (ushort)Math.Clamp(MathF.Round(s.DistanceM * 100), 0, 17_999);
-        else
-        {
-            distance = variant switch
+        // without a return: the distance the model sends then (the decoder's own definition); the strength the
+        // model simulates stays below its threshold too
+        var distance = s.HasReturn
+            ? (ushort)Math.Clamp(MathF.Round(s.DistanceM * 100), 0, TfNoReturn.Tf03MaxDistanceCm - 1)
+            : TfNoReturn.DistanceCm(variant switch
             {
-                SensorVariant.TfLuna => TfLunaNoReturnCm,
-                SensorVariant.TfminiS => TfminiSNoReturnCm,
-                SensorVariant.TfminiPlus => TfminiPlusNoReturnCm,
-                SensorVariant.Tf02Pro => Tf02ProNoReturnCm,
-                _ => Tf03NoReturnCm,
-            };
-        }
+                SensorVariant.TfLuna => TfVariant.TfLuna,
+                SensorVariant.TfminiS => TfVariant.TfminiS,
+                SensorVariant.TfminiPlus => TfVariant.TfminiPlus,
+                SensorVariant.Tf02Pro => TfVariant.Tf02Pro,
+                _ => TfVariant.Tf03, // Tf03 and Tf03Long
+            });
         var strength = (ushort)Math.Clamp(s.Strength, 0, 65_534);
         return TfSeriesEncoder.Encode(dest, distance, strength, (float)spec.TemperatureC);
     }

@@ -110,7 +110,7 @@ public class JsonLineDecoderTests
         Assert.Equal(3f, Assert.Single(frames).DistanceM);
         Assert.Equal(1, d.Counters.Rejects(reason));
         Assert.Equal(1, d.Counters.TotalRejects);
-        Assert.Equal(reason, d.LastRejectReason);
+        Assert.Equal(reason, d.Counters.LastReject);
         Assert.Equal(line.Length + 1, d.Counters.RejectedBytes);
     }
 

@@ -99,4 +99,23 @@ public sealed class TfSeriesTests
     [Fact]
     public void Constructor_rejects_an_undefined_variant() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new TfSeriesDecoder((TfVariant)42));
+
+    /// <summary>The sentinel the simulator sends is the one the decoder recognises: a model that signals "no return"
+    /// by its distance does so whatever the strength; TF-Luna (no distance sentinel) by its strength.</summary>
+    [Theory]
+    [InlineData(TfVariant.TfLuna, (ushort)50)]
+    [InlineData(TfVariant.TfminiS, (ushort)5000)]
+    [InlineData(TfVariant.TfminiPlus, (ushort)5000)]
+    [InlineData(TfVariant.Tf02Pro, (ushort)30)]
+    [InlineData(TfVariant.Tf03, (ushort)3000)]
+    public void Each_models_no_return_distance_decodes_as_no_return(TfVariant variant, ushort strength)
+    {
+        var frame = new byte[TfSeriesDecoder.FrameLength];
+        TfSeriesEncoder.Encode(frame, TfNoReturn.DistanceCm(variant), strength, 30);
+        var d = new TfSeriesDecoder(variant);
+        ReadOnlySpan<byte> data = frame;
+        Assert.True(d.TryRead(ref data, out var f));
+        Assert.True(f.NoReturn);
+        Assert.True(float.IsNaN(f.DistanceM));
+    }
 }

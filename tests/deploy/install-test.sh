@@ -64,6 +64,12 @@ check "config group kavach" '[ "$(stat -c %g "$ROOT/etc/kavach/kavach.json")" = 
 check "state dir owned by kavach, 0750" '[ "$(stat -c %u:%a "$ROOT/var/lib/kavach")" = "$KUID:750" ]'
 check "log dir owned by kavach, 0750" '[ "$(stat -c %u:%a "$ROOT/var/log/kavach")" = "$KUID:750" ]'
 check "no systemctl in --root mode" '! grep -q "started" "$WORK/install1.log"'
+check "API key made: 48 hex digits, 0600, owned by kavach" '[ "$(stat -c %u:%a "$ROOT/etc/kavach/api.key")" = "$KUID:600" ] && grep -qx "[0-9a-f]\{48\}" "$ROOT/etc/kavach/api.key"'
+check "API TLS key 0600, owned by kavach" '[ "$(stat -c %u:%a "$ROOT/etc/kavach/api-tls.key")" = "$KUID:600" ]'
+check "API certificate self-signed, 0644, with localhost and 127.0.0.1" '[ "$(stat -c %a "$ROOT/etc/kavach/api-tls.crt")" = 644 ] && openssl x509 -noout -ext subjectAltName -in "$ROOT/etc/kavach/api-tls.crt" | grep -q "IP Address:127.0.0.1"'
+check "certificate and key are a pair" '[ "$(openssl x509 -noout -pubkey -in "$ROOT/etc/kavach/api-tls.crt")" = "$(openssl pkey -pubout -in "$ROOT/etc/kavach/api-tls.key")" ]'
+# shellcheck disable=SC2034 # used inside the eval'd checks
+SECRETS1=$(cat "$ROOT/etc/kavach/api.key" "$ROOT/etc/kavach/api-tls.key" | sha256sum)
 
 # the site edits its config and udev rules, and keeps data; then an upgrade (same archive again)
 echo '{ "edited": true }' > "$ROOT/etc/kavach/kavach.json"
@@ -72,6 +78,7 @@ echo data > "$ROOT/var/lib/kavach/kavach.db"
 "$INSTALL" --root "$ROOT" > "$WORK/install2.log" 2>&1 || { cat "$WORK/install2.log"; bad "second install exits 0"; }
 check "idempotent: second install exits 0" 'grep -q "done:" "$WORK/install2.log"'
 check "upgrade keeps the site's config" 'grep -q edited "$ROOT/etc/kavach/kavach.json"'
+check "upgrade keeps the API key and certificate" '[ "$(cat "$ROOT/etc/kavach/api.key" "$ROOT/etc/kavach/api-tls.key" | sha256sum)" = "$SECRETS1" ]'
 check "upgrade keeps the site's udev rules, ships .dist" 'grep -q "site rules" "$ROOT/etc/udev/rules.d/99-kavach.rules" && [ -f "$ROOT/etc/udev/rules.d/99-kavach.rules.dist" ]'
 check "upgrade keeps the previous release" '[ -x "$ROOT/opt/kavach-edge.previous/kavach-edge" ]'
 check "one kavach user only" '[ "$(grep -c "^kavach:" "$ROOT/etc/passwd")" = 1 ]'

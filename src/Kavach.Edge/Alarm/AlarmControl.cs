@@ -13,7 +13,8 @@ public sealed record CommandOutcome(bool Accepted, string Reason);
 
 /// <summary>
 /// One operator action, recorded whether it was accepted or refused.
-/// Kind: "ack", "ack-refused", "maintenance-start", "maintenance-end", "maintenance-refused".
+/// Kind: "ack", "ack-refused", "maintenance-start", "maintenance-extend", "maintenance-end", "maintenance-refused".
+/// <see cref="By"/> and <see cref="Detail"/> are clean (<see cref="RemoteText"/>).
 /// </summary>
 public sealed record OperatorEvent(string Kind, string By, CommandSource Source, DateTimeOffset Utc, long Episode, string Detail);
 
@@ -23,9 +24,10 @@ public sealed record OperatorEvent(string Kind, string By, CommandSource Source,
 /// FAULT → HIGH, ...); its number is the <see cref="RiskState.Change"/> of that rise. A fall that stays
 /// above LOW keeps the episode; LOW ends it (<see cref="CurrentEpisode"/> 0). A rise clears the silence at
 /// once, so a worse alarm is always heard.</para>
-/// <para>An acknowledgement mutes the buzzer for <c>SilenceMs</c>, never the lamps, and only for the
-/// current episode. Maintenance (at most <c>MaxMaintenanceMs</c>) shows its own pattern with the buzzer
-/// quiet and ends by itself. Every command, accepted or refused, and every end of maintenance raises
+/// <para>An acknowledgement mutes the buzzer for <c>SilenceMs</c>, never the lamps, once per episode (a
+/// repeat is refused). Maintenance (at most <c>MaxMaintenanceMs</c> per command) shows its own pattern with
+/// the buzzer quiet, except over HIGH, and ends by itself; remote commands cannot take it past
+/// <c>MaxMaintenanceMs</c> per period or <c>MaxMaintenanceMinutesPerDay</c> in 24 h (<see cref="MaintenanceLedger"/>). Every command, accepted or refused, and every end of maintenance raises
 /// <see cref="Recorded"/> (and is logged).</para>
 /// Thread-safe: commands come from the button, MQTT and the API at once. <see cref="Recorded"/> handlers
 /// run on the caller's thread, outside the lock; keep them short.
@@ -44,12 +46,17 @@ public sealed class AlarmControl
     private long _maintenanceUntil = long.MinValue;
     private DateTimeOffset? _maintenanceUntilUtc;
     private (string By, CommandSource Source) _maintenanceBy;
+    private readonly MaintenanceLedger _ledger;
+    private TimeSpan _lastGrant;
+    private long _ackedEpisode;
+    private OperatorEvent? _last;
 
     public AlarmControl(AlarmOptions options, TimeProvider time, ILogger<AlarmControl> log)
     {
         _options = options;
         _time = time;
         _log = log;
+        _ledger = new MaintenanceLedger(time);
         _timer = time.CreateTimer(_ => OnDeadline(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -66,9 +73,17 @@ public sealed class AlarmControl
 
     public DateTimeOffset? MaintenanceUntil { get { lock (_lock) return _time.GetTimestamp() < _maintenanceUntil ? _maintenanceUntilUtc : null; } }
 
+    /// <summary>The latest operator event (accepted or refused) of this run, for the alerts; null before the first.</summary>
+    public OperatorEvent? LastEvent { get { lock (_lock) return _last; } }
+
     public bool BuzzerSilenced { get { lock (_lock) return _time.GetTimestamp() < _silenceUntil; } }
 
-    /// <summary>Acknowledges <paramref name="episode"/> (null = the current one): mutes the buzzer for SilenceMs.</summary>
+    /// <summary>
+    /// Acknowledges <paramref name="episode"/> (null = the current one): mutes the buzzer for SilenceMs, once per
+    /// episode. A rise in severity opens a new episode, so each rise may be acknowledged once; a repeated
+    /// acknowledgement of the same episode is refused and does not extend the silence (a replayed command must
+    /// not keep the buzzer muted for a whole episode).
+    /// </summary>
     public CommandOutcome Acknowledge(long? episode, string by, CommandSource source)
     {
         OperatorEvent e;
@@ -79,8 +94,11 @@ public sealed class AlarmControl
                 e = Event("ack-refused", by, source, "nothing to acknowledge: the level is LOW");
             else if (episode is { } asked && asked != _episode)
                 e = Event("ack-refused", by, source, $"episode {asked} is not the current one ({_episode}): a newer alarm needs its own acknowledgement");
+            else if (_ackedEpisode == _episode)
+                e = Event("ack-refused", by, source, $"episode {_episode} is already acknowledged ({Level}): an acknowledgement silences once per episode and level rise; the silence is not extended");
             else
             {
+                _ackedEpisode = _episode;
                 _silenceUntil = now + Ticks(_options.SilenceMs);
                 e = Event("ack", by, source, $"buzzer silenced for {_options.SilenceMs / 1000.0:0.#} s at {Level}; lamps unchanged");
                 Reschedule(now);
@@ -89,28 +107,64 @@ public sealed class AlarmControl
         return Publish(e);
     }
 
-    /// <summary>Starts (or extends) maintenance for <paramref name="duration"/>, at most MaxMaintenanceMs.</summary>
+    /// <summary>
+    /// Starts (or extends, from now) maintenance for <paramref name="duration"/>, at most MaxMaintenanceMs per
+    /// command. A remote command (MQTT) is refused when the period, extensions included, would last longer than
+    /// MaxMaintenanceMs, or when maintenance would pass MaxMaintenanceMinutesPerDay in a 24 h window: going past
+    /// those bounds needs a local action (the API on the post's network, the button), which is recorded as such.
+    /// </summary>
     public CommandOutcome StartMaintenance(TimeSpan duration, string by, CommandSource source)
     {
         OperatorEvent e;
         lock (_lock)
         {
             var now = _time.GetTimestamp();
+            var extending = now < _maintenanceUntil;
+            var start = extending ? _ledger.OpenStart : now;
+            var end = now + (long)(duration.TotalSeconds * _time.TimestampFrequency);
+            var perDay = _options.MaxMaintenanceMinutesPerDay;
+            var periodTooLong = duration > TimeSpan.Zero && _time.GetElapsedTime(start, end).TotalMilliseconds > _options.MaxMaintenanceMs;
+            var dayTooLong = duration > TimeSpan.Zero && _time.GetElapsedTime(0, _ledger.WindowIfUntil(now, end)).TotalMinutes > perDay + 1e-9;
+            const string local = "going past it needs a local action (the page on the post's network, or holding the ack button)";
             if (duration <= TimeSpan.Zero)
                 e = Event("maintenance-refused", by, source, $"duration must be positive, got {duration}");
             else if (duration.TotalMilliseconds > _options.MaxMaintenanceMs)
-                e = Event("maintenance-refused", by, source, $"duration {duration} is longer than MaxMaintenanceMs ({TimeSpan.FromMilliseconds(_options.MaxMaintenanceMs)})");
+                e = Event("maintenance-refused", by, source, $"duration {duration} is longer than Alarm.MaxMaintenanceMs ({TimeSpan.FromMilliseconds(_options.MaxMaintenanceMs)})");
+            else if (source == CommandSource.Mqtt && periodTooLong)
+                e = Event("maintenance-refused", by, source, $"this maintenance would last {_time.GetElapsedTime(start, end)} in all, past Alarm.MaxMaintenanceMs ({TimeSpan.FromMilliseconds(_options.MaxMaintenanceMs)}); {local}");
+            else if (source == CommandSource.Mqtt && dayTooLong)
+                e = Event("maintenance-refused", by, source, $"maintenance would reach {_time.GetElapsedTime(0, _ledger.WindowIfUntil(now, end)).TotalMinutes:0} min within 24 h, past Alarm.MaxMaintenanceMinutesPerDay ({perDay} min); {local}");
             else
             {
-                var extending = now < _maintenanceUntil;
-                _maintenanceUntil = now + (long)(duration.TotalSeconds * _time.TimestampFrequency);
+                if (!extending) _ledger.Open(now);
+                _maintenanceUntil = end;
                 _maintenanceUntilUtc = _time.GetUtcNow() + duration;
-                _maintenanceBy = (by, source);
-                e = Event("maintenance-start", by, source, $"{(extending ? "extended" : "started")} for {duration}, until {_maintenanceUntilUtc:O}; buzzer quiet, maintenance pattern shown");
+                _maintenanceBy = (RemoteText.Clean(by), source);
+                _lastGrant = duration;
+                var past = periodTooLong || dayTooLong ? $"; past the bound ({(periodTooLong ? "Alarm.MaxMaintenanceMs" : "Alarm.MaxMaintenanceMinutesPerDay")}) by a local action" : "";
+                e = Event(extending ? "maintenance-extend" : "maintenance-start", by, source,
+                    $"{(extending ? "extended" : "started")} for {duration}, until {_maintenanceUntilUtc:O}{past}; buzzer quiet, maintenance pattern shown (a HIGH still shows)");
                 Reschedule(now);
             }
         }
         return Publish(e);
+    }
+
+    /// <summary>
+    /// The button held during maintenance: a local action that renews it for its last grant (at most
+    /// MaxMaintenanceMs), past the daily bound if need be. Refused when not in maintenance.
+    /// </summary>
+    public CommandOutcome ExtendMaintenanceLocally()
+    {
+        TimeSpan grant;
+        OperatorEvent? refused = null;
+        lock (_lock)
+        {
+            grant = _lastGrant;
+            if (_time.GetTimestamp() >= _maintenanceUntil)
+                refused = Event("maintenance-refused", "button", CommandSource.Button, "the button extends maintenance only while it runs");
+        }
+        return refused is not null ? Publish(refused) : StartMaintenance(grant, "button", CommandSource.Button);
     }
 
     /// <summary>Ends maintenance now.</summary>
@@ -126,6 +180,7 @@ public sealed class AlarmControl
             {
                 _maintenanceUntil = long.MinValue;
                 _maintenanceUntilUtc = null;
+                _ledger.Close(now);
                 e = Event("maintenance-end", by, source, "ended by the operator; outputs follow the level again");
                 Reschedule(now);
             }
@@ -161,6 +216,7 @@ public sealed class AlarmControl
             {
                 _maintenanceUntil = long.MinValue;
                 _maintenanceUntilUtc = null;
+                _ledger.Close(now);
                 e = Event("maintenance-end", "expiry", _maintenanceBy.Source, $"expired (started by {_maintenanceBy.By}); outputs follow the level again");
             }
             Reschedule(now);
@@ -181,11 +237,13 @@ public sealed class AlarmControl
 
     private string Level => _level is { } l ? RiskLevels.Name(l) : "-";
 
+    // The last line of defence for remote text: whatever a caller passed, logs, storage and the page get it clean.
     private OperatorEvent Event(string kind, string by, CommandSource source, string detail) =>
-        new(kind, string.IsNullOrWhiteSpace(by) ? "(unnamed)" : by, source, _time.GetUtcNow(), _episode, detail);
+        new(kind, RemoteText.Clean(by) is { Length: > 0 } b ? b : "(unnamed)", source, _time.GetUtcNow(), _episode, RemoteText.Clean(detail, 400));
 
     private CommandOutcome Publish(OperatorEvent e)
     {
+        lock (_lock) _last = e;
         _log.LogInformation("Operator {Kind} by {By} via {Source} (episode {Episode}): {Detail}", e.Kind, e.By, e.Source, e.Episode, e.Detail);
         if (Recorded is { } handlers)
         {
@@ -196,7 +254,7 @@ public sealed class AlarmControl
             }
         }
         StateChanged?.Invoke();
-        var accepted = e.Kind is "ack" or "maintenance-start" or "maintenance-end";
+        var accepted = e.Kind is "ack" or "maintenance-start" or "maintenance-extend" or "maintenance-end";
         return new CommandOutcome(accepted, e.Detail);
     }
 

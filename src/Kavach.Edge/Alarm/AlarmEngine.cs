@@ -9,8 +9,8 @@ namespace Kavach.Edge.Alarm;
 /// The pattern engine: chooses what the lamps and the buzzer show from the latest risk state and the
 /// operator's hold, and plays it on a <see cref="TimeProvider"/> timer that wakes only at the next line
 /// change (pins are written only on change, by <see cref="AlarmOutputs"/>).
-/// <para>Order of precedence: halted (stopped/failed) › lamp test (ended early by HIGH) › maintenance ›
-/// the level's pattern. A level's pattern is shown at least <c>MinOnMs</c> before a less severe one
+/// <para>Order of precedence: halted (stopped/failed) › lamp test (ended early by HIGH) › HIGH › maintenance ›
+/// the level's pattern (maintenance covers LOW, MEDIUM and FAULT, never HIGH; when it ends the level shows at once). A level's pattern is shown at least <c>MinOnMs</c> before a less severe one
 /// replaces it; a more severe one replaces it at once, starting with its lamps and buzzer on. During the
 /// start-up grace (starting FAULT before GraceEndsAt) the FAULT lamps show with the buzzer quiet
 /// ("starting"). An acknowledgement mutes only the buzzer.</para>
@@ -150,7 +150,6 @@ public sealed class AlarmEngine : IDisposable
             deadline = _lampTestEnd;
             return (PatternKind.LampTest, "lamp-test", true);
         }
-        if (_control.InMaintenance) return (PatternKind.Maintenance, "maintenance", false);
 
         var kind = risk?.Level switch
         {
@@ -170,6 +169,9 @@ public sealed class AlarmEngine : IDisposable
                 deadline = Math.Min(deadline, holdEnd);
             }
         }
+        // Maintenance covers LOW, MEDIUM and FAULT (the post is being worked on), never HIGH: an obstacle seen in
+        // the zone is what the post exists for, and no inhibit, remote or forgotten, may keep red dark over it.
+        if (_control.InMaintenance && kind != PatternKind.High) return (PatternKind.Maintenance, "maintenance", false);
         var silenced = _control.BuzzerSilenced;
         if (kind == PatternKind.Fault && (risk is null || (risk.Starting && now < risk.GraceEndsAt)))
         {

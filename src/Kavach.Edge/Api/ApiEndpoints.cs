@@ -12,7 +12,7 @@ namespace Kavach.Edge.Api;
 
 /// <summary>
 /// The routes (docs/api.md) and the middleware around them: security headers, the one JSON error shape
-/// (no stack trace ever leaves the daemon), the key check and its brute-force lockout (<see cref="ApiThrottle"/>),
+/// (no stack trace ever leaves the daemon), the Host and Origin allow-list (<see cref="HostAllowList"/>), the key check and its brute-force lockout (<see cref="ApiThrottle"/>),
 /// WebSockets. Handlers are small and read the daemon's thread-safe views; commands go to <see cref="AlarmControl"/>
 /// with <see cref="CommandSource.Api"/>.
 /// </summary>
@@ -27,26 +27,24 @@ public sealed class ApiEndpoints(
     TimeProvider time,
     ILogger<ApiEndpoints> log) : IDisposable
 {
-    private const int MaxByLength = 64;
+    private const int MaxByLength = RemoteText.MaxLength;
     private const int MaxMaintenanceMinutes = 24 * 60;
 
     private readonly EventQuery _events = new(options.Storage.Path);
+    private readonly HostAllowList _hosts = new(options.Api);
     private readonly Lazy<MetricsExporter> _exporter = new(() => new MetricsExporter(metrics));
 
     public void Map(WebApplication app)
     {
         _ = _exporter.Value; // listen from the start, so histograms hold every tick since
         app.Use(GuardAsync);
+        app.Use(CheckHostAsync);
         app.Use(AuthorizeAsync);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
 
         app.MapMethods("/api/ping", ["GET", "POST"], () =>
             Results.Json(new PingReply(true, options.Device.Id, AppInfo.Version, time.GetUtcNow()), ApiJson.Default.PingReply));
-        app.MapGet("/health", () =>
-        {
-            var h = status.Health();
-            return Results.Json(h, ApiJson.Default.Health, statusCode: h.Status == "ok" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        app.MapGet("/health", Health);
         app.MapGet("/metrics", async (HttpContext ctx) =>
         {
             ctx.Response.ContentType = MetricsExporter.ContentType;
@@ -105,6 +103,24 @@ public sealed class ApiEndpoints(
             await WriteErrorAsync(ctx, ctx.Response.StatusCode, null).ConfigureAwait(false);
     }
 
+    // Before any key check or lockout, on every path: a Host not served here is misdirected (421: a DNS-rebinding
+    // page names its own host), and a request from a page of another origin is refused (403: a browser always
+    // sends Origin with a WebSocket upgrade and a POST; cross-site WebSocket hijacking rides on the cookie).
+    private async Task CheckHostAsync(HttpContext ctx, Func<Task> next)
+    {
+        if (!_hosts.AllowsHost(ctx.Request.Headers.Host.ToString()))
+        {
+            await WriteErrorAsync(ctx, StatusCodes.Status421MisdirectedRequest, "this host name is not served here (Api.AllowedHosts lists the names allowed)").ConfigureAwait(false);
+            return;
+        }
+        if (ctx.Request.Headers.Origin is { Count: > 0 } origin && !_hosts.AllowsOrigin(origin.ToString()))
+        {
+            await WriteErrorAsync(ctx, StatusCodes.Status403Forbidden, "requests from a page of another origin are refused").ConfigureAwait(false);
+            return;
+        }
+        await next().ConfigureAwait(false);
+    }
+
     private async Task AuthorizeAsync(HttpContext ctx, Func<Task> next)
     {
         var path = ctx.Request.Path;
@@ -121,8 +137,7 @@ public sealed class ApiEndpoints(
             await next().ConfigureAwait(false);
             return;
         }
-        if (ctx.Request.Headers[ApiAuth.HeaderName] is { Count: > 0 } presented && !string.IsNullOrEmpty(presented[0]))
-            RecordWrongKey(ctx); // a missing key (or a stale session cookie) is just 401
+        RecordIfWrongKey(ctx); // a missing key (or a stale session cookie) is just 401
         await WriteErrorAsync(ctx, StatusCodes.Status401Unauthorized, null).ConfigureAwait(false);
     }
 
@@ -161,6 +176,7 @@ public sealed class ApiEndpoints(
         405 => "method-not-allowed",
         409 => "refused",
         413 => "payload-too-large",
+        421 => "misdirected-request",
         415 => "unsupported-media-type",
         429 => "too-many-requests",
         503 => "unavailable",
@@ -170,6 +186,29 @@ public sealed class ApiEndpoints(
 
     private static IResult Error(int statusCode, string? detail) =>
         Results.Json(new ApiError(ErrorCode(statusCode), detail), ApiJson.Default.ApiError, statusCode: statusCode);
+
+    // Anyone gets the status and a short reason (monitors need no key); the level and the components' details
+    // (which may quote an exception) need the key. A wrong key here counts towards the lockout like anywhere
+    // else (or /health would be a free oracle), and a locked-out address gets the short answer unchecked.
+    private IResult Health(HttpContext ctx)
+    {
+        var h = status.Health();
+        var detailed = !auth.KeyRequired || (!throttle.IsLockedOut(ctx.Connection.RemoteIpAddress, out _) && Authorized(ctx));
+        if (!detailed) h = h with { Level = null, Components = null, Degradations = null };
+        return Results.Json(h, ApiJson.Default.Health, statusCode: h.Status == "ok" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private bool Authorized(HttpContext ctx)
+    {
+        if (auth.IsAuthorized(ctx)) return true;
+        RecordIfWrongKey(ctx);
+        return false;
+    }
+
+    private void RecordIfWrongKey(HttpContext ctx)
+    {
+        if (ctx.Request.Headers[ApiAuth.HeaderName] is { Count: > 0 } presented && !string.IsNullOrEmpty(presented[0])) RecordWrongKey(ctx);
+    }
 
     private IResult Events(HttpContext ctx)
     {
@@ -234,13 +273,7 @@ public sealed class ApiEndpoints(
             await WriteErrorAsync(ctx, StatusCodes.Status400BadRequest, "a WebSocket upgrade is expected here").ConfigureAwait(false);
             return;
         }
-        // A browser always sends Origin: refuse another site's page (cross-site WebSocket hijacking).
-        if (ctx.Request.Headers.Origin is { Count: > 0 } origin
-            && !(Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var o) && string.Equals(o.Authority, ctx.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
-        {
-            await WriteErrorAsync(ctx, StatusCodes.Status403Forbidden, null).ConfigureAwait(false);
-            return;
-        }
+        // The Origin of the upgrade was checked against the allowed hosts before the key (CheckHostAsync).
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         await hub.RunClientAsync(socket, $"{ctx.Connection.RemoteIpAddress}:{ctx.Connection.RemotePort}", ctx.RequestAborted).ConfigureAwait(false);
     }
@@ -261,7 +294,8 @@ public sealed class ApiEndpoints(
         }
     }
 
-    private static string? By(string? by) => by?.Trim() is { Length: > 0 and <= MaxByLength } b && !b.Any(char.IsControl) ? b : null;
+    // Over-long is refused (a clear answer); control and format characters are stripped (RemoteText); nothing left is refused.
+    private static string? By(string? by) => by?.Trim() is { Length: > 0 and <= MaxByLength } b && RemoteText.Clean(b) is { Length: > 0 } clean ? clean : null;
 
     public void Dispose()
     {

@@ -11,10 +11,18 @@ public sealed record ApiError(string Error, string? Detail = null);
 
 public sealed record HealthComponent(string Name, bool Ok, string Detail);
 
-/// <summary><see cref="Degradations"/>: what is wrong without making the unit FAULT (not commissioned, a sensor's reach short
-/// of the zone); each is also a component with ok true and a "degraded: …" detail.</summary>
-public sealed record Health(string Status, string Level, DateTimeOffset Utc, IReadOnlyList<HealthComponent> Components,
-    IReadOnlyList<string>? Degradations = null);
+/// <summary>
+/// <c>/health</c>: <see cref="Status"/> ("ok"/"fault") and a short <see cref="Reason"/> naming the failing
+/// components (never their details) for anyone; the level and each component's detail (which may quote an
+/// exception's message) only for a caller with the key (null, and left out, otherwise). <see cref="Degradations"/> (key
+/// only, like the components): what is wrong without making the unit FAULT (not commissioned, a sensor's reach short of
+/// the zone); each is also a component with ok true and a "degraded: …" detail.
+/// </summary>
+public sealed record Health(
+    string Status, string Reason, DateTimeOffset Utc,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Level,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<HealthComponent>? Components,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Degradations = null);
 
 public sealed record Visibility(double? M, bool Bound, string Source, string FogClass);
 

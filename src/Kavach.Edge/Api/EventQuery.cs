@@ -29,17 +29,17 @@ public sealed class EventQuery(string databasePath)
         foreach (var (key, values) in query)
         {
             var v = values.ToString();
-            if (!Keys.Contains(key, StringComparer.Ordinal) || values.Count != 1) { error = $"unknown or repeated parameter '{key}' (known: {string.Join(", ", Keys)})"; return null; }
+            if (!Keys.Contains(key, StringComparer.Ordinal) || values.Count != 1) { error = $"unknown or repeated parameter '{Alarm.RemoteText.Clean(key)}' (known: {string.Join(", ", Keys)})"; return null; }
             switch (key)
             {
                 case "from" or "to":
-                    if (!DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) { error = $"{key}: '{v}' is not an ISO 8601 time"; return null; }
+                    if (!DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) { error = $"{key}: '{Alarm.RemoteText.Clean(v)}' is not an ISO 8601 time"; return null; }
                     var text = t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture); // the stored format: compares as text
                     if (key == "from") from = text; else to = text;
                     break;
                 case "level":
                     level = v.ToUpperInvariant();
-                    if (level is not ("LOW" or "MEDIUM" or "HIGH" or "FAULT")) { error = $"level: '{v}' is not one of LOW, MEDIUM, HIGH, FAULT"; return null; }
+                    if (level is not ("LOW" or "MEDIUM" or "HIGH" or "FAULT")) { error = $"level: '{Alarm.RemoteText.Clean(v)}' is not one of LOW, MEDIUM, HIGH, FAULT"; return null; }
                     break;
                 case "limit":
                     if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit) { error = $"limit: must be 1-{MaxLimit}"; return null; }

@@ -144,7 +144,10 @@ public sealed class StatusReader(
         foreach (var (key, message) in degraded) components.Add(new(key, true, "degraded: " + message));
         if (commissioning is { Commissioned: true }) components.Add(new("commissioning", true, commissioning.Summary));
         var healthy = components.TrueForAll(c => c.Ok);
-        return new Health(healthy ? "ok" : "fault", RiskLevels.Name(s.Level), time.GetUtcNow(), components, degraded.Select(d => d.Message).ToArray());
+        // The reason names components only (sensor names are the site's own words; stage names are fixed): never a detail.
+        var reason = healthy ? "every component ok" : "not ok: " + string.Join(", ", components.Where(c => !c.Ok).Select(c => c.Name));
+        return new Health(healthy ? "ok" : "fault", reason, time.GetUtcNow(), RiskLevels.Name(s.Level), components,
+            degraded.Select(d => d.Message).ToArray());
     }
 
     private static double? Round(double v, int digits) => double.IsFinite(v) ? Math.Round(v, digits) : null;

@@ -26,7 +26,7 @@ public sealed record FloorAssessment
     /// <summary>The nearest obstacle, or <see cref="ObstacleSource.None"/>.</summary>
     public ObstacleSource ObstacleSource { get; init; }
     public double ObstacleRangeM { get; init; } = double.NaN;
-    /// <summary>m/s, positive approaching; NaN when only the LiDAR sees it (no speed).</summary>
+    /// <summary>m/s, positive approaching (radar Doppler, or a LiDAR track's slope); NaN when only a static LiDAR cluster shows it.</summary>
     public double ClosingSpeedMps { get; init; } = double.NaN;
     /// <summary>Time to collision (range / closing speed), s; +∞ when not approaching.</summary>
     public double TtcS { get; init; } = double.PositiveInfinity;

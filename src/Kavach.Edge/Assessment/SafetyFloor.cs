@@ -14,7 +14,8 @@ namespace Kavach.Edge.Assessment;
 /// V = ln(50)/σ = 3.912/σ. When the LiDAR loses a radar-confirmed target it would see in clear air,
 /// S fell below the sensor's floor Smin, so V ≤ 3.912·2R/ln(S0(R)/Smin): an upper bound.</item>
 /// <item>Camera visibility as reported. The most conservative (lowest) estimate wins.</item>
-/// <item>Obstacles: radar targets (fog does not stop 77 GHz: ITU-R P.840) and persistent LiDAR returns;
+/// <item>Obstacles: radar targets (fog does not stop 77 GHz: ITU-R P.840) and persistent LiDAR returns,
+/// static (a range cluster) or moving (a constant-speed track, whose slope is its closing speed);
 /// LiDAR-only near, weak returns are fog backscatter; a static return at the commissioned reference
 /// range is the reference.</item>
 /// </list>
@@ -40,21 +41,18 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
             if (double.IsNaN(radarRange) || f.RangeM < radarRange) { radarRange = f.RangeM; radarSpeed = speed; }
         }
 
-        // ---- obstacles: LiDAR (persistent near cluster)
-        double lidarRange = double.NaN;
+        // ---- obstacles: LiDAR (persistent near cluster, or a moving track)
+        double lidarRange = double.NaN, lidarSpeed = double.NaN;
         var backscatter = false;
         foreach (ref readonly var f in snapshot.Sensors.AsSpan())
         {
-            if (f.Kind != SensorKind.Lidar || !f.Live || float.IsNaN(f.NearClusterRangeM)) continue;
-            var r = f.NearClusterRangeM;
-            if (IsReference(r, 0)) continue;
-            var confirmed = RadarConfirms(snapshot, r);
-            if (!confirmed && r <= risk.BackscatterMaxRangeM && IsWeak(options.Sensors[f.Sensor], r, f.NearClusterStrength))
-            {
-                backscatter = true;
-                continue;
-            }
-            if (double.IsNaN(lidarRange) || r < lidarRange) lidarRange = r;
+            if (f.Kind != SensorKind.Lidar || !f.Live) continue;
+            var so = options.Sensors[f.Sensor];
+            if (!float.IsNaN(f.NearClusterRangeM))
+                OfferLidar(snapshot, so, f.NearClusterRangeM, float.NaN, f.NearClusterStrength, ref lidarRange, ref lidarSpeed, ref backscatter);
+            // a track that does not move is the static cluster already (judged above, exactly as before)
+            if (!float.IsNaN(f.TrackRangeM) && Math.Abs(f.TrackClosingSpeedMps) >= risk.MinClosingSpeedMps)
+                OfferLidar(snapshot, so, f.TrackRangeM, f.TrackClosingSpeedMps, f.TrackStrength, ref lidarRange, ref lidarSpeed, ref backscatter);
         }
 
         var source = ObstacleSource.None;
@@ -67,7 +65,7 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
             {
                 source = ObstacleSource.Lidar;
                 range = lidarRange;
-                closing = double.NaN; // a TF LiDAR measures no speed
+                closing = lidarSpeed; // a TF LiDAR measures no speed: a track's slope gives one, a static cluster none (NaN)
             }
         }
 
@@ -152,6 +150,20 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
             }
         }
         return (best, bound, source);
+    }
+
+    // One LiDAR obstacle candidate (a cluster with no speed, or a track with its own) through the unchanged rules:
+    // a static return at the reference range is the reference; a near, weak, unconfirmed return is backscatter.
+    private void OfferLidar(FusionSnapshot snapshot, SensorOptions so, double r, double speed, double strength,
+        ref double lidarRange, ref double lidarSpeed, ref bool backscatter)
+    {
+        if (IsReference(r, double.IsNaN(speed) ? 0 : speed)) return;
+        if (r <= options.Risk.BackscatterMaxRangeM && !RadarConfirms(snapshot, r) && IsWeak(so, r, strength))
+        {
+            backscatter = true;
+            return;
+        }
+        if (double.IsNaN(lidarRange) || r < lidarRange) { lidarRange = r; lidarSpeed = speed; }
     }
 
     /// <summary>Frames in the window a LiDAR must have sent (with no far return) to count as blinded by fog.</summary>

@@ -62,8 +62,18 @@ public sealed class AlarmOptions
     /// <summary>An acknowledgement mutes the buzzer this long (the lamps never).</summary>
     public int SilenceMs { get; set; } = 60_000;
 
-    /// <summary>Longest maintenance inhibit one command may ask for.</summary>
+    /// <summary>
+    /// Longest maintenance one command may ask for, and the longest a remote (MQTT) command may take one
+    /// maintenance period, extensions included; beyond it only a local action extends.
+    /// </summary>
     public int MaxMaintenanceMs { get; set; } = 4 * 3600_000;
+
+    /// <summary>
+    /// Most maintenance in any 24 h window that remote commands can reach (all maintenance counts, local too):
+    /// 240 min lets a crew work a half-day shift, yet a central system (or whoever holds its credentials)
+    /// cannot keep a fault off the lamps for more than 4 h a day. Beyond it only a local action extends.
+    /// </summary>
+    public int MaxMaintenanceMinutesPerDay { get; set; } = 240;
 
     /// <summary>Start-up lamp test: every lamp lit this long, the buzzer for its first 200 ms; 0 = none.</summary>
     public int LampTestMs { get; set; } = 1500;
@@ -89,6 +99,7 @@ public sealed class AlarmOptions
         MinOnMs = r.Int("MinOnMs", MinOnMs, 0, 60_000);
         SilenceMs = r.Int("SilenceMs", SilenceMs, 1000, 3600_000);
         MaxMaintenanceMs = r.Int("MaxMaintenanceMs", MaxMaintenanceMs, 60_000, 24 * 3600_000);
+        MaxMaintenanceMinutesPerDay = r.Int("MaxMaintenanceMinutesPerDay", MaxMaintenanceMinutesPerDay, 1, 1440);
         LampTestMs = r.Int("LampTestMs", LampTestMs, 0, 10_000);
         LowLamp = r.Choice("LowLamp", LowLamp, ("green", LowLamp.Green), ("amber", LowLamp.Amber));
         r.Section("Patterns", ReadPatterns);

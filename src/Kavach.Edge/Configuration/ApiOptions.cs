@@ -6,8 +6,9 @@ namespace Kavach.Edge.Configuration;
 
 /// <summary>
 /// <c>Api</c> section: the local REST/WebSocket API and the technician's status page. Bound to
-/// loopback it needs no key; bound beyond loopback a key file is required (refused at start-up
-/// otherwise). HTTPS is optional, with a certificate the operator provides.
+/// loopback it needs no key; bound beyond loopback a key file is required, and so is HTTPS unless
+/// <see cref="AllowInsecureHttp"/> (refused at start-up otherwise). Requests must name an allowed host
+/// (<see cref="AllowedHosts"/>): a DNS-rebinding page's Host is refused before any key is looked at.
 /// </summary>
 public sealed class ApiOptions
 {
@@ -32,6 +33,19 @@ public sealed class ApiOptions
     /// <summary>The PEM private key of <see cref="CertFile"/> ("" for a PFX).</summary>
     public string CertKeyFile { get; set; } = "";
 
+    /// <summary>
+    /// Let the API key travel over plain http:// beyond loopback (anyone on that network can read it).
+    /// false: such a URL is refused at start-up; bind https:// with <see cref="CertFile"/> instead.
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>
+    /// Host names (or addresses) requests may name in their Host header, besides the loopback names
+    /// (localhost, 127.0.0.1, [::1]) and the hosts of <see cref="Urls"/>; several separated by ';', no
+    /// port (any port is accepted). Needed when the page is reached by a DNS name.
+    /// </summary>
+    public string AllowedHosts { get; set; } = "";
+
     /// <summary>How long a status-page session (the cookie traded for the key) lasts, hours.</summary>
     public int SessionHours { get; set; } = 12;
 
@@ -40,6 +54,9 @@ public sealed class ApiOptions
 
     /// <summary>The certificate loaded from <see cref="CertFile"/> (null when none is configured).</summary>
     internal X509Certificate2? Certificate { get; private set; }
+
+    /// <summary>The <see cref="AllowedHosts"/> entries, lower case, IPv6 without brackets.</summary>
+    internal IReadOnlyList<string> ExtraHosts { get; private set; } = [];
 
     /// <summary>The parsed listen URLs.</summary>
     internal IReadOnlyList<Uri> ParsedUrls { get; private set; } = [];
@@ -54,7 +71,10 @@ public sealed class ApiOptions
         KeyFile = r.String("KeyFile", KeyFile);
         CertFile = r.String("CertFile", CertFile);
         CertKeyFile = r.String("CertKeyFile", CertKeyFile);
+        AllowInsecureHttp = r.Bool("AllowInsecureHttp", AllowInsecureHttp);
+        AllowedHosts = r.String("AllowedHosts", AllowedHosts);
         SessionHours = r.Int("SessionHours", SessionHours, 1, 24 * 30);
+        ExtraHosts = ReadHosts(r);
 
         var urls = new List<Uri>();
         foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -76,6 +96,10 @@ public sealed class ApiOptions
         if (Enabled && Key is null && !LoopbackOnly && !r.Errors.Exists(e => e.StartsWith(r.KeyPath("KeyFile"), StringComparison.Ordinal)))
             r.Error("KeyFile", $"required: Api.Urls '{Urls}' binds beyond loopback, and the API must not be open to the network without a key " +
                 "(put a key of at least 16 characters in a file only the daemon can read, or bind 127.0.0.1)");
+        if (Enabled && KeyFile.Length > 0 && !AllowInsecureHttp)
+            foreach (var u in urls.Where(u => u.Scheme == "http" && !IsLoopback(u)))
+                r.Error("Urls", $"'{u.GetLeftPart(UriPartial.Authority)}' would send the API key in clear text beyond loopback: bind https:// " +
+                    "(Api.CertFile and Api.CertKeyFile; deploy/install.sh makes a self-signed pair), or set Api.AllowInsecureHttp true to accept that");
 
         var https = urls.Exists(u => u.Scheme == "https");
         if (CertFile.Length > 0) Certificate = ReadCertificate(r);
@@ -84,8 +108,23 @@ public sealed class ApiOptions
             r.Error("CertFile", "required: Api.Urls has an https:// URL");
     }
 
+    private List<string> ReadHosts(ConfigReader r)
+    {
+        var hosts = new List<string>();
+        foreach (var entry in AllowedHosts.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var h = entry.ToLowerInvariant().TrimEnd('.');
+            if (h.StartsWith('[') && h.EndsWith(']')) h = h[1..^1];
+            if (Uri.CheckHostName(h) == UriHostNameType.Unknown || h.Contains('*', StringComparison.Ordinal))
+                r.Error("AllowedHosts", $"'{entry}' is not a host name or an address (no scheme, no port, no wildcard)");
+            else hosts.Add(h);
+        }
+        return hosts;
+    }
+
     private string? ReadKey(ConfigReader r)
     {
+        SecretFile.Check(r, "KeyFile", KeyFile);
         string text;
         try
         {
@@ -106,6 +145,8 @@ public sealed class ApiOptions
 
     private X509Certificate2? ReadCertificate(ConfigReader r)
     {
+        // A PFX holds its private key: then it is the secret; with a PEM pair, the key file is.
+        SecretFile.Check(r, CertKeyFile.Length > 0 ? "CertKeyFile" : "CertFile", CertKeyFile.Length > 0 ? CertKeyFile : CertFile);
         try
         {
             if (CertKeyFile.Length > 0) return X509Certificate2.CreateFromPemFile(CertFile, CertKeyFile);

@@ -126,6 +126,28 @@ public sealed class ConfigReader : IDisposable
         return fallback;
     }
 
+    /// <summary>An array of strings (<c>["a", "b"]</c>), or null when absent; an element that is a section, or empty, is an error.</summary>
+    public List<string>? StringList(string key)
+    {
+        _used.Add(key);
+        var s = _section.GetSection(key);
+        if (!string.IsNullOrEmpty(s.Value))
+        {
+            Error(key, "must be an array of strings ([\"...\", ...])");
+            return null;
+        }
+        var children = s.GetChildren().ToList();
+        if (children.Count == 0) return null;
+        var list = new List<string>(children.Count);
+        foreach (var child in children.OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue))
+        {
+            if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _) || child.GetChildren().Any() || string.IsNullOrWhiteSpace(child.Value))
+                Errors.Add($"{KeyPath(key)}[{child.Key}]: must be a non-empty string");
+            else list.Add(child.Value.Trim());
+        }
+        return list;
+    }
+
     /// <summary>Reads a child section with its own unknown-key check.</summary>
     public void Section(string key, Action<ConfigReader> read)
     {

@@ -123,6 +123,8 @@ public sealed class KavachOptions
                     errors.Add($"Sensors[{i}].Transport.Port: {a.Transport.Port} is shared with Sensors[{j}] of the same Kind; lines are routed by kind, so give each its own port");
                 else if (!string.Equals(a.Transport.Host, b.Transport.Host, StringComparison.OrdinalIgnoreCase))
                     errors.Add($"Sensors[{i}].Transport.Host: sensors sharing port {a.Transport.Port} must bind the same Host as Sensors[{j}]");
+                else if (!a.Transport.AllowedClients.SameAs(b.Transport.AllowedClients))
+                    errors.Add($"Sensors[{i}].Transport.AllowedClients: sensors sharing port {a.Transport.Port} must allow the same clients as Sensors[{j}] ({b.Transport.AllowedClients})");
             }
         }
         CrossCheckMqtt(errors);
@@ -139,8 +141,12 @@ public sealed class KavachOptions
             for (var j = 0; j < i; j++)
             {
                 var b = Sensors[j];
-                if (b.Transport.Type != TransportType.Mqtt || b.Transport.Port != a.Transport.Port || b.Transport.Topic != a.Transport.Topic
+                if (b.Transport.Type != TransportType.Mqtt || b.Transport.Port != a.Transport.Port
                     || !string.Equals(a.Transport.Host, b.Transport.Host, StringComparison.OrdinalIgnoreCase)) continue;
+                // one client (one session, client id <Device.Id>-sensors) per broker: one set of TLS and credentials
+                if (!MqttSecurityKeys.Same(a.Transport, b.Transport))
+                    errors.Add($"Sensors[{i}].Transport: sensors on broker {a.Transport.Host}:{a.Transport.Port} share one client, so Tls, CaFile, CertFile, KeyFile, Username and PasswordFile must match Sensors[{j}]");
+                if (b.Transport.Topic != a.Transport.Topic) continue;
                 if (a.Protocol != SensorProtocol.JsonLines || b.Protocol != SensorProtocol.JsonLines)
                     errors.Add($"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is already used by Sensors[{j}] on the same broker; only json-lines sensors may share a topic");
                 else if (a.Kind == b.Kind)

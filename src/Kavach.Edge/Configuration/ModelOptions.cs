@@ -33,6 +33,13 @@ public sealed class ModelOptions
     /// <summary>Fog class at or above which the model raises MEDIUM (default moderate: visibility ≤ 500 m, like Risk.MediumVisibilityM).</summary>
     public FogClass MediumFogClass { get; set; } = FogClass.Moderate;
 
+    /// <summary>
+    /// A model HIGH needs evidence in the same window: a sensor's return or radar target within Risk.StoppingDistanceM
+    /// plus this margin, m, or a time to collision under Risk.TtcThresholdS. Without it the model raises MEDIUM at most
+    /// ("model suspects an obstacle"). The margin covers an obstacle at the zone's edge measured a little long.
+    /// </summary>
+    public double EvidenceMarginM { get; set; } = 10;
+
     /// <summary>The model file's full path: <see cref="Path"/> against the executable's folder when relative.</summary>
     public string ResolvedPath => System.IO.Path.IsPathRooted(Path) ? Path : System.IO.Path.Combine(AppContext.BaseDirectory, Path);
 
@@ -44,6 +51,7 @@ public sealed class ModelOptions
         if (Sha256.Length != 64 || !Sha256.All(Uri.IsHexDigit)) r.Error("Sha256", $"must be 64 hexadecimal digits (the model card's SHA-256), got '{Sha256}'");
         OnLoadFailure = r.Choice("OnLoadFailure", OnLoadFailure, ("refuse", ModelLoadFailure.Refuse), ("floor-only", ModelLoadFailure.FloorOnly));
         HighProbability = r.Double("HighProbability", HighProbability, 0.001, 1);
+        EvidenceMarginM = r.Double("EvidenceMarginM", EvidenceMarginM, 0, 1000);
         MediumFogClass = r.Choice("MediumFogClass", MediumFogClass,
             ("shallow", FogClass.Shallow), ("moderate", FogClass.Moderate), ("dense", FogClass.Dense), ("very-dense", FogClass.VeryDense));
     }

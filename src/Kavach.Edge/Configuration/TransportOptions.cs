@@ -14,7 +14,7 @@ public enum TransportType
 }
 
 /// <summary><c>Sensors[i].Transport</c>: each type accepts only its own keys.</summary>
-public sealed class TransportOptions
+public sealed class TransportOptions : IMqttSecurityOptions
 {
     /// <summary>Transport type.</summary>
     public TransportType Type { get; set; } = TransportType.TcpListen;
@@ -43,6 +43,31 @@ public sealed class TransportOptions
     /// <summary>mqtt: topic filter (the original design's <c>kavach/sensors/#</c>).</summary>
     public string Topic { get; set; } = "kavach/sensors/#";
 
+    /// <summary>
+    /// tcp-listen: the addresses and CIDR blocks a client may connect from; any other client is closed at once, never
+    /// read, counted and logged. Default loopback only (127.0.0.0/8, ::1): a sensor on the network is listed by address.
+    /// </summary>
+    public ClientAllowList AllowedClients { get; set; } = ClientAllowList.LoopbackOnly;
+
+    /// <summary>
+    /// tcp-listen: most clients connected at once per sensor (json-lines sensors sharing a port: the sum of theirs).
+    /// A client beyond it is refused (the newest is closed at once, counted, logged): a live sensor keeps its slot.
+    /// </summary>
+    public int MaxClients { get; set; } = 1;
+
+    /// <inheritdoc/>
+    public bool Tls { get; set; }
+    /// <inheritdoc/>
+    public string CaFile { get; set; } = "";
+    /// <inheritdoc/>
+    public string CertFile { get; set; } = "";
+    /// <inheritdoc/>
+    public string KeyFile { get; set; } = "";
+    /// <inheritdoc/>
+    public string Username { get; set; } = "";
+    /// <inheritdoc/>
+    public string PasswordFile { get; set; } = "";
+
     internal void Read(ConfigReader r)
     {
         if (!r.Has("Type")) r.Error("Type", "is required (tcp-listen, tcp-client, serial or mqtt)");
@@ -51,12 +76,12 @@ public sealed class TransportOptions
 
         string[] own = Type switch
         {
-            TransportType.TcpListen => ["Host", "Port"],
+            TransportType.TcpListen => ["Host", "Port", "AllowedClients", "MaxClients"],
             TransportType.TcpClient => ["Host", "Port"],
             TransportType.Serial => ["Path", "Baud", "Parity", "DataBits", "StopBits"],
-            _ => ["Host", "Port", "Topic"],
+            _ => ["Host", "Port", "Topic", .. MqttSecurityKeys.Names],
         };
-        foreach (var key in (string[])["Host", "Port", "Path", "Baud", "Parity", "DataBits", "StopBits", "Topic"])
+        foreach (var key in (string[])["Host", "Port", "Path", "Baud", "Parity", "DataBits", "StopBits", "Topic", "AllowedClients", "MaxClients", .. MqttSecurityKeys.Names])
         {
             if (own.Contains(key)) continue;
             if (r.Has(key)) r.Error(key, $"is not a key of a {TypeName(Type)} transport (its keys: Type, {string.Join(", ", own)})");
@@ -70,6 +95,9 @@ public sealed class TransportOptions
                 if (Host != "localhost" && Host != "*" && !System.Net.IPAddress.TryParse(Host, out _))
                     r.Error("Host", $"must be an IP address to bind (0.0.0.0 for all, 127.0.0.1 for loopback), got '{Host}'");
                 Port = r.Int("Port", 9000, 0, 65535);
+                if (r.StringList("AllowedClients") is { } allowed)
+                    AllowedClients = ClientAllowList.Parse(allowed, (i, why) => r.Errors.Add($"{r.KeyPath("AllowedClients")}[{i}]: {why}"));
+                MaxClients = r.Int("MaxClients", MaxClients, 1, 64);
                 break;
             case TransportType.TcpClient:
                 if (!r.Has("Host")) r.Error("Host", "is required for a tcp-client transport");
@@ -89,6 +117,7 @@ public sealed class TransportOptions
                 Host = r.String("Host", "127.0.0.1", allowEmpty: false);
                 Port = r.Int("Port", 1883, 1, 65535);
                 Topic = r.String("Topic", Topic, allowEmpty: false);
+                MqttSecurityKeys.Read(r, this, checkFiles: true);
                 break;
         }
     }

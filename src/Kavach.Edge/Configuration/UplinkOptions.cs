@@ -1,7 +1,7 @@
 namespace Kavach.Edge.Configuration;
 
 /// <summary><c>Uplink</c> section: the central MQTT broker (MQTT 5, store-and-forward).</summary>
-public sealed class UplinkOptions
+public sealed class UplinkOptions : IMqttSecurityOptions
 {
     /// <summary>Broker host; "" = no uplink (alerts still queue in the outbox, bounded by <see cref="OutboxMaxRows"/>).</summary>
     public string Host { get; set; } = "";
@@ -42,6 +42,14 @@ public sealed class UplinkOptions
     /// </summary>
     public int MaxCommandAgeS { get; set; } = 60;
 
+    /// <summary>
+    /// Accept <c>cmd/maintenance</c> starts and extensions from the broker. Off by default: whoever can publish
+    /// there could otherwise take the lamps off a fault. Even when on, remote maintenance stays within
+    /// <c>Alarm.MaxMaintenanceMs</c> per period and <c>Alarm.MaxMaintenanceMinutesPerDay</c>. Ending maintenance
+    /// remotely is always allowed (it only makes the lamps follow the level again).
+    /// </summary>
+    public bool AllowRemoteMaintenance { get; set; }
+
     /// <summary>Bound of the alert outbox; when full the oldest alerts are shed (counted, and reported by a shed record sent first).</summary>
     public int OutboxMaxRows { get; set; } = 100_000;
 
@@ -54,29 +62,19 @@ public sealed class UplinkOptions
     internal void Read(ConfigReader r)
     {
         Host = r.String("Host", Host);
-        Tls = r.Bool("Tls", Tls);
         Port = r.Int("Port", Port, 1, 65535);
-        CaFile = r.String("CaFile", CaFile);
-        CertFile = r.String("CertFile", CertFile);
-        KeyFile = r.String("KeyFile", KeyFile);
-        Username = r.String("Username", Username);
-        PasswordFile = r.String("PasswordFile", PasswordFile);
+        // Tls, CaFile, CertFile, KeyFile, Username, PasswordFile: shared with the mqtt sensor transport.
+        // Files are checked at start-up (when the uplink is on) so a typo stops the daemon with its key, not a reconnect loop.
+        MqttSecurityKeys.Read(r, this, checkFiles: Host.Length > 0);
         SessionExpiryS = r.Int("SessionExpiryS", SessionExpiryS, 60, int.MaxValue);
         KeepAliveS = r.Int("KeepAliveS", KeepAliveS, 5, 3600);
         TelemetryMs = r.Int("TelemetryMs", TelemetryMs, 0, 86_400_000);
         if (TelemetryMs is > 0 and < 1000) r.Error("TelemetryMs", $"must be 0 (off) or 1000-86400000, got {TelemetryMs}");
         MaxCommandAgeS = r.Int("MaxCommandAgeS", MaxCommandAgeS, 1, 86_400);
+        AllowRemoteMaintenance = r.Bool("AllowRemoteMaintenance", AllowRemoteMaintenance);
         OutboxMaxRows = r.Int("OutboxMaxRows", OutboxMaxRows, 10, 10_000_000);
         ReconnectMinMs = r.Int("ReconnectMinMs", ReconnectMinMs, 10, 600_000);
         ReconnectMaxMs = r.Int("ReconnectMaxMs", ReconnectMaxMs, 10, 3_600_000);
         if (ReconnectMaxMs < ReconnectMinMs) r.Error("ReconnectMaxMs", $"must be at least ReconnectMinMs ({ReconnectMinMs})");
-
-        if ((CertFile.Length > 0) != (KeyFile.Length > 0)) r.Error(CertFile.Length > 0 ? "KeyFile" : "CertFile", "CertFile and KeyFile go together");
-        if (!Tls && (CaFile.Length > 0 || CertFile.Length > 0)) r.Error(CaFile.Length > 0 ? "CaFile" : "CertFile", "needs Tls: true");
-        if (PasswordFile.Length > 0 && Username.Length == 0) r.Error("PasswordFile", "needs a Username");
-        if (Host.Length == 0) return;
-        // Files are checked at start-up so a typo stops the daemon with its key, not a reconnect loop.
-        foreach (var (key, path) in new[] { ("CaFile", CaFile), ("CertFile", CertFile), ("KeyFile", KeyFile), ("PasswordFile", PasswordFile) })
-            if (path.Length > 0 && !File.Exists(path)) r.Error(key, $"file not found: {path}");
     }
 }

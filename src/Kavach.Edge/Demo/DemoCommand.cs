@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using Kavach.Edge.Alarm;
 using Kavach.Edge.Assessment;
+using Kavach.Edge.Configuration;
 using Kavach.Edge.Hosting;
 using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
@@ -9,7 +10,6 @@ using Kavach.Edge.Storage;
 using Kavach.Edge.Uplink;
 using Kavach.Simulation;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Kavach.Edge.Demo;
 
@@ -40,34 +40,45 @@ public static class DemoCommand
         await using var broker = await EmbeddedBroker.StartAsync().ConfigureAwait(false);
         var options = ScenarioConfig.Options(scenario, dbPath, Path.Combine(dir, "kavach-edge.log"), broker.Port);
         using var logger = Logging.Create(options.Logging, underSystemd: false, quietConsole: true);
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
-        Console.CancelKeyPress += onCancel;
 
         o.WriteLine($"Kavach Edge {AppInfo.Version} demo: \"{scenario.Description}\"");
         o.WriteLine("An advisory warning device beside the signalling system, not a signal.");
         using var host = DaemonHost.Build(options, logger, TimeProvider.System);
+        var started = false;
         try
         {
-            await host.StartAsync(stop.Token).ConfigureAwait(false);
+            // the daemon's own shutdown path: SIGTERM / SIGINT (Ctrl-C) stop the scenario and the host alike,
+            // and the scenario's end stops the host the same way
+            await HostRunner.RunAsync(host, (services, stopping) =>
+            {
+                started = true;
+                return PlayAsync(o, output is null, scenario, services, options, broker.Port, dbPath, loop, speed, stopping);
+            }).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (Exception e) when (!started)
         {
             o.WriteLine($"demo: the daemon failed to start: {e.Message}");
             return 1;
         }
+        return PrintSummary(o, dbPath);
+    }
 
-        var inputs = host.Services.GetRequiredService<SensorInputService>();
-        var broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
-        var pipeline = host.Services.GetRequiredService<Pipeline.Pipeline>();
-        var alarm = host.Services.GetRequiredService<AlarmOutputs>();
+    /// <summary>Plays the scenario into the started daemon and shows it live, until the scenario ends (never with
+    /// <paramref name="loop"/>) or <paramref name="stopping"/> fires.</summary>
+    private static async Task PlayAsync(TextWriter o, bool console, Scenario scenario, IServiceProvider services, KavachOptions options,
+        int brokerPort, string dbPath, bool loop, double speed, CancellationToken stopping)
+    {
+        var inputs = services.GetRequiredService<SensorInputService>();
+        var broadcaster = services.GetRequiredService<RiskBroadcaster>();
+        var pipeline = services.GetRequiredService<Pipeline.Pipeline>();
+        var alarm = services.GetRequiredService<AlarmOutputs>();
         foreach (var s in scenario.Sensors)
             o.WriteLine($"  sensor {s.Name,-7} {SimNames.Name(s.Protocol),-10} → tcp {inputs.BoundEndpoints[s.Name]}");
         o.WriteLine($"  SQLite  {dbPath}");
         o.WriteLine($"  log     {options.Logging.File}");
-        if (host.Services.GetRequiredService<Api.ApiServer>().Urls is [var page, ..]) o.WriteLine($"  page    {page}/");
-        o.WriteLine($"  uplink  embedded MQTT broker on 127.0.0.1:{broker.Port}; watch it with:");
-        o.WriteLine($"          mosquitto_sub -h 127.0.0.1 -p {broker.Port} -i kavach-watch -t 'kavach/#' -v");
+        if (services.GetRequiredService<Api.ApiServer>().Urls is [var page, ..]) o.WriteLine($"  page    {page}/");
+        o.WriteLine($"  uplink  embedded MQTT broker on 127.0.0.1:{brokerPort}; watch it with:");
+        o.WriteLine($"          mosquitto_sub -h 127.0.0.1 -p {brokerPort} -i kavach-watch -t 'kavach/#' -v");
         o.WriteLine();
 
         var changes = new List<RiskState>();
@@ -85,14 +96,14 @@ public static class DemoCommand
             var client = new TcpClient { NoDelay = true };
             await client.ConnectAsync(inputs.BoundEndpoints[name], ct).ConfigureAwait(false);
             return new OwnedNetworkStream(client);
-        }, playerOptions, TimeProvider.System, stop.Token);
+        }, playerOptions, TimeProvider.System, stopping);
 
-        var interactive = !Console.IsOutputRedirected && output is null;
+        var interactive = console && !Console.IsOutputRedirected;
         var printed = 0;
         var lastLine = DateTime.MinValue;
         while (!play.IsCompleted)
         {
-            await Task.WhenAny(play, Task.Delay(250)).ConfigureAwait(false);
+            await Task.WhenAny(play, Task.Delay(250, CancellationToken.None)).ConfigureAwait(false);
             List<RiskState> fresh;
             lock (changes) { fresh = changes.Skip(printed).ToList(); printed = changes.Count; }
             foreach (var c in fresh)
@@ -106,14 +117,9 @@ public static class DemoCommand
             else if (DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(2)) { o.WriteLine(line); lastLine = DateTime.UtcNow; }
         }
         if (interactive) o.WriteLine();
-        try { await play.ConfigureAwait(false); }
-        catch (OperationCanceledException) { o.WriteLine("demo: interrupted"); }
-
         broadcaster.Changed -= OnChange;
-        using (var cts = new CancellationTokenSource(DaemonHost.ShutdownTimeout + TimeSpan.FromSeconds(1)))
-            await host.StopAsync(cts.Token).ConfigureAwait(false);
-        Console.CancelKeyPress -= onCancel;
-        return PrintSummary(o, dbPath);
+        try { await play.ConfigureAwait(false); }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { o.WriteLine("demo: interrupted"); }
     }
 
     private static string View(WorldState w, RiskState? s, FloorAssessment? f, OutputState outputs)

@@ -54,6 +54,15 @@ public struct SensorFeatures
     public float FarClusterPersistence;
     /// <summary>Median strength of the far cluster's returns.</summary>
     public float FarClusterStrength;
+    /// <summary>The returns persisting along one constant-speed line (<see cref="LidarTrackFit"/>): its range at the tick, m
+    /// (NaN: no track). A static target is a track of speed ≈ 0; a moving one fills no static cluster but is one track.</summary>
+    public float TrackRangeM;
+    /// <summary>The track's closing speed from its slope, m/s, positive approaching.</summary>
+    public float TrackClosingSpeedMps;
+    /// <summary>Fraction of the window's frames on the track.</summary>
+    public float TrackPersistence;
+    /// <summary>Median strength of the track's returns.</summary>
+    public float TrackStrength;
 
     // Radar
     /// <summary>Median range of the nearest target over frames that had one, m.</summary>
@@ -90,6 +99,7 @@ public struct SensorFeatures
         ClusterRangeM = ClusterPersistence = ClusterStrength = float.NaN;
         NearClusterRangeM = NearClusterPersistence = NearClusterStrength = float.NaN;
         FarClusterRangeM = FarClusterPersistence = FarClusterStrength = float.NaN;
+        TrackRangeM = TrackClosingSpeedMps = TrackPersistence = TrackStrength = float.NaN;
         RangeM = ClosingSpeedMps = SnrDb = LatestRangeM = NearTargetRangeM = NearTargetPersistence = float.NaN;
         TargetsMean = 0;
         VisibilityM = float.NaN;

@@ -33,7 +33,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
         Options:
           --config PATH   configuration file (default ./kavach.json when present, else /etc/kavach/kavach.json);
                           KAVACH_Section__Key environment variables override single keys
-          --loop          demo: repeat the scenario until Ctrl-C
+          --loop          demo: repeat the scenario until Ctrl-C or SIGTERM
           --seconds N     commission: seconds of clear air to learn from (default 60)
           --yes           commission: the air is clear and the track empty (for scripts; else it asks)
 
@@ -47,7 +47,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
 
         Runs the daemon: reads the sensors in the configuration, fuses them on a fixed tick, assesses fog and
         obstacle risk on the deterministic safety floor, records every level change in SQLite and drives the
-        outputs. Stops cleanly on SIGTERM or Ctrl-C. A bad configuration exits 2 with one line per problem.
+        outputs. Stops cleanly on SIGTERM or SIGINT (Ctrl-C). A bad configuration exits 2 with one line per problem.
 
         --config PATH   configuration file (default ./kavach.json when present, else /etc/kavach/kavach.json)
         """;
@@ -59,7 +59,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
         built-in scenario (clear → fog rolls in → an obstacle approaches in dense fog → fog lifts) streams
         sensor frames over loopback TCP into the same decoders a real sensor uses. SQLite goes to
         ./data/demo/. Binds only loopback ports the system picks and prints them. Finishes by itself in
-        under a minute (or repeats with --loop until Ctrl-C) and prints the level changes it saw.
+        under a minute (or repeats with --loop until Ctrl-C or SIGTERM) and prints the level changes it saw.
         """;
 
     public const string SelfTestHelp = """

@@ -17,7 +17,8 @@ public sealed class KavachMetrics : IDisposable
 {
     public const string MeterName = "Kavach.Edge";
 
-    public KavachMetrics(SensorInputService inputs, ReadingQueue queue, RiskBroadcaster broadcaster, StageFaults faults, TimeProvider time)
+    public KavachMetrics(SensorInputService inputs, ReadingQueue queue, RiskBroadcaster broadcaster, StageFaults faults, TimeProvider time,
+        Model.ModelLayer? model = null)
     {
         Meter = new Meter(MeterName, AppInfo.Version);
         var sensors = inputs.Sensors;
@@ -39,6 +40,15 @@ public sealed class KavachMetrics : IDisposable
             "Current level in severity order: 0 LOW, 1 MEDIUM, 2 FAULT, 3 HIGH");
         Counter("risk.changes", () => broadcaster.Latest?.Change ?? 0, "{change}", "Level changes since start");
         Gauge("faults.active", () => faults.Snapshot().Count, "{fault}", "Stage faults active now");
+        if (model is not null)
+        {
+            // "model abstains: …" windows by reason, and the model's HIGHs capped at MEDIUM for want of evidence (models/README.md)
+            Meter.CreateObservableCounter("model.abstentions", () => Enum.GetValues<Model.Abstention>()
+                    .Select(a => new Measurement<long>(model.Gate.Count(a), Tag("reason", Model.ModelGate.Name(a)))),
+                "{window}", "Windows the model abstained on (the safety floor alone decided), per reason");
+            Counter("model.suspicions", () => model.Suspicions, "{window}",
+                "Windows where the model's obstacle probability reached the threshold with no sensor return in the zone (MEDIUM at most)");
+        }
         TickDuration = Meter.CreateHistogram<double>("pipeline.tick.duration", "ms", "Duration of one pipeline tick (fusion, assessment, risk state, broadcast)");
     }
 

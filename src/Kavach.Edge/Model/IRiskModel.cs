@@ -26,4 +26,7 @@ public struct FogProbabilities
 public interface IRiskModel : IDisposable
 {
     void Predict(ReadOnlySpan<float> features, out ModelOutput output);
+
+    /// <summary>The inputs' range in training (the model abstains outside it); null: none known, no envelope check.</summary>
+    ModelEnvelope? Envelope => null;
 }

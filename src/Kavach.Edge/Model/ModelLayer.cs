@@ -23,11 +23,13 @@ public enum ModelState
 /// <param name="Message">Why, for the states other than Running ("" when running).</param>
 /// <param name="Runs">Windows the model answered.</param>
 /// <param name="Failures">Windows the model failed (threw or answered a non-finite or out-of-range value).</param>
-public readonly record struct ModelHealth(ModelState State, string Message, long Runs, long Failures);
+/// <param name="Abstentions">Windows the model abstained on (<see cref="ModelGate"/>); while it abstains, Message says why.</param>
+public readonly record struct ModelHealth(ModelState State, string Message, long Runs, long Failures, long Abstentions = 0);
 
 /// <summary>
-/// The assessment's second layer: feature preparation (<see cref="FeatureVector"/>, into a preallocated
-/// buffer) and one model call per tick. <see cref="Assess"/> never throws: a model that throws or
+/// The assessment's second layer: the run-time gates (<see cref="ModelGate"/>: abstentions, evidence for a HIGH),
+/// feature preparation (<see cref="FeatureVector"/>, into a preallocated buffer) and one model call per tick.
+/// <see cref="Assess"/> never throws: a model that throws or
 /// answers NaN leaves the safety floor in charge (null view), is logged once per episode, counted in
 /// <see cref="Health"/>, and the level is never lowered because of it. Called only from the pipeline's
 /// tick loop; <see cref="Health"/> may be read from any thread. Owns and disposes the model.
@@ -38,8 +40,12 @@ public sealed class ModelLayer : IDisposable
     private readonly IRiskModel? _model;
     private readonly ILogger _log;
     private readonly float[] _features = new float[FeatureVector.Count];
+    private readonly ModelEnvelope? _envelope;
     private volatile StateBox _state;
-    private long _runs, _failures;
+    private volatile string? _abstaining;
+    private ModelView? _abstainedView;
+    private string? _logged;
+    private long _runs, _failures, _abstentions, _suspicions;
 
     /// <summary>A layer over <paramref name="model"/> (null: not running, for <paramref name="reason"/>).</summary>
     public ModelLayer(KavachOptions options, IRiskModel? model, ILogger log, ModelState initial = ModelState.Running, string reason = "")
@@ -47,12 +53,17 @@ public sealed class ModelLayer : IDisposable
         _options = options;
         _model = model;
         _log = log;
+        _envelope = model?.Envelope;
+        Gate = new ModelGate(options, WarmUpS);
         _state = new StateBox(model is null ? initial : ModelState.Running, model is null ? reason : "");
         switch (_state.State)
         {
             case ModelState.Running:
                 _log.LogInformation("Model {Path} (sha256 {Sha}) runs on top of the safety floor: HIGH at obstacle probability ≥ {High}, MEDIUM at {Fog} fog",
                     options.Model.ResolvedPath, (model as OnnxRiskModel)?.Sha256 ?? "n/a", options.Model.HighProbability, FogClasses.Name(options.Model.MediumFogClass));
+                if (_envelope is not null)
+                    _log.LogInformation("Model training envelope {Path}: the model abstains on windows with an input outside its training range (± {Tolerance:P0} of the span)",
+                        ModelEnvelope.PathFor(options.Model.ResolvedPath), _envelope.Tolerance);
                 break;
             case ModelState.Disabled:
                 _log.LogWarning("Model disabled (Model.Enabled = false): the safety floor alone decides");
@@ -64,7 +75,7 @@ public sealed class ModelLayer : IDisposable
     }
 
     /// <summary>
-    /// Loads the configured model. Returns the layer's model and state; throws <see cref="ModelLoadException"/>
+    /// Loads the configured model and its training envelope (<see cref="ModelEnvelope.PathFor"/>). Returns the layer's model and state; throws <see cref="ModelLoadException"/>
     /// when the file cannot be used and Model.OnLoadFailure is refuse (the daemon exits with code 2).
     /// </summary>
     public static (IRiskModel? Model, ModelState State, string Reason) Load(ModelOptions options)
@@ -72,7 +83,17 @@ public sealed class ModelLayer : IDisposable
         if (!options.Enabled) return (null, ModelState.Disabled, "Model.Enabled is false");
         try
         {
-            return (OnnxRiskModel.Load(options.ResolvedPath, options.Sha256), ModelState.Running, "");
+            var model = OnnxRiskModel.Load(options.ResolvedPath, options.Sha256);
+            try
+            {
+                model.Envelope = ModelEnvelope.Load(options.ResolvedPath, model.Sha256);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+            return (model, ModelState.Running, "");
         }
         catch (ModelLoadException e) when (options.OnLoadFailure == ModelLoadFailure.FloorOnly)
         {
@@ -86,19 +107,35 @@ public sealed class ModelLayer : IDisposable
         get
         {
             var s = _state;
-            return new ModelHealth(s.State, s.Message, Interlocked.Read(ref _runs), Interlocked.Read(ref _failures));
+            var message = s.State == ModelState.Running ? _abstaining ?? "" : s.Message;
+            return new ModelHealth(s.State, message, Interlocked.Read(ref _runs), Interlocked.Read(ref _failures), Interlocked.Read(ref _abstentions));
         }
     }
 
-    /// <summary>The model's view of <paramref name="snapshot"/>, or null when the model is not running, failed this
-    /// tick, or abstains because a sensor's window is still filling (the floor alone decides then).</summary>
+    /// <summary>The run-time gates (abstentions and evidence), for the metrics.</summary>
+    public ModelGate Gate { get; }
+
+    /// <summary>Windows where the model's obstacle probability reached the threshold without evidence (capped at MEDIUM).</summary>
+    public long Suspicions => Interlocked.Read(ref _suspicions);
+
+    /// <summary>
+    /// The model's view of <paramref name="snapshot"/>: null when the model is not running or failed this tick; a view
+    /// with <see cref="ModelView.Abstained"/> when a gate kept the model out of this window (<see cref="ModelGate"/>:
+    /// the floor alone decides); else its answer, its HIGH only with evidence in the window.
+    /// </summary>
     public ModelView? Assess(FusionSnapshot snapshot)
     {
-        if (_model is null || Filling(snapshot)) return null;
+        if (_model is null) return null;
+        var abstain = Gate.Sensors(snapshot, WarmUpS);
         ModelOutput o;
         try
         {
-            FeatureVector.Fill(snapshot, _options, _features);
+            if (abstain is null)
+            {
+                FeatureVector.Fill(snapshot, _options, _features);
+                abstain = Gate.Outside(_envelope, _features);
+            }
+            if (abstain is not null) return Abstain(abstain);
             _model.Predict(_features, out o);
         }
         catch (Exception e)
@@ -112,6 +149,7 @@ public sealed class ModelLayer : IDisposable
             return null;
         }
         Interlocked.Increment(ref _runs);
+        _abstaining = null;
         if (_state.State == ModelState.Degraded)
         {
             _state = new StateBox(ModelState.Running, "");
@@ -123,15 +161,34 @@ public sealed class ModelLayer : IDisposable
         var fog = (FogClass)best;
         var m = _options.Model;
         var visibility = Math.Clamp(Math.Pow(10, o.VisibilityLog10), 1, 20_000);
+        // the model never invents an obstacle: its HIGH needs a return, a target or a short TTC in this very window
+        var above = o.ObstacleProbability >= m.HighProbability;
+        var evidence = above && Gate.Evidence(snapshot);
+        if (above && !evidence) Interlocked.Increment(ref _suspicions);
         return new ModelView
         {
             FogClass = fog,
             FogProbability = o.Fog[best],
             VisibilityM = visibility,
             ObstacleProbability = o.ObstacleProbability,
-            Hazard = o.ObstacleProbability >= m.HighProbability,
+            Hazard = evidence,
+            Suspect = above && !evidence,
             FogMedium = FogMedium(o.Fog, visibility, m.MediumFogClass),
         };
+    }
+
+    // One view per abstention episode (the reason string is cached by the gate): no allocation per tick while it lasts.
+    private ModelView Abstain(string reason)
+    {
+        Interlocked.Increment(ref _abstentions);
+        if (!ReferenceEquals(_abstaining, reason))
+        {
+            if (reason != _logged) _log.LogInformation("{Reason}: the safety floor alone decides", reason); // once per distinct reason in a row
+            _logged = reason;
+            _abstaining = reason;
+            _abstainedView = new ModelView { Abstained = reason, ObstacleProbability = double.NaN };
+        }
+        return _abstainedView!;
     }
 
     /// <summary>
@@ -147,18 +204,9 @@ public sealed class ModelLayer : IDisposable
         return p >= 0.5f && visibilityM <= 2 * FogClasses.UpperLimitM(line);
     }
 
-    /// <summary>Seconds a sensor must have been live before the model reads its window: the window plus half a
-    /// second, as in training (models/Kavach.ModelData skips the first 1.5 s of every episode).</summary>
+    /// <summary>Seconds a sensor must have been live (or speaking again after a silence) before the model reads its
+    /// window: the window plus half a second, as in training (models/Kavach.ModelData skips the first 1.5 s of every episode).</summary>
     internal double WarmUpS => _options.Fusion.WindowMs / 1000.0 + 0.5;
-
-    // A live sensor whose window is still filling (start-up, a reconnect after a stale spell): the model never saw
-    // such half-empty windows, so it abstains and the safety floor alone decides (it never lowers anything).
-    private bool Filling(FusionSnapshot snapshot)
-    {
-        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
-            if (f.Live && f.LiveForS < WarmUpS) return true;
-        return false;
-    }
 
     // A probability outside [0, 1] or a non-finite value means a broken model, not a low risk.
     private static bool Valid(in ModelOutput o, out string problem)

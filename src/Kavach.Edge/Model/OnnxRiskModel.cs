@@ -44,6 +44,9 @@ public sealed class OnnxRiskModel : IRiskModel
     /// <summary>SHA-256 of the loaded file, lower-case hex.</summary>
     public string Sha256 { get; }
 
+    /// <summary>The training envelope read beside the file (<see cref="ModelLayer.Load"/> sets it), or null.</summary>
+    public ModelEnvelope? Envelope { get; internal set; }
+
     /// <summary>
     /// Loads <paramref name="path"/>. <paramref name="expectedSha256"/> (hex) must match the file unless null.
     /// Throws <see cref="ModelLoadException"/> with a message naming the file and the problem.

@@ -36,6 +36,9 @@ public sealed class Pipeline(
     /// <summary>The latest fusion output (API, console).</summary>
     public FusionSnapshot? LastSnapshot { get; private set; }
 
+    /// <summary>The model's view at the last tick (null: no model, or it failed that tick; <see cref="ModelView.Abstained"/>: it abstained).</summary>
+    public ModelView? LastModelView { get; private set; }
+
     public RiskStateMachine Risk => risk;
 
     /// <summary>
@@ -71,6 +74,7 @@ public sealed class Pipeline(
         }
 
         var view = model?.Assess(snapshot); // never throws: null when the model is off or failed this tick
+        LastModelView = view;
         var change = risk.Evaluate(snapshot, assessment, faults.Snapshot(), now, view);
         if (change is not null)
         {

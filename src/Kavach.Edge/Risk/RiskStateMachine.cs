@@ -18,6 +18,7 @@ public sealed class RiskStateMachine
     private readonly long _start;
     private long _hazardSince = long.MinValue;
     private long _floorHazardSince = long.MinValue;
+    private long _suspectSince = long.MinValue;
     private long _lowerSince = long.MinValue;
     private bool _fogMedium;
     private long _changes;
@@ -38,7 +39,7 @@ public sealed class RiskStateMachine
             Faults = ["starting"],
             RaisedBy = "fault",
             Starting = true,
-            GraceEndsAt = _start + Ticks(options.Risk.StartupGraceMs),
+            GraceEndsAt = _start + _time.Ticks(options.Risk.StartupGraceMs),
         };
     }
 
@@ -83,6 +84,11 @@ public sealed class RiskStateMachine
         if (!floorHazard) _floorHazardSince = long.MinValue;
         else if (_floorHazardSince == long.MinValue) _floorHazardSince = now;
         var floorConfirmed = floorHazard && Elapsed(_floorHazardSince, now) >= risk.ConfirmMs;
+        // the model's suspicion (its probability without evidence in the window) is MEDIUM at most, confirmed like a hazard
+        var suspect = model?.Suspect == true;
+        if (!suspect) _suspectSince = long.MinValue;
+        else if (_suspectSince == long.MinValue) _suspectSince = now;
+        var suspectConfirmed = suspect && Elapsed(_suspectSince, now) >= risk.ConfirmMs;
 
         if (floor is { } a && !double.IsNaN(a.VisibilityM))
         {
@@ -95,7 +101,7 @@ public sealed class RiskStateMachine
         else if (_fogMedium || floor?.Approaching == true) floorLevel = RiskLevel.Medium;
         var candidate = floorLevel;
         if (confirmed) candidate = RiskLevel.High;
-        else if (model?.FogMedium == true) candidate = RiskLevels.Max(candidate, RiskLevel.Medium);
+        else if (model?.FogMedium == true || suspectConfirmed) candidate = RiskLevels.Max(candidate, RiskLevel.Medium);
         var hazardLevel = candidate;
         if (faults.Count > 0) candidate = RiskLevels.Max(candidate, RiskLevel.Fault);
 
@@ -127,6 +133,7 @@ public sealed class RiskStateMachine
         if (next == RiskLevel.Fault || faults.Count > 0) reasons.AddRange(faults.Where(x => !reasons.Contains(x)));
         if (next > candidate) reasons.Add($"holding {RiskLevels.Name(next)}");
         if (reasons.Count == 0) reasons.Add("nothing detected");
+        if (model?.Abstained is { } abstained) reasons.Add(abstained); // the floor alone decided, and why
 
         Current = new RiskState
         {
@@ -148,7 +155,10 @@ public sealed class RiskStateMachine
 
     private string ModelReason(ModelView m) => m.Hazard
         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"model: obstacle inside {_options.Risk.StoppingDistanceM:0} m, probability {m.ObstacleProbability:0.00}")
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"model: {FogClasses.Name(m.FogClass)} fog, visibility ~{m.VisibilityM:0} m");
+        : m.FogMedium
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"model: {FogClasses.Name(m.FogClass)} fog, visibility ~{m.VisibilityM:0} m")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"model suspects an obstacle (p={m.ObstacleProbability:0.00}): no sensor return inside {_options.Risk.StoppingDistanceM + _options.Model.EvidenceMarginM:0} m");
 
     private int HoldMs(RiskLevel level) => level switch
     {
@@ -159,6 +169,4 @@ public sealed class RiskStateMachine
     };
 
     private double Elapsed(long since, long now) => _time.GetElapsedTime(since, now).TotalMilliseconds;
-
-    private long Ticks(int ms) => (long)(ms / 1000.0 * _time.TimestampFrequency);
 }

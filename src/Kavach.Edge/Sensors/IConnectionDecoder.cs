@@ -10,6 +10,10 @@ public interface IConnectionDecoder
     /// <summary>Decodes what arrived (any split), enqueues readings, counts rejects.</summary>
     void OnBytes(ReadOnlySpan<byte> data);
 
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> of this connection's last decoded frame; long.MinValue before the
+    /// first (tcp-listen closes a client that has sent no frame for TimeoutMs, whatever bytes it sends).</summary>
+    long LastFrameTimestamp { get; }
+
     /// <summary>The stream ended: a partial frame left over is counted as rejected.</summary>
     void OnEnd();
 }

@@ -13,6 +13,7 @@ public sealed class JsonLinesConnection : IConnectionDecoder
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly JsonLineDecoder _decoder;
+    private readonly DecoderCursor _seen = new(countFrames: false); // frames are routed by kind below
     private readonly SensorKind _endpointKind;
     private readonly SensorState?[] _byKind = new SensorState?[4];
     private readonly int[] _frames = new int[4], _noReturn = new int[4];
@@ -35,6 +36,9 @@ public sealed class JsonLinesConnection : IConnectionDecoder
     {
         set => _decoder.DefaultKind = value != SensorKind.Unspecified ? value : _endpointKind;
     }
+
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
 
     public void OnBytes(ReadOnlySpan<byte> data)
     {
@@ -69,14 +73,15 @@ public sealed class JsonLinesConnection : IConnectionDecoder
                     r.VisibilityM = !float.IsNaN(f.VisibilityM) ? f.VisibilityM : (float)(f.Visibility * sensor.Options.FullScaleM);
                     break;
             }
-            sensor.FrameDecoded(now);
+            LastFrameTimestamp = now;
+            sensor.FrameDecoded(now, this);
             _queue.TryWrite(r, sensor);
         }
-        Flush();
+        Flush(now);
     }
 
     // Frames count against the sensor they were routed to; bytes and rejects against the endpoint's first.
-    private void Flush()
+    private void Flush(long now)
     {
         for (var k = 1; k < 4; k++)
         {
@@ -84,14 +89,12 @@ public sealed class JsonLinesConnection : IConnectionDecoder
             _byKind[k]!.AddFrames(_frames[k], _noReturn[k]);
             _frames[k] = _noReturn[k] = 0;
         }
-        _decoder.Counters.Frames = 0;
-        _decoder.Counters.NoReturn = 0;
-        _endpoint.Primary.Absorb(_decoder.Counters, _decoder.LastRejectReason);
+        _endpoint.Primary.Absorb(_decoder.Counters, _seen, now);
     }
 
     public void OnEnd()
     {
         _decoder.EndOfStream();
-        Flush();
+        Flush(_time.GetTimestamp());
     }
 }

@@ -13,6 +13,7 @@ public sealed class Ld06Connection : IConnectionDecoder
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly Ld06Decoder _decoder;
+    private readonly DecoderCursor _seen = new();
 
     public Ld06Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
     {
@@ -22,6 +23,9 @@ public sealed class Ld06Connection : IConnectionDecoder
         var o = sensor.Options;
         _decoder = new Ld06Decoder((float)o.CorridorStartDeg, (float)o.CorridorEndDeg, (byte)o.MinIntensity);
     }
+
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
 
     public void OnBytes(ReadOnlySpan<byte> data)
     {
@@ -37,13 +41,17 @@ public sealed class Ld06Connection : IConnectionDecoder
             r.Strength = f.NoReturn ? float.NaN : f.NearestIntensity;
             _queue.TryWrite(r, _sensor);
         }
-        if (frames > 0) _sensor.FrameDecoded(now);
-        _sensor.Absorb(_decoder.Counters);
+        if (frames > 0)
+        {
+            LastFrameTimestamp = now;
+            _sensor.FrameDecoded(now, this);
+        }
+        _sensor.Absorb(_decoder.Counters, _seen, now);
     }
 
     public void OnEnd()
     {
         _decoder.EndOfStream(); // a partial frame left over is counted, never decoded
-        _sensor.Absorb(_decoder.Counters);
+        _sensor.Absorb(_decoder.Counters, _seen, _time.GetTimestamp());
     }
 }

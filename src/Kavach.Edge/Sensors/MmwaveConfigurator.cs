@@ -79,7 +79,7 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
             await SerialPorts.OpenAsync(port, time, ct).ConfigureAwait(false);
             // Blocking CLI exchange on a worker; bounded so a dead port cannot hold it forever.
             var bound = LineTimeout * (lines.Length + 1);
-            failure = await Task.Run(() => Send(port, lines, ct), CancellationToken.None).WaitAsync(bound, time, ct).ConfigureAwait(false);
+            failure = await Task.Run(() => Send(port, lines, time, ct), CancellationToken.None).WaitAsync(bound, time, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException or ArgumentException)
         {
@@ -101,8 +101,8 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
     }
 
     // Returns null on success, else what went wrong. The TI CLI echoes the command, then "Done" (or "Error ..."),
-    // then the prompt "mmwDemo:/>".
-    private static string? Send(SerialPort port, string[] lines, CancellationToken ct)
+    // then the prompt "mmwDemo:/>". Each line's deadline is on the injected clock (tests drive it with a fake one).
+    private static string? Send(SerialPort port, string[] lines, TimeProvider time, CancellationToken ct)
     {
         var buffer = new byte[1024];
         var answer = new StringBuilder();
@@ -112,7 +112,7 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
             ct.ThrowIfCancellationRequested();
             port.Write(lines[i] + "\n");
             answer.Clear();
-            var deadline = Environment.TickCount64 + (long)LineTimeout.TotalMilliseconds;
+            var sent = time.GetTimestamp();
             while (true)
             {
                 var text = answer.ToString();
@@ -122,7 +122,7 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
                 // a prompt after the echo of this very line (a stale prompt of the previous line does not count)
                 var echo = text.IndexOf(lines[i], StringComparison.Ordinal);
                 if (echo >= 0 && text.IndexOf(Prompt, echo + lines[i].Length, StringComparison.Ordinal) >= 0) break;
-                if (Environment.TickCount64 > deadline) return $"line {i + 1} '{lines[i]}': no answer within {LineTimeout.TotalSeconds:0} s";
+                if (time.GetElapsedTime(sent) > LineTimeout) return $"line {i + 1} '{lines[i]}': no answer within {LineTimeout.TotalSeconds:0} s";
                 try
                 {
                     var n = port.Read(buffer, 0, buffer.Length);

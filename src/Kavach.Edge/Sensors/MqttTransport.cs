@@ -23,6 +23,7 @@ public sealed class MqttTransport : ReconnectingTransport
 
     private readonly string _host;
     private readonly int _port;
+    private readonly IMqttSecurityOptions _security;
     private readonly string _clientId;
     private readonly Route[] _routes;
 
@@ -32,20 +33,22 @@ public sealed class MqttTransport : ReconnectingTransport
         _clientId = clientId;
         _host = endpoints[0].Transport.Host;
         _port = endpoints[0].Transport.Port;
+        _security = endpoints[0].Transport; // the configuration check makes every sensor on one broker agree
         _routes = endpoints.Select(e => new Route(e)).ToArray();
     }
 
-    public override string Target => $"mqtt {_host}:{_port} ({string.Join(", ", _routes.Select(r => r.Filter).Distinct())}) as {_clientId}";
+    public override string Target => $"mqtt{(_security.Tls ? "s" : "")} {_host}:{_port} ({string.Join(", ", _routes.Select(r => r.Filter).Distinct())}) as {_clientId}";
 
     protected override async Task SessionAsync(Action connected, CancellationToken ct)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
-        var options = new MqttClientOptionsBuilder()
+        // TLS and credentials as the uplink does them; files are read on every connect (fixing one needs no restart)
+        var options = Uplink.MqttSecurity.Apply(new MqttClientOptionsBuilder()
             .WithTcpServer(_host, _port)
             .WithClientId(_clientId)
             .WithCleanSession(true)
             .WithKeepAlivePeriod(KeepAlive)
-            .WithTimeout(ConnectTimeout)
+            .WithTimeout(ConnectTimeout), _security, _host)
             .Build();
         foreach (var r in _routes) r.Open();
         client.ApplicationMessageReceivedAsync += OnMessage;
@@ -56,7 +59,8 @@ public sealed class MqttTransport : ReconnectingTransport
                 connect.CancelAfter(ConnectTimeout);
                 try
                 {
-                    await client.ConnectAsync(options, connect.Token).ConfigureAwait(false);
+                    var result = await client.ConnectAsync(options, connect.Token).ConfigureAwait(false);
+                    if (result.ResultCode != MqttClientConnectResultCode.Success) throw Refused(result.ResultCode, null);
                     var subscribe = new MqttClientSubscribeOptionsBuilder();
                     foreach (var filter in _routes.Select(r => r.Filter).Distinct())
                         subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtMostOnce);
@@ -65,6 +69,16 @@ public sealed class MqttTransport : ReconnectingTransport
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
                     throw new TimeoutException($"no answer within {ConnectTimeout.TotalSeconds:0} s");
+                }
+                catch (MQTTnet.Adapter.MqttConnectingFailedException e)
+                {
+                    // its message names the CONNACK code: "Connecting with MQTT server failed (NotAuthorized)."
+                    var code = Enum.GetValues<MqttClientConnectResultCode>().FirstOrDefault(c => e.Message.Contains($"({c})", StringComparison.Ordinal), MqttClientConnectResultCode.UnspecifiedError);
+                    throw Refused(code, e);
+                }
+                catch (Exception e) when (Tls(e) is { } tls)
+                {
+                    throw new TransportFailedException($"TLS failed: {tls.Message} (check Transport.CaFile, the broker's certificate and its host name)", e);
                 }
             }
             connected();
@@ -82,6 +96,18 @@ public sealed class MqttTransport : ReconnectingTransport
             }
             foreach (var r in _routes) r.Close();
         }
+    }
+
+    private static TransportFailedException Refused(MqttClientConnectResultCode code, Exception? inner) => new(
+        code is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized
+            ? $"the broker refused our credentials ({code}): check Transport.Username and Transport.PasswordFile"
+            : $"the broker refused the connection ({code})", inner);
+
+    private static System.Security.Authentication.AuthenticationException? Tls(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is System.Security.Authentication.AuthenticationException a) return a;
+        return null;
     }
 
     private Task OnMessage(MqttApplicationMessageReceivedEventArgs e)

@@ -13,6 +13,7 @@ public sealed class Ops243Connection : IConnectionDecoder
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly Ops243Decoder _decoder;
+    private readonly DecoderCursor _seen = new();
 
     public Ops243Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
     {
@@ -25,6 +26,9 @@ public sealed class Ops243Connection : IConnectionDecoder
             SpeedUnit = sensor.Options.SpeedUnit,
         });
     }
+
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
 
     public void OnBytes(ReadOnlySpan<byte> data)
     {
@@ -39,13 +43,17 @@ public sealed class Ops243Connection : IConnectionDecoder
             r.Targets = f.HasRange || f.HasSpeed ? 1 : 0;
             _queue.TryWrite(r, _sensor);
         }
-        if (frames > 0) _sensor.FrameDecoded(now);
-        _sensor.Absorb(_decoder.Counters);
+        if (frames > 0)
+        {
+            LastFrameTimestamp = now;
+            _sensor.FrameDecoded(now, this);
+        }
+        _sensor.Absorb(_decoder.Counters, _seen, now);
     }
 
     public void OnEnd()
     {
         _decoder.EndOfStream(); // a partial frame left over is counted, never decoded
-        _sensor.Absorb(_decoder.Counters);
+        _sensor.Absorb(_decoder.Counters, _seen, _time.GetTimestamp());
     }
 }

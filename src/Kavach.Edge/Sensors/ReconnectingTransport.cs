@@ -100,8 +100,11 @@ public abstract class ReconnectingTransport
 
     private static string Describe(Exception e) => e switch
     {
-        TimeoutException => e.Message,
+        TimeoutException or TransportFailedException => e.Message,
         System.Net.Sockets.SocketException s => s.SocketErrorCode.ToString(),
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 }
+
+/// <summary>A session failure whose message already says what went wrong and which key to check (logged as is).</summary>
+public sealed class TransportFailedException(string message, Exception? inner = null) : Exception(message, inner);

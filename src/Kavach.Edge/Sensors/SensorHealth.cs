@@ -17,10 +17,18 @@ public sealed record SensorHealth
     public required string Connection { get; init; }
     /// <summary>tcp-listen: clients connected now.</summary>
     public int Clients { get; init; }
+    /// <summary>tcp-listen: clients closed unread because their address is not in Transport.AllowedClients.</summary>
+    public long ClientsRefused { get; init; }
+    /// <summary>tcp-listen: clients closed unread because Transport.MaxClients were already connected.</summary>
+    public long ClientsOverLimit { get; init; }
+    /// <summary>A fault of this input itself ("two sources for sensor X"), or null.</summary>
+    public string? Fault { get; init; }
     public double FramesPerSecond { get; init; }
     public double BytesPerSecond { get; init; }
     /// <summary>Fraction of the frames over the rate window that carried no return (LiDAR) or no target (radar); NaN without frames.</summary>
     public double NoReturnRatio { get; init; }
+    /// <summary>Rejected input runs per second over the rate window.</summary>
+    public double RejectsPerSecond { get; init; }
     /// <summary>Seconds since the last decoded frame; null before the first.</summary>
     public double? LastFrameAgeS { get; init; }
     /// <summary>No frame within TimeoutMs (or never): from the fusion when its snapshot is given, else from the last frame's age.</summary>
@@ -33,6 +41,8 @@ public sealed record SensorHealth
     public long Dropped { get; init; }
     /// <summary>Rejected runs by reason name (bad-checksum, ...); reasons never seen are left out.</summary>
     public required IReadOnlyDictionary<string, long> Rejects { get; init; }
-    /// <summary>Reason of the last rejected run, or null.</summary>
+    /// <summary>Reason of the last rejected run (the last, not the most frequent), or null.</summary>
     public string? LastReject { get; init; }
+    /// <summary>Seconds since the last rejected run arrived; null before the first.</summary>
+    public double? LastRejectAgeS { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Kavach.Edge.Configuration;
+using Kavach.Edge.Risk;
 using Kavach.Protocols;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,13 +22,15 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly ILogger<SensorInputService> _log;
+    private readonly StageFaults _faults;
     private readonly List<TcpListenTransport> _listeners = [];
     private readonly List<Task> _running = [];
     private readonly Dictionary<string, IPEndPoint> _bound = new(StringComparer.OrdinalIgnoreCase);
     private CancellationTokenSource? _cts;
 
-    public SensorInputService(KavachOptions options, ReadingQueue queue, TimeProvider time, ILogger<SensorInputService> log)
+    public SensorInputService(KavachOptions options, ReadingQueue queue, TimeProvider time, ILogger<SensorInputService> log, StageFaults? faults = null)
     {
+        _faults = faults ?? new StageFaults();
         _options = options;
         _queue = queue;
         _time = time;
@@ -44,6 +47,9 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     /// <summary>Reconnect backoff of the client-side transports: 0.5 s doubling to 30 s (tests shorten it).</summary>
     internal Func<Backoff> NewBackoff { get; set; } = () => new Backoff(500, 30_000);
 
+    /// <summary>tcp-listen's accept call (tests inject failures); null = the socket's own.</summary>
+    internal Func<System.Net.Sockets.Socket, CancellationToken, ValueTask<System.Net.Sockets.Socket>>? Accept { get; set; }
+
     /// <summary>Stop budget of the inputs: a transport that has not ended by then is abandoned (a hung port never holds shutdown).</summary>
     internal static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(3);
 
@@ -57,10 +63,11 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
             switch (endpoint.Transport.Type)
             {
                 case TransportType.TcpListen:
-                    var listener = new TcpListenTransport(endpoint, _log);
+                    var listener = new TcpListenTransport(endpoint, _time, NewBackoff(), _log, Accept);
                     _listeners.Add(listener);
                     foreach (var s in endpoint.Sensors) _bound[s.Name] = listener.LocalEndPoint;
-                    _log.LogInformation("Sensor {Sensor}: {Protocol} listening on tcp {Endpoint}", endpoint.Name, protocol, listener.LocalEndPoint);
+                    _log.LogInformation("Sensor {Sensor}: {Protocol} listening on tcp {Endpoint} for at most {Max} client(s) from {Allowed}",
+                        endpoint.Name, protocol, listener.LocalEndPoint, listener.MaxClients, endpoint.Transport.AllowedClients);
                     _running.Add(listener.RunAsync(_cts.Token));
                     break;
                 case TransportType.TcpClient:
@@ -145,6 +152,7 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, ct).ConfigureAwait(false);
                 var now = _time.GetTimestamp();
                 foreach (var s in Sensors) s.Sample(now);
+                CheckSources(now);
                 if (++ticks % logEvery != 0) continue;
                 for (var i = 0; i < Sensors.Count; i++)
                 {
@@ -162,6 +170,22 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    // Two live sources for one sensor: a named stage fault (FAULT) while they interleave, cleared when one has gone.
+    private void CheckSources(long now)
+    {
+        foreach (var s in Sensors)
+        {
+            if (s.TwoSources(now, _time))
+            {
+                if (_faults.Raise(s.TwoSourcesFault, "frames from two connections interleave"))
+                    _log.LogWarning("Sensor {Sensor}: FAULT: two sources: frames from two connections interleave (connected: {Peers}); check Transport.AllowedClients and MaxClients",
+                        s.Name, string.Join(", ", _listeners.Where(l => l.Sensors.Contains(s)).SelectMany(l => l.Peers).DefaultIfEmpty("?")));
+            }
+            else if (_faults.Clear(s.TwoSourcesFault))
+                _log.LogInformation("Sensor {Sensor}: one source again", s.Name);
+        }
     }
 
     /// <summary>Every sensor's health now (see <see cref="SensorState.Health"/>).</summary>

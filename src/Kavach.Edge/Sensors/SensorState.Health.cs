@@ -4,13 +4,14 @@ using Kavach.Protocols;
 
 namespace Kavach.Edge.Sensors;
 
-// Rates over the last ~5 s: the input service samples the counters once a second into a small ring.
+// Rates over the last ~5 s: the input service samples the cumulative counters once a second into a small ring, and
+// a rate is the difference between the oldest and newest samples (the counters themselves are never reset).
 public sealed partial class SensorState
 {
     /// <summary>Samples kept: 6 one-second samples span 5 s.</summary>
     private const int RateSamples = 6;
 
-    private readonly (long Timestamp, long Frames, long Bytes, long NoReturn)[] _samples = new (long, long, long, long)[RateSamples];
+    private readonly (long Timestamp, long Frames, long Bytes, long NoReturn, long Rejects)[] _samples = new (long, long, long, long, long)[RateSamples];
     private readonly Lock _sampleLock = new();
     private int _sampleHead, _sampleCount;
 
@@ -19,25 +20,27 @@ public sealed partial class SensorState
     {
         lock (_sampleLock)
         {
-            _samples[_sampleHead] = (now, Frames, Bytes, NoReturn);
+            _samples[_sampleHead] = (now, Frames, Bytes, NoReturn, TotalRejects);
             _sampleHead = (_sampleHead + 1) % RateSamples;
             if (_sampleCount < RateSamples) _sampleCount++;
         }
     }
 
-    /// <summary>Frames/s, bytes/s and the no-return ratio between the oldest and newest samples (0, 0, NaN with fewer than two).</summary>
-    public (double FramesPerSecond, double BytesPerSecond, double NoReturnRatio) Rates(TimeProvider time)
+    /// <summary>Frames/s, bytes/s, the no-return ratio and rejected runs/s between the oldest and newest samples
+    /// (0, 0, NaN, 0 with fewer than two).</summary>
+    public (double FramesPerSecond, double BytesPerSecond, double NoReturnRatio, double RejectsPerSecond) Rates(TimeProvider time)
     {
         lock (_sampleLock)
         {
-            if (_sampleCount < 2) return (0, 0, double.NaN);
+            if (_sampleCount < 2) return (0, 0, double.NaN, 0);
             var newest = _samples[(_sampleHead - 1 + RateSamples) % RateSamples];
             var oldest = _samples[(_sampleHead - _sampleCount + RateSamples) % RateSamples];
             var seconds = time.GetElapsedTime(oldest.Timestamp, newest.Timestamp).TotalSeconds;
-            if (seconds <= 0) return (0, 0, double.NaN);
+            if (seconds <= 0) return (0, 0, double.NaN, 0);
             var frames = newest.Frames - oldest.Frames;
             return (frames / seconds, (newest.Bytes - oldest.Bytes) / seconds,
-                frames > 0 ? (newest.NoReturn - oldest.NoReturn) / (double)frames : double.NaN);
+                frames > 0 ? (newest.NoReturn - oldest.NoReturn) / (double)frames : double.NaN,
+                (newest.Rejects - oldest.Rejects) / seconds);
         }
     }
 
@@ -48,7 +51,7 @@ public sealed partial class SensorState
     /// </summary>
     public SensorHealth Health(long now, TimeProvider time, FusionSnapshot? fusion = null)
     {
-        var (fps, bps, noReturn) = Rates(time);
+        var (fps, bps, noReturn, rejectsPerS) = Rates(time);
         var last = LastFrameTimestamp;
         double? age = last == long.MinValue ? null : Math.Max(0, time.GetElapsedTime(last, now).TotalSeconds);
         var stale = age is null || age.Value * 1000 > Options.TimeoutMs;
@@ -70,9 +73,13 @@ public sealed partial class SensorState
             Transport = TransportOptions.TypeName(Options.Transport.Type),
             Connection = Connection.ToString().ToLowerInvariant(),
             Clients = Clients,
+            ClientsRefused = ClientsRefused,
+            ClientsOverLimit = ClientsOverLimit,
+            Fault = TwoSources(now, time) ? TwoSourcesFault : null,
             FramesPerSecond = fps,
             BytesPerSecond = bps,
             NoReturnRatio = noReturn,
+            RejectsPerSecond = rejectsPerS,
             LastFrameAgeS = age,
             Stale = stale,
             Frozen = frozen,
@@ -80,7 +87,8 @@ public sealed partial class SensorState
             Bytes = Bytes,
             Dropped = Dropped,
             Rejects = rejects,
-            LastReject = LastReject is { } r ? RejectReasons.Name(r) : null,
+            LastReject = LastReject is { } r ? RejectReasons.Name(r.Reason) : null,
+            LastRejectAgeS = LastReject is { } seen ? Math.Max(0, time.GetElapsedTime(seen.Timestamp, now).TotalSeconds) : null,
         };
     }
 }

@@ -4,15 +4,16 @@ using Kavach.Protocols;
 namespace Kavach.Edge.Sensors;
 
 /// <summary>
-/// Live input-side health of one configured sensor: connection state and counters, summed over all
-/// its connections. Written by the transport's connection handlers (once per received chunk, not per
-/// frame), read by anyone: every member is thread-safe.
+/// Live input-side health of one configured sensor: connection state and counters, cumulative since start and
+/// summed over all its connections. Written by the transport's connection handlers (once per received chunk, not
+/// per frame), read by anyone: every member is thread-safe. Rates are the consumer's deltas of these totals.
 /// </summary>
 public sealed partial class SensorState
 {
     private readonly long[] _rejects = new long[RejectReasons.Count];
     private long _connects, _frames, _noReturn, _bytes, _rejectedBytes, _dropped, _lastFrame = long.MinValue;
     private int _state, _clients;
+    private RejectSeen? _lastReject;
 
     public SensorState(int index, SensorOptions options)
     {
@@ -35,8 +36,8 @@ public sealed partial class SensorState
     public long Dropped => Interlocked.Read(ref _dropped);
     /// <summary><see cref="TimeProvider.GetTimestamp"/> of the last decoded frame, or long.MinValue.</summary>
     public long LastFrameTimestamp => Interlocked.Read(ref _lastFrame);
-    /// <summary>The reason of the last rejected run (logs and API).</summary>
-    public RejectReason? LastReject { get; private set; }
+    /// <summary>The last rejected run, over all this sensor's connections: its reason and when it arrived; null before the first.</summary>
+    public RejectSeen? LastReject => Volatile.Read(ref _lastReject);
 
     public long Rejects(RejectReason reason) => Interlocked.Read(ref _rejects[(int)reason]);
 
@@ -66,8 +67,6 @@ public sealed partial class SensorState
 
     public void CountDropped() => Interlocked.Increment(ref _dropped);
 
-    public void FrameDecoded(long timestamp) => Interlocked.Exchange(ref _lastFrame, timestamp);
-
     /// <summary>Adds frames routed to this sensor.</summary>
     public void AddFrames(int frames, int noReturn)
     {
@@ -75,34 +74,35 @@ public sealed partial class SensorState
         if (noReturn != 0) Interlocked.Add(ref _noReturn, noReturn);
     }
 
-    /// <summary>Adds a binary decoder's counters into the totals and resets them (called after each chunk);
-    /// the last reject reason is the most frequent one of the chunk.</summary>
-    public void Absorb(DecoderCounters c)
+    /// <summary>
+    /// Adds what the decoder's cumulative counters <paramref name="c"/> gained since <paramref name="seen"/> into the
+    /// totals and moves the cursor (the connection calls it after each chunk, on its reading thread). New rejects make
+    /// the decoder's last reject this sensor's, stamped <paramref name="now"/> (the chunk's arrival: decoders have no clock).
+    /// </summary>
+    public void Absorb(DecoderCounters c, DecoderCursor seen, long now)
     {
-        var last = RejectReason.BadHeader;
-        long most = 0;
-        if (c.RejectedBytes != 0)
-            for (var i = 0; i < RejectReasons.Count; i++)
-                if (c.Rejects((RejectReason)i) > most) { most = c.Rejects((RejectReason)i); last = (RejectReason)i; }
-        Absorb(c, last);
+        if (seen.CountFrames)
+        {
+            AddNew(ref _frames, c.Frames, ref seen.Frames);
+            AddNew(ref _noReturn, c.NoReturn, ref seen.NoReturn);
+        }
+        AddNew(ref _bytes, c.Bytes, ref seen.Bytes);
+        AddNew(ref _rejectedBytes, c.RejectedBytes, ref seen.RejectedBytes);
+        var rejected = false;
+        for (var i = 0; i < _rejects.Length; i++)
+            rejected |= AddNew(ref _rejects[i], c.Rejects((RejectReason)i), ref seen.Rejects[i]);
+        if (rejected && c.LastReject is { } reason) Volatile.Write(ref _lastReject, new RejectSeen(reason, now));
     }
 
-    /// <summary>Adds a decoder's counters into the totals and resets them (called after each chunk).</summary>
-    public void Absorb(DecoderCounters c, RejectReason lastReject)
+    private static bool AddNew(ref long total, long current, ref long seen)
     {
-        if (c.Frames != 0) Interlocked.Add(ref _frames, c.Frames);
-        if (c.NoReturn != 0) Interlocked.Add(ref _noReturn, c.NoReturn);
-        if (c.Bytes != 0) Interlocked.Add(ref _bytes, c.Bytes);
-        if (c.RejectedBytes != 0)
-        {
-            Interlocked.Add(ref _rejectedBytes, c.RejectedBytes);
-            for (var i = 0; i < _rejects.Length; i++)
-            {
-                var n = c.Rejects((RejectReason)i);
-                if (n != 0) Interlocked.Add(ref _rejects[i], n);
-            }
-            LastReject = lastReject;
-        }
-        c.Reset();
+        var delta = current - seen;
+        if (delta == 0) return false;
+        Interlocked.Add(ref total, delta);
+        seen = current;
+        return true;
     }
 }
+
+/// <summary>The last rejected run a sensor saw: its reason and <see cref="TimeProvider.GetTimestamp"/> when it arrived.</summary>
+public sealed record RejectSeen(RejectReason Reason, long Timestamp);

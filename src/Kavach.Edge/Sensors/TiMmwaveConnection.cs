@@ -16,6 +16,7 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
     private readonly ReadingQueue _queue;
     private readonly TimeProvider _time;
     private readonly TiMmwaveDecoder _decoder = new();
+    private readonly DecoderCursor _seen = new();
     private readonly float _referenceM, _toleranceM, _staticMps, _minSnrDb;
 
     public TiMmwaveConnection(SensorState sensor, ReadingQueue queue, TimeProvider time, RiskOptions risk)
@@ -28,6 +29,9 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
         _staticMps = (float)risk.MinClosingSpeedMps;
         _minSnrDb = (float)sensor.Options.MinSnrDb;
     }
+
+    /// <inheritdoc/>
+    public long LastFrameTimestamp { get; private set; } = long.MinValue;
 
     public void OnBytes(ReadOnlySpan<byte> data)
     {
@@ -50,8 +54,12 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
             }
             _queue.TryWrite(r, _sensor);
         }
-        if (frames > 0) _sensor.FrameDecoded(now);
-        _sensor.Absorb(_decoder.Counters);
+        if (frames > 0)
+        {
+            LastFrameTimestamp = now;
+            _sensor.FrameDecoded(now, this);
+        }
+        _sensor.Absorb(_decoder.Counters, _seen, now);
     }
 
     /// <summary>Index of the nearest point that is not the static reference (the reference itself when it is alone); −1 when none.</summary>
@@ -77,6 +85,6 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
     public void OnEnd()
     {
         _decoder.EndOfStream(); // a partial frame left over is counted, never decoded
-        _sensor.Absorb(_decoder.Counters);
+        _sensor.Absorb(_decoder.Counters, _seen, _time.GetTimestamp());
     }
 }

@@ -19,6 +19,8 @@ public sealed record AlertContext(
     bool ClockSynced,
     bool Maintenance,
     IReadOnlyList<AlertSensor> Sensors,
+    DateTimeOffset? MaintenanceUntil = null,
+    Alarm.OperatorEvent? Operator = null,
     string? Commissioning = null);
 
 /// <summary>
@@ -74,9 +76,36 @@ public static class AlertJson
             w.WriteBoolean("visibilityIsBound", f.VisibilityIsBound);
             w.WriteEndObject();
         }
-        // "model" is absent while no model runs (the ONNX layer adds it: same shape as "floor").
+        // "model" is absent while no model runs (disabled, not loaded, or failed that tick)
+        if (s.Model is { } m)
+        {
+            w.WriteStartObject("model");
+            w.WriteString("level", RiskLevels.Name(m.Level));
+            // 4 decimals: the threshold (Model.HighProbability) is of the order of 0.01
+            if (double.IsFinite(m.ObstacleProbability)) w.WriteNumber("obstacleProbability", Math.Round(m.ObstacleProbability, 4));
+            else w.WriteNull("obstacleProbability");
+            w.WriteString("fogClass", FogClasses.Name(m.FogClass));
+            Number(w, "visibilityM", m.Abstained is null ? m.VisibilityM : double.NaN);
+            if (m.Abstained is null) w.WriteNull("abstained"); else w.WriteString("abstained", m.Abstained);
+            w.WriteEndObject();
+        }
         w.WriteString("raisedBy", s.RaisedBy);
         w.WriteBoolean("maintenance", c.Maintenance);
+        if (c.MaintenanceUntil is { } until) w.WriteString("maintenanceUntil", Iso(until)); else w.WriteNull("maintenanceUntil");
+        // The latest operator action (start, extension, refusal, end of maintenance; acks), so the centre sees
+        // who held the post's indications with every alert.
+        if (c.Operator is not { } op) w.WriteNull("operator");
+        else
+        {
+            w.WriteStartObject("operator");
+            w.WriteString("kind", op.Kind);
+            w.WriteString("by", op.By);
+            w.WriteString("source", op.Source.ToString().ToLowerInvariant());
+            w.WriteString("utc", Iso(op.Utc));
+            w.WriteNumber("episode", op.Episode);
+            w.WriteString("detail", op.Detail);
+            w.WriteEndObject();
+        }
         w.WriteString("software", c.Software);
         w.WriteString("configHash", c.ConfigHash);
         if (c.Commissioning is null) w.WriteNull("commissioning"); else w.WriteString("commissioning", c.Commissioning);

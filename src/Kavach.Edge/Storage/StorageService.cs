@@ -201,7 +201,7 @@ public sealed class StorageService : IHostedService
     {
         var monoMs = (long)(state.Timestamp * 1000.0 / _time.TimestampFrequency);
         var context = new AlertContext(_options.Device.Id, AppInfo.Version, _options.ConfigHash, Clock.IsSynced,
-            _alarm?.InMaintenance ?? false, Recorder.Health(), _options.CommissioningHash);
+            _alarm?.InMaintenance ?? false, Recorder.Health(), _alarm?.MaintenanceUntil, _alarm?.LastEvent, _options.CommissioningHash);
         var alert = _store!.AppendAlert(state, context, monoMs, _options.Uplink.OutboxMaxRows);
         Interlocked.Increment(ref _written);
         if (alert.Shed > 0)
@@ -226,7 +226,7 @@ public sealed class StorageService : IHostedService
         RetentionResult result = default;
         var ok = TryWrite(() => result = _store!.RetentionStep(_time.GetUtcNow(), _options.Storage.RetentionDays, _options.Storage.MaxSizeMb * 1024L * 1024L));
         // More to do: come back after the next batch; else in a minute.
-        _nextRetention = ok && result.MoreToDo ? now : now + (long)(RetentionEvery.TotalSeconds * _time.TimestampFrequency);
+        _nextRetention = ok && result.MoreToDo ? now : now + _time.Ticks(RetentionEvery);
         if (ok && result.Deleted > 0)
             _log.LogDebug("Storage: retention deleted {Rows} row(s), returned {Pages} page(s); database {Mb:0.0} MB", result.Deleted, result.PagesFreed, result.SizeBytes / 1048576.0);
     }

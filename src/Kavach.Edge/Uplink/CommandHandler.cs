@@ -15,20 +15,30 @@ public sealed record CommandResult(string Command, bool Accepted, string Reason,
 /// message expiry or with one above <c>Uplink.MaxCommandAgeS</c> (the broker drops a command once its
 /// expiry runs out, so an accepted one is never older than that, whatever our clock says — a board
 /// without RTC cannot judge a timestamp), malformed JSON, unknown fields, unknown commands, and acks for
-/// anything but the current alarm episode. Called from the uplink loop only (not MQTTnet's thread).
+/// anything but the current alarm episode, maintenance starts and extensions unless
+/// <c>Uplink.AllowRemoteMaintenance</c> (ending is always allowed). Everything that came over the wire and is
+/// echoed (command name, field names, <c>by</c>) passes <see cref="RemoteText"/> first, so the result, the log
+/// and the database never carry a forged line. Called from the uplink loop only (not MQTTnet's thread).
 /// </summary>
 public sealed class CommandHandler(int maxAgeS, ICommandTarget? target, Func<long, (long Run, long Change)?> findAlert,
-    Func<long, long, long?> findSeq, Func<long> currentRun)
+    Func<long, long, long?> findSeq, Func<long> currentRun, bool allowRemoteMaintenance = false)
 {
-    public const int MaxByLength = 64;
+    public const int MaxByLength = RemoteText.MaxLength;
     public const int MaxMaintenanceMinutes = 24 * 60;
+    private const int MaxReasonLength = 400;
 
     public CommandResult Handle(ReceivedCommand c)
+    {
+        var r = HandleRaw(c);
+        return r with { Command = RemoteText.Clean(r.Command), Reason = RemoteText.Clean(r.Reason, MaxReasonLength) };
+    }
+
+    private CommandResult HandleRaw(ReceivedCommand c)
     {
         if (c.Retained) return Refuse(c.Name, "retained commands are refused: publish commands with retain off");
         if (c.ExpiryS == 0) return Refuse(c.Name, $"a command must carry an MQTT 5 message expiry interval of 1-{maxAgeS} s");
         if (c.ExpiryS > maxAgeS) return Refuse(c.Name, $"message expiry {c.ExpiryS} s is longer than Uplink.MaxCommandAgeS ({maxAgeS} s)");
-        if (c.Name is not ("ack" or "maintenance")) return Refuse(c.Name, $"unknown command '{c.Name}' (known: ack, maintenance)");
+        if (c.Name is not ("ack" or "maintenance")) return Refuse(c.Name, $"unknown command '{RemoteText.Clean(c.Name)}' (known: ack, maintenance)");
         JsonDocument doc;
         try
         {
@@ -79,20 +89,23 @@ public sealed class CommandHandler(int maxAgeS, ICommandTarget? target, Func<lon
             var o = target!.EndMaintenance(by, CommandSource.Mqtt);
             return new CommandResult("maintenance", o.Accepted, o.Reason, null);
         }
+        if (!allowRemoteMaintenance)
+            return Refuse("maintenance", "remote maintenance is off on this unit (Uplink.AllowRemoteMaintenance is false): start it from the page on the post's network; ending it remotely is allowed");
         if (minutes.ValueKind != JsonValueKind.Number || !minutes.TryGetInt32(out var m) || m < 1 || m > MaxMaintenanceMinutes)
             return Refuse("maintenance", $"'minutes' must be a whole number 1-{MaxMaintenanceMinutes}");
         var outcome = target!.StartMaintenance(TimeSpan.FromMinutes(m), by, CommandSource.Mqtt);
         return new CommandResult("maintenance", outcome.Accepted, outcome.Reason, null);
     }
 
+    // Over-long is refused (a clear answer); control and format characters are stripped; nothing left is refused.
     private static string? By(JsonElement root) =>
         root.TryGetProperty("by", out var by) && by.ValueKind == JsonValueKind.String && by.GetString() is { Length: > 0 and <= MaxByLength } s
-            ? s : null;
+            && RemoteText.Clean(s) is { Length: > 0 } clean ? clean : null;
 
     private static string? Unknown(JsonElement root, params string[] known)
     {
         foreach (var p in root.EnumerateObject())
-            if (Array.IndexOf(known, p.Name) < 0) return $"unknown field '{p.Name}' (known: {string.Join(", ", known)})";
+            if (Array.IndexOf(known, p.Name) < 0) return $"unknown field '{RemoteText.Clean(p.Name)}' (known: {string.Join(", ", known)})";
         return null;
     }
 

@@ -49,7 +49,8 @@ public sealed class UplinkService : IHostedService
         _log = log;
         _topics = new Topics(options.Device.Id);
         _outbox = new Outbox(options.Storage.Path);
-        _commands = new CommandHandler(options.Uplink.MaxCommandAgeS, target, _outbox.FindAlert, _outbox.FindSeq, () => _storage.Run);
+        _commands = new CommandHandler(options.Uplink.MaxCommandAgeS, target, _outbox.FindAlert, _outbox.FindSeq, () => _storage.Run,
+            options.Uplink.AllowRemoteMaintenance);
         _startedAt = time.GetUtcNow();
     }
 
@@ -229,7 +230,7 @@ public sealed class UplinkService : IHostedService
         var name = m.Topic.StartsWith(_topics.CommandPrefix, StringComparison.Ordinal) ? m.Topic[_topics.CommandPrefix.Length..] : m.Topic;
         var payload = System.Buffers.BuffersExtensions.ToArray(m.Payload);
         if (!_received.Writer.TryWrite(new ReceivedCommand(name, payload, m.Retain, m.MessageExpiryInterval, m.CorrelationData)))
-            _log.LogWarning("Uplink: command queue full; dropped a {Command} command", name);
+            _log.LogWarning("Uplink: command queue full; dropped a {Command} command", Alarm.RemoteText.Clean(name));
         Wake();
         return Task.CompletedTask;
     }

@@ -28,6 +28,7 @@ public class AlarmConfigTests
     [InlineData("Alarm:HeartbeatMs", "5", "Alarm.HeartbeatMs", "must be 50-10000")]
     [InlineData("Alarm:LowLamp", "red", "Alarm.LowLamp", "green, amber")]
     [InlineData("Alarm:Libgpiod", "3", "Alarm.Libgpiod", "auto, 1, 2")]
+    [InlineData("Alarm:MaxMaintenanceMinutesPerDay", "0", "Alarm.MaxMaintenanceMinutesPerDay", "must be 1-1440")]
     [InlineData("Alarm:Patterns:High:Buzzer", "off", "Alarm.Patterns.High.Buzzer", "must not be off in High")]
     [InlineData("Alarm:Patterns:Fault:Red", "off", "Alarm.Patterns.Fault.Red", "must not be off in Fault")]
     [InlineData("Alarm:Patterns:Medium:Amber", "500/5", "Alarm.Patterns.Medium.Amber", "20-60000 each")]

@@ -192,7 +192,7 @@ public abstract class AlarmContract
     public void Maintenance_shows_its_own_pattern_with_the_buzzer_quiet_and_expires_by_itself()
     {
         using var r = Rig();
-        r.Publish(RiskLevel.High);
+        r.Publish(RiskLevel.Fault);
         var outcome = r.Control.StartMaintenance(TimeSpan.FromSeconds(10), "gang-7", CommandSource.Api);
         Assert.True(outcome.Accepted, outcome.Reason);
         Assert.True(r.Control.InMaintenance);
@@ -202,7 +202,7 @@ public abstract class AlarmContract
         Assert.Equal(new string('0', 60), r.Trace(Buzzer, 6000));
         Assert.False(r.Control.InMaintenance);
         Assert.Null(r.Control.MaintenanceUntil);
-        Assert.Equal("high", r.Lines.Pattern);
+        Assert.Equal("fault", r.Lines.Pattern);
         Assert.Equal(["maintenance-start", "maintenance-end"], r.Events.Select(e => e.Kind));
         Assert.Equal(("expiry", CommandSource.Api), (r.Events[1].By, r.Events[1].Source));
     }

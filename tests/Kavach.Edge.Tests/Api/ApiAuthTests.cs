@@ -13,11 +13,14 @@ public class ApiAuthTests
     private const string Key = "k3y-for-tests-0123456789abcdef";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private static async Task<(DaemonUnderTest D, TempDir Dir)> StartWithKeyAsync(string urls = "http://127.0.0.1:0")
+    private static async Task<(DaemonUnderTest D, TempDir Dir)> StartWithKeyAsync(string urls = "http://127.0.0.1:0", bool allowInsecureHttp = false)
     {
         var dir = Repo.NewTempDir();
-        File.WriteAllText(dir.File("api.key"), Key + "\n");
-        var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Api:Urls"] = urls, ["Api:KeyFile"] = dir.File("api.key") });
+        dir.Secret("api.key", Key + "\n");
+        var d = await DaemonUnderTest.StartAsync(overrides: new()
+        {
+            ["Api:Urls"] = urls, ["Api:KeyFile"] = dir.File("api.key"), ["Api:AllowInsecureHttp"] = allowInsecureHttp ? "true" : "false",
+        });
         return (d, dir);
     }
 
@@ -129,8 +132,15 @@ public class ApiAuthTests
         Assert.Contains("Api.KeyFile: required", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
 
-        // With a key it starts on every interface (0.0.0.0:0 in this test only), and wants the key.
-        var (d, keyDir) = await StartWithKeyAsync("http://0.0.0.0:0");
+        // With a key over plain HTTP it is refused too: the key would cross the network in clear text.
+        env["KAVACH_Api__KeyFile"] = dir.Secret("api.key", Key + "\n");
+        (code, var stdout, stderr) = await DaemonProcess.RunAsync(dir.Path, Timeout, env, "--config", dir.File("kavach.json"));
+        Assert.True(code == 2, stdout + stderr);
+        Assert.Contains("Api.Urls: 'http://0.0.0.0:0' would send the API key in clear text beyond loopback", stderr, StringComparison.Ordinal);
+        Assert.Contains("Api.AllowInsecureHttp", stderr, StringComparison.Ordinal);
+
+        // With a key and AllowInsecureHttp it starts on every interface (0.0.0.0:0 in this test only), and wants the key.
+        var (d, keyDir) = await StartWithKeyAsync("http://0.0.0.0:0", allowInsecureHttp: true);
         await using var _ = d;
         using var __ = keyDir;
         var port = new Uri(d.ApiUrl.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)).Port;
@@ -148,7 +158,7 @@ public class ApiAuthTests
         var req = new CertificateRequest("CN=kavach-test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
         File.WriteAllText(dir.File("cert.pem"), cert.ExportCertificatePem());
-        File.WriteAllText(dir.File("key.pem"), rsa.ExportPkcs8PrivateKeyPem());
+        dir.Secret("key.pem", rsa.ExportPkcs8PrivateKeyPem());
         await using var d = await DaemonUnderTest.StartAsync(overrides: new()
         {
             ["Api:Urls"] = "https://127.0.0.1:0",

@@ -22,7 +22,7 @@ public class ApiThrottleTests
     private static async Task<(DaemonUnderTest D, TempDir Dir)> StartAsync(FakeTimeProvider clock)
     {
         var dir = Repo.NewTempDir();
-        File.WriteAllText(dir.File("api.key"), Key + "\n");
+        dir.Secret("api.key", Key + "\n");
         var d = await DaemonUnderTest.StartAsync(
             overrides: new() { ["Api:Urls"] = "http://127.0.0.1:0", ["Api:KeyFile"] = dir.File("api.key") },
             extra: s => s.AddSingleton(sp => new ApiThrottle(clock, sp.GetRequiredService<KavachMetrics>())));

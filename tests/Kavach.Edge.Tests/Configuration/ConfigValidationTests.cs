@@ -26,12 +26,24 @@ public class ConfigValidationTests
     public void Example_config_in_deploy_binds_and_validates()
     {
         var path = Path.Combine(Repo.Root, "deploy", "kavach.example.json");
-        // The example opens the API on the maintenance network with /etc/kavach/api.key: stand in a key file.
+        // The example opens the API on the maintenance network over HTTPS with the key and the certificate
+        // install.sh makes under /etc/kavach: stand in those files (the secrets 0600, as install.sh leaves them).
         using var dir = Repo.NewTempDir();
-        File.WriteAllText(dir.File("api.key"), "example-key-0123456789abcdef\n");
-        var o = KavachOptions.Load(path, new Dictionary<string, string?> { ["KAVACH_Api__KeyFile"] = dir.File("api.key") }, out var errors);
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        var req = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=lc-47-east", rsa,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        File.WriteAllText(dir.File("api-tls.crt"), cert.ExportCertificatePem());
+        var o = KavachOptions.Load(path, new Dictionary<string, string?>
+        {
+            ["KAVACH_Api__KeyFile"] = dir.Secret("api.key", "example-key-0123456789abcdef\n"),
+            ["KAVACH_Api__CertFile"] = dir.File("api-tls.crt"),
+            ["KAVACH_Api__CertKeyFile"] = dir.Secret("api-tls.key", rsa.ExportPkcs8PrivateKeyPem()),
+        }, out var errors);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         Assert.False(o!.Api.LoopbackOnly);
+        Assert.All(o.Api.ParsedUrls, u => Assert.True(u.Scheme == "https" || Kavach.Edge.Configuration.ApiOptions.IsLoopback(u), u.ToString()));
+        Assert.False(o.Api.AllowInsecureHttp);
         Assert.NotNull(o);
         Assert.Equal("lc-47-east", o!.Device.Id);
         Assert.Equal(3, o.Sensors.Count);
@@ -217,6 +229,10 @@ public class ApiConfigTests
     [InlineData("Api:SessionHours", "0", "Api.SessionHours", "must be 1-720")]
     [InlineData("Api:Enabled", "maybe", "Api.Enabled", "true or false")]
     [InlineData("Api:Port", "8080", "Api.Port", "unknown key")]
+    [InlineData("Api:AllowInsecureHttp", "yes", "Api.AllowInsecureHttp", "true or false")]
+    [InlineData("Api:AllowedHosts", "*.example", "Api.AllowedHosts", "not a host name")]
+    [InlineData("Api:AllowedHosts", "post47.example:8443", "Api.AllowedHosts", "no port")]
+    [InlineData("Api:AllowedHosts", "https://post47.example", "Api.AllowedHosts", "no scheme")]
     public void Bad_api_value_names_its_key(string key, string value, string path, string words)
     {
         var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { [key] = value });
@@ -228,11 +244,11 @@ public class ApiConfigTests
     public void A_short_key_is_refused_and_a_good_one_opens_the_network()
     {
         using var dir = Repo.NewTempDir();
-        File.WriteAllText(dir.File("short.key"), "abc");
-        File.WriteAllText(dir.File("good.key"), "0123456789abcdef-good\n");
+        dir.Secret("short.key", "abc");
+        dir.Secret("good.key", "0123456789abcdef-good\n");
         var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { ["Api:KeyFile"] = dir.File("short.key") });
         Assert.Contains(errors, e => e.StartsWith("Api.KeyFile:", StringComparison.Ordinal) && e.Contains("at least 16", StringComparison.Ordinal));
-        var o = TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Api:KeyFile"] = dir.File("good.key"), ["Api:Urls"] = "http://0.0.0.0:8080;http://127.0.0.1:8081" });
+        var o = TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Api:KeyFile"] = dir.File("good.key"), ["Api:Urls"] = "http://0.0.0.0:8080;http://127.0.0.1:8081", ["Api:AllowInsecureHttp"] = "true" });
         Assert.False(o.Api.LoopbackOnly);
         Assert.Equal("0123456789abcdef-good", o.Api.Key);
     }

@@ -15,6 +15,7 @@ public class StorageUplinkConfigTests
         Assert.Equal("", o.Uplink.Host);
         Assert.Equal(100_000, o.Uplink.OutboxMaxRows);
         Assert.Equal(60, o.Uplink.MaxCommandAgeS);
+        Assert.False(o.Uplink.AllowRemoteMaintenance);
         Assert.Equal(60_000, o.Uplink.TelemetryMs);
         Assert.True(o.Uplink.SessionExpiryS > 0);
     }
@@ -29,6 +30,7 @@ public class StorageUplinkConfigTests
     [InlineData("Uplink:CertFile", "/etc/c.pem", "Uplink.KeyFile", "go together")]
     [InlineData("Uplink:TelemetryMs", "500", "Uplink.TelemetryMs", "0 (off) or 1000")]
     [InlineData("Uplink:MaxCommandAgeS", "0", "Uplink.MaxCommandAgeS", "must be 1-86400")]
+    [InlineData("Uplink:AllowRemoteMaintenance", "yes", "Uplink.AllowRemoteMaintenance", "true or false")]
     [InlineData("Uplink:OutboxMaxRows", "5", "Uplink.OutboxMaxRows", "must be 10-10000000")]
     [InlineData("Uplink:ReconnectMaxMs", "20", "Uplink.ReconnectMaxMs", "at least ReconnectMinMs")]
     [InlineData("Uplink:Passwd", "x", "Uplink.Passwd", "unknown key")]

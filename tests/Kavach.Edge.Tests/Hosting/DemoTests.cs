@@ -4,7 +4,10 @@ using Kavach.Edge.Tests.Support;
 
 namespace Kavach.Edge.Tests.Hosting;
 
-/// <summary>The demo, end to end at real speed (about 50 s): the README's first command must keep working.</summary>
+/// <summary>
+/// The demo, end to end at real speed (about 50 s): the README's first command must keep working. And as a process:
+/// it stops on the same signals as the daemon, through the same host lifetime, however it was started.
+/// </summary>
 public class DemoTests
 {
     [Fact]
@@ -27,5 +30,39 @@ public class DemoTests
         Assert.Equal("LOW", levels[^1]);
         Assert.Contains("Walk: ", text, StringComparison.Ordinal);
         Assert.Matches(@"  page    http://127\.0\.0\.1:\d+/", text);
+    }
+
+    /// <summary>Started as a script's background command (SIGINT inherited as ignored): TERM and INT both stop it.</summary>
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Demo_stops_cleanly_on_the_signal_with_exit_0_within_5_seconds(string signal)
+    {
+        using var dir = Repo.NewTempDir();
+        using var d = DaemonProcess.StartUnder(DaemonProcess.FromScript, dir.Path, "demo");
+        await Wait.UntilAsync(() => d.Stdout.Contains("mosquitto_sub", StringComparison.Ordinal) || d.Process.HasExited,
+            TimeSpan.FromSeconds(60), "the demo to start");
+        Assert.False(d.Process.HasExited, d.Output);
+
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        d.Signal(signal);
+        var code = await d.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(code == 0, $"exit {code}\n{d.Output}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {sw.Elapsed}\n{d.Output}");
+        Assert.Contains("demo: interrupted", d.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Walk: FAULT", d.Stdout, StringComparison.Ordinal); // the summary, read back from SQLite after the stop
+    }
+
+    /// <summary>`timeout N kavach-edge demo --loop` ends by itself: timeout's SIGTERM stops the loop like a supervisor's.</summary>
+    [Fact]
+    public async Task Demo_loop_under_timeout_ends_by_itself()
+    {
+        using var dir = Repo.NewTempDir();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        using var d = DaemonProcess.StartUnder(["timeout", "--preserve-status", "10"], dir.Path, "demo", "--loop");
+        var code = await d.WaitForExitAsync(TimeSpan.FromSeconds(40)); // fails the test if it never ends
+        Assert.True(code == 0, $"exit {code}\n{d.Output}");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(15), $"ended after {sw.Elapsed}\n{d.Output}");
+        Assert.Contains("demo: interrupted", d.Stdout, StringComparison.Ordinal);
     }
 }

@@ -72,20 +72,23 @@ public class ProcessTests
         Assert.Contains("Risk.StopingDistanceM: unknown key", stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Sigterm_stops_cleanly_with_exit_0_within_5_seconds()
+    /// <summary>Started as a script's background command (SIGINT inherited as ignored): TERM and INT both stop it.</summary>
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Run_stops_cleanly_on_the_signal_with_exit_0_within_5_seconds(string signal)
     {
         using var dir = Repo.NewTempDir();
         File.WriteAllText(dir.File("kavach.json"), TestConfig.Minimal.Replace("\"Logging\": { \"File\": \"\" }",
             $"\"Logging\": {{ \"File\": \"\" }}, \"Storage\": {{ \"Path\": \"{dir.File("k.db")}\" }}"));
-        using var d = DaemonProcess.Start(dir.Path, "--config", dir.File("kavach.json"));
+        using var d = DaemonProcess.StartUnder(DaemonProcess.FromScript, dir.Path, "--config", dir.File("kavach.json"));
         await Wait.UntilAsync(() => d.Stdout.Contains("listening on tcp", StringComparison.Ordinal) || d.Process.HasExited, Timeout, "the daemon to listen");
-        Assert.False(d.Process.HasExited, d.Stdout + d.Stderr);
+        Assert.False(d.Process.HasExited, d.Output);
 
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        d.Signal("TERM");
+        d.Signal(signal);
         var code = await d.WaitForExitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(0, code);
+        Assert.True(code == 0, $"exit {code}\n{d.Output}");
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {sw.Elapsed}");
         Assert.Contains("stopped cleanly", d.Stdout, StringComparison.Ordinal);
         Assert.True(File.Exists(dir.File("k.db")));

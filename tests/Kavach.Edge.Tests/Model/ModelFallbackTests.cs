@@ -16,6 +16,12 @@ public class ModelFallbackTests
     private static readonly Action<PipelineHarness, int> ClearEmpty = PipelineHarness.World(null, 0, null);
     // a stalled car 60 m away, seen by both sensors: the floor says HIGH
     private static readonly Action<PipelineHarness, int> CarInZone = PipelineHarness.World(60, 1000, 60);
+    // a LiDAR return at 100 m in 2 frames of 10: too intermittent for the floor, but evidence for a model HIGH
+    private static readonly Action<PipelineHarness, int> Glimpse = (h, t) =>
+    {
+        for (var k = 0; k < 10; k++) h.Lidar("lidar", k < 2 ? 100 + (t % 7) * 0.01f : null, 800 + t % 5);
+        h.Radar("radar", null);
+    };
 
     private static (PipelineHarness H, FakeModel Model, ListLogger Log) Harness(Action<FakeModel>? set = null, KavachOptions? options = null)
     {
@@ -30,7 +36,7 @@ public class ModelFallbackTests
     public void Model_hazard_raises_high_after_confirmation_and_says_it_was_the_model()
     {
         var (h, _, _) = Harness(m => m.ObstacleProbability = 0.99f);
-        Assert.Equal(RiskLevel.High, h.Run(3, ClearEmpty));
+        Assert.Equal(RiskLevel.High, h.Run(3, Glimpse));
         var s = h.Risk.Current;
         Assert.Equal("model", s.RaisedBy);
         Assert.NotNull(s.Model);
@@ -58,7 +64,7 @@ public class ModelFallbackTests
         var (h, fake, _) = Harness(m => { m.FogClass = (int)FogClass.Dense; m.VisibilityLog10 = 2; });
         h.Run(1.2, ClearEmpty);
         Assert.Equal(0, fake.Calls);
-        Assert.Null(h.Risk.Current.Model);
+        Assert.Equal("model abstains: sensor 'lidar' window still filling", h.Pipeline.LastModelView!.Abstained);
         Assert.NotEqual(RiskLevel.Medium, h.Level);
         Assert.Equal(RiskLevel.Medium, h.Run(2, ClearEmpty));
         Assert.True(fake.Calls > 0);
@@ -155,10 +161,19 @@ public class ModelFallbackTests
     }
 
     [Fact]
-    public void Features_are_finite_even_when_sensors_are_silent()
+    public void Features_are_finite_even_when_an_optional_role_is_silent()
     {
         var (h, fake, _) = Harness();
-        h.Run(5, null); // nothing at all: every role absent
-        Assert.Equal(50, fake.Calls); // FakeModel asserts every feature is finite
+        h.Run(5, ClearEmpty); // the optional camera never speaks: its role is absent
+        Assert.Equal(50 - 15, fake.Calls); // FakeModel asserts every feature is finite (after the 1.5 s warm-up)
+    }
+
+    [Fact]
+    public void The_model_is_not_asked_while_the_required_sensors_are_silent()
+    {
+        var (h, fake, _) = Harness();
+        h.Run(5, null); // nothing at all: the unit is FAULT, the model has no say
+        Assert.Equal(0, fake.Calls);
+        Assert.Equal("model abstains: sensor 'lidar' not heard yet", h.Pipeline.LastModelView!.Abstained);
     }
 }

@@ -55,6 +55,8 @@ public sealed class FakeModel : IRiskModel
     public bool AnswerNaN { get; set; }
     public int Calls { get; private set; }
     public bool Disposed { get; private set; }
+    /// <summary>The training envelope the layer checks (null: none).</summary>
+    public ModelEnvelope? Envelope { get; set; }
 
     public void Predict(ReadOnlySpan<float> features, out ModelOutput output)
     {

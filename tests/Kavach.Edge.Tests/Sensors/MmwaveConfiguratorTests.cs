@@ -3,6 +3,7 @@ using System.Text;
 using Kavach.Edge.Sensors;
 using Kavach.Edge.Tests.Support;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Kavach.Edge.Tests.Sensors;
 
@@ -48,16 +49,21 @@ public class MmwaveConfiguratorTests
 
         await using var h = await new InputHarness(SensorJson.Config(SensorJson.Listen("radar", "radar", "ti-mmwave",
             $"\"TimeoutMs\": 400, \"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\","))).StartAsync();
-        using var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await data.ConnectAsync(h.Service.BoundEndpoints["radar"]);
 
         await Eventually.WaitAsync(() => { lock (received) return received.Count >= 3; }, "the configuration at connect");
         lock (received) Assert.Equal(["sensorStop", "flushCfg", "sensorStart"], received.Take(3));
         await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "configured the radar (data port connected): 3 lines") == 1, "the outcome logged");
 
-        // the data port stays silent (a radar that restarted unconfigured): configured again
+        // the data port stays silent (a radar that restarted unconfigured): tcp-listen closes the idle client after
+        // TimeoutMs; the serial-to-Ethernet converter connects again, and the radar is configured again
+        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "disconnected (idle: no frame for 400 ms") >= 1, "the idle data port closed");
+        data.Dispose();
+        data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await data.ConnectAsync(h.Service.BoundEndpoints["radar"]);
         await Eventually.WaitAsync(() => { lock (received) return received.Count >= 6; }, "the configuration after a silence");
-        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "configured the radar (no frame for") >= 1, "the second outcome logged");
+        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "configured the radar (") >= 2, "the second outcome logged");
         data.Dispose();
         cli.Unplug();
         await radar;
@@ -75,5 +81,27 @@ public class MmwaveConfiguratorTests
         using var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await data.ConnectAsync(h.Service.BoundEndpoints["radar"]);
         await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Warning, "line 1 'sensorStop': no answer within 2 s") == 1, "the failure logged");
+    }
+
+    [Fact]
+    public async Task A_lines_deadline_runs_on_the_injected_clock()
+    {
+        using var cli = await SocatPair.StartAsync(); // nobody answers on the far end
+        using var dir = Repo.NewTempDir();
+        var cfg = dir.File("radar.cfg");
+        await File.WriteAllTextAsync(cfg, "sensorStop\n");
+        var options = TestConfig.Valid(SensorJson.Config(SensorJson.Listen("radar", "radar", "ti-mmwave",
+            $"\"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\","))).Sensors[0];
+        var time = new FakeTimeProvider();
+        var log = new ListLogger();
+        var configure = new MmwaveConfigurator(new SensorState(0, options), time, log).ConfigureAsync("test", CancellationToken.None);
+
+        // the fake clock stands still: well past LineTimeout of wall-clock time, the line is still awaited
+        await Task.Delay(MmwaveConfigurator.LineTimeout + TimeSpan.FromMilliseconds(500));
+        Assert.False(configure.IsCompleted, string.Join("\n", log.Entries));
+
+        time.Advance(MmwaveConfigurator.LineTimeout + TimeSpan.FromSeconds(1));
+        Assert.False(await configure.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(1, log.Count(LogLevel.Warning, "line 1 'sensorStop': no answer within 2 s"));
     }
 }

@@ -82,7 +82,7 @@ public class TcpJsonLinesEndToEndTests
     [Fact]
     public async Task Malformed_lines_are_rejected_by_reason_and_the_daemon_keeps_running()
     {
-        await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Risk:ReferenceRangeM"] = "120" });
+        await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Risk:ReferenceRangeM"] = "120", ["Sensors:0:Transport:MaxClients"] = "4" });
         var lidarState = d.Sensor("lidar");
 
         // a client that connects and sends nothing

@@ -1,4 +1,5 @@
 using Kavach.Edge.Configuration;
+using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 
 namespace Kavach.Edge.Tests.Support;
@@ -16,7 +17,7 @@ public sealed class InputHarness : IAsyncDisposable
     {
         Options = TestConfig.Valid(json);
         Queue = new ReadingQueue(Options.Fusion.QueueCapacity);
-        Service = new SensorInputService(Options, Queue, TimeProvider.System, new ListLogger<SensorInputService>(Log))
+        Service = new SensorInputService(Options, Queue, TimeProvider.System, new ListLogger<SensorInputService>(Log), Faults)
         {
             NewBackoff = () => new Backoff(backoffInitialMs, backoffMaxMs),
         };
@@ -26,6 +27,8 @@ public sealed class InputHarness : IAsyncDisposable
     public ReadingQueue Queue { get; }
     public SensorInputService Service { get; }
     public ListLogger Log { get; } = new();
+    /// <summary>The stage faults the inputs raise (two sources for one sensor).</summary>
+    public StageFaults Faults { get; } = new();
 
     public SensorState Sensor(string name) => Service.Sensors.Single(s => s.Name == name);
 

@@ -32,6 +32,17 @@ public sealed class TempDir : IDisposable
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 
+    /// <summary>Writes a secret (a key, a password) as the daemon wants it: mode 0600, ours; returns its path.</summary>
+    public string Secret(string name, string text)
+    {
+        var path = File(name);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var f = new FileStream(path, options);
+        f.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        return path;
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

@@ -13,7 +13,9 @@ public sealed class UplinkRig : IAsyncDisposable
     private readonly TempDir _dir = Repo.NewTempDir();
     private long _change;
 
-    public UplinkRig(int port, Dictionary<string, string?>? extra = null, ICommandTarget? target = null)
+    /// <param name="realAlarm">Wire a real <see cref="AlarmControl"/> (on the harness's fake clock) as the command
+    /// target and as the storage's source of the alerts' maintenance and operator fields.</param>
+    public UplinkRig(int port, Dictionary<string, string?>? extra = null, ICommandTarget? target = null, bool realAlarm = false)
     {
         var o = new Dictionary<string, string?>
         {
@@ -26,9 +28,10 @@ public sealed class UplinkRig : IAsyncDisposable
         };
         if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
         H = new PipelineHarness(TestConfig.Valid(overrides: o));
-        Storage = new StorageService(H.Options, H.Broadcaster, H.Faults, H.Time, new LineLogger<StorageService>(), H.Pipeline);
+        if (realAlarm) Alarm = new AlarmControl(H.Options.Alarm, H.Time, new LineLogger<AlarmControl>());
+        Storage = new StorageService(H.Options, H.Broadcaster, H.Faults, H.Time, new LineLogger<StorageService>(), H.Pipeline, Alarm);
         Log = new LineLogger<UplinkService>();
-        Target = target ?? new FakeTarget();
+        Target = target ?? (Alarm is not null ? new AlarmCommandTarget(Alarm) : new FakeTarget());
         Uplink = new UplinkService(H.Options, Storage, H.Broadcaster, TimeProvider.System, Log, Target);
     }
 
@@ -37,6 +40,7 @@ public sealed class UplinkRig : IAsyncDisposable
     public UplinkService Uplink { get; }
     public LineLogger<UplinkService> Log { get; }
     public ICommandTarget Target { get; }
+    public AlarmControl? Alarm { get; }
     public string DeviceId => H.Options.Device.Id;
 
     public async Task StartAsync()

@@ -152,7 +152,7 @@ public class UplinkTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         var target = new FakeTarget();
-        await using var rig = new UplinkRig(broker.Port, target: target);
+        await using var rig = new UplinkRig(broker.Port, new() { ["Uplink:AllowRemoteMaintenance"] = "true" }, target: target);
         await using var op = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/#");
         await rig.StartAsync();
         rig.Publish(RiskLevel.Fault);                    // seq 1, change 1
@@ -182,8 +182,7 @@ public class UplinkTests
         var passwd = folder.File("passwd");
         Run("mosquitto_passwd", "-b", "-c", passwd, "kavach", "right-password");
         await using var broker = await MosquittoProcess.StartAsync([$"password_file {passwd}"], allowAnonymous: false);
-        var pwFile = folder.File("pw");
-        await File.WriteAllTextAsync(pwFile, "wrong-password\n");
+        var pwFile = folder.Secret("pw", "wrong-password\n");
         await using var rig = new UplinkRig(broker.Port, new() { ["Uplink:Username"] = "kavach", ["Uplink:PasswordFile"] = pwFile });
         await rig.StartAsync();
         rig.Publish(RiskLevel.High);

@@ -7,7 +7,7 @@ namespace Kavach.Edge.SelfTest.Checks;
 /// The ONNX model: loads the configured file with its hash and interface checks (the daemon's own
 /// loader), runs one known input — every role absent, a fixed point of the feature space — and compares
 /// the answer with the committed model's known output. A custom model (another hash) is loaded and run,
-/// but has no known answer to compare with.
+/// but has no known answer to compare with. Its training envelope must sit beside it and be its own (the daemon refuses it otherwise).
 /// </summary>
 public sealed class ModelCheck : ISelfTestCheck
 {
@@ -26,6 +26,7 @@ public sealed class ModelCheck : ISelfTestCheck
         try
         {
             using var model = OnnxRiskModel.Load(path, m.Sha256);
+            ModelEnvelope.Load(path, model.Sha256); // throws, naming the envelope, when it is missing or another model's
             var input = new float[FeatureVector.Count]; // every role absent
             model.Predict(input, out var o);
             var answer = string.Create(CultureInfo.InvariantCulture,
@@ -36,7 +37,7 @@ public sealed class ModelCheck : ISelfTestCheck
                      && Math.Abs(o.ObstacleProbability - KnownAnswer.ObstacleProbability) <= Tolerance;
             for (var i = 0; i < KnownFog.Length; i++) ok &= Math.Abs(o.Fog[i] - KnownFog[i]) <= Tolerance;
             return Task.FromResult(ok
-                ? SelfTestResult.Pass(Name, $"{path}: sha256 ok, known input answered as the card says")
+                ? SelfTestResult.Pass(Name, $"{path}: sha256 ok, training envelope ok, known input answered as the card says")
                 : SelfTestResult.Fail(Name, $"{path}: known input answered {answer}; expected the committed model's known output"));
         }
         catch (Exception e)
