@@ -3,11 +3,15 @@
 #   tar xzf kavach-edge-<version>-linux-arm64.tar.gz && cd kavach-edge-<version>-linux-arm64 && sudo ./install.sh
 # Idempotent: running it again upgrades in place (the previous release is kept for a roll-back).
 #
-#   ./install.sh                 install or upgrade, enable and (re)start the service
+#   ./install.sh --device-id ID  install or upgrade, enable and (re)start the service
 #   ./install.sh --uninstall     stop and remove the service and program; keep config, data and logs
 #   ./install.sh --uninstall --purge   ...and remove config, data, logs, udev rules and the kavach user
 #
 # Options:
+#   --device-id ID    this unit's Device.Id (1-64 of letters, digits, '-', '_'; unique in the fleet: it is
+#                     the MQTT client id and topic level). Needed on a fresh install; without it the id is
+#                     derived once from /etc/machine-id as kavach-<first 12 hex> and printed. An upgrade
+#                     keeps the configured id (it renames only the example's placeholder id)
 #   --root DIR        install into DIR instead of / (an SD-card image, or a test folder); implies
 #                     --no-systemctl and skips the architecture check; users and groups go to DIR/etc
 #   --no-systemctl    do not call systemctl or udevadm (no daemon-reload, enable, start, stop)
@@ -24,8 +28,9 @@ SYSTEMCTL=yes
 START=yes
 MODE=install
 PURGE=no
+DEVICE_ID=
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 say() { printf '%s\n' "install.sh: $*"; }
 die() { printf '%s\n' "install.sh: error: $*" >&2; exit 1; }
 
@@ -33,6 +38,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --root) [ $# -ge 2 ] || { usage >&2; exit 2; }; ROOT=$2; SYSTEMCTL=no; shift 2 ;;
         --root=*) ROOT=${1#--root=}; SYSTEMCTL=no; shift ;;
+        --device-id) [ $# -ge 2 ] || { usage >&2; exit 2; }; DEVICE_ID=$2; shift 2 ;;
+        --device-id=*) DEVICE_ID=${1#--device-id=}; shift ;;
         --no-systemctl) SYSTEMCTL=no; shift ;;
         --no-start) START=no; shift ;;
         --uninstall) MODE=uninstall; shift ;;
@@ -42,6 +49,11 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ "$PURGE" = no ] || [ "$MODE" = uninstall ] || { say "--purge goes with --uninstall" >&2; exit 2; }
+# the daemon's own rule (Configuration/DeviceOptions.cs): it becomes an MQTT client id and topic level
+valid_id() { printf '%s' "$1" | grep -Eqx '[A-Za-z0-9_-]{1,64}' && [ "$(printf '%s' "$1" | wc -l)" -eq 0 ]; }
+if [ -n "$DEVICE_ID" ] && ! valid_id "$DEVICE_ID"; then
+    say "--device-id must be 1-64 of letters, digits, '-' or '_' (it becomes an MQTT topic level), got '$DEVICE_ID'" >&2; exit 2
+fi
 
 ROOT=${ROOT%/}
 [ -n "$ROOT" ] || ROOT=""     # "/" → "" so that "$ROOT/etc" is "/etc"
@@ -135,8 +147,54 @@ make_api_secrets() {
     fi
 }
 
+# Device.Id as written in a config file (the first "Id" key: the Device section's, the only one the
+# example has), or nothing.
+config_id() { sed -n 's/^[[:space:]]*"Id"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$1" | head -n 1; }
+
+# Sets Device.Id in config file $1 (its "Id" line) to $2, and checks it took.
+set_config_id() {
+    sed -i "s/^\([[:space:]]*\"Id\"[[:space:]]*:[[:space:]]*\"\)[^\"]*\"/\1$2\"/" "$1"
+    [ "$(config_id "$1")" = "$2" ] || die "could not set Device.Id in $1: set it by hand"
+}
+
+# Decides this unit's id before anything is changed: kept from the site's config on an upgrade, else
+# --device-id, else derived once from machine-id. Never the example's id copied onto every unit.
+choose_device_id() {
+    EXAMPLE_ID=$(config_id "$SRC/deploy/kavach.example.json")
+    if [ -f "$ETC/kavach.json" ]; then
+        CURRENT_ID=$(config_id "$ETC/kavach.json")
+        if [ -z "$CURRENT_ID" ]; then
+            [ -n "$DEVICE_ID" ] || DEVICE_ID=$(derived_id) || DEVICE_ID="<unique-id>"
+            die "$ETC/kavach.json has no Device.Id, which this release requires (it no longer defaults to kavach-edge-01): add \"Device\": { \"Id\": \"$DEVICE_ID\" } and run install.sh again; nothing was changed"
+        fi
+        if [ -n "$DEVICE_ID" ] && [ "$DEVICE_ID" != "$CURRENT_ID" ] && [ "$CURRENT_ID" != "$EXAMPLE_ID" ]; then
+            say "$ETC/kavach.json names this unit $CURRENT_ID; --device-id $DEVICE_ID would rename it (its MQTT topics change): edit Device.Id there, or drop --device-id; nothing was changed" >&2
+            exit 2
+        fi
+        return 0
+    fi
+    if [ -z "$DEVICE_ID" ]; then
+        DEVICE_ID=$(derived_id) || {
+            say "--device-id ID is required on a fresh install (no usable $ROOT/etc/machine-id to derive one from): e.g. --device-id lc-47-east" >&2
+            exit 2
+        }
+        DERIVED=yes
+    fi
+}
+
+# kavach-<first 12 hex of machine-id>: stable for this installation, different on every board (unless an
+# image was cloned with its machine-id: then the uplink reports the clash as a FAULT; pass --device-id).
+derived_id() {
+    [ -r "$ROOT/etc/machine-id" ] || return 1
+    mid=$(tr -d '[:space:]' < "$ROOT/etc/machine-id")
+    printf '%s' "$mid" | grep -Eqx '[0-9a-f]{32}' || return 1
+    printf 'kavach-%s\n' "$(printf '%s' "$mid" | cut -c1-12)"
+}
+
 install_() {
     check_archive
+    DERIVED=no
+    choose_device_id
     say "installing $PROG $VERSION ($RID) into ${ROOT:-/}"
 
     # groups and user: gpio may not exist (Jetson, plain Debian); dialout always does on Debian.
@@ -176,12 +234,25 @@ install_() {
     cp "$SRC/deploy/kavach.example.json" "$ETC/kavach.example.json"
     chmod 0644 "$ETC/kavach.example.json"
     if [ -f "$ETC/kavach.json" ]; then
-        say "kept the existing $ETC/kavach.json (compare with kavach.example.json after an upgrade)"
+        if [ -n "$DEVICE_ID" ] && [ "$DEVICE_ID" != "$CURRENT_ID" ]; then
+            set_config_id "$ETC/kavach.json" "$DEVICE_ID"
+            say "renamed this unit from the example's $CURRENT_ID to $DEVICE_ID in $ETC/kavach.json"
+        elif [ "$CURRENT_ID" = "$EXAMPLE_ID" ]; then
+            say "warning: $ETC/kavach.json keeps the example's Device.Id $CURRENT_ID; if other units have it too they take each other's uplink (FAULT): run install.sh --device-id ID" >&2
+        fi
+        say "kept the existing $ETC/kavach.json, device id $(config_id "$ETC/kavach.json") (compare with kavach.example.json after an upgrade)"
     else
-        cp "$SRC/deploy/kavach.example.json" "$ETC/kavach.json"
-        chgrp "$KGID" "$ETC/kavach.json"
-        chmod 0640 "$ETC/kavach.json"
-        say "wrote $ETC/kavach.json from the example: edit it for this site"
+        cp "$SRC/deploy/kavach.example.json" "$ETC/kavach.json.new"
+        set_config_id "$ETC/kavach.json.new" "$DEVICE_ID"
+        chgrp "$KGID" "$ETC/kavach.json.new"
+        chmod 0640 "$ETC/kavach.json.new"
+        mv "$ETC/kavach.json.new" "$ETC/kavach.json"
+        if [ "$DERIVED" = yes ]; then
+            say "device id: $DEVICE_ID (derived from /etc/machine-id; give --device-id to choose one)"
+        else
+            say "device id: $DEVICE_ID"
+        fi
+        say "wrote $ETC/kavach.json from the example with Device.Id $DEVICE_ID: edit it for this site"
     fi
 
     # state and logs: systemd creates them too (StateDirectory=, LogsDirectory=); made here so that

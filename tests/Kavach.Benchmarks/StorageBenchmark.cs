@@ -84,7 +84,7 @@ public static class StorageBenchmark
         var faults = new StageFaults();
         var broadcaster = new RiskBroadcaster(faults);
         var storage = new StorageService(options, broadcaster, faults, TimeProvider.System, NullLogger<StorageService>.Instance);
-        var uplink = new UplinkService(options, storage, broadcaster, TimeProvider.System, NullLogger<UplinkService>.Instance);
+        var uplink = new UplinkService(options, storage, broadcaster, faults, TimeProvider.System, NullLogger<UplinkService>.Instance);
         await storage.StartAsync(default).ConfigureAwait(false);
         var sw = Stopwatch.StartNew();
         await uplink.StartAsync(default).ConfigureAwait(false);

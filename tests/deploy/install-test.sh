@@ -1,7 +1,8 @@
 #!/bin/sh
 # Tests deploy/install.sh without touching this machine: installs into a temporary root (--root DIR,
 # which implies --no-systemctl) holding a copy of this machine's user and group files, then checks the
-# files, owners and modes, idempotence, an upgrade that keeps the site's config, --uninstall (keeps
+# files, owners and modes, idempotence, an upgrade that keeps the site's config, the unit's Device.Id
+# (--device-id, derived from machine-id, kept on upgrade, never the example's), --uninstall (keeps
 # config and data) and --uninstall --purge. Needs root (chown), useradd/groupadd with --prefix (Debian 12).
 #
 #   tests/deploy/install-test.sh [UNPACKED_ARCHIVE_DIR]
@@ -41,15 +42,25 @@ for f in passwd group shadow gshadow login.defs; do [ -f "/etc/$f" ] && cp "/etc
 sed -i '/^gpio:/d' "$ROOT/etc/group" "$ROOT/etc/gshadow" 2>/dev/null || true
 INSTALL="$ARCHIVE/install.sh"
 
+EXAMPLE_ID=$(sed -n 's/^[[:space:]]*"Id": "\([^"]*\)".*/\1/p' "$ARCHIVE/deploy/kavach.example.json")
+# the root has no machine-id yet (an SD-card image): a fresh install needs --device-id
+rc=0; "$INSTALL" --root "$ROOT" > "$WORK/noid.log" 2>&1 || rc=$?
+check "fresh install without --device-id or machine-id exits 2" '[ "$rc" = 2 ] && grep -q -- "--device-id ID is required" "$WORK/noid.log"'
+check "...and installs nothing" '[ ! -e "$ROOT/opt/kavach-edge" ] && [ ! -e "$ROOT/etc/kavach/kavach.json" ]'
+rc=0; "$INSTALL" --root "$ROOT" --device-id "bad id/+" > "$WORK/badid.log" 2>&1 || rc=$?
+check "an invalid --device-id exits 2 naming the rule" '[ "$rc" = 2 ] && grep -q "letters, digits" "$WORK/badid.log"'
+
 echo "install.sh into $ROOT (archive $ARCHIVE)"
-"$INSTALL" --root "$ROOT" > "$WORK/install1.log" 2>&1 || { cat "$WORK/install1.log"; bad "first install exits 0"; }
+"$INSTALL" --root "$ROOT" --device-id lc-12-west > "$WORK/install1.log" 2>&1 || { cat "$WORK/install1.log"; bad "first install exits 0"; }
 check "executable installed" '[ -x "$ROOT/opt/kavach-edge/kavach-edge" ]'
 check "VERSION installed" 'grep -q "^version=" "$ROOT/opt/kavach-edge/VERSION"'
 check "models folder exists" '[ -d "$ROOT/opt/kavach-edge/models" ]'
 check "unit installed 0644" '[ "$(stat -c %a "$ROOT/etc/systemd/system/kavach-edge.service")" = 644 ]'
 check "unit is the shipped one" 'cmp -s "$ROOT/etc/systemd/system/kavach-edge.service" "$ARCHIVE/deploy/kavach-edge.service"'
 check "udev rules installed" 'cmp -s "$ROOT/etc/udev/rules.d/99-kavach.rules" "$ARCHIVE/deploy/99-kavach.rules"'
-check "config written from the example" 'cmp -s "$ROOT/etc/kavach/kavach.json" "$ARCHIVE/deploy/kavach.example.json"'
+check "config written from the example" '[ "$(diff "$ROOT/etc/kavach/kavach.json" "$ARCHIVE/deploy/kavach.example.json" | grep -c "^[<>]")" = 2 ]'
+check "config names the unit --device-id, not the example's id" 'grep -q "\"Id\": \"lc-12-west\"" "$ROOT/etc/kavach/kavach.json" && ! grep -q "\"$EXAMPLE_ID\"" "$ROOT/etc/kavach/kavach.json"'
+check "the device id is printed" 'grep -q "device id: lc-12-west" "$WORK/install1.log"'
 check "config mode 0640" '[ "$(stat -c %a "$ROOT/etc/kavach/kavach.json")" = 640 ]'
 # shellcheck disable=SC2034 # used inside the eval'd checks
 KGID=$(awk -F: '$1=="kavach"{print $3}' "$ROOT/etc/group")
@@ -72,17 +83,42 @@ check "certificate and key are a pair" '[ "$(openssl x509 -noout -pubkey -in "$R
 SECRETS1=$(cat "$ROOT/etc/kavach/api.key" "$ROOT/etc/kavach/api-tls.key" | sha256sum)
 
 # the site edits its config and udev rules, and keeps data; then an upgrade (same archive again)
-echo '{ "edited": true }' > "$ROOT/etc/kavach/kavach.json"
+printf '{ "edited": true,\n  "Device": {\n    "Id": "site-unit-3"\n  }\n}\n' > "$ROOT/etc/kavach/kavach.json"
 echo '# site rules' > "$ROOT/etc/udev/rules.d/99-kavach.rules"
 echo data > "$ROOT/var/lib/kavach/kavach.db"
 "$INSTALL" --root "$ROOT" > "$WORK/install2.log" 2>&1 || { cat "$WORK/install2.log"; bad "second install exits 0"; }
 check "idempotent: second install exits 0" 'grep -q "done:" "$WORK/install2.log"'
 check "upgrade keeps the site's config" 'grep -q edited "$ROOT/etc/kavach/kavach.json"'
 check "upgrade keeps the API key and certificate" '[ "$(cat "$ROOT/etc/kavach/api.key" "$ROOT/etc/kavach/api-tls.key" | sha256sum)" = "$SECRETS1" ]'
+check "upgrade keeps the configured device id" 'grep -q "\"Id\": \"site-unit-3\"" "$ROOT/etc/kavach/kavach.json" && grep -q "device id site-unit-3" "$WORK/install2.log"'
+cp "$ROOT/etc/kavach/kavach.json" "$WORK/site.json"
+rc=0; "$INSTALL" --root "$ROOT" --device-id other-unit > "$WORK/rename.log" 2>&1 || rc=$?
+check "upgrade refuses to rename a configured id (exit 2, config untouched)" '[ "$rc" = 2 ] && grep -q "would rename it" "$WORK/rename.log" && cmp -s "$WORK/site.json" "$ROOT/etc/kavach/kavach.json"'
+# an old install that copied the example's id: warned about on upgrade, renamed by --device-id
+sed -i "s/site-unit-3/$EXAMPLE_ID/" "$ROOT/etc/kavach/kavach.json"
+"$INSTALL" --root "$ROOT" > "$WORK/install3.log" 2>&1 || bad "upgrade with the example's id exits 0"
+check "upgrade warns about the example's id" 'grep -q "keeps the example.s Device.Id" "$WORK/install3.log"'
+"$INSTALL" --root "$ROOT" --device-id lc-12-west > "$WORK/install4.log" 2>&1 || bad "rename from the example's id exits 0"
+check "--device-id replaces the example's id on upgrade" 'grep -q "\"Id\": \"lc-12-west\"" "$ROOT/etc/kavach/kavach.json" && grep -q edited "$ROOT/etc/kavach/kavach.json"'
+echo '{ "edited": true }' > "$ROOT/etc/kavach/kavach.json"
+rc=0; "$INSTALL" --root "$ROOT" > "$WORK/noidcfg.log" 2>&1 || rc=$?
+check "upgrade of a config without Device.Id stops before changing anything" '[ "$rc" = 1 ] && grep -q "has no Device.Id" "$WORK/noidcfg.log" && grep -q edited "$ROOT/etc/kavach/kavach.json"'
+printf '{ "edited": true,\n  "Device": { "Id": "site-unit-3" }\n}\n' > "$ROOT/etc/kavach/kavach.json"
 check "upgrade keeps the site's udev rules, ships .dist" 'grep -q "site rules" "$ROOT/etc/udev/rules.d/99-kavach.rules" && [ -f "$ROOT/etc/udev/rules.d/99-kavach.rules.dist" ]'
 check "upgrade keeps the previous release" '[ -x "$ROOT/opt/kavach-edge.previous/kavach-edge" ]'
 check "one kavach user only" '[ "$(grep -c "^kavach:" "$ROOT/etc/passwd")" = 1 ]'
 check "one gpio group only" '[ "$(grep -c "^gpio:" "$ROOT/etc/group")" = 1 ]'
+
+# a board with a machine-id and no --device-id: kavach-<first 12 hex>, printed, the same on a re-install
+ROOT3=$WORK/root3
+mkdir -p "$ROOT3/etc"
+for f in passwd group shadow gshadow login.defs; do [ -f "/etc/$f" ] && cp "/etc/$f" "$ROOT3/etc/$f"; done
+echo 0123456789abcdef0123456789abcdef > "$ROOT3/etc/machine-id"
+"$INSTALL" --root "$ROOT3" > "$WORK/derived.log" 2>&1 || { cat "$WORK/derived.log"; bad "install with a machine-id exits 0"; }
+check "the id is derived from machine-id and printed" 'grep -q "device id: kavach-0123456789ab (derived from /etc/machine-id" "$WORK/derived.log" && grep -q "\"Id\": \"kavach-0123456789ab\"" "$ROOT3/etc/kavach/kavach.json"'
+echo fedcba9876543210fedcba9876543210 > "$ROOT3/etc/machine-id"
+"$INSTALL" --root "$ROOT3" > /dev/null 2>&1 || bad "re-install with a machine-id exits 0"
+check "derived once: a re-install keeps it" 'grep -q "\"Id\": \"kavach-0123456789ab\"" "$ROOT3/etc/kavach/kavach.json"'
 
 # a damaged archive is refused
 cp -R "$ARCHIVE" "$WORK/damaged"

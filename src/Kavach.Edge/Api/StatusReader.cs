@@ -88,6 +88,8 @@ public sealed class StatusReader(
     {
         if (options.Uplink.Host.Length == 0) return new ComponentState("not configured");
         if (uplink is null) return new ComponentState("not running");
+        if (uplink.IdConflict is { } conflict)
+            return new ComponentState($"held back: {conflict} (alerts kept in the outbox)", $"{options.Uplink.Host}:{options.Uplink.Port}, instance {uplink.InstanceId}");
         return new ComponentState(uplink.Connected ? "connected" : "disconnected (alerts kept in the outbox)",
             $"{options.Uplink.Host}:{options.Uplink.Port}, {uplink.Sent} alert(s) acknowledged by the broker since start");
     }

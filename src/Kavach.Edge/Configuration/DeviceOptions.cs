@@ -12,19 +12,34 @@ public enum DeviceMode
 /// <summary><c>Device</c> section.</summary>
 public sealed partial class DeviceOptions
 {
-    /// <summary>Unit id: 1–64 of letters, digits, '-', '_' (it becomes an MQTT topic level).</summary>
-    public string Id { get; set; } = "kavach-edge-01";
+    /// <summary>Longest id: it becomes the MQTT client id and a topic level (<c>kavach/&lt;Id&gt;/…</c>).</summary>
+    public const int MaxIdLength = 64;
+
+    /// <summary>
+    /// Unit id: 1–64 of letters, digits, '-', '_' (it becomes the MQTT client id and a topic level).
+    /// Required, with no default: two units sharing one id take each other's MQTT session, status,
+    /// commands and seq series, so every unit must be named on purpose (install.sh --device-id).
+    /// </summary>
+    public string Id { get; set; } = "";
 
     /// <summary>Installation mode; only <c>trackside</c> for now (a locomotive mode comes later).</summary>
     public DeviceMode Mode { get; set; } = DeviceMode.Trackside;
 
     internal void Read(ConfigReader r)
     {
-        Id = r.String("Id", Id, allowEmpty: false);
-        if (!IdPattern().IsMatch(Id)) r.Error("Id", $"must be 1-64 of letters, digits, '-' or '_' (it becomes an MQTT topic level), got '{Id}'");
+        var before = r.Errors.Count;
+        Id = r.String("Id", "", allowEmpty: false);
+        if (Id.Length == 0)
+        {
+            if (r.Errors.Count == before) // absent (an empty value already has its own line)
+                r.Error("Id", "is required: a name unique to this unit, 1-64 of letters, digits, '-' or '_' (it becomes the MQTT client id and topic level), e.g. \"lc-47-east\"; install.sh --device-id sets it");
+        }
+        else if (!IdPattern().IsMatch(Id))
+            r.Error("Id", $"must be 1-{MaxIdLength} of letters, digits, '-' or '_' (it becomes an MQTT topic level), got '{Id}'{(Id.Length > MaxIdLength ? $" ({Id.Length} characters)" : "")}");
         Mode = r.Choice("Mode", Mode, ("trackside", DeviceMode.Trackside));
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    // \z, not $: "$" also matches before a trailing newline, which would let "id\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex IdPattern();
 }

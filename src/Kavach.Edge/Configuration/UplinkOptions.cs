@@ -59,6 +59,13 @@ public sealed class UplinkOptions : IMqttSecurityOptions
     /// <summary>Reconnect delay cap, ms.</summary>
     public int ReconnectMaxMs { get; set; } = 60_000;
 
+    /// <summary>
+    /// After another unit is seen under our Device.Id, the uplink holds back this long (ms) before it looks
+    /// again, instead of taking the session back in a loop; the FAULT clears after a look this long without
+    /// the other unit (docs/operations.md).
+    /// </summary>
+    public int IdConflictHoldOffMs { get; set; } = 600_000;
+
     internal void Read(ConfigReader r)
     {
         Host = r.String("Host", Host);
@@ -76,5 +83,6 @@ public sealed class UplinkOptions : IMqttSecurityOptions
         ReconnectMinMs = r.Int("ReconnectMinMs", ReconnectMinMs, 10, 600_000);
         ReconnectMaxMs = r.Int("ReconnectMaxMs", ReconnectMaxMs, 10, 3_600_000);
         if (ReconnectMaxMs < ReconnectMinMs) r.Error("ReconnectMaxMs", $"must be at least ReconnectMinMs ({ReconnectMinMs})");
+        IdConflictHoldOffMs = r.Int("IdConflictHoldOffMs", IdConflictHoldOffMs, 1000, 86_400_000);
     }
 }

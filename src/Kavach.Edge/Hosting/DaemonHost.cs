@@ -71,7 +71,7 @@ public static class DaemonHost
         s.AddSingleton(sp => new StorageService(options, sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
             sp.GetRequiredService<ILogger<StorageService>>(), sp.GetRequiredService<Pipeline.Pipeline>(), sp.GetService<AlarmControl>()));
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
-        s.AddSingleton(sp => new UplinkService(options, sp.GetRequiredService<StorageService>(), sp.GetRequiredService<RiskBroadcaster>(), time,
+        s.AddSingleton(sp => new UplinkService(options, sp.GetRequiredService<StorageService>(), sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
             sp.GetRequiredService<ILogger<UplinkService>>(), new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>()))
         { Degradations = sp.GetRequiredService<Commissioning.Degradations>() });
         s.AddHostedService(sp => sp.GetRequiredService<UplinkService>());

@@ -29,6 +29,11 @@ public sealed class KavachMetrics : IDisposable
             "{run}", "Rejected input runs per sensor and reason");
         Meter.CreateObservableCounter("sensor.dropped", () => sensors.Select(s => new Measurement<long>(s.Dropped, Tag("sensor", s.Name))),
             "{reading}", "Readings dropped because the readings queue was full, per sensor");
+        Meter.CreateObservableCounter("sensor.clients_refused", () => sensors.SelectMany(s => new[]
+            {
+                new Measurement<long>(s.ClientsRefused, Tag("sensor", s.Name), Tag("reason", "not-allowed")),
+                new Measurement<long>(s.ClientsOverLimit, Tag("sensor", s.Name), Tag("reason", "over-limit")),
+            }), "{client}", "tcp-listen clients closed unread: address not in AllowedClients, or MaxClients already connected");
         Meter.CreateObservableGauge("sensor.connected", () => sensors.Select(s => new Measurement<int>(s.Connection == ConnectionState.Connected ? 1 : 0, Tag("sensor", s.Name))),
             null, "1 while the sensor's transport is connected");
         Meter.CreateObservableGauge("sensor.last_frame_age", () => sensors.Where(s => s.LastFrameTimestamp != long.MinValue)

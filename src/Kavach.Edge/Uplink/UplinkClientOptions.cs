@@ -13,7 +13,7 @@ namespace Kavach.Edge.Uplink;
 /// </summary>
 public static class UplinkClientOptions
 {
-    public static MqttClientOptions Build(KavachOptions options, Topics topics)
+    public static MqttClientOptions Build(KavachOptions options, Topics topics, string instance)
     {
         var o = options.Uplink;
         var b = new MqttClientOptionsBuilder()
@@ -25,7 +25,7 @@ public static class UplinkClientOptions
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(o.KeepAliveS))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithWillTopic(topics.Status)
-            .WithWillPayload(UplinkJson.Offline())
+            .WithWillPayload(UplinkJson.Offline(instance))
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillContentType("application/json");

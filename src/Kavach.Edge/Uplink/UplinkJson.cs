@@ -8,11 +8,15 @@ namespace Kavach.Edge.Uplink;
 /// <summary>Status, telemetry and command-result JSON (docs/alerts.md; alerts are in <see cref="AlertJson"/>).</summary>
 public static class UplinkJson
 {
+    // Every status names the process that sent it (instance: random per start), so a unit can tell its own
+    // retained status from another unit's under the same device id (IdentityGuard).
     /// <param name="degradations">Named degradations at connect (not commissioned, coverage); written when given.</param>
     /// <param name="commissioning">The commissioning record's hash, null when not commissioned.</param>
-    public static string Online(string version, DateTimeOffset startedAt, IReadOnlyList<string>? degradations = null, string? commissioning = null) => AlertJson.Write(w =>
+    public static string Online(string version, DateTimeOffset startedAt, string instance, IReadOnlyList<string>? degradations = null,
+        string? commissioning = null) => AlertJson.Write(w =>
     {
         w.WriteString("state", "online");
+        w.WriteString("instance", instance);
         w.WriteString("version", version);
         w.WriteString("startedAt", AlertJson.Iso(startedAt));
         if (degradations is null) return;
@@ -20,7 +24,20 @@ public static class UplinkJson
         AlertJson.Strings(w, "degradations", degradations);
     });
 
-    public static string Offline() => AlertJson.Write(w => w.WriteString("state", "offline"));
+    public static string Offline(string instance) => AlertJson.Write(w =>
+    {
+        w.WriteString("state", "offline");
+        w.WriteString("instance", instance);
+    });
+
+    /// <summary>Retained while the unit holds its uplink back because another unit uses its device id.</summary>
+    public static string Conflict(string instance, string reason, DateTimeOffset since) => AlertJson.Write(w =>
+    {
+        w.WriteString("state", "conflict");
+        w.WriteString("instance", instance);
+        w.WriteString("reason", reason);
+        w.WriteString("since", AlertJson.Iso(since));
+    });
 
     public static string Telemetry(string deviceId, DateTimeOffset utc, RiskLevel? level, long outbox, long shedTotal, bool clockSynced,
         FusionSnapshot? snapshot, IReadOnlyList<string> sensorNames, IReadOnlyList<string>? degradations = null) => AlertJson.Write(w =>

@@ -17,7 +17,9 @@ namespace Kavach.Edge.Uplink;
 /// after its PUBACK — sends telemetry (QoS 0, live, best effort) and answers commands. Any failure ends
 /// the session; the loop reconnects after a capped, jittered backoff. MQTTnet's events only copy data
 /// and wake the loop (reconnecting or publishing from them can deadlock in MQTTnet 5). A dead broker
-/// never touches the alarm or storage: alerts wait in SQLite.
+/// never touches the alarm or storage: alerts wait in SQLite. One post, one identity: another unit seen under
+/// our Device.Id (<see cref="IdentityGuard"/>) is FAULT and the loop holds back for Uplink.IdConflictHoldOffMs
+/// between looks instead of taking the session back and forth.
 /// </summary>
 public sealed class UplinkService : IHostedService
 {
@@ -31,15 +33,19 @@ public sealed class UplinkService : IHostedService
     private readonly Topics _topics;
     private readonly Outbox _outbox;
     private readonly CommandHandler _commands;
+    private readonly IdentityGuard _guard;
     private readonly Channel<ReceivedCommand> _received = Channel.CreateBounded<ReceivedCommand>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly DateTimeOffset _startedAt;
+    private static readonly TimeSpan StatusWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinSteadySession = TimeSpan.FromSeconds(5);
     private TaskCompletionSource _wake = NewSignal();
+    private TaskCompletionSource _statusSeen = NewSignal();
     private CancellationTokenSource? _stop;
     private Task _run = Task.CompletedTask;
     private long _sent, _attempts;
     private volatile bool _connected;
 
-    public UplinkService(KavachOptions options, StorageService storage, RiskBroadcaster broadcaster, TimeProvider time,
+    public UplinkService(KavachOptions options, StorageService storage, RiskBroadcaster broadcaster, StageFaults faults, TimeProvider time,
         ILogger<UplinkService> log, ICommandTarget? target = null)
     {
         _options = options;
@@ -52,6 +58,7 @@ public sealed class UplinkService : IHostedService
         _commands = new CommandHandler(options.Uplink.MaxCommandAgeS, target, _outbox.FindAlert, _outbox.FindSeq, () => _storage.Run,
             options.Uplink.AllowRemoteMaintenance);
         _startedAt = time.GetUtcNow();
+        _guard = new IdentityGuard(options.Device.Id, faults, log);
     }
 
     /// <summary>Outbox rows acknowledged by the broker since start.</summary>
@@ -64,6 +71,12 @@ public sealed class UplinkService : IHostedService
 
     /// <summary>Named degradations (not commissioned, coverage): on the retained status and on every telemetry message.</summary>
     public Commissioning.Degradations? Degradations { get; init; }
+
+    /// <summary>This process's instance id (in every status it publishes).</summary>
+    public string InstanceId => _guard.InstanceId;
+
+    /// <summary>"another unit uses device id X" while the uplink holds back for it, else null.</summary>
+    public string? IdConflict => _guard.Conflict;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -84,38 +97,91 @@ public sealed class UplinkService : IHostedService
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private enum Look
+    {
+        /// <summary>Status, commands, outbox, telemetry.</summary>
+        Normal,
+
+        /// <summary>In conflict, after a hold-off: watch our status topic; clean for a hold-off → clear, go normal.</summary>
+        Probe,
+
+        /// <summary>Just taken over: connect once so the other unit is taken over too and learns; then hold back.</summary>
+        Announce,
+    }
+
     private async Task RunAsync(CancellationToken stop)
     {
         var o = _options.Uplink;
         var backoff = new Backoff(TimeSpan.FromMilliseconds(o.ReconnectMinMs), TimeSpan.FromMilliseconds(o.ReconnectMaxMs));
+        var holdOff = TimeSpan.FromMilliseconds(o.IdConflictHoldOffMs);
         var factory = new MqttClientFactory();
         var failures = 0;
+        var announce = false;
         while (!stop.IsCancellationRequested)
         {
+            long? connectedAt = null;
             using var client = factory.CreateMqttClient();
             var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            client.DisconnectedAsync += _ => { lost.TrySetResult(); Wake(); return Task.CompletedTask; };
+            var look = !_guard.InConflict ? Look.Normal : announce ? Look.Announce : Look.Probe;
+            announce = false;
+            _statusSeen = NewSignal();
+            if (look != Look.Normal) _guard.BeginLook();
+            client.DisconnectedAsync += e => { _guard.OnDisconnected(e.Reason); lost.TrySetResult(); Wake(); return Task.CompletedTask; };
             client.ApplicationMessageReceivedAsync += OnMessage;
             try
             {
                 Interlocked.Increment(ref _attempts);
-                var result = await client.ConnectAsync(UplinkClientOptions.Build(_options, _topics), stop).ConfigureAwait(false);
+                var result = await client.ConnectAsync(UplinkClientOptions.Build(_options, _topics, _guard.InstanceId), stop).ConfigureAwait(false);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
                     throw new UplinkRefusedException(result.ResultCode, result.ReasonString);
-                _connected = true;
-                _log.LogInformation("Uplink: connected to {Host}:{Port} as {ClientId} (session {Session}){After}", o.Host, o.Port, _options.Device.Id,
-                    result.IsSessionPresent ? "resumed" : "new", failures > 0 ? $" after {failures} failed attempt(s)" : "");
+                _log.LogInformation("Uplink: connected to {Host}:{Port} as {ClientId} (session {Session}, instance {Instance}){After}{Look}", o.Host, o.Port, _options.Device.Id,
+                    result.IsSessionPresent ? "resumed" : "new", _guard.InstanceId, failures > 0 ? $" after {failures} failed attempt(s)" : "",
+                    look == Look.Normal ? "" : look == Look.Probe ? "; looking for the other unit, no alerts or commands meanwhile" : "; telling the other unit");
                 failures = 0;
-                backoff.Reset();
-                await PublishAsync(client, _topics.Status, UplinkJson.Online(AppInfo.Version, _startedAt, Degradations?.Snapshot(), _options.CommissioningHash), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stop).ConfigureAwait(false);
+                connectedAt = _time.GetTimestamp();
+                // our own status topic first: a live status there from another instance is evidence (IdentityGuard)
+                await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                    .WithTopicFilter(_topics.Status, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stop).ConfigureAwait(false);
+                if (look != Look.Normal)
+                {
+                    await PublishAsync(client, _topics.Status, UplinkJson.Conflict(_guard.InstanceId, _guard.FaultMessage, _guard.Since), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stop).ConfigureAwait(false);
+                    if (look == Look.Announce)
+                    {
+                        await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), stop).ConfigureAwait(false);
+                        throw new HoldBackException();
+                    }
+                    await ProbeAsync(client, lost.Task, holdOff * 1.5, stop).ConfigureAwait(false); // returns once clean: go on as normal
+                    _guard.EndLook();
+                }
+                else
+                {
+                    // the retained status comes right after the SUBACK: read it before we say we are online
+                    using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                    await Task.WhenAny(_statusSeen.Task, Task.Delay(StatusWait, _time, cts.Token)).ConfigureAwait(false);
+                    await cts.CancelAsync().ConfigureAwait(false);
+                    stop.ThrowIfCancellationRequested();
+                    if (_guard.HasEvidence) throw new HoldBackException();
+                }
+                await PublishAsync(client, _topics.Status, UplinkJson.Online(AppInfo.Version, _startedAt, _guard.InstanceId, Degradations?.Snapshot(), _options.CommissioningHash), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stop).ConfigureAwait(false);
+                _guard.MarkOnline();
                 await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(_topics.CommandFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stop).ConfigureAwait(false);
+                _connected = true;
                 await SessionAsync(client, lost.Task, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 await GoodbyeAsync(client).ConfigureAwait(false);
                 break;
+            }
+            catch (Exception) when (_guard.HasEvidence || look == Look.Announce)
+            {
+                // handled below: not a network failure
+            }
+            catch (Exception e) when (look == Look.Probe && e is ConnectionLostException)
+            {
+                // mosquitto closes a session taken over without saying why: a cut look is not a clean one
+                _log.LogWarning("Uplink: the look for another unit under device id {DeviceId} was cut (another client may have taken the session); still held back", _options.Device.Id);
             }
             catch (Exception e)
             {
@@ -125,9 +191,69 @@ public sealed class UplinkService : IHostedService
             finally
             {
                 _connected = false;
+                _guard.EndLook();
             }
-            try { await Task.Delay(backoff.Next(), _time, stop).ConfigureAwait(false); }
+            // Only a session that lasted resets the backoff: one the broker drops at once (taken over, refused
+            // after CONNACK) keeps doubling it, so two clients with one id cannot bounce it at the minimum delay.
+            if (connectedAt is { } at && _time.GetElapsedTime(at) >= MinSteadySession) backoff.Reset();
+            if (_guard.TakeEvidence(_time.GetUtcNow(), holdOff))
+            {
+                // Still connected (a live status from the other unit): leave with our conflict status, which it
+                // sees. Taken over: connect once more so that it is taken over in turn and learns (not after an
+                // announcement: one per look, so two units cannot bounce the session in a loop).
+                if (client.IsConnected) await LeaveAsync(client).ConfigureAwait(false);
+                else announce = look != Look.Announce;
+            }
+            var delay = _guard.InConflict && !announce ? Jittered(holdOff) : backoff.Next();
+            if (_guard.InConflict && !announce)
+                _log.LogInformation("Uplink: holding back {DelayS:0} s ({Message}); {Pending} alert(s) wait in the outbox", delay.TotalSeconds, _guard.FaultMessage, _outbox.Count());
+            try { await Task.Delay(delay, _time, stop).ConfigureAwait(false); }
             catch (OperationCanceledException) { break; }
+        }
+    }
+
+    private static TimeSpan Jittered(TimeSpan t) => TimeSpan.FromTicks((long)(t.Ticks * (0.8 + 0.4 * Random.Shared.NextDouble())));
+
+    // In conflict: watch our status topic for a whole hold-off. The other unit taking the session or showing
+    // itself live throws; a clean hold-off clears the fault.
+    private async Task ProbeAsync(IMqttClient client, Task lost, TimeSpan clean, CancellationToken stop)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var quiet = Task.Delay(clean, _time, cts.Token);
+        try
+        {
+            while (true)
+            {
+                stop.ThrowIfCancellationRequested();
+                if (_wake.Task.IsCompleted) _wake = NewSignal();
+                if (_guard.HasEvidence) throw new HoldBackException();
+                if (lost.IsCompleted || !client.IsConnected) throw new ConnectionLostException();
+                if (quiet.IsCompletedSuccessfully)
+                {
+                    _guard.Clear(clean);
+                    return;
+                }
+                await Task.WhenAny(_wake.Task, lost, quiet).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await cts.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Evidence while connected: say so (retained, so the central side sees it too) and leave cleanly (no will).
+    private async Task LeaveAsync(IMqttClient client)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await PublishAsync(client, _topics.Status, UplinkJson.Conflict(_guard.InstanceId, _guard.FaultMessage, _guard.Since), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cts.Token).ConfigureAwait(false);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            // the connection is going anyway
         }
     }
 
@@ -165,9 +291,10 @@ public sealed class UplinkService : IHostedService
         while (true)
         {
             stop.ThrowIfCancellationRequested();
-            if (lost.IsCompleted || !client.IsConnected) throw new ConnectionLostException();
             // Re-arm the wake-up before looking for work, so nothing signalled meanwhile is missed.
             if (_wake.Task.IsCompleted) _wake = NewSignal();
+            if (_guard.HasEvidence) throw new HoldBackException();
+            if (lost.IsCompleted || !client.IsConnected) throw new ConnectionLostException();
 
             while (_received.Reader.TryRead(out var command)) await AnswerAsync(client, command, stop).ConfigureAwait(false);
 
@@ -227,6 +354,18 @@ public sealed class UplinkService : IHostedService
     private Task OnMessage(MqttApplicationMessageReceivedEventArgs e)
     {
         var m = e.ApplicationMessage;
+        if (m.Topic == _topics.Status)
+        {
+            if (_guard.OnStatus(m.Payload, m.Retain)) Wake();
+            _statusSeen.TrySetResult();
+            return Task.CompletedTask;
+        }
+        if (_guard.InConflict || _guard.HasEvidence)
+        {
+            // a command for this id may be meant for the other unit: never act on it
+            _log.LogWarning("Uplink: dropped a command on {Topic}: {Message}", m.Topic, _guard.FaultMessage);
+            return Task.CompletedTask;
+        }
         var name = m.Topic.StartsWith(_topics.CommandPrefix, StringComparison.Ordinal) ? m.Topic[_topics.CommandPrefix.Length..] : m.Topic;
         var payload = System.Buffers.BuffersExtensions.ToArray(m.Payload);
         if (!_received.Writer.TryWrite(new ReceivedCommand(name, payload, m.Retain, m.MessageExpiryInterval, m.CorrelationData)))
@@ -256,7 +395,7 @@ public sealed class UplinkService : IHostedService
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await PublishAsync(client, _topics.Status, UplinkJson.Offline(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cts.Token).ConfigureAwait(false);
+            await PublishAsync(client, _topics.Status, UplinkJson.Offline(_guard.InstanceId), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, cts.Token).ConfigureAwait(false);
             await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cts.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
@@ -276,6 +415,8 @@ public sealed class UplinkService : IHostedService
     }
 
     private sealed class ConnectionLostException() : Exception("connection lost");
+
+    private sealed class HoldBackException() : Exception("another unit uses our device id");
 }
 
 /// <summary>The broker answered CONNECT with a failure code.</summary>

@@ -73,6 +73,9 @@ public class ConfigValidationTests
     [Theory]
     [InlineData("Device:Id", "has space", "Device.Id", "letters, digits")]
     [InlineData("Device:Id", "", "Device.Id", "must not be empty")]
+    [InlineData("Device:Id", "lc-47-east\n", "Device.Id", "letters, digits")]
+    [InlineData("Device:Id", "kavach/+/#", "Device.Id", "letters, digits")]
+    [InlineData("Device:Id", "a123456789b123456789c123456789d123456789e123456789f123456789g1234", "Device.Id", "(65 characters)")]
     [InlineData("Device:Mode", "locomotive", "Device.Mode", "must be one of trackside")]
     [InlineData("Risk:StoppingDistanceM", "-5", "Risk.StoppingDistanceM", "must be 1-5000")]
     [InlineData("Risk:TtcThresholdS", "soon", "Risk.TtcThresholdS", "must be a number")]
@@ -92,12 +95,27 @@ public class ConfigValidationTests
     [InlineData("Api:Urls", "ftp://x", "Api.Urls", "not an http")]
     [InlineData("Logging:Level", "loud", "Logging.Level", "must be one of")]
     [InlineData("Storage:Paht", "x.db", "Storage.Paht", "unknown key")]
+    [InlineData("Uplink:IdConflictHoldOffMs", "10", "Uplink.IdConflictHoldOffMs", "must be 1000-86400000")]
     [InlineData("Alarms:Driver", "gpio", "Alarms", "unknown key")]
     public void Bad_value_is_refused_naming_its_key(string key, string value, string path, string words)
     {
         var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { [key] = value });
         var line = Assert.Single(errors, e => e.StartsWith(path + ":", StringComparison.Ordinal) || e.StartsWith(path + ".", StringComparison.Ordinal));
         Assert.Contains(words, line);
+    }
+
+    [Fact]
+    public void A_missing_device_id_is_refused_naming_the_key()
+    {
+        // one post, one identity: no default id that every unit would share
+        var json = TestConfig.Minimal.Replace("\"Device\": { \"Id\": \"test-unit\" },", "");
+        Assert.NotEqual(TestConfig.Minimal, json);
+        var (_, errors) = TestConfig.Bind(json);
+        var line = Assert.Single(errors);
+        Assert.StartsWith("Device.Id: is required", line, StringComparison.Ordinal);
+
+        (_, errors) = TestConfig.Bind(TestConfig.Minimal.Replace("\"Id\": \"test-unit\"", "\"Mode\": \"trackside\""));
+        Assert.StartsWith("Device.Id: is required", Assert.Single(errors), StringComparison.Ordinal);
     }
 
     [Fact]

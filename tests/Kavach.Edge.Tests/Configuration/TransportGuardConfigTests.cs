@@ -83,7 +83,7 @@ public class TransportGuardConfigTests
     {
         using var dir = Repo.NewTempDir();
         File.WriteAllText(dir.File("ca.crt"), "");
-        File.WriteAllText(dir.File("pw"), "secret\n");
+        dir.Secret("pw", "secret\n");
         string Sensor(string name, string kind, string extra) =>
             $$"""{ "Name": "{{name}}", "Kind": "{{kind}}", "Transport": { "Type": "mqtt", "Port": 8883, {{extra}} } }""";
         string Json(string a, string b) => $$"""{ "Device": { "Id": "t" }, "Logging": { "File": "" }, "Sensors": [ {{a}}, {{b}} ] }""";

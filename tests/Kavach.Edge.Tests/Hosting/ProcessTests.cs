@@ -53,6 +53,18 @@ public class ProcessTests
     }
 
     [Fact]
+    public async Task A_configuration_without_Device_Id_exits_2_naming_the_key()
+    {
+        using var dir = Repo.NewTempDir();
+        File.WriteAllText(dir.File("kavach.json"), TestConfig.Minimal.Replace("\"Device\": { \"Id\": \"test-unit\" },", ""));
+        var (code, stdout, stderr) = await DaemonProcess.RunAsync(dir.Path, Timeout, "run", "--config", dir.File("kavach.json"));
+        Assert.Equal(2, code);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), l => l.Contains("Device.Id", StringComparison.Ordinal));
+        Assert.Contains("Device.Id: is required", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("kavach-edge-01", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Missing_configuration_exits_2()
     {
         using var dir = Repo.NewTempDir();

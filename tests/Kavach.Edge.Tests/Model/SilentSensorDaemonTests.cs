@@ -41,8 +41,9 @@ public class SilentSensorDaemonTests
         using var radar = await d.ConnectAsync("radar");
         await StreamAsync(lidar, radar, 4);
         await d.WaitForLevelAsync(RiskLevel.Low, Timeout);
-        await StreamAsync(null, radar, 3); // the LiDAR's link stalls
-        await StreamAsync(lidar, radar, 3);
+        await StreamAsync(null, radar, 3); // the LiDAR's link stalls; the daemon closes it after TimeoutMs (idle)
+        using var lidarBack = await d.ConnectAsync("lidar"); // and the device reconnects, as a serial server does
+        await StreamAsync(lidarBack, radar, 3);
         await d.WaitForLevelAsync(RiskLevel.Fault, Timeout);
         Assert.DoesNotContain(d.Committed, s => s.Level == RiskLevel.High);
         Assert.Contains(d.Committed, s => s.Level == RiskLevel.Fault && s.Faults.Any(f => f.StartsWith("sensor lidar: stale", StringComparison.Ordinal)));

@@ -157,7 +157,7 @@ public class DecoderInputTests
     public async Task Several_tcp_listen_clients_feed_one_sensor_at_once()
     {
         await using var h = await new InputHarness(SensorJson.Config(
-            SensorJson.Listen("lidar", "lidar", "tf-series", "\"Variant\": \"tf-luna\",").Replace("\"Port\": 0", "\"Port\": 0, \"MaxClients\": 4"))).StartAsync();
+            SensorJson.Listen("lidar", "lidar", "tf-series", "\"Variant\": \"tf-luna\", \"TimeoutMs\": 30000,").Replace("\"Port\": 0", "\"Port\": 0, \"MaxClients\": 4"))).StartAsync();
         var clients = new List<Socket>();
         for (var c = 0; c < 4; c++) clients.Add(await ConnectAsync(h, "lidar"));
         await Eventually.WaitAsync(() => h.Sensor("lidar").Clients == 4, "four clients connected");
@@ -172,8 +172,13 @@ public class DecoderInputTests
         Assert.Equal(4, byDistance.Count);
         Assert.All(byDistance.Values, n => Assert.Equal(250, n));
         Assert.Equal(0, h.Sensor("lidar").TotalRejects); // per-client decoders: no frame torn between clients
-        // four devices feeding one sensor is not a sensor the unit can trust
-        await Eventually.WaitAsync(() => h.Log.Count(Microsoft.Extensions.Logging.LogLevel.Warning, "lidar: FAULT: two sources") == 1, "the two-sources fault");
+        // four devices whose frames interleave on one sensor: not a sensor the unit can trust
+        await Wait.UntilAsync(async () =>
+        {
+            foreach (var c in clients) await c.SendAsync(Tf(100, 500));
+            await Task.Delay(20);
+            return h.Log.Count(Microsoft.Extensions.Logging.LogLevel.Warning, "lidar: FAULT: two sources") >= 1;
+        }, "the two-sources fault");
 
         foreach (var c in clients) c.Dispose();
         await Eventually.WaitAsync(() => h.Sensor("lidar").Clients == 0, "clients gone");

@@ -26,8 +26,7 @@ public class MqttSecureTransportTests
         await using var broker = await MosquittoProcess.StartAsync([
             $"cafile {pki.File("ca.crt")}", $"certfile {pki.File("server.crt")}", $"keyfile {pki.File("server.key")}", "tls_version tlsv1.2",
             $"password_file {passwd}"], allowAnonymous: false);
-        var pw = pki.File("pw");
-        await File.WriteAllTextAsync(pw, "wrong-password\n");
+        var pw = pki.Secret("pw", "wrong-password\n");
 
         await using (var wrongCa = await new InputHarness(Config(broker.Port, pki.File("other-ca.crt"), pw)).StartAsync())
             await Wait.UntilAsync(() => wrongCa.Log.Count(LogLevel.Warning, "TLS failed") == 1,

@@ -82,7 +82,9 @@ public class TcpJsonLinesEndToEndTests
     [Fact]
     public async Task Malformed_lines_are_rejected_by_reason_and_the_daemon_keeps_running()
     {
-        await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Risk:ReferenceRangeM"] = "120", ["Sensors:0:Transport:MaxClients"] = "4" });
+        await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Risk:ReferenceRangeM"] = "120", ["Sensors:0:Transport:MaxClients"] = "4",
+            // lines without a valid frame for TimeoutMs close the client as idle: give a loaded machine time for all of them
+            ["Sensors:0:TimeoutMs"] = "30000" });
         var lidarState = d.Sensor("lidar");
 
         // a client that connects and sends nothing
@@ -123,7 +125,8 @@ public class TcpJsonLinesEndToEndTests
     public async Task Shared_port_routes_lines_by_kind_like_the_original_port_9000()
     {
         var json = """
-            { "Sensors": [
+            { "Device": { "Id": "shared-port-unit" },
+              "Sensors": [
                 { "Name": "l", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
                 { "Name": "r", "Kind": "radar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } } ],
               "Logging": { "File": "" } }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Kavach.Edge.Sensors;
 using Kavach.Edge.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Kavach.Edge.Tests.Sensors;
@@ -139,6 +140,33 @@ public class TcpListenGuardTests
         Assert.Equal(1, h.Log.Count(LogLevel.Information, "one source again"));
         await stop.CancelAsync();
         await feeding;
+    }
+
+    [Fact]
+    public async Task In_the_daemon_the_two_sources_fault_reaches_the_risk_state()
+    {
+        await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Sensors:0:Transport:MaxClients"] = "2" });
+        var risk = d.Host.Services.GetRequiredService<Kavach.Edge.Risk.RiskStateMachine>();
+        using var real = await d.ConnectAsync("lidar");
+        using var spoof = await d.ConnectAsync("lidar");
+        using var stop = new CancellationTokenSource();
+        async Task Feed(SensorClient c)
+        {
+            try { while (!stop.IsCancellationRequested) { await c.SendAsync("{\"sensor\":\"lidar\",\"distance\":40,\"c\":1,\"strength\":1500}\n"); await Task.Delay(40); } }
+            catch (Exception e) when (e is IOException or ObjectDisposedException) { }
+        }
+        var feeding = Task.WhenAll(Feed(real), Feed(spoof));
+        await Wait.UntilAsync(() => risk.ActiveFaults.Contains("two sources for sensor lidar: frames from two connections interleave"),
+            () => "the fault in the risk state; active: " + string.Join(" / ", risk.ActiveFaults));
+
+        // a third client finds both slots taken: refused, and counted where the operator looks
+        using (var third = await d.ConnectAsync("lidar"))
+            await Wait.UntilAsync(() => d.Sensor("lidar").ClientsOverLimit == 1, "the third client refused");
+        using var http = d.NewHttpClient();
+        Assert.Contains("kavach_edge_sensor_clients_refused{reason=\"over-limit\",sensor=\"lidar\"} 1", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        await feeding;
+        d.Log.AssertNoErrors();
     }
 
     [Fact]

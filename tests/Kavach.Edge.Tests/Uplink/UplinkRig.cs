@@ -32,7 +32,7 @@ public sealed class UplinkRig : IAsyncDisposable
         Storage = new StorageService(H.Options, H.Broadcaster, H.Faults, H.Time, new LineLogger<StorageService>(), H.Pipeline, Alarm);
         Log = new LineLogger<UplinkService>();
         Target = target ?? (Alarm is not null ? new AlarmCommandTarget(Alarm) : new FakeTarget());
-        Uplink = new UplinkService(H.Options, Storage, H.Broadcaster, TimeProvider.System, Log, Target);
+        Uplink = new UplinkService(H.Options, Storage, H.Broadcaster, H.Faults, TimeProvider.System, Log, Target);
     }
 
     public PipelineHarness H { get; }
