@@ -34,6 +34,7 @@ public static class Program
             {
                 Verb.Demo => CommandLine.DemoHelp,
                 Verb.SelfTest => CommandLine.SelfTestHelp,
+                Verb.Commission => CommandLine.CommissionHelp,
                 Verb.Run when args.Contains("run") => CommandLine.RunHelp,
                 _ => CommandLine.Usage,
             });
@@ -43,6 +44,8 @@ public static class Program
         {
             Verb.Demo => await DemoCommand.RunAsync(cl.Loop).ConfigureAwait(false),
             Verb.SelfTest => await SelfTest.SelfTestCommand.RunAsync(cl.ConfigPath).ConfigureAwait(false),
+            Verb.Commission => await Commissioning.CommissionCommand.RunAsync(cl.ConfigPath, cl.Seconds, cl.Yes, Console.In, !Console.IsInputRedirected)
+                .ConfigureAwait(false),
             _ => await RunDaemonAsync(cl.ConfigPath).ConfigureAwait(false),
         };
     }

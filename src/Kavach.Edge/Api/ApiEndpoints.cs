@@ -194,7 +194,7 @@ public sealed class ApiEndpoints(
     {
         var h = status.Health();
         var detailed = !auth.KeyRequired || (!throttle.IsLockedOut(ctx.Connection.RemoteIpAddress, out _) && Authorized(ctx));
-        if (!detailed) h = h with { Level = null, Components = null };
+        if (!detailed) h = h with { Level = null, Components = null, Degradations = null };
         return Results.Json(h, ApiJson.Default.Health, statusCode: h.Status == "ok" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 

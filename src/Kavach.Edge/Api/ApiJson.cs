@@ -14,12 +14,15 @@ public sealed record HealthComponent(string Name, bool Ok, string Detail);
 /// <summary>
 /// <c>/health</c>: <see cref="Status"/> ("ok"/"fault") and a short <see cref="Reason"/> naming the failing
 /// components (never their details) for anyone; the level and each component's detail (which may quote an
-/// exception's message) only for a caller with the key (null, and left out, otherwise).
+/// exception's message) only for a caller with the key (null, and left out, otherwise). <see cref="Degradations"/> (key
+/// only, like the components): what is wrong without making the unit FAULT (not commissioned, a sensor's reach short of
+/// the zone); each is also a component with ok true and a "degraded: …" detail.
 /// </summary>
 public sealed record Health(
     string Status, string Reason, DateTimeOffset Utc,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Level,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<HealthComponent>? Components);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<HealthComponent>? Components,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Degradations = null);
 
 public sealed record Visibility(double? M, bool Bound, string Source, string FogClass);
 
@@ -35,7 +38,12 @@ public sealed record Outputs(string Pattern, string Green, string Amber, string 
 
 public sealed record AlarmInfo(long Episode, bool BuzzerSilenced, bool Maintenance, DateTimeOffset? MaintenanceUntil);
 
-public sealed record ComponentState(string State, string? Detail = null);
+public sealed record ComponentState(string State, string? Detail = null)
+{
+    /// <summary>Commissioning: the record's hash (null otherwise; omitted from the JSON when null).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Hash { get; init; }
+}
 
 public sealed record PipelineInfo(long Ticks, double? LastTickAgeMs);
 
@@ -43,7 +51,8 @@ public sealed record Status(
     string Device, string Version, DateTimeOffset Utc, double UptimeS,
     string Level, string? Previous, long Change, DateTimeOffset Since, IReadOnlyList<string> Reasons, string RaisedBy, bool Starting,
     IReadOnlyList<string> Faults, Visibility Visibility, Obstacle Obstacle, IReadOnlyList<SensorHealth> Sensors,
-    Outputs Outputs, AlarmInfo Alarm, ComponentState Model, ComponentState Uplink, PipelineInfo Pipeline);
+    Outputs Outputs, AlarmInfo Alarm, ComponentState Model, ComponentState Uplink, PipelineInfo Pipeline,
+    ComponentState? Commissioning = null, IReadOnlyList<string>? Degradations = null);
 
 public sealed record EventRow(
     long Id, string Utc, string Level, string? Previous, IReadOnlyList<string> Reasons, IReadOnlyList<string> Faults,

@@ -23,7 +23,9 @@ public sealed class StatusReader(
     StageFaults faults,
     TimeProvider time,
     Model.ModelLayer? model = null,
-    Uplink.UplinkService? uplink = null)
+    Uplink.UplinkService? uplink = null,
+    Commissioning.CommissioningState? commissioning = null,
+    Commissioning.Degradations? degradations = null)
 {
     private readonly long _started = time.GetTimestamp();
 
@@ -54,8 +56,16 @@ public sealed class StatusReader(
             new AlarmInfo(control.CurrentEpisode, silenced, control.InMaintenance, control.MaintenanceUntil),
             ModelComponent(),
             UplinkComponent(),
-            new PipelineInfo(pipeline.Ticks, pipeline.LastTick == long.MinValue ? null : Round(time.GetElapsedTime(pipeline.LastTick).TotalMilliseconds, 0)));
+            new PipelineInfo(pipeline.Ticks, pipeline.LastTick == long.MinValue ? null : Round(time.GetElapsedTime(pipeline.LastTick).TotalMilliseconds, 0)),
+            CommissioningComponent(), degradations?.Snapshot() ?? []);
     }
+
+    // Not commissioned is a degradation (the floor runs on the configuration's values), not a fault.
+    private ComponentState CommissioningComponent() => commissioning is null
+        ? new ComponentState("unknown")
+        : commissioning.Commissioned
+            ? new ComponentState("commissioned", commissioning.Summary) { Hash = commissioning.Hash }
+            : new ComponentState("not commissioned", commissioning.Summary);
 
     private static string OnOff(bool on) => on ? "on" : "off";
 
@@ -131,10 +141,15 @@ public sealed class StatusReader(
         foreach (var f in faults.Snapshot())
             if (!f.StartsWith("storage:", StringComparison.Ordinal))
                 components.Add(new(f.Split(':')[0], false, f));
+        // degradations: shown, never 503 (the unit still vouches for the track on the floor)
+        var degraded = degradations?.Entries() ?? [];
+        foreach (var (key, message) in degraded) components.Add(new(key, true, "degraded: " + message));
+        if (commissioning is { Commissioned: true }) components.Add(new("commissioning", true, commissioning.Summary));
         var healthy = components.TrueForAll(c => c.Ok);
         // The reason names components only (sensor names are the site's own words; stage names are fixed): never a detail.
         var reason = healthy ? "every component ok" : "not ok: " + string.Join(", ", components.Where(c => !c.Ok).Select(c => c.Name));
-        return new Health(healthy ? "ok" : "fault", reason, time.GetUtcNow(), RiskLevels.Name(s.Level), components);
+        return new Health(healthy ? "ok" : "fault", reason, time.GetUtcNow(), RiskLevels.Name(s.Level), components,
+            degraded.Select(d => d.Message).ToArray());
     }
 
     private static double? Round(double v, int digits) => double.IsFinite(v) ? Math.Round(v, digits) : null;

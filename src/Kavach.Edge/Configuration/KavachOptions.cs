@@ -21,12 +21,17 @@ public sealed class KavachOptions
     public UplinkOptions Uplink { get; } = new();
     public ApiOptions Api { get; } = new();
     public LoggingOptions Logging { get; } = new();
+    public CommissioningOptions Commissioning { get; } = new();
 
     /// <summary>Where the configuration came from (for the log).</summary>
     public string Source { get; private set; } = "";
 
     /// <summary>SHA-256 (first 16 hex digits) of the effective configuration: every event carries it.</summary>
     public string ConfigHash { get; private set; } = "";
+
+    /// <summary>SHA-256 (first 16 hex digits) of the commissioning record the daemon loaded, null when not
+    /// commissioned (Commissioning/CommissioningState sets it): every event carries it beside the config hash.</summary>
+    public string? CommissioningHash { get; internal set; }
 
     /// <summary>The config file to read: <paramref name="explicitPath"/>, else ./kavach.json when present, else /etc/kavach/kavach.json.</summary>
     public static string ResolvePath(string? explicitPath)
@@ -90,6 +95,7 @@ public sealed class KavachOptions
             r.Section("Uplink", s => o.Uplink.Read(s));
             r.Section("Api", s => o.Api.Read(s));
             r.Section("Logging", s => o.Logging.Read(s, underSystemd));
+            r.Section("Commissioning", s => o.Commissioning.Read(s));
         }
         o.CrossCheck(errors);
         o.ConfigHash = Hash(root);

@@ -6,6 +6,7 @@ public enum Verb
     Run,
     Demo,
     SelfTest,
+    Commission,
     Version,
     Help,
 }
@@ -13,11 +14,19 @@ public enum Verb
 /// <summary>Parsed command line. Hand-written: a handful of flags, no reflection.</summary>
 public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool Loop, string? Error)
 {
+    /// <summary>commission: seconds of clear air to learn from.</summary>
+    public int Seconds { get; init; } = Commissioning.CommissionCommand.DefaultSeconds;
+
+    /// <summary>commission: the technician confirmed clear air and an empty track on the command line.</summary>
+    public bool Yes { get; init; }
+
     public const string Usage = """
         Usage:
           kavach-edge [run] [--config PATH]    run the daemon
           kavach-edge demo [--loop]            run the built-in scenario on loopback, no hardware needed
           kavach-edge selftest [--config PATH] check config, model, database, ports, outputs, uplink, board
+          kavach-edge commission [--config PATH] [--seconds N] [--yes]
+                                               learn the post's static scene in clear air with the track empty
           kavach-edge --version                print the version
           kavach-edge [VERB] --help            help
 
@@ -25,6 +34,8 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
           --config PATH   configuration file (default ./kavach.json when present, else /etc/kavach/kavach.json);
                           KAVACH_Section__Key environment variables override single keys
           --loop          demo: repeat the scenario until Ctrl-C or SIGTERM
+          --seconds N     commission: seconds of clear air to learn from (default 60)
+          --yes           commission: the air is clear and the track empty (for scripts; else it asks)
 
         Exit codes: 0 clean stop (selftest: all passed), 1 fatal run-time failure (selftest: a check failed),
         2 usage or configuration error.
@@ -67,11 +78,31 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
         --config PATH   configuration file (default ./kavach.json when present, else /etc/kavach/kavach.json)
         """;
 
+    public const string CommissionHelp = """
+        Usage: kavach-edge commission [--config PATH] [--seconds N] [--yes]
+
+        Commissions a post: with the service stopped, in clear air and with the track section empty, runs the
+        configured sensors for N seconds (default 60) and learns the static scene — each LiDAR's static returns and
+        clear-air baseline, each radar's static targets, the reference target — and each sensor's reach against the
+        protected zone. Writes a versioned record (Commissioning.RecordPath, default commissioning.json beside the
+        database) atomically and prints a report: what was found, what is covered, what is not. The daemon loads the
+        record at start; values set by hand in the configuration win. docs/commissioning.md explains it all.
+
+        It asks you to confirm that the air is clear and the track empty; --yes confirms it for scripts. Without a
+        terminal to ask on and without --yes it refuses.
+        Exit codes: 0 record written, 1 failed (a sensor silent, the service running), 2 configuration refused or not confirmed.
+
+        --config PATH   configuration file (default ./kavach.json when present, else /etc/kavach/kavach.json)
+        --seconds N     seconds of clear air to learn from (5-3600)
+        --yes           the air is clear and the track empty
+        """;
+
     public static CommandLine Parse(IReadOnlyList<string> args)
     {
         var verb = Verb.Run;
         string? config = null;
-        bool help = false, loop = false, verbSeen = false;
+        bool help = false, loop = false, verbSeen = false, yes = false;
+        int? seconds = null;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
@@ -80,6 +111,7 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
                 case "run" when !verbSeen: verb = Verb.Run; verbSeen = true; break;
                 case "demo" when !verbSeen: verb = Verb.Demo; verbSeen = true; break;
                 case "selftest" when !verbSeen: verb = Verb.SelfTest; verbSeen = true; break;
+                case "commission" when !verbSeen: verb = Verb.Commission; verbSeen = true; break;
                 case "--version" or "-V": verb = Verb.Version; break;
                 case "--help" or "-h" or "help" when a != "help" || !verbSeen:
                     help = true;
@@ -90,13 +122,21 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
                     config = args[++i];
                     break;
                 case "--loop" when verb == Verb.Demo: loop = true; break;
+                case "--yes" or "-y" when verb == Verb.Commission: yes = true; break;
+                case "--seconds" when verb == Verb.Commission:
+                    if (i + 1 >= args.Count || !int.TryParse(args[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                        || n < 5 || n > 3600)
+                        return Fail("--seconds needs a whole number of seconds, 5-3600");
+                    seconds = n;
+                    i++;
+                    break;
                 default:
                     if (a.StartsWith("--config=", StringComparison.Ordinal)) { config = a["--config=".Length..]; break; }
                     return Fail(a.StartsWith('-') ? $"unknown option '{a}'" : $"unknown verb '{a}'");
             }
         }
         if (config is not null && verb == Verb.Demo) return Fail("demo runs on embedded defaults and takes no --config");
-        return new CommandLine(verb, config, help, loop, null);
+        return new CommandLine(verb, config, help, loop, null) { Yes = yes, Seconds = seconds ?? Commissioning.CommissionCommand.DefaultSeconds };
 
         static CommandLine Fail(string error) => new(Verb.Help, null, false, false, error);
     }

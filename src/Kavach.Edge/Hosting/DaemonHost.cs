@@ -44,6 +44,13 @@ public static class DaemonHost
         s.AddSingleton<InstanceLock>();
         s.AddHostedService(sp => sp.GetRequiredService<InstanceLock>());
 
+        // the commissioning record fills what the configuration leaves unset, before any stage reads the options;
+        // one made for another sensor set throws ConfigurationRefusedException (exit 2)
+        var commissioning = Commissioning.CommissioningState.Load(options);
+        s.AddSingleton(commissioning);
+        s.AddSingleton<Commissioning.ICommissionedScene>(commissioning);
+        s.AddSingleton<Commissioning.Degradations>();
+
         // readings ──▶ fusion tick ──▶ assessment ──▶ risk state
         s.AddSingleton(_ => new ReadingQueue(options.Fusion.QueueCapacity));
         s.AddSingleton<FusionEngine>();
@@ -55,13 +62,18 @@ public static class DaemonHost
         s.AddSingleton<RiskStateMachine>();
         s.AddSingleton<Pipeline.Pipeline>();
 
+        // coverage and commissioning as health: degradations in place before any output shows the state
+        s.AddSingleton<Commissioning.CoverageMonitor>();
+        s.AddHostedService(sp => sp.GetRequiredService<Commissioning.CoverageMonitor>());
+
         // outputs first: alarm (shortest path), store, uplink (drains the store's outbox)
         s.AddAlarm(options);
         s.AddSingleton(sp => new StorageService(options, sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
             sp.GetRequiredService<ILogger<StorageService>>(), sp.GetRequiredService<Pipeline.Pipeline>(), sp.GetService<AlarmControl>()));
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
         s.AddSingleton(sp => new UplinkService(options, sp.GetRequiredService<StorageService>(), sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
-            sp.GetRequiredService<ILogger<UplinkService>>(), new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>())));
+            sp.GetRequiredService<ILogger<UplinkService>>(), new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>()))
+        { Degradations = sp.GetRequiredService<Commissioning.Degradations>() });
         s.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
 
         // the local API and status page (an output too: it shows what the others do)

@@ -17,6 +17,7 @@ public static class SelfTestChecks
             new ServiceCheck(),
             new ModelCheck(),
             new DatabaseCheck(),
+            new CommissioningCheck(),
         };
         checks.AddRange(options.Sensors.Select(s => new SensorTransportCheck(s)));
         checks.Add(new AlarmCheck());

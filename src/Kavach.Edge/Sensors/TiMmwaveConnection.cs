@@ -42,6 +42,7 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
             frames++;
             var r = Reading.Empty(_sensor.Index, _sensor.Kind, now);
             r.Targets = f.TargetCount;
+            _sensor.PointSink?.OnFrame(_sensor.Index, now, _decoder.LastPoints, _decoder.LastSideInfo);
             var i = Nearest(_decoder.LastPoints, _decoder.LastSideInfo);
             if (i >= 0)
             {

@@ -10,7 +10,8 @@ namespace Kavach.Edge.Storage;
 /// <summary>One sensor's health as an alert shows it.</summary>
 public readonly record struct AlertSensor(string Name, string Kind, string State, double AgeS);
 
-/// <summary>What an alert says besides the risk state itself (docs/alerts.md).</summary>
+/// <summary>What an alert says besides the risk state itself (docs/alerts.md). <paramref name="Commissioning"/>: the
+/// commissioning record's hash, null when not commissioned.</summary>
 public sealed record AlertContext(
     string DeviceId,
     string Software,
@@ -19,7 +20,8 @@ public sealed record AlertContext(
     bool Maintenance,
     IReadOnlyList<AlertSensor> Sensors,
     DateTimeOffset? MaintenanceUntil = null,
-    Alarm.OperatorEvent? Operator = null);
+    Alarm.OperatorEvent? Operator = null,
+    string? Commissioning = null);
 
 /// <summary>
 /// The uplink's JSON, written by hand with <see cref="Utf8JsonWriter"/> (trim-safe, no reflection).
@@ -106,6 +108,7 @@ public static class AlertJson
         }
         w.WriteString("software", c.Software);
         w.WriteString("configHash", c.ConfigHash);
+        if (c.Commissioning is null) w.WriteNull("commissioning"); else w.WriteString("commissioning", c.Commissioning);
         w.WriteBoolean("clockSynced", c.ClockSynced);
     });
 

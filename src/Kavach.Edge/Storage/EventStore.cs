@@ -155,9 +155,9 @@ public sealed class EventStore : IDisposable
         using var cmd = Command(tx, """
             INSERT INTO events (ts_utc, mono_ms, level, previous, reasons, faults, visibility_m, visibility_bound, fog_class,
                                 obstacle_range_m, closing_speed_mps, ttc_s, obstacle_source, raised_by, software, config_hash,
-                                seq, uuid, run, change, keep, clock_synced, maintenance, payload)
+                                seq, uuid, run, change, keep, clock_synced, maintenance, payload, commissioning)
             VALUES ($ts, $mono, $level, $prev, $reasons, $faults, $vis, $bound, $fog, $range, $speed, $ttc, $src, $by, $sw, $hash,
-                    $seq, $uuid, $run, $change, $keep, $clock, $maint, $payload);
+                    $seq, $uuid, $run, $change, $keep, $clock, $maint, $payload, $commissioning);
             SELECT last_insert_rowid();
             """);
         var f = s.Floor;
@@ -186,15 +186,16 @@ public sealed class EventStore : IDisposable
         p.AddWithValue("$clock", c.ClockSynced ? 1 : 0);
         p.AddWithValue("$maint", c.Maintenance ? 1 : 0);
         p.AddWithValue("$payload", payload);
+        p.AddWithValue("$commissioning", (object?)c.Commissioning ?? DBNull.Value);
         return (long)cmd.ExecuteScalar()!;
     }
 
     /// <summary>Commits one operator event (acknowledgement, maintenance) at once; always kept.</summary>
-    public void AppendOperator(OperatorEvent e, string software, string configHash)
+    public void AppendOperator(OperatorEvent e, string software, string configHash, string? commissioning = null)
     {
         using var cmd = Command(null, """
-            INSERT INTO operator_events (ts_utc, kind, by, source, run, episode, detail, software, config_hash)
-            VALUES ($ts, $kind, $by, $source, $run, $episode, $detail, $sw, $hash);
+            INSERT INTO operator_events (ts_utc, kind, by, source, run, episode, detail, software, config_hash, commissioning)
+            VALUES ($ts, $kind, $by, $source, $run, $episode, $detail, $sw, $hash, $commissioning);
             """);
         var p = cmd.Parameters;
         p.AddWithValue("$ts", AlertJson.Iso(e.Utc));
@@ -206,11 +207,13 @@ public sealed class EventStore : IDisposable
         p.AddWithValue("$detail", e.Detail);
         p.AddWithValue("$sw", software);
         p.AddWithValue("$hash", configHash);
+        p.AddWithValue("$commissioning", (object?)commissioning ?? DBNull.Value);
         cmd.ExecuteNonQuery();
     }
 
     /// <summary>Commits a batch of per-second summaries and health changes in one transaction.</summary>
-    public void WriteBatch(IReadOnlyList<SummaryRow> summaries, IReadOnlyList<HealthChange> health, string software, string configHash)
+    public void WriteBatch(IReadOnlyList<SummaryRow> summaries, IReadOnlyList<HealthChange> health, string software, string configHash,
+        string? commissioning = null)
     {
         if (summaries.Count == 0 && health.Count == 0) return;
         using var tx = _db.BeginTransaction();
@@ -247,8 +250,8 @@ public sealed class EventStore : IDisposable
         foreach (var h in health)
         {
             using var cmd = Command(tx, """
-                INSERT INTO health (ts_utc, sensor, state, previous, age_s, software, config_hash)
-                VALUES ($ts, $sensor, $state, $prev, $age, $sw, $hash);
+                INSERT INTO health (ts_utc, sensor, state, previous, age_s, software, config_hash, commissioning)
+                VALUES ($ts, $sensor, $state, $prev, $age, $sw, $hash, $commissioning);
                 """);
             var p = cmd.Parameters;
             p.AddWithValue("$ts", AlertJson.Iso(h.Utc));
@@ -258,6 +261,7 @@ public sealed class EventStore : IDisposable
             p.AddWithValue("$age", Sql.Db(h.AgeS));
             p.AddWithValue("$sw", software);
             p.AddWithValue("$hash", configHash);
+            p.AddWithValue("$commissioning", (object?)commissioning ?? DBNull.Value);
             cmd.ExecuteNonQuery();
         }
         tx.Commit();

@@ -11,12 +11,14 @@ namespace Kavach.Edge.Storage;
 /// <item>v2: events gain the alert columns (seq, uuid, run, change, keep, payload…); <c>meta</c>,
 /// <c>summaries</c> (per sensor per second, scaled integers), <c>sensor_names</c>, <c>health</c>,
 /// <c>operator_events</c>, <c>outbox</c>; incremental auto-vacuum.</item>
+/// <item>v3: events, health and operator events gain <c>commissioning</c>, the hash of the commissioning record the
+/// daemon ran with (NULL: not commissioned, or an older row).</item>
 /// </list>
 /// </summary>
 public static class Schema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public static void Migrate(SqliteConnection db)
     {
@@ -44,6 +46,12 @@ public static class Schema
                 Sql.Exec(db, "PRAGMA auto_vacuum=INCREMENTAL;");
                 Sql.Exec(db, "VACUUM;");
             }
+        }
+        if (version < 3)
+        {
+            using var tx = db.BeginTransaction();
+            Sql.Exec(db, V3, tx);
+            tx.Commit();
         }
     }
 
@@ -138,6 +146,13 @@ public static class Schema
             payload    TEXT    NOT NULL
         );
         PRAGMA user_version = 2;
+        """;
+
+    private const string V3 = """
+        ALTER TABLE events ADD COLUMN commissioning TEXT;          -- commissioning record hash (NULL: not commissioned)
+        ALTER TABLE health ADD COLUMN commissioning TEXT;
+        ALTER TABLE operator_events ADD COLUMN commissioning TEXT;
+        PRAGMA user_version = 3;
         """;
 }
 

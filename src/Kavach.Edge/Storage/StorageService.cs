@@ -191,7 +191,7 @@ public sealed class StorageService : IHostedService
     {
         while (_operator.Reader.TryPeek(out var e))
         {
-            if (!TryWrite(() => _store!.AppendOperator(e, AppInfo.Version, _options.ConfigHash))) return false;
+            if (!TryWrite(() => _store!.AppendOperator(e, AppInfo.Version, _options.ConfigHash, _options.CommissioningHash))) return false;
             _operator.Reader.TryRead(out _);
         }
         return true;
@@ -201,7 +201,7 @@ public sealed class StorageService : IHostedService
     {
         var monoMs = (long)(state.Timestamp * 1000.0 / _time.TimestampFrequency);
         var context = new AlertContext(_options.Device.Id, AppInfo.Version, _options.ConfigHash, Clock.IsSynced,
-            _alarm?.InMaintenance ?? false, Recorder.Health(), _alarm?.MaintenanceUntil, _alarm?.LastEvent);
+            _alarm?.InMaintenance ?? false, Recorder.Health(), _alarm?.MaintenanceUntil, _alarm?.LastEvent, _options.CommissioningHash);
         var alert = _store!.AppendAlert(state, context, monoMs, _options.Uplink.OutboxMaxRows);
         Interlocked.Increment(ref _written);
         if (alert.Shed > 0)
@@ -214,7 +214,7 @@ public sealed class StorageService : IHostedService
     {
         var (rows, health) = Recorder.Take();
         if (rows.Count == 0 && health.Count == 0) return true;
-        var ok = TryWrite(() => _store!.WriteBatch(rows, health, AppInfo.Version, _options.ConfigHash));
+        var ok = TryWrite(() => _store!.WriteBatch(rows, health, AppInfo.Version, _options.ConfigHash, _options.CommissioningHash));
         if (!ok) Recorder.PutBack(rows, health);
         else Flushed?.Invoke(rows.Count, health.Count);
         return ok;

@@ -10,12 +10,18 @@ public static class UplinkJson
 {
     // Every status names the process that sent it (instance: random per start), so a unit can tell its own
     // retained status from another unit's under the same device id (IdentityGuard).
-    public static string Online(string version, DateTimeOffset startedAt, string instance) => AlertJson.Write(w =>
+    /// <param name="degradations">Named degradations at connect (not commissioned, coverage); written when given.</param>
+    /// <param name="commissioning">The commissioning record's hash, null when not commissioned.</param>
+    public static string Online(string version, DateTimeOffset startedAt, string instance, IReadOnlyList<string>? degradations = null,
+        string? commissioning = null) => AlertJson.Write(w =>
     {
         w.WriteString("state", "online");
         w.WriteString("instance", instance);
         w.WriteString("version", version);
         w.WriteString("startedAt", AlertJson.Iso(startedAt));
+        if (degradations is null) return;
+        if (commissioning is null) w.WriteNull("commissioning"); else w.WriteString("commissioning", commissioning);
+        AlertJson.Strings(w, "degradations", degradations);
     });
 
     public static string Offline(string instance) => AlertJson.Write(w =>
@@ -34,7 +40,7 @@ public static class UplinkJson
     });
 
     public static string Telemetry(string deviceId, DateTimeOffset utc, RiskLevel? level, long outbox, long shedTotal, bool clockSynced,
-        FusionSnapshot? snapshot, IReadOnlyList<string> sensorNames) => AlertJson.Write(w =>
+        FusionSnapshot? snapshot, IReadOnlyList<string> sensorNames, IReadOnlyList<string>? degradations = null) => AlertJson.Write(w =>
     {
         w.WriteString("type", "telemetry");
         w.WriteString("deviceId", deviceId);
@@ -43,6 +49,7 @@ public static class UplinkJson
         w.WriteNumber("outbox", outbox);
         w.WriteNumber("shedTotal", shedTotal);
         w.WriteBoolean("clockSynced", clockSynced);
+        if (degradations is not null) AlertJson.Strings(w, "degradations", degradations);
         w.WriteStartArray("sensors");
         if (snapshot is not null)
         {

@@ -69,6 +69,9 @@ public sealed class UplinkService : IHostedService
 
     public bool Connected => _connected;
 
+    /// <summary>Named degradations (not commissioned, coverage): on the retained status and on every telemetry message.</summary>
+    public Commissioning.Degradations? Degradations { get; init; }
+
     /// <summary>This process's instance id (in every status it publishes).</summary>
     public string InstanceId => _guard.InstanceId;
 
@@ -159,7 +162,7 @@ public sealed class UplinkService : IHostedService
                     stop.ThrowIfCancellationRequested();
                     if (_guard.HasEvidence) throw new HoldBackException();
                 }
-                await PublishAsync(client, _topics.Status, UplinkJson.Online(AppInfo.Version, _startedAt, _guard.InstanceId), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stop).ConfigureAwait(false);
+                await PublishAsync(client, _topics.Status, UplinkJson.Online(AppInfo.Version, _startedAt, _guard.InstanceId, Degradations?.Snapshot(), _options.CommissioningHash), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, stop).ConfigureAwait(false);
                 _guard.MarkOnline();
                 await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(_topics.CommandFilter, MqttQualityOfServiceLevel.AtLeastOnce).Build(), stop).ConfigureAwait(false);
@@ -331,7 +334,7 @@ public sealed class UplinkService : IHostedService
     }
 
     private string Telemetry() => UplinkJson.Telemetry(_options.Device.Id, _time.GetUtcNow(), _broadcaster.Latest?.Level, _outbox.Count(),
-        _storage.ShedTotal, _storage.Clock.IsSynced, _storage.Recorder.Latest, _options.Sensors.Select(s => s.Name).ToList());
+        _storage.ShedTotal, _storage.Clock.IsSynced, _storage.Recorder.Latest, _options.Sensors.Select(s => s.Name).ToList(), Degradations?.Snapshot());
 
     private async Task AnswerAsync(IMqttClient client, ReceivedCommand command, CancellationToken stop)
     {

@@ -67,7 +67,7 @@ public class EventStoreTests : IDisposable
         }
         using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         check.Open();
-        Assert.Equal(2L, Scalar(check, "PRAGMA user_version;"));
+        Assert.Equal((long)EventStore.SchemaVersion, Scalar(check, "PRAGMA user_version;"));
         Assert.Equal(2L, Scalar(check, "PRAGMA auto_vacuum;")); // incremental
         Assert.Equal("wal", Scalar(check, "PRAGMA journal_mode;"));
         Assert.Equal(1L, Scalar(check, "SELECT keep FROM events WHERE level = 'HIGH' AND seq IS NULL;"));

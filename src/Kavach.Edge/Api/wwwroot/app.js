@@ -29,6 +29,8 @@ function renderStatus(s) {
   set('buzzer', s.outputs.buzzerSilenced ? 'buzzer SILENCED (acknowledged)' : `buzzer ${s.outputs.buzzer}`);
   set('uplink', `uplink ${s.uplink.state}`);
   set('model', `model ${s.model.state}`);
+  set('commissioning', s.commissioning ? `${s.commissioning.state}${s.commissioning.hash ? ' (record ' + s.commissioning.hash + ')' : ''}` : '');
+  set('degradations', (s.degradations || []).length ? 'DEGRADED: ' + s.degradations.join('; ') : '');
   set('faults', s.faults.length ? 'faults: ' + s.faults.join('; ') : '');
   const rows = s.sensors.map(x => {
     const tr = document.createElement('tr');
