@@ -67,7 +67,7 @@ internal static class EpisodeRunner
                     var s = sensors[i].Sample(world);
                     if (s.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated) continue;
                     frames[i].Enqueue((next[i], s.Fault == FaultType.None && SawObstacle(s, world)));
-                    fusion.Add(ToReading(i, s, ManualClock.Ticks(next[i])));
+                    fusion.Add(SimulatedReadings.ToReading(i, s, ManualClock.Ticks(next[i])));
                 }
             }
             clock.Now = ManualClock.Ticks(t);
@@ -126,30 +126,6 @@ internal static class EpisodeRunner
         };
     }
 
-    // What the decoders put in a Reading for the same frame (JsonLinesConnection, TF / TI decoders).
-    internal static Reading ToReading(int index, in SimSample s, long timestamp)
-    {
-        var r = Reading.Empty(index, s.Kind, timestamp);
-        switch (s.Kind)
-        {
-            case SensorKind.Lidar:
-                r.NoReturn = !s.HasReturn;
-                r.DistanceM = s.HasReturn ? s.DistanceM : float.NaN;
-                r.Strength = s.Strength;
-                r.Confidence = s.Confidence;
-                break;
-            case SensorKind.Radar:
-                r.RangeM = s.HasTarget ? s.NearestRangeM : float.NaN;
-                r.ClosingSpeedMps = s.HasTarget ? s.NearestClosingSpeedMps : float.NaN;
-                r.SnrDb = s.HasTarget ? s.NearestSnrDb : float.NaN;
-                r.Targets = s.PointCount;
-                break;
-            default:
-                r.VisibilityM = s.VisibilityM;
-                break;
-        }
-        return r;
-    }
 
     // The risk state would be FAULT: a required sensor not live.
     private static bool UnitFault(FusionSnapshot snapshot, KavachOptions options)

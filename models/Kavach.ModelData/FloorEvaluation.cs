@@ -109,7 +109,7 @@ internal static class FloorEvaluation
                     var smp = sensors[i].Sample(world);
                     if (smp.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated) continue;
                     frames[i].Enqueue((next[i], smp.Fault == FaultType.None && EpisodeRunner.SawObstacle(smp, world)));
-                    fusion.Add(EpisodeRunner.ToReading(i, smp, ManualClock.Ticks(next[i])));
+                    fusion.Add(SimulatedReadings.ToReading(i, smp, ManualClock.Ticks(next[i])));
                 }
             clock.Now = ManualClock.Ticks(t);
             var snap = fusion.Tick(clock.Now);

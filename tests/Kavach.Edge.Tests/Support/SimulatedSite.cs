@@ -1,3 +1,4 @@
+using Kavach.Edge.Demo;
 using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 using Kavach.Protocols;
@@ -41,7 +42,7 @@ public sealed class SimulatedSite(Scenario scenario, PipelineHarness harness)
                     world.AdvanceTo(next[i]);
                     var s = sensors[i].Sample(world);
                     if (index[i] < 0 || s.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated) continue;
-                    harness.Fusion.Add(ToReading(index[i], s, start + (long)(next[i] * harness.Time.TimestampFrequency)));
+                    harness.Fusion.Add(SimulatedReadings.ToReading(index[i], s, start + (long)(next[i] * harness.Time.TimestampFrequency)));
                 }
             }
             harness.Time.Advance(TimeSpan.FromSeconds(tickS));
@@ -51,28 +52,4 @@ public sealed class SimulatedSite(Scenario scenario, PipelineHarness harness)
         return this;
     }
 
-    // What the decoders put in a Reading for the same frame (as models/Kavach.ModelData/EpisodeRunner).
-    private static Reading ToReading(int index, in SimSample s, long timestamp)
-    {
-        var r = Reading.Empty(index, s.Kind, timestamp);
-        switch (s.Kind)
-        {
-            case SensorKind.Lidar:
-                r.NoReturn = !s.HasReturn;
-                r.DistanceM = s.HasReturn ? s.DistanceM : float.NaN;
-                r.Strength = s.Strength;
-                r.Confidence = s.Confidence;
-                break;
-            case SensorKind.Radar:
-                r.RangeM = s.HasTarget ? s.NearestRangeM : float.NaN;
-                r.ClosingSpeedMps = s.HasTarget ? s.NearestClosingSpeedMps : float.NaN;
-                r.SnrDb = s.HasTarget ? s.NearestSnrDb : float.NaN;
-                r.Targets = s.PointCount;
-                break;
-            default:
-                r.VisibilityM = s.VisibilityM;
-                break;
-        }
-        return r;
-    }
 }
