@@ -1,4 +1,5 @@
 using System.Globalization;
+using Kavach.Edge.Commissioning;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Fusion;
 using Kavach.Protocols;
@@ -17,12 +18,15 @@ namespace Kavach.Edge.Assessment;
 /// <item>Obstacles: radar targets (fog does not stop 77 GHz: ITU-R P.840) and persistent LiDAR returns,
 /// static (a range cluster) or moving (a constant-speed track, whose slope is its closing speed);
 /// LiDAR-only near, weak returns are fog backscatter; a static return at the commissioned reference
-/// range is the reference.</item>
+/// range is the reference, and one matching the commissioned static scene is that scene (<see cref="StaticScene"/>:
+/// the same rule fusion uses to pass over the reference in a radar frame).</item>
 /// </list>
 /// Stateless and thread-safe.
 /// </summary>
-public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
+public sealed class SafetyFloor(KavachOptions options, ICommissionedScene? scene = null) : ISafetyFloor
 {
+    private readonly StaticScene _static = new(options, scene);
+
     private const double Koschmieder = 3.912; // ln(50): 2 % contrast threshold
     private const double MaxReportedVisibilityM = 10_000;
 
@@ -37,7 +41,7 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
         {
             if (f.Kind != SensorKind.Radar || !f.Live || f.ValidRatio < risk.MinRadarPresence || float.IsNaN(f.RangeM)) continue;
             var speed = float.IsNaN(f.ClosingSpeedMps) ? 0 : f.ClosingSpeedMps;
-            if (IsReference(f.RangeM, speed)) continue;
+            if (_static.IsStaticRadar(f.Sensor, f.RangeM, speed, f.SnrDb)) continue;
             if (double.IsNaN(radarRange) || f.RangeM < radarRange) { radarRange = f.RangeM; radarSpeed = speed; }
         }
 
@@ -49,10 +53,10 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
             if (f.Kind != SensorKind.Lidar || !f.Live) continue;
             var so = options.Sensors[f.Sensor];
             if (!float.IsNaN(f.NearClusterRangeM))
-                OfferLidar(snapshot, so, f.NearClusterRangeM, float.NaN, f.NearClusterStrength, ref lidarRange, ref lidarSpeed, ref backscatter);
+                OfferLidar(snapshot, f.Sensor, so, f.NearClusterRangeM, float.NaN, f.NearClusterStrength, ref lidarRange, ref lidarSpeed, ref backscatter);
             // a track that does not move is the static cluster already (judged above, exactly as before)
             if (!float.IsNaN(f.TrackRangeM) && Math.Abs(f.TrackClosingSpeedMps) >= risk.MinClosingSpeedMps)
-                OfferLidar(snapshot, so, f.TrackRangeM, f.TrackClosingSpeedMps, f.TrackStrength, ref lidarRange, ref lidarSpeed, ref backscatter);
+                OfferLidar(snapshot, f.Sensor, so, f.TrackRangeM, f.TrackClosingSpeedMps, f.TrackStrength, ref lidarRange, ref lidarSpeed, ref backscatter);
         }
 
         var source = ObstacleSource.None;
@@ -153,11 +157,12 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
     }
 
     // One LiDAR obstacle candidate (a cluster with no speed, or a track with its own) through the unchanged rules:
-    // a static return at the reference range is the reference; a near, weak, unconfirmed return is backscatter.
-    private void OfferLidar(FusionSnapshot snapshot, SensorOptions so, double r, double speed, double strength,
+    // a static return at the reference range or at a commissioned static return is the scene; a near, weak,
+    // unconfirmed return is backscatter.
+    private void OfferLidar(FusionSnapshot snapshot, int sensor, SensorOptions so, double r, double speed, double strength,
         ref double lidarRange, ref double lidarSpeed, ref bool backscatter)
     {
-        if (IsReference(r, double.IsNaN(speed) ? 0 : speed)) return;
+        if (_static.IsStaticLidar(sensor, r, speed, strength)) return;
         if (r <= options.Risk.BackscatterMaxRangeM && !RadarConfirms(snapshot, r) && IsWeak(so, r, strength))
         {
             backscatter = true;
@@ -193,11 +198,6 @@ public sealed class SafetyFloor(KavachOptions options) : ISafetyFloor
         // a real object this near returns at least a fair fraction of the clear-air baseline (capped at saturation)
         return strength < options.Risk.BackscatterStrengthFraction * Math.Min(Baseline(so, rangeM), so.MaxStrength);
     }
-
-    private bool IsReference(double rangeM, double closingSpeed) =>
-        options.Risk.ReferenceRangeM > 0
-        && Math.Abs(rangeM - options.Risk.ReferenceRangeM) <= options.Risk.ConfirmToleranceM
-        && Math.Abs(closingSpeed) < options.Risk.MinClosingSpeedMps;
 
     private bool RadarConfirms(FusionSnapshot snapshot, double rangeM)
     {

@@ -43,11 +43,10 @@ public sealed class CommissioningState : ICommissionedScene
     public static string NotCommissioned(string path) =>
         $"not commissioned: no record at {path} — run kavach-edge commission (the safety floor runs on the configuration's values)";
 
-    public IReadOnlyList<double> StaticLidarRangesM(int sensor) =>
-        Sensor(sensor)?.Lidar?.StaticReturns.Select(x => x.RangeM).ToArray() ?? [];
+    public IReadOnlyList<LidarReturn> StaticLidarReturns(int sensor) => Sensor(sensor)?.Lidar?.StaticReturns ?? [];
 
-    public IReadOnlyList<double> StaticRadarRangesM(int sensor) =>
-        Sensor(sensor)?.Radar?.StaticTargets.Where(t => t.AboveMinSnr).Select(t => t.RangeM).ToArray() ?? [];
+    public IReadOnlyList<RadarTarget> StaticRadarTargets(int sensor) =>
+        Sensor(sensor)?.Radar?.StaticTargets.Where(t => t.AboveMinSnr).ToArray() ?? [];
 
     private RecordSensor? Sensor(int i) => Record is { } r && (uint)i < (uint)r.Sensors.Count ? r.Sensors[i] : null;
 

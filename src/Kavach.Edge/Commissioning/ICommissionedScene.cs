@@ -2,7 +2,7 @@ namespace Kavach.Edge.Commissioning;
 
 /// <summary>
 /// The commissioned static scene, for stages that may pass over what was there in clear air with the track
-/// empty (the safety floor may read it to ignore static clutter; it does not yet). Immutable after start; thread-safe.
+/// empty (the safety floor passes over it: Assessment/StaticScene.cs). Immutable after start; thread-safe.
 /// </summary>
 public interface ICommissionedScene
 {
@@ -12,9 +12,9 @@ public interface ICommissionedScene
     /// <summary>The commissioned reference range, m (null: none).</summary>
     double? ReferenceRangeM { get; }
 
-    /// <summary>Ranges of the static returns the LiDAR at <paramref name="sensor"/> (configuration index) saw, m.</summary>
-    IReadOnlyList<double> StaticLidarRangesM(int sensor);
+    /// <summary>The static returns the LiDAR at <paramref name="sensor"/> (configuration index) saw; empty when none or not commissioned.</summary>
+    IReadOnlyList<LidarReturn> StaticLidarReturns(int sensor);
 
-    /// <summary>Ranges of the static targets above the clutter gate the radar at <paramref name="sensor"/> saw, m.</summary>
-    IReadOnlyList<double> StaticRadarRangesM(int sensor);
+    /// <summary>The static targets above the clutter gate the radar at <paramref name="sensor"/> saw; empty when none or not commissioned.</summary>
+    IReadOnlyList<RadarTarget> StaticRadarTargets(int sensor);
 }

@@ -1,3 +1,5 @@
+using Kavach.Edge.Assessment;
+using Kavach.Edge.Commissioning;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Sensors;
 
@@ -15,13 +17,15 @@ public sealed class FusionEngine
     private readonly SensorWindow[] _windows;
     private readonly Lock _lock = new();
 
-    public FusionEngine(KavachOptions options, TimeProvider time)
+    /// <param name="scene">The commissioned static scene radar frames are passed over for (null: the reference alone).</param>
+    public FusionEngine(KavachOptions options, TimeProvider time, ICommissionedScene? scene = null)
     {
         _options = options;
         _time = time;
         _windows = new SensorWindow[options.Sensors.Count];
+        var statics = new StaticScene(options, scene);
         for (var i = 0; i < _windows.Length; i++)
-            _windows[i] = new SensorWindow(i, options.Sensors[i], options.Fusion.MaxReadingsPerWindow);
+            _windows[i] = new SensorWindow(i, options.Sensors[i], options.Fusion.MaxReadingsPerWindow, statics);
     }
 
     public void Add(in Reading reading)

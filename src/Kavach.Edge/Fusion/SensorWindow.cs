@@ -1,3 +1,4 @@
+using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
 using Kavach.Protocols;
 using Kavach.Edge.Sensors;
@@ -19,10 +20,14 @@ public sealed class SensorWindow
     private long _liveSince = long.MinValue; // the first tick of the current live stretch
     private float _lastValueA = float.NaN, _lastValueB = float.NaN;
 
-    public SensorWindow(int index, SensorOptions options, int capacity)
+    private readonly StaticScene? _scene;
+
+    /// <param name="scene">The static scene a radar frame's nearest target is passed over for (null: never).</param>
+    public SensorWindow(int index, SensorOptions options, int capacity, StaticScene? scene = null)
     {
         Index = index;
         Options = options;
+        _scene = scene;
         _ring = new Reading[capacity];
         _a = new float[capacity];
         _b = new float[capacity];
@@ -103,10 +108,11 @@ public sealed class SensorWindow
                     break;
                 case SensorKind.Radar:
                     targets += r.Targets;
-                    if (float.IsNaN(r.RangeM)) break;
-                    _a[na++] = r.RangeM;
-                    if (!float.IsNaN(r.ClosingSpeedMps)) _b[nb++] = r.ClosingSpeedMps;
-                    if (r.Timestamp > latestRangeTs) { latestRangeTs = r.Timestamp; latestRange = r.RangeM; }
+                    var (range, speed, _) = Target(r);
+                    if (float.IsNaN(range)) break;
+                    _a[na++] = range;
+                    if (!float.IsNaN(speed)) _b[nb++] = speed;
+                    if (r.Timestamp > latestRangeTs) { latestRangeTs = r.Timestamp; latestRange = range; }
                     break;
                 case SensorKind.Camera:
                     if (!float.IsNaN(r.VisibilityM)) _a[cam++] = r.VisibilityM;
@@ -270,10 +276,24 @@ public sealed class SensorWindow
         for (var i = 0; i < _count; i++)
         {
             ref readonly var r = ref _ring[(_head - 1 - i + _ring.Length) % _ring.Length];
-            if (r.Timestamp < from || r.Timestamp > now || float.IsNaN(r.SnrDb) || float.IsNaN(r.RangeM)) continue;
-            _b[n++] = r.SnrDb;
+            if (r.Timestamp < from || r.Timestamp > now) continue;
+            var (range, _, snr) = Target(r);
+            if (float.IsNaN(snr) || float.IsNaN(range)) continue;
+            _b[n++] = snr;
         }
         return n == 0 ? float.NaN : Median(_b.AsSpan(0, n));
+    }
+
+    // The radar frame's target: the nearest, unless it is the static scene (reference, commissioned clutter) and the
+    // second-nearest is not — then the second, so an obstacle behind the reflector is seen. The scene alone is kept
+    // (the floor recognises it and measures fog on it).
+    private (float RangeM, float SpeedMps, float SnrDb) Target(in Reading r)
+    {
+        if (_scene is not null && !float.IsNaN(r.RangeM) && !float.IsNaN(r.Range2M)
+            && _scene.IsStaticRadar(Index, r.RangeM, r.ClosingSpeedMps, r.SnrDb)
+            && !_scene.IsStaticRadar(Index, r.Range2M, r.ClosingSpeed2Mps, r.Snr2Db))
+            return (r.Range2M, r.ClosingSpeed2Mps, r.Snr2Db);
+        return (r.RangeM, r.ClosingSpeedMps, r.SnrDb);
     }
 
     private static float Median(Span<float> values)

@@ -29,6 +29,13 @@ public struct Reading
     public float ClosingSpeedMps;
     /// <summary>Radar: SNR of the nearest target, dB.</summary>
     public float SnrDb;
+    /// <summary>Radar: the second-nearest target's range, m (NaN: none). The input layer reports what the radar says;
+    /// fusion keeps the nearest target that is not the static scene (Assessment/StaticScene.cs).</summary>
+    public float Range2M;
+    /// <summary>Radar: closing speed of the second-nearest target, m/s, positive approaching.</summary>
+    public float ClosingSpeed2Mps;
+    /// <summary>Radar: SNR of the second-nearest target, dB.</summary>
+    public float Snr2Db;
     /// <summary>Radar: number of targets in the frame.</summary>
     public int Targets;
     /// <summary>Camera: visibility, m.</summary>
@@ -39,6 +46,7 @@ public struct Reading
     {
         Sensor = sensor, Kind = kind, Timestamp = timestamp,
         DistanceM = float.NaN, Strength = float.NaN, Confidence = float.NaN,
-        RangeM = float.NaN, ClosingSpeedMps = float.NaN, SnrDb = float.NaN, Targets = 0, VisibilityM = float.NaN,
+        RangeM = float.NaN, ClosingSpeedMps = float.NaN, SnrDb = float.NaN,
+        Range2M = float.NaN, ClosingSpeed2Mps = float.NaN, Snr2Db = float.NaN, Targets = 0, VisibilityM = float.NaN,
     };
 }

@@ -134,7 +134,7 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     {
         SensorProtocol.JsonLines => new JsonLinesConnection(endpoint, _queue, _time),
         SensorProtocol.TfSeries => new TfSeriesConnection(endpoint.Primary, _queue, _time),
-        SensorProtocol.TiMmwave => new TiMmwaveConnection(endpoint.Primary, _queue, _time, _options.Risk),
+        SensorProtocol.TiMmwave => new TiMmwaveConnection(endpoint.Primary, _queue, _time),
         SensorProtocol.Ops243 => new Ops243Connection(endpoint.Primary, _queue, _time),
         _ => new Ld06Connection(endpoint.Primary, _queue, _time),
     };

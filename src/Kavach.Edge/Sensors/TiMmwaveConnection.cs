@@ -1,14 +1,13 @@
-using Kavach.Edge.Configuration;
 using Kavach.Protocols;
 
 namespace Kavach.Edge.Sensors;
 
 /// <summary>
-/// TI mmWave OOB-demo packets → radar readings of the nearest detected point. With a commissioned reference
-/// target (Risk.ReferenceRangeM &gt; 0), static points (|velocity| &lt; Risk.MinClosingSpeedMps) within
-/// Risk.ConfirmToleranceM of the reference range are passed over, so an obstacle beyond or behind the reflector
-/// is still the reading; when the reference is all there is, it is reported (the safety floor recognises it
-/// and measures fog on it). Points weaker than the sensor's MinSnrDb are clutter and never the target.
+/// TI mmWave OOB-demo packets → radar readings of what the radar says: the nearest and the second-nearest detected
+/// point at or above the sensor's MinSnrDb (weaker points are clutter, the radar's own gate). Which of them is the
+/// static scene (the reference reflector, commissioned clutter) is judged once, downstream (Assessment/StaticScene.cs):
+/// the second target lets fusion pass over the reflector to an obstacle behind it. The full point cloud goes to
+/// <see cref="SensorState.PointSink"/> (commissioning).
 /// </summary>
 public sealed class TiMmwaveConnection : IConnectionDecoder
 {
@@ -17,16 +16,13 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
     private readonly TimeProvider _time;
     private readonly TiMmwaveDecoder _decoder = new();
     private readonly DecoderCursor _seen = new();
-    private readonly float _referenceM, _toleranceM, _staticMps, _minSnrDb;
+    private readonly float _minSnrDb;
 
-    public TiMmwaveConnection(SensorState sensor, ReadingQueue queue, TimeProvider time, RiskOptions risk)
+    public TiMmwaveConnection(SensorState sensor, ReadingQueue queue, TimeProvider time)
     {
         _sensor = sensor;
         _queue = queue;
         _time = time;
-        _referenceM = (float)risk.ReferenceRangeM;
-        _toleranceM = (float)risk.ConfirmToleranceM;
-        _staticMps = (float)risk.MinClosingSpeedMps;
         _minSnrDb = (float)sensor.Options.MinSnrDb;
     }
 
@@ -43,14 +39,20 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
             var r = Reading.Empty(_sensor.Index, _sensor.Kind, now);
             r.Targets = f.TargetCount;
             _sensor.PointSink?.OnFrame(_sensor.Index, now, _decoder.LastPoints, _decoder.LastSideInfo);
-            var i = Nearest(_decoder.LastPoints, _decoder.LastSideInfo);
+            var (i, j) = Nearest(_decoder.LastPoints, _decoder.LastSideInfo);
+            var points = _decoder.LastPoints;
+            var side = _decoder.LastSideInfo;
             if (i >= 0)
             {
-                var p = _decoder.LastPoints[i];
-                r.RangeM = p.RangeM;
-                r.ClosingSpeedMps = -p.VelocityMps; // positive = moving away on the wire (docs/protocols.md §2)
-                var side = _decoder.LastSideInfo;
+                r.RangeM = points[i].RangeM;
+                r.ClosingSpeedMps = -points[i].VelocityMps; // positive = moving away on the wire (docs/protocols.md §2)
                 r.SnrDb = i < side.Length ? side[i].SnrDb : float.NaN;
+            }
+            if (j >= 0)
+            {
+                r.Range2M = points[j].RangeM;
+                r.ClosingSpeed2Mps = -points[j].VelocityMps;
+                r.Snr2Db = j < side.Length ? side[j].SnrDb : float.NaN;
             }
             _queue.TryWrite(r, _sensor);
         }
@@ -62,25 +64,19 @@ public sealed class TiMmwaveConnection : IConnectionDecoder
         _sensor.Absorb(_decoder.Counters, _seen, now);
     }
 
-    /// <summary>Index of the nearest point that is not the static reference (the reference itself when it is alone); −1 when none.</summary>
-    internal int Nearest(ReadOnlySpan<MmwavePoint> points, ReadOnlySpan<MmwaveSideInfo> side = default)
+    /// <summary>Indices of the nearest and second-nearest points at or above MinSnrDb; −1 when none.</summary>
+    internal (int Nearest, int Second) Nearest(ReadOnlySpan<MmwavePoint> points, ReadOnlySpan<MmwaveSideInfo> side = default)
     {
-        int nearest = -1, nearestAny = -1;
-        float best = float.PositiveInfinity, bestAny = float.PositiveInfinity;
+        int first = -1, second = -1;
         for (var i = 0; i < points.Length; i++)
         {
             if (i < side.Length && side[i].SnrDb < _minSnrDb) continue; // clutter
             var range = points[i].RangeM;
-            if (range < bestAny) { bestAny = range; nearestAny = i; }
-            if (IsReference(range, points[i].VelocityMps)) continue;
-            if (range < best) { best = range; nearest = i; }
+            if (first < 0 || range < points[first].RangeM) { second = first; first = i; }
+            else if (second < 0 || range < points[second].RangeM) second = i;
         }
-        return nearest >= 0 ? nearest : nearestAny;
+        return (first, second);
     }
-
-    // NaN velocity (legacy SDK 2.x packets) is never judged static: without a speed nothing is passed over.
-    private bool IsReference(float rangeM, float velocityMps) =>
-        _referenceM > 0 && MathF.Abs(rangeM - _referenceM) <= _toleranceM && MathF.Abs(velocityMps) < _staticMps;
 
     public void OnEnd()
     {

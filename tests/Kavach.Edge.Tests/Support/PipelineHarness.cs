@@ -16,12 +16,13 @@ namespace Kavach.Edge.Tests.Support;
 /// </summary>
 public sealed class PipelineHarness
 {
-    public PipelineHarness(KavachOptions? options = null, ISafetyFloor? floor = null, Func<KavachOptions, ModelLayer>? model = null)
+    public PipelineHarness(KavachOptions? options = null, ISafetyFloor? floor = null, Func<KavachOptions, ModelLayer>? model = null,
+        Kavach.Edge.Commissioning.ICommissionedScene? scene = null)
     {
         Options = options ?? TestConfig.Valid();
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
-        Fusion = new FusionEngine(Options, Time);
-        Floor = floor ?? new SafetyFloor(Options);
+        Fusion = new FusionEngine(Options, Time, scene);
+        Floor = floor ?? new SafetyFloor(Options, scene);
         Risk = new RiskStateMachine(Options, Time);
         Faults = new StageFaults();
         Broadcaster = new RiskBroadcaster(Faults);
