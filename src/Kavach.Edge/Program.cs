@@ -13,9 +13,33 @@ public static class Program
     public const int ExitFatal = 1;
     public const int ExitUsage = 2;
 
+    /// <summary>
+    /// The last-resort handler: whatever escapes a verb prints one line "kavach-edge: cause" and exits 1
+    /// (2 for a configuration refusal), never a stack trace on the terminal (the daemon's log file keeps it).
+    /// </summary>
     public static async Task<int> Main(string[] args)
     {
         InterruptSignal.Restore(); // first: before Console or the host start .NET's signal handling
+        try
+        {
+            return await RunAsync(args).ConfigureAwait(false);
+        }
+        catch (Exception e) when (ConfigurationRefusedException.Find(e) is { } refused)
+        {
+            Console.Error.WriteLine($"kavach-edge: configuration refused: {OneLine(refused.Message)}");
+            return ExitUsage;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"kavach-edge: {OneLine(e.Message)} ({e.GetType().Name})");
+            return ExitFatal;
+        }
+    }
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+
+    private static async Task<int> RunAsync(string[] args)
+    {
         var cl = CommandLine.Parse(args);
         if (cl.Error is not null)
         {
@@ -66,8 +90,11 @@ public static class Program
         using var logger = Logging.Create(options.Logging, underSystemd);
         logger.Information("{App} {Version} starting: device {Device}, config {Config} (hash {Hash}), {Sensors} sensor(s)",
             AppInfo.Name, AppInfo.Version, options.Device.Id, options.Source, options.ConfigHash, options.Sensors.Count);
+        // the fatal lines below go to the log file (and journald's copy of stderr gets our one line), not twice to the terminal
+        var fileOnly = logger.ForContext(Logging.FileOnly, true);
         try
         {
+            StoragePreflight.Check(options.Storage.Path);
             using var host = DaemonHost.Build(options, logger, TimeProvider.System);
             await HostRunner.RunAsync(host).ConfigureAwait(false);
             logger.Information("{App} stopped cleanly", AppInfo.Name);
@@ -76,20 +103,21 @@ public static class Program
         catch (ModelLoadException e)
         {
             // a wrong or corrupt model is a configuration problem: refuse to start, like a bad key
-            logger.Fatal("{App} refused to start: {Message}", AppInfo.Name, e.Message);
+            fileOnly.Fatal("{App} refused to start: {Message}", AppInfo.Name, e.Message);
             Console.Error.WriteLine($"kavach-edge: {e.Message} (set Model.OnLoadFailure to floor-only to run on the safety floor alone)");
             return ExitUsage;
         }
         catch (Exception e) when (ConfigurationRefusedException.Find(e) is { } refused)
         {
             // the configuration cannot work on this machine (e.g. a GPIO line that cannot be opened)
-            logger.Fatal("{App} configuration refused: {Message}", AppInfo.Name, refused.Message);
-            Console.Error.WriteLine($"kavach-edge: configuration refused: {refused.Message}");
+            fileOnly.Fatal("{App} configuration refused: {Message}", AppInfo.Name, refused.Message);
+            Console.Error.WriteLine($"kavach-edge: configuration refused: {OneLine(refused.Message)}");
             return ExitUsage;
         }
         catch (Exception e)
         {
-            logger.Fatal(e, "{App} failed: {Message}", AppInfo.Name, e.Message);
+            fileOnly.Fatal(e, "{App} failed: {Message}", AppInfo.Name, e.Message);
+            Console.Error.WriteLine($"kavach-edge: {OneLine(e.Message)} ({e.GetType().Name}; the log file has the details)");
             return ExitFatal;
         }
     }

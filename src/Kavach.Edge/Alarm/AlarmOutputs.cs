@@ -105,7 +105,10 @@ public sealed class AlarmOutputs(StageFaults faults, ILogger<AlarmOutputs> log)
             var fix = busy ? "another program or a device-tree overlay holds it (`gpioinfo` shows the consumer); free it or choose another line"
                 : denied ? "the daemon's user may not use the chip: add it to group gpio (or give the unit SupplementaryGroups=gpio)"
                 : "check the line is free (`gpioinfo`), the user is in group gpio, and the chip is the header's (Pi 5: pinctrl-rp1)";
-            throw new ConfigurationRefusedException($"{key}.Line: cannot open line {pin} on {chip} as {mode}: {e.Message}. Likely fix: {fix}", e);
+            throw new ConfigurationRefusedException($"{key}.Line: cannot open line {pin} on {chip} as {mode}: {e.Message}. Likely fix: {fix}", e)
+            {
+                Transient = busy || denied,
+            };
         }
     }
 

@@ -22,26 +22,22 @@ public sealed class AlarmService(
     Heartbeat heartbeat,
     AckButton button,
     RiskBroadcaster broadcaster,
-    ILogger<AlarmService> log) : IHostedService, IDisposable
+    ILogger<AlarmService> log,
+    TimeProvider? time = null) : IHostedService, IDisposable
 {
+    /// <summary>Pause between attempts to open a busy or not-yet-permitted chip or line at start-up.</summary>
+    public const int GpioRetryPauseMs = 500;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private int _state; // 0 new, 1 running, 2 stopped
 
     /// <summary>Opens the driver the configuration names (tests pass their own).</summary>
     public Func<(GpioDriver Driver, string Description)> OpenDriver { get; set; } = () =>
         options.Driver == AlarmDriver.Gpio ? GpioChips.Open(options) : (new SimulatedGpioDriver(), "simulated (no hardware)");
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var (driver, description) = OpenDriver();
-        try
-        {
-            outputs.Open(driver, description, options, options.Driver == AlarmDriver.Simulated);
-        }
-        catch
-        {
-            driver.Dispose();
-            throw;
-        }
+        var description = await OpenWithRetryAsync(cancellationToken).ConfigureAwait(false);
         log.LogInformation("Alarm outputs on {Driver}: {Lines}; heartbeat every {HeartbeatMs} ms, ack button {Button}",
             description, string.Join(", ", AlarmLines.Outputs.Select(Describe)), options.HeartbeatMs,
             outputs.ButtonPin is { } b ? $"line {b}" : "none");
@@ -52,7 +48,45 @@ public sealed class AlarmService(
         if (broadcaster.Latest is { } latest) engine.OnRiskChanged(latest);
         heartbeat.Start();
         button.Start();
-        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Opens the driver and the lines. A busy or not-yet-permitted chip or line (udev applying its rules
+    /// during boot) is retried for <c>Alarm.GpioRetryMs</c>, so a boot race does not end in exit 2 (which
+    /// systemd does not restart) and a dark post; a cause that stays, or any other, refuses start-up.
+    /// </summary>
+    private async Task<string> OpenWithRetryAsync(CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var (driver, description) = OpenDriver();
+                try
+                {
+                    outputs.Open(driver, description, options, options.Driver == AlarmDriver.Simulated);
+                }
+                catch
+                {
+                    driver.Dispose();
+                    throw;
+                }
+                if (attempt > 1) log.LogInformation("Alarm lines opened at attempt {Attempt}", attempt);
+                return description;
+            }
+            catch (ConfigurationRefusedException e) when (e.Transient)
+            {
+                var leftMs = options.GpioRetryMs - (long)_time.GetElapsedTime(started).TotalMilliseconds;
+                if (leftMs <= 0)
+                {
+                    if (options.GpioRetryMs == 0) throw;
+                    throw new ConfigurationRefusedException($"{e.Message} (still failing after {options.GpioRetryMs} ms of retries, Alarm.GpioRetryMs)", e);
+                }
+                log.LogWarning("{Message}; retrying for up to {LeftMs} ms more (Alarm.GpioRetryMs)", e.Message, leftMs);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(GpioRetryPauseMs, leftMs)), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private string Describe(AlarmLine line)

@@ -74,7 +74,10 @@ public static class GpioChips
         {
             var denied = e is UnauthorizedAccessException || (e.Message + e.InnerException?.Message).Contains("ermission", StringComparison.Ordinal);
             var fix = denied ? "add the daemon's user to group gpio" : $"check the chip ({listed}); on a Pi 5 select pinctrl-rp1 by label";
-            throw new ConfigurationRefusedException($"Alarm.Chip: cannot open GPIO chip {display} with {how}: {e.Message}{(e.InnerException is { } i ? " " + i.Message : "")}. Likely fix: {fix}", e);
+            throw new ConfigurationRefusedException($"Alarm.Chip: cannot open GPIO chip {display} with {how}: {e.Message}{(e.InnerException is { } i ? " " + i.Message : "")}. Likely fix: {fix}", e)
+            {
+                Transient = denied, // udev may not have applied the gpio group's rule yet at boot
+            };
         }
     }
 

@@ -53,6 +53,12 @@ public sealed class AlarmOptions
     /// <summary>Heartbeat half-period: the line changes level this often while healthy.</summary>
     public int HeartbeatMs { get; set; } = 500;
 
+    /// <summary>
+    /// At start-up a GPIO chip or line that is busy or not yet permitted (udev still applying its rules at
+    /// boot) is retried this long before the daemon refuses to start (exit 2, which systemd does not restart).
+    /// </summary>
+    public int GpioRetryMs { get; set; } = 10_000;
+
     /// <summary>The pipeline counts as ticking while its last tick is at most this old; 0 = 2 × Fusion.TickMs.</summary>
     public int MaxTickAgeMs { get; set; }
 
@@ -95,6 +101,7 @@ public sealed class AlarmOptions
             r.Section(AlarmLines.Name(line), s => Line(line).Read(s));
         r.Section("AckButton", s => AckButton.Read(s));
         HeartbeatMs = r.Int("HeartbeatMs", HeartbeatMs, 50, 10_000);
+        GpioRetryMs = r.Int("GpioRetryMs", GpioRetryMs, 0, 120_000);
         MaxTickAgeMs = r.Int("MaxTickAgeMs", MaxTickAgeMs, 0, 60_000);
         MinOnMs = r.Int("MinOnMs", MinOnMs, 0, 60_000);
         SilenceMs = r.Int("SilenceMs", SilenceMs, 1000, 3600_000);

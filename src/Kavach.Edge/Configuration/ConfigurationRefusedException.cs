@@ -12,6 +12,9 @@ public sealed class ConfigurationRefusedException : Exception
 
     public ConfigurationRefusedException(string message, Exception inner) : base(message, inner) { }
 
+    /// <summary>True when the cause may pass by itself (a GPIO line busy or not yet permitted at boot): worth retrying for a bounded time.</summary>
+    public bool Transient { get; init; }
+
     /// <summary>The refusal in <paramref name="e"/> (itself, or inside an AggregateException from the host).</summary>
     public static ConfigurationRefusedException? Find(Exception e) => e switch
     {

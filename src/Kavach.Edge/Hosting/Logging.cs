@@ -8,6 +8,9 @@ namespace Kavach.Edge.Hosting;
 /// <summary>Serilog configured in code from <see cref="LoggingOptions"/> (Serilog.Settings.Configuration is not trim-safe).</summary>
 public static class Logging
 {
+    /// <summary>A property that keeps an event off the console (start-up failures print their own one line there).</summary>
+    public const string FileOnly = "FileOnly";
+
     public static Logger Create(LoggingOptions o, bool underSystemd, bool quietConsole = false)
     {
         var config = new LoggerConfiguration()
@@ -21,8 +24,9 @@ public static class Logging
                 ? "[{Level:u3}] {Message:lj}{NewLine}{Exception}"
                 : "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}";
             var theme = Console.IsOutputRedirected || underSystemd ? ConsoleTheme.None : AnsiConsoleTheme.Code;
-            config = config.WriteTo.Console(outputTemplate: template, theme: theme, standardErrorFromLevel: Serilog.Events.LogEventLevel.Fatal,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            config = config.WriteTo.Logger(c => c.Filter.ByExcluding(Serilog.Filters.Matching.WithProperty(FileOnly))
+                .WriteTo.Console(outputTemplate: template, theme: theme, standardErrorFromLevel: Serilog.Events.LogEventLevel.Fatal,
+                    formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         }
         if (o.File.Length > 0)
         {

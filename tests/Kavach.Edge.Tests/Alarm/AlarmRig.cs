@@ -27,6 +27,7 @@ public sealed class AlarmRig : IDisposable
         {
             ["Alarm:Driver"] = "simulated",
             ["Alarm:LampTestMs"] = "0",
+            ["Alarm:GpioRetryMs"] = "0",
             ["Alarm:Green:Line"] = "5",
             ["Alarm:Amber:Line"] = "6",
             ["Alarm:Red:Line"] = "7",
@@ -57,7 +58,7 @@ public sealed class AlarmRig : IDisposable
         Health = new PipelineHealth(H.Options, H.Pipeline, H.Faults, H.Time);
         Heartbeat = new Heartbeat(options, Outputs, Health, H.Time, new RecordingLogger<Heartbeat>(Log));
         Button = new AckButton(options, Outputs, Control, H.Time);
-        Service = new AlarmService(options, Outputs, Engine, Heartbeat, Button, H.Broadcaster, new RecordingLogger<AlarmService>(Log))
+        Service = new AlarmService(options, Outputs, Engine, Heartbeat, Button, H.Broadcaster, new RecordingLogger<AlarmService>(Log), H.Time)
         {
             OpenDriver = () => (Driver, "test chip"),
         };

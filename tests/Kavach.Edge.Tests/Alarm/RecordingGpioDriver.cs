@@ -19,6 +19,9 @@ public sealed class RecordingGpioDriver(TimeProvider time, int lines = 64) : Gpi
 
     public HashSet<int> Busy { get; } = [];
 
+    /// <summary>When set, asked at every line open: an exception to throw (a line busy or not yet permitted at boot), or null.</summary>
+    public Func<int, Exception?>? OpenFault { get; set; }
+
     /// <summary>When set, writes throw (a line lost at run time).</summary>
     public bool FailWrites { get; set; }
 
@@ -36,6 +39,7 @@ public sealed class RecordingGpioDriver(TimeProvider time, int lines = 64) : Gpi
     protected override void OpenPin(int pinNumber)
     {
         if (Busy.Contains(pinNumber)) throw new IOException($"Pin {pinNumber} is not available. Error: Device or resource busy");
+        if (OpenFault?.Invoke(pinNumber) is { } e) throw e;
     }
 
     protected override void ClosePin(int pinNumber) { }
