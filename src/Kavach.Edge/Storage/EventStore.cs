@@ -89,7 +89,7 @@ public sealed class EventStore : IDisposable
         try
         {
             Schema.Migrate(db);
-            Requeue(db, recovered);
+            DatabaseCheck.Requeue(db, recovered);
             return new EventStore(db, full, movedAside, recovered.Count);
         }
         catch
@@ -97,28 +97,6 @@ public sealed class EventStore : IDisposable
             db.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Queues a moved-aside file's unsent rows ahead of the new epoch's alerts, as kind 'recovered' (never shed,
-    /// never merged into the new epoch's shed records), payloads byte for byte: original epoch and seq.
-    /// </summary>
-    private static void Requeue(SqliteConnection db, List<OutboxItem> rows)
-    {
-        if (rows.Count == 0) return;
-        using var tx = db.BeginTransaction();
-        using var cmd = db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO outbox (kind, seq_from, seq_to, payload) VALUES ('recovered', $from, $to, $payload);";
-        var from = cmd.Parameters.Add("$from", SqliteType.Integer);
-        var to = cmd.Parameters.Add("$to", SqliteType.Integer);
-        var payload = cmd.Parameters.Add("$payload", SqliteType.Text);
-        foreach (var row in rows)
-        {
-            (from.Value, to.Value, payload.Value) = (row.SeqFrom, row.SeqTo, row.Payload);
-            cmd.ExecuteNonQuery();
-        }
-        tx.Commit();
     }
 
     /// <summary>A connection with the pragmas every connection uses.</summary>

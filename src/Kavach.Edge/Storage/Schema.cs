@@ -14,7 +14,8 @@ namespace Kavach.Edge.Storage;
 /// <item>v3: events, health and operator events gain <c>commissioning</c>, the hash of the commissioning record the
 /// daemon ran with (NULL: not commissioned, or an older row).</item>
 /// <item>v4: <c>meta</c> 'epoch', the alert stream id (16 hex digits from SQLite's randomblob, seeded from the OS):
-/// a new database gets one at creation, an older one at this migration, and keeps it for its life.</item>
+/// a new database gets one at creation, an older one at this migration, and keeps it for its life. Outbox rows may
+/// also be of kind 'recovered': a moved-aside corrupt file's unsent rows, sent as they were (no new column).</item>
 /// </list>
 /// </summary>
 public static class Schema
