@@ -31,11 +31,12 @@ public sealed record AlertContext(
 public static class AlertJson
 {
     /// <summary>The alert JSON of one risk change.</summary>
-    public static string Alert(RiskState s, Guid id, long seq, string? previous, AlertContext c) => Write(w =>
+    public static string Alert(RiskState s, Guid id, string epoch, long seq, string? previous, AlertContext c) => Write(w =>
     {
         w.WriteString("type", "alert");
         w.WriteString("id", id.ToString());
         w.WriteString("deviceId", c.DeviceId);
+        w.WriteString("epoch", epoch);
         w.WriteNumber("seq", seq);
         w.WriteString("ts", Iso(s.Utc));
         w.WriteString("level", RiskLevels.Name(s.Level));
@@ -113,10 +114,11 @@ public static class AlertJson
     });
 
     /// <summary>The record that tells the receiver which alerts the full outbox dropped.</summary>
-    public static string Shed(string deviceId, long fromSeq, long toSeq, DateTimeOffset utc) => Write(w =>
+    public static string Shed(string deviceId, string epoch, long fromSeq, long toSeq, DateTimeOffset utc) => Write(w =>
     {
         w.WriteString("type", "shed");
         w.WriteString("deviceId", deviceId);
+        w.WriteString("epoch", epoch);
         w.WriteNumber("fromSeq", fromSeq);
         w.WriteNumber("toSeq", toSeq);
         w.WriteNumber("count", toSeq - fromSeq + 1);

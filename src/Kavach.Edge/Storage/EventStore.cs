@@ -27,11 +27,13 @@ public sealed class EventStore : IDisposable
     private long _nextSeq;
     private string? _lastLevel;
 
-    private EventStore(SqliteConnection db, string path, string? movedAside)
+    private EventStore(SqliteConnection db, string path, string? movedAside, int recovered)
     {
         _db = db;
         Path = path;
         MovedAside = movedAside;
+        Recovered = recovered;
+        Epoch = MetaText("epoch") ?? throw new InvalidOperationException("the database has no epoch after migration");
         _nextSeq = Meta("next_seq") ?? 1;
         _lastLevel = MetaText("last_level");
         ShedTotal = Meta("shed_total") ?? 0;
@@ -45,6 +47,15 @@ public sealed class EventStore : IDisposable
     /// <summary>Where a corrupt database found at start was moved (null when none was).</summary>
     public string? MovedAside { get; }
 
+    /// <summary>Outbox rows recovered from the moved-aside file and queued again (0 when none).</summary>
+    public int Recovered { get; }
+
+    /// <summary>
+    /// The alert stream id, created with the database (Schema v4): seq counts within it. A new database (a corrupt
+    /// one moved aside) starts a new epoch at seq 1; receivers de-duplicate by (deviceId, epoch, seq).
+    /// </summary>
+    public string Epoch { get; }
+
     /// <summary>This daemon run's number (how many times the database has been opened).</summary>
     public long Run { get; }
 
@@ -55,26 +66,31 @@ public sealed class EventStore : IDisposable
     public long ShedTotal { get; private set; }
 
     /// <summary>
-    /// Opens (creating folder and file as needed) and migrates. A file that is not a healthy SQLite
-    /// database is moved aside (never overwritten) and a fresh one created.
+    /// Opens (creating folder and file as needed) and migrates. A file SQLite reports corrupt (or not a
+    /// database) is moved aside, never overwritten, and a fresh one created with a new epoch; its unsent outbox
+    /// rows are queued again when they can be read. Any other failure (busy, locked, I/O, read-only, cannot
+    /// open) throws and leaves the file alone: seq must never restart because the disk was briefly unwell.
     /// </summary>
     public static EventStore Open(string path, TimeProvider time)
     {
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         string? movedAside = null;
-        if (File.Exists(full) && !IsHealthy(full))
+        List<OutboxItem> recovered = [];
+        if (File.Exists(full) && DatabaseCheck.IsCorrupt(full))
         {
             movedAside = $"{full}.corrupt-{time.GetUtcNow():yyyyMMddTHHmmssZ}";
             File.Move(full, movedAside);
             foreach (var side in new[] { "-wal", "-shm" })
                 if (File.Exists(full + side)) File.Move(full + side, movedAside + side);
+            recovered = DatabaseCheck.ReadOutbox(movedAside);
         }
         var db = Connect(full, synchronousFull: true);
         try
         {
             Schema.Migrate(db);
-            return new EventStore(db, full, movedAside);
+            DatabaseCheck.Requeue(db, recovered);
+            return new EventStore(db, full, movedAside, recovered.Count);
         }
         catch
         {
@@ -104,22 +120,6 @@ public sealed class EventStore : IDisposable
         }
     }
 
-    private static bool IsHealthy(string path)
-    {
-        try
-        {
-            using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            db.Open();
-            using var cmd = db.CreateCommand();
-            cmd.CommandText = "PRAGMA quick_check;";
-            return cmd.ExecuteScalar() as string == "ok";
-        }
-        catch (SqliteException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>
     /// Commits one risk change as an event and queues its alert in the outbox, in ONE transaction, before
     /// anything is sent. When the outbox holds <paramref name="outboxMaxRows"/> alerts the oldest are shed
@@ -130,10 +130,10 @@ public sealed class EventStore : IDisposable
         var seq = _nextSeq;
         var id = Guid.CreateVersion7(s.Utc);
         var level = RiskLevels.Name(s.Level);
-        var payload = AlertJson.Alert(s, id, seq, _lastLevel, context);
+        var payload = AlertJson.Alert(s, id, Epoch, seq, _lastLevel, context);
         using var tx = _db.BeginTransaction();
         var eventId = InsertEvent(tx, s, context, monoMs, seq, id, payload);
-        var shed = Outbox.MakeRoom(_db, tx, outboxMaxRows - 1, context.DeviceId, s.Utc);
+        var shed = Outbox.MakeRoom(_db, tx, outboxMaxRows - 1, context.DeviceId, Epoch, s.Utc);
         using (var cmd = Command(tx, "INSERT INTO outbox (kind, seq_from, seq_to, payload) VALUES ('alert', $seq, $seq, $payload);"))
         {
             cmd.Parameters.AddWithValue("$seq", seq);

@@ -120,7 +120,7 @@ public sealed class Outbox : IDisposable
     /// wait, drops the oldest and records their seq range in the shed record at the head (merging with one
     /// not yet sent). Returns how many alerts were dropped.
     /// </summary>
-    internal static long MakeRoom(SqliteConnection db, SqliteTransaction tx, int keepAlerts, string deviceId, DateTimeOffset utc)
+    internal static long MakeRoom(SqliteConnection db, SqliteTransaction tx, int keepAlerts, string deviceId, string epoch, DateTimeOffset utc)
     {
         var excess = Sql.Long(db, "SELECT COUNT(*) FROM outbox WHERE kind = 'alert';", tx) - keepAlerts;
         if (excess <= 0) return 0;
@@ -165,7 +165,7 @@ public sealed class Outbox : IDisposable
             cmd.Parameters.AddWithValue("$id", minId);
             cmd.Parameters.AddWithValue("$from", fromSeq);
             cmd.Parameters.AddWithValue("$to", toSeq);
-            cmd.Parameters.AddWithValue("$payload", AlertJson.Shed(deviceId, fromSeq, toSeq, utc));
+            cmd.Parameters.AddWithValue("$payload", AlertJson.Shed(deviceId, epoch, fromSeq, toSeq, utc));
             cmd.ExecuteNonQuery();
         }
         return excess;

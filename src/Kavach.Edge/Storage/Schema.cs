@@ -13,12 +13,15 @@ namespace Kavach.Edge.Storage;
 /// <c>operator_events</c>, <c>outbox</c>; incremental auto-vacuum.</item>
 /// <item>v3: events, health and operator events gain <c>commissioning</c>, the hash of the commissioning record the
 /// daemon ran with (NULL: not commissioned, or an older row).</item>
+/// <item>v4: <c>meta</c> 'epoch', the alert stream id (16 hex digits from SQLite's randomblob, seeded from the OS):
+/// a new database gets one at creation, an older one at this migration, and keeps it for its life. Outbox rows may
+/// also be of kind 'recovered': a moved-aside corrupt file's unsent rows, sent as they were (no new column).</item>
 /// </list>
 /// </summary>
 public static class Schema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     public static void Migrate(SqliteConnection db)
     {
@@ -51,6 +54,12 @@ public static class Schema
         {
             using var tx = db.BeginTransaction();
             Sql.Exec(db, V3, tx);
+            tx.Commit();
+        }
+        if (version < 4)
+        {
+            using var tx = db.BeginTransaction();
+            Sql.Exec(db, V4, tx);
             tx.Commit();
         }
     }
@@ -153,6 +162,11 @@ public static class Schema
         ALTER TABLE health ADD COLUMN commissioning TEXT;
         ALTER TABLE operator_events ADD COLUMN commissioning TEXT;
         PRAGMA user_version = 3;
+        """;
+
+    private const string V4 = """
+        INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
+        PRAGMA user_version = 4;
         """;
 }
 

@@ -13,7 +13,8 @@ namespace Kavach.Edge.Storage;
 /// every risk change is committed at once as an event plus its outbox alert (one transaction);
 /// operator events (acks, maintenance) are committed at once; per-second summaries and health changes
 /// from the <see cref="ReadingRecorder"/> are committed together every <c>Storage.FlushMs</c>; retention
-/// runs in small steps between batches. An unopenable or unwritable database raises the "storage"
+/// runs in small steps between batches. A database that cannot be opened at start stops the daemon (exit 2,
+/// <see cref="ConfigurationRefusedException"/>); one that becomes unopenable or unwritable later raises the "storage"
 /// fault (FAULT on the outputs, alarms keep working), is logged once, and is retried with capped backoff;
 /// alerts and operator events are kept in their queues meanwhile, never dropped. On stop it drains
 /// what is queued, flushes, and closes.
@@ -74,10 +75,13 @@ public sealed class StorageService : IHostedService
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // At start-up a database that cannot be opened (busy, I/O, read-only; not corrupt) stops the daemon
+        // (exit 2) naming the cause: running on would mean a new database and seq restarting at 1.
+        try { Open(); }
+        catch (Exception e) { throw new ConfigurationRefusedException($"Storage.Path: {e.Message}", e); }
         _abort = new CancellationTokenSource();
         if (_pipeline is not null) _pipeline.Ticked += Recorder.OnTick;
         if (_alarm is not null) _alarm.Recorded += Record;
-        TryOpen();
         _run = Task.Run(() => GuardedRunAsync(_abort.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -108,20 +112,27 @@ public sealed class StorageService : IHostedService
         if (_store is not null) return true;
         try
         {
-            _store = EventStore.Open(_options.Storage.Path, _time);
-            Run = _store.Run;
-            if (_store.MovedAside is { } aside)
-                _log.LogError("Storage: {Path} was not a healthy SQLite database; moved it aside to {Aside} and started a new one", _store.Path, aside);
-            _log.LogInformation("Storage: {Path} (schema {Version}, run {Run}, next alert seq {Seq})", _store.Path, EventStore.SchemaVersion, _store.Run, _store.NextSeq);
+            Open();
             if (_faults.Clear("storage")) _log.LogInformation("Storage: recovered");
             return true;
         }
         catch (Exception e)
         {
+            // At run time the file is never moved aside for this: FAULT and retry until it opens again.
             if (_faults.Raise("storage", $"cannot open {_options.Storage.Path}: {e.Message}"))
                 _log.LogError("Storage: cannot open {Path}: {Message}. The unit is FAULT; the alarm keeps working; retrying", _options.Storage.Path, e.Message);
             return false;
         }
+    }
+
+    private void Open()
+    {
+        _store = EventStore.Open(_options.Storage.Path, _time);
+        Run = _store.Run;
+        if (_store.MovedAside is { } aside)
+            _log.LogError("Storage: SQLite reports {Path} corrupt; moved it aside to {Aside}, started a new one (new epoch {Epoch}, seq from 1) and queued its {Recovered} readable unsent outbox row(s) again",
+                _store.Path, aside, _store.Epoch, _store.Recovered);
+        _log.LogInformation("Storage: {Path} (schema {Version}, run {Run}, epoch {Epoch}, next alert seq {Seq})", _store.Path, EventStore.SchemaVersion, _store.Run, _store.Epoch, _store.NextSeq);
     }
 
     private async Task RunAsync(CancellationToken abort)

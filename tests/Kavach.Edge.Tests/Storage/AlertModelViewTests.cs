@@ -20,7 +20,7 @@ public class AlertModelViewTests
             Change = 7, Level = RiskLevel.High, Previous = RiskLevel.Low, Utc = DateTimeOffset.UnixEpoch, Reasons = ["model: obstacle inside 150 m, probability 0.97"],
             RaisedBy = "model", Floor = new FloorAssessment { Level = RiskLevel.Low, Reasons = ["nothing detected"] }, Model = model,
         };
-        var json = AlertJson.Alert(state, Guid.CreateVersion7(), 42, "LOW", Context);
+        var json = AlertJson.Alert(state, Guid.CreateVersion7(), "0123456789abcdef", 42, "LOW", Context);
         var errors = SchemaCheck.Validate(Schema, json);
         Assert.True(errors.Count == 0, string.Join("\n", errors) + "\n" + json);
         return JsonDocument.Parse(json).RootElement;

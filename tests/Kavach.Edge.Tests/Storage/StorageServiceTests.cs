@@ -118,7 +118,7 @@ public class StorageServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_read_only_database_is_FAULT_with_a_clear_log_and_the_alarm_keeps_working()
+    public async Task A_read_only_database_at_start_up_is_refused_naming_Storage_Path_and_left_in_place()
     {
         using var mount = TmpfsMount.Create(_dir.File("ro"), sizeKb: 4096);
         var path = Path.Combine(mount.Path, "kavach.db");
@@ -126,19 +126,11 @@ public class StorageServiceTests : IDisposable
         using (var store = EventStore.Open(path, TimeProvider.System)) { }
         mount.RemountReadOnly();
 
-        var (h, s, log) = Build(path);
-        await s.StartAsync(default);
-        h.Broadcaster.Publish(h.Risk.Current);
-        await Wait.UntilAsync(() => h.Faults.IsActive("storage"), "the storage fault");
-        Assert.True(log.Has(LogLevel.Error, "The unit is FAULT; the alarm keeps working"));
-        // the pipeline keeps running and the alarm shows the fault
-        h.Run(3, Clear);
-        Assert.Equal(RiskLevel.Fault, h.Level);
-        Assert.Contains(h.Risk.ActiveFaults, f => f.StartsWith("storage:", StringComparison.Ordinal));
-        Assert.Equal(RiskLevel.Fault, h.Broadcaster.Latest!.Level); // what the alarm shows (its own tests cover the pins)
+        var (h, s, _) = Build(path);
+        var e = await Assert.ThrowsAsync<Kavach.Edge.Configuration.ConfigurationRefusedException>(() => s.StartAsync(default));
+        Assert.StartsWith("Storage.Path: cannot open " + path, e.Message, StringComparison.Ordinal);
+        Assert.Equal(["kavach.db"], Directory.GetFiles(mount.Path).Select(Path.GetFileName));
         h.Broadcaster.Complete();
-        h.Time.Advance(TimeSpan.FromMinutes(1));
-        await s.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(2)).Token);
     }
 
     [Fact]
