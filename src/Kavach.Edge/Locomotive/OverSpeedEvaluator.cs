@@ -25,9 +25,15 @@ public readonly record struct OverSpeedResult(bool Medium, OverSpeedStatus Statu
     {
         OverSpeedStatus.SpeedUnknown => "own speed unknown: the stop-within-sight speed cannot be checked",
         OverSpeedStatus.VisibilityUnknown => "visibility unknown: the stop-within-sight speed cannot be computed",
+        _ when Medium => string.Create(CultureInfo.InvariantCulture,
+            $"running {Math.Floor(SpeedKmh):0} km/h, above {Sight.FloorKmh} km/h, the speed that stops within {Sight.DistanceM:0} m ({Limit()})"),
         _ => string.Create(CultureInfo.InvariantCulture,
-            $"{(Medium ? "running" : "at")} {Math.Floor(SpeedKmh):0} km/h, {(Medium ? "above" : "stop-within-sight speed")} {Sight.FloorKmh} km/h{(Medium ? ", the speed that stops" : ": stops")} within {Sight.DistanceM:0} m ({(Sight.LimitedByReach ? "sensor reach" : "visibility")}; visibility {Sight.VisibilityM:0} m, sensor reach {Sight.ReachM:0} m)"),
+            $"at {Math.Floor(SpeedKmh):0} km/h; stop-within-sight speed {Sight.FloorKmh} km/h, stopping within {Sight.DistanceM:0} m ({Limit()})"),
     };
+
+    private string Limit() => Sight.LimitedByReach
+        ? string.Create(CultureInfo.InvariantCulture, $"limited by sensor reach {Sight.ReachM:0} m; visibility {Sight.VisibilityM:0} m")
+        : string.Create(CultureInfo.InvariantCulture, $"limited by visibility {Sight.VisibilityM:0} m; sensor reach {Sight.ReachM:0} m");
 }
 
 /// <summary>

@@ -34,6 +34,19 @@ public readonly record struct TrackCorridor(double RadiusM, bool RadiusKnown, do
     }
 
     /// <summary>
+    /// Rate of turn between two GNSS courses over ground <paramref name="seconds"/> apart, °/s, right positive; the
+    /// change is taken the short way round (359° → 1° is +2°). NaN when either course is unknown or no time passed.
+    /// </summary>
+    public static double HeadingRateDegPerS(double fromCourseDeg, double toCourseDeg, double seconds)
+    {
+        if (!double.IsFinite(fromCourseDeg) || !double.IsFinite(toCourseDeg) || !(seconds > 0)) return double.NaN;
+        var change = (toCourseDeg - fromCourseDeg) % 360;
+        if (change > 180) change -= 360;
+        else if (change <= -180) change += 360;
+        return change / seconds;
+    }
+
+    /// <summary>
     /// The corridor for a sensor of <paramref name="reachM"/> on a curve of <paramref name="radiusM"/>. A straight
     /// beam (<paramref name="fieldOfViewHalfDeg"/> 0) tangent to the curve leaves a corridor of half-width w after
     /// L = √(2·|R|·w) (the sagitta x²/2R reaches w); a sensor that sees ±φ keeps the centre line in view up to

@@ -21,6 +21,23 @@ public sealed class MovingObstacleClassifierTests
     }
 
     [Theory]
+    [InlineData(10, 12, 1, 2)]
+    [InlineData(359, 1, 1, 2)]      // across north, the short way
+    [InlineData(1, 359, 0.5, -4)]
+    [InlineData(90, 270, 1, 180)]   // a reversal reads as +180
+    public void Heading_rate_takes_the_short_way_round(double from, double to, double seconds, double rate) =>
+        Assert.Equal(rate, TrackCorridor.HeadingRateDegPerS(from, to, seconds), 9);
+
+    [Fact]
+    public void Heading_rate_without_a_course_is_unknown_and_then_the_track_is_taken_as_straight()
+    {
+        var rate = TrackCorridor.HeadingRateDegPerS(double.NaN, 10, 1);
+        Assert.True(double.IsNaN(rate));
+        Assert.Equal(double.PositiveInfinity, TrackCorridor.CurveRadiusM(25, rate));
+        Assert.True(double.IsNaN(TrackCorridor.HeadingRateDegPerS(10, 12, 0)));
+    }
+
+    [Theory]
     [InlineData(1000, 1.5, 54.77)] // docs/locomotive.md: L = √(2·R·w)
     [InlineData(3000, 1.5, 94.87)]
     [InlineData(1000, 2.0, 63.25)]

@@ -30,7 +30,7 @@ public sealed class OverSpeedEvaluatorTests
         Assert.True(r.Medium);
         Assert.Equal(OverSpeedStatus.Judged, r.Status);
         Assert.Equal(36, r.LimitKmh, 9);
-        Assert.Equal("running 50 km/h, above 36 km/h, the speed that stops within 150 m (visibility; visibility 150 m, sensor reach 180 m)", r.Describe());
+        Assert.Equal("running 50 km/h, above 36 km/h, the speed that stops within 150 m (limited by visibility 150 m; sensor reach 180 m)", r.Describe());
     }
 
     [Fact]
@@ -81,6 +81,8 @@ public sealed class OverSpeedEvaluatorTests
         var r = e.Evaluate(100, clear);
         Assert.False(r.Medium);
         Assert.False(r.InFog);
+        // S = 180 m ⇔ v² + 5v − 180 = 0 ⇔ v = (−5 + √745) / 2 = 11.147 m/s = 40.1 km/h.
+        Assert.Equal("at 100 km/h; stop-within-sight speed 40 km/h, stopping within 180 m (limited by sensor reach 180 m; visibility 1500 m)", r.Describe());
 
         e.Evaluate(100, Fog150);
         time.Advance(TimeSpan.FromSeconds(2));
