@@ -46,6 +46,23 @@ public sealed class StopWithinSightTests
     }
 
     [Fact]
+    public void The_distance_to_speed_table_in_docs_locomotive_md_is_what_the_default_model_computes()
+    {
+        var doc = File.ReadAllLines(Path.Combine(Kavach.Edge.Tests.Support.Repo.Root, "docs", "locomotive.md"));
+        var head = Array.Find(doc, l => l.StartsWith("| D (m) |", StringComparison.Ordinal));
+        var speeds = Array.Find(doc, l => l.StartsWith("| speed (km/h, rounded down) |", StringComparison.Ordinal));
+        Assert.NotNull(head);
+        Assert.NotNull(speeds);
+        static double[] Cells(string row) => row.Trim('|').Split('|').Skip(1).Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var distances = Cells(head);
+        var kmh = Cells(speeds);
+        Assert.Equal(distances.Length, kmh.Length);
+        var model = new BrakingModel(new TrainOptions());
+        for (var i = 0; i < distances.Length; i++)
+            Assert.Equal(kmh[i], StopWithinSight.Compute(model, distances[i], [distances[i]]).FloorKmh);
+    }
+
+    [Fact]
     public void Unknown_visibility_gives_no_speed()
     {
         var s = StopWithinSight.Compute(Hand, double.NaN, [180]);
