@@ -21,7 +21,8 @@ public enum RejectReason
     TooLong = 7,
     /// <summary>A JSON line naming a sensor kind that is not lidar, radar or camera, or a line without the fields its kind needs.</summary>
     MissingField = 8,
-    /// <summary>A JSON line whose "sensor" names a kind this input does not accept.</summary>
+    /// <summary>A JSON line whose "sensor" names a kind this input does not accept; an NMEA sentence from a talker
+    /// that is not a satellite system (docs/protocols.md §8).</summary>
     UnknownSensor = 9,
 }
 

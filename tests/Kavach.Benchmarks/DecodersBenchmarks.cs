@@ -17,10 +17,12 @@ public class DecodersBenchmarks
     private byte[] _ld06 = [];
     private byte[] _mmwave = [];
     private byte[] _ops243 = [];
+    private byte[] _nmea = [];
     private TfSeriesDecoder _tfDecoder = null!;
     private Ld06Decoder _ld06Decoder = null!;
     private TiMmwaveDecoder _mmwaveDecoder = null!;
     private Ops243Decoder _ops243Decoder = null!;
+    private NmeaDecoder _nmeaDecoder = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -53,14 +55,38 @@ public class DecodersBenchmarks
         var options = new Ops243Options();
         _ops243 = Fill((dest, i) => Ops243Encoder.EncodeSpeed(dest, random.NextSingle() * 60f - 30f, (Ops243LineStyle)(i % 3), options, i * 0.01f), Ops243Encoder.MaxLineLength);
 
+        // A multi-GNSS receiver at 10 Hz: RMC, VTG and GGA in turn, moving at up to 160 km/h.
+        _nmea = Fill((dest, i) =>
+        {
+            var sentence = (NmeaSentence)(i % 3);
+            var frame = NmeaFrame.Empty(sentence, NmeaTalker.Combined) with
+            {
+                Valid = true,
+                Mode = sentence == NmeaSentence.Gga ? NmeaMode.NotGiven : NmeaMode.Autonomous,
+                UtcTimeS = sentence == NmeaSentence.Vtg ? double.NaN : i * 0.1 % 86_400,
+                LatitudeDeg = sentence == NmeaSentence.Vtg ? double.NaN : 28.6 + random.NextDouble() * 0.01,
+                LongitudeDeg = sentence == NmeaSentence.Vtg ? double.NaN : 77.2 + random.NextDouble() * 0.01,
+                SpeedKnots = sentence == NmeaSentence.Gga ? double.NaN : random.NextDouble() * 86,
+                CourseTrueDeg = sentence == NmeaSentence.Gga ? double.NaN : random.NextDouble() * 360,
+                UtcDate = sentence == NmeaSentence.Rmc ? new DateOnly(2026, 12, 4) : default,
+                FixQuality = sentence == NmeaSentence.Gga ? 1 : -1,
+                Satellites = sentence == NmeaSentence.Gga ? 14 : -1,
+                Hdop = sentence == NmeaSentence.Gga ? 0.9 : double.NaN,
+                AltitudeM = sentence == NmeaSentence.Gga ? 216.4 : double.NaN,
+            };
+            if (sentence == NmeaSentence.Vtg) frame = frame with { SpeedKmh = frame.SpeedKnots * NmeaFrame.KmhPerKnot };
+            return NmeaEncoder.Encode(dest, frame);
+        }, NmeaEncoder.MaxSentenceLength);
+
         _tfDecoder = new TfSeriesDecoder(TfVariant.TfLuna);
         _ld06Decoder = new Ld06Decoder(350f, 10f, 20);
         _mmwaveDecoder = new TiMmwaveDecoder();
         _ops243Decoder = new Ops243Decoder(options);
+        _nmeaDecoder = new NmeaDecoder();
 
         // Buffer sizes and frame counts, so the report can turn times into MB/s and frames/s.
         Console.WriteLine($"// DecodersBenchmarks buffers: tf-series {_tf.Length} B/{TfSeries()} frames; ti-mmwave {_mmwave.Length} B/{TiMmwave()} frames; " +
-                          $"ld06 {_ld06.Length} B/{Ld06()} frames; ops243 {_ops243.Length} B/{Ops243()} frames");
+                          $"ld06 {_ld06.Length} B/{Ld06()} frames; ops243 {_ops243.Length} B/{Ops243()} frames; nmea {_nmea.Length} B/{Nmea()} sentences");
     }
 
     [Benchmark]
@@ -96,6 +122,15 @@ public class DecodersBenchmarks
         ReadOnlySpan<byte> input = _ops243;
         var frames = 0;
         while (_ops243Decoder.TryRead(ref input, out _)) frames++;
+        return frames;
+    }
+
+    [Benchmark]
+    public int Nmea()
+    {
+        ReadOnlySpan<byte> input = _nmea;
+        var frames = 0;
+        while (_nmeaDecoder.TryRead(ref input, out _)) frames++;
         return frames;
     }
 

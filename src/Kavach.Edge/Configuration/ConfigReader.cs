@@ -45,6 +45,12 @@ public sealed class ConfigReader : IDisposable
     /// <summary>Marks a key as read without reading it (a key refused by the caller's own check).</summary>
     public void Seen(string key) => _used.Add(key);
 
+    /// <summary>Marks every key of this section as read (a section refused as a whole, with its own error line).</summary>
+    public void SkipAll()
+    {
+        foreach (var child in _section.GetChildren()) _used.Add(child.Key);
+    }
+
     // Typed values: absent → null (the default applies); present but empty (JSON "" or null) → an error,
     // since an empty value is a mistake, not a request for the default.
     private string? Raw(string key)

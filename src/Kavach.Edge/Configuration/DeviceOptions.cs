@@ -7,6 +7,10 @@ public enum DeviceMode
 {
     /// <summary>A fixed sensor post guarding a protected zone (level crossing, track section).</summary>
     Trackside,
+
+    /// <summary>A unit in a locomotive cab looking ahead (docs/locomotive.md). Its braking model and stop-within-sight
+    /// speed exist; the GNSS sensor and the locomotive pipeline are not wired yet, so the daemon refuses to run it.</summary>
+    Locomotive,
 }
 
 /// <summary><c>Device</c> section.</summary>
@@ -22,7 +26,7 @@ public sealed partial class DeviceOptions
     /// </summary>
     public string Id { get; set; } = "";
 
-    /// <summary>Installation mode; only <c>trackside</c> for now (a locomotive mode comes later).</summary>
+    /// <summary>Installation mode: <c>trackside</c> (default) or <c>locomotive</c> (which needs a Train section).</summary>
     public DeviceMode Mode { get; set; } = DeviceMode.Trackside;
 
     internal void Read(ConfigReader r)
@@ -36,8 +40,11 @@ public sealed partial class DeviceOptions
         }
         else if (!IdPattern().IsMatch(Id))
             r.Error("Id", $"must be 1-{MaxIdLength} of letters, digits, '-' or '_' (it becomes an MQTT topic level), got '{Id}'{(Id.Length > MaxIdLength ? $" ({Id.Length} characters)" : "")}");
-        Mode = r.Choice("Mode", Mode, ("trackside", DeviceMode.Trackside));
+        Mode = r.Choice("Mode", Mode, ("trackside", DeviceMode.Trackside), ("locomotive", DeviceMode.Locomotive));
     }
+
+    /// <summary>The configuration name of a mode.</summary>
+    public static string ModeName(DeviceMode mode) => mode == DeviceMode.Locomotive ? "locomotive" : "trackside";
 
     // \z, not $: "$" also matches before a trailing newline, which would let "id\n" through.
     [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]

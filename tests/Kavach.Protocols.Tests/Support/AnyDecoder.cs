@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Kavach.Protocols.Tests.Support;
 
-/// <summary>The four decoders behind one boxing interface, so the case walker and properties treat them alike.</summary>
+/// <summary>The decoders behind one boxing interface, so the case walker and properties treat them alike.</summary>
 internal interface IAnyDecoder
 {
     DecoderCounters Counters { get; }
@@ -14,7 +14,7 @@ internal interface IAnyDecoder
 
 internal static class AnyDecoder
 {
-    public static readonly string[] Formats = ["tf-series", "ti-mmwave", "ld06", "ops243"];
+    public static readonly string[] Formats = ["tf-series", "ti-mmwave", "ld06", "ops243", "nmea"];
 
     /// <summary>A decoder for a case folder's format, with the options of its expected.json ("options").</summary>
     public static IAnyDecoder Create(string format, JsonElement options) => format switch
@@ -29,6 +29,7 @@ internal static class AnyDecoder
             RangeUnit = Enum.Parse<Ops243RangeUnit>(Str(options, "rangeUnit") ?? nameof(Ops243RangeUnit.Meters)),
             PlainValueIsRange = Bool(options, "plainValueIsRange") ?? false,
         })),
+        "nmea" => new Nmea(new NmeaDecoder()),
         _ => throw new ArgumentException($"unknown format folder '{format}'"),
     };
 
@@ -81,6 +82,16 @@ internal static class AnyDecoder
         public object[] LastPoints() => [];
         public void Reset() => d.Reset();
     }
+}
+
+internal sealed class Nmea(NmeaDecoder d) : IAnyDecoder
+{
+    public NmeaDecoder Decoder => d;
+    public DecoderCounters Counters => d.Counters;
+    public int PendingBytes => d.PendingBytes;
+    public bool TryRead(ref ReadOnlySpan<byte> input, out object frame) { var ok = d.TryRead(ref input, out var f); frame = f; return ok; }
+    public object[] LastPoints() => [];
+    public void Reset() => d.Reset();
 }
 
 /// <summary>Feeding helpers.</summary>

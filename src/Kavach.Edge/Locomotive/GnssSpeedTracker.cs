@@ -1,0 +1,136 @@
+using Kavach.Protocols;
+
+namespace Kavach.Edge.Locomotive;
+
+/// <summary>Whether the train's own speed from GNSS can be used, and if not, why (a named degradation).</summary>
+public enum SpeedTrust
+{
+    /// <summary>A fresh speed from a valid, autonomous or better fix with enough satellites.</summary>
+    Trusted,
+    /// <summary>No sentence has carried a speed yet.</summary>
+    NeverSeen,
+    /// <summary>The receiver says it has no fix (RMC status V, mode N, GGA quality 0): a tunnel, a cutting, a cold start.</summary>
+    NoFix,
+    /// <summary>The receiver is dead reckoning (mode E, GGA quality 6): an estimate, not a measurement.</summary>
+    DeadReckoning,
+    /// <summary>Too few satellites or a high HDOP in the latest GGA.</summary>
+    PoorGeometry,
+    /// <summary>No speed for longer than <see cref="GnssTrustOptions.StaleMs"/>: the receiver or its link went silent.</summary>
+    Stale,
+}
+
+/// <summary>What makes a GNSS speed trustworthy. Defaults are stated in docs/locomotive.md.</summary>
+public sealed record GnssTrustOptions
+{
+    /// <summary>A speed older than this is stale, ms. 1500: one and a half sentence intervals of a 1 Hz receiver, so
+    /// a receiver that goes silent is shown within 2 s.</summary>
+    public int StaleMs { get; init; } = 1500;
+
+    /// <summary>Fewest satellites used (GGA) for a trusted speed.</summary>
+    public int MinSatellites { get; init; } = 4;
+
+    /// <summary>Highest HDOP (GGA) for a trusted speed.</summary>
+    public double MaxHdop { get; init; } = 5;
+
+    /// <summary>Two courses closer in time than this give no heading rate, s (course noise over a short interval).</summary>
+    public double MinHeadingIntervalS { get; init; } = 0.5;
+}
+
+/// <summary>The train's own motion as the locomotive functions see it.</summary>
+/// <param name="SpeedMps">Speed over ground, m/s; NaN unless <see cref="Trust"/> is <see cref="SpeedTrust.Trusted"/>.</param>
+/// <param name="CourseDeg">Course over ground, degrees true; NaN when unknown.</param>
+/// <param name="HeadingRateDegPerS">Rate of turn, °/s, right positive; NaN when unknown (then the track is taken as straight).</param>
+/// <param name="Trust">Whether the speed can be used.</param>
+public readonly record struct OwnMotion(double SpeedMps, double CourseDeg, double HeadingRateDegPerS, SpeedTrust Trust)
+{
+    /// <summary>True when the speed can be used.</summary>
+    public bool Trusted => Trust == SpeedTrust.Trusted;
+}
+
+/// <summary>
+/// Turns decoded NMEA sentences into the train's own speed, course and rate of turn, and says when the speed cannot
+/// be trusted (docs/locomotive.md, "Own speed"). Speed comes from RMC and VTG; GGA (when the receiver sends it and it
+/// is fresh) adds fix quality, satellites and HDOP. Recovery needs no restart: the next good sentence is trusted.
+/// Time from the <see cref="TimeProvider"/>. Not thread-safe: one caller (the sensor's reading loop or the tick).
+/// </summary>
+public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? options = null)
+{
+    private readonly GnssTrustOptions _options = options ?? new GnssTrustOptions();
+    private long _speedAt = -1;
+    private double _speedMps = double.NaN;
+    private SpeedTrust _speedState = SpeedTrust.NeverSeen;
+    private double _courseDeg = double.NaN;
+    private long _courseAt = -1;
+    private double _headingRate = double.NaN;
+    private long _ggaAt = -1;
+    private SpeedTrust _ggaState = SpeedTrust.Trusted;
+
+    /// <summary>Takes one decoded sentence, stamped now.</summary>
+    public void Observe(in NmeaFrame frame)
+    {
+        var now = time.GetTimestamp();
+        if (frame.Sentence == NmeaSentence.Gga)
+        {
+            _ggaAt = now;
+            _ggaState = frame.FixQuality switch
+            {
+                0 => SpeedTrust.NoFix,
+                6 => SpeedTrust.DeadReckoning,
+                _ when frame.Satellites >= 0 && frame.Satellites < _options.MinSatellites => SpeedTrust.PoorGeometry,
+                _ when frame.Hdop > _options.MaxHdop => SpeedTrust.PoorGeometry,
+                _ => SpeedTrust.Trusted,
+            };
+            return;
+        }
+
+        // RMC or VTG: the speed.
+        _speedAt = now;
+        if (!frame.Valid || double.IsNaN(frame.SpeedKmh))
+        {
+            Lose(SpeedTrust.NoFix);
+            return;
+        }
+
+        if (frame.Mode == NmeaMode.Estimated)
+        {
+            Lose(SpeedTrust.DeadReckoning);
+            return;
+        }
+
+        _speedState = SpeedTrust.Trusted;
+        _speedMps = frame.SpeedMps;
+        if (double.IsNaN(frame.CourseTrueDeg)) return;
+        if (_courseAt >= 0)
+        {
+            var seconds = time.GetElapsedTime(_courseAt, now).TotalSeconds;
+            if (seconds < _options.MinHeadingIntervalS) return; // keep the older course as the base
+            // Across a silence the average rate says little about the curve now: start again from this course.
+            _headingRate = _speedMps >= TrackCorridor.MinSpeedForRadiusMps && seconds * 1000 <= _options.StaleMs
+                ? TrackCorridor.HeadingRateDegPerS(_courseDeg, frame.CourseTrueDeg, seconds)
+                : double.NaN;
+        }
+
+        _courseDeg = frame.CourseTrueDeg;
+        _courseAt = now;
+    }
+
+    /// <summary>The motion as of now: a speed only while it is fresh and trusted.</summary>
+    public OwnMotion Current()
+    {
+        var now = time.GetTimestamp();
+        var trust = _speedState;
+        if (trust == SpeedTrust.Trusted && time.GetElapsedTime(_speedAt, now).TotalMilliseconds > _options.StaleMs) trust = SpeedTrust.Stale;
+        if (trust == SpeedTrust.Trusted && _ggaAt >= 0 && time.GetElapsedTime(_ggaAt, now).TotalMilliseconds <= _options.StaleMs) trust = _ggaState;
+        return trust == SpeedTrust.Trusted
+            ? new OwnMotion(_speedMps, _courseDeg, _headingRate, trust)
+            : new OwnMotion(double.NaN, double.NaN, double.NaN, trust);
+    }
+
+    private void Lose(SpeedTrust why)
+    {
+        _speedState = why;
+        _speedMps = double.NaN;
+        _courseAt = -1; // a heading rate across a gap would span the gap
+        _headingRate = double.NaN;
+    }
+}
