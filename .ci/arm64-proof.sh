@@ -124,15 +124,27 @@ CPU revision	: 3
 EOF
 # arm CMD...: run the arm64 kavach-edge under qemu. Each step execs the next (unshare → sh → qemu), so
 # `arm ... &` (a subshell that execs) leaves $! the pid of qemu itself, which forwards signals to the guest.
+# .NET under qemu user emulation is unsupported upstream and has been seen to hang at start on a CI
+# machine (the whole CI ran out of time at "--version"): every run is bounded by ARM_TIMEOUT seconds
+# (timeout forwards SIGTERM to the daemon, and kills a hung guest), and W^X double mapping, slow and
+# hang-prone under emulation, is off for the emulated runs only (docs/platform.md).
+ARM_TIMEOUT=${ARM_TIMEOUT:-600}
 arm() {
+    export DOTNET_EnableWriteXorExecute=0
     # shellcheck disable=SC2016 # expanded by the inner sh
-    exec unshare -m sh -c 'c=$1; l=$2; a=$3; shift 3; mount --bind "$c" /proc/cpuinfo && exec qemu-aarch64-static -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH="$l" "$a/kavach-edge" "$@"' \
+    exec timeout -k 15 "$ARM_TIMEOUT" unshare -m sh -c 'c=$1; l=$2; a=$3; shift 3; mount --bind "$c" /proc/cpuinfo && exec qemu-aarch64-static -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH="$l" "$a/kavach-edge" "$@"' \
         sh "$WORK/cpuinfo" "$ARM_LIBS" "$APP" "$@"
 }
 
 step "qemu-aarch64: --version"
-(arm --version) | tee "$WORK/version.out"
-grep -q '^kavach-edge ' "$WORK/version.out" || fail "--version"
+# A first start under emulation that hangs is retried once (2 minutes each) before the proof fails.
+for attempt in 1 2; do
+    rc=0; (ARM_TIMEOUT=120 arm --version) > "$WORK/version.out" 2>&1 || rc=$?
+    cat "$WORK/version.out"
+    grep -q '^kavach-edge ' "$WORK/version.out" && break
+    echo "  --version attempt $attempt: exit $rc (124 = timed out under qemu)"
+    [ "$attempt" = 2 ] && fail "--version under qemu: exit $rc"
+done
 pass "the arm64 executable starts under qemu"
 
 mkdir -p "$WORK/site/state"
