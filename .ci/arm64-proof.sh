@@ -124,16 +124,19 @@ CPU revision	: 3
 EOF
 # arm CMD...: run the arm64 kavach-edge under qemu. Each step execs the next (unshare → sh → qemu), so
 # `arm ... &` (a subshell that execs) leaves $! the pid of qemu itself, which forwards signals to the guest.
-# .NET under qemu user emulation is unsupported upstream and has been seen to hang at start on a CI
-# machine (the whole CI ran out of time at "--version"): every run is bounded by ARM_TIMEOUT seconds
-# (timeout forwards SIGTERM to the daemon, and kills a hung guest), and W^X double mapping, slow and
-# hang-prone under emulation, is off for the emulated runs only (docs/platform.md).
+# One libc: the loader comes from the cross sysroot (-L /usr/aarch64-linux-gnu), so its libc must come
+# from there too. Where a multiarch libc6:arm64 is also installed (it comes with any :arm64 -dev
+# package), the host's ld.so.cache hands the guest /lib/aarch64-linux-gnu/libc.so.6 of another build,
+# and the runtime spins at start for ever: the cross lib folder goes first on LD_LIBRARY_PATH.
+# Every run is bounded anyway by ARM_TIMEOUT seconds (timeout forwards SIGTERM to the daemon and kills
+# a hung guest), and W^X double mapping, slow under emulation, is off for the emulated runs only
+# (docs/platform.md).
 ARM_TIMEOUT=${ARM_TIMEOUT:-600}
 arm() {
     export DOTNET_EnableWriteXorExecute=0
     # shellcheck disable=SC2016 # expanded by the inner sh
     exec timeout -k 15 "$ARM_TIMEOUT" unshare -m sh -c 'c=$1; l=$2; a=$3; shift 3; mount --bind "$c" /proc/cpuinfo && exec qemu-aarch64-static -L /usr/aarch64-linux-gnu -E LD_LIBRARY_PATH="$l" "$a/kavach-edge" "$@"' \
-        sh "$WORK/cpuinfo" "$ARM_LIBS" "$APP" "$@"
+        sh "$WORK/cpuinfo" "/usr/aarch64-linux-gnu/lib:$ARM_LIBS" "$APP" "$@"
 }
 
 step "qemu-aarch64: --version"
