@@ -6,7 +6,7 @@ public sealed class StorageOptions
     /// <summary>Database file. Default: $STATE_DIRECTORY/kavach.db under systemd (/var/lib/kavach), else ./data/kavach.db.</summary>
     public string Path { get; set; } = "";
 
-    /// <summary>Bound of the queue of events waiting to be written; when full the storage stage is FAULT (events are never dropped silently).</summary>
+    /// <summary>Bound of the one queue of risk changes and operator events waiting to be written; what a full queue refuses is counted and the "output storage" fault stays until it drains (never dropped silently).</summary>
     public int QueueCapacity { get; set; } = 4096;
 
     /// <summary>Per-second reading summaries and sensor health changes are committed together this often (alerts and acks are committed at once).</summary>

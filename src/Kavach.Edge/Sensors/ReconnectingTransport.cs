@@ -73,12 +73,12 @@ public abstract class ReconnectingTransport
             if (connectedAt != 0)
             {
                 if (Time.GetElapsedTime(connectedAt) >= StableAfter) Backoff.Reset();
-                Log.LogWarning("Sensor {Sensor}: lost {Target} ({Reason}); reconnecting with backoff up to {Max} s", Name, Target, reason, Backoff.MaxMs / 1000);
+                Log.LogWarning("Sensor {Sensor}: lost {Target} ({Reason}); reconnecting with backoff up to {Max} s", Name, Target, reason, Backoff.Max.TotalSeconds);
                 downReported = true;
             }
             else if (!downReported)
             {
-                Log.LogWarning("Sensor {Sensor}: cannot connect to {Target} ({Reason}); retrying with backoff up to {Max} s", Name, Target, reason, Backoff.MaxMs / 1000);
+                Log.LogWarning("Sensor {Sensor}: cannot connect to {Target} ({Reason}); retrying with backoff up to {Max} s", Name, Target, reason, Backoff.Max.TotalSeconds);
                 downReported = true;
             }
             try

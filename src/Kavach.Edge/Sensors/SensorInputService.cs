@@ -45,7 +45,7 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     public IReadOnlyDictionary<string, IPEndPoint> BoundEndpoints => _bound;
 
     /// <summary>Reconnect backoff of the client-side transports: 0.5 s doubling to 30 s (tests shorten it).</summary>
-    internal Func<Backoff> NewBackoff { get; set; } = () => new Backoff(500, 30_000);
+    internal Func<Backoff> NewBackoff { get; set; } = () => new Backoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
 
     /// <summary>tcp-listen's accept call (tests inject failures); null = the socket's own.</summary>
     internal Func<System.Net.Sockets.Socket, CancellationToken, ValueTask<System.Net.Sockets.Socket>>? Accept { get; set; }

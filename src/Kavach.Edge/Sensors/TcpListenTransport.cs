@@ -88,7 +88,7 @@ public sealed class TcpListenTransport : IAsyncDisposable
                     // EMFILE, ENOBUFS, ...: the port must not go deaf for good; say so once per failure streak
                     if (failures++ == 0)
                         _log.LogWarning("Sensor {Sensor}: accepting a client failed ({Reason}); still listening on {Endpoint}, retrying with backoff up to {Max} s",
-                            _endpoint.Name, e is SocketException s ? s.SocketErrorCode.ToString() : $"{e.GetType().Name}: {e.Message}", LocalEndPoint, _backoff.MaxMs / 1000);
+                            _endpoint.Name, e is SocketException s ? s.SocketErrorCode.ToString() : $"{e.GetType().Name}: {e.Message}", LocalEndPoint, _backoff.Max.TotalSeconds);
                     try { await Task.Delay(_backoff.Next(), _time, ct).ConfigureAwait(false); }
                     catch (OperationCanceledException) { break; }
                     continue;

@@ -26,6 +26,7 @@ public sealed class EventStore : IDisposable
     private readonly Dictionary<string, long> _sensorIds = new(StringComparer.Ordinal);
     private long _nextSeq;
     private string? _lastLevel;
+    private SqliteTransaction? _batch;
 
     private EventStore(SqliteConnection db, string path, string? movedAside, int recovered)
     {
@@ -131,7 +132,8 @@ public sealed class EventStore : IDisposable
         var id = Guid.CreateVersion7(s.Utc);
         var level = RiskLevels.Name(s.Level);
         var payload = AlertJson.Alert(s, id, Epoch, seq, _lastLevel, context);
-        using var tx = _db.BeginTransaction();
+        using var own = _batch is null ? _db.BeginTransaction() : null;
+        var tx = _batch ?? own!;
         var eventId = InsertEvent(tx, s, context, monoMs, seq, id, payload);
         var shed = Outbox.MakeRoom(_db, tx, outboxMaxRows - 1, context.DeviceId, Epoch, s.Utc);
         using (var cmd = Command(tx, "INSERT INTO outbox (kind, seq_from, seq_to, payload) VALUES ('alert', $seq, $seq, $payload);"))
@@ -143,7 +145,7 @@ public sealed class EventStore : IDisposable
         SetMeta("next_seq", seq + 1, tx);
         SetMeta("last_level", level, tx);
         if (shed > 0) SetMeta("shed_total", ShedTotal + shed, tx);
-        tx.Commit();
+        own?.Commit();
         _nextSeq = seq + 1;
         _lastLevel = level;
         ShedTotal += shed;
@@ -190,10 +192,36 @@ public sealed class EventStore : IDisposable
         return (long)cmd.ExecuteScalar()!;
     }
 
-    /// <summary>Commits one operator event (acknowledgement, maintenance) at once; always kept.</summary>
+    /// <summary>
+    /// Runs <paramref name="write"/> (alerts and operator events) as ONE transaction, one fsync: all of it is
+    /// committed or none (seq, last level and shed count are restored when it throws).
+    /// </summary>
+    public void Batch(Action write)
+    {
+        if (_batch is not null) throw new InvalidOperationException("a batch is already open");
+        var (seq, level, shed) = (_nextSeq, _lastLevel, ShedTotal);
+        _batch = _db.BeginTransaction();
+        try
+        {
+            write();
+            _batch.Commit();
+        }
+        catch
+        {
+            (_nextSeq, _lastLevel, ShedTotal) = (seq, level, shed);
+            throw;
+        }
+        finally
+        {
+            _batch.Dispose(); // rolls back when not committed
+            _batch = null;
+        }
+    }
+
+    /// <summary>Commits one operator event (acknowledgement, maintenance) at once (or inside a <see cref="Batch"/>); always kept.</summary>
     public void AppendOperator(OperatorEvent e, string software, string configHash, string? commissioning = null)
     {
-        using var cmd = Command(null, """
+        using var cmd = Command(_batch, """
             INSERT INTO operator_events (ts_utc, kind, by, source, run, episode, detail, software, config_hash, commissioning)
             VALUES ($ts, $kind, $by, $source, $run, $episode, $detail, $sw, $hash, $commissioning);
             """);

@@ -204,15 +204,13 @@ public sealed class UplinkService : IHostedService
                 if (client.IsConnected) await LeaveAsync(client).ConfigureAwait(false);
                 else announce = look != Look.Announce;
             }
-            var delay = _guard.InConflict && !announce ? Jittered(holdOff) : backoff.Next();
+            var delay = _guard.InConflict && !announce ? Backoff.Jittered(holdOff) : backoff.Next();
             if (_guard.InConflict && !announce)
                 _log.LogInformation("Uplink: holding back {DelayS:0} s ({Message}); {Pending} alert(s) wait in the outbox", delay.TotalSeconds, _guard.FaultMessage, _outbox.Count());
             try { await Task.Delay(delay, _time, stop).ConfigureAwait(false); }
             catch (OperationCanceledException) { break; }
         }
     }
-
-    private static TimeSpan Jittered(TimeSpan t) => TimeSpan.FromTicks((long)(t.Ticks * (0.8 + 0.4 * Random.Shared.NextDouble())));
 
     // In conflict: watch our status topic for a whole hold-off. The other unit taking the session or showing
     // itself live throws; a clean hold-off clears the fault.

@@ -19,7 +19,7 @@ public sealed class InputHarness : IAsyncDisposable
         Queue = new ReadingQueue(Options.Fusion.QueueCapacity);
         Service = new SensorInputService(Options, Queue, TimeProvider.System, new ListLogger<SensorInputService>(Log), Faults)
         {
-            NewBackoff = () => new Backoff(backoffInitialMs, backoffMaxMs),
+            NewBackoff = () => new Backoff(TimeSpan.FromMilliseconds(backoffInitialMs), TimeSpan.FromMilliseconds(backoffMaxMs)),
         };
     }
 

@@ -1,0 +1,86 @@
+using Kavach.Edge.Alarm;
+using Kavach.Edge.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Kavach.Edge.Tests.Storage;
+
+/// <summary>The storage sink on its output runner, against real SQLite files: one ordered queue, overflow, drain.</summary>
+public class StorageQueueTests : IDisposable
+{
+    private readonly TempDir _dir = Repo.NewTempDir();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static OperatorEvent Ack(int i, DateTimeOffset utc) => new("ack", $"op-{i}", CommandSource.Api, utc, i, $"ack {i}");
+
+    [Fact]
+    public async Task A_locked_database_fills_the_one_queue_the_overflow_is_FAULT_and_counted_and_clears_when_the_queue_drains()
+    {
+        var path = _dir.File("kavach.db");
+        var (h, s, log) = StorageServiceTests.Build(path, new() { ["Storage:QueueCapacity"] = "64" });
+        var alerts = 0;
+        s.Committed += (_, _) => Interlocked.Increment(ref alerts);
+        await s.StartAsync(default);
+        s.Record(Ack(0, h.Time.GetUtcNow()));
+        h.Broadcaster.Publish(h.Risk.Current);
+        await Wait.UntilAsync(() => Volatile.Read(ref alerts) == 1, "the first alert");
+
+        // another writer holds the database: the storage loop waits on it with a batch in hand
+        using var blocker = new SqliteConnection($"Data Source={path};Pooling=False");
+        blocker.Open();
+        using var tx = blocker.BeginTransaction(deferred: false);
+        h.Broadcaster.Publish(h.Risk.Current);
+        await Wait.UntilAsync(() => s.Runner.Queued == 0, "the loop taking the change into a batch");
+        for (var i = 1; i <= 64; i++) s.Record(Ack(i, h.Time.GetUtcNow()));
+        h.Broadcaster.Publish(h.Risk.Current); // a risk change into a full queue: counted, FAULT
+        s.Record(Ack(99, h.Time.GetUtcNow()));
+        Assert.Equal(2, s.Runner.Overflowed);
+        Assert.Contains("output storage: queue full (64), 2 item(s) not written", h.Faults.Snapshot());
+
+        tx.Rollback();
+        await Wait.UntilAsync(() =>
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1)); // past a backoff, if the busy wait gave up first
+            return !h.Faults.IsActive("output storage") && !h.Faults.IsActive("storage");
+        }, () => $"the faults clearing once the queue drained: {string.Join("; ", h.Faults.Snapshot())}");
+        await s.StopAsync(default);
+
+        Assert.Equal(2, Volatile.Read(ref alerts));
+        using var db = new SqliteConnection($"Data Source={path};Pooling=False");
+        db.Open();
+        Assert.Equal(2L, EventStoreTests.Scalar(db, "SELECT COUNT(*) FROM events;"));
+        Assert.Equal(65L, EventStoreTests.Scalar(db, "SELECT COUNT(*) FROM operator_events;"));
+        Assert.Equal(0L, EventStoreTests.Scalar(db, "SELECT COUNT(*) FROM operator_events WHERE by = 'op-99';"));
+        Assert.True(log.Has(Microsoft.Extensions.Logging.LogLevel.Information, "Storage: the queue has drained"));
+    }
+
+    [Fact]
+    public async Task Risk_changes_and_operator_events_queued_together_are_all_committed_each_kind_in_order_and_drained_on_stop()
+    {
+        var path = _dir.File("kavach.db");
+        var (h, s, log) = StorageServiceTests.Build(path);
+        var order = new List<string>();
+        s.Committed += (_, a) => { lock (order) order.Add($"alert {a.Seq}"); };
+        await s.StartAsync(default);
+        // queued while the loop is busy or not: one queue either way; the stop drains them all
+        for (var i = 0; i < 100; i++)
+        {
+            if (i % 3 == 0) h.Broadcaster.Publish(h.Risk.Current);
+            else s.Record(Ack(i, h.Time.GetUtcNow()));
+        }
+        await s.StopAsync(default);
+
+        using var db = new SqliteConnection($"Data Source={path};Pooling=False");
+        db.Open();
+        Assert.Equal(34L, EventStoreTests.Scalar(db, "SELECT COUNT(*) FROM events;"));
+        Assert.Equal(66L, EventStoreTests.Scalar(db, "SELECT COUNT(*) FROM operator_events;"));
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT episode FROM operator_events ORDER BY id;";
+        using var r = cmd.ExecuteReader();
+        var episodes = new List<long>();
+        while (r.Read()) episodes.Add(r.GetInt64(0));
+        Assert.Equal(Enumerable.Range(0, 100).Where(i => i % 3 != 0).Select(i => (long)i), episodes);
+        Assert.Equal(Enumerable.Range(1, 34).Select(i => $"alert {i}"), order);
+        Assert.False(log.Has(Microsoft.Extensions.Logging.LogLevel.Error, ""), string.Join("\n", log.Lines));
+    }
+}
