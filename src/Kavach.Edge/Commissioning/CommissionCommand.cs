@@ -21,9 +21,10 @@ public static class CommissionCommand
     /// <param name="input">Where the answer is read (stdin).</param>
     /// <param name="inputIsTerminal">False when stdin is redirected: without --yes the run is refused rather than guessed.</param>
     /// <param name="started">Tests: the inputs listen (connect the simulator).</param>
+    /// <param name="logger">Tests: where the run logs (instead of the configured sinks), so errors can be checked.</param>
     public static async Task<int> RunAsync(string? configPath, int seconds, bool yes, TextReader input, bool inputIsTerminal,
         TextWriter? output = null, TimeProvider? time = null, Action<Sensors.SensorInputService>? started = null,
-        IDictionary<string, string?>? environment = null, CancellationToken ct = default)
+        IDictionary<string, string?>? environment = null, Serilog.ILogger? logger = null, CancellationToken ct = default)
     {
         var o = output ?? Console.Out;
         var path = KavachOptions.ResolvePath(configPath);
@@ -68,8 +69,9 @@ public static class CommissionCommand
             return Program.ExitFatal;
         }
 
-        using var logger = Logging.Create(options.Logging, KavachOptions.UnderSystemd(), quietConsole: true);
-        using var logs = new SerilogLoggerFactory(logger);
+        // A caller's logger (tests that watch for errors) or the configured one.
+        using var ownLogger = logger is null ? Logging.Create(options.Logging, KavachOptions.UnderSystemd(), quietConsole: true) : null;
+        using var logs = new SerilogLoggerFactory(logger ?? ownLogger);
         var clock = time ?? TimeProvider.System;
         var run = new CommissionRun(options, clock, logs) { Started = started };
         var (learner, failure, warnings) = await run.RunAsync(TimeSpan.FromSeconds(seconds), o, ct).ConfigureAwait(false);

@@ -34,6 +34,9 @@ public sealed class CommissionHarness : IDisposable
     public string DatabasePath => _dir.File("kavach.db");
     public StringWriter Output { get; } = new();
 
+    /// <summary>What the commission runs logged; disposing the harness fails the test on an error it did not <c>Expect</c>.</summary>
+    public LogCapture Log { get; } = new();
+
     public Dictionary<string, string?> Environment =>
         Keys.ToDictionary(kv => "KAVACH_" + kv.Key.Replace(":", "__", StringComparison.Ordinal), kv => kv.Value);
 
@@ -53,7 +56,7 @@ public sealed class CommissionHarness : IDisposable
                     return c.GetStream();
                 }, new PlayerOptions { Loop = true }, TimeProvider.System, stopPlayer.Token);
             },
-            environment: Environment);
+            environment: Environment, logger: Log.Logger);
         await stopPlayer.CancelAsync();
         try { await play; }
         catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException) { }
@@ -62,5 +65,10 @@ public sealed class CommissionHarness : IDisposable
 
     public CommissioningRecord ReadRecord() => RecordFile.Read(RecordPath).Record;
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _dir.Dispose();
+        Log.Logger.Dispose();
+        Log.AssertNoErrors();
+    }
 }

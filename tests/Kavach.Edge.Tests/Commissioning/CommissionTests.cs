@@ -52,7 +52,7 @@ public class CommissionTests
         // the daemon on the same configuration: the record fills the reference and the baseline
         var hash = RecordFile.Hash(File.ReadAllBytes(h.RecordPath));
         var options = Options(h.Keys);
-        var log = new LogCapture();
+        var log = h.Log;
         using var host = DaemonHost.Build(options, log.Logger, TimeProvider.System);
         Assert.InRange(options.Risk.ReferenceRangeM, 94, 96);
         Assert.Equal(lidar.BaselineStrength, options.Sensors[0].BaselineStrength);
@@ -120,8 +120,7 @@ public class CommissionTests
 
         // lowering the gate as the report says closes the gap at the next start, without commissioning again
         var lowered = Options(new Dictionary<string, string?>(h.Keys) { ["Sensors:1:MinSnrDb"] = "13" });
-        var log = new LogCapture();
-        using var host = DaemonHost.Build(lowered, log.Logger, TimeProvider.System);
+        using var host = DaemonHost.Build(lowered, h.Log.Logger, TimeProvider.System);
         var state = host.Services.GetRequiredService<CommissioningState>();
         Assert.All(state.CurrentCoverage(lowered).Where(c => c.Sensor == 1), c => Assert.True(c.Coverage.Covered, c.Coverage.Detail));
     }
@@ -143,8 +142,7 @@ public class CommissionTests
         using var h = new CommissionHarness("clear");
         // nothing plays: the run gives up after its join timeout (shortened through TimeoutMs is not possible: use the API)
         var options = Options(h.Keys);
-        var log = new LogCapture();
-        using var logs = new Serilog.Extensions.Logging.SerilogLoggerFactory(log.Logger);
+        using var logs = new Serilog.Extensions.Logging.SerilogLoggerFactory(h.Log.Logger);
         var run = new CommissionRun(options, TimeProvider.System, logs) { JoinTimeout = TimeSpan.FromSeconds(1) };
         var output = new StringWriter();
         var (learner, failure, _) = await run.RunAsync(TimeSpan.FromSeconds(1), output, CancellationToken.None);
@@ -162,7 +160,7 @@ public class CommissionTests
 
     private static async Task<AsyncHost> StartDaemonAsync(CommissionHarness h)
     {
-        var host = DaemonHost.Build(Options(h.Keys), new LogCapture().Logger, TimeProvider.System);
+        var host = DaemonHost.Build(Options(h.Keys), h.Log.Logger, TimeProvider.System);
         await host.StartAsync();
         return new AsyncHost(host);
     }

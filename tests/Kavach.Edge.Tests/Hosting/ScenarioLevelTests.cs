@@ -53,6 +53,8 @@ public class ScenarioLevelTests
         using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10))) await host.StopAsync(cts.Token);
 
         var problems = new List<string>();
+        try { log.AssertNoErrors(); }
+        catch (Xunit.Sdk.XunitException e) { problems.Add(e.Message); }
         // The start-up FAULT lasts until every required sensor has spoken and the first assessment is
         // made: on a loaded machine that can take a few seconds of scenario time. Judge from then on.
         double started;

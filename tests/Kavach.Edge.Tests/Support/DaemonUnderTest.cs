@@ -15,7 +15,8 @@ namespace Kavach.Edge.Tests.Support;
 
 /// <summary>
 /// The real daemon host in-process (real loopback sockets, a real SQLite file in a temp folder, the
-/// system clock), with helpers to connect as a sensor and wait for stored risk changes.
+/// system clock), with helpers to connect as a sensor and wait for stored risk changes. Disposing it fails the test on
+/// any error-level log or unobserved task exception the test did not name with <c>Log.Expect</c>.
 /// </summary>
 public sealed class DaemonUnderTest : IAsyncDisposable
 {
@@ -96,6 +97,7 @@ public sealed class DaemonUnderTest : IAsyncDisposable
         Host.Dispose();
         await Log.Logger.DisposeAsync();
         _dir.Dispose();
+        Log.AssertNoErrors();
     }
 }
 

@@ -15,11 +15,14 @@ public sealed class ListLogger : ILogger
 
     public int Count(LogLevel level, string contains) => Entries.Count(e => e.Level == level && e.Message.Contains(contains, StringComparison.Ordinal));
 
-    public void AssertNoErrors()
-    {
-        var errors = Entries.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message).ToArray();
-        Assert.True(errors.Length == 0, "error-level log entries:\n" + string.Join("\n", errors));
-    }
+    /// <summary>The expected errors and the unobserved-task check.</summary>
+    public ErrorGuard Guard { get; } = new();
+
+    /// <summary>Names an error the test provokes on purpose (a substring of the message or exception).</summary>
+    public void Expect(string substring) => Guard.Expect(substring);
+
+    /// <summary>Fails the test when an unexpected error was logged or a task exception went unobserved.</summary>
+    public void AssertNoErrors() => Guard.Check(Entries.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message));
 
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
     public bool IsEnabled(LogLevel logLevel) => true;

@@ -27,6 +27,12 @@ public sealed class LogCapture : ILogEventSink
     public IReadOnlyList<string> Errors => _events.Where(e => e.Level >= LogEventLevel.Error)
         .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + (e.Exception is { } x ? " " + x : "")).ToList();
 
-    /// <summary>Fails the test when an unexpected error was logged.</summary>
-    public void AssertNoErrors() => Assert.True(Errors.Count == 0, "errors were logged:\n" + string.Join("\n", Errors));
+    /// <summary>Names an error the test provokes on purpose (a substring of the message or exception).</summary>
+    public void Expect(string substring) => Guard.Expect(substring);
+
+    /// <summary>The expected errors and the unobserved-task check.</summary>
+    public ErrorGuard Guard { get; } = new();
+
+    /// <summary>Fails the test when an unexpected error was logged or a task exception went unobserved.</summary>
+    public void AssertNoErrors() => Guard.Check(Errors);
 }
