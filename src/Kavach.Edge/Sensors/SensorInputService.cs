@@ -132,11 +132,11 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
 
     private IConnectionDecoder NewDecoder(SensorEndpoint endpoint) => endpoint.Primary.Options.Protocol switch
     {
-        SensorProtocol.JsonLines => new JsonLinesConnection(endpoint, _queue, _time),
-        SensorProtocol.TfSeries => new TfSeriesConnection(endpoint.Primary, _queue, _time),
-        SensorProtocol.TiMmwave => new TiMmwaveConnection(endpoint.Primary, _queue, _time),
-        SensorProtocol.Ops243 => new Ops243Connection(endpoint.Primary, _queue, _time),
-        _ => new Ld06Connection(endpoint.Primary, _queue, _time),
+        SensorProtocol.JsonLines => new Protocols.JsonLinesConnection(endpoint, _queue, _time),
+        SensorProtocol.TfSeries => Protocols.TfSeriesProtocol.Connection(endpoint.Primary, _queue, _time),
+        SensorProtocol.TiMmwave => Protocols.TiMmwaveProtocol.Connection(endpoint.Primary, _queue, _time),
+        SensorProtocol.Ops243 => Protocols.Ops243Protocol.Connection(endpoint.Primary, _queue, _time),
+        _ => Protocols.Ld06Protocol.Connection(endpoint.Primary, _queue, _time),
     };
 
     // Once a second: sample every sensor's counters for its rates; every RejectLogPeriod: log new rejects.

@@ -25,7 +25,7 @@ public class HealthTests
     public void Rates_and_no_return_ratio_come_from_the_last_seconds_of_counters()
     {
         var (state, time, queue) = Lidar();
-        var c = new TfSeriesConnection(state, queue, time);
+        var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, queue, time);
         state.SetConnection(ConnectionState.Connected);
         state.Sample(time.GetTimestamp());
         for (var s = 0; s < 5; s++)
@@ -71,7 +71,7 @@ public class HealthTests
     public void Decoding_a_chunk_allocates_nothing_per_frame()
     {
         var (state, time, queue) = Lidar();
-        var c = new TfSeriesConnection(state, queue, time);
+        var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, queue, time);
         var chunk = Frames(1000, 500);
         c.OnBytes(chunk); // warm up (queue segments, JIT)
         while (queue.Reader.TryRead(out _)) { }
