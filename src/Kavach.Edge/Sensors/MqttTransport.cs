@@ -161,7 +161,7 @@ public sealed class MqttTransport : ReconnectingTransport
         private IConnectionDecoder? _decoder;
 
         public string Filter { get; } = endpoint.Transport.Topic;
-        private bool Lines => endpoint.Primary.Options.Protocol == SensorProtocol.JsonLines;
+        private bool Lines => endpoint.Primary.Options.Protocol.RoutesByKind;
 
         public void Open()
         {

@@ -9,6 +9,15 @@ namespace Kavach.Edge.Sensors.Protocols;
 /// </summary>
 public static class Ld06Protocol
 {
+    public static ProtocolEntry Entry { get; } = new()
+    {
+        Name = "ld06",
+        Kinds = [SensorKind.Lidar],
+        Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
+        OwnKeys = ["CorridorStartDeg", "CorridorEndDeg", "MinIntensity"],
+        DefaultMaxRangeM = static _ => 12, // docs/protocols.md §3
+    };
+
     /// <summary>A connection of <paramref name="sensor"/>, with its corridor.</summary>
     public static FrameConnection<Ld06Frame> Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
     {

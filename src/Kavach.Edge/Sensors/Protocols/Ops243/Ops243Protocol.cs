@@ -9,6 +9,14 @@ namespace Kavach.Edge.Sensors.Protocols;
 /// </summary>
 public static class Ops243Protocol
 {
+    public static ProtocolEntry Entry { get; } = new()
+    {
+        Name = "ops243",
+        Kinds = [SensorKind.Radar],
+        Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
+        OwnKeys = ["PositiveIsApproaching", "SpeedUnit"],
+    };
+
     /// <summary>A connection of <paramref name="sensor"/>, with its sign convention and speed unit.</summary>
     public static FrameConnection<Ops243Frame> Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
     {

@@ -11,6 +11,21 @@ namespace Kavach.Edge.Sensors.Protocols;
 /// </summary>
 public static class TiMmwaveProtocol
 {
+    /// <summary>Also: the radar's CLI is configured at connect (<see cref="MmwaveConfigurator"/>), and commissioning learns its point cloud.</summary>
+    public static ProtocolEntry Entry { get; } = new()
+    {
+        Name = "ti-mmwave",
+        Kinds = [SensorKind.Radar],
+        Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
+        OwnKeys = ["ConfigPort", "ConfigFile", "MinSnrDb"],
+        Validate = static (o, r) =>
+        {
+            if (o.ConfigPort is not null && o.ConfigFile is null) r.Error("ConfigFile", "is required with ConfigPort (the .cfg file of CLI lines to send)");
+            if (o.ConfigFile is not null && o.ConfigPort is null) r.Error("ConfigPort", "is required with ConfigFile (the radar's CLI serial port)");
+            if (o.ConfigFile is not null && !File.Exists(o.ConfigFile)) r.Error("ConfigFile", $"file '{o.ConfigFile}' not found");
+        },
+    };
+
     /// <summary>A connection of <paramref name="sensor"/>, with its MinSnrDb gate.</summary>
     public static FrameConnection<MmwaveFrame> Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
     {
