@@ -18,6 +18,9 @@ public sealed class SensorOptions
     /// <summary>Model within a protocol family (tf-series: tf-luna, tfmini-s, tfmini-plus, tf02-pro, tf03).</summary>
     public string? Variant { get; set; }
 
+    /// <summary>The options object of a protocol that keeps its own (its entry's <see cref="ProtocolEntry.ReadOptions"/>); null for the built-in ones.</summary>
+    public object? ProtocolOptions { get; set; }
+
     /// <summary>How the bytes arrive.</summary>
     public TransportOptions Transport { get; set; } = new();
 
@@ -122,7 +125,11 @@ public sealed class SensorOptions
         {
             if (other == Protocol) continue;
             foreach (var key in other.OwnKeys)
-                if (r.Has(key)) r.Error(key, $"applies to {other.Name} sensors only");
+            {
+                if (!r.Has(key)) continue;
+                r.Error(key, $"applies to {other.Name} sensors only");
+                r.Seen(key); // said once, not again as an unknown key
+            }
         }
         MinSnrDb = r.Double("MinSnrDb", MinSnrDb, -20, 100);
 
@@ -136,7 +143,7 @@ public sealed class SensorOptions
 
         ConfigPort = r.OptionalString("ConfigPort");
         ConfigFile = r.OptionalString("ConfigFile");
-        Protocol.Validate?.Invoke(this, r);
+        ProtocolOptions = Protocol.ReadOptions?.Invoke(this, r);
     }
 
     // Strength floors from docs/protocols.md §1 (Benewake manuals): below these the sensor reports no return.

@@ -28,8 +28,12 @@ public sealed class ProtocolEntry
     /// <summary>Option keys of this protocol only: refused on a sensor of any other protocol, naming the key.</summary>
     public IReadOnlyList<string> OwnKeys { get; init; } = [];
 
-    /// <summary>Checks of this protocol's options once the sensor is read (report through <c>reader.Error</c>).</summary>
-    public Action<SensorOptions, ConfigReader>? Validate { get; init; }
+    /// <summary>
+    /// Reads and checks this protocol's own keys (report through <c>reader.Error</c>) once the common ones are read;
+    /// returns its options object, kept in <see cref="SensorOptions.ProtocolOptions"/> for <see cref="Connect"/> (null:
+    /// none beyond <see cref="SensorOptions"/>' own properties). Keys it reads must be listed in <see cref="OwnKeys"/>.
+    /// </summary>
+    public Func<SensorOptions, ConfigReader, object?>? ReadOptions { get; init; }
 
     /// <summary>A LiDAR's datasheet reach when MaxRangeM is not set (0 = unknown), from the sensor's Variant.</summary>
     public Func<string?, double> DefaultMaxRangeM { get; init; } = _ => 0;

@@ -16,10 +16,11 @@ public static class TfSeriesProtocol
         Kinds = [SensorKind.Lidar],
         Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
         OwnKeys = ["Variant"],
-        Validate = static (o, r) =>
+        ReadOptions = static (o, r) =>
         {
             if (o.Variant is null) r.Error("Variant", $"is required for tf-series ({string.Join(", ", Variants)})");
             else if (Array.IndexOf(Variants, o.Variant.ToLowerInvariant()) < 0) r.Error("Variant", $"must be one of {string.Join(", ", Variants)}, got '{o.Variant}'");
+            return null;
         },
         // Datasheet reach, docs/protocols.md §1 (90 % reflectivity)
         DefaultMaxRangeM = static variant => variant?.ToLowerInvariant() switch

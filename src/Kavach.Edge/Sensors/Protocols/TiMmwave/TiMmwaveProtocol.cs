@@ -18,11 +18,12 @@ public static class TiMmwaveProtocol
         Kinds = [SensorKind.Radar],
         Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
         OwnKeys = ["ConfigPort", "ConfigFile", "MinSnrDb"],
-        Validate = static (o, r) =>
+        ReadOptions = static (o, r) =>
         {
             if (o.ConfigPort is not null && o.ConfigFile is null) r.Error("ConfigFile", "is required with ConfigPort (the .cfg file of CLI lines to send)");
             if (o.ConfigFile is not null && o.ConfigPort is null) r.Error("ConfigPort", "is required with ConfigFile (the radar's CLI serial port)");
             if (o.ConfigFile is not null && !File.Exists(o.ConfigFile)) r.Error("ConfigFile", $"file '{o.ConfigFile}' not found");
+            return null;
         },
     };
 
