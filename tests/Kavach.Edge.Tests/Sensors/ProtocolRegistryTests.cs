@@ -34,6 +34,17 @@ public class ProtocolRegistryTests
     }
 
     [Fact]
+    public void The_simulator_speaks_every_registered_protocol_under_the_same_name_for_the_same_kinds()
+    {
+        // the simulator's table and the daemon's registry are joined by name (the demo's configuration relies on it)
+        var daemon = ProtocolRegistry.BuiltIn.All.ToDictionary(p => p.Name, p => p.Kinds);
+        var simulator = Kavach.Simulation.SimFormats.All.ToDictionary(f => f.Name, f => f.Kinds);
+        Assert.Equal(daemon.Keys.Order(), simulator.Keys.Order());
+        Assert.All(daemon, d => Assert.Equal(d.Value, simulator[d.Key]));
+        Assert.Equal(Kavach.Simulation.SimFormats.All.Select(f => f.Protocol).ToHashSet(), Kavach.Edge.Demo.ScenarioConfig.Supported);
+    }
+
+    [Fact]
     public void An_unregistered_protocol_is_refused_listing_the_registered_ones()
     {
         var errors = TestConfig.Bind(Ranger()).Errors;
