@@ -9,7 +9,7 @@ namespace Kavach.Protocols;
 /// by reason, never guessed). Unknown fields (such as the original camera's "id") are ignored.
 /// Not thread-safe: one decoder per connection.
 /// </summary>
-public sealed class JsonLineDecoder
+public sealed class JsonLineDecoder : StreamDecoder<JsonLineFrame>
 {
     /// <summary>Longest accepted line, newline excluded.</summary>
     public const int MaxLineBytes = 64 * 1024;
@@ -31,14 +31,14 @@ public sealed class JsonLineDecoder
     /// <summary>The kind of lines without a "sensor" field; may change between lines (an MQTT message's topic names it).</summary>
     public SensorKind DefaultKind { get; set; }
 
-    /// <summary>What this decoder has seen (<see cref="DecoderCounters.LastReject"/> names the last rejected line's cause).</summary>
-    public DecoderCounters Counters { get; } = new();
+    /// <summary>Bytes of an unterminated line kept for the next call.</summary>
+    public override int PendingBytes => _length;
 
     /// <summary>
     /// Consumes bytes from <paramref name="input"/> until one valid line completes or the input is
     /// exhausted. Returns true with the frame when one completes; call again until it returns false.
     /// </summary>
-    public bool TryRead(ref ReadOnlySpan<byte> input, out JsonLineFrame frame)
+    public override bool TryRead(ref ReadOnlySpan<byte> input, out JsonLineFrame frame)
     {
         while (!input.IsEmpty)
         {
@@ -115,7 +115,7 @@ public sealed class JsonLineDecoder
     /// The stream ended (peer disconnected): a partial line left over is rejected and counted
     /// (<see cref="RejectReason.BadLength"/>, or <see cref="RejectReason.TooLong"/>), never parsed.
     /// </summary>
-    public void EndOfStream()
+    public override void EndOfStream()
     {
         if (_length > 0 || _discarding)
         {
@@ -126,7 +126,7 @@ public sealed class JsonLineDecoder
     }
 
     /// <summary>Drops any partial line without counting it (a new connection).</summary>
-    public void Reset()
+    public override void Reset()
     {
         _length = 0;
         _discarding = false;

@@ -6,7 +6,7 @@ namespace Kavach.Protocols;
 /// Decodes LDROBOT LD06/LD19 47-byte packets (docs/protocols.md §3; ldrobotSensorTeam ldlidar_stl_ros2 lipkg.h) and
 /// reduces each to the nearest return inside an angular corridor. Not thread-safe: one reading thread per instance.
 /// </summary>
-public sealed class Ld06Decoder : IFrameFormat<Ld06Frame>
+public sealed class Ld06Decoder : AssembledDecoder<Ld06Frame>
 {
     /// <summary>Packet length: header 2, speed 2, start angle 2, 12 × 3 point bytes, end angle 2, timestamp 2, CRC 1.</summary>
     public const int FrameLength = 47;
@@ -25,7 +25,6 @@ public sealed class Ld06Decoder : IFrameFormat<Ld06Frame>
 
     private static ReadOnlySpan<byte> Sync => [Header, VerLen];
 
-    private readonly FrameAssembler _assembler;
     private readonly Ld06Point[] _points = new Ld06Point[PointsPerPacket];
     private readonly float _corridorWidthDeg;
     private int _pointCount;
@@ -36,7 +35,7 @@ public sealed class Ld06Decoder : IFrameFormat<Ld06Frame>
     /// through 0; equal ends mean the full circle), ignoring points weaker than <paramref name="minIntensity"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An angle outside [0, 360] or not finite.</exception>
-    public Ld06Decoder(float corridorStartDeg = 0f, float corridorEndDeg = 0f, byte minIntensity = 0)
+    public Ld06Decoder(float corridorStartDeg = 0f, float corridorEndDeg = 0f, byte minIntensity = 0) : base(Sync, FrameLength)
     {
         if (!(corridorStartDeg >= 0f && corridorStartDeg <= 360f))
             throw new ArgumentOutOfRangeException(nameof(corridorStartDeg), corridorStartDeg, "must be within [0, 360]");
@@ -47,8 +46,6 @@ public sealed class Ld06Decoder : IFrameFormat<Ld06Frame>
         MinIntensity = minIntensity;
         var width = CorridorEndDeg - CorridorStartDeg;
         _corridorWidthDeg = width > 0f ? width : width + 360f;
-        Counters = new DecoderCounters();
-        _assembler = new FrameAssembler(Sync, FrameLength, Counters);
     }
 
     /// <summary>Corridor start, degrees [0, 360).</summary>
@@ -60,41 +57,13 @@ public sealed class Ld06Decoder : IFrameFormat<Ld06Frame>
     /// <summary>Points weaker than this are not returns.</summary>
     public byte MinIntensity { get; }
 
-    /// <summary>What this decoder has seen.</summary>
-    public DecoderCounters Counters { get; }
-
-    /// <summary>Bytes of a partial packet kept for the next call.</summary>
-    public int PendingBytes => _assembler.Pending;
-
     /// <summary>All 12 points of the last packet returned (empty before the first); valid until the next call.</summary>
     public ReadOnlySpan<Ld06Point> LastPoints => _points.AsSpan(0, _pointCount);
 
-    /// <summary>
-    /// Consumes bytes from <paramref name="input"/> (advancing it) until one packet is complete or the input is
-    /// exhausted. Returns true with the frame when one completes; the caller loops until false. Never throws.
-    /// </summary>
-    public bool TryRead(ref ReadOnlySpan<byte> input, out Ld06Frame frame)
-    {
-        if (!_assembler.TryRead(ref input, this, out frame)) return false;
-        Counters.Frames++;
-        if (frame.NoReturn) Counters.NoReturn++;
-        return true;
-    }
-
-    /// <summary>
-    /// The stream ended (peer gone, port closed): a partial frame left over is counted as one
-    /// <see cref="RejectReason.BadLength"/> run, never decoded, and the state is reset for the next connection.
-    /// </summary>
-    public void EndOfStream()
-    {
-        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
-        Reset();
-    }
-
     /// <summary>Drops a partial packet (a new connection). Counters are kept.</summary>
-    public void Reset()
+    public override void Reset()
     {
-        _assembler.Reset();
+        base.Reset();
         _pointCount = 0;
     }
 
@@ -106,7 +75,7 @@ public sealed class Ld06Decoder : IFrameFormat<Ld06Frame>
         return offset <= _corridorWidthDeg;
     }
 
-    ExamineResult IFrameFormat<Ld06Frame>.Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out Ld06Frame frame)
+    private protected override ExamineResult Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out Ld06Frame frame)
     {
         length = FrameLength;
         reason = RejectReason.BadChecksum;

@@ -1,7 +1,7 @@
 namespace Kavach.Protocols;
 
 /// <summary>One LD06/LD19 packet reduced to the nearest return inside the configured angular corridor.</summary>
-public readonly record struct Ld06Frame
+public readonly record struct Ld06Frame : IDecodedFrame
 {
     /// <summary>Rotation speed, degrees per second.</summary>
     public float SpeedDegPerS { get; init; }

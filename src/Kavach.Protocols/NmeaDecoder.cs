@@ -11,7 +11,7 @@ namespace Kavach.Protocols;
 /// time, in <see cref="AcceptedBytes"/>, in <see cref="DecoderCounters.RejectedBytes"/> or pending.
 /// No I/O, no clock, no allocation per sentence. Not thread-safe: one reading thread per instance.
 /// </summary>
-public sealed class NmeaDecoder
+public sealed class NmeaDecoder : StreamDecoder<NmeaFrame>
 {
     /// <summary>
     /// Longest sentence accepted, <c>$</c> through LF. The standard allows 82; u-blox receivers in their high-precision
@@ -23,9 +23,6 @@ public sealed class NmeaDecoder
     private int _length;
     private bool _discarding;
 
-    /// <summary>What this decoder has seen.</summary>
-    public DecoderCounters Counters { get; } = new();
-
     /// <summary>Sentences with a good checksum that are not RMC, VTG or GGA.</summary>
     public long IgnoredSentences { get; private set; }
 
@@ -33,13 +30,13 @@ public sealed class NmeaDecoder
     public long AcceptedBytes { get; private set; }
 
     /// <summary>Bytes of an unterminated sentence kept for the next call.</summary>
-    public int PendingBytes => _length;
+    public override int PendingBytes => _length;
 
     /// <summary>
     /// Consumes bytes from <paramref name="input"/> (advancing it) until a sentence yields a frame or the input is
     /// exhausted. Returns true with the frame when one completes; the caller loops until false. Never throws.
     /// </summary>
-    public bool TryRead(ref ReadOnlySpan<byte> input, out NmeaFrame frame)
+    public override bool TryRead(ref ReadOnlySpan<byte> input, out NmeaFrame frame)
     {
         var fed = input.Length;
         var found = false;
@@ -119,18 +116,8 @@ public sealed class NmeaDecoder
         return found;
     }
 
-    /// <summary>
-    /// The stream ended (peer gone, port closed): a partial sentence left over is counted as one
-    /// <see cref="RejectReason.BadLength"/> run, never decoded, and the state is reset for the next connection.
-    /// </summary>
-    public void EndOfStream()
-    {
-        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
-        Reset();
-    }
-
     /// <summary>Drops a partial sentence (a new connection). Counters are kept.</summary>
-    public void Reset()
+    public override void Reset()
     {
         _length = 0;
         _discarding = false;

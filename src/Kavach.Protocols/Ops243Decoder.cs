@@ -6,7 +6,7 @@ namespace Kavach.Protocols;
 /// "direction", "range", "unit" and "time" keys (exact keys UNCONFIRMED; other keys are ignored). A line ends at CR
 /// or LF; blank lines are skipped. Not thread-safe: one reading thread per instance.
 /// </summary>
-public sealed class Ops243Decoder
+public sealed class Ops243Decoder : StreamDecoder<Ops243Frame>
 {
     /// <summary>Longest line accepted (terminator excluded); OPS243 lines are well under 100 bytes.</summary>
     public const int MaxLineBytes = 256;
@@ -23,24 +23,20 @@ public sealed class Ops243Decoder
     {
         _options = options ?? new Ops243Options();
         _options.Validate();
-        Counters = new DecoderCounters();
     }
 
     /// <summary>The sensor set-up this decoder applies.</summary>
     public Ops243Options Options => _options;
 
-    /// <summary>What this decoder has seen.</summary>
-    public DecoderCounters Counters { get; }
-
     /// <summary>Bytes of an unterminated line kept for the next call.</summary>
-    public int PendingBytes => _length;
+    public override int PendingBytes => _length;
 
     /// <summary>
     /// Consumes bytes from <paramref name="input"/> (advancing it) until one line yields a frame or the input is
     /// exhausted. Returns true with the frame when one completes; the caller loops until false. Never throws.
     /// A rejected line is counted as one run including its terminator.
     /// </summary>
-    public bool TryRead(ref ReadOnlySpan<byte> input, out Ops243Frame frame)
+    public override bool TryRead(ref ReadOnlySpan<byte> input, out Ops243Frame frame)
     {
         var fed = input.Length;
         var found = false;
@@ -119,18 +115,8 @@ public sealed class Ops243Decoder
         return found;
     }
 
-    /// <summary>
-    /// The stream ended (peer gone, port closed): a partial frame left over is counted as one
-    /// <see cref="RejectReason.BadLength"/> run, never decoded, and the state is reset for the next connection.
-    /// </summary>
-    public void EndOfStream()
-    {
-        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
-        Reset();
-    }
-
     /// <summary>Drops a partial line (a new connection). Counters are kept.</summary>
-    public void Reset()
+    public override void Reset()
     {
         _length = 0;
         _discarding = false;

@@ -6,7 +6,7 @@ namespace Kavach.Protocols;
 /// Decodes the Benewake TF-series standard 9-byte UART frame (docs/protocols.md §1: TFmini Plus manual A05 table 7,
 /// TFmini-S manual A00 table 7, ArduPilot's Benewake driver). Not thread-safe: one reading thread per instance.
 /// </summary>
-public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
+public sealed class TfSeriesDecoder : AssembledDecoder<TfFrame>
 {
     /// <summary>Frame length: 2 sync + 2 distance + 2 strength + 2 temperature + 1 checksum.</summary>
     public const int FrameLength = 9;
@@ -16,53 +16,18 @@ public sealed class TfSeriesDecoder : IFrameFormat<TfFrame>
 
     private static ReadOnlySpan<byte> Sync => [SyncByte, SyncByte];
 
-    private readonly FrameAssembler _assembler;
-
     /// <summary>Creates a decoder applying <paramref name="variant"/>'s invalid-reading rules.</summary>
-    public TfSeriesDecoder(TfVariant variant)
+    public TfSeriesDecoder(TfVariant variant) : base(Sync, FrameLength)
     {
         if (variant < TfVariant.TfLuna || variant > TfVariant.Tf03)
             throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown TF-series variant");
         Variant = variant;
-        Counters = new DecoderCounters();
-        _assembler = new FrameAssembler(Sync, FrameLength, Counters);
     }
 
     /// <summary>The model whose rules apply.</summary>
     public TfVariant Variant { get; }
 
-    /// <summary>What this decoder has seen.</summary>
-    public DecoderCounters Counters { get; }
-
-    /// <summary>Bytes of a partial frame kept for the next call.</summary>
-    public int PendingBytes => _assembler.Pending;
-
-    /// <summary>
-    /// Consumes bytes from <paramref name="input"/> (advancing it) until one frame is complete or the input is
-    /// exhausted. Returns true with the frame when one completes; the caller loops until false. Never throws.
-    /// </summary>
-    public bool TryRead(ref ReadOnlySpan<byte> input, out TfFrame frame)
-    {
-        if (!_assembler.TryRead(ref input, this, out frame)) return false;
-        Counters.Frames++;
-        if (frame.NoReturn) Counters.NoReturn++;
-        return true;
-    }
-
-    /// <summary>
-    /// The stream ended (peer gone, port closed): a partial frame left over is counted as one
-    /// <see cref="RejectReason.BadLength"/> run, never decoded, and the state is reset for the next connection.
-    /// </summary>
-    public void EndOfStream()
-    {
-        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
-        Reset();
-    }
-
-    /// <summary>Drops a partial frame (a new connection). Counters are kept.</summary>
-    public void Reset() => _assembler.Reset();
-
-    ExamineResult IFrameFormat<TfFrame>.Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out TfFrame frame)
+    private protected override ExamineResult Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out TfFrame frame)
     {
         length = FrameLength;
         reason = RejectReason.BadChecksum;

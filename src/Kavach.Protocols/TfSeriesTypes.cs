@@ -86,7 +86,7 @@ public static class TfVariants
 }
 
 /// <summary>One decoded TF-series 9-byte frame.</summary>
-public readonly record struct TfFrame
+public readonly record struct TfFrame : IDecodedFrame
 {
     /// <summary>Distance as sent, unsigned (cm in the default output mode; sentinels included).</summary>
     public ushort DistanceRaw { get; init; }

@@ -11,7 +11,7 @@ namespace Kavach.Protocols;
 /// <see cref="MaxPacketBytes"/>, about 0.7 s at 921,600 baud) before it rejects the packet and resynchronises inside the
 /// buffered bytes, so the packets behind it are still decoded, late. Not thread-safe: one reading thread per instance.
 /// </summary>
-public sealed class TiMmwaveDecoder : IFrameFormat<MmwaveFrame>
+public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
 {
     /// <summary>Default largest packet accepted: room for the range profile and heatmap TLVs of the OOB demo.</summary>
     public const int DefaultMaxPacketBytes = 64 * 1024;
@@ -55,7 +55,6 @@ public sealed class TiMmwaveDecoder : IFrameFormat<MmwaveFrame>
     /// <summary>Magic word, bytes 02 01 04 03 06 05 08 07 (mmw_output.h: uint16 0x0102, 0x0304, 0x0506, 0x0708).</summary>
     public static ReadOnlySpan<byte> MagicWord => [0x02, 0x01, 0x04, 0x03, 0x06, 0x05, 0x08, 0x07];
 
-    private readonly FrameAssembler _assembler;
     private readonly MmwavePoint[] _points;
     private readonly MmwaveSideInfo[] _sideInfo;
     private int _pointCount;
@@ -64,25 +63,23 @@ public sealed class TiMmwaveDecoder : IFrameFormat<MmwaveFrame>
     /// <summary>Creates a decoder that buffers packets of up to <paramref name="maxPacketBytes"/> bytes; longer
     /// totalPacketLen values are rejected as <see cref="RejectReason.BadLength"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxPacketBytes"/> below 64 or above 16 MiB.</exception>
-    public TiMmwaveDecoder(int maxPacketBytes = DefaultMaxPacketBytes)
+    public TiMmwaveDecoder(int maxPacketBytes = DefaultMaxPacketBytes) : base(MagicWord, Checked(maxPacketBytes))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketBytes, 64);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPacketBytes, 16 * 1024 * 1024);
         MaxPacketBytes = maxPacketBytes;
         _points = new MmwavePoint[maxPacketBytes / LegacyPointLength];
         _sideInfo = new MmwaveSideInfo[maxPacketBytes / SideInfoLength];
-        Counters = new DecoderCounters();
-        _assembler = new FrameAssembler(MagicWord, maxPacketBytes, Counters);
+    }
+
+    // Checked before the base allocates its buffer.
+    private static int Checked(int maxPacketBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketBytes, 64);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxPacketBytes, 16 * 1024 * 1024);
+        return maxPacketBytes;
     }
 
     /// <summary>Largest totalPacketLen accepted.</summary>
     public int MaxPacketBytes { get; }
-
-    /// <summary>What this decoder has seen.</summary>
-    public DecoderCounters Counters { get; }
-
-    /// <summary>Bytes of a partial packet kept for the next call.</summary>
-    public int PendingBytes => _assembler.Pending;
 
     /// <summary>Points of the last packet returned; valid until the next call.</summary>
     public ReadOnlySpan<MmwavePoint> LastPoints => _points.AsSpan(0, _pointCount);
@@ -91,37 +88,15 @@ public sealed class TiMmwaveDecoder : IFrameFormat<MmwaveFrame>
     /// type-7 TLV. Valid until the next call.</summary>
     public ReadOnlySpan<MmwaveSideInfo> LastSideInfo => _sideInfo.AsSpan(0, _sideInfoCount);
 
-    /// <summary>
-    /// Consumes bytes from <paramref name="input"/> (advancing it) until one packet is complete or the input is
-    /// exhausted. Returns true with the frame when one completes; the caller loops until false. Never throws.
-    /// </summary>
-    public bool TryRead(ref ReadOnlySpan<byte> input, out MmwaveFrame frame)
-    {
-        if (!_assembler.TryRead(ref input, this, out frame)) return false;
-        Counters.Frames++;
-        if (frame.NoReturn) Counters.NoReturn++;
-        return true;
-    }
-
-    /// <summary>
-    /// The stream ended (peer gone, port closed): a partial frame left over is counted as one
-    /// <see cref="RejectReason.BadLength"/> run, never decoded, and the state is reset for the next connection.
-    /// </summary>
-    public void EndOfStream()
-    {
-        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
-        Reset();
-    }
-
     /// <summary>Drops a partial packet (a new connection). Counters are kept.</summary>
-    public void Reset()
+    public override void Reset()
     {
-        _assembler.Reset();
+        base.Reset();
         _pointCount = 0;
         _sideInfoCount = 0;
     }
 
-    ExamineResult IFrameFormat<MmwaveFrame>.Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out MmwaveFrame frame)
+    private protected override ExamineResult Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out MmwaveFrame frame)
     {
         frame = default;
         reason = RejectReason.BadLength;

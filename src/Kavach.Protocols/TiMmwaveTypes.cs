@@ -1,7 +1,7 @@
 namespace Kavach.Protocols;
 
 /// <summary>One TI mmWave OOB-demo packet reduced to the nearest target.</summary>
-public readonly record struct MmwaveFrame
+public readonly record struct MmwaveFrame : IDecodedFrame
 {
     /// <summary>Header frameNumber.</summary>
     public uint FrameNumber { get; init; }

@@ -83,11 +83,5 @@ internal sealed record OutputTarget(OutputKind Kind, string Text, string Host = 
     }
 
     /// <summary>The baud rate a real sensor of this protocol uses by default (docs/protocols.md).</summary>
-    public static int DefaultBaud(SimProtocol protocol) => protocol switch
-    {
-        SimProtocol.TiMmwave => 921_600, // TI data port
-        SimProtocol.Ld06 => 230_400,
-        SimProtocol.Ops243 => 19_200,
-        _ => 115_200,                    // TF series; JSON lines by convention
-    };
+    public static int DefaultBaud(SimProtocol protocol) => SimFormats.Of(protocol).SerialBaud;
 }

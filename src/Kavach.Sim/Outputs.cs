@@ -26,7 +26,7 @@ internal static class Outputs
                 return OpenSerial(target.Path, target.Baud ?? OutputTarget.DefaultBaud(protocol));
             case OutputKind.Mqtt:
                 return await MqttOutputStream.ConnectAsync(target.Host, target.Port, target.Topic, clientId,
-                    perLine: protocol is SimProtocol.JsonLines or SimProtocol.Ops243, ct).ConfigureAwait(false);
+                    perLine: SimFormats.Of(protocol).Lines, ct).ConfigureAwait(false);
             default:
                 throw new ArgumentOutOfRangeException(nameof(target));
         }

@@ -5,37 +5,31 @@ namespace Kavach.Simulation;
 /// <summary>Writes a <see cref="SimSample"/> with the encoders of Kavach.Protocols (one definition per wire format).</summary>
 internal static class FrameEncoder
 {
-    public static int Encode(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) => spec.Protocol switch
-    {
-        SimProtocol.JsonLines => EncodeJson(spec, variant, s, dest),
-        SimProtocol.TfSeries => EncodeTf(spec, variant, s, dest),
-        SimProtocol.Ld06 => EncodeLd06(s, dest),
-        SimProtocol.TiMmwave => EncodeMmwave(s, dest),
-        SimProtocol.Ops243 => EncodeOps243(s, dest),
-        _ => throw new InvalidOperationException($"protocol {spec.Protocol} has no encoder"),
-    };
+    public static int Encode(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) =>
+        SimFormats.Of(spec.Protocol).Encode(spec, variant, s, dest);
 
     /// <summary>Corrupts an encoded frame so a decoder rejects it: the checksum or CRC where the format has one.</summary>
     public static void Corrupt(SimProtocol protocol, Span<byte> frame)
     {
-        if (frame.IsEmpty) return;
-        switch (protocol)
-        {
-            case SimProtocol.TfSeries or SimProtocol.Ld06:
-                frame[^1] ^= 0xA5; // checksum / CRC-8 byte
-                break;
-            case SimProtocol.TiMmwave when frame.Length >= 16:
-                frame[12] ^= 0x5A; // no checksum in the format: break totalPacketLen instead
-                break;
-            default:
-                // Text: the closing brace (JSON) or the first character becomes junk, so the line is malformed.
-                var i = frame.LastIndexOf((byte)'}');
-                frame[i >= 0 ? i : 0] = (byte)'#';
-                break;
-        }
+        if (!frame.IsEmpty) SimFormats.Of(protocol).Corrupt(frame);
     }
 
-    private static int EncodeJson(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) => spec.Kind switch
+    internal static void CorruptLastByte(Span<byte> frame) => frame[^1] ^= 0xA5; // checksum / CRC-8 byte
+
+    internal static void CorruptMmwave(Span<byte> frame)
+    {
+        if (frame.Length >= 16) frame[12] ^= 0x5A; // no checksum in the format: break totalPacketLen instead
+        else CorruptText(frame);
+    }
+
+    // Text: the closing brace (JSON) or the first character becomes junk, so the line is malformed.
+    internal static void CorruptText(Span<byte> frame)
+    {
+        var i = frame.LastIndexOf((byte)'}');
+        frame[i >= 0 ? i : 0] = (byte)'#';
+    }
+
+    internal static int EncodeJson(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) => spec.Kind switch
     {
         SensorKind.Lidar => JsonLineEncoder.WriteLidar(dest, s.HasReturn ? s.DistanceM : null, s.Confidence, s.Strength),
         SensorKind.Radar => JsonLineEncoder.WriteRadar(dest,
@@ -48,7 +42,7 @@ internal static class FrameEncoder
             : JsonLineEncoder.WriteCamera(dest, MathF.Round(s.VisibilityNormalised, 4)),
     };
 
-    private static int EncodeTf(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
+    internal static int EncodeTf(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
     {
         // without a return: the distance the model sends then (the decoder's own definition); the strength the
         // model simulates stays below its threshold too
@@ -66,7 +60,7 @@ internal static class FrameEncoder
         return TfSeriesEncoder.Encode(dest, distance, strength, (float)spec.TemperatureC);
     }
 
-    private static int EncodeLd06(in SimSample s, Span<byte> dest)
+    internal static int EncodeLd06(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
     {
         Span<Ld06Point> points = stackalloc Ld06Point[Ld06Decoder.PointsPerPacket];
         var src = s.Points;
@@ -81,7 +75,7 @@ internal static class FrameEncoder
         return Ld06Encoder.Encode(dest, (ushort)s.SpeedDegPerS, start, end, timestamp, points);
     }
 
-    private static int EncodeMmwave(in SimSample s, Span<byte> dest)
+    internal static int EncodeMmwave(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
     {
         var src = s.Points;
         Span<MmwavePoint> points = stackalloc MmwavePoint[SimSample.MaxPoints];
@@ -98,7 +92,7 @@ internal static class FrameEncoder
     }
 
     // OPS243-C in JSON mode (OJ): a range line and a speed line per report; like the sensor, nothing without a target.
-    private static int EncodeOps243(in SimSample s, Span<byte> dest)
+    internal static int EncodeOps243(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
     {
         if (!s.HasTarget) return 0;
         var t = (float)s.TimeS;

@@ -8,11 +8,7 @@ public static class SimNames
     private static readonly (string Name, SensorKind Value)[] Kinds =
         [("lidar", SensorKind.Lidar), ("radar", SensorKind.Radar), ("camera", SensorKind.Camera)];
 
-    private static readonly (string Name, SimProtocol Value)[] Protocols =
-    [
-        ("json-lines", SimProtocol.JsonLines), ("tf-series", SimProtocol.TfSeries), ("ti-mmwave", SimProtocol.TiMmwave),
-        ("ops243", SimProtocol.Ops243), ("ld06", SimProtocol.Ld06),
-    ];
+    private static readonly (string Name, SimProtocol Value)[] Protocols = [.. SimFormats.All.Select(f => (f.Name, f.Protocol))];
 
     private static readonly (string Name, SensorVariant Value)[] Variants =
     [
@@ -55,13 +51,7 @@ public static class SimNames
     internal static string AllRisks => string.Join(", ", Risks.Select(k => k.Name));
 
     /// <summary>Whether <paramref name="protocol"/> can carry a sensor of <paramref name="kind"/>.</summary>
-    public static bool ProtocolFits(SensorKind kind, SimProtocol protocol) => protocol switch
-    {
-        SimProtocol.JsonLines => kind is SensorKind.Lidar or SensorKind.Radar or SensorKind.Camera,
-        SimProtocol.TfSeries or SimProtocol.Ld06 => kind == SensorKind.Lidar,
-        SimProtocol.TiMmwave or SimProtocol.Ops243 => kind == SensorKind.Radar,
-        _ => false,
-    };
+    public static bool ProtocolFits(SensorKind kind, SimProtocol protocol) => SimFormats.All.Any(f => f.Protocol == protocol && f.Kinds.Contains(kind));
 
     /// <summary>Whether <paramref name="variant"/> models a sensor of <paramref name="kind"/> speaking <paramref name="protocol"/>.</summary>
     public static bool VariantFits(SensorKind kind, SimProtocol protocol, SensorVariant variant) => variant switch

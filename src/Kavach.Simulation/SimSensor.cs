@@ -109,7 +109,7 @@ public sealed class SimSensor
         }
 
         var prefix = sample.Fault == FaultType.Garbage
-            ? _faults.WriteGarbage(dest, sample.Sequence, newline: Spec.Protocol is SimProtocol.JsonLines or SimProtocol.Ops243)
+            ? _faults.WriteGarbage(dest, sample.Sequence, newline: SimFormats.Of(Spec.Protocol).Lines)
             : 0;
         var frame = dest[prefix..];
         var n = FrameEncoder.Encode(Spec, Variant, sample, frame);

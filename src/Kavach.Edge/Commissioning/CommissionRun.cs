@@ -32,7 +32,7 @@ public sealed class CommissionRun(KavachOptions options, TimeProvider time, ILog
         var learner = new SceneLearner(options);
         var inputs = new SensorInputService(options, queue, time, logs.CreateLogger<SensorInputService>());
         foreach (var s in inputs.Sensors)
-            if (s.Options.Protocol == SensorProtocol.TiMmwave) s.PointSink = learner;
+            if (s.Options.Protocol == Sensors.Protocols.TiMmwaveProtocol.Entry) s.PointSink = learner;
         var warnings = new List<string>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await inputs.StartAsync(ct).ConfigureAwait(false);

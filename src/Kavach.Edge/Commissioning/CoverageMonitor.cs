@@ -93,7 +93,7 @@ public sealed class CoverageMonitor(
             // only while the radar's target is the static reference (an obstacle in front says nothing about reach)
             if (!RecordBuilder.Near(f.RangeM, reference, options.Risk) || Math.Abs(f.ClosingSpeedMps) >= options.Risk.MinClosingSpeedMps) continue;
             var so = options.Sensors[f.Sensor];
-            if (so.Protocol != Configuration.SensorProtocol.TiMmwave) continue; // MinSnrDb is the gate of ti-mmwave radars only
+            if (so.Protocol != Sensors.Protocols.TiMmwaveProtocol.Entry) continue; // MinSnrDb is the gate of ti-mmwave radars only
             var reach = Coverage.RadarReachM(f.RangeM, f.SnrDb, below, so.MinSnrDb);
             var key = LiveKey(so.Name);
             if (reach < zone)

@@ -117,7 +117,7 @@ public sealed class SceneLearner(KavachOptions options) : IRadarPointSink
     private static RadarScene RadarOf(SensorOptions so, List<StaticClusters.Cluster> clusters, long frames, long moving)
     {
         // ops243 and json-lines radars report one target per frame, already gated: every one is above the gate
-        var gated = so.Protocol == SensorProtocol.TiMmwave;
+        var gated = so.Protocol == Sensors.Protocols.TiMmwaveProtocol.Entry;
         var targets = clusters.Select(c => new RadarTarget(Math.Round(c.RangeM, 2), double.IsNaN(c.Value) ? null : Math.Round(c.Value, 1),
             Math.Round(c.SpeedMps, 2), Math.Round(c.Presence, 3), !gated || (!double.IsNaN(c.Value) && c.Value >= so.MinSnrDb))).ToList();
         return new RadarScene(so.MinSnrDb, targets, frames == 0 ? 0 : Math.Round(moving / (double)frames, 3));

@@ -10,7 +10,7 @@ namespace Kavach.Edge.Commissioning;
 public static class SensorIdentity
 {
     public static string Protocol(SensorOptions s) =>
-        SensorOptions.ProtocolName(s.Protocol) + (s.Variant is { } v ? " " + v.ToLowerInvariant() : "");
+        s.Protocol.Name + (s.Variant is { } v ? " " + v.ToLowerInvariant() : "");
 
     public static string Transport(SensorOptions s)
     {

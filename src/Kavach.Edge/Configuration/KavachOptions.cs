@@ -1,3 +1,4 @@
+using Kavach.Edge.Sensors.Protocols;
 using System.Security.Cryptography;
 using System.Text;
 using Kavach.Protocols;
@@ -75,7 +76,8 @@ public sealed class KavachOptions
     }
 
     /// <summary>Binds and validates an already-built configuration (tests, the demo).</summary>
-    public static KavachOptions Bind(IConfiguration root, List<string> errors, bool underSystemd = false)
+    /// <param name="protocols">The wire formats a sensor may name (null: <see cref="ProtocolRegistry.BuiltIn"/>).</param>
+    public static KavachOptions Bind(IConfiguration root, List<string> errors, bool underSystemd = false, ProtocolRegistry? protocols = null)
     {
         var o = new KavachOptions();
         using (var r = new ConfigReader(root, "", errors))
@@ -85,7 +87,7 @@ public sealed class KavachOptions
             r.Array("Sensors", (s, _) =>
             {
                 var sensor = new SensorOptions();
-                sensor.Read(s, names);
+                sensor.Read(s, names, protocols ?? ProtocolRegistry.BuiltIn);
                 o.Sensors.Add(sensor);
             });
             r.Section("Fusion", s => o.Fusion.Read(s));
@@ -127,7 +129,7 @@ public sealed class KavachOptions
             {
                 var b = Sensors[j];
                 if (b.Transport.Type != TransportType.TcpListen || b.Transport.Port != a.Transport.Port) continue;
-                if (a.Protocol != SensorProtocol.JsonLines || b.Protocol != SensorProtocol.JsonLines)
+                if (!a.Protocol.RoutesByKind || b.Protocol != a.Protocol)
                     errors.Add($"Sensors[{i}].Transport.Port: {a.Transport.Port} is already used by Sensors[{j}]; only json-lines sensors may share a listening port");
                 else if (a.Kind == b.Kind)
                     errors.Add($"Sensors[{i}].Transport.Port: {a.Transport.Port} is shared with Sensors[{j}] of the same Kind; lines are routed by kind, so give each its own port");
@@ -157,7 +159,7 @@ public sealed class KavachOptions
                 if (!MqttSecurityKeys.Same(a.Transport, b.Transport))
                     errors.Add($"Sensors[{i}].Transport: sensors on broker {a.Transport.Host}:{a.Transport.Port} share one client, so Tls, CaFile, CertFile, KeyFile, Username and PasswordFile must match Sensors[{j}]");
                 if (b.Transport.Topic != a.Transport.Topic) continue;
-                if (a.Protocol != SensorProtocol.JsonLines || b.Protocol != SensorProtocol.JsonLines)
+                if (!a.Protocol.RoutesByKind || b.Protocol != a.Protocol)
                     errors.Add($"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is already used by Sensors[{j}] on the same broker; only json-lines sensors may share a topic");
                 else if (a.Kind == b.Kind)
                     errors.Add($"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is shared with Sensors[{j}] of the same Kind; give each its own topic");

@@ -1,16 +1,7 @@
+using Kavach.Edge.Sensors.Protocols;
 using Kavach.Protocols;
 
 namespace Kavach.Edge.Configuration;
-
-/// <summary>Wire format a sensor speaks.</summary>
-public enum SensorProtocol
-{
-    JsonLines,
-    TfSeries,
-    TiMmwave,
-    Ops243,
-    Ld06,
-}
 
 /// <summary>One entry of the <c>Sensors</c> array.</summary>
 public sealed class SensorOptions
@@ -21,11 +12,14 @@ public sealed class SensorOptions
     /// <summary>Role in fusion.</summary>
     public SensorKind Kind { get; set; }
 
-    /// <summary>Wire format.</summary>
-    public SensorProtocol Protocol { get; set; } = SensorProtocol.JsonLines;
+    /// <summary>Wire format: an entry of the <see cref="ProtocolRegistry"/> the configuration was read with.</summary>
+    public ProtocolEntry Protocol { get; set; } = JsonLinesProtocol.Entry;
 
     /// <summary>Model within a protocol family (tf-series: tf-luna, tfmini-s, tfmini-plus, tf02-pro, tf03).</summary>
     public string? Variant { get; set; }
+
+    /// <summary>The options object of a protocol that keeps its own (its entry's <see cref="ProtocolEntry.ReadOptions"/>); null for the built-in ones.</summary>
+    public object? ProtocolOptions { get; set; }
 
     /// <summary>How the bytes arrive.</summary>
     public TransportOptions Transport { get; set; } = new();
@@ -87,7 +81,7 @@ public sealed class SensorOptions
     /// <summary>ti-mmwave: detected points weaker than this SNR (dB) are clutter, not targets (points without side info are kept).</summary>
     public double MinSnrDb { get; set; } = 15;
 
-    internal void Read(ConfigReader r, List<string> names)
+    internal void Read(ConfigReader r, List<string> names, ProtocolRegistry protocols)
     {
         Name = r.String("Name", "");
         if (Name.Length == 0) r.Error("Name", "is required");
@@ -96,9 +90,7 @@ public sealed class SensorOptions
 
         if (!r.Has("Kind")) r.Error("Kind", "is required (lidar, radar or camera)");
         Kind = r.Choice("Kind", SensorKind.Unspecified, ("lidar", SensorKind.Lidar), ("radar", SensorKind.Radar), ("camera", SensorKind.Camera));
-        Protocol = r.Choice("Protocol", Protocol,
-            ("json-lines", SensorProtocol.JsonLines), ("tf-series", SensorProtocol.TfSeries), ("ti-mmwave", SensorProtocol.TiMmwave),
-            ("ops243", SensorProtocol.Ops243), ("ld06", SensorProtocol.Ld06));
+        Protocol = r.Choice("Protocol", Protocol, protocols.All.Select(p => (p.Name, p)).ToArray());
         Variant = r.OptionalString("Variant");
         TimeoutMs = r.Int("TimeoutMs", TimeoutMs, 50, 600_000);
         FrozenMs = r.Int("FrozenMs", Kind == SensorKind.Camera ? 0 : 5000, 0, 3_600_000);
@@ -109,40 +101,36 @@ public sealed class SensorOptions
         MinStrength = r.Double("MinStrength", DefaultMinStrength(Variant), 0, 1_000_000);
         MaxStrength = r.Double("MaxStrength", string.Equals(Variant, "tf03", StringComparison.OrdinalIgnoreCase) ? 3500 : 65535, 1, 1_000_000);
         if (Kind != SensorKind.Lidar && r.Has("MaxStrength")) r.Error("MaxStrength", "applies to lidar sensors only");
-        MaxRangeM = r.Double("MaxRangeM", Kind == SensorKind.Lidar ? DefaultMaxRangeM(Protocol, Variant) : 0, 0, 10_000);
+        MaxRangeM = r.Double("MaxRangeM", Kind == SensorKind.Lidar ? Protocol.DefaultMaxRangeM(Variant) : 0, 0, 10_000);
         if (Kind != SensorKind.Lidar && r.Has("MaxRangeM")) r.Error("MaxRangeM", "applies to lidar sensors only");
         if (MaxStrength <= MinStrength) r.Error("MaxStrength", $"must be above MinStrength ({MinStrength})");
         if (Kind != SensorKind.Camera && r.Has("FullScaleM")) r.Error("FullScaleM", "applies to camera sensors only");
         if (Kind != SensorKind.Lidar && r.Has("BaselineStrength")) r.Error("BaselineStrength", "applies to lidar sensors only");
         if (Kind != SensorKind.Lidar && r.Has("MinStrength")) r.Error("MinStrength", "applies to lidar sensors only");
 
-        var protocolKinds = Protocol switch
-        {
-            SensorProtocol.TfSeries or SensorProtocol.Ld06 => SensorKind.Lidar,
-            SensorProtocol.TiMmwave or SensorProtocol.Ops243 => SensorKind.Radar,
-            _ => SensorKind.Unspecified,
-        };
-        if (protocolKinds != SensorKind.Unspecified && Kind != SensorKind.Unspecified && Kind != protocolKinds)
-            r.Error("Protocol", $"'{ProtocolName(Protocol)}' is a {protocolKinds.ToString().ToLowerInvariant()} protocol, but Kind is {Kind.ToString().ToLowerInvariant()}");
-        if (Protocol == SensorProtocol.TfSeries)
-        {
-            if (Variant is null) r.Error("Variant", "is required for tf-series (tf-luna, tfmini-s, tfmini-plus, tf02-pro, tf03)");
-            else if (Array.IndexOf(TfVariants, Variant.ToLowerInvariant()) < 0) r.Error("Variant", $"must be one of {string.Join(", ", TfVariants)}, got '{Variant}'");
-        }
-        else if (Variant is not null) r.Error("Variant", "applies to tf-series sensors only");
+        if (Kind != SensorKind.Unspecified && !Protocol.Serves(Kind))
+            r.Error("Protocol", $"'{Protocol.Name}' is a {string.Join(" or ", Protocol.Kinds.Select(k => k.ToString().ToLowerInvariant()))} protocol, but Kind is {Kind.ToString().ToLowerInvariant()}");
 
-        ReadProtocolKeys(r);
+        ReadProtocolKeys(r, protocols);
 
         if (!r.Has("Transport")) r.Error("Transport", "is required");
         r.Section("Transport", t => Transport.Read(t));
     }
 
-    // Keys of one protocol only: each is refused on the others, naming the key.
-    private void ReadProtocolKeys(ConfigReader r)
+    // Keys of one protocol only (its entry's OwnKeys): each is refused on the others, naming the key; then the
+    // protocol's own checks.
+    private void ReadProtocolKeys(ConfigReader r, ProtocolRegistry protocols)
     {
-        Only(r, SensorProtocol.Ld06, "CorridorStartDeg", "CorridorEndDeg", "MinIntensity");
-        Only(r, SensorProtocol.Ops243, "PositiveIsApproaching", "SpeedUnit");
-        Only(r, SensorProtocol.TiMmwave, "ConfigPort", "ConfigFile", "MinSnrDb");
+        foreach (var other in protocols.All)
+        {
+            if (other == Protocol) continue;
+            foreach (var key in other.OwnKeys)
+            {
+                if (!r.Has(key)) continue;
+                r.Error(key, $"applies to {other.Name} sensors only");
+                r.Seen(key); // said once, not again as an unknown key
+            }
+        }
         MinSnrDb = r.Double("MinSnrDb", MinSnrDb, -20, 100);
 
         CorridorStartDeg = r.Double("CorridorStartDeg", CorridorStartDeg, 0, 360);
@@ -155,17 +143,7 @@ public sealed class SensorOptions
 
         ConfigPort = r.OptionalString("ConfigPort");
         ConfigFile = r.OptionalString("ConfigFile");
-        if (Protocol != SensorProtocol.TiMmwave) return;
-        if (ConfigPort is not null && ConfigFile is null) r.Error("ConfigFile", "is required with ConfigPort (the .cfg file of CLI lines to send)");
-        if (ConfigFile is not null && ConfigPort is null) r.Error("ConfigPort", "is required with ConfigFile (the radar's CLI serial port)");
-        if (ConfigFile is not null && !File.Exists(ConfigFile)) r.Error("ConfigFile", $"file '{ConfigFile}' not found");
-    }
-
-    private void Only(ConfigReader r, SensorProtocol protocol, params string[] keys)
-    {
-        if (Protocol == protocol) return;
-        foreach (var key in keys)
-            if (r.Has(key)) r.Error(key, $"applies to {ProtocolName(protocol)} sensors only");
+        ProtocolOptions = Protocol.ReadOptions?.Invoke(this, r);
     }
 
     // Strength floors from docs/protocols.md §1 (Benewake manuals): below these the sensor reports no return.
@@ -176,29 +154,4 @@ public sealed class SensorOptions
         _ => 40, // TF03, and JSON-lines LiDARs unless configured
     };
 
-    // Datasheet reach from docs/protocols.md §1–§3 (90 % reflectivity); 0 = unknown (json-lines).
-    private static double DefaultMaxRangeM(SensorProtocol protocol, string? variant) => protocol switch
-    {
-        SensorProtocol.Ld06 => 12,
-        SensorProtocol.TfSeries => variant?.ToLowerInvariant() switch
-        {
-            "tf-luna" => 8,
-            "tfmini-s" or "tfmini-plus" => 12,
-            "tf02-pro" => 40,
-            _ => 100, // tf03 (TF03-100; a TF03-180 is configured with MaxRangeM 180)
-        },
-        _ => 0,
-    };
-
-    private static readonly string[] TfVariants = ["tf-luna", "tfmini-s", "tfmini-plus", "tf02-pro", "tf03"];
-
-    /// <summary>The config name of a protocol.</summary>
-    public static string ProtocolName(SensorProtocol p) => p switch
-    {
-        SensorProtocol.JsonLines => "json-lines",
-        SensorProtocol.TfSeries => "tf-series",
-        SensorProtocol.TiMmwave => "ti-mmwave",
-        SensorProtocol.Ops243 => "ops243",
-        _ => "ld06",
-    };
 }

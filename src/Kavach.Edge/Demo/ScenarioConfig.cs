@@ -14,11 +14,10 @@ namespace Kavach.Edge.Demo;
 /// </summary>
 public static class ScenarioConfig
 {
-    /// <summary>Wire formats the daemon's inputs decode in this build; other scenario sensors fall back to JSON lines.</summary>
-    public static readonly IReadOnlySet<SimProtocol> Supported = new HashSet<SimProtocol>
-    {
-        SimProtocol.JsonLines, SimProtocol.TfSeries, SimProtocol.TiMmwave, SimProtocol.Ops243, SimProtocol.Ld06,
-    };
+    /// <summary>Wire formats the daemon's inputs decode in this build (the simulator's formats of the same name in
+    /// <see cref="Sensors.Protocols.ProtocolRegistry.BuiltIn"/>); other scenario sensors fall back to JSON lines.</summary>
+    public static readonly IReadOnlySet<SimProtocol> Supported = Enum.GetValues<SimProtocol>()
+        .Where(p => Sensors.Protocols.ProtocolRegistry.BuiltIn.TryGet(SimNames.Name(p), out _)).ToHashSet();
 
     /// <summary>The scenario with every sensor on a wire format this build decodes.</summary>
     public static Scenario Adapt(Scenario scenario) => scenario with
@@ -54,7 +53,7 @@ public static class ScenarioConfig
             var p = $"Sensors:{i}:";
             k[p + "Name"] = s.Name;
             k[p + "Kind"] = s.Kind.ToString().ToLowerInvariant();
-            k[p + "Protocol"] = ProtocolName(s.Protocol);
+            k[p + "Protocol"] = SimNames.Name(s.Protocol); // the simulator and the daemon spell a format alike
             k[p + "Transport:Type"] = "tcp-listen";
             k[p + "Transport:Host"] = "127.0.0.1";
             k[p + "Transport:Port"] = "0";
@@ -96,15 +95,6 @@ public static class ScenarioConfig
         if (errors.Count > 0) throw new InvalidOperationException("scenario configuration invalid: " + string.Join("; ", errors));
         return options;
     }
-
-    private static string ProtocolName(SimProtocol p) => p switch
-    {
-        SimProtocol.TfSeries => "tf-series",
-        SimProtocol.TiMmwave => "ti-mmwave",
-        SimProtocol.Ops243 => "ops243",
-        SimProtocol.Ld06 => "ld06",
-        _ => "json-lines",
-    };
 
     private static string TfVariantName(SensorVariant v) => v switch
     {

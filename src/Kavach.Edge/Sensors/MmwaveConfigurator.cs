@@ -74,12 +74,15 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
 
         var port = SerialPorts.Create(o.ConfigPort!, CliBaud, readTimeoutMs: 100);
         string? failure;
+        Task? send = null;
         try
         {
             await SerialPorts.OpenAsync(port, time, ct).ConfigureAwait(false);
             // Blocking CLI exchange on a worker; bounded so a dead port cannot hold it forever.
             var bound = LineTimeout * (lines.Length + 1);
-            failure = await Task.Run(() => Send(port, lines, time, ct), CancellationToken.None).WaitAsync(bound, time, ct).ConfigureAwait(false);
+            var exchange = Task.Run(() => Send(port, lines, time, ct), CancellationToken.None);
+            send = exchange;
+            failure = await exchange.WaitAsync(bound, time, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException or ArgumentException)
         {
@@ -87,6 +90,7 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
         }
         finally
         {
+            if (send is not null) SerialPorts.Abandon(send); // on a timeout or stop it is still blocked in the port
             await SerialPorts.CloseAsync(port, sensor.Name, time, log).ConfigureAwait(false);
         }
 

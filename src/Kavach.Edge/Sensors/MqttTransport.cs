@@ -161,7 +161,7 @@ public sealed class MqttTransport : ReconnectingTransport
         private IConnectionDecoder? _decoder;
 
         public string Filter { get; } = endpoint.Transport.Topic;
-        private bool Lines => endpoint.Primary.Options.Protocol == SensorProtocol.JsonLines;
+        private bool Lines => endpoint.Primary.Options.Protocol.RoutesByKind;
 
         public void Open()
         {
@@ -179,7 +179,7 @@ public sealed class MqttTransport : ReconnectingTransport
             lock (_lock)
             {
                 if (_decoder is null) return;
-                if (_decoder is JsonLinesConnection lines) lines.SourceKind = KindOfTopic(topic);
+                if (_decoder is Protocols.JsonLinesConnection lines) lines.SourceKind = KindOfTopic(topic);
                 foreach (var segment in payload) _decoder.OnBytes(segment.Span);
                 if (Lines && (payload.IsEmpty || !EndsWithNewLine(payload))) _decoder.OnBytes(NewLine);
                 _decoder.OnEnd();

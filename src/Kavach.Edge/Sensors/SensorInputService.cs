@@ -59,7 +59,7 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
         var mqtt = new List<SensorEndpoint>();
         foreach (var endpoint in BuildEndpoints())
         {
-            var protocol = SensorOptions.ProtocolName(endpoint.Primary.Options.Protocol);
+            var protocol = endpoint.Primary.Options.Protocol.Name;
             switch (endpoint.Transport.Type)
             {
                 case TransportType.TcpListen:
@@ -81,13 +81,13 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
                     break;
             }
             foreach (var s in endpoint.Sensors)
-                if (s.Options is { Protocol: SensorProtocol.TiMmwave, ConfigPort: not null, ConfigFile: not null })
+                if (s.Options.Protocol == Protocols.TiMmwaveProtocol.Entry && s.Options is { ConfigPort: not null, ConfigFile: not null })
                     _running.Add(new MmwaveConfigurator(s, _time, _log).RunAsync(_cts.Token));
         }
         // One MQTT client per broker: they all carry the client id <Device.Id>-sensors, and a broker keeps one session per id.
         foreach (var broker in mqtt.GroupBy(e => (e.Transport.Host.ToLowerInvariant(), e.Transport.Port)))
             Start(new MqttTransport(_options.Device.Id + "-sensors", broker.ToArray(), NewBackoff(), _time, _log),
-                string.Join("+", broker.Select(e => SensorOptions.ProtocolName(e.Primary.Options.Protocol)).Distinct()));
+                string.Join("+", broker.Select(e => e.Primary.Options.Protocol.Name).Distinct()));
         _running.Add(MonitorAsync(_cts.Token));
         return Task.CompletedTask;
     }
@@ -123,21 +123,15 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
         return ta.Type switch
         {
             TransportType.TcpListen => ta.Port != 0 && ta.Port == tb.Port,
-            TransportType.Mqtt => a.Protocol == SensorProtocol.JsonLines && b.Protocol == SensorProtocol.JsonLines
+            TransportType.Mqtt => a.Protocol.RoutesByKind && b.Protocol == a.Protocol
                                   && ta.Port == tb.Port && string.Equals(ta.Host, tb.Host, StringComparison.OrdinalIgnoreCase)
                                   && ta.Topic == tb.Topic,
             _ => false,
         };
     }
 
-    private IConnectionDecoder NewDecoder(SensorEndpoint endpoint) => endpoint.Primary.Options.Protocol switch
-    {
-        SensorProtocol.JsonLines => new JsonLinesConnection(endpoint, _queue, _time),
-        SensorProtocol.TfSeries => new TfSeriesConnection(endpoint.Primary, _queue, _time),
-        SensorProtocol.TiMmwave => new TiMmwaveConnection(endpoint.Primary, _queue, _time),
-        SensorProtocol.Ops243 => new Ops243Connection(endpoint.Primary, _queue, _time),
-        _ => new Ld06Connection(endpoint.Primary, _queue, _time),
-    };
+    // The protocol's entry makes the connection: the transport only moves bytes.
+    private IConnectionDecoder NewDecoder(SensorEndpoint endpoint) => endpoint.Primary.Options.Protocol.Connect(endpoint, _queue, _time);
 
     // Once a second: sample every sensor's counters for its rates; every RejectLogPeriod: log new rejects.
     private async Task MonitorAsync(CancellationToken ct)

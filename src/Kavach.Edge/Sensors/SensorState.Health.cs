@@ -69,7 +69,7 @@ public sealed partial class SensorState
         {
             Name = Name,
             Kind = Kind.ToString().ToLowerInvariant(),
-            Protocol = SensorOptions.ProtocolName(Options.Protocol),
+            Protocol = Options.Protocol.Name,
             Transport = TransportOptions.TypeName(Options.Transport.Type),
             Connection = Connection.ToString().ToLowerInvariant(),
             Clients = Clients,

@@ -42,6 +42,15 @@ public static class SerialPorts
         }
     }
 
+    /// <summary>
+    /// A worker left blocked in a read or write of <paramref name="port"/>'s exchange when we stop waiting for it fails once
+    /// the port closes ("The port is closed"): expected, so its exception is observed here and never surfaces as an
+    /// unobserved task exception. Call before closing.
+    /// </summary>
+    public static void Abandon(Task worker) =>
+        _ = worker.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     /// <summary>Disposes on a background task, waiting at most <see cref="CloseTimeout"/>; a hanging close is abandoned and logged.</summary>
     public static async Task CloseAsync(SerialPort port, string name, TimeProvider time, ILogger log)
     {

@@ -30,10 +30,7 @@ public sealed class SerialTransport(SensorEndpoint endpoint, Backoff backoff, Ti
         }
         finally
         {
-            // Left running on stop, the read fails when the port closes ("The port is closed"): expected, and observed
-            // here so it never surfaces as an unobserved task exception.
-            _ = reader.ContinueWith(static r => _ = r.Exception, CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            SerialPorts.Abandon(reader); // left running on stop, it fails when the port closes
             await SerialPorts.CloseAsync(port, Name, Time, Log).ConfigureAwait(false);
             if (reader.IsCompleted) decoder.OnEnd();
         }

@@ -36,10 +36,19 @@ public partial class CommittedModelTests
     }
 
     [Fact]
-    public void Committed_model_loads_with_the_hash_check()
+    public void Committed_model_loads_with_the_hash_check_and_the_check_refuses_any_other()
     {
-        using var m = OnnxRiskModel.Load(ModelFiles.Committed, ModelContract.CommittedSha256);
-        Assert.Equal(ModelContract.CommittedSha256, m.Sha256);
+        using (OnnxRiskModel.Load(ModelFiles.Committed, ModelContract.CommittedSha256)) { }
+        // a different expected hash is refused, naming both
+        var wrong = (ModelContract.CommittedSha256[0] == '0' ? "1" : "0") + ModelContract.CommittedSha256[1..];
+        var e = Assert.Throws<ModelLoadException>(() => OnnxRiskModel.Load(ModelFiles.Committed, wrong));
+        Assert.Contains($"SHA-256 {ModelContract.CommittedSha256} does not match Model.Sha256 {wrong}", e.Message, StringComparison.Ordinal);
+        // and so is the committed hash on a file one byte away from the committed model
+        using var dir = Support.Repo.NewTempDir();
+        var bytes = File.ReadAllBytes(ModelFiles.Committed);
+        bytes[^1] ^= 0x01;
+        File.WriteAllBytes(dir.File("tampered.onnx"), bytes);
+        Assert.Throws<ModelLoadException>(() => OnnxRiskModel.Load(dir.File("tampered.onnx"), ModelContract.CommittedSha256));
     }
 
     [Fact]

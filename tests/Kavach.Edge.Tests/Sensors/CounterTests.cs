@@ -64,7 +64,7 @@ public class CounterTests
     {
         var state = Sensor("tf-series", "\"Variant\": \"tf03\",");
         var time = new FakeTimeProvider();
-        var c = new TfSeriesConnection(state, new ReadingQueue(1024), time);
+        var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, new ReadingQueue(1024), time);
         // three bad-header runs, then one bad checksum, in one chunk
         c.OnBytes([.. Garbage, .. Frame(), .. Garbage, .. Frame(), .. Garbage, .. Frame(), .. BadChecksum(), .. Frame()]);
 
@@ -79,7 +79,7 @@ public class CounterTests
     {
         var state = Sensor("tf-series", "\"Variant\": \"tf03\",");
         var time = new FakeTimeProvider();
-        var c = new TfSeriesConnection(state, new ReadingQueue(1024), time);
+        var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, new ReadingQueue(1024), time);
         Assert.Null(state.Health(time.GetTimestamp(), time).LastRejectAgeS);
 
         c.OnBytes([.. Garbage, .. Frame()]);
@@ -98,7 +98,7 @@ public class CounterTests
         var state = Sensor("json-lines");
         var time = new FakeTimeProvider();
         var endpoint = new SensorEndpoint([state], () => throw new NotSupportedException());
-        var c = new JsonLinesConnection(endpoint, new ReadingQueue(1024), time);
+        var c = new Kavach.Edge.Sensors.Protocols.JsonLinesConnection(endpoint, new ReadingQueue(1024), time);
         // a well-formed radar line at a lidar-only input: a reject of no bytes of its own
         c.OnBytes(Encoding.UTF8.GetBytes("{\"sensor\":\"radar\",\"speed\":4.2,\"range\":180.0,\"snr\":21.5,\"targets\":2}\n"));
         c.OnBytes(Encoding.UTF8.GetBytes("{\"sensor\":\"lidar\",\"distance\":12.3,\"c\":0.98,\"strength\":1200}\n"));
@@ -114,7 +114,7 @@ public class CounterTests
         // tf03's own floor is 40; the sensor is configured stricter
         var state = Sensor("tf-series", "\"Variant\": \"tf03\", \"MinStrength\": 200,");
         var time = new FakeTimeProvider();
-        var c = new TfSeriesConnection(state, new ReadingQueue(1024), time);
+        var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, new ReadingQueue(1024), time);
         for (var i = 0; i < 2; i++) c.OnBytes([.. Frame(500), .. Frame(100), .. Frame(10)]); // valid, weak (config), weak (model)
 
         Assert.Equal(6, state.Frames);
@@ -126,7 +126,7 @@ public class CounterTests
     {
         var state = Sensor("tf-series", "\"Variant\": \"tf03\",");
         var time = new FakeTimeProvider();
-        var c = new TfSeriesConnection(state, new ReadingQueue(1 << 16), time);
+        var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, new ReadingQueue(1 << 16), time);
         state.Sample(time.GetTimestamp());
         for (var s = 0; s < 4; s++)
         {

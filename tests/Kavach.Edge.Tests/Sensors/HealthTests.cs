@@ -25,7 +25,7 @@ public class HealthTests
     public void Rates_and_no_return_ratio_come_from_the_last_seconds_of_counters()
     {
         var (state, time, queue) = Lidar();
-        var c = new TfSeriesConnection(state, queue, time);
+        var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, queue, time);
         state.SetConnection(ConnectionState.Connected);
         state.Sample(time.GetTimestamp());
         for (var s = 0; s < 5; s++)
@@ -56,22 +56,33 @@ public class HealthTests
     [Fact]
     public void Stale_and_frozen_come_from_the_fusion_when_its_snapshot_is_given()
     {
-        var (state, time, _) = Lidar();
+        // a sensor that has just spoken: its own view says live, the fusion's says stale and frozen — the fusion wins
+        var (state, time, queue) = Lidar();
+        Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, queue, time).OnBytes(Frames(3, 500));
+        Assert.False(state.Health(time.GetTimestamp(), time).Stale);
         var features = new SensorFeatures[1];
         features[0].Stale = true;
         features[0].Frozen = true;
         var h = state.Health(time.GetTimestamp(), time, new FusionSnapshot(time.GetTimestamp(), features));
         Assert.True(h.Stale);
         Assert.True(h.Frozen);
-        Assert.Null(h.LastFrameAgeS);
-        Assert.True(double.IsNaN(h.NoReturnRatio));
+        Assert.Equal(0.0, h.LastFrameAgeS!.Value, 3);
+
+        // a sensor that never spoke: its own view says stale, the fusion's says live — the fusion wins again
+        var (silent, time2, _) = Lidar();
+        Assert.True(silent.Health(time2.GetTimestamp(), time2).Stale);
+        var live = silent.Health(time2.GetTimestamp(), time2, new FusionSnapshot(time2.GetTimestamp(), new SensorFeatures[1]));
+        Assert.False(live.Stale);
+        Assert.False(live.Frozen);
+        Assert.Null(live.LastFrameAgeS);
+        Assert.True(double.IsNaN(live.NoReturnRatio));
     }
 
     [Fact]
     public void Decoding_a_chunk_allocates_nothing_per_frame()
     {
         var (state, time, queue) = Lidar();
-        var c = new TfSeriesConnection(state, queue, time);
+        var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, queue, time);
         var chunk = Frames(1000, 500);
         c.OnBytes(chunk); // warm up (queue segments, JIT)
         while (queue.Reader.TryRead(out _)) { }

@@ -13,9 +13,9 @@ public sealed class InputHarness : IAsyncDisposable
     private readonly List<Reading> _readings = [];
     private bool _stopped;
 
-    public InputHarness(string json, int backoffInitialMs = 100, int backoffMaxMs = 500)
+    public InputHarness(string json, int backoffInitialMs = 100, int backoffMaxMs = 500, Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null)
     {
-        Options = TestConfig.Valid(json);
+        Options = TestConfig.Valid(json, protocols: protocols);
         Queue = new ReadingQueue(Options.Fusion.QueueCapacity);
         Service = new SensorInputService(Options, Queue, TimeProvider.System, new ListLogger<SensorInputService>(Log), Faults)
         {

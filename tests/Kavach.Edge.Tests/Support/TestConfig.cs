@@ -28,17 +28,20 @@ public static class TestConfig
         return b.Build();
     }
 
-    public static (KavachOptions Options, List<string> Errors) Bind(string json, IDictionary<string, string?>? overrides = null)
+    /// <param name="protocols">The registry the sensors' Protocol is read against (null: the built-in one).</param>
+    public static (KavachOptions Options, List<string> Errors) Bind(string json, IDictionary<string, string?>? overrides = null,
+        Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null)
     {
         var errors = new List<string>();
-        var o = KavachOptions.Bind(Build(json, overrides), errors);
+        var o = KavachOptions.Bind(Build(json, overrides), errors, protocols: protocols);
         return (o, errors);
     }
 
     /// <summary>Valid options or a failed test listing the errors.</summary>
-    public static KavachOptions Valid(string json = Minimal, IDictionary<string, string?>? overrides = null)
+    public static KavachOptions Valid(string json = Minimal, IDictionary<string, string?>? overrides = null,
+        Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null)
     {
-        var (o, errors) = Bind(json, overrides);
+        var (o, errors) = Bind(json, overrides, protocols);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         return o;
     }

@@ -19,17 +19,17 @@ internal static class AnyDecoder
     /// <summary>A decoder for a case folder's format, with the options of its expected.json ("options").</summary>
     public static IAnyDecoder Create(string format, JsonElement options) => format switch
     {
-        "tf-series" => new Tf(new TfSeriesDecoder(ParseVariant(Str(options, "variant") ?? "tf-luna"))),
-        "ti-mmwave" => new Ti(new TiMmwaveDecoder()),
-        "ld06" => new Ld(new Ld06Decoder(Num(options, "corridorStartDeg"), Num(options, "corridorEndDeg"), (byte)Num(options, "minIntensity"))),
-        "ops243" => new Ops(new Ops243Decoder(new Ops243Options
+        "tf-series" => new Any<TfFrame>(new TfSeriesDecoder(ParseVariant(Str(options, "variant") ?? "tf-luna"))),
+        "ti-mmwave" => Ti(new TiMmwaveDecoder()),
+        "ld06" => Ld(new Ld06Decoder(Num(options, "corridorStartDeg"), Num(options, "corridorEndDeg"), (byte)Num(options, "minIntensity"))),
+        "ops243" => new Any<Ops243Frame>(new Ops243Decoder(new Ops243Options
         {
             PositiveIsApproaching = Bool(options, "positiveIsApproaching") ?? true,
             SpeedUnit = Enum.Parse<Ops243SpeedUnit>(Str(options, "speedUnit") ?? nameof(Ops243SpeedUnit.MetersPerSecond)),
             RangeUnit = Enum.Parse<Ops243RangeUnit>(Str(options, "rangeUnit") ?? nameof(Ops243RangeUnit.Meters)),
             PlainValueIsRange = Bool(options, "plainValueIsRange") ?? false,
         })),
-        "nmea" => new Nmea(new NmeaDecoder()),
+        "nmea" => new Any<NmeaFrame>(new NmeaDecoder()),
         _ => throw new ArgumentException($"unknown format folder '{format}'"),
     };
 
@@ -47,51 +47,19 @@ internal static class AnyDecoder
     private static bool? Bool(JsonElement o, string name) =>
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) ? v.GetBoolean() : null;
 
-    private sealed class Tf(TfSeriesDecoder d) : IAnyDecoder
+    /// <summary>Any decoder through the shell they share (<see cref="StreamDecoder{TFrame}"/>), frames boxed.</summary>
+    private sealed class Any<TFrame>(StreamDecoder<TFrame> d, Func<object[]>? points = null) : IAnyDecoder where TFrame : struct
     {
         public DecoderCounters Counters => d.Counters;
         public int PendingBytes => d.PendingBytes;
         public bool TryRead(ref ReadOnlySpan<byte> input, out object frame) { var ok = d.TryRead(ref input, out var f); frame = f; return ok; }
-        public object[] LastPoints() => [];
+        public object[] LastPoints() => points?.Invoke() ?? [];
         public void Reset() => d.Reset();
     }
 
-    private sealed class Ti(TiMmwaveDecoder d) : IAnyDecoder
-    {
-        public DecoderCounters Counters => d.Counters;
-        public int PendingBytes => d.PendingBytes;
-        public bool TryRead(ref ReadOnlySpan<byte> input, out object frame) { var ok = d.TryRead(ref input, out var f); frame = f; return ok; }
-        public object[] LastPoints() => d.LastPoints.ToArray().Select(p => (object)p).ToArray();
-        public void Reset() => d.Reset();
-    }
+    private static Any<MmwaveFrame> Ti(TiMmwaveDecoder d) => new(d, () => d.LastPoints.ToArray().Select(p => (object)p).ToArray());
 
-    private sealed class Ld(Ld06Decoder d) : IAnyDecoder
-    {
-        public DecoderCounters Counters => d.Counters;
-        public int PendingBytes => d.PendingBytes;
-        public bool TryRead(ref ReadOnlySpan<byte> input, out object frame) { var ok = d.TryRead(ref input, out var f); frame = f; return ok; }
-        public object[] LastPoints() => d.LastPoints.ToArray().Select(p => (object)p).ToArray();
-        public void Reset() => d.Reset();
-    }
-
-    private sealed class Ops(Ops243Decoder d) : IAnyDecoder
-    {
-        public DecoderCounters Counters => d.Counters;
-        public int PendingBytes => d.PendingBytes;
-        public bool TryRead(ref ReadOnlySpan<byte> input, out object frame) { var ok = d.TryRead(ref input, out var f); frame = f; return ok; }
-        public object[] LastPoints() => [];
-        public void Reset() => d.Reset();
-    }
-}
-
-internal sealed class Nmea(NmeaDecoder d) : IAnyDecoder
-{
-    public NmeaDecoder Decoder => d;
-    public DecoderCounters Counters => d.Counters;
-    public int PendingBytes => d.PendingBytes;
-    public bool TryRead(ref ReadOnlySpan<byte> input, out object frame) { var ok = d.TryRead(ref input, out var f); frame = f; return ok; }
-    public object[] LastPoints() => [];
-    public void Reset() => d.Reset();
+    private static Any<Ld06Frame> Ld(Ld06Decoder d) => new(d, () => d.LastPoints.ToArray().Select(p => (object)p).ToArray());
 }
 
 /// <summary>Feeding helpers.</summary>

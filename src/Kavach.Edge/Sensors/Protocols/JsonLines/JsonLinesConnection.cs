@@ -1,6 +1,6 @@
 using Kavach.Protocols;
 
-namespace Kavach.Edge.Sensors;
+namespace Kavach.Edge.Sensors.Protocols;
 
 /// <summary>
 /// JSON lines → readings. Lines are routed to the endpoint's sensor of the line's kind; a line without
