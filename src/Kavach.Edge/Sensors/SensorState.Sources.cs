@@ -2,12 +2,15 @@ namespace Kavach.Edge.Sensors;
 
 // Where frames come from: one live source per sensor. A second connection feeding the same sensor (a spoofer sending
 // "clear" frames while the real device is unplugged, or a second device on the wrong port) shows as frames that
-// switch from source A to B and back to A; a reconnect (A ends, B begins) switches once and never back. The fault
-// holds for TimeoutMs after the last switch back, so it clears once one of the two has stopped for that long.
+// switch to a connection that has fed this sensor before and has not ended: A→B→A, and as well A→B→C→A (three or
+// more sources in rotation never go straight back to the one before). A reconnect (A ends, B begins) switches once
+// and never back. The fault holds for TimeoutMs after the last such switch, so it clears once all but one have
+// stopped for that long. Switches are rare in service: the list below is touched only then, never per frame.
 public sealed partial class SensorState
 {
     private readonly Lock _sourceLock = new();
-    private object? _source, _previousSource;
+    private readonly List<object> _fed = new(4); // connections that delivered frames and have not ended
+    private object? _source;
     private long _interleaved = long.MinValue;
     private long _clientsRefused, _clientsOverLimit;
 
@@ -24,11 +27,18 @@ public sealed partial class SensorState
         lock (_sourceLock)
         {
             if (ReferenceEquals(_source, source)) return;
-            // back to the source before the current one: both connections are alive and feeding this sensor
-            if (ReferenceEquals(_previousSource, source)) Interlocked.Exchange(ref _interleaved, now);
-            _previousSource = _source;
+            // back to a connection that fed this sensor before and is still open, while another one fed it since:
+            // two (or more) live connections feed this sensor
+            if (IndexOfFed(source) >= 0) { if (_source is not null) Interlocked.Exchange(ref _interleaved, now); }
+            else _fed.Add(source);
             Volatile.Write(ref _source, source);
         }
+    }
+
+    private int IndexOfFed(object source)
+    {
+        for (var i = 0; i < _fed.Count; i++) if (ReferenceEquals(_fed[i], source)) return i;
+        return -1;
     }
 
     /// <summary>A connection ended: it no longer counts as a source (a fault it was half of clears now).</summary>
@@ -36,14 +46,12 @@ public sealed partial class SensorState
     {
         lock (_sourceLock)
         {
-            if (!ReferenceEquals(_source, source) && !ReferenceEquals(_previousSource, source)) return;
-            if (ReferenceEquals(_previousSource, source)) _previousSource = null;
-            else
-            {
-                Volatile.Write(ref _source, _previousSource);
-                _previousSource = null;
-            }
-            Interlocked.Exchange(ref _interleaved, long.MinValue);
+            var i = IndexOfFed(source);
+            if (i < 0) return;
+            _fed.RemoveAt(i);
+            // the next frame from a connection still open is no switch back
+            if (ReferenceEquals(_source, source)) Volatile.Write(ref _source, null);
+            if (_fed.Count < 2) Interlocked.Exchange(ref _interleaved, long.MinValue);
         }
     }
 
