@@ -6,12 +6,34 @@ namespace Kavach.Edge.Storage;
 public sealed record OutboxItem(long Id, string Kind, long SeqFrom, long SeqTo, string Payload);
 
 /// <summary>
+/// The outbox as the uplink sees it (storage owns the database; the uplink never opens it). Not thread-safe:
+/// one loop owns it. Rows leave only after their PUBACK (<see cref="Remove"/>): at least once, in order.
+/// </summary>
+public interface IOutbox
+{
+    /// <summary>The oldest rows, in send order (empty while the database is not migrated yet).</summary>
+    List<OutboxItem> Peek(int max);
+
+    /// <summary>Removes rows whose PUBACK arrived (matched on id, kind and range).</summary>
+    void Remove(IReadOnlyList<OutboxItem> sent);
+
+    /// <summary>Rows waiting (-1 when the database cannot be read now).</summary>
+    long Count();
+
+    /// <summary>The run and risk change an alert seq was committed with (null when unknown or pruned).</summary>
+    (long Run, long Change)? FindAlert(long seq);
+
+    /// <summary>The seq of the alert committed for a run's risk change (null when none).</summary>
+    long? FindSeq(long run, long change);
+}
+
+/// <summary>
 /// The uplink's view of the outbox, on its own connection (WAL lets it read while the storage service
 /// writes). Rows leave only after their PUBACK (<see cref="Remove"/>), so a crash resends rather than
 /// loses: at least once, in order. Removal uses synchronous=NORMAL: a removal lost to a power cut only
 /// means one duplicate send. Not thread-safe: the uplink loop owns it.
 /// </summary>
-public sealed class Outbox : IDisposable
+public sealed class Outbox : IOutbox, IDisposable
 {
     private SqliteConnection? _db;
     private readonly string _path;

@@ -31,7 +31,7 @@ public sealed class UplinkService : IHostedService
     private readonly TimeProvider _time;
     private readonly ILogger<UplinkService> _log;
     private readonly Topics _topics;
-    private readonly Outbox _outbox;
+    private readonly IOutbox _outbox;
     private readonly CommandHandler _commands;
     private readonly IdentityGuard _guard;
     private readonly Channel<ReceivedCommand> _received = Channel.CreateBounded<ReceivedCommand>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -54,7 +54,7 @@ public sealed class UplinkService : IHostedService
         _time = time;
         _log = log;
         _topics = new Topics(options.Device.Id);
-        _outbox = new Outbox(options.Storage.Path);
+        _outbox = storage.Outbox;
         _commands = new CommandHandler(options.Uplink.MaxCommandAgeS, target, _outbox.FindAlert, _outbox.FindSeq, () => _storage.Run,
             options.Uplink.AllowRemoteMaintenance);
         _startedAt = time.GetUtcNow();
@@ -86,12 +86,12 @@ public sealed class UplinkService : IHostedService
             return Task.CompletedTask;
         }
         _stop = new CancellationTokenSource();
-        _storage.Committed += OnCommitted;
         _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    private void OnCommitted(RiskState state, CommittedAlert alert) => Wake();
+    /// <summary>An alert was committed: wake the outbox drain (Hosting/FanOut.cs connects it). Thread-safe, never blocks.</summary>
+    public void OnCommitted(RiskState state, CommittedAlert alert) => Wake();
 
     private void Wake() => _wake.TrySetResult();
 
@@ -404,12 +404,10 @@ public sealed class UplinkService : IHostedService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _storage.Committed -= OnCommitted;
         if (_stop is null) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         try { await _run.WaitAsync(cancellationToken).ConfigureAwait(false); }
         catch (OperationCanceledException) { _log.LogWarning("Uplink: stopped before saying goodbye"); }
-        _outbox.Dispose();
     }
 
     private sealed class ConnectionLostException() : Exception("connection lost");
