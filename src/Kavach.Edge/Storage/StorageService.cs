@@ -19,7 +19,8 @@ public readonly record struct StorageItem(RiskState? Change, OperatorEvent? Oper
 /// <c>Storage.FlushMs</c>, with a bounded retention step. A database that cannot be opened at start stops the
 /// daemon (exit 2, <see cref="ConfigurationRefusedException"/>); one that becomes unopenable or unwritable later
 /// raises the "storage" fault (FAULT on the outputs, alarms keep working), logged once, and the runner retries
-/// with capped backoff; queued items wait meanwhile. A full queue is the "output storage" fault until it drains.
+/// with capped backoff; queued items wait meanwhile. A commit that has not returned after <c>Storage.CommitTimeoutMs</c>
+/// (a hung disk) raises the "storage" fault too, cleared when it returns. A full queue is the "output storage" fault until it drains.
 /// On stop the runner drains what is queued, flushes, and the database closes. Storage is the only owner of the
 /// database file: the uplink reads the outbox through <see cref="Outbox"/>, the API events through <see cref="Events"/>.
 /// What feeds it (risk changes, ticks, operator events) is connected in Hosting/FanOut.cs.
@@ -47,7 +48,7 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
         _log = log;
         _alarm = alarm;
         _runner = new OutputRunner<StorageItem>("storage", "Storage", options.Storage.QueueCapacity, this, faults, time, log,
-            TimeSpan.FromMilliseconds(options.Storage.FlushMs));
+            TimeSpan.FromMilliseconds(options.Storage.FlushMs), pendingTimeout: TimeSpan.FromMilliseconds(options.Storage.CommitTimeoutMs));
         Recorder = new ReadingRecorder(options, time);
         Clock = new ClockSync(time);
         _outbox = new Outbox(options.Storage.Path);
