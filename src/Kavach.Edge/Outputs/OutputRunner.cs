@@ -146,7 +146,7 @@ public sealed class OutputRunner<T>
         }
         catch (Exception e)
         {
-            _faults.Raise(Stage, "crashed: " + e.Message);
+            _faults.Raise(Stage, e.Message, FaultKind.Crashed);
             _log.LogCritical(e, "{Name}: the output loop crashed: the unit is FAULT", Name);
         }
     }
