@@ -20,6 +20,14 @@ public interface IOutbox
     /// <summary>Rows waiting (-1 when the database cannot be read now).</summary>
     long Count();
 
+    /// <summary>
+    /// The broker refused <paramref name="refused"/> (a PUBACK reason other than success): in one transaction it
+    /// moves to the dead-letter table with <paramref name="reason"/> and, in its place at the head of the queue, a
+    /// small 'rejected' record naming its seq goes out instead (none for a refused 'rejected' record: no loop).
+    /// The queue then goes on.
+    /// </summary>
+    void DeadLetter(OutboxItem refused, string reason, string deviceId, DateTimeOffset utc);
+
     /// <summary>The run and risk change an alert seq was committed with (null when unknown or pruned).</summary>
     (long Run, long Change)? FindAlert(long seq);
 
@@ -105,6 +113,49 @@ public sealed class Outbox : IOutbox, IDisposable
     {
         try { return Sql.Long(Db, "SELECT COUNT(*) FROM outbox;"); }
         catch (SqliteException) { Reset(); return -1; }
+    }
+
+    public void DeadLetter(OutboxItem refused, string reason, string deviceId, DateTimeOffset utc)
+    {
+        try
+        {
+            using var tx = Db.BeginTransaction();
+            using (var cmd = Db.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = """
+                    DELETE FROM outbox WHERE id = $id AND kind = $kind AND seq_from = $from AND seq_to = $to;
+                    INSERT INTO dead_letter (ts_utc, kind, seq_from, seq_to, payload, reason) VALUES ($ts, $kind, $from, $to, $payload, $reason);
+                    """;
+                cmd.Parameters.AddWithValue("$id", refused.Id);
+                cmd.Parameters.AddWithValue("$kind", refused.Kind);
+                cmd.Parameters.AddWithValue("$from", refused.SeqFrom);
+                cmd.Parameters.AddWithValue("$to", refused.SeqTo);
+                cmd.Parameters.AddWithValue("$ts", AlertJson.Iso(utc));
+                cmd.Parameters.AddWithValue("$payload", refused.Payload);
+                cmd.Parameters.AddWithValue("$reason", reason);
+                cmd.ExecuteNonQuery();
+            }
+            if (refused.Kind != "rejected")
+            {
+                var epoch = Sql.Scalar(Db, "SELECT value FROM meta WHERE key = 'epoch';", tx) as string ?? "";
+                using var cmd = Db.CreateCommand();
+                cmd.Transaction = tx;
+                // the refused row's id: the record takes its place in the send order
+                cmd.CommandText = "INSERT INTO outbox (id, kind, seq_from, seq_to, payload) VALUES ($id, 'rejected', $from, $to, $payload);";
+                cmd.Parameters.AddWithValue("$id", refused.Id);
+                cmd.Parameters.AddWithValue("$from", refused.SeqFrom);
+                cmd.Parameters.AddWithValue("$to", refused.SeqTo);
+                cmd.Parameters.AddWithValue("$payload", AlertJson.Rejected(deviceId, epoch, refused.SeqFrom, refused.SeqTo, reason, utc));
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        catch
+        {
+            Reset();
+            throw;
+        }
     }
 
     /// <summary>The run and risk change an alert seq was committed with (null when unknown or pruned).</summary>
