@@ -39,6 +39,7 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
     private EventStore? _store;
     private long _written;
     private long _nextRetention = long.MinValue;
+    private bool _ageSkipped;
 
     /// <param name="alarm">Read for the maintenance state and the last operator event each alert carries (null: none).</param>
     public StorageService(KavachOptions options, StageFaults faults, TimeProvider time, ILogger<StorageService> log, AlarmControl? alarm = null)
@@ -169,7 +170,12 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
         var now = _time.GetTimestamp();
         if (_nextRetention != long.MinValue && now < _nextRetention) return false;
         RetentionResult result = default;
-        Write(() => result = store.RetentionStep(_time.GetUtcNow(), _options.Storage.RetentionDays, _options.Storage.MaxSizeMb * 1024L * 1024L));
+        // By age only by a synchronised wall clock (a board without RTC boots with a wrong one); by size always.
+        var synced = Clock.IsSynced;
+        if (!synced && !_ageSkipped)
+            _log.LogInformation("Storage: retention by age waits for the wall clock to be synchronised (NTP); retention by size (Storage.MaxSizeMb) goes on");
+        _ageSkipped = !synced;
+        Write(() => result = store.RetentionStep(_time.GetUtcNow(), synced ? _options.Storage.RetentionDays : null, _options.Storage.MaxSizeMb * 1024L * 1024L));
         // More to do: come back after the next batch; else in a minute.
         _nextRetention = result.MoreToDo ? now : now + _time.Ticks(RetentionEvery);
         if (result.Deleted > 0)

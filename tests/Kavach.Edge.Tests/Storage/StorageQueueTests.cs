@@ -84,3 +84,45 @@ public class StorageQueueTests : IDisposable
         Assert.False(log.Has(Microsoft.Extensions.Logging.LogLevel.Error, ""), string.Join("\n", log.Lines));
     }
 }
+
+/// <summary>Retention and the clock (issue 14, item 9): nothing is deleted by age while the wall clock is not synchronised.</summary>
+public class StorageRetentionClockTests : IDisposable
+{
+    private readonly TempDir _dir = Repo.NewTempDir();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Rows_that_look_old_by_an_unsynchronised_clock_are_kept_until_it_is_synchronised()
+    {
+        var path = _dir.File("kavach.db");
+        var (h, s, log) = StorageServiceTests.Build(path);
+        var old = h.Time.GetUtcNow().AddDays(-200);
+        using (var store = Kavach.Edge.Storage.EventStore.Open(path, h.Time))
+            store.WriteBatch([new Kavach.Edge.Storage.SummaryRow(old.ToUnixTimeSeconds(), "lidar", "lidar", 100, 0.1f, 10, 20, 900, float.NaN, float.NaN, float.NaN, 1)],
+                [], "0.1.0", "hash");
+        s.Clock.Override = false;
+        await s.StartAsync(default);
+        await Wait.UntilAsync(() =>
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(6)); // past FlushMs: a tick with its retention step
+            return log.Has(Microsoft.Extensions.Logging.LogLevel.Information, "retention by age waits for the wall clock");
+        }, "a retention step without a synchronised clock");
+        Assert.Equal(1L, Count(path));
+
+        s.Clock.Override = true;
+        await Wait.UntilAsync(() =>
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(20)); // the next step comes within a minute
+            return Count(path) == 0;
+        }, "the old summary deleted once the clock is synchronised");
+        await s.StopAsync(default);
+    }
+
+    private static long Count(string path)
+    {
+        using var db = new SqliteConnection($"Data Source={path};Pooling=False;Mode=ReadOnly");
+        db.Open();
+        return (long)EventStoreTests.Scalar(db, "SELECT COUNT(*) FROM summaries;")!;
+    }
+}
