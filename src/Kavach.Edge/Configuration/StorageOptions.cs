@@ -15,7 +15,7 @@ public sealed class StorageOptions
     /// <summary>A commit (a batch of alerts, a flush) that has not returned after this long — a hung disk, a blocked fsync — is a storage FAULT until it returns.</summary>
     public int CommitTimeoutMs { get; set; } = 5000;
 
-    /// <summary>Summaries, health changes and LOW/MEDIUM events older than this are deleted; HIGH and FAULT events and operator events are kept.</summary>
+    /// <summary>Summaries, health changes, refused commands and LOW/MEDIUM events older than this are deleted (only by a synchronised clock); HIGH and FAULT events and accepted operator events are kept.</summary>
     public int RetentionDays { get; set; } = 90;
 
     /// <summary>Above this database size the oldest summaries (then health changes, then LOW/MEDIUM events) go first, whatever their age.</summary>
