@@ -6,6 +6,7 @@ using System.Text;
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Fusion;
+using Kavach.Edge.Hosting;
 using Kavach.Edge.Risk;
 using Kavach.Edge.Sensors;
 using Kavach.Edge.Storage;
@@ -82,9 +83,10 @@ public static class StorageBenchmark
         await using var broker = await Mosquitto.StartAsync().ConfigureAwait(false);
         options = Options($$"""{ "Storage": { "Path": "{{path}}" }, "Uplink": { "Host": "127.0.0.1", "Port": {{broker.Port}}, "TelemetryMs": 0 } }""", out _);
         var faults = new StageFaults();
-        var broadcaster = new RiskBroadcaster(faults);
-        var storage = new StorageService(options, broadcaster, faults, TimeProvider.System, NullLogger<StorageService>.Instance);
+        var broadcaster = new RiskBroadcaster();
+        var storage = new StorageService(options, faults, TimeProvider.System, NullLogger<StorageService>.Instance);
         var uplink = new UplinkService(options, storage, broadcaster, faults, TimeProvider.System, NullLogger<UplinkService>.Instance);
+        FanOut.Connect(FanOut.RiskToStorage(broadcaster, storage), FanOut.CommitsToUplink(storage, uplink));
         await storage.StartAsync(default).ConfigureAwait(false);
         var sw = Stopwatch.StartNew();
         await uplink.StartAsync(default).ConfigureAwait(false);
@@ -110,7 +112,7 @@ public static class StorageBenchmark
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var fusion = new FusionEngine(options, time);
         var faults = new StageFaults();
-        var broadcaster = new RiskBroadcaster(faults);
+        var broadcaster = new RiskBroadcaster();
         var pipeline = new Kavach.Edge.Pipeline.Pipeline(fusion, new SafetyFloor(options), new RiskStateMachine(options, time), broadcaster, faults, time,
             NullLogger<Kavach.Edge.Pipeline.Pipeline>.Instance);
         var recorder = new ReadingRecorder(options, time);

@@ -107,7 +107,7 @@ public sealed class AlarmEngine : IDisposable
         catch (Exception e)
         {
             // never silence: the heartbeat stops on this fault and the external watchdog alarms
-            if (_faults.Raise("alarm", "crashed: pattern engine: " + e.Message))
+            if (_faults.Raise("alarm", "pattern engine: " + e.Message, FaultKind.Crashed))
                 _log.LogCritical(e, "The alarm's pattern engine failed");
         }
     }

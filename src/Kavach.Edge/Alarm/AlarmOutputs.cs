@@ -129,8 +129,8 @@ public sealed class AlarmOutputs(StageFaults faults, ILogger<AlarmOutputs> log)
                 }
                 catch (Exception e)
                 {
-                    // the heartbeat stops on a "crashed" stage: the external watchdog takes over
-                    if (faults.Raise("alarm", $"crashed: cannot write {AlarmLines.Name(line)} (line {pin}): {e.Message}"))
+                    // the heartbeat stops on a crashed stage: the external watchdog takes over
+                    if (faults.Raise("alarm", $"cannot write {AlarmLines.Name(line)} (line {pin}): {e.Message}", FaultKind.Crashed))
                         log.LogError(e, "Alarm line {Line} ({Pin}) cannot be written: the heartbeat stops", AlarmLines.Name(line), pin);
                 }
             }

@@ -3,9 +3,9 @@ using System.Text.Json.Serialization.Metadata;
 using Kavach.Edge.Alarm;
 using Kavach.Edge.Configuration;
 using Kavach.Edge.Hosting;
+using Kavach.Edge.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace Kavach.Edge.Api;
@@ -24,13 +24,13 @@ public sealed class ApiEndpoints(
     ApiThrottle throttle,
     AlertHub hub,
     KavachMetrics metrics,
+    IEventReader events,
     TimeProvider time,
     ILogger<ApiEndpoints> log) : IDisposable
 {
     private const int MaxByLength = RemoteText.MaxLength;
     private const int MaxMaintenanceMinutes = 24 * 60;
 
-    private readonly EventQuery _events = new(options.Storage.Path);
     private readonly HostAllowList _hosts = new(options.Api);
     private readonly Lazy<MetricsExporter> _exporter = new(() => new MetricsExporter(metrics));
 
@@ -216,9 +216,9 @@ public sealed class ApiEndpoints(
         if (filter is null) return Error(StatusCodes.Status400BadRequest, error);
         try
         {
-            return Results.Json(_events.Read(filter), ApiJson.Default.EventPage);
+            return Results.Json(events.Read(filter), ApiJson.Default.EventPage);
         }
-        catch (SqliteException e)
+        catch (StorageReadException e)
         {
             log.LogWarning("API: events not readable from {Path}: {Message}", options.Storage.Path, e.Message);
             return Error(StatusCodes.Status503ServiceUnavailable, "the event store cannot be read now");

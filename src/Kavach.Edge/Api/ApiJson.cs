@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Kavach.Edge.Storage;
 
 namespace Kavach.Edge.Api;
 
@@ -53,14 +54,6 @@ public sealed record Status(
     IReadOnlyList<string> Faults, Visibility Visibility, Obstacle Obstacle, IReadOnlyList<SensorHealth> Sensors,
     Outputs Outputs, AlarmInfo Alarm, ComponentState Model, ComponentState Uplink, PipelineInfo Pipeline,
     ComponentState? Commissioning = null, IReadOnlyList<string>? Degradations = null);
-
-public sealed record EventRow(
-    long Id, string Utc, string Level, string? Previous, IReadOnlyList<string> Reasons, IReadOnlyList<string> Faults,
-    double? VisibilityM, bool VisibilityBound, string? FogClass, double? ObstacleRangeM, double? ClosingSpeedMps, double? TtcS,
-    string? ObstacleSource, string RaisedBy);
-
-/// <summary>A page of events, newest first; <see cref="Next"/> is the <c>before</c> cursor of the next page (null: no more).</summary>
-public sealed record EventPage(IReadOnlyList<EventRow> Events, long? Next);
 
 public sealed record AckRequest(long? Episode, string? By);
 

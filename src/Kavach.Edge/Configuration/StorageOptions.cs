@@ -12,7 +12,10 @@ public sealed class StorageOptions
     /// <summary>Per-second reading summaries and sensor health changes are committed together this often (alerts and acks are committed at once).</summary>
     public int FlushMs { get; set; } = 5000;
 
-    /// <summary>Summaries, health changes and LOW/MEDIUM events older than this are deleted; HIGH and FAULT events and operator events are kept.</summary>
+    /// <summary>A commit (a batch of alerts, a flush) that has not returned after this long — a hung disk, a blocked fsync — is a storage FAULT until it returns.</summary>
+    public int CommitTimeoutMs { get; set; } = 5000;
+
+    /// <summary>Summaries, health changes, refused commands and LOW/MEDIUM events older than this are deleted (only by a synchronised clock); HIGH and FAULT events and accepted operator events are kept.</summary>
     public int RetentionDays { get; set; } = 90;
 
     /// <summary>Above this database size the oldest summaries (then health changes, then LOW/MEDIUM events) go first, whatever their age.</summary>
@@ -23,6 +26,7 @@ public sealed class StorageOptions
         Path = r.String("Path", DefaultPath(underSystemd), allowEmpty: false);
         QueueCapacity = r.Int("QueueCapacity", QueueCapacity, 64, 1 << 20);
         FlushMs = r.Int("FlushMs", FlushMs, 200, 600_000);
+        CommitTimeoutMs = r.Int("CommitTimeoutMs", CommitTimeoutMs, 100, 600_000);
         RetentionDays = r.Int("RetentionDays", RetentionDays, 1, 36_500);
         MaxSizeMb = r.Int("MaxSizeMb", MaxSizeMb, 8, 1_000_000);
     }

@@ -44,6 +44,20 @@ public static class DaemonHost
         s.AddSingleton<InstanceLock>();
         s.AddHostedService(sp => sp.GetRequiredService<InstanceLock>());
 
+        // the fan-out: every arrow of the diagram, connected before anything starts, taken away after the
+        // outputs have drained (this service stops after them)
+        s.AddHostedService(sp =>
+        {
+            var risk = sp.GetRequiredService<RiskBroadcaster>();
+            var storage = sp.GetRequiredService<StorageService>();
+            return new FanOut([
+                FanOut.RiskToStorage(risk, storage),
+                FanOut.TicksToStorage(sp.GetRequiredService<Pipeline.Pipeline>(), storage),
+                FanOut.OperatorToStorage(sp.GetRequiredService<AlarmControl>(), storage),
+                FanOut.CommitsToUplink(storage, sp.GetRequiredService<UplinkService>()),
+            ]);
+        });
+
         // the commissioning record fills what the configuration leaves unset, before any stage reads the options;
         // one made for another sensor set throws ConfigurationRefusedException (exit 2)
         var commissioning = Commissioning.CommissioningState.Load(options);
@@ -68,8 +82,8 @@ public static class DaemonHost
 
         // outputs first: alarm (shortest path), store, uplink (drains the store's outbox)
         s.AddAlarm(options);
-        s.AddSingleton(sp => new StorageService(options, sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
-            sp.GetRequiredService<ILogger<StorageService>>(), sp.GetRequiredService<Pipeline.Pipeline>(), sp.GetService<AlarmControl>()));
+        s.AddSingleton(sp => new StorageService(options, sp.GetRequiredService<StageFaults>(), time,
+            sp.GetRequiredService<ILogger<StorageService>>(), sp.GetService<AlarmControl>()));
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
         s.AddSingleton(sp => new UplinkService(options, sp.GetRequiredService<StorageService>(), sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
             sp.GetRequiredService<ILogger<UplinkService>>(), new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>()))
@@ -81,6 +95,7 @@ public static class DaemonHost
         s.TryAddSingleton<AlarmControl>();
         s.AddSingleton(sp => new Api.ApiAuth(options.Api, time));
         s.AddSingleton(sp => new Api.ApiThrottle(time, sp.GetRequiredService<KavachMetrics>()));
+        s.AddSingleton<IEventReader>(sp => sp.GetRequiredService<StorageService>().Events);
         s.AddSingleton<Api.StatusReader>();
         s.AddSingleton<Api.AlertHub>();
         s.AddSingleton<Api.ApiEndpoints>();

@@ -14,6 +14,9 @@ namespace Kavach.Edge.Outputs;
 /// <para>Failures: a batch the sink cannot write raises the fault "&lt;stage&gt;" with the sink's message (logged
 /// once) and is retried with backoff, items behind it waiting in order; the fault clears at the next write
 /// that succeeds. A loop that crashes raises "crashed: …". <see cref="TryEnqueue"/> is thread-safe.</para>
+/// <para>Liveness: a write (a batch or a tick) still pending after <c>pendingTimeout</c> (a hung disk, a blocked
+/// fsync) raises the stage fault from a timer, since a hung stage is never all clear; it clears when the write
+/// returns and succeeds.</para>
 /// </summary>
 public sealed class OutputRunner<T>
 {
@@ -29,14 +32,19 @@ public sealed class OutputRunner<T>
     private readonly List<T> _batch;
     private readonly CancellationTokenSource _abort = new();
     private Task _run = Task.CompletedTask;
+    private readonly TimeSpan _pendingTimeout;
+    private readonly ITimer? _watchdog;
     private long _overflowed, _emitted;
+    private long _writeStarted; // timestamp of the write in progress, 0 when none
+    private int _hung; // 1 while the pending write is reported hung
     private volatile bool _completed;
 
     /// <param name="stage">The fault's component ("storage"); the overflow fault is "output &lt;stage&gt;".</param>
     /// <param name="name">How logs name the output ("Storage").</param>
     /// <param name="tickEvery">How often <see cref="IOutputSink{T}.Tick"/> runs (null: never, but once on stop).</param>
+    /// <param name="pendingTimeout">A write pending longer than this is a stage fault (null: not watched).</param>
     public OutputRunner(string stage, string name, int capacity, IOutputSink<T> sink, StageFaults faults, TimeProvider time, ILogger log,
-        TimeSpan? tickEvery = null, int batchMax = DefaultBatchMax, Backoff? backoff = null)
+        TimeSpan? tickEvery = null, int batchMax = DefaultBatchMax, Backoff? backoff = null, TimeSpan? pendingTimeout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchMax, 1);
@@ -52,6 +60,29 @@ public sealed class OutputRunner<T>
         _backoff = backoff ?? new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
         _batch = new List<T>(batchMax);
         _queue = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _pendingTimeout = pendingTimeout ?? Timeout.InfiniteTimeSpan;
+        if (pendingTimeout is { } timeout)
+        {
+            // looked at four times per timeout: a hung write is reported between 1 and 1.25 timeouts after it began
+            var every = TimeSpan.FromTicks(Math.Max(timeout.Ticks / 4, TimeSpan.TicksPerMillisecond * 10));
+            _watchdog = time.CreateTimer(_ => CheckPending(), null, every, every);
+        }
+    }
+
+    /// <summary>True while a write has been pending longer than the timeout.</summary>
+    public bool Hung => Volatile.Read(ref _hung) == 1;
+
+    // On the timer: the loop itself is stuck inside the sink, so only another thread can say so.
+    private void CheckPending()
+    {
+        var started = Interlocked.Read(ref _writeStarted);
+        if (started == 0 || Volatile.Read(ref _hung) == 1) return;
+        var pending = _time.GetElapsedTime(started);
+        if (pending < _pendingTimeout || Interlocked.CompareExchange(ref _hung, 1, 0) != 0) return;
+        if (Interlocked.Read(ref _writeStarted) != started) { Volatile.Write(ref _hung, 0); return; } // it returned meanwhile
+        _faults.Raise(Stage, $"write pending for {pending.TotalSeconds:0.#} s (timeout {_pendingTimeout.TotalSeconds:0.#} s): the disk does not answer");
+        _log.LogError("{Name}: a write has been pending for {Seconds:0.#} s (timeout {Timeout:0.#} s): the disk does not answer. The unit is FAULT; the alarm keeps working",
+            Name, pending.TotalSeconds, _pendingTimeout.TotalSeconds);
     }
 
     public string Stage { get; }
@@ -96,6 +127,7 @@ public sealed class OutputRunner<T>
         try
         {
             await _run.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _watchdog?.Dispose();
             return true;
         }
         catch (OperationCanceledException)
@@ -114,7 +146,7 @@ public sealed class OutputRunner<T>
         }
         catch (Exception e)
         {
-            _faults.Raise(Stage, "crashed: " + e.Message);
+            _faults.Raise(Stage, e.Message, FaultKind.Crashed);
             _log.LogCritical(e, "{Name}: the output loop crashed: the unit is FAULT", Name);
         }
     }
@@ -154,9 +186,16 @@ public sealed class OutputRunner<T>
         }
     }
 
+    private bool EndWrite()
+    {
+        Interlocked.Exchange(ref _writeStarted, 0);
+        return Interlocked.Exchange(ref _hung, 0) == 1;
+    }
+
     private bool Attempt(bool tick, out bool moreWork)
     {
         moreWork = false;
+        Interlocked.Exchange(ref _writeStarted, _time.GetTimestamp());
         try
         {
             if (_batch.Count > 0)
@@ -169,13 +208,15 @@ public sealed class OutputRunner<T>
         }
         catch (Exception e)
         {
+            EndWrite();
             var message = e is OutputException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             if (_faults.Raise(Stage, message))
                 _log.LogError("{Name}: {Message}. The unit is FAULT; the alarm keeps working; retrying with backoff", Name, message);
             return false;
         }
+        var wasHung = EndWrite();
         _backoff.Reset();
-        if (_faults.Clear(Stage)) _log.LogInformation("{Name}: writing again", Name);
+        if (_faults.Clear(Stage)) _log.LogInformation(wasHung ? "{Name}: the pending write returned; writing again" : "{Name}: writing again", Name);
         if (Queued == 0 && _faults.Clear(OverflowFault))
             _log.LogInformation("{Name}: the queue has drained ({Lost} item(s) were not written)", Name, Overflowed);
         return true;

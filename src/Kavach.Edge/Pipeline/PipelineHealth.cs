@@ -5,7 +5,7 @@ namespace Kavach.Edge.Pipeline;
 
 /// <summary>
 /// Is the pipeline alive? True while its last tick is at most <c>Alarm.MaxTickAgeMs</c> old (default two
-/// tick periods, 200 ms at 10 Hz) and no stage has a "crashed"/"stalled" fault (<see cref="StageFaults.IsStall"/>).
+/// tick periods, 200 ms at 10 Hz) and no stage has a crashed or stalled fault (<see cref="StageFaults.IsStall"/>).
 /// The alarm's watchdog heartbeat toggles only while this holds; the systemd watchdog ping should use it
 /// too. A FAULT level does not make it false: a unit that reports its own fault is alive. Thread-safe.
 /// </summary>

@@ -51,7 +51,7 @@ public sealed class PipelineService(
         catch (Exception e)
         {
             log.LogCritical(e, "The readings loop crashed: the unit is FAULT");
-            faults.Raise("fusion input", "crashed: " + e.Message);
+            faults.Raise("fusion input", e.Message, FaultKind.Crashed);
         }
     }
 

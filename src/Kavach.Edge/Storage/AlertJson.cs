@@ -125,6 +125,18 @@ public static class AlertJson
         w.WriteString("ts", Iso(utc));
     });
 
+    /// <summary>Sent in place of an outbox row the broker refused: seq fromSeq..toSeq will not arrive, and why.</summary>
+    public static string Rejected(string deviceId, string epoch, long fromSeq, long toSeq, string reason, DateTimeOffset utc) => Write(w =>
+    {
+        w.WriteString("type", "rejected");
+        w.WriteString("deviceId", deviceId);
+        w.WriteString("epoch", epoch);
+        w.WriteNumber("fromSeq", fromSeq);
+        w.WriteNumber("toSeq", toSeq);
+        w.WriteString("reason", reason);
+        w.WriteString("ts", Iso(utc));
+    });
+
     public static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>A finite number rounded to 3 decimals, else null (NaN unknown, ∞ not approaching).</summary>

@@ -17,6 +17,34 @@ public static class DatabaseCheck
 {
     private const int SqliteCorrupt = 11, SqliteNotADb = 26;
 
+    /// <summary>
+    /// For selftest: opens the existing database read-write (never creates it), takes the write lock, writes a
+    /// probe table and rolls it back. Returns the schema version and the event count (-1: no events table).
+    /// Throws <see cref="StorageUnavailableException"/> naming the cause when it cannot.
+    /// </summary>
+    public static (long Version, long Events) ProbeWritable(string path)
+    {
+        try
+        {
+            var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 3 }.ToString();
+            using var db = new SqliteConnection(cs);
+            db.Open();
+            Sql.Exec(db, "PRAGMA busy_timeout=3000;");
+            using var tx = db.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: takes the write lock
+            Sql.Exec(db, "CREATE TABLE kavach_selftest_probe (x INTEGER); INSERT INTO kavach_selftest_probe VALUES (1);", tx);
+            var version = Sql.Long(db, "PRAGMA user_version;", tx);
+            var events = Sql.Long(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='events';", tx) == 1
+                ? Sql.Long(db, "SELECT count(*) FROM events;", tx)
+                : -1;
+            tx.Rollback();
+            return (version, events);
+        }
+        catch (SqliteException e)
+        {
+            throw new StorageUnavailableException(e.Message, e);
+        }
+    }
+
     /// <summary>Whether <paramref name="e"/> is SQLite saying the file is corrupt or not a database.</summary>
     public static bool IsCorruption(SqliteException e) =>
         (e.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADb || (e.SqliteExtendedErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADb;

@@ -326,7 +326,7 @@ public sealed class EventStore : IDisposable
     }
 
     /// <summary>Runs one bounded retention step (see <see cref="Retention"/>).</summary>
-    public RetentionResult RetentionStep(DateTimeOffset now, int retentionDays, long maxBytes) => Retention.Step(_db, now, retentionDays, maxBytes);
+    public RetentionResult RetentionStep(DateTimeOffset now, int? retentionDays, long maxBytes) => Retention.Step(_db, now, retentionDays, maxBytes);
 
     internal SqliteConnection Connection => _db;
 

@@ -6,12 +6,42 @@ namespace Kavach.Edge.Storage;
 public sealed record OutboxItem(long Id, string Kind, long SeqFrom, long SeqTo, string Payload);
 
 /// <summary>
+/// The outbox as the uplink sees it (storage owns the database; the uplink never opens it). Not thread-safe:
+/// one loop owns it. Rows leave only after their PUBACK (<see cref="Remove"/>): at least once, in order.
+/// </summary>
+public interface IOutbox
+{
+    /// <summary>The oldest rows, in send order (empty while the database is not migrated yet).</summary>
+    List<OutboxItem> Peek(int max);
+
+    /// <summary>Removes rows whose PUBACK arrived (matched on id, kind and range).</summary>
+    void Remove(IReadOnlyList<OutboxItem> sent);
+
+    /// <summary>Rows waiting (-1 when the database cannot be read now).</summary>
+    long Count();
+
+    /// <summary>
+    /// The broker refused <paramref name="refused"/> (a PUBACK reason other than success): in one transaction it
+    /// moves to the dead-letter table with <paramref name="reason"/> and, in its place at the head of the queue, a
+    /// small 'rejected' record naming its seq goes out instead (none for a refused 'rejected' record: no loop).
+    /// The queue then goes on.
+    /// </summary>
+    void DeadLetter(OutboxItem refused, string reason, string deviceId, DateTimeOffset utc);
+
+    /// <summary>The run and risk change an alert seq was committed with (null when unknown or pruned).</summary>
+    (long Run, long Change)? FindAlert(long seq);
+
+    /// <summary>The seq of the alert committed for a run's risk change (null when none).</summary>
+    long? FindSeq(long run, long change);
+}
+
+/// <summary>
 /// The uplink's view of the outbox, on its own connection (WAL lets it read while the storage service
 /// writes). Rows leave only after their PUBACK (<see cref="Remove"/>), so a crash resends rather than
 /// loses: at least once, in order. Removal uses synchronous=NORMAL: a removal lost to a power cut only
 /// means one duplicate send. Not thread-safe: the uplink loop owns it.
 /// </summary>
-public sealed class Outbox : IDisposable
+public sealed class Outbox : IOutbox, IDisposable
 {
     private SqliteConnection? _db;
     private readonly string _path;
@@ -83,6 +113,49 @@ public sealed class Outbox : IDisposable
     {
         try { return Sql.Long(Db, "SELECT COUNT(*) FROM outbox;"); }
         catch (SqliteException) { Reset(); return -1; }
+    }
+
+    public void DeadLetter(OutboxItem refused, string reason, string deviceId, DateTimeOffset utc)
+    {
+        try
+        {
+            using var tx = Db.BeginTransaction();
+            using (var cmd = Db.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = """
+                    DELETE FROM outbox WHERE id = $id AND kind = $kind AND seq_from = $from AND seq_to = $to;
+                    INSERT INTO dead_letter (ts_utc, kind, seq_from, seq_to, payload, reason) VALUES ($ts, $kind, $from, $to, $payload, $reason);
+                    """;
+                cmd.Parameters.AddWithValue("$id", refused.Id);
+                cmd.Parameters.AddWithValue("$kind", refused.Kind);
+                cmd.Parameters.AddWithValue("$from", refused.SeqFrom);
+                cmd.Parameters.AddWithValue("$to", refused.SeqTo);
+                cmd.Parameters.AddWithValue("$ts", AlertJson.Iso(utc));
+                cmd.Parameters.AddWithValue("$payload", refused.Payload);
+                cmd.Parameters.AddWithValue("$reason", reason);
+                cmd.ExecuteNonQuery();
+            }
+            if (refused.Kind != "rejected")
+            {
+                var epoch = Sql.Scalar(Db, "SELECT value FROM meta WHERE key = 'epoch';", tx) as string ?? "";
+                using var cmd = Db.CreateCommand();
+                cmd.Transaction = tx;
+                // the refused row's id: the record takes its place in the send order
+                cmd.CommandText = "INSERT INTO outbox (id, kind, seq_from, seq_to, payload) VALUES ($id, 'rejected', $from, $to, $payload);";
+                cmd.Parameters.AddWithValue("$id", refused.Id);
+                cmd.Parameters.AddWithValue("$from", refused.SeqFrom);
+                cmd.Parameters.AddWithValue("$to", refused.SeqTo);
+                cmd.Parameters.AddWithValue("$payload", AlertJson.Rejected(deviceId, epoch, refused.SeqFrom, refused.SeqTo, reason, utc));
+                cmd.ExecuteNonQuery();
+            }
+            tx.Commit();
+        }
+        catch
+        {
+            Reset();
+            throw;
+        }
     }
 
     /// <summary>The run and risk change an alert seq was committed with (null when unknown or pruned).</summary>

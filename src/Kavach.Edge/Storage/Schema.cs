@@ -16,12 +16,14 @@ namespace Kavach.Edge.Storage;
 /// <item>v4: <c>meta</c> 'epoch', the alert stream id (16 hex digits from SQLite's randomblob, seeded from the OS):
 /// a new database gets one at creation, an older one at this migration, and keeps it for its life. Outbox rows may
 /// also be of kind 'recovered': a moved-aside corrupt file's unsent rows, sent as they were (no new column).</item>
+/// <item>v5: <c>dead_letter</c>: outbox rows the broker refused (a PUBACK reason other than success), with the reason;
+/// outbox rows may be of kind 'rejected', the small record sent in place of a refused row.</item>
 /// </list>
 /// </summary>
 public static class Schema
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     public static void Migrate(SqliteConnection db)
     {
@@ -60,6 +62,12 @@ public static class Schema
         {
             using var tx = db.BeginTransaction();
             Sql.Exec(db, V4, tx);
+            tx.Commit();
+        }
+        if (version < 5)
+        {
+            using var tx = db.BeginTransaction();
+            Sql.Exec(db, V5, tx);
             tx.Commit();
         }
     }
@@ -167,6 +175,20 @@ public static class Schema
     private const string V4 = """
         INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', lower(hex(randomblob(8))));
         PRAGMA user_version = 4;
+        """;
+
+    private const string V5 = """
+        -- Outbox rows the broker refused, kept (never retried, never pruned) with its reason.
+        CREATE TABLE dead_letter (
+            id         INTEGER PRIMARY KEY,
+            ts_utc     TEXT    NOT NULL,
+            kind       TEXT    NOT NULL,
+            seq_from   INTEGER NOT NULL,
+            seq_to     INTEGER NOT NULL,
+            payload    TEXT    NOT NULL,
+            reason     TEXT    NOT NULL
+        );
+        PRAGMA user_version = 5;
         """;
 }
 

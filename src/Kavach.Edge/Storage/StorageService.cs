@@ -19,8 +19,11 @@ public readonly record struct StorageItem(RiskState? Change, OperatorEvent? Oper
 /// <c>Storage.FlushMs</c>, with a bounded retention step. A database that cannot be opened at start stops the
 /// daemon (exit 2, <see cref="ConfigurationRefusedException"/>); one that becomes unopenable or unwritable later
 /// raises the "storage" fault (FAULT on the outputs, alarms keep working), logged once, and the runner retries
-/// with capped backoff; queued items wait meanwhile. A full queue is the "output storage" fault until it drains.
-/// On stop the runner drains what is queued, flushes, and the database closes.
+/// with capped backoff; queued items wait meanwhile. A commit that has not returned after <c>Storage.CommitTimeoutMs</c>
+/// (a hung disk) raises the "storage" fault too, cleared when it returns. A full queue is the "output storage" fault until it drains.
+/// On stop the runner drains what is queued, flushes, and the database closes. Storage is the only owner of the
+/// database file: the uplink reads the outbox through <see cref="Outbox"/>, the API events through <see cref="Events"/>.
+/// What feeds it (risk changes, ticks, operator events) is connected in Hosting/FanOut.cs.
 /// </summary>
 public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
 {
@@ -29,31 +32,35 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
     private readonly KavachOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<StorageService> _log;
-    private readonly RiskBroadcaster _broadcaster;
-    private readonly Pipeline.Pipeline? _pipeline;
     private readonly AlarmControl? _alarm;
     private readonly OutputRunner<StorageItem> _runner;
     private readonly List<(RiskState State, CommittedAlert Alert)> _committed = [];
+    private readonly Outbox _outbox;
     private EventStore? _store;
     private long _written;
     private long _nextRetention = long.MinValue;
+    private bool _ageSkipped;
 
-    public StorageService(KavachOptions options, RiskBroadcaster broadcaster, StageFaults faults, TimeProvider time, ILogger<StorageService> log,
-        Pipeline.Pipeline? pipeline = null, AlarmControl? alarm = null)
+    /// <param name="alarm">Read for the maintenance state and the last operator event each alert carries (null: none).</param>
+    public StorageService(KavachOptions options, StageFaults faults, TimeProvider time, ILogger<StorageService> log, AlarmControl? alarm = null)
     {
         _options = options;
         _time = time;
         _log = log;
-        _broadcaster = broadcaster;
-        _pipeline = pipeline;
         _alarm = alarm;
         _runner = new OutputRunner<StorageItem>("storage", "Storage", options.Storage.QueueCapacity, this, faults, time, log,
-            TimeSpan.FromMilliseconds(options.Storage.FlushMs));
-        // subscribed from construction, like the queue it replaces: no change published before start is missed
-        _broadcaster.Changed += Add;
+            TimeSpan.FromMilliseconds(options.Storage.FlushMs), pendingTimeout: TimeSpan.FromMilliseconds(options.Storage.CommitTimeoutMs));
         Recorder = new ReadingRecorder(options, time);
         Clock = new ClockSync(time);
+        _outbox = new Outbox(options.Storage.Path);
+        Events = new EventReader(options.Storage.Path);
     }
+
+    /// <summary>The outbox for the uplink (its own connection, owned and closed by storage). One reader loop.</summary>
+    public IOutbox Outbox => _outbox;
+
+    /// <summary>Stored events for the local API. Thread-safe.</summary>
+    public IEventReader Events { get; }
 
     /// <summary>Per-second summaries and health changes waiting for the next batch.</summary>
     public ReadingRecorder Recorder { get; }
@@ -85,13 +92,11 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
         // (exit 2) naming the cause: running on would mean a new database and seq restarting at 1.
         try { Open(); }
         catch (Exception e) { throw new ConfigurationRefusedException($"Storage.Path: {e.Message}", e); }
-        if (_pipeline is not null) _pipeline.Ticked += Recorder.OnTick;
-        if (_alarm is not null) _alarm.Recorded += Record;
         _runner.Start();
         return Task.CompletedTask;
     }
 
-    /// <summary>Queues a risk change (on the tick thread: never blocks). Thread-safe.</summary>
+    /// <summary>Queues a risk change (on the tick thread: never blocks). Thread-safe. Hosting/FanOut.cs connects it.</summary>
     public void Add(RiskState state) => _runner.TryEnqueue(new StorageItem(state, null));
 
     /// <summary>Queues an operator event (acknowledgement, maintenance), in order with the risk changes. Thread-safe.</summary>
@@ -165,7 +170,12 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
         var now = _time.GetTimestamp();
         if (_nextRetention != long.MinValue && now < _nextRetention) return false;
         RetentionResult result = default;
-        Write(() => result = store.RetentionStep(_time.GetUtcNow(), _options.Storage.RetentionDays, _options.Storage.MaxSizeMb * 1024L * 1024L));
+        // By age only by a synchronised wall clock (a board without RTC boots with a wrong one); by size always.
+        var synced = Clock.IsSynced;
+        if (!synced && !_ageSkipped)
+            _log.LogInformation("Storage: retention by age waits for the wall clock to be synchronised (NTP); retention by size (Storage.MaxSizeMb) goes on");
+        _ageSkipped = !synced;
+        Write(() => result = store.RetentionStep(_time.GetUtcNow(), synced ? _options.Storage.RetentionDays : null, _options.Storage.MaxSizeMb * 1024L * 1024L));
         // More to do: come back after the next batch; else in a minute.
         _nextRetention = result.MoreToDo ? now : now + _time.Ticks(RetentionEvery);
         if (result.Deleted > 0)
@@ -190,12 +200,10 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _broadcaster.Changed -= Add;
-        if (_pipeline is not null) _pipeline.Ticked -= Recorder.OnTick;
-        if (_alarm is not null) _alarm.Recorded -= Record;
         // The pipeline stopped before us (outputs stop last): drain the queue, flush, then close.
         await _runner.StopAsync(cancellationToken).ConfigureAwait(false);
         _store?.Dispose();
         _store = null;
+        _outbox.Dispose(); // the uplink stopped before us
     }
 }

@@ -31,7 +31,7 @@ public sealed class UplinkService : IHostedService
     private readonly TimeProvider _time;
     private readonly ILogger<UplinkService> _log;
     private readonly Topics _topics;
-    private readonly Outbox _outbox;
+    private readonly IOutbox _outbox;
     private readonly CommandHandler _commands;
     private readonly IdentityGuard _guard;
     private readonly Channel<ReceivedCommand> _received = Channel.CreateBounded<ReceivedCommand>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -42,7 +42,7 @@ public sealed class UplinkService : IHostedService
     private TaskCompletionSource _statusSeen = NewSignal();
     private CancellationTokenSource? _stop;
     private Task _run = Task.CompletedTask;
-    private long _sent, _attempts;
+    private long _sent, _attempts, _deadLettered;
     private volatile bool _connected;
 
     public UplinkService(KavachOptions options, StorageService storage, RiskBroadcaster broadcaster, StageFaults faults, TimeProvider time,
@@ -54,7 +54,7 @@ public sealed class UplinkService : IHostedService
         _time = time;
         _log = log;
         _topics = new Topics(options.Device.Id);
-        _outbox = new Outbox(options.Storage.Path);
+        _outbox = storage.Outbox;
         _commands = new CommandHandler(options.Uplink.MaxCommandAgeS, target, _outbox.FindAlert, _outbox.FindSeq, () => _storage.Run,
             options.Uplink.AllowRemoteMaintenance);
         _startedAt = time.GetUtcNow();
@@ -63,6 +63,9 @@ public sealed class UplinkService : IHostedService
 
     /// <summary>Outbox rows acknowledged by the broker since start.</summary>
     public long Sent => Interlocked.Read(ref _sent);
+
+    /// <summary>Outbox rows the broker refused, moved to the dead-letter table since start.</summary>
+    public long DeadLettered => Interlocked.Read(ref _deadLettered);
 
     /// <summary>Connection attempts since start.</summary>
     public long Attempts => Interlocked.Read(ref _attempts);
@@ -86,12 +89,12 @@ public sealed class UplinkService : IHostedService
             return Task.CompletedTask;
         }
         _stop = new CancellationTokenSource();
-        _storage.Committed += OnCommitted;
         _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    private void OnCommitted(RiskState state, CommittedAlert alert) => Wake();
+    /// <summary>An alert was committed: wake the outbox drain (Hosting/FanOut.cs connects it). Thread-safe, never blocks.</summary>
+    public void OnCommitted(RiskState state, CommittedAlert alert) => Wake();
 
     private void Wake() => _wake.TrySetResult();
 
@@ -300,11 +303,16 @@ public sealed class UplinkService : IHostedService
             if (batch.Count > 0)
             {
                 var acked = new List<OutboxItem>(batch.Count);
+                (OutboxItem Item, string Reason)? refused = null;
                 try
                 {
                     foreach (var item in batch)
                     {
-                        await PublishAsync(client, _topics.Alerts, item.Payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, stop).ConfigureAwait(false);
+                        if (await TryPublishAsync(client, _topics.Alerts, item.Payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: false, stop).ConfigureAwait(false) is { } reason)
+                        {
+                            refused = (item, reason);
+                            break;
+                        }
                         acked.Add(item);
                     }
                 }
@@ -312,6 +320,14 @@ public sealed class UplinkService : IHostedService
                 {
                     _outbox.Remove(acked);
                     Interlocked.Add(ref _sent, acked.Count);
+                }
+                if (refused is var (row, why))
+                {
+                    // one refused row must not block the queue: it is kept aside, a small record says so, the rest go on
+                    _outbox.DeadLetter(row, why, _options.Device.Id, _time.GetUtcNow());
+                    Interlocked.Increment(ref _deadLettered);
+                    _log.LogWarning("Uplink: the broker refused {Kind} seq {From}-{To} ({Reason}); kept in the dead_letter table{Record}; the outbox goes on",
+                        row.Kind, row.SeqFrom, row.SeqTo, why, row.Kind == "rejected" ? "" : ", a rejected record is sent in its place");
                 }
                 continue;
             }
@@ -372,7 +388,8 @@ public sealed class UplinkService : IHostedService
         return Task.CompletedTask;
     }
 
-    private static async Task PublishAsync(IMqttClient client, string topic, string payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct)
+    /// <summary>Publishes; null when the broker has it, else its refusal ("NotAuthorized", "PacketTooLarge …").</summary>
+    private static async Task<string?> TryPublishAsync(IMqttClient client, string topic, string payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct)
     {
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
@@ -383,8 +400,19 @@ public sealed class UplinkService : IHostedService
             .Build();
         var result = await client.PublishAsync(message, ct).ConfigureAwait(false);
         // PUBACK 0x00 Success and 0x10 No matching subscribers both mean the broker has it.
-        if (qos != MqttQualityOfServiceLevel.AtMostOnce && result.ReasonCode is not (MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers))
-            throw new InvalidOperationException($"the broker refused a publish to {topic}: {result.ReasonCode} {result.ReasonString}");
+        if (qos == MqttQualityOfServiceLevel.AtMostOnce || result.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers)
+            return null;
+        // mosquitto also answers codes MQTTnet has no name for (0x95 packet too large for message_size_limit)
+        var code = Enum.IsDefined(result.ReasonCode) ? result.ReasonCode.ToString() : $"reason code 0x{(int)result.ReasonCode:X2}";
+        return string.IsNullOrEmpty(result.ReasonString) ? code : $"{code} {Alarm.RemoteText.Clean(result.ReasonString)}";
+    }
+
+    // Our status (online, conflict, offline): a refusal (an ACL on the status topic) is logged and the session goes
+    // on, so one refused message never blocks the outbox.
+    private async Task PublishAsync(IMqttClient client, string topic, string payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct)
+    {
+        if (await TryPublishAsync(client, topic, payload, qos, retain, ct).ConfigureAwait(false) is { } refusal)
+            _log.LogWarning("Uplink: the broker refused our publish to {Topic} ({Reason}); going on without it", topic, refusal);
     }
 
     private async Task GoodbyeAsync(IMqttClient client)
@@ -404,12 +432,10 @@ public sealed class UplinkService : IHostedService
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _storage.Committed -= OnCommitted;
         if (_stop is null) return;
         await _stop.CancelAsync().ConfigureAwait(false);
         try { await _run.WaitAsync(cancellationToken).ConfigureAwait(false); }
         catch (OperationCanceledException) { _log.LogWarning("Uplink: stopped before saying goodbye"); }
-        _outbox.Dispose();
     }
 
     private sealed class ConnectionLostException() : Exception("connection lost");

@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using Kavach.Edge.Alarm;
 using Kavach.Edge.Assessment;
+using Kavach.Edge.Risk;
 using Microsoft.Extensions.Logging;
 using static Kavach.Edge.Alarm.AlarmLine;
 
@@ -267,7 +268,7 @@ public abstract class AlarmContract
     {
         using var r = Rig();
         for (var t = 0; t < 10; t++) r.Tick();
-        r.H.Faults.Raise("fusion input", "crashed: test");
+        r.H.Faults.Raise("fusion input", "test", FaultKind.Crashed);
         var toggles = r.Heartbeat.Toggles;
         for (var t = 0; t < 10; t++) r.Tick();
         Assert.Equal(RiskLevel.Fault, r.H.Level);

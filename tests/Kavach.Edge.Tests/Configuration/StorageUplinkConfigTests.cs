@@ -10,6 +10,7 @@ public class StorageUplinkConfigTests
     {
         var o = TestConfig.Valid();
         Assert.Equal(5000, o.Storage.FlushMs);
+        Assert.Equal(5000, o.Storage.CommitTimeoutMs);
         Assert.Equal(90, o.Storage.RetentionDays);
         Assert.Equal(2048, o.Storage.MaxSizeMb);
         Assert.Equal("", o.Uplink.Host);
@@ -22,6 +23,7 @@ public class StorageUplinkConfigTests
 
     [Theory]
     [InlineData("Storage:FlushMs", "50", "Storage.FlushMs", "must be 200-600000")]
+    [InlineData("Storage:CommitTimeoutMs", "10", "Storage.CommitTimeoutMs", "must be 100-600000")]
     [InlineData("Storage:RetentionDays", "0", "Storage.RetentionDays", "must be 1-36500")]
     [InlineData("Storage:MaxSizeMb", "big", "Storage.MaxSizeMb", "whole number")]
     [InlineData("Uplink:Tls", "maybe", "Uplink.Tls", "true or false")]

@@ -1,4 +1,5 @@
 using Kavach.Edge.Hosting;
+using Kavach.Edge.Risk;
 using Kavach.Edge.Tests.Support;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -68,7 +69,7 @@ public class ServiceHeartbeatTests
     {
         var (h, n, beat, dir) = Make(TimeSpan.FromSeconds(2));
         using var _ = dir;
-        h.Faults.Raise("fusion input", "crashed: test");
+        h.Faults.Raise("fusion input", "test", FaultKind.Crashed);
         h.Run(1, PipelineHarness.World(120, 430, 120));
         Assert.False(beat.Beat());
         Assert.Empty(n.Sent);

@@ -84,3 +84,89 @@ public class StorageQueueTests : IDisposable
         Assert.False(log.Has(Microsoft.Extensions.Logging.LogLevel.Error, ""), string.Join("\n", log.Lines));
     }
 }
+
+/// <summary>Retention and the clock (issue 14, item 9): nothing is deleted by age while the wall clock is not synchronised.</summary>
+public class StorageRetentionClockTests : IDisposable
+{
+    private readonly TempDir _dir = Repo.NewTempDir();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Rows_that_look_old_by_an_unsynchronised_clock_are_kept_until_it_is_synchronised()
+    {
+        var path = _dir.File("kavach.db");
+        var (h, s, log) = StorageServiceTests.Build(path);
+        var old = h.Time.GetUtcNow().AddDays(-200);
+        using (var store = Kavach.Edge.Storage.EventStore.Open(path, h.Time))
+            store.WriteBatch([new Kavach.Edge.Storage.SummaryRow(old.ToUnixTimeSeconds(), "lidar", "lidar", 100, 0.1f, 10, 20, 900, float.NaN, float.NaN, float.NaN, 1)],
+                [], "0.1.0", "hash");
+        s.Clock.Override = false;
+        await s.StartAsync(default);
+        await Wait.UntilAsync(() =>
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(6)); // past FlushMs: a tick with its retention step
+            return log.Has(Microsoft.Extensions.Logging.LogLevel.Information, "retention by age waits for the wall clock");
+        }, "a retention step without a synchronised clock");
+        Assert.Equal(1L, Count(path));
+
+        s.Clock.Override = true;
+        await Wait.UntilAsync(() =>
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(20)); // the next step comes within a minute
+            return Count(path) == 0;
+        }, "the old summary deleted once the clock is synchronised");
+        await s.StopAsync(default);
+    }
+
+    private static long Count(string path)
+    {
+        using var db = new SqliteConnection($"Data Source={path};Pooling=False;Mode=ReadOnly");
+        db.Open();
+        return (long)EventStoreTests.Scalar(db, "SELECT COUNT(*) FROM summaries;")!;
+    }
+}
+
+/// <summary>Refused commands are pruned like readings, by age and by size; accepted acks and maintenance are kept (issue 14, item 9).</summary>
+public class RefusedCommandRetentionTests : IDisposable
+{
+    private readonly TempDir _dir = Repo.NewTempDir();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static OperatorEvent Op(string kind, int i, DateTimeOffset utc) => new(kind, $"op-{i}", CommandSource.Mqtt, utc, i, new string('x', 300));
+
+    [Fact]
+    public void Refused_commands_go_by_age_accepted_ones_stay()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var store = Kavach.Edge.Storage.EventStore.Open(_dir.File("kavach.db"), time);
+        var old = time.GetUtcNow();
+        foreach (var kind in new[] { "ack", "ack-refused", "maintenance-start", "maintenance-refused", "maintenance-end" })
+            store.AppendOperator(Op(kind, 1, old), "0.1.0", "hash");
+        var result = store.RetentionStep(old.AddDays(91), 90, long.MaxValue);
+        Assert.Equal(2, result.Deleted);
+        Assert.Equal(3L, EventStoreTests.Scalar(store.Connection, "SELECT COUNT(*) FROM operator_events WHERE kind NOT LIKE '%-refused';"));
+        Assert.Equal(0L, EventStoreTests.Scalar(store.Connection, "SELECT COUNT(*) FROM operator_events WHERE kind LIKE '%-refused';"));
+    }
+
+    [Fact]
+    public void A_flood_of_refused_commands_counts_toward_MaxSizeMb_and_is_pruned_oldest_first()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var store = Kavach.Edge.Storage.EventStore.Open(_dir.File("kavach.db"), time);
+        store.AppendOperator(Op("ack", 0, time.GetUtcNow()), "0.1.0", "hash");
+        store.Batch(() =>
+        {
+            for (var i = 1; i <= 6000; i++) store.AppendOperator(Op("ack-refused", i, time.GetUtcNow()), "0.1.0", "hash");
+        });
+        var cap = Kavach.Edge.Storage.Retention.UsedBytes(store.Connection) / 2;
+        Kavach.Edge.Storage.RetentionResult r;
+        var steps = 0;
+        do { r = store.RetentionStep(time.GetUtcNow(), 90, cap); steps++; } while (r.MoreToDo && steps < 100);
+        Assert.True(r.SizeBytes <= cap, $"{r.SizeBytes} bytes > cap {cap}");
+        Assert.Equal(1L, EventStoreTests.Scalar(store.Connection, "SELECT COUNT(*) FROM operator_events WHERE kind = 'ack';"));
+        var left = (long)EventStoreTests.Scalar(store.Connection, "SELECT MIN(episode) FROM operator_events WHERE kind = 'ack-refused';")!;
+        Assert.True(left > 1, "the oldest refused commands went first");
+    }
+}

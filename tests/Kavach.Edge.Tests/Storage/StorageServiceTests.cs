@@ -22,7 +22,8 @@ public class StorageServiceTests : IDisposable
         if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
         var h = new PipelineHarness(TestConfig.Valid(overrides: o));
         var log = new LineLogger<StorageService>();
-        var s = new StorageService(h.Options, h.Broadcaster, h.Faults, h.Time, log, h.Pipeline);
+        var s = new StorageService(h.Options, h.Faults, h.Time, log);
+        Kavach.Edge.Hosting.FanOut.Connect(Kavach.Edge.Hosting.FanOut.RiskToStorage(h.Broadcaster, s), Kavach.Edge.Hosting.FanOut.TicksToStorage(h.Pipeline, s));
         return (h, s, log);
     }
 

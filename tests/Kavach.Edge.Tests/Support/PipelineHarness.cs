@@ -25,7 +25,7 @@ public sealed class PipelineHarness
         Floor = floor ?? new SafetyFloor(Options, scene);
         Risk = new RiskStateMachine(Options, Time);
         Faults = new StageFaults();
-        Broadcaster = new RiskBroadcaster(Faults);
+        Broadcaster = new RiskBroadcaster();
         Model = model?.Invoke(Options);
         Pipeline = new Pipeline.Pipeline(Fusion, Floor, Risk, Broadcaster, Faults, Time, NullLogger<Pipeline.Pipeline>.Instance, model: Model);
         Broadcaster.Changed += s => Changes.Add(s);

@@ -1,5 +1,6 @@
 using Kavach.Edge.Alarm;
 using Kavach.Edge.Assessment;
+using Kavach.Edge.Hosting;
 using Kavach.Edge.Storage;
 using Kavach.Edge.Tests.Storage;
 using Kavach.Edge.Tests.Support;
@@ -29,10 +30,12 @@ public sealed class UplinkRig : IAsyncDisposable
         if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
         H = new PipelineHarness(TestConfig.Valid(overrides: o));
         if (realAlarm) Alarm = new AlarmControl(H.Options.Alarm, H.Time, new LineLogger<AlarmControl>());
-        Storage = new StorageService(H.Options, H.Broadcaster, H.Faults, H.Time, new LineLogger<StorageService>(), H.Pipeline, Alarm);
+        Storage = new StorageService(H.Options, H.Faults, H.Time, new LineLogger<StorageService>(), Alarm);
         Log = new LineLogger<UplinkService>();
         Target = target ?? (Alarm is not null ? new AlarmCommandTarget(Alarm) : new FakeTarget());
         Uplink = new UplinkService(H.Options, Storage, H.Broadcaster, H.Faults, TimeProvider.System, Log, Target);
+        FanOut.Connect([FanOut.RiskToStorage(H.Broadcaster, Storage), FanOut.TicksToStorage(H.Pipeline, Storage), FanOut.CommitsToUplink(Storage, Uplink),
+            .. Alarm is null ? Array.Empty<FanOut.Edge>() : [FanOut.OperatorToStorage(Alarm, Storage)]]);
     }
 
     public PipelineHarness H { get; }

@@ -1,10 +1,10 @@
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 
 namespace Kavach.Edge.SelfTest.Checks;
 
 /// <summary>
-/// The configured SQLite database is writable: open it read-write, write inside a transaction, roll back.
+/// The configured SQLite database is writable: open it read-write, write inside a transaction, roll back
+/// (the SQL is storage's: <see cref="Storage.DatabaseCheck.ProbeWritable"/>).
 /// It never creates the database: a file created by root here would keep the service (user kavach) from
 /// opening it. A missing database only needs a writable folder (probed with a temporary file).
 /// </summary>
@@ -34,36 +34,12 @@ public sealed class DatabaseCheck : ISelfTestCheck
         }
         try
         {
-            var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 3 }.ToString();
-            using var db = new SqliteConnection(cs);
-            db.Open();
-            using (var busy = db.CreateCommand())
-            {
-                busy.CommandText = "PRAGMA busy_timeout=3000;";
-                busy.ExecuteNonQuery();
-            }
-            long version, events = -1;
-            using (var tx = db.BeginTransaction(deferred: false)) // BEGIN IMMEDIATE: takes the write lock
-            {
-                using var cmd = db.CreateCommand();
-                cmd.Transaction = tx;
-                cmd.CommandText = "CREATE TABLE kavach_selftest_probe (x INTEGER); INSERT INTO kavach_selftest_probe VALUES (1);";
-                cmd.ExecuteNonQuery();
-                cmd.CommandText = "PRAGMA user_version;";
-                version = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-                cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='events';";
-                if (Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) == 1)
-                {
-                    cmd.CommandText = "SELECT count(*) FROM events;";
-                    events = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
-                }
-                tx.Rollback();
-            }
+            var (version, events) = Storage.DatabaseCheck.ProbeWritable(path);
             var size = new FileInfo(path).Length;
             return Task.FromResult(SelfTestResult.Pass(Name, string.Create(CultureInfo.InvariantCulture,
                 $"{path}: writable (write rolled back), schema v{version}{(events >= 0 ? $", events: {events}" : "")}, {size / 1024.0:0} KiB")));
         }
-        catch (SqliteException e)
+        catch (Storage.StorageUnavailableException e)
         {
             return Task.FromResult(SelfTestResult.Fail(Name, $"{path}: {e.Message}"));
         }
