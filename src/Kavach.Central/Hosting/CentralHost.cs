@@ -24,7 +24,7 @@ public static class CentralHost
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
         builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.WebHost.UseUrls(options.Http.Url.Length > 0 ? options.Http.Url : "http://127.0.0.1:0");
+        builder.WebHost.UseUrls(options.Http.Url);
         var s = builder.Services;
         s.AddSingleton(options);
         s.AddSingleton(db);

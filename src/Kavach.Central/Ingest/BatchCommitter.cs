@@ -47,7 +47,9 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
             }
             else if (leaf == "status" && UplinkReader.TryReadStatus(m.Payload, out var status, out error))
             {
-                Touch(devices, deviceId).Status = status; // the latest in arrival order
+                // the latest in arrival order, except a last will of an instance that is no longer the current one
+                var d = Touch(devices, deviceId);
+                if (status!.State != "offline" || d.Status is null || d.Status.Instance == status.Instance) d.Status = status;
                 statuses++;
             }
             else rejects.Add((m.Topic, leaf is "alerts" or "status" ? error : $"topic: unexpected leaf '{leaf}'", m.Payload));

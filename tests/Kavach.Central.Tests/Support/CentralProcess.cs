@@ -15,7 +15,7 @@ public sealed class CentralProcess(IEnumerable<string> args) : DotnetProcess("ka
         {
             ["Database"] = new Dictionary<string, object> { ["ConnectionString"] = connectionString, ["RetryMinMs"] = 50, ["RetryMaxMs"] = 500 },
             ["Mqtt"] = new Dictionary<string, object> { ["Port"] = brokerPort, ["ClientId"] = clientId, ["ReconnectMinMs"] = 50, ["ReconnectMaxMs"] = 500 },
-            ["Http"] = new Dictionary<string, object> { ["Url"] = "" },
+            ["Http"] = new Dictionary<string, object> { ["Url"] = "http://127.0.0.1:0" },
         };
         extra?.Invoke(config);
         var path = dir.File(name);

@@ -73,6 +73,12 @@ public sealed class PostgresCluster : IAsyncDisposable
     public Task StartServerAsync() => ServerToolAsync("pg_ctl", "-D", DataDir, "-l", Path.Combine(_dir.Path, "postgres.log"), "-w", "-t", "60",
         "-o", $"-p {Port} -k {_dir.Path} -c listen_addresses=127.0.0.1", "start");
 
+    /// <summary>Starts the server if a test left it stopped.</summary>
+    public async Task EnsureRunningAsync()
+    {
+        if (!File.Exists(Path.Combine(DataDir, "postmaster.pid"))) await StartServerAsync();
+    }
+
     /// <summary>Fast shutdown: open sessions are ended, the data is kept.</summary>
     public async Task StopAsync()
     {

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Kavach.Central.Tests.Support;
+using Kavach.Edge.Tests.Support;
+
+namespace Kavach.Central.Tests;
+
+/// <summary>Real posts (MQTT 5 clients publishing the daemon's payloads) → a real mosquitto → kavach-central → a real PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public class IngestTests(PostgresFixture pg)
+{
+    [Fact]
+    public async Task Alerts_land_exactly_once_and_a_redelivery_of_the_same_device_epoch_and_seq_is_a_no_op()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var central = await CentralRig.StartAsync(broker.Port, await pg.Cluster.CreateDatabaseAsync());
+        var devices = new List<DeviceClient>();
+        for (var d = 0; d < 3; d++) devices.Add(await DeviceClient.ConnectAsync(broker.Port, $"lc-{d}"));
+        const int perDevice = 60;
+        var published = 0;
+        for (var seq = 1; seq <= perDevice; seq++)
+            foreach (var device in devices) { await device.AlertAsync("e1", seq); published++; }
+        // the same alerts again, byte for byte as a daemon resends them after a lost PUBACK, and a few of another epoch
+        foreach (var device in devices)
+            for (var seq = 1; seq <= 10; seq++) { await device.AlertAsync("e1", seq); published++; }
+        await devices[0].AlertAsync("e2", 1);
+        published++;
+
+        await Wait.UntilAsync(() => central.Counters.Committed >= published, () => $"{published} messages committed (got {central.Counters.Committed})");
+        Assert.Equal(3 * perDevice + 1, await central.ScalarAsync("SELECT count(*) FROM alerts"));
+        Assert.Equal(3 * perDevice + 1, await central.ScalarAsync("SELECT count(DISTINCT (device_id, epoch, seq)) FROM alerts"));
+        Assert.Equal(30, central.Counters.Duplicates);
+        Assert.Equal(published, central.Counters.Acknowledged);
+        Assert.Equal(0, await central.ScalarAsync("SELECT count(*) FROM rejects"));
+        // each device's level is its newest alert's (seq 60: the cycle LOW, MEDIUM, HIGH, FAULT ends on FAULT)
+        Assert.Equal(3, await central.ScalarAsync($"SELECT count(*) FROM devices WHERE level = 'FAULT' AND last_seq = {perDevice}"));
+        foreach (var device in devices) await device.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_device_is_online_from_its_retained_status_and_offline_from_its_last_will()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var central = await CentralRig.StartAsync(broker.Port, await pg.Cluster.CreateDatabaseAsync());
+        await using var device = await DeviceClient.ConnectAsync(broker.Port, "lc-47-east");
+        await device.OnlineAsync();
+        await device.AlertAsync("e1", 3); // HIGH
+        await Wait.UntilAsync(async () => await central.ScalarAsync("SELECT count(*) FROM devices WHERE online AND level = 'HIGH' AND software = '0.1.0'") == 1,
+            "lc-47-east online at HIGH");
+
+        using var http = new HttpClient();
+        var fleet = JsonDocument.Parse(await http.GetStringAsync(central.BaseUrl + "/fleet")).RootElement;
+        Assert.Equal(1, fleet.GetProperty("online").GetInt32());
+        var row = fleet.GetProperty("fleet")[0];
+        Assert.Equal(("lc-47-east", "HIGH", true), (row.GetProperty("deviceId").GetString(), row.GetProperty("level").GetString(), row.GetProperty("online").GetBoolean()));
+
+        await device.DieAsync();
+        await Wait.UntilAsync(async () => await central.ScalarAsync("SELECT count(*) FROM devices WHERE NOT online AND state = 'offline'") == 1,
+            "lc-47-east offline after its last will");
+    }
+
+    [Fact]
+    public async Task A_last_will_of_an_earlier_run_does_not_take_a_restarted_device_offline()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var central = await CentralRig.StartAsync(broker.Port, await pg.Cluster.CreateDatabaseAsync());
+        await using var device = await DeviceClient.ConnectAsync(broker.Port, "lc-9");
+        await device.OnlineAsync();
+        await device.PublishAsync(device.Topics.Status, DevicePayloads.Offline("00000000deadbeef"), retain: true); // a will arriving late
+        await device.AlertAsync("e1", 1);
+        await Wait.UntilAsync(() => central.Counters.Committed >= 3, "three messages committed");
+        Assert.Equal(1, await central.ScalarAsync($"SELECT count(*) FROM devices WHERE online AND instance = '{device.Instance}'"));
+    }
+
+    [Fact]
+    public async Task Messages_that_do_not_fit_the_contract_are_kept_in_rejects_and_acknowledged()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var central = await CentralRig.StartAsync(broker.Port, await pg.Cluster.CreateDatabaseAsync());
+        await using var device = await DeviceClient.ConnectAsync(broker.Port, "lc-1");
+        await device.PublishAsync(device.Topics.Alerts, "{\"type\":\"alert\"");
+        await device.PublishAsync(device.Topics.Alerts, DevicePayloads.Alert("lc-2", "e1", 1)); // another post's alert on our topic
+        await Wait.UntilAsync(() => central.Counters.Acknowledged >= 2, "both acknowledged");
+        Assert.Equal(2, await central.ScalarAsync("SELECT count(*) FROM rejects"));
+        Assert.Equal(0, await central.ScalarAsync("SELECT count(*) FROM alerts"));
+    }
+}
