@@ -31,6 +31,22 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void The_example_configuration_binds_with_every_key_at_its_default()
+    {
+        var path = Path.Combine(Repo.Root, "deploy", "kavach-central.example.json");
+        var errors = new List<string>();
+        var o = CentralOptions.Bind(new ConfigurationBuilder().AddJsonFile(path).Build(), errors);
+        Assert.Empty(errors);
+        var d = new CentralOptions();
+        Assert.Equal((d.Database.BatchMaxRows, d.Database.BatchMaxDelayMs, d.Database.PartitionMonthsAhead, d.Database.RetryMinMs, d.Database.RetryMaxMs),
+            (o.Database.BatchMaxRows, o.Database.BatchMaxDelayMs, o.Database.PartitionMonthsAhead, o.Database.RetryMinMs, o.Database.RetryMaxMs));
+        Assert.Equal((d.Mqtt.Host, d.Mqtt.Port, d.Mqtt.SharedGroup, d.Mqtt.SessionExpiryS, d.Mqtt.KeepAliveS, d.Mqtt.ReceiveMaximum, d.Mqtt.ReconnectMinMs, d.Mqtt.ReconnectMaxMs),
+            (o.Mqtt.Host, o.Mqtt.Port, o.Mqtt.SharedGroup, o.Mqtt.SessionExpiryS, o.Mqtt.KeepAliveS, o.Mqtt.ReceiveMaximum, o.Mqtt.ReconnectMinMs, o.Mqtt.ReconnectMaxMs));
+        Assert.Equal((d.Http.Url, d.Logging.Level, d.Logging.File, d.Logging.FileSizeLimitMb, d.Logging.RetainedFiles),
+            (o.Http.Url, o.Logging.Level, o.Logging.File, o.Logging.FileSizeLimitMb, o.Logging.RetainedFiles));
+    }
+
+    [Fact]
     public void Unknown_keys_and_bad_values_are_refused_with_their_path()
     {
         var values = Minimal();

@@ -37,6 +37,21 @@ public class IngestTests(PostgresFixture pg)
     }
 
     [Fact]
+    public async Task Two_instances_in_one_shared_subscription_group_split_the_load_and_commit_each_alert_once()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        var cs = await pg.Cluster.CreateDatabaseAsync();
+        await using var a = await CentralRig.StartAsync(broker.Port, cs, "central-a");
+        await using var b = await CentralRig.StartAsync(broker.Port, cs, "central-b");
+        await using var device = await DeviceClient.ConnectAsync(broker.Port, "lc-shared");
+        for (var seq = 1; seq <= 200; seq++) await device.AlertAsync("e1", seq);
+        await Wait.UntilAsync(() => a.Counters.Committed + b.Counters.Committed >= 200, () => $"200 committed (a {a.Counters.Committed}, b {b.Counters.Committed})");
+        Assert.Equal(200, await a.ScalarAsync("SELECT count(*) FROM alerts"));
+        Assert.True(a.Counters.AlertsNew > 0 && b.Counters.AlertsNew > 0, $"both instances took a share: a {a.Counters.AlertsNew}, b {b.Counters.AlertsNew}");
+        Assert.Equal(200, a.Counters.AlertsNew + b.Counters.AlertsNew);
+    }
+
+    [Fact]
     public async Task A_device_is_online_from_its_retained_status_and_offline_from_its_last_will()
     {
         await using var broker = await MosquittoBroker.StartAsync();
