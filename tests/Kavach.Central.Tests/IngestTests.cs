@@ -98,4 +98,35 @@ public class IngestTests(PostgresFixture pg)
         Assert.Equal(2, await central.ScalarAsync("SELECT count(*) FROM rejects"));
         Assert.Equal(0, await central.ScalarAsync("SELECT count(*) FROM alerts"));
     }
+
+    [Fact]
+    public async Task Seq_gaps_open_when_an_alert_skips_ahead_and_close_when_the_late_alert_or_a_shed_record_arrives()
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var central = await CentralRig.StartAsync(broker.Port, await pg.Cluster.CreateDatabaseAsync());
+        await using var device = await DeviceClient.ConnectAsync(broker.Port, "lc-gaps");
+        var sent = 0;
+        async Task<string> Gaps(params long[] seqs)
+        {
+            foreach (var s in seqs) { await device.AlertAsync("e1", s); sent++; }
+            await Wait.UntilAsync(() => central.Counters.Committed >= sent, $"{sent} committed");
+            await using var cmd = central.Db.CreateCommand("SELECT coalesce(string_agg(from_seq || '-' || to_seq, ',' ORDER BY from_seq), '') FROM gaps WHERE device_id = 'lc-gaps'");
+            return (string)(await cmd.ExecuteScalarAsync())!;
+        }
+        Assert.Equal("", await Gaps(1, 2));
+        Assert.Equal("3-9", await Gaps(10));
+        Assert.Equal("3-4,6-9", await Gaps(5));
+        await device.PublishAsync(device.Topics.Alerts, DevicePayloads.Shed("lc-gaps", "e1", 6, 8)); // the post says 6..8 are lost for good
+        sent++;
+        Assert.Equal("3-4,9-9", await Gaps());
+        Assert.Equal("9-9", await Gaps(3, 4, 4)); // a late pair, one of them twice
+        Assert.Equal("", await Gaps(9));
+        Assert.Equal("12-12", await Gaps(11, 13));
+        Assert.Equal(9, await central.ScalarAsync("SELECT received FROM streams WHERE device_id = 'lc-gaps'"));
+        Assert.Equal(13, await central.ScalarAsync("SELECT max_seq FROM streams WHERE device_id = 'lc-gaps'"));
+
+        using var http = new HttpClient();
+        var row = JsonDocument.Parse(await http.GetStringAsync(central.BaseUrl + "/fleet")).RootElement.GetProperty("fleet")[0];
+        Assert.Equal((1, 1), (row.GetProperty("openGaps").GetInt32(), row.GetProperty("missingAlerts").GetInt32()));
+    }
 }

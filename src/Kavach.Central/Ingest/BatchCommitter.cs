@@ -57,12 +57,16 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
 
         await using var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
-        var inserted = alerts.Count == 0 ? 0 : await InsertAlertsAsync(c, tx, alerts, ct).ConfigureAwait(false);
+        // key order everywhere: two instances writing the same rows lock them in the same order
+        alerts.Sort((a, b) => string.CompareOrdinal(a.A.DeviceId, b.A.DeviceId) is var d and not 0 ? d
+            : string.CompareOrdinal(a.A.Epoch, b.A.Epoch) is var e and not 0 ? e : a.A.Seq.CompareTo(b.A.Seq));
+        var arrived = alerts.Count == 0 ? [] : await InsertAlertsAsync(c, tx, alerts, ct).ConfigureAwait(false);
         if (sheds.Count > 0) await InsertShedsAsync(c, tx, sheds, ct).ConfigureAwait(false);
+        await GapTracker.ApplyAsync(c, tx, arrived, sheds.Select(x => (x.DeviceId, x.Epoch, x.FromSeq, x.ToSeq)), ct).ConfigureAwait(false);
         if (rejects.Count > 0) await InsertRejectsAsync(c, tx, rejects, ct).ConfigureAwait(false);
         if (devices.Count > 0) await UpsertDevicesAsync(c, tx, devices, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        return new Result(alerts.Count, inserted, sheds.Count, statuses, rejects.Count);
+        return new Result(alerts.Count, arrived.Count, sheds.Count, statuses, rejects.Count);
     }
 
     private static Device Touch(Dictionary<string, Device> devices, string id)
@@ -71,12 +75,14 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         return d;
     }
 
-    private static async Task<int> InsertAlertsAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<(AlertRecord A, byte[] Payload)> rows, CancellationToken ct)
+    /// <summary>Inserts the alerts not there yet; returns the key of each one inserted now.</summary>
+    private static async Task<List<(string Device, string Epoch, long Seq)>> InsertAlertsAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<(AlertRecord A, byte[] Payload)> rows, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO alerts (device_id, epoch, seq, ts, id, level, previous, clock_synced, payload)
             SELECT d, e, s, t, i, l, p, k, j::jsonb FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) AS u(d, e, s, t, i, l, p, k, j)
             ON CONFLICT DO NOTHING
+            RETURNING device_id, epoch, seq
             """, c, tx);
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.A.DeviceId).ToArray());
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.A.Epoch).ToArray());
@@ -87,7 +93,10 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.A.Previous).ToArray());
         Add(cmd, NpgsqlDbType.Boolean, rows.Select(r => r.A.ClockSynced).ToArray());
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => System.Text.Encoding.UTF8.GetString(r.Payload)).ToArray());
-        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        var arrived = new List<(string, string, long)>(rows.Count);
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) arrived.Add((r.GetString(0), r.GetString(1), r.GetInt64(2)));
+        return arrived;
     }
 
     private static async Task InsertShedsAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<ShedRecord> rows, CancellationToken ct)
@@ -117,7 +126,7 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
     // replaces the previous one, except an offline (a last will) from an instance that is no longer the current one.
     private static async Task UpsertDevicesAsync(NpgsqlConnection c, NpgsqlTransaction tx, Dictionary<string, Device> devices, CancellationToken ct)
     {
-        var list = devices.ToList();
+        var list = devices.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
         await using var cmd = new NpgsqlCommand("""
             INSERT INTO devices AS d (device_id, last_seen, level, level_ts, last_epoch, last_seq,
                                       online, state, instance, software, commissioning, started_at, status_at)
