@@ -38,8 +38,8 @@ public class ConfigurationTests
         var o = CentralOptions.Bind(new ConfigurationBuilder().AddJsonFile(path).Build(), errors);
         Assert.Empty(errors);
         var d = new CentralOptions();
-        Assert.Equal((d.Database.BatchMaxRows, d.Database.BatchMaxDelayMs, d.Database.PartitionMonthsAhead, d.Database.RetryMinMs, d.Database.RetryMaxMs),
-            (o.Database.BatchMaxRows, o.Database.BatchMaxDelayMs, o.Database.PartitionMonthsAhead, o.Database.RetryMinMs, o.Database.RetryMaxMs));
+        Assert.Equal((d.Database.BatchMaxRows, d.Database.BatchMaxDelayMs, d.Database.PartitionMonthsAhead, d.Database.RetentionMonths, d.Database.RetryMinMs, d.Database.RetryMaxMs),
+            (o.Database.BatchMaxRows, o.Database.BatchMaxDelayMs, o.Database.PartitionMonthsAhead, o.Database.RetentionMonths, o.Database.RetryMinMs, o.Database.RetryMaxMs));
         Assert.Equal((d.Mqtt.Host, d.Mqtt.Port, d.Mqtt.SharedGroup, d.Mqtt.SessionExpiryS, d.Mqtt.KeepAliveS, d.Mqtt.ReceiveMaximum, d.Mqtt.ReconnectMinMs, d.Mqtt.ReconnectMaxMs),
             (o.Mqtt.Host, o.Mqtt.Port, o.Mqtt.SharedGroup, o.Mqtt.SessionExpiryS, o.Mqtt.KeepAliveS, o.Mqtt.ReceiveMaximum, o.Mqtt.ReconnectMinMs, o.Mqtt.ReconnectMaxMs));
         Assert.Equal((d.Http.Url, d.Logging.Level, d.Logging.File, d.Logging.FileSizeLimitMb, d.Logging.RetainedFiles),

@@ -50,4 +50,24 @@ public class MigrationTests(PostgresFixture pg)
         await using var where = db.CreateCommand("SELECT tableoid::regclass::text FROM alerts WHERE device_id = 'lc-1'");
         Assert.Equal("alerts_y2031m03", (string)(await where.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task Retention_drops_whole_months_past_the_limit_and_keeps_the_rest()
+    {
+        await using var db = NpgsqlDataSource.Create(await pg.Cluster.CreateDatabaseAsync());
+        await Migrator.ApplyAsync(db, default);
+        await Partitions.EnsureAsync(db, new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero), 3, default);
+        await using (var cmd = db.CreateCommand("""
+            INSERT INTO alerts (device_id, epoch, seq, ts, id, level, clock_synced, payload) VALUES
+              ('lc-1', 'e', 1, '2031-02-27T00:00:00Z', gen_random_uuid(), 'LOW', true, '{}'),
+              ('lc-1', 'e', 2, '2031-03-01T00:00:00Z', gen_random_uuid(), 'LOW', true, '{}'),
+              ('lc-1', 'e', 3, '1970-01-01T00:00:10Z', gen_random_uuid(), 'LOW', false, '{}')
+            """)) await cmd.ExecuteNonQueryAsync();
+        // March 2033 keeping 24 months: January and February 2031 ended before March 2031, so they go
+        var dropped = await Partitions.DropOlderThanAsync(db, new DateTimeOffset(2033, 3, 15, 0, 0, 0, TimeSpan.Zero), 24, default);
+        Assert.Equal(["alerts_y2031m01", "alerts_y2031m02"], dropped);
+        await using var left = db.CreateCommand("SELECT string_agg(seq::text, ',' ORDER BY seq) FROM alerts");
+        Assert.Equal("2,3", (string)(await left.ExecuteScalarAsync())!); // the unsynced clock's alert stays in the default partition
+        Assert.Empty(await Partitions.DropOlderThanAsync(db, new DateTimeOffset(2033, 3, 15, 0, 0, 0, TimeSpan.Zero), 24, default));
+    }
 }

@@ -18,6 +18,9 @@ public sealed class DatabaseOptions
     /// <summary>Monthly alert partitions created ahead of the current month (at start, then daily).</summary>
     public int PartitionMonthsAhead { get; set; } = 3;
 
+    /// <summary>Alert partitions whose month ended more than this many months ago are dropped; 0 = keep for ever.</summary>
+    public int RetentionMonths { get; set; } = 24;
+
     /// <summary>First delay before a failed commit is retried (doubling, with jitter).</summary>
     public int RetryMinMs { get; set; } = 200;
 
@@ -36,6 +39,7 @@ public sealed class DatabaseOptions
         BatchMaxRows = r.Int("BatchMaxRows", BatchMaxRows, 1, 5000);
         BatchMaxDelayMs = r.Int("BatchMaxDelayMs", BatchMaxDelayMs, 0, 10_000);
         PartitionMonthsAhead = r.Int("PartitionMonthsAhead", PartitionMonthsAhead, 1, 36);
+        RetentionMonths = r.Int("RetentionMonths", RetentionMonths, 0, 1200);
         RetryMinMs = r.Int("RetryMinMs", RetryMinMs, 10, 60_000);
         RetryMaxMs = r.Int("RetryMaxMs", RetryMaxMs, RetryMinMs, 600_000);
     }

@@ -28,6 +28,35 @@ public static class Partitions
         return created;
     }
 
+    /// <summary>
+    /// Retention: drops the monthly partitions wholly older than <paramref name="keepMonths"/> months before
+    /// <paramref name="utcNow"/>'s month (a DROP, no row-by-row delete); returns the ones dropped. The default
+    /// partition is left alone: what waits there is stamped by a clock that was not synced, not old.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> DropOlderThanAsync(NpgsqlDataSource db, DateTimeOffset utcNow, int keepMonths, CancellationToken ct)
+    {
+        var cutoff = new DateTime(utcNow.UtcDateTime.Year, utcNow.UtcDateTime.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(-keepMonths);
+        var old = new List<string>();
+        await using (var cmd = db.CreateCommand("""
+            SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'alerts'::regclass AND c.relname ~ '^alerts_y[0-9]{4}m[0-9]{2}$' ORDER BY c.relname
+            """))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var name = r.GetString(0);
+                var year = int.Parse(name.AsSpan(8, 4), NumberStyles.None, CultureInfo.InvariantCulture);
+                var month = int.Parse(name.AsSpan(13, 2), NumberStyles.None, CultureInfo.InvariantCulture);
+                if (new DateTime(year, month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) <= cutoff) old.Add(name);
+            }
+        foreach (var name in old)
+        {
+            await using var drop = db.CreateCommand($"DROP TABLE IF EXISTS {name}");
+            await drop.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        return old;
+    }
+
     private static async Task<string?> EnsureMonthAsync(NpgsqlDataSource db, DateTime from, CancellationToken ct)
     {
         var name = Name(from.Year, from.Month);
