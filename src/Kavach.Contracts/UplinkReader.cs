@@ -52,6 +52,18 @@ public static class UplinkReader
         return true;
     }
 
+    /// <summary>A telemetry message from <c>kavach/DEVICE/telemetry</c>: the receiver keeps only who sent it and when
+    /// (docs/schemas/telemetry.schema.json has the rest).</summary>
+    public static bool TryReadTelemetry(ReadOnlySpan<byte> json, out string deviceId, out string error)
+    {
+        deviceId = "";
+        if (!TryFields(json, out var f, out error)) return false;
+        if (f.Str("type") != "telemetry") return Fail(out error, "type: not telemetry");
+        if (!f.Need(out error, "deviceId")) return false;
+        deviceId = f.Str("deviceId")!;
+        return true;
+    }
+
     private static bool Fail(out string error, string message)
     {
         error = message;

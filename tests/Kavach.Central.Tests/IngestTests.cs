@@ -68,6 +68,14 @@ public class IngestTests(PostgresFixture pg)
         var row = fleet.GetProperty("fleet")[0];
         Assert.Equal(("lc-47-east", "HIGH", true), (row.GetProperty("deviceId").GetString(), row.GetProperty("level").GetString(), row.GetProperty("online").GetBoolean()));
 
+        // telemetry (QoS 0, the daemon's own writer) counts as a sign of life
+        var seen = await central.ScalarAsync("SELECT (extract(epoch FROM last_seen) * 1000000)::bigint FROM devices");
+        await device.PublishAsync(device.Topics.Telemetry, Kavach.Edge.Uplink.UplinkJson.Telemetry("lc-47-east", DateTimeOffset.UtcNow,
+            Kavach.Edge.Assessment.RiskLevel.High, 0, 0, true, null, []));
+        await Wait.UntilAsync(async () => await central.ScalarAsync("SELECT (extract(epoch FROM last_seen) * 1000000)::bigint FROM devices") > seen,
+            "last_seen moved by telemetry");
+        Assert.Equal(0, await central.ScalarAsync("SELECT count(*) FROM rejects"));
+
         await device.DieAsync();
         await Wait.UntilAsync(async () => await central.ScalarAsync("SELECT count(*) FROM devices WHERE NOT online AND state = 'offline'") == 1,
             "lc-47-east offline after its last will");

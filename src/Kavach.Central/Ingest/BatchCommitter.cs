@@ -52,7 +52,13 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
                 if (status!.State != "offline" || d.Status is null || d.Status.Instance == status.Instance) d.Status = status;
                 statuses++;
             }
-            else rejects.Add((m.Topic, leaf is "alerts" or "status" ? error : $"topic: unexpected leaf '{leaf}'", m.Payload));
+            else if (leaf == "telemetry" && UplinkReader.TryReadTelemetry(m.Payload, out var telemetryDevice, out error))
+            {
+                // kept only as a sign of life: last_seen
+                if (telemetryDevice != deviceId) rejects.Add((m.Topic, $"deviceId: '{telemetryDevice}' on the topic of '{deviceId}'", m.Payload));
+                else Touch(devices, deviceId);
+            }
+            else rejects.Add((m.Topic, leaf is "alerts" or "status" or "telemetry" ? error : $"topic: unexpected leaf '{leaf}'", m.Payload));
         }
 
         await using var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);

@@ -14,7 +14,7 @@ namespace Kavach.Central.Ingest;
 
 /// <summary>
 /// The ingest: one MQTT 5 client in the shared subscription group (<c>$share/GROUP/kavach/+/alerts</c> and
-/// <c>…/status</c>, QoS 1) with MANUAL acknowledgement, and one committer. A message is acknowledged to the broker
+/// <c>…/status</c>, QoS 1; <c>…/telemetry</c>, QoS 0, as a sign of life) with MANUAL acknowledgement, and one committer. A message is acknowledged to the broker
 /// only after the transaction holding its row has committed, so a crash or a PostgreSQL outage loses nothing: the
 /// broker keeps the message in this instance's persistent session (fixed client id, clean start off) and sends it
 /// again. Re-deliveries are no-ops in the database (<see cref="BatchCommitter"/>).
@@ -67,6 +67,7 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
                 await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(Topics.Shared(o.SharedGroup, "alerts"), MqttQualityOfServiceLevel.AtLeastOnce)
                     .WithTopicFilter(Topics.Shared(o.SharedGroup, "status"), MqttQualityOfServiceLevel.AtLeastOnce)
+                    .WithTopicFilter(Topics.Shared(o.SharedGroup, "telemetry"), MqttQualityOfServiceLevel.AtMostOnce) // live only, QoS 0 at the post
                     .Build(), stop).ConfigureAwait(false);
                 Volatile.Write(ref _client, client);
                 counters.Connected = true;
