@@ -31,6 +31,15 @@ public class IngestTests(PostgresFixture pg)
         Assert.Equal(30, central.Counters.Duplicates);
         Assert.Equal(published, central.Counters.Acknowledged);
         Assert.Equal(0, await central.ScalarAsync("SELECT count(*) FROM rejects"));
+        using (var http = new HttpClient())
+        {
+            var metrics = await http.GetStringAsync(central.BaseUrl + "/metrics");
+            Assert.Contains($"kavach_central_alerts_new {3 * perDevice + 1}", metrics, StringComparison.Ordinal);
+            Assert.Contains("kavach_central_alerts_duplicates 30", metrics, StringComparison.Ordinal);
+            Assert.Contains("kavach_central_devices 3", metrics, StringComparison.Ordinal);
+            Assert.Contains("kavach_central_gaps_open 0", metrics, StringComparison.Ordinal);
+            Assert.Contains($"kavach_central_receive_to_commit_seconds_count {published}", metrics, StringComparison.Ordinal);
+        }
         // each device's level is its newest alert's (seq 60: the cycle LOW, MEDIUM, HIGH, FAULT ends on FAULT)
         Assert.Equal(3, await central.ScalarAsync($"SELECT count(*) FROM devices WHERE level = 'FAULT' AND last_seq = {perDevice}"));
         foreach (var device in devices) await device.DisposeAsync();

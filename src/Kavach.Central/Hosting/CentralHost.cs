@@ -31,6 +31,7 @@ public static class CentralHost
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton<IngestCounters>();
         s.AddSingleton<BatchCommitter>();
+        s.AddSingleton<CentralMetrics>();
         s.AddHostedService<PartitionMaintenance>();
         s.AddHostedService<MqttIngest>();
         s.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJson.Default));
@@ -43,6 +44,12 @@ public static class CentralHost
             var view = new HealthView(c.Connected ? "ok" : "mqtt-disconnected", c.Connected, c.Received, c.Committed, c.AlertsNew, c.Duplicates, c.Rejects,
                 c.Batches, c.FailedCommits, c.Acknowledged);
             return c.Connected ? Results.Json(view, FleetJson.Default.HealthView) : Results.Json(view, FleetJson.Default.HealthView, statusCode: 503);
+        });
+        app.MapGet("/metrics", async (HttpContext http, CentralMetrics metrics) =>
+        {
+            await metrics.RefreshAsync(http.RequestAborted).ConfigureAwait(false);
+            http.Response.ContentType = CentralMetrics.ContentType;
+            await metrics.WriteAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
         });
         return app;
     }

@@ -22,7 +22,8 @@ namespace Kavach.Central.Ingest;
 /// only copy the message into the inbox. The broker bounds the inbox: at most <c>Mqtt.ReceiveMaximum</c> messages are
 /// unacknowledged at a time.
 /// </summary>
-public sealed class MqttIngest(CentralOptions options, BatchCommitter committer, IngestCounters counters, ILogger<MqttIngest> log) : BackgroundService
+public sealed class MqttIngest(CentralOptions options, BatchCommitter committer, IngestCounters counters, Hosting.CentralMetrics metrics, ILogger<MqttIngest> log)
+    : BackgroundService
 {
     private readonly Channel<Inbound> _inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
     private long _connection;
@@ -115,8 +116,13 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
                 {
                     try
                     {
+                        var started = Stopwatch.GetTimestamp();
                         var r = await committer.CommitAsync(batch, stop).ConfigureAwait(false);
+                        var committedAt = Stopwatch.GetTimestamp();
                         counters.OnCommitted(batch.Count, r);
+                        metrics.BatchSize.Record(batch.Count);
+                        metrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started, committedAt).TotalMilliseconds);
+                        foreach (var m in batch) metrics.ReceiveToCommit.Record(Stopwatch.GetElapsedTime(m.ReceivedTicks, committedAt).TotalSeconds);
                         if (failures > 0) log.LogInformation("PostgreSQL: commit succeeded after {Failures} failure(s)", failures);
                         if (r.Rejects > 0) log.LogWarning("Ingest: {Rejects} message(s) did not fit the contract; kept in the rejects table", r.Rejects);
                         backoff.Reset();
