@@ -1,5 +1,6 @@
 using Kavach.Central.Database;
 using Kavach.Central.Tests.Support;
+using Kavach.Edge.Tests.Support;
 using Npgsql;
 
 namespace Kavach.Central.Tests;
@@ -69,5 +70,22 @@ public class MigrationTests(PostgresFixture pg)
         await using var left = db.CreateCommand("SELECT string_agg(seq::text, ',' ORDER BY seq) FROM alerts");
         Assert.Equal("2,3", (string)(await left.ExecuteScalarAsync())!); // the unsynced clock's alert stays in the default partition
         Assert.Empty(await Partitions.DropOlderThanAsync(db, new DateTimeOffset(2033, 3, 15, 0, 0, 0, TimeSpan.Zero), 24, default));
+    }
+
+    [Fact]
+    public async Task The_migrate_verb_applies_the_schema_and_partitions_then_says_up_to_date()
+    {
+        using var dir = Repo.NewTempDir();
+        var config = CentralProcess.WriteConfig(dir, 1883, await pg.Cluster.CreateDatabaseAsync(), "central-m");
+        using (var first = new CentralProcess(["migrate", "--config", config]))
+        {
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains($"applied v{string.Join(", v", Enumerable.Range(1, Migrator.Latest))}", first.Stdout);
+            Assert.Contains("created alerts_y", first.Stdout);
+        }
+        using var second = new CentralProcess(["migrate", "--config", config]);
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("(up to date)", second.Stdout);
+        Assert.Contains("alert partitions: all there", second.Stdout);
     }
 }
