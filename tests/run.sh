@@ -2,11 +2,12 @@
 # Runs every test of the solution: the README's test command, and exactly what CI runs.
 # As root it first installs the system packages the tests use (real parts: socat pseudo-terminals,
 # a mosquitto broker, openssl for TLS test certificates, headless Chromium for the status page, e2fsprogs and
-# util-linux for a loop-mounted ext4 image frozen with fsfreeze: the hung-disk test). Ends with one line: "N passed, N failed".
+# util-linux for a loop-mounted ext4 image frozen with fsfreeze: the hung-disk test, PostgreSQL for the
+# control-room service kavach-central). Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(socat mosquitto mosquitto-clients openssl libgpiod2 chromium chromium-driver e2fsprogs util-linux)
+packages=(socat mosquitto mosquitto-clients openssl libgpiod2 chromium chromium-driver e2fsprogs util-linux postgresql)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,0 +1,56 @@
+using Kavach.Central.Configuration;
+using Kavach.Central.Database;
+using Kavach.Central.Ingest;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Serilog.Extensions.Logging;
+
+namespace Kavach.Central.Hosting;
+
+/// <summary>
+/// The composition root: the database, partition maintenance, the ingest and the HTTP API, registered explicitly.
+/// Start order: partitions, then the ingest (downstream first); the host stops them in reverse.
+/// </summary>
+public static class CentralHost
+{
+    public static WebApplication Build(CentralOptions options, Serilog.ILogger logger, NpgsqlDataSource db)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new SerilogLoggerProvider(logger));
+        builder.Host.ConfigureHostOptions(h => h.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.WebHost.UseUrls(options.Http.Url);
+        var s = builder.Services;
+        s.AddSingleton(options);
+        s.AddSingleton(db);
+        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton<IngestCounters>();
+        s.AddSingleton<BatchCommitter>();
+        s.AddSingleton<CentralMetrics>();
+        s.AddHostedService<PartitionMaintenance>();
+        s.AddHostedService<MqttIngest>();
+        s.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJson.Default));
+
+        var app = builder.Build();
+        app.MapGet("/fleet", async (CancellationToken ct) =>
+            Results.Json(await FleetQuery.ReadAsync(db, TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false), FleetJson.Default.FleetView));
+        app.MapGet("/health", (IngestCounters c) =>
+        {
+            var view = new HealthView(c.Connected ? "ok" : "mqtt-disconnected", c.Connected, c.Received, c.Committed, c.AlertsNew, c.Duplicates, c.Rejects,
+                c.Batches, c.FailedCommits, c.Acknowledged);
+            return c.Connected ? Results.Json(view, FleetJson.Default.HealthView) : Results.Json(view, FleetJson.Default.HealthView, statusCode: 503);
+        });
+        app.MapGet("/metrics", async (HttpContext http, CentralMetrics metrics) =>
+        {
+            await metrics.RefreshAsync(http.RequestAborted).ConfigureAwait(false);
+            http.Response.ContentType = CentralMetrics.ContentType;
+            await metrics.WriteAsync(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
+        });
+        return app;
+    }
+}
