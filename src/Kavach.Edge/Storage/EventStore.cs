@@ -78,7 +78,9 @@ public sealed class EventStore : IDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         string? movedAside = null;
         List<OutboxItem> recovered = [];
-        if (File.Exists(full) && DatabaseCheck.IsCorrupt(full))
+        bool corrupt;
+        using (StartTimeoutExtension.Begin()) corrupt = File.Exists(full) && DatabaseCheck.IsCorrupt(full);
+        if (corrupt)
         {
             movedAside = $"{full}.corrupt-{time.GetUtcNow():yyyyMMddTHHmmssZ}";
             File.Move(full, movedAside);
