@@ -10,7 +10,7 @@
 # it a $NOTIFY_SOCKET (Microsoft.Extensions.Hosting.Systemd sends READY=1 only under a parent called systemd),
 # so READY is the same point as under the real unit: every stage started, the sensor ports listening.
 # After WARMUP_S seconds (default 20) the CPU time (utime + stime from /proc/PID/stat) is taken over SECONDS
-# (default 60). Prints: ready_ms, cpu_pct (of one core), threads, rss_mb. APP_DIR holds a published
+# (default 60). Prints: ready_ms, cpu_pct (of one core), threads, rss_mb, and the status (level, sensors). APP_DIR holds a published
 # kavach-edge (publish.ps1, native AOT; or a JIT publish to compare). Needs mosquitto and python3; not part
 # of CI (a measurement, not a test).
 set -euo pipefail
@@ -101,3 +101,7 @@ echo "ready_ms $(cat "$work/ready_ms")"
 echo "cpu_pct $cpu (of one core, over $secs s after ${warmup} s, load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "threads $threads"
 echo "rss_mb $rss"
+# after the measure, so it does not count: the level (LOW with the track empty) and each sensor: live, frames
+echo "status $(curl -s "http://127.0.0.1:$api/api/status" | python3 -c 'import json, sys
+s = json.load(sys.stdin)
+print(s.get("level"), [(x.get("name"), x.get("live"), x.get("frames")) for x in s.get("sensors", [])])' 2>&1 | head -c 300)"
