@@ -97,10 +97,12 @@ hz=$(getconf CLK_TCK)
 cpu=$(awk -v c=$((c1 - c0)) -v hz="$hz" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", 100 * c / hz / (ns / 1e9) }')
 threads=$(awk '/^Threads:/ {print $2}' "/proc/$daemon/status")
 rss=$(awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$daemon/status")
+# anonymous (heaps, stacks) vs file-backed (the executable's and libraries' pages: the kernel may drop them)
+rss_parts=$(awk '/^Rss(Anon|File|Shmem):/ {printf "%s%s %.1f", sep, $1, $2 / 1024; sep = ", "}' "/proc/$daemon/status")
 echo "ready_ms $(cat "$work/ready_ms")"
 echo "cpu_pct $cpu (of one core, over $secs s after ${warmup} s, load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "threads $threads"
-echo "rss_mb $rss"
+echo "rss_mb $rss ($rss_parts)"
 # after the measure, so it does not count: the level (LOW with the track empty) and each sensor: live, frames
 echo "status $(curl -s "http://127.0.0.1:$api/api/status" | python3 -c 'import json, sys
 s = json.load(sys.stdin)
