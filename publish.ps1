@@ -1,25 +1,31 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    Builds the release archives of kavach-edge: self-contained, trimmed, one .tar.gz per runtime.
+    Builds the release archives of kavach-edge: native AOT, one .tar.gz per runtime.
 
 .DESCRIPTION
-    For each runtime identifier, runs `dotnet publish src/Kavach.Edge` in Release, self-contained,
-    with PublishTrimmed and InvariantGlobalization, and with every warning (trim warnings included) an
-    error. Then lays out and packs kavach-edge-<version>-<rid>.tar.gz:
+    For each runtime identifier, runs `dotnet publish src/Kavach.Edge` in Release with PublishAot (one
+    native executable, no JIT, no IL: compiled ahead of time by ILCompiler and linked by clang) and
+    InvariantGlobalization, every warning (trim and AOT warnings included) an error. The symbols that
+    ILCompiler strips into kavach-edge.dbg (~43 MB) stay out of the archive. Then lays out and packs
+    kavach-edge-<version>-<rid>.tar.gz:
 
         kavach-edge-<version>-<rid>/
           install.sh             run as root on the board (deploy/install.sh)
           VERSION                version=, runtime=, commit=
           SHA256SUMS             of every file in the archive (install.sh checks it)
-          app/                   the executable, its assemblies and native libraries for <rid>
-                                 (libe_sqlite3.so; libonnxruntime.so when the model stage is in), and
+          app/                   the native executable and the native libraries it loads for <rid>
+                                 (libe_sqlite3.so, libSystem.IO.Ports.Native.so; libonnxruntime.so when
+                                 the model stage is in), and
           app/models/            the repo's models/*.onnx and their model cards (may be empty)
           deploy/                kavach-edge.service, 99-kavach.rules, kavach.example.json
           docs/operations.md
 
     and prints the unpacked and archive sizes. 32-bit ARM (linux-arm, 32-bit Raspberry Pi OS) is not a
     target: ONNX Runtime ships no 32-bit ARM build.
+
+    Native AOT links with the platform's tools: clang, and for linux-arm64 from an x64 machine Debian's
+    arm64 cross linker and C library. `sudo bash .ci/aot-toolchain.sh arm64` installs them (x64: `x64`).
 
     PowerShell 7 on Linux as a .NET tool (no package repository needed):
         dotnet tool install PowerShell --version 7.6.9 --tool-path ~/.tools/pwsh
@@ -68,17 +74,21 @@ foreach ($rid in $Runtime) {
 if (-not $Version) {
     $props = [xml](Get-Content -Raw (Join-Path $repo 'Directory.Build.props'))
     $Version = ($props.Project.PropertyGroup | ForEach-Object { $_.Version } | Where-Object { $_ } | Select-Object -First 1)
-    # `pwsh publish.ps1 -Runtime a,b` from a Unix shell passes one string "a,b": split it ourselves.
-$Runtime = @($Runtime | ForEach-Object { $_ -split '[,\s]+' } | Where-Object { $_ })
-foreach ($rid in $Runtime) {
-    if ($rid -in 'linux-arm', 'linux-armel') { throw "-Runtime ${rid}: 32-bit ARM is not a target (ONNX Runtime ships no 32-bit ARM build); use a 64-bit OS and linux-arm64" }
-    if ($rid -notin 'linux-arm64', 'linux-x64') { throw "-Runtime ${rid}: expected linux-arm64 or linux-x64" }
-}
-
-if (-not $Version) { throw 'no -Version given and no <Version> in Directory.Build.props' }
+    if (-not $Version) { throw 'no -Version given and no <Version> in Directory.Build.props' }
 }
 if ($Version -notmatch '^[0-9]+\.[0-9]+\.[0-9]+([-.+][0-9A-Za-z.-]+)?$') { throw "-Version '$Version' is not a version like 1.2.3 or 1.2.3-rc1" }
 $commit = (& git -C $repo rev-parse --short HEAD 2>$null) ?? 'unknown'
+
+# Native AOT links with clang; for linux-arm64 on another architecture also with the arm64 cross linker (binutils).
+$hostArm64 = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64'
+foreach ($rid in $Runtime) {
+    $tools = @('clang') + @(if ($rid -eq 'linux-arm64' -and -not $hostArm64) { 'aarch64-linux-gnu-ld' })
+    foreach ($tool in $tools) {
+        if (-not (Get-Command $tool -ErrorAction SilentlyContinue)) {
+            throw "native AOT for $rid needs ${tool}: sudo bash .ci/aot-toolchain.sh $(if ($rid -eq 'linux-arm64') { 'arm64' } else { 'x64' })"
+        }
+    }
+}
 New-Item -ItemType Directory -Force -Path $Output | Out-Null
 $Output = (Resolve-Path $Output).Path
 
@@ -92,15 +102,17 @@ $results = foreach ($rid in $Runtime) {
     New-Item -ItemType Directory -Force -Path $app | Out-Null
 
     Write-Host "==> publish $rid ($Version, $commit)"
-    $log = & dotnet publish $project -c Release -r $rid --self-contained true -o $app `
-        -p:PublishTrimmed=true -p:InvariantGlobalization=true `
+    $log = & dotnet publish $project -c Release -r $rid -o $app `
+        -p:PublishAot=true -p:InvariantGlobalization=true `
         -p:TreatWarningsAsErrors=true -p:ILLinkTreatWarningsAsErrors=true -p:TrimmerSingleWarn=false `
         -p:DebugType=none -p:DebugSymbols=false -p:GenerateDocumentationFile=false `
         -p:Version=$Version -p:SourceRevisionId=$commit -warnaserror -nologo 2>&1
     $log | ForEach-Object { Write-Host "    $_" }
     if ($LASTEXITCODE -ne 0) { Write-Error "dotnet publish failed for $rid"; exit 1 }
     $warnings = @($log | Where-Object { "$_" -match ': warning [A-Z]+[0-9]+' })
-    if ($warnings.Count -gt 0) { Write-Error "dotnet publish printed $($warnings.Count) warning(s) for ${rid}: a trimmed daemon must build clean"; exit 1 }
+    if ($warnings.Count -gt 0) { Write-Error "dotnet publish printed $($warnings.Count) warning(s) for ${rid}: a native AOT daemon must build clean"; exit 1 }
+    # ILCompiler's stripped symbols (kavach-edge.dbg, twice the executable) and any .pdb serve a debugger, not a board
+    Get-ChildItem -Path $app -File | Where-Object { $_.Extension -in '.dbg', '.pdb' } | Remove-Item -Force
 
     # models: the .onnx files and their cards, not the training code
     $models = New-Item -ItemType Directory -Force -Path (Join-Path $app 'models')

@@ -45,7 +45,7 @@ cat > "$work/kavach.json" <<EOF
   "Logging": { "File": "$work/kavach.log", "Console": false }
 }
 EOF
-env "${extra_env[@]}" "$app/kavach-edge" run --config "$work/kavach.json" >"$work/daemon.out" 2>&1 & daemon=$!; pids+=($daemon)
+env "${extra_env[@]}" "$app/kavach-edge" run --config "$work/kavach.json" >"$work/daemon.out" 2>&1 & daemon=$!; pids+=("$daemon")
 dotnet run --project "$here/src/Kavach.Sim" -c Release -- run demo --loop --quiet \
   --sensor "lidar=tcp://127.0.0.1:$pl" --sensor "radar=tcp://127.0.0.1:$pr" --sensor "camera=tcp://127.0.0.1:$pc" \
   >"$work/sim.out" 2>&1 & pids+=($!)

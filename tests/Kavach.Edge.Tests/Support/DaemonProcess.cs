@@ -1,6 +1,9 @@
 namespace Kavach.Edge.Tests.Support;
 
-/// <summary>The real kavach-edge executable (the built dll, run with dotnet) as a child process.</summary>
+/// <summary>
+/// The real kavach-edge executable as a child process: the built dll run with dotnet, or the published executable
+/// named by TEST_KAVACH_DAEMON (<see cref="Repo.DaemonExecutable"/>, the native AOT build).
+/// </summary>
 public sealed class DaemonProcess : DotnetProcess
 {
     /// <summary>How a shell script starts a background command (<c>kavach-edge … &amp;</c>): with SIGINT and SIGQUIT ignored.</summary>
@@ -9,9 +12,14 @@ public sealed class DaemonProcess : DotnetProcess
     private DaemonProcess(string workingDir, IDictionary<string, string>? environment, string[] args, string[]? launcher = null)
         : base("kavach-edge", Repo.DaemonDll, args, psi =>
         {
+            if (Repo.DaemonExecutable is { } exe)
+            {
+                psi.FileName = exe; // instead of `dotnet kavach-edge.dll`
+                psi.ArgumentList.RemoveAt(0);
+            }
             if (launcher is [var file, .. var rest])
             {
-                // launcher… dotnet kavach-edge.dll args (exec keeps the pid: signals reach the daemon itself)
+                // launcher… dotnet kavach-edge.dll args, or launcher… kavach-edge args (exec keeps the pid: signals reach the daemon itself)
                 var front = rest.Append(psi.FileName).ToArray();
                 for (var i = 0; i < front.Length; i++) psi.ArgumentList.Insert(i, front[i]);
                 psi.FileName = file;

@@ -16,6 +16,15 @@ public static class Repo
     /// <summary>The daemon's built entry assembly, next to the tests.</summary>
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "kavach-edge.dll");
 
+    /// <summary>
+    /// A published kavach-edge executable (the native AOT build) that <see cref="DaemonProcess"/> runs instead of
+    /// <see cref="DaemonDll"/>, from the environment variable TEST_KAVACH_DAEMON (tests/run.sh sets it for a second
+    /// pass; not a KAVACH_* name, those are daemon config); a relative path is taken from the repository root. Null: the
+    /// built dll, with dotnet.
+    /// </summary>
+    public static string? DaemonExecutable { get; } =
+        Environment.GetEnvironmentVariable("TEST_KAVACH_DAEMON") is { Length: > 0 } path ? Path.GetFullPath(path, Root) : null;
+
     /// <summary>A fresh temporary folder, deleted by <see cref="TempDir.Dispose"/>.</summary>
     public static TempDir NewTempDir() => new();
 }
