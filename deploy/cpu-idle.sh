@@ -24,7 +24,11 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 app="$(cd "$app" && pwd)"
 work="$(mktemp -d)"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+# The daemon is the launcher's child: stop it by its own pid (killing the launcher alone would orphan it).
+cleanup() {
+  if [ -s "$work/pid" ]; then kill "$(cat "$work/pid")" 2>/dev/null || true; fi
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"
+}
 trap cleanup EXIT
 
 dotnet build "$here/src/Kavach.Sim" -c Release -nologo -v q >"$work/sim-build.out" 2>&1 || { cat "$work/sim-build.out"; exit 1; }
