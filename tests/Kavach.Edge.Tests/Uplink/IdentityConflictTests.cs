@@ -59,12 +59,15 @@ public partial class IdentityConflictTests
         await Wait.UntilAsync(() => a.Stdout.Contains("holding back", StringComparison.Ordinal) && b.Stdout.Contains("holding back", StringComparison.Ordinal),
             () => "both daemons holding back\nA says:\n" + a.Output + "\nB says:\n" + b.Output, TimeSpan.FromSeconds(30));
 
-        // No connect loop: A, B, a reconnect or an announcement each, then nothing for the hold-off. Watch a while (the old code reconnected every 0.1-0.5 s).
+        // No connect loop: once both hold back, not one more connection for the hold-off. Watch a while (the old code
+        // reconnected every 0.1-0.5 s, for ever). Before that, a few takeovers while the two find each other out; how many
+        // depends on the jittered reconnect backoff and how fast the daemons start (JIT 4-8, native AOT 9-11 seen), so
+        // the bound on them is loose: the window is what tells a loop.
         var atDetection = Connections(broker);
         await Task.Delay(TimeSpan.FromSeconds(5)); // an observation window, not a synchronisation
         var after = Connections(broker);
-        Assert.True(after <= 8 && after == atDetection,
-            $"connections as {Id}: {atDetection} at detection ({detectedS:0.0} s after B started), {after} 5 s later (want at most 8, no more after)\nA says:\n{a.Output}\nB says:\n{b.Output}\nbroker:\n{broker.Log}");
+        Assert.True(after <= 14 && after == atDetection,
+            $"connections as {Id}: {atDetection} at detection ({detectedS:0.0} s after B started), {after} 5 s later (want at most 14, no more after)\nA says:\n{a.Output}\nB says:\n{b.Output}\nbroker:\n{broker.Log}");
         Assert.Contains("another unit uses device id " + Id, a.Stdout + b.Stdout, StringComparison.Ordinal);
     }
 
