@@ -34,30 +34,9 @@ trap cleanup EXIT
 dotnet build "$here/src/Kavach.Sim" -c Release -nologo -v q >"$work/sim-build.out" 2>&1 || { cat "$work/sim-build.out"; exit 1; }
 sim="$here/src/Kavach.Sim/bin/Release/net10.0/kavach-sim.dll"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-broker=$(free_port); api=$(free_port); pl=$(free_port); pr=$(free_port); pc=$(free_port)
-
-mosquitto -p "$broker" >/dev/null 2>&1 & pids+=($!)
-cat > "$work/kavach.json" <<EOF
-{
-  "Device": { "Id": "cpu-probe" },
-  "Sensors": [
-    { "Name": "lidar", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03",
-      "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": $pl },
-      "BaselineStrength": 889, "BaselineRangeM": 95, "MinStrength": 40, "MaxStrength": 3500 },
-    { "Name": "radar", "Kind": "radar", "Protocol": "ti-mmwave",
-      "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": $pr } },
-    { "Name": "camera", "Kind": "camera", "Protocol": "json-lines", "Required": false, "TimeoutMs": 5000,
-      "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": $pc } }
-  ],
-  "Risk": { "ReferenceRangeM": 95 },
-  "Storage": { "Path": "$work/kavach.db" },
-  "Alarm": { "Driver": "simulated" },
-  "Uplink": { "Host": "127.0.0.1", "Port": $broker, "TelemetryMs": 10000 },
-  "Api": { "Urls": "http://127.0.0.1:$api" },
-  "Logging": { "File": "$work/kavach.log", "Console": false }
-}
-EOF
+# shellcheck source=deploy/measure-site.sh
+. "$here/deploy/measure-site.sh"
+measure_site cpu-probe
 
 # The launcher: comm "systemd", a NOTIFY_SOCKET datagram socket; writes the daemon's pid, then READY's delay in ms.
 cat > "$work/launch.py" <<'EOF'

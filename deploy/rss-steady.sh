@@ -21,30 +21,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-broker=$(free_port); api=$(free_port); pl=$(free_port); pr=$(free_port); pc=$(free_port)
-
-mosquitto -p "$broker" >/dev/null 2>&1 & pids+=($!)
-cat > "$work/kavach.json" <<EOF
-{
-  "Device": { "Id": "rss-probe" },
-  "Sensors": [
-    { "Name": "lidar", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03",
-      "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": $pl },
-      "BaselineStrength": 889, "BaselineRangeM": 95, "MinStrength": 40, "MaxStrength": 3500 },
-    { "Name": "radar", "Kind": "radar", "Protocol": "ti-mmwave",
-      "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": $pr } },
-    { "Name": "camera", "Kind": "camera", "Protocol": "json-lines", "Required": false, "TimeoutMs": 5000,
-      "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": $pc } }
-  ],
-  "Risk": { "ReferenceRangeM": 95 },
-  "Storage": { "Path": "$work/kavach.db" },
-  "Alarm": { "Driver": "simulated" },
-  "Uplink": { "Host": "127.0.0.1", "Port": $broker, "TelemetryMs": 10000 },
-  "Api": { "Urls": "http://127.0.0.1:$api" },
-  "Logging": { "File": "$work/kavach.log", "Console": false }
-}
-EOF
+# shellcheck source=deploy/measure-site.sh
+. "$here/deploy/measure-site.sh"
+measure_site rss-probe
 env "${extra_env[@]}" "$app/kavach-edge" run --config "$work/kavach.json" >"$work/daemon.out" 2>&1 & daemon=$!; pids+=("$daemon")
 dotnet run --project "$here/src/Kavach.Sim" -c Release -- run demo --loop --quiet \
   --sensor "lidar=tcp://127.0.0.1:$pl" --sensor "radar=tcp://127.0.0.1:$pr" --sensor "camera=tcp://127.0.0.1:$pc" \
