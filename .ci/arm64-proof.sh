@@ -45,7 +45,7 @@ fi
 
 # ---------------------------------------------------------------- static checks
 step "shellcheck"
-shellcheck "$REPO/deploy/install.sh" "$REPO/deploy/soak.sh" "$REPO/tests/deploy/install-test.sh" "$REPO/.ci/arm64-proof.sh" \
+shellcheck -x "$REPO/deploy/install.sh" "$REPO/deploy/soak.sh" "$REPO/tests/deploy/install-test.sh" "$REPO/.ci/arm64-proof.sh" \
     "$REPO/.ci/aot-toolchain.sh" "$REPO/deploy/cpu-idle.sh" "$REPO/deploy/rss-steady.sh"
 pass "shellcheck: install.sh, soak.sh, install-test.sh, arm64-proof.sh, aot-toolchain.sh, cpu-idle.sh, rss-steady.sh"
 

@@ -34,7 +34,7 @@ trap cleanup EXIT
 dotnet build "$here/src/Kavach.Sim" -c Release -nologo -v q >"$work/sim-build.out" 2>&1 || { cat "$work/sim-build.out"; exit 1; }
 sim="$here/src/Kavach.Sim/bin/Release/net10.0/kavach-sim.dll"
 
-# shellcheck source=deploy/measure-site.sh
+# shellcheck source-path=SCRIPTDIR source=measure-site.sh
 . "$here/deploy/measure-site.sh"
 measure_site cpu-probe
 

@@ -21,7 +21,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-# shellcheck source=deploy/measure-site.sh
+# shellcheck source-path=SCRIPTDIR source=measure-site.sh
 . "$here/deploy/measure-site.sh"
 measure_site rss-probe
 env "${extra_env[@]}" "$app/kavach-edge" run --config "$work/kavach.json" >"$work/daemon.out" 2>&1 & daemon=$!; pids+=("$daemon")

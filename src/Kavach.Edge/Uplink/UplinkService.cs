@@ -208,6 +208,12 @@ public sealed class UplinkService : IHostedService
                 else announce = look != Look.Announce;
             }
             var delay = _guard.InConflict && !announce ? Backoff.Jittered(holdOff) : backoff.Next();
+            // A session cut before it lasted (taken over by a client with our id: mosquitto just closes the socket)
+            // waits at least two status waits, so that the other client can finish its look and say it is online,
+            // and the next look of either one sees the other's status after its own: evidence. Shorter, and two
+            // units with one id can take the session from each other in step for ever, neither ever online.
+            if (!_guard.InConflict && connectedAt is { } cut && _time.GetElapsedTime(cut) < MinSteadySession && delay < 2 * StatusWait)
+                delay = Backoff.Jittered(2 * StatusWait) + 0.2 * StatusWait;
             if (_guard.InConflict && !announce)
                 _log.LogInformation("Uplink: holding back {DelayS:0} s ({Message}); {Pending} alert(s) wait in the outbox", delay.TotalSeconds, _guard.FaultMessage, _outbox.Count());
             try { await Task.Delay(delay, _time, stop).ConfigureAwait(false); }
