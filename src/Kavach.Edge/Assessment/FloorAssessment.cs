@@ -44,4 +44,7 @@ public sealed record FloorAssessment
     public RiskLevel Level { get; init; }
     /// <summary>Short human reasons ("obstacle 62 m in zone (radar)", "visibility ≤ 372 m (lidar-bound)").</summary>
     public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>Locomotive mode: the train's speed against what can be seen (null on a trackside post).</summary>
+    public Locomotive.CabView? Cab { get; init; }
 }
