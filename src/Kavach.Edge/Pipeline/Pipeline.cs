@@ -39,6 +39,10 @@ public sealed class Pipeline(
     /// <summary>The model's view at the last tick (null: no model, or it failed that tick; <see cref="ModelView.Abstained"/>: it abstained).</summary>
     public ModelView? LastModelView { get; private set; }
 
+    /// <summary>The floor's view at the last tick (null: it failed that tick); in a cab its <see cref="FloorAssessment.Cab"/>
+    /// carries the speeds telemetry and the page show.</summary>
+    public FloorAssessment? LastAssessment { get; private set; }
+
     public RiskStateMachine Risk => risk;
 
     /// <summary>
@@ -73,6 +77,7 @@ public sealed class Pipeline(
             faults.Raise("safety floor", e.GetType().Name + ": " + e.Message);
         }
 
+        LastAssessment = assessment;
         var view = model?.Assess(snapshot); // never throws: null when the model is off or failed this tick
         LastModelView = view;
         var change = risk.Evaluate(snapshot, assessment, faults.Snapshot(), now, view);

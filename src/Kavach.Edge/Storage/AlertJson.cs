@@ -90,6 +90,8 @@ public static class AlertJson
             if (m.Abstained is null) w.WriteNull("abstained"); else w.WriteString("abstained", m.Abstained);
             w.WriteEndObject();
         }
+        // "cab" only on a locomotive unit: its speed against what can be seen
+        if (f?.Cab is { } cab) Cab(w, cab);
         w.WriteString("raisedBy", s.RaisedBy);
         w.WriteBoolean("maintenance", c.Maintenance);
         if (c.MaintenanceUntil is { } until) w.WriteString("maintenanceUntil", Iso(until)); else w.WriteNull("maintenanceUntil");
@@ -112,6 +114,22 @@ public static class AlertJson
         if (c.Commissioning is null) w.WriteNull("commissioning"); else w.WriteString("commissioning", c.Commissioning);
         w.WriteBoolean("clockSynced", c.ClockSynced);
     });
+
+    /// <summary>The "cab" object of a locomotive unit (alert and telemetry): own speed and the stop-within-sight speed.</summary>
+    internal static void Cab(Utf8JsonWriter w, Locomotive.CabView cab)
+    {
+        w.WriteStartObject("cab");
+        Number(w, "ownSpeedKmh", Math.Round(cab.OwnSpeedKmh, 1));
+        w.WriteString("speedTrust", Locomotive.LocomotiveFloor.SpeedTrustName(cab.SpeedTrust));
+        Number(w, "sightSpeedKmh", cab.SightSpeedKmh);
+        Number(w, "sightDistanceM", Math.Round(cab.Sight.DistanceM));
+        if (double.IsNaN(cab.Sight.DistanceM)) w.WriteNull("limitedBy");
+        else w.WriteString("limitedBy", cab.Sight.LimitedByReach ? "reach" : "visibility");
+        w.WriteBoolean("overSpeed", cab.OverSpeed);
+        Number(w, "curveRadiusM", double.IsFinite(cab.RadiusM) ? Math.Round(cab.RadiusM) : double.NaN);
+        Number(w, "coveredM", Math.Round(cab.CoveredM));
+        w.WriteEndObject();
+    }
 
     /// <summary>The record that tells the receiver which alerts the full outbox dropped.</summary>
     public static string Shed(string deviceId, string epoch, long fromSeq, long toSeq, DateTimeOffset utc) => Write(w =>

@@ -40,7 +40,8 @@ public static class UplinkJson
     });
 
     public static string Telemetry(string deviceId, DateTimeOffset utc, RiskLevel? level, long outbox, long shedTotal, bool clockSynced,
-        FusionSnapshot? snapshot, IReadOnlyList<string> sensorNames, IReadOnlyList<string>? degradations = null) => AlertJson.Write(w =>
+        FusionSnapshot? snapshot, IReadOnlyList<string> sensorNames, IReadOnlyList<string>? degradations = null,
+        Locomotive.CabView? cab = null) => AlertJson.Write(w =>
     {
         w.WriteString("type", "telemetry");
         w.WriteString("deviceId", deviceId);
@@ -50,6 +51,7 @@ public static class UplinkJson
         w.WriteNumber("shedTotal", shedTotal);
         w.WriteBoolean("clockSynced", clockSynced);
         if (degradations is not null) AlertJson.Strings(w, "degradations", degradations);
+        if (cab is not null) AlertJson.Cab(w, cab);
         w.WriteStartArray("sensors");
         if (snapshot is not null)
         {

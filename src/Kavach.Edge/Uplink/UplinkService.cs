@@ -75,6 +75,9 @@ public sealed class UplinkService : IHostedService
     /// <summary>Named degradations (not commissioned, coverage): on the retained status and on every telemetry message.</summary>
     public Commissioning.Degradations? Degradations { get; init; }
 
+    /// <summary>A locomotive unit's latest cab view for telemetry (null on a trackside post).</summary>
+    public Func<Locomotive.CabView?>? Cab { get; init; }
+
     /// <summary>This process's instance id (in every status it publishes).</summary>
     public string InstanceId => _guard.InstanceId;
 
@@ -354,7 +357,7 @@ public sealed class UplinkService : IHostedService
     }
 
     private string Telemetry() => UplinkJson.Telemetry(_options.Device.Id, _time.GetUtcNow(), _broadcaster.Latest?.Level, _outbox.Count(),
-        _storage.ShedTotal, _storage.Clock.IsSynced, _storage.Recorder.Latest, _options.Sensors.Select(s => s.Name).ToList(), Degradations?.Snapshot());
+        _storage.ShedTotal, _storage.Clock.IsSynced, _storage.Recorder.Latest, _options.Sensors.Select(s => s.Name).ToList(), Degradations?.Snapshot(), Cab?.Invoke());
 
     private async Task AnswerAsync(IMqttClient client, ReceivedCommand command, CancellationToken stop)
     {
