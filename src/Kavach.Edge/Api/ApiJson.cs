@@ -53,7 +53,37 @@ public sealed record Status(
     string Level, string? Previous, long Change, DateTimeOffset Since, IReadOnlyList<string> Reasons, string RaisedBy, bool Starting,
     IReadOnlyList<string> Faults, Visibility Visibility, Obstacle Obstacle, IReadOnlyList<SensorHealth> Sensors,
     Outputs Outputs, AlarmInfo Alarm, ComponentState Model, ComponentState Uplink, PipelineInfo Pipeline,
-    ComponentState? Commissioning = null, IReadOnlyList<string>? Degradations = null);
+    ComponentState? Commissioning = null, IReadOnlyList<string>? Degradations = null)
+{
+    /// <summary>Locomotive mode with a gnss sensor: the own speed, km/h, or null when <see cref="SpeedTrust"/> is not
+    /// "trusted". The key is left out when no gnss sensor is configured.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public NullableKmh? OwnSpeedKmh { get; init; }
+
+    /// <summary>Locomotive mode with a gnss sensor: whether the own speed can be used ("trusted") or why not ("never-seen",
+    /// "no-fix", "dead-reckoning", "poor-geometry", "stale"). Left out when no gnss sensor is configured.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SpeedTrust { get; init; }
+}
+
+/// <summary>A number that may be unknown, written as the number or as null: unlike a plain <c>double?</c>, whose null a
+/// WhenWritingNull rule would leave out, the key stays when the value is unknown.</summary>
+[JsonConverter(typeof(NullableKmhConverter))]
+public readonly record struct NullableKmh(double? Value);
+
+internal sealed class NullableKmhConverter : JsonConverter<NullableKmh>
+{
+    public override bool HandleNull => true;
+
+    public override NullableKmh Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        new(reader.TokenType == System.Text.Json.JsonTokenType.Null ? null : reader.GetDouble());
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, NullableKmh value, System.Text.Json.JsonSerializerOptions options)
+    {
+        if (value.Value is { } v) writer.WriteNumberValue(v);
+        else writer.WriteNullValue();
+    }
+}
 
 public sealed record AckRequest(long? Episode, string? By);
 

@@ -57,8 +57,28 @@ public sealed class StatusReader(
             ModelComponent(),
             UplinkComponent(),
             new PipelineInfo(pipeline.Ticks, pipeline.LastTick == long.MinValue ? null : Round(time.GetElapsedTime(pipeline.LastTick).TotalMilliseconds, 0)),
-            CommissioningComponent(), degradations?.Snapshot() ?? []);
+            CommissioningComponent(), degradations?.Snapshot() ?? [])
+        {
+            OwnSpeedKmh = _hasGnss ? new NullableKmh(OwnSpeedKmh(pipeline.LastSnapshot)) : null,
+            SpeedTrust = _hasGnss ? SpeedTrustName(pipeline.LastSnapshot?.Motion.Trust ?? Locomotive.SpeedTrust.NeverSeen) : null,
+        };
     }
+
+    private readonly bool _hasGnss = options.CountOf(SensorKind.Gnss) > 0;
+
+    private static double? OwnSpeedKmh(Fusion.FusionSnapshot? snapshot) =>
+        snapshot is { Motion.Trusted: true } s ? Round(s.Motion.SpeedMps * 3.6, 1) : null;
+
+    /// <summary>The API's name of a <see cref="Locomotive.SpeedTrust"/> (kebab-case).</summary>
+    public static string SpeedTrustName(Locomotive.SpeedTrust trust) => trust switch
+    {
+        Locomotive.SpeedTrust.Trusted => "trusted",
+        Locomotive.SpeedTrust.NoFix => "no-fix",
+        Locomotive.SpeedTrust.DeadReckoning => "dead-reckoning",
+        Locomotive.SpeedTrust.PoorGeometry => "poor-geometry",
+        Locomotive.SpeedTrust.Stale => "stale",
+        _ => "never-seen",
+    };
 
     // Not commissioned is a degradation (the floor runs on the configuration's values), not a fault.
     private ComponentState CommissioningComponent() => commissioning is null

@@ -8,8 +8,8 @@ public enum DeviceMode
     /// <summary>A fixed sensor post guarding a protected zone (level crossing, track section).</summary>
     Trackside,
 
-    /// <summary>A unit in a locomotive cab looking ahead (docs/locomotive.md). Its braking model and stop-within-sight
-    /// speed exist; the GNSS sensor and the locomotive pipeline are not wired yet, so the daemon refuses to run it.</summary>
+    /// <summary>A unit in a locomotive cab looking ahead (docs/locomotive.md). Its braking model, stop-within-sight speed
+    /// and gnss sensors (own speed into fusion) exist; the locomotive risk is not wired yet, so the daemon refuses to run it.</summary>
     Locomotive,
 }
 

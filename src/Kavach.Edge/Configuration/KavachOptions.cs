@@ -87,7 +87,7 @@ public sealed class KavachOptions
             r.Array("Sensors", (s, _) =>
             {
                 var sensor = new SensorOptions();
-                sensor.Read(s, names, protocols ?? ProtocolRegistry.BuiltIn);
+                sensor.Read(s, names, protocols ?? ProtocolRegistry.BuiltIn, o.Device.Mode);
                 o.Sensors.Add(sensor);
             });
             r.Section("Fusion", s => o.Fusion.Read(s));
@@ -105,9 +105,9 @@ public sealed class KavachOptions
         if (o.Device.Mode == DeviceMode.Locomotive)
         {
             if (!o.Train.Present) errors.Add(TrainOptions.MissingSection);
-            // Until the gnss sensor kind and the locomotive pipeline are wired, running would mean a trackside
-            // pipeline in a cab: refuse rather than pretend (docs/locomotive.md, "What is not there yet").
-            errors.Add("Device.Mode: locomotive is not wired into the daemon yet (no gnss sensor kind, no moving-platform assessment); the braking model and the Train section are checked, but the unit cannot run in this mode");
+            // Until the locomotive risk is wired on top of the own speed, running would mean a trackside risk in a
+            // cab: refuse rather than pretend (docs/locomotive.md, "What is not there yet").
+            errors.Add("Device.Mode: locomotive is not wired into the daemon yet (no moving-platform assessment); the braking model, the Train section and gnss sensors are checked, but the unit cannot run in this mode");
         }
         o.CrossCheck(errors);
         o.ConfigHash = Hash(root);

@@ -30,7 +30,8 @@ public sealed class SensorOptions
     /// <summary>The same measured value repeated for longer than this (while a live sensor would vary) counts as stale; 0 = off.</summary>
     public int FrozenMs { get; set; }
 
-    /// <summary>A stale required sensor is FAULT; an optional one only degrades.</summary>
+    /// <summary>A stale required sensor is FAULT; an optional one only degrades. Default true, except for a gnss sensor
+    /// (false): its silence is the own speed's named degradation (<c>SpeedTrust.Stale</c>), not a FAULT (docs/locomotive.md).</summary>
     public bool Required { get; set; } = true;
 
     /// <summary>Camera: the metres that the normalised visibility 1.0 stands for.</summary>
@@ -81,7 +82,8 @@ public sealed class SensorOptions
     /// <summary>ti-mmwave: detected points weaker than this SNR (dB) are clutter, not targets (points without side info are kept).</summary>
     public double MinSnrDb { get; set; } = 15;
 
-    internal void Read(ConfigReader r, List<string> names, ProtocolRegistry protocols)
+    /// <param name="mode">The unit's <c>Device.Mode</c>: a gnss sensor belongs to a locomotive unit only.</param>
+    internal void Read(ConfigReader r, List<string> names, ProtocolRegistry protocols, DeviceMode mode = DeviceMode.Trackside)
     {
         Name = r.String("Name", "");
         if (Name.Length == 0) r.Error("Name", "is required");
@@ -89,12 +91,17 @@ public sealed class SensorOptions
         names.Add(Name);
 
         if (!r.Has("Kind")) r.Error("Kind", "is required (lidar, radar or camera)");
-        Kind = r.Choice("Kind", SensorKind.Unspecified, ("lidar", SensorKind.Lidar), ("radar", SensorKind.Radar), ("camera", SensorKind.Camera));
+        Kind = r.Choice("Kind", SensorKind.Unspecified, ("lidar", SensorKind.Lidar), ("radar", SensorKind.Radar), ("camera", SensorKind.Camera),
+            ("gnss", SensorKind.Gnss));
+        if (Kind == SensorKind.Gnss && mode != DeviceMode.Locomotive)
+            r.Error("Kind", "gnss (the train's own speed) is for Device.Mode locomotive; this unit is trackside: set Device.Mode to locomotive, or remove this sensor");
         Protocol = r.Choice("Protocol", Protocol, protocols.All.Select(p => (p.Name, p)).ToArray());
         Variant = r.OptionalString("Variant");
         TimeoutMs = r.Int("TimeoutMs", TimeoutMs, 50, 600_000);
-        FrozenMs = r.Int("FrozenMs", Kind == SensorKind.Camera ? 0 : 5000, 0, 3_600_000);
-        Required = r.Bool("Required", Required);
+        FrozenMs = r.Int("FrozenMs", Kind is SensorKind.Camera or SensorKind.Gnss ? 0 : 5000, 0, 3_600_000);
+        // A standing train repeats speed 0 bit for bit: a frozen check would call it stuck. Silence is the tracker's Stale.
+        if (Kind == SensorKind.Gnss && r.Has("FrozenMs")) r.Error("FrozenMs", "does not apply to gnss sensors (a standing train repeats its speed; silence shows as the speed's Stale)");
+        Required = r.Bool("Required", Kind != SensorKind.Gnss);
         if (Kind == SensorKind.Camera || r.Has("FullScaleM")) FullScaleM = r.Double("FullScaleM", FullScaleM, 10, 100_000);
         BaselineStrength = r.Double("BaselineStrength", BaselineStrength, 0, 1_000_000);
         BaselineRangeM = r.Double("BaselineRangeM", BaselineRangeM, 0.1, 10_000);
@@ -107,6 +114,7 @@ public sealed class SensorOptions
         if (Kind != SensorKind.Camera && r.Has("FullScaleM")) r.Error("FullScaleM", "applies to camera sensors only");
         if (Kind != SensorKind.Lidar && r.Has("BaselineStrength")) r.Error("BaselineStrength", "applies to lidar sensors only");
         if (Kind != SensorKind.Lidar && r.Has("MinStrength")) r.Error("MinStrength", "applies to lidar sensors only");
+        if (Kind == SensorKind.Gnss && r.Has("BaselineRangeM")) r.Error("BaselineRangeM", "applies to lidar sensors only");
 
         if (Kind != SensorKind.Unspecified && !Protocol.Serves(Kind))
             r.Error("Protocol", $"'{Protocol.Name}' is a {string.Join(" or ", Protocol.Kinds.Select(k => k.ToString().ToLowerInvariant()))} protocol, but Kind is {Kind.ToString().ToLowerInvariant()}");

@@ -23,7 +23,8 @@ public struct SensorFeatures
     /// <summary>How long the sensor has been live without a break (stale or frozen), s: under the window length
     /// its window is still filling (start-up, a reconnect).</summary>
     public float LiveForS;
-    /// <summary>Fraction of the window's frames with a valid return (LiDAR) or a target (radar).</summary>
+    /// <summary>Fraction of the window's frames with a valid return (LiDAR), a target (radar), a visibility (camera) or a
+    /// sentence the receiver marked valid (gnss).</summary>
     public float ValidRatio;
 
     // LiDAR

@@ -117,6 +117,9 @@ public sealed class SensorWindow
                 case SensorKind.Camera:
                     if (!float.IsNaN(r.VisibilityM)) _a[cam++] = r.VisibilityM;
                     break;
+                case SensorKind.Gnss:
+                    if (r.GnssValid) na++; // health only: the speed goes through the fusion engine's GnssSpeedTracker
+                    break;
             }
         }
         f.Frames = frames;
@@ -145,6 +148,9 @@ public sealed class SensorWindow
             case SensorKind.Camera:
                 f.ValidRatio = cam / (float)frames;
                 if (cam > 0) f.VisibilityM = Median(_a.AsSpan(0, cam));
+                break;
+            case SensorKind.Gnss:
+                f.ValidRatio = na / (float)frames; // sentences the receiver marked valid
                 break;
         }
     }

@@ -51,7 +51,8 @@ public readonly record struct OwnMotion(double SpeedMps, double CourseDeg, doubl
 /// Turns decoded NMEA sentences into the train's own speed, course and rate of turn, and says when the speed cannot
 /// be trusted (docs/locomotive.md, "Own speed"). Speed comes from RMC and VTG; GGA (when the receiver sends it and it
 /// is fresh) adds fix quality, satellites and HDOP. Recovery needs no restart: the next good sentence is trusted.
-/// Time from the <see cref="TimeProvider"/>. Not thread-safe: one caller (the sensor's reading loop or the tick).
+/// Each sentence is taken at its own arrival timestamp; the <see cref="TimeProvider"/> measures intervals. Not thread-safe:
+/// the fusion engine serialises it under its lock.
 /// </summary>
 public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? options = null)
 {
@@ -65,19 +66,27 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
     private long _ggaAt = -1;
     private SpeedTrust _ggaState = SpeedTrust.Trusted;
 
-    /// <summary>Takes one decoded sentence, stamped now.</summary>
-    public void Observe(in NmeaFrame frame)
+    /// <summary>Takes one decoded sentence that arrived at <paramref name="timestamp"/> (<see cref="TimeProvider.GetTimestamp"/> units).</summary>
+    public void Observe(in NmeaFrame frame, long timestamp) =>
+        Observe(frame.Sentence, frame.Valid, frame.Mode, frame.FixQuality, frame.Satellites, frame.Hdop, frame.SpeedMps, frame.CourseTrueDeg, timestamp);
+
+    /// <summary>Takes one gnss reading (a sentence mapped by the nmea protocol), at its own arrival time.</summary>
+    public void Observe(in Sensors.Reading reading) =>
+        Observe(reading.GnssSentence, reading.GnssValid, reading.GnssMode, reading.FixQuality, reading.Satellites, reading.Hdop,
+            reading.SpeedMps, reading.CourseDeg, reading.Timestamp);
+
+    private void Observe(NmeaSentence sentence, bool valid, NmeaMode mode, int fixQuality, int satellites, double hdop,
+        double speedMps, double courseDeg, long now)
     {
-        var now = time.GetTimestamp();
-        if (frame.Sentence == NmeaSentence.Gga)
+        if (sentence == NmeaSentence.Gga)
         {
             _ggaAt = now;
-            _ggaState = frame.FixQuality switch
+            _ggaState = fixQuality switch
             {
                 0 => SpeedTrust.NoFix,
                 6 => SpeedTrust.DeadReckoning,
-                _ when frame.Satellites >= 0 && frame.Satellites < _options.MinSatellites => SpeedTrust.PoorGeometry,
-                _ when frame.Hdop > _options.MaxHdop => SpeedTrust.PoorGeometry,
+                _ when satellites >= 0 && satellites < _options.MinSatellites => SpeedTrust.PoorGeometry,
+                _ when hdop > _options.MaxHdop => SpeedTrust.PoorGeometry,
                 _ => SpeedTrust.Trusted,
             };
             return;
@@ -85,39 +94,41 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
 
         // RMC or VTG: the speed.
         _speedAt = now;
-        if (!frame.Valid || double.IsNaN(frame.SpeedKmh))
+        if (!valid || double.IsNaN(speedMps))
         {
             Lose(SpeedTrust.NoFix);
             return;
         }
 
-        if (frame.Mode == NmeaMode.Estimated)
+        if (mode == NmeaMode.Estimated)
         {
             Lose(SpeedTrust.DeadReckoning);
             return;
         }
 
         _speedState = SpeedTrust.Trusted;
-        _speedMps = frame.SpeedMps;
-        if (double.IsNaN(frame.CourseTrueDeg)) return;
+        _speedMps = speedMps;
+        if (double.IsNaN(courseDeg)) return;
         if (_courseAt >= 0)
         {
             var seconds = time.GetElapsedTime(_courseAt, now).TotalSeconds;
             if (seconds < _options.MinHeadingIntervalS) return; // keep the older course as the base
             // Across a silence the average rate says little about the curve now: start again from this course.
             _headingRate = _speedMps >= TrackCorridor.MinSpeedForRadiusMps && seconds * 1000 <= _options.StaleMs
-                ? TrackCorridor.HeadingRateDegPerS(_courseDeg, frame.CourseTrueDeg, seconds)
+                ? TrackCorridor.HeadingRateDegPerS(_courseDeg, courseDeg, seconds)
                 : double.NaN;
         }
 
-        _courseDeg = frame.CourseTrueDeg;
+        _courseDeg = courseDeg;
         _courseAt = now;
     }
 
     /// <summary>The motion as of now: a speed only while it is fresh and trusted.</summary>
-    public OwnMotion Current()
+    public OwnMotion Current() => Current(time.GetTimestamp());
+
+    /// <summary>The motion as of <paramref name="now"/> (a fusion tick's timestamp).</summary>
+    public OwnMotion Current(long now)
     {
-        var now = time.GetTimestamp();
         var trust = _speedState;
         if (trust == SpeedTrust.Trusted && time.GetElapsedTime(_speedAt, now).TotalMilliseconds > _options.StaleMs) trust = SpeedTrust.Stale;
         if (trust == SpeedTrust.Trusted && _ggaAt >= 0 && time.GetElapsedTime(_ggaAt, now).TotalMilliseconds <= _options.StaleMs) trust = _ggaState;

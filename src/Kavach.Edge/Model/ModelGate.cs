@@ -72,6 +72,7 @@ public sealed class ModelGate
         for (var i = 0; i < sensors.Length; i++)
         {
             ref readonly var f = ref sensors[i];
+            if (f.Kind == SensorKind.Gnss) continue; // the own speed, not a scene input: its silence is SpeedTrust.Stale
             var so = _options.Sensors[f.Sensor];
             if (!f.Live)
             {

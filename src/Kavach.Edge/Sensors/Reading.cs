@@ -40,6 +40,22 @@ public struct Reading
     public int Targets;
     /// <summary>Camera: visibility, m.</summary>
     public float VisibilityM;
+    /// <summary>GNSS: the NMEA sentence the reading came from (RMC and VTG carry the speed; GGA the fix).</summary>
+    public NmeaSentence GnssSentence;
+    /// <summary>GNSS: what the receiver says of the sentence (RMC status A, VTG mode not N, GGA quality not 0).</summary>
+    public bool GnssValid;
+    /// <summary>GNSS: RMC/VTG mode indicator (<see cref="NmeaMode.NotGiven"/> for GGA or when absent).</summary>
+    public NmeaMode GnssMode;
+    /// <summary>GNSS: GGA fix quality (0 none … 6 dead reckoning …); -1 absent (RMC, VTG).</summary>
+    public int FixQuality;
+    /// <summary>GNSS: GGA satellites used; -1 absent.</summary>
+    public int Satellites;
+    /// <summary>GNSS: GGA horizontal dilution of precision.</summary>
+    public float Hdop;
+    /// <summary>GNSS: speed over ground, m/s (RMC, VTG).</summary>
+    public float SpeedMps;
+    /// <summary>GNSS: course over ground, degrees true (RMC, VTG).</summary>
+    public float CourseDeg;
 
     /// <summary>An empty reading of one sensor at one time (every value absent).</summary>
     public static Reading Empty(int sensor, SensorKind kind, long timestamp) => new()
@@ -48,5 +64,6 @@ public struct Reading
         DistanceM = float.NaN, Strength = float.NaN, Confidence = float.NaN,
         RangeM = float.NaN, ClosingSpeedMps = float.NaN, SnrDb = float.NaN,
         Range2M = float.NaN, ClosingSpeed2Mps = float.NaN, Snr2Db = float.NaN, Targets = 0, VisibilityM = float.NaN,
+        FixQuality = -1, Satellites = -1, Hdop = float.NaN, SpeedMps = float.NaN, CourseDeg = float.NaN,
     };
 }

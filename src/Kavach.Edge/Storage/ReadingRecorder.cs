@@ -130,6 +130,8 @@ public sealed class ReadingRecorder
         {
             SensorKind.Lidar => new(unixS, o.Name, "lidar", f.Frames, noReturn, f.NearestM, f.MedianM, f.StrengthMedian, float.NaN, float.NaN, float.NaN, StateCode(f)),
             SensorKind.Radar => new(unixS, o.Name, "radar", f.Frames, noReturn, float.NaN, f.RangeM, float.NaN, f.SnrDb, f.ClosingSpeedMps, float.NaN, StateCode(f)),
+            // gnss: frames and state only (the own speed is the snapshot's Motion, not stored here yet)
+            SensorKind.Gnss => new(unixS, o.Name, "gnss", f.Frames, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, StateCode(f)),
             _ => new(unixS, o.Name, "camera", f.Frames, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, f.VisibilityM, StateCode(f)),
         };
     }

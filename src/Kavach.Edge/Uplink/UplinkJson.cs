@@ -75,7 +75,7 @@ public static class UplinkJson
                     AlertJson.Number(w, "closingSpeedMps", f.ClosingSpeedMps);
                     AlertJson.Number(w, "snrDb", f.SnrDb);
                 }
-                else AlertJson.Number(w, "visibilityM", f.VisibilityM);
+                else if (f.Kind == SensorKind.Camera) AlertJson.Number(w, "visibilityM", f.VisibilityM);
                 w.WriteEndObject();
             }
         }

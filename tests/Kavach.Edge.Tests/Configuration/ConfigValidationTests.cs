@@ -84,7 +84,7 @@ public class ConfigValidationTests
     [InlineData("Fusion:TickMs", "5", "Fusion.TickMs", "must be 10-1000")]
     [InlineData("Fusion:WindowMs", "50", "Fusion.WindowMs", "must be 100-60000")]
     [InlineData("Sensors:1:Kind", "sonar", "Sensors[1].Kind", "lidar, radar, camera")]
-    [InlineData("Sensors:1:Protocol", "nmea", "Sensors[1].Protocol", "must be one of json-lines")]
+    [InlineData("Sensors:1:Protocol", "ubx", "Sensors[1].Protocol", "must be one of json-lines")]
     [InlineData("Sensors:1:Name", "lidar", "Sensors[1].Name", "unique")]
     [InlineData("Sensors:1:Required", "yes", "Sensors[1].Required", "true or false")]
     [InlineData("Sensors:1:TimeoutMs", "0", "Sensors[1].TimeoutMs", "must be 50-600000")]

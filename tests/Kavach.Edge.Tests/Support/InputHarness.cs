@@ -14,10 +14,17 @@ public sealed class InputHarness : IAsyncDisposable
     private bool _stopped;
 
     public InputHarness(string json, int backoffInitialMs = 100, int backoffMaxMs = 500, Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null)
+        : this(TestConfig.Valid(json, protocols: protocols), TimeProvider.System, backoffInitialMs, backoffMaxMs)
     {
-        Options = TestConfig.Valid(json, protocols: protocols);
+    }
+
+    /// <summary>Already bound options (a locomotive configuration, which Bind still refuses to run) on <paramref name="time"/>
+    /// (a FakeTimeProvider stamps the readings; the transports' reads are real).</summary>
+    public InputHarness(KavachOptions options, TimeProvider time, int backoffInitialMs = 100, int backoffMaxMs = 500)
+    {
+        Options = options;
         Queue = new ReadingQueue(Options.Fusion.QueueCapacity);
-        Service = new SensorInputService(Options, Queue, TimeProvider.System, new ListLogger<SensorInputService>(Log), Faults)
+        Service = new SensorInputService(Options, Queue, time, new ListLogger<SensorInputService>(Log), Faults)
         {
             NewBackoff = () => new Backoff(TimeSpan.FromMilliseconds(backoffInitialMs), TimeSpan.FromMilliseconds(backoffMaxMs)),
         };

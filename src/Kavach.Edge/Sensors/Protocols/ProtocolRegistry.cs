@@ -19,6 +19,7 @@ public sealed class ProtocolRegistry
         TiMmwaveProtocol.Entry,
         Ops243Protocol.Entry,
         Ld06Protocol.Entry,
+        NmeaProtocol.Entry,
     ]);
 
     /// <exception cref="ArgumentException">Two entries share a name.</exception>
