@@ -37,6 +37,11 @@ public static class CommissionCommand
             foreach (var e in errors) o.WriteLine(e);
             return Program.ExitUsage;
         }
+        if (options.Device.Mode == DeviceMode.Locomotive)
+        {
+            o.WriteLine("kavach-edge commission: refused: Device.Mode is locomotive; commissioning learns a trackside post's fixed scene, and a cab has none (docs/locomotive.md)");
+            return Program.ExitUsage;
+        }
         var recordPath = RecordFile.PathFor(options);
         o.WriteLine($"{AppInfo.Name} {AppInfo.Version} commission: config {options.Source} (hash {options.ConfigHash}), record {recordPath}");
 

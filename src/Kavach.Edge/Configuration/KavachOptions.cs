@@ -105,9 +105,11 @@ public sealed class KavachOptions
         if (o.Device.Mode == DeviceMode.Locomotive)
         {
             if (!o.Train.Present) errors.Add(TrainOptions.MissingSection);
-            // Until the locomotive risk is wired on top of the own speed, running would mean a trackside risk in a
-            // cab: refuse rather than pretend (docs/locomotive.md, "What is not there yet").
-            errors.Add("Device.Mode: locomotive is not wired into the daemon yet (no moving-platform assessment); the braking model, the Train section and gnss sensors are checked, but the unit cannot run in this mode");
+            // the cab's floor needs the train's speed and at least one forward sensor with a known reach
+            if (!o.Sensors.Any(x => x.Kind == SensorKind.Gnss))
+                errors.Add("Sensors: Device.Mode locomotive needs a gnss sensor (Kind gnss, Protocol nmea) for the train's own speed (docs/locomotive.md)");
+            if (!o.Sensors.Any(x => x.Kind is SensorKind.Lidar or SensorKind.Radar && x.MaxRangeM > 0))
+                errors.Add("Sensors: Device.Mode locomotive needs a lidar or radar sensor with a known reach (MaxRangeM): the stop-within-sight speed is computed from it");
         }
         o.CrossCheck(errors);
         o.ConfigHash = Hash(root);

@@ -109,7 +109,9 @@ public sealed class SensorOptions
         MaxStrength = r.Double("MaxStrength", string.Equals(Variant, "tf03", StringComparison.OrdinalIgnoreCase) ? 3500 : 65535, 1, 1_000_000);
         if (Kind != SensorKind.Lidar && r.Has("MaxStrength")) r.Error("MaxStrength", "applies to lidar sensors only");
         MaxRangeM = r.Double("MaxRangeM", Kind == SensorKind.Lidar ? Protocol.DefaultMaxRangeM(Variant) : 0, 0, 10_000);
-        if (Kind != SensorKind.Lidar && r.Has("MaxRangeM")) r.Error("MaxRangeM", "applies to lidar sensors only");
+        // a cab's radar states its reach too: the stop-within-sight speed is computed from the sensors' reach
+        if (Kind != SensorKind.Lidar && r.Has("MaxRangeM") && !(Kind == SensorKind.Radar && mode == DeviceMode.Locomotive))
+            r.Error("MaxRangeM", Kind == SensorKind.Radar ? "applies to lidar sensors, and to radar sensors of a locomotive unit" : "applies to lidar sensors only");
         if (MaxStrength <= MinStrength) r.Error("MaxStrength", $"must be above MinStrength ({MinStrength})");
         if (Kind != SensorKind.Camera && r.Has("FullScaleM")) r.Error("FullScaleM", "applies to camera sensors only");
         if (Kind != SensorKind.Lidar && r.Has("BaselineStrength")) r.Error("BaselineStrength", "applies to lidar sensors only");

@@ -68,17 +68,27 @@ public static class DaemonHost
         // readings ──▶ fusion tick ──▶ assessment ──▶ risk state
         s.AddSingleton(_ => new ReadingQueue(options.Fusion.QueueCapacity));
         s.AddSingleton<FusionEngine>();
-        s.AddSingleton<ISafetyFloor, SafetyFloor>();
+        // a cab judges a moving scene with its own floor (docs/locomotive.md); the model, trained on a post's still
+        // scene, is not used there: the floor alone decides, and the model's state says why
+        var cab = options.Device.Mode == DeviceMode.Locomotive;
+        if (cab) s.AddSingleton<ISafetyFloor>(_ => new Locomotive.LocomotiveFloor(options, time, static snapshot => snapshot.Motion));
+        else s.AddSingleton<ISafetyFloor, SafetyFloor>();
         // the model loads here, before anything starts: a file that cannot be used throws ModelLoadException
         // (exit 2) unless Model.OnLoadFailure is floor-only
-        var (model, modelState, modelReason) = ModelLayer.Load(options.Model);
+        var (model, modelState, modelReason) = cab
+            ? (null, ModelState.Disabled, "locomotive mode: the model was trained on a trackside post's still scene; the cab's floor alone decides")
+            : ModelLayer.Load(options.Model);
         s.AddSingleton(sp => new ModelLayer(options, model, sp.GetRequiredService<ILogger<ModelLayer>>(), modelState, modelReason));
         s.AddSingleton<RiskStateMachine>();
         s.AddSingleton<Pipeline.Pipeline>();
 
         // coverage and commissioning as health: degradations in place before any output shows the state
-        s.AddSingleton<Commissioning.CoverageMonitor>();
-        s.AddHostedService(sp => sp.GetRequiredService<Commissioning.CoverageMonitor>());
+        // (a post's: a cab has no fixed scene to commission, and its floor states its own coverage on curves)
+        if (!cab)
+        {
+            s.AddSingleton<Commissioning.CoverageMonitor>();
+            s.AddHostedService(sp => sp.GetRequiredService<Commissioning.CoverageMonitor>());
+        }
 
         // outputs first: alarm (shortest path), store, uplink (drains the store's outbox)
         s.AddAlarm(options);
@@ -87,7 +97,10 @@ public static class DaemonHost
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
         s.AddSingleton(sp => new UplinkService(options, sp.GetRequiredService<StorageService>(), sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
             sp.GetRequiredService<ILogger<UplinkService>>(), new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>()))
-        { Degradations = sp.GetRequiredService<Commissioning.Degradations>() });
+        {
+            Degradations = sp.GetRequiredService<Commissioning.Degradations>(),
+            Cab = cab ? () => sp.GetRequiredService<Pipeline.Pipeline>().LastAssessment?.Cab : null,
+        });
         s.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
 
         // the local API and status page (an output too: it shows what the others do)

@@ -118,7 +118,7 @@ public sealed class LocomotiveFloor : ISafetyFloor
             level = o.Verdict == CabVerdict.High ? RiskLevel.High : RiskLevel.Medium;
             reasons.Add(double.IsFinite(o.StoppingDistanceM)
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), {(o.Verdict == CabVerdict.High ? "within" : "beyond")} the stopping distance {o.StoppingDistanceM:0} m + {train.ObstacleMarginM:0} m at {Math.Floor(speedKmh):0} km/h")
+                    $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), {(o.Verdict == CabVerdict.High ? "within" : "beyond")} the stopping distance {o.StoppingDistanceM:0} m + {train.ObstacleMarginM:0} m at {Math.Round(speedKmh):0} km/h")
                 : string.Create(CultureInfo.InvariantCulture,
                     $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), own speed unknown: taken as inside the stopping distance"));
         }

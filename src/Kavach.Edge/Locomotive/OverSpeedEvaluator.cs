@@ -26,9 +26,9 @@ public readonly record struct OverSpeedResult(bool Medium, OverSpeedStatus Statu
         OverSpeedStatus.SpeedUnknown => "own speed unknown: the stop-within-sight speed cannot be checked",
         OverSpeedStatus.VisibilityUnknown => "visibility unknown: the stop-within-sight speed cannot be computed",
         _ when Medium => string.Create(CultureInfo.InvariantCulture,
-            $"running {Math.Floor(SpeedKmh):0} km/h, above {Sight.FloorKmh} km/h, the speed that stops within {Sight.DistanceM:0} m ({Limit()})"),
+            $"running {Math.Round(SpeedKmh):0} km/h, above {Sight.FloorKmh} km/h, the speed that stops within {Sight.DistanceM:0} m ({Limit()})"),
         _ => string.Create(CultureInfo.InvariantCulture,
-            $"at {Math.Floor(SpeedKmh):0} km/h; stop-within-sight speed {Sight.FloorKmh} km/h, stopping within {Sight.DistanceM:0} m ({Limit()})"),
+            $"at {Math.Round(SpeedKmh):0} km/h; stop-within-sight speed {Sight.FloorKmh} km/h, stopping within {Sight.DistanceM:0} m ({Limit()})"),
     };
 
     private string Limit() => Sight.LimitedByReach

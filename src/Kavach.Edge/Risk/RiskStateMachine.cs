@@ -90,7 +90,11 @@ public sealed class RiskStateMachine
         else if (_suspectSince == long.MinValue) _suspectSince = now;
         var suspectConfirmed = suspect && Elapsed(_suspectSince, now) >= risk.ConfirmMs;
 
-        if (floor is { } a && !double.IsNaN(a.VisibilityM))
+        // Fog alone is MEDIUM on a post (a car may come out of it); in a cab the crew sees the fog, and the MEDIUM
+        // that matters is running faster than the sight allows, which the cab's floor decides (its Level)
+        var cab = floor?.Cab is not null;
+        if (cab) _fogMedium = false;
+        else if (floor is { } a && !double.IsNaN(a.VisibilityM))
         {
             if (a.VisibilityM <= risk.MediumVisibilityM) _fogMedium = true;
             else if (a.VisibilityM > risk.MediumVisibilityM + risk.VisibilityHysteresisM) _fogMedium = false;
@@ -98,7 +102,7 @@ public sealed class RiskStateMachine
 
         var floorLevel = RiskLevel.Low;
         if (floorConfirmed) floorLevel = RiskLevel.High;
-        else if (_fogMedium || floor?.Approaching == true) floorLevel = RiskLevel.Medium;
+        else if (_fogMedium || floor?.Approaching == true || (cab && floor!.Level >= RiskLevel.Medium)) floorLevel = RiskLevel.Medium;
         var candidate = floorLevel;
         if (confirmed) candidate = RiskLevel.High;
         else if (model?.FogMedium == true || suspectConfirmed) candidate = RiskLevels.Max(candidate, RiskLevel.Medium);

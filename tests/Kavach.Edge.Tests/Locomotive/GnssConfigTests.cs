@@ -9,7 +9,7 @@ namespace Kavach.Edge.Tests.Locomotive;
 /// <summary>The gnss sensor kind in the configuration: locomotive units only, its own keys, nothing of the others'.</summary>
 public sealed class GnssConfigTests
 {
-    private const string NotWired = "Device.Mode: locomotive is not wired into the daemon yet";
+    private const string NeedsCab = "Sensors: Device.Mode locomotive needs";
 
     private static string Config(string gnss, string mode = "locomotive") => $$"""
         {
@@ -25,11 +25,11 @@ public sealed class GnssConfigTests
         }
         """;
 
-    /// <summary>The errors other than the "not wired yet" line every locomotive configuration still ends with.</summary>
+    /// <summary>The errors other than the locomotive cross-checks (a gnss sensor, a forward sensor of known reach), which some cases below break on purpose.</summary>
     private static (KavachOptions Options, List<string> Errors) Bind(string json)
     {
         var (o, errors) = TestConfig.Bind(json);
-        return (o, errors.Where(e => !e.StartsWith(NotWired, StringComparison.Ordinal)).ToList());
+        return (o, errors.Where(e => !e.StartsWith(NeedsCab, StringComparison.Ordinal)).ToList());
     }
 
     [Fact]
@@ -105,9 +105,16 @@ public sealed class GnssConfigTests
     }
 
     [Fact]
-    public void A_locomotive_configuration_with_a_gnss_sensor_still_ends_with_the_not_wired_line_alone()
+    public void A_locomotive_configuration_with_a_gnss_sensor_and_a_lidar_of_known_reach_is_accepted_and_without_them_refused()
     {
-        var (_, errors) = TestConfig.Bind(Config(""));
-        Assert.StartsWith(NotWired, Assert.Single(errors));
+        Assert.Empty(TestConfig.Bind(Config("")).Errors);
+
+        var noGnss = Config("").Replace("\"Kind\": \"gnss\", \"Protocol\": \"nmea\",", "\"Kind\": \"radar\", \"Protocol\": \"ops243\",");
+        var errors = TestConfig.Bind(noGnss).Errors;
+        Assert.Contains("Sensors: Device.Mode locomotive needs a gnss sensor (Kind gnss, Protocol nmea) for the train's own speed (docs/locomotive.md)", errors);
+
+        var noReach = Config("").Replace("\"Variant\": \"tf03\",", "\"Variant\": \"tf03\", \"MaxRangeM\": 0,");
+        errors = TestConfig.Bind(noReach).Errors;
+        Assert.StartsWith("Sensors: Device.Mode locomotive needs a lidar or radar sensor with a known reach (MaxRangeM)", Assert.Single(errors));
     }
 }

@@ -1,0 +1,147 @@
+using System.Text;
+using Kavach.Edge.Assessment;
+using Kavach.Edge.Locomotive;
+using Kavach.Edge.Model;
+using Kavach.Edge.Tests.Support;
+using Kavach.Protocols;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Kavach.Edge.Tests.Locomotive;
+
+/// <summary>
+/// The daemon in locomotive mode, end to end on loopback TCP: a GNSS receiver speaking NMEA, a LiDAR (180 m reach),
+/// a radar and a camera speaking JSON lines at 10 Hz, into the cab's floor, the risk state and storage. The default
+/// train: S(40 km/h) 273 m, stop-within-sight speed 31 km/h for 180 m (docs/locomotive.md).
+/// </summary>
+public sealed class LocomotiveDaemonTests
+{
+    private const string Config = """
+        {
+          "Device": { "Id": "loco-30123-cab", "Mode": "locomotive" },
+          "Train": { "Class": "loaded passenger (defaults)" },
+          "Risk": { "StartupGraceMs": 0 },
+          "Sensors": [
+            { "Name": "lidar", "Kind": "lidar", "MaxRangeM": 180, "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
+            { "Name": "radar", "Kind": "radar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
+            { "Name": "camera", "Kind": "camera", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
+            { "Name": "gps", "Kind": "gnss", "Protocol": "nmea", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } }
+          ],
+          "Logging": { "File": "" }
+        }
+        """;
+
+    /// <summary>What the cab's sensors report, changed by the test while the feed runs.</summary>
+    private sealed class Cab
+    {
+        public volatile float SpeedKmh = 40;
+        public volatile bool GnssSilent;
+        public volatile float VisibilityM = 5000;
+        /// <summary>Range of an object on the track ahead, m (NaN: none); it closes at the train's speed.</summary>
+        public float ObstacleM = float.NaN;
+    }
+
+    private static async Task<(Task Run, CancellationTokenSource Stop)> FeedAsync(DaemonUnderTest d, Cab cab)
+    {
+        var lidar = await d.ConnectAsync("lidar");
+        var radar = await d.ConnectAsync("radar");
+        var camera = await d.ConnectAsync("camera");
+        var gps = await d.ConnectAsync("gps");
+        var stop = new CancellationTokenSource();
+        var run = Task.Run(async () =>
+        {
+            var buf = new byte[JsonLineEncoder.MaxLineLength];
+            var t = 0;
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var v = cab.SpeedKmh / 3.6f;
+                    var obstacle = cab.ObstacleM;
+                    if (!float.IsNaN(obstacle)) cab.ObstacleM = obstacle - v * 0.1f;
+                    var seen = !float.IsNaN(obstacle) && obstacle <= 180;
+                    var lines = new StringBuilder();
+                    for (var k = 0; k < 10; k++)
+                        lines.Append(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteLidar(buf, seen ? obstacle - v * 0.01f * k : null, 0.9f, seen ? 900 : null)));
+                    await lidar.SendAsync(lines.ToString());
+                    await radar.SendAsync(Encoding.UTF8.GetString(buf, 0, float.IsNaN(obstacle)
+                        ? JsonLineEncoder.WriteRadar(buf, null, null, null, 0)
+                        : JsonLineEncoder.WriteRadar(buf, obstacle, v, 20, 1)));
+                    await camera.SendAsync(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteCameraMetres(buf, cab.VisibilityM)));
+                    if (!cab.GnssSilent && t % 2 == 0) // a 5 Hz receiver: VTG with speed and course
+                    {
+                        var vtg = NmeaFrame.Empty(NmeaSentence.Vtg, NmeaTalker.Combined) with
+                        {
+                            Valid = true, Mode = NmeaMode.Autonomous, CourseTrueDeg = 90,
+                            SpeedKmh = cab.SpeedKmh, SpeedKnots = cab.SpeedKmh / NmeaFrame.KmhPerKnot,
+                        };
+                        await gps.SendAsync(Encoding.ASCII.GetString(buf, 0, NmeaEncoder.Encode(buf, vtg)));
+                    }
+                    t++;
+                    await Task.Delay(100, stop.Token);
+                }
+            }
+            catch (OperationCanceledException) { }
+            catch (IOException) { } // the daemon stopped first
+            finally { lidar.Dispose(); radar.Dispose(); camera.Dispose(); gps.Dispose(); }
+        });
+        return (run, stop);
+    }
+
+    private static FloorAssessment? Latest(DaemonUnderTest d) => d.Host.Services.GetRequiredService<Pipeline.Pipeline>().LastAssessment;
+
+    [Fact]
+    public async Task A_vehicle_on_the_track_inside_the_stopping_distance_is_high_from_the_cabs_floor_with_the_speed_on_the_alert()
+    {
+        await using var d = await DaemonUnderTest.StartAsync(Config);
+        var cab = new Cab();
+        var (run, stop) = await FeedAsync(d, cab);
+        try
+        {
+            await Wait.UntilAsync(() => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Trusted }, TimeSpan.FromSeconds(10), "a trusted own speed");
+            await d.WaitForLevelAsync(RiskLevel.Low, TimeSpan.FromSeconds(10));
+            Assert.Equal(ModelState.Disabled, d.Host.Services.GetRequiredService<ModelLayer>().Health.State);
+
+            cab.ObstacleM = 330; // beyond 273 + 50 m at 40 km/h: MEDIUM first, HIGH once it closes inside
+            await d.WaitForLevelAsync(RiskLevel.High, TimeSpan.FromSeconds(15));
+            var high = d.Committed.First(s => s.Level == RiskLevel.High);
+            Assert.Equal("floor", high.RaisedBy);
+            Assert.Contains(high.Reasons, r => r.Contains("ahead on the track", StringComparison.Ordinal) && r.Contains("within the stopping distance 273 m + 50 m at 40 km/h", StringComparison.Ordinal));
+            Assert.Equal(40, high.Floor!.Cab!.OwnSpeedKmh, 0.5);
+            Assert.True(high.Floor.ObstacleRangeM <= 323, $"HIGH at {high.Floor.ObstacleRangeM:0} m, beyond S(v) + margin");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+    }
+
+    [Fact]
+    public async Task Running_faster_than_the_sight_allows_in_fog_is_medium_and_a_silent_receiver_is_named_not_a_fault()
+    {
+        await using var d = await DaemonUnderTest.StartAsync(Config);
+        var cab = new Cab { SpeedKmh = 60, VisibilityM = 200 };
+        var (run, stop) = await FeedAsync(d, cab);
+        try
+        {
+            await d.WaitForLevelAsync(RiskLevel.Medium, TimeSpan.FromSeconds(15));
+            var medium = d.Committed.First(s => s.Level == RiskLevel.Medium);
+            Assert.Contains(medium.Reasons, r => r.StartsWith("running 60 km/h, above 31 km/h, the speed that stops within 180 m", StringComparison.Ordinal));
+            Assert.True(medium.Floor!.Cab!.OverSpeed);
+            Assert.Equal(31, medium.Floor.Cab.SightSpeedKmh);
+
+            cab.GnssSilent = true; // a tunnel with a receiver that stops talking: stale within 2 s, never a FAULT
+            await Wait.UntilAsync(() => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Stale }, TimeSpan.FromSeconds(5), "the own speed shown stale");
+            Assert.Contains(Latest(d)!.Reasons, r => r == "own speed unknown (gnss: stale): every return on the track is HIGH");
+            Assert.DoesNotContain(d.Committed, s => s.Level == RiskLevel.Fault && s.Utc > medium.Utc);
+
+            cab.GnssSilent = false; // out of the tunnel: trusted again without a restart
+            await Wait.UntilAsync(() => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Trusted }, TimeSpan.FromSeconds(5), "the own speed trusted again");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+    }
+}
