@@ -15,6 +15,8 @@ public sealed class CommissioningCheck : ISelfTestCheck
     public Task<SelfTestResult> RunAsync(SelfTestContext context, CancellationToken cancellationToken)
     {
         var options = context.Options;
+        if (options.Device.Mode == DeviceMode.Locomotive)
+            return Task.FromResult(SelfTestResult.Skip(Name, "locomotive mode: a cab has no fixed scene to commission"));
         CommissioningState state;
         try
         {
