@@ -10,7 +10,7 @@ public sealed class ScenarioTests
     [Fact]
     public void The_required_scenarios_are_built_in()
     {
-        Assert.Equal(["clear", "demo", "faults", "fog-only", "radar-only-obstacle", "stalled-car"], Scenario.BuiltInNames);
+        Assert.Equal(["clear", "demo", "faults", "fog-only", "loco-clear-run", "loco-curve-trackside", "loco-fog-run", "loco-stalled-vehicle", "loco-tunnel-gnss-loss", "radar-only-obstacle", "stalled-car"], Scenario.BuiltInNames);
     }
 
     [Theory]
