@@ -193,6 +193,27 @@ public readonly record struct WorldState(
     bool ObstacleInReach = false,
     double ReachM = double.NaN)
 {
+    /// <summary>
+    /// The state as one JSON line (no line end), the ground truth <c>kavach-sim run --truth</c> writes: time, visibility,
+    /// the obstacle, and on a locomotive the train's speed and distance, whether an object on the track is within reach.
+    /// Unknown numbers are null.
+    /// </summary>
+    public string ToJsonLine()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        static string N(double x, string format) => double.IsFinite(x) ? x.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "null";
+        var b = new System.Text.StringBuilder(256);
+        b.Append(inv, $"{{\"tS\":{N(TimeS, "0.###")},\"platform\":\"{SimNames.Name(Platform)}\",\"visibilityM\":{N(VisibilityM, "0.#")}");
+        b.Append(inv, $",\"obstaclePresent\":{(ObstaclePresent ? "true" : "false")},\"obstacleRangeM\":{N(ObstacleRangeM, "0.###")}");
+        b.Append(inv, $",\"obstacleClosingSpeedMps\":{N(ObstacleClosingSpeedMps, "0.###")}");
+        if (Platform == Platform.Locomotive)
+        {
+            b.Append(inv, $",\"trainSpeedMps\":{N(TrainSpeedMps, "0.###")},\"trainSpeedKmh\":{N(TrainSpeedKmh, "0.##")}");
+            b.Append(inv, $",\"trainDistanceM\":{N(TrainDistanceM, "0.###")},\"obstacleInReach\":{(ObstacleInReach ? "true" : "false")},\"reachM\":{N(ReachM, "0.#")}");
+        }
+        return b.Append('}').ToString();
+    }
+
     /// <summary>The train's speed in km/h (NaN on a trackside post).</summary>
     public double TrainSpeedKmh => TrainSpeedMps * 3.6;
 
