@@ -18,7 +18,7 @@ internal static class ListVerb
             var s = Scenario.BuiltIn(name);
             var sensors = string.Join(", ", s.Sensors.Select(x => $"{x.Name} ({SimNames.Name(x.Protocol)}, {x.RateHz:0.##} Hz)"));
             stdout.WriteLine(FormattableString.Invariant($"{name,-22} {s.DurationS,5:0} s  {sensors}"));
-            stdout.WriteLine($"{"",-22} {s.Description}");
+            stdout.WriteLine($"{"",-22} {(s.Platform == Platform.Locomotive ? "[locomotive] " : "")}{s.Description}");
         }
         return Task.FromResult(SimCli.Ok);
     }

@@ -14,6 +14,8 @@ internal static class RunVerb
           --rate-scale X      multiply every sensor's frame rate (default 1)
           --loop              start again at the end, until Ctrl+C
           --quiet             do not print the world state each second
+          --truth FILE        write the ground truth as JSON lines every 0.25 scenario seconds (- = stdout):
+                              time, visibility, obstacle; locomotive: train speed, obstacle on the track in reach
         OUTPUT: tcp://HOST:PORT | tcp-listen://HOST:PORT | serial:///dev/ttyX?baud=N | /dev/PATH
                 | mqtt://HOST[:PORT]/TOPIC | - (stdout)
         """;
@@ -24,6 +26,7 @@ internal static class RunVerb
         var options = new PlayerOptions();
         var outputs = new Dictionary<string, OutputTarget>(StringComparer.Ordinal);
         var quiet = false;
+        string? truthPath = null;
         while (args.Next(out var option, out var value))
         {
             switch (option)
@@ -35,6 +38,7 @@ internal static class RunVerb
                 case "--rate-scale": options = options with { RateScale = ArgReader.PositiveDouble(option, args.Value(option, value)) }; break;
                 case "--loop": options = options with { Loop = true }; break;
                 case "--quiet": quiet = true; break;
+                case "--truth": truthPath = args.Value(option, value); break;
                 case "--sensor":
                     var pair = args.Value(option, value);
                     var eq = pair.IndexOf('=');
@@ -56,13 +60,18 @@ internal static class RunVerb
                 throw new UsageException($"--sensor: scenario '{scenario.Name}' has no sensor '{name}' (it has {string.Join(", ", scenario.Sensors.Select(s => s.Name))})");
         }
 
-        // Bytes on stdout leave the console for the world state on stderr.
-        var log = outputs.Values.Any(o => o.Kind == OutputKind.Stdout) ? stderr : stdout;
+        // Bytes (or the ground truth) on stdout leave the console for the world state on stderr.
+        var bytesOnStdout = outputs.Values.Any(o => o.Kind == OutputKind.Stdout);
+        if (truthPath == "-" && bytesOnStdout) throw new UsageException("--truth -: stdout already carries a sensor's bytes; give a file");
+        var log = bytesOnStdout || truthPath == "-" ? stderr : stdout;
+        using var truth = OpenTruth(truthPath, stdout, stderr);
+        if (truthPath is not null && truth is null) return SimCli.Failed;
         using var listeners = new ListenerCache();
         options = options with
         {
             Sensors = [.. outputs.Keys],
-            OnStep = quiet ? null : s => log.WriteLine(s.ToString()),
+            StepIntervalS = truth is null ? 1 : TruthIntervalS,
+            OnStep = Step(quiet ? null : log, truth),
             OnOutputError = (sensor, e) => stderr.WriteLine($"kavach-sim: {sensor}: output {outputs[sensor].Text}: {e.Message} (retrying)"),
         };
         ValueTask<Stream> Open(string sensor, CancellationToken token) =>
@@ -75,6 +84,47 @@ internal static class RunVerb
         foreach (var (name, c) in player.Counters)
             log.WriteLine($"kavach-sim: {name}: {c.Frames} frames, {c.Bytes} bytes, {c.SkippedFrames} skipped, {c.Failures} output failures");
         return SimCli.Ok;
+    }
+
+    /// <summary>Scenario seconds between ground-truth lines: the daemon's scenario tests sample at this rate too.</summary>
+    private const double TruthIntervalS = 0.25;
+
+    // The console line once a scenario second, the ground truth at every step; the player calls this from one task.
+    private static Action<WorldState>? Step(TextWriter? console, TextWriter? truth)
+    {
+        if (console is null && truth is null) return null;
+        return s =>
+        {
+            truth?.WriteLine(s.ToJsonLine());
+            truth?.Flush();
+            if (console is not null && Math.Abs(s.TimeS - Math.Round(s.TimeS)) < 1e-6) console.WriteLine(s.ToString());
+        };
+    }
+
+    private static TextWriter? OpenTruth(string? path, TextWriter stdout, TextWriter stderr)
+    {
+        if (path is null) return null;
+        if (path == "-") return TextWriter.Synchronized(new NonClosingWriter(stdout));
+        try
+        {
+            return new StreamWriter(path, append: false) { AutoFlush = false };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            stderr.WriteLine($"kavach-sim: --truth {path}: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Lets <c>using</c> dispose a writer over stdout without closing stdout.</summary>
+    private sealed class NonClosingWriter(TextWriter inner) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+        public override void Write(char value) => inner.Write(value);
+        public override void Write(string? value) => inner.Write(value);
+        public override void WriteLine(string? value) => inner.WriteLine(value);
+        public override void Flush() => inner.Flush();
+        protected override void Dispose(bool disposing) => inner.Flush();
     }
 }
 

@@ -9,7 +9,7 @@ internal static class SimCli
         kavach-sim: plays physics scenarios as real sensor wire formats.
 
         usage:
-          kavach-sim run SCENARIO [--seed N] [--speed X] [--rate-scale X] [--loop] [--quiet] [--sensor NAME=OUTPUT]...
+          kavach-sim run SCENARIO [--seed N] [--speed X] [--rate-scale X] [--loop] [--quiet] [--truth FILE] [--sensor NAME=OUTPUT]...
           kavach-sim list
           kavach-sim record --from SOURCE --out FILE [--duration S]
           kavach-sim replay FILE --to OUTPUT [--speed X]

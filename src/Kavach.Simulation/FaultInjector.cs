@@ -8,7 +8,7 @@ internal sealed class FaultInjector(IReadOnlyList<FaultWindow> windows, ulong se
 {
     // When several windows fire on one frame, the most severe wins.
     private static readonly FaultType[] Precedence =
-        [FaultType.Silent, FaultType.Dropout, FaultType.Stuck, FaultType.Truncated, FaultType.BadChecksum, FaultType.Garbage];
+        [FaultType.Silent, FaultType.Dropout, FaultType.Stuck, FaultType.NoFix, FaultType.Truncated, FaultType.BadChecksum, FaultType.Garbage];
 
     private readonly SimRandom _rng = new(seed);
 

@@ -102,5 +102,53 @@ internal static class FrameEncoder
 
     private static readonly Ops243Options Ops243Defaults = new();
 
+    // A GNSS fix as a u-blox receiver prints it: RMC, VTG, GGA. Without a fix: RMC status V, VTG mode N, GGA quality 0,
+    // empty position, speed and course (time and date go on from the receiver's clock).
+    internal static int EncodeNmea(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
+    {
+        var fix = s.GnssFix;
+        var timeOfDay = s.GnssUtc.TimeOfDay.TotalSeconds;
+        var knots = s.GroundSpeedMps * 3.6 / NmeaFrame.KmhPerKnot;
+        var mode = fix ? NmeaMode.Autonomous : NmeaMode.NotValid;
+        var n = NmeaEncoder.Encode(dest, NmeaFrame.Empty(NmeaSentence.Rmc, spec.Talker) with
+        {
+            UtcTimeS = timeOfDay,
+            UtcDate = DateOnly.FromDateTime(s.GnssUtc),
+            Valid = fix,
+            LatitudeDeg = s.LatitudeDeg,
+            LongitudeDeg = s.LongitudeDeg,
+            SpeedKnots = knots,
+            CourseTrueDeg = s.CourseDeg,
+            Mode = mode,
+        });
+        n += NmeaEncoder.Encode(dest[n..], NmeaFrame.Empty(NmeaSentence.Vtg, spec.Talker) with
+        {
+            Valid = fix,
+            CourseTrueDeg = s.CourseDeg,
+            SpeedKnots = knots,
+            SpeedKmh = s.GroundSpeedMps * 3.6,
+            Mode = mode,
+        });
+        return n + NmeaEncoder.Encode(dest[n..], NmeaFrame.Empty(NmeaSentence.Gga, spec.Talker) with
+        {
+            UtcTimeS = timeOfDay,
+            LatitudeDeg = s.LatitudeDeg,
+            LongitudeDeg = s.LongitudeDeg,
+            FixQuality = fix ? 1 : 0,
+            Satellites = s.Satellites,
+            Hdop = s.Hdop,
+            AltitudeM = s.AltitudeM,
+        });
+    }
+
+    // NMEA: every sentence's checksum gets a wrong (but well-formed) first hex digit, so each is rejected as a bad checksum.
+    internal static void CorruptNmea(Span<byte> frame)
+    {
+        for (var i = 0; i + 1 < frame.Length; i++)
+        {
+            if (frame[i] == (byte)'*') frame[i + 1] = frame[i + 1] == (byte)'0' ? (byte)'1' : (byte)'0';
+        }
+    }
+
     private const short NoiseTenthDb = 100; // a flat 10 dB noise floor in the side info
 }

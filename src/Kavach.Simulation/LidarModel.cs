@@ -1,7 +1,8 @@
 namespace Kavach.Simulation;
 
 /// <summary>
-/// Single-beam LiDAR (Benewake TF series): the nearest of obstacle and background, strength
+/// Single-beam LiDAR (Benewake TF series): the nearest of obstacle and background (on a locomotive: the first object
+/// along the beam), strength
 /// S = K·ρ·exp(−2σR)/R² (docs/protocols.md §5) with log-normal noise, quantised; below the variant's threshold
 /// the frame carries no return. In fog a weak false near return (backscatter) appears now and then.
 /// </summary>
@@ -13,7 +14,7 @@ internal sealed class LidarModel(SensorModelDefaults model, double backscatterSc
 
     public void Fill(ref SimSample s, World w)
     {
-        var (range, rho) = NearestTarget(w);
+        var (range, rho) = NearestTarget(w, model.BeamDeg * Math.PI / 360);
         var gain = Math.Exp(model.Noise * rng.NextGaussian());
         var rangeNoise = model.RangeNoiseM * rng.NextGaussian();
         var inRange = range >= model.MinRangeM && range <= model.MaxRangeM;
@@ -46,9 +47,14 @@ internal sealed class LidarModel(SensorModelDefaults model, double backscatterSc
         s.IsBackscatter = isBackscatter;
     }
 
-    /// <summary>The nearest of obstacle and background: range (∞ when none) and reflectivity.</summary>
-    internal static (double RangeM, double Reflectivity) NearestTarget(World w)
+    /// <summary>
+    /// The nearest of obstacle and background: range (∞ when none) and reflectivity. On a locomotive: the first object the
+    /// straight beam (half-angle <paramref name="beamHalfAngleRad"/>) meets along the cab's heading — on a curve that is
+    /// what stands beside the track on the outside of the curve, as with a real single-beam LiDAR.
+    /// </summary>
+    internal static (double RangeM, double Reflectivity) NearestTarget(World w, double beamHalfAngleRad)
     {
+        if (w.Scene is { } scene) return scene.BeamHit(beamHalfAngleRad);
         var range = double.PositiveInfinity;
         var rho = 0.0;
         if (w.ObstaclePresent)

@@ -32,6 +32,12 @@ internal sealed class RadarModel
     public void Fill(ref SimSample s, World w)
     {
         s.ClearPoints();
+        if (w.Scene is { } scene)
+        {
+            FillMoving(ref s, scene);
+            Report(ref s);
+            return;
+        }
         if (w.ObstaclePresent)
             AddTarget(ref s, w.ObstacleRangeM, w.ObstacleProperties.AzimuthDeg, w.ObstacleClosingSpeedMps, w.ObstacleProperties.RcsDbsm);
         else
@@ -49,7 +55,11 @@ internal sealed class RadarModel
                 s.TryAddPoint(new SimPoint(Round(r, 100), (float)azimuth, Round(v, 100), Round(snr, 10), IsClutter: true));
         }
         s.SortPointsByRange();
+        Report(ref s);
+    }
 
+    private void Report(ref SimSample s)
+    {
         s.HasTarget = false;
         s.NearestRangeM = s.NearestClosingSpeedMps = s.NearestSnrDb = float.NaN;
         // Report the nearest strong mover if there is one (a static structure must not mask an approaching
@@ -70,6 +80,32 @@ internal sealed class RadarModel
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// On a locomotive: every object in the field of view and range (nearest first, leaving room for the clutter), each
+    /// closing at its own rate — the train's speed times cos(bearing) for a static one; then ground clutter: weak
+    /// returns from the ballast and the ground at random ranges, static in the world, so they close at the train's speed too.
+    /// </summary>
+    private void FillMoving(ref SimSample s, LocomotiveScene scene)
+    {
+        Span<RadarTarget> targets = stackalloc RadarTarget[SimSample.MaxPoints];
+        var halfFov = _model.FovDeg * Math.PI / 360;
+        var n = scene.InView(targets[..(SimSample.MaxPoints - _clutter.Length)], halfFov, _model.MaxRangeM);
+        foreach (var t in targets[..n]) AddTarget(ref s, t.RangeM, t.AzimuthDeg, t.ClosingSpeedMps, t.RcsDbsm);
+
+        var maxAzimuth = Math.Min(40, _model.FovDeg / 2);
+        for (var i = 0; i < _clutter.Length; i++)
+        {
+            var present = _rng.NextDouble() < ClutterPresence;
+            var range = _rng.Uniform(3, _model.MaxRangeM * 0.8);
+            var azimuth = _rng.Uniform(-maxAzimuth, maxAzimuth);
+            var snr = _model.Threshold + Math.Min(_clutter[i].MarginDb + 0.5 * _rng.NextGaussian(), ClutterMaxMarginDb);
+            var v = scene.SpeedMps * Math.Cos(azimuth * Math.PI / 180) + _model.VelocityNoiseMps * _rng.NextGaussian();
+            if (present && snr >= _model.Threshold)
+                s.TryAddPoint(new SimPoint(Round(range, 100), (float)azimuth, Round(v, 100), Round(snr, 10), IsClutter: true));
+        }
+        s.SortPointsByRange();
     }
 
     /// <summary>SNR (dB, before noise) of a target of <paramref name="rcsDbsm"/> at <paramref name="rangeM"/>.</summary>

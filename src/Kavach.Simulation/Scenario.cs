@@ -26,6 +26,15 @@ public sealed record Scenario
     /// <summary>The protected zone the daemon is expected to be configured with, metres (<c>protectedZoneM</c>; informational).</summary>
     public double? ProtectedZoneM { get; init; }
 
+    /// <summary>Where the sensors stand (<c>platform</c>: <c>trackside</c>, the default, or <c>locomotive</c>).</summary>
+    public Platform Platform { get; init; } = Platform.Trackside;
+
+    /// <summary>Locomotive: the train's motion and track (<c>train</c>); null on a trackside post.</summary>
+    public TrainMotion? Train { get; init; }
+
+    /// <summary>Locomotive: objects on and beside the track (<c>objects</c>); empty on a trackside post.</summary>
+    public IReadOnlyList<TrackObject> Objects { get; init; } = [];
+
     /// <summary>How the obstacle reflects (<c>obstacle</c>).</summary>
     public ObstacleProperties Obstacle { get; init; } = new();
 

@@ -12,6 +12,9 @@ internal sealed class ScenarioDocument
     public ulong? Seed { get; set; }
     public double? DurationS { get; set; }
     public double? ProtectedZoneM { get; set; }
+    public string? Platform { get; set; }
+    public TrainDocument? Train { get; set; }
+    public List<TrackObjectDocument?>? Objects { get; set; }
     public ObstacleDocument? Obstacle { get; set; }
     public BackgroundDocument? Background { get; set; }
     public List<SensorDocument?>? Sensors { get; set; }
@@ -50,7 +53,56 @@ internal sealed class SensorDocument
     public int? ClutterPoints { get; set; }
     public double? ThresholdDb { get; set; }
     public double? TemperatureC { get; set; }
+    public double? BeamDeg { get; set; }
+    public double? FovDeg { get; set; }
+    public string? Talker { get; set; }
     public List<FaultDocument?>? Faults { get; set; }
+}
+
+internal sealed class TrainDocument
+{
+    public List<SpeedKeyframeDocument?>? SpeedProfile { get; set; }
+    public List<TrackSegmentDocument?>? Track { get; set; }
+    public TrainStartDocument? Start { get; set; }
+    public double? CorridorHalfWidthM { get; set; }
+}
+
+internal sealed class SpeedKeyframeDocument
+{
+    [JsonPropertyName("tS")]
+    public double? TimeS { get; set; }
+    public double? SpeedKmh { get; set; }
+}
+
+internal sealed class TrackSegmentDocument
+{
+    public double? LengthM { get; set; }
+    public double? RadiusM { get; set; }
+    public string? Direction { get; set; }
+}
+
+internal sealed class TrainStartDocument
+{
+    public double? LatitudeDeg { get; set; }
+    public double? LongitudeDeg { get; set; }
+    public double? CourseDeg { get; set; }
+    public double? AltitudeM { get; set; }
+    public string? Utc { get; set; }
+}
+
+internal sealed class TrackObjectDocument
+{
+    public string? Name { get; set; }
+    public double? AtM { get; set; }
+    public double? EveryM { get; set; }
+    public double? UntilM { get; set; }
+    public double? LateralM { get; set; }
+    public double? WidthM { get; set; }
+    public double? Reflectivity { get; set; }
+    public double? RcsDbsm { get; set; }
+    public double? SpeedMps { get; set; }
+    public double? FromS { get; set; }
+    public double? ToS { get; set; }
 }
 
 internal sealed class FaultDocument

@@ -4,7 +4,7 @@ using Kavach.Protocols;
 namespace Kavach.Simulation;
 
 /// <summary>Turns scenario JSON into a validated <see cref="Scenario"/>; every error names the file and the key.</summary>
-internal static class ScenarioReader
+internal static partial class ScenarioReader
 {
     public static Scenario Read(string json, string source)
     {
@@ -131,9 +131,14 @@ internal static class ScenarioReader
             };
         }
 
+        var (platform, train, objects) = ConvertLocomotive(d, errors);
+
         if (errors.Count > 0) return null;
         return new Scenario
         {
+            Platform = platform,
+            Train = train,
+            Objects = objects,
             Name = d.Name!,
             Description = d.Description ?? "",
             Seed = d.Seed ?? 1,
@@ -161,6 +166,9 @@ internal static class ScenarioReader
         if (s.Variant is not null && !SimNames.TryParse(s.Variant, out variant))
             errors.Add($"{key}.variant: '{s.Variant}' is not one of {SimNames.AllVariants}");
         if (s.RateHz is null) errors.Add($"{key}.rateHz: required (frames per second)");
+        var talker = Kavach.Protocols.NmeaTalker.Combined;
+        if (s.Talker is not null && !SimNames.TryParse(s.Talker, out talker))
+            errors.Add($"{key}.talker: '{s.Talker}' is not one of {SimNames.AllTalkers}");
 
         var faults = new List<FaultWindow>();
         for (var i = 0; s.Faults is not null && i < s.Faults.Count; i++)
@@ -191,6 +199,9 @@ internal static class ScenarioReader
             ClutterPoints = s.ClutterPoints ?? spec.ClutterPoints,
             ThresholdDb = s.ThresholdDb,
             TemperatureC = s.TemperatureC ?? spec.TemperatureC,
+            BeamDeg = s.BeamDeg,
+            FovDeg = s.FovDeg,
+            Talker = talker,
             Faults = faults,
         };
     }
@@ -239,6 +250,7 @@ internal static class ScenarioReader
         {
             if (!(s.Expect[i].ToS > s.Expect[i].FromS)) errors.Add($"expect[{i}].toS: must be later than fromS");
         }
+        CheckLocomotive(s, errors);
     }
 
     private static void CheckSensor(SensorSpec s, string key, HashSet<string> names, List<string> errors)
@@ -246,7 +258,7 @@ internal static class ScenarioReader
         if (string.IsNullOrWhiteSpace(s.Name)) errors.Add($"{key}.name: required (a non-empty string)");
         else if (!names.Add(s.Name)) errors.Add($"{key}.name: '{s.Name}' is used by another sensor");
         else if (s.Name.Contains('=') || s.Name.Any(char.IsWhiteSpace)) errors.Add($"{key}.name: '{s.Name}' must not contain '=' or spaces");
-        if (s.Kind is not (SensorKind.Lidar or SensorKind.Radar or SensorKind.Camera))
+        if (s.Kind is not (SensorKind.Lidar or SensorKind.Radar or SensorKind.Camera or SensorKind.Gnss))
             errors.Add($"{key}.kind: must be one of {SimNames.AllKinds}");
         else if (!SimNames.ProtocolFits(s.Kind, s.Protocol))
             errors.Add($"{key}.protocol: {SimNames.Name(s.Protocol)} cannot carry a {SimNames.Name(s.Kind)}");
@@ -262,11 +274,16 @@ internal static class ScenarioReader
         if (s.ClutterPoints is < 0 or > 8) errors.Add($"{key}.clutterPoints: {s.ClutterPoints} must be in 0..8");
         if (s.ThresholdDb is { } t && !double.IsFinite(t)) errors.Add($"{key}.thresholdDb: must be finite");
         if (!double.IsFinite(s.TemperatureC)) errors.Add($"{key}.temperatureC: must be finite");
+        if (s.BeamDeg is { } beam && !(beam is > 0 and < 90)) errors.Add($"{key}.beamDeg: {beam} must be in (0, 90)");
+        if (s.FovDeg is { } fov && !(fov is > 0 and <= 180)) errors.Add($"{key}.fovDeg: {fov} must be in (0, 180]");
+        // a u-blox receiver runs 1 Hz by default and up to 10 Hz (docs/protocols.md §8)
+        if (s.Kind == SensorKind.Gnss && !(s.RateHz is >= 1 and <= 10)) errors.Add($"{key}.rateHz: {s.RateHz} must be 1-10 for a GNSS receiver");
         for (var i = 0; i < s.Faults.Count; i++)
         {
             var f = s.Faults[i];
             var fk = $"{key}.faults[{i}]";
             if (f.Type == FaultType.None) errors.Add($"{fk}.type: must be one of {SimNames.AllFaults}");
+            if (f.Type == FaultType.NoFix && s.Kind != SensorKind.Gnss) errors.Add($"{fk}.type: no-fix is for a gnss sensor (use silent or dropout for a {SimNames.Name(s.Kind)})");
             if (!(f.FromS >= 0)) errors.Add($"{fk}.fromS: {f.FromS} must be ≥ 0");
             if (!(f.ToS > f.FromS)) errors.Add($"{fk}.toS: {f.ToS} must be later than fromS ({f.FromS})");
             if (!(f.Probability is >= 0 and <= 1)) errors.Add($"{fk}.probability: {f.Probability} must be in 0..1");

@@ -53,6 +53,15 @@ public sealed record SensorSpec
     /// <summary>Radar: detection threshold, dB SNR (<c>thresholdDb</c>).</summary>
     public double? ThresholdDb { get; init; }
 
+    /// <summary>Locomotive LiDAR: full beam divergence, degrees (<c>beamDeg</c>); null = the variant's.</summary>
+    public double? BeamDeg { get; init; }
+
+    /// <summary>Locomotive radar: full azimuth field of view, degrees (<c>fovDeg</c>); null = the variant's.</summary>
+    public double? FovDeg { get; init; }
+
+    /// <summary>GNSS: the talker id of the sentences (<c>talker</c>: gp, gn, gl, ga, gb, gi, gq; default gn).</summary>
+    public NmeaTalker Talker { get; init; } = NmeaTalker.Combined;
+
     /// <summary>LiDAR (TF series): reported temperature, °C (<c>temperatureC</c>).</summary>
     public double TemperatureC { get; init; } = 35;
 

@@ -28,6 +28,8 @@ public static class SimFormats
             SerialBaud: 921_600), // TI data port
         new(SimProtocol.Ops243, "ops243", [SensorKind.Radar], FrameEncoder.EncodeOps243, FrameEncoder.CorruptText, Lines: true, SerialBaud: 19_200),
         new(SimProtocol.Ld06, "ld06", [SensorKind.Lidar], FrameEncoder.EncodeLd06, FrameEncoder.CorruptLastByte, Lines: false, SerialBaud: 230_400),
+        new(SimProtocol.Nmea, "nmea", [SensorKind.Gnss], FrameEncoder.EncodeNmea, FrameEncoder.CorruptNmea, Lines: true,
+            SerialBaud: 9_600), // u-blox default (docs/protocols.md §8)
     ];
 
     /// <summary>The format of <paramref name="protocol"/>.</summary>

@@ -13,6 +13,8 @@ public enum SimProtocol
     Ops243 = 3,
     /// <summary><c>ld06</c>: LDROBOT LD06 47-byte packets (2D LiDAR).</summary>
     Ld06 = 4,
+    /// <summary><c>nmea</c>: NMEA 0183 RMC, VTG and GGA sentences (GNSS receiver).</summary>
+    Nmea = 5,
 }
 
 /// <summary>
@@ -47,6 +49,8 @@ public enum SensorVariant
     CameraNormalised,
     /// <summary><c>metres</c>: camera visibility in metres.</summary>
     CameraMetres,
+    /// <summary><c>ublox</c>: a multi-GNSS receiver of the u-blox M8 class (speed 0.05 m/s, course 0.3°, position about 2 m, 1σ).</summary>
+    Ublox,
 }
 
 /// <summary>A fault the simulator injects into a sensor's byte stream (scenario key <c>faults[].type</c>).</summary>
@@ -66,6 +70,11 @@ public enum FaultType
     Stuck,
     /// <summary><c>silent</c>: nothing is sent.</summary>
     Silent,
+    /// <summary>
+    /// <c>no-fix</c> (GNSS only): the receiver keeps sending, but without a fix (a tunnel, a deep cutting): RMC status V,
+    /// VTG mode N, GGA quality 0, no position, speed or course.
+    /// </summary>
+    NoFix,
 }
 
 /// <summary>The risk level a scenario expects the daemon to report (scenario key <c>expect[].level</c>).</summary>

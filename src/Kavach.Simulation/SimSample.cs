@@ -63,6 +63,45 @@ public struct SimSample
     /// <summary>Camera: the original design's normalised visibility, visibility_m / 2000 clamped to 0..1.</summary>
     public readonly float VisibilityNormalised => Math.Clamp(VisibilityM / 2000f, 0f, 1f);
 
+    /// <summary>GNSS: the receiver has a fix (false in a GNSS loss: the sentences then carry no position, speed or course).</summary>
+    public bool GnssFix { get; internal set; }
+
+    /// <summary>GNSS: UTC of the fix.</summary>
+    public DateTime GnssUtc { get; internal set; }
+
+    /// <summary>GNSS: latitude, degrees north (NaN without a fix).</summary>
+    public double LatitudeDeg { get; internal set; }
+
+    /// <summary>GNSS: longitude, degrees east (NaN without a fix).</summary>
+    public double LongitudeDeg { get; internal set; }
+
+    /// <summary>GNSS: altitude above mean sea level, metres (NaN without a fix).</summary>
+    public double AltitudeM { get; internal set; }
+
+    /// <summary>GNSS: measured speed over ground, m/s (NaN without a fix).</summary>
+    public double GroundSpeedMps { get; internal set; }
+
+    /// <summary>GNSS: measured course over ground, degrees true (NaN without a fix or when standing still).</summary>
+    public double CourseDeg { get; internal set; }
+
+    /// <summary>GNSS: satellites used (0 without a fix).</summary>
+    public int Satellites { get; internal set; }
+
+    /// <summary>GNSS: horizontal dilution of precision (99.99 without a fix, as u-blox receivers send).</summary>
+    public double Hdop { get; internal set; }
+
+    /// <summary>Ground truth (locomotive): the train's speed, m/s (NaN on a trackside post).</summary>
+    public double TrainSpeedMps { get; internal set; }
+
+    /// <summary>Ground truth (locomotive): distance along the track to the nearest object on the track ahead, metres (NaN when none).</summary>
+    public double TrackObstacleRangeM { get; internal set; }
+
+    /// <summary>
+    /// Ground truth (locomotive): an object on the track ahead is within this sensor's maximum range (for a GNSS receiver
+    /// or a camera: within the scenario's longest LiDAR or radar range). Geometric reach: fog may still hide it.
+    /// </summary>
+    public bool TrackObstacleInReach { get; internal set; }
+
     /// <summary>Number of <see cref="Points"/>.</summary>
     public int PointCount { get; private set; }
 

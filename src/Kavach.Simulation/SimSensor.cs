@@ -18,6 +18,7 @@ public sealed class SimSensor
     private readonly Ld06Model? _ld06;
     private readonly RadarModel? _radar;
     private readonly CameraModel? _camera;
+    private readonly GnssModel? _gnss;
     private readonly FaultInjector _faults;
     private readonly byte[] _last = new byte[MaxFrameBytes];
     private int _lastLength;
@@ -47,6 +48,9 @@ public sealed class SimSensor
             case SensorKind.Camera:
                 _camera = new CameraModel(Model, physics);
                 break;
+            case SensorKind.Gnss:
+                _gnss = new GnssModel(Model, spec.RateHz, physics);
+                break;
             default:
                 throw new ArgumentException($"sensor '{spec.Name}': kind {spec.Kind} cannot be simulated", nameof(spec));
         }
@@ -72,10 +76,12 @@ public sealed class SimSensor
         if (_lidar is not null) _lidar.Fill(ref s, world);
         else if (_ld06 is not null) _ld06.Fill(ref s, world, _sequence);
         else if (_radar is not null) _radar.Fill(ref s, world);
+        else if (_gnss is not null) _gnss.Fill(ref s, world);
         else _camera!.Fill(ref s, world);
         _sequence++;
 
         var fault = _faults.Decide(world.TimeS);
+        if (fault == FaultType.NoFix) GnssModel.ClearFix(ref s);
         if (fault == FaultType.Stuck && _hasLastClean)
         {
             s = _lastClean;
@@ -88,6 +94,11 @@ public sealed class SimSensor
             _hasLastClean = true;
         }
         s.Fault = fault;
+        // ground truth is the world's now, even on a stuck frame
+        s.TrainSpeedMps = world.TrainSpeedMps;
+        s.TrackObstacleRangeM = world.Scene is null ? double.NaN : world.ObstacleRangeM;
+        var reach = Spec.Kind is SensorKind.Lidar or SensorKind.Radar ? Model.MaxRangeM : world.ReachM;
+        s.TrackObstacleInReach = world.Scene is not null && world.ObstaclePresent && world.ObstacleRangeM <= reach;
         return s;
     }
 
@@ -140,6 +151,8 @@ public sealed class SimSensor
             VelocityNoiseMps = spec.VelocityNoiseMps ?? d.VelocityNoiseMps,
             MaxRangeM = spec.MaxRangeM ?? d.MaxRangeM,
             Threshold = spec.Kind == SensorKind.Radar ? spec.ThresholdDb ?? d.Threshold : d.Threshold,
+            BeamDeg = spec.BeamDeg ?? d.BeamDeg,
+            FovDeg = spec.FovDeg ?? d.FovDeg,
         };
     }
 }

@@ -36,6 +36,8 @@ public sealed class CliTests
     [InlineData("run", "no-such-scenario", "--sensor", "lidar=-")]
     [InlineData("run", "/no/such/file.json", "--sensor", "lidar=-")]
     [InlineData("run", "demo", "extra", "--sensor", "lidar=-")]
+    [InlineData("run", "loco-fog-run", "--sensor", "gnss=-", "--truth", "-")]
+    [InlineData("run", "loco-fog-run", "--sensor", "gnss=-", "--truth")]
     [InlineData("list", "extra")]
     [InlineData("record", "--out", "/tmp/x.rec")]
     [InlineData("record", "--from", "tcp://127.0.0.1:9")]
@@ -110,6 +112,57 @@ public sealed class CliTests
         }
         Assert.Equal(3000, frames);
         Assert.Equal(0, decoder.Counters.TotalRejects);
+    }
+
+    [Fact]
+    public async Task List_marks_the_locomotive_scenarios()
+    {
+        var (_, output, _) = await RunAsync("list");
+        var lines = output.Split('\n');
+        var i = Array.FindIndex(lines, l => l.StartsWith("loco-stalled-vehicle ", StringComparison.Ordinal));
+        Assert.True(i >= 0, output);
+        Assert.Contains("gnss (nmea, 5 Hz)", lines[i]);
+        Assert.Contains("[locomotive]", lines[i + 1]);
+        Assert.DoesNotContain("[locomotive]", lines[Array.FindIndex(lines, l => l.StartsWith("demo ", StringComparison.Ordinal)) + 1]);
+    }
+
+    [Fact]
+    public async Task Run_streams_nmea_over_tcp_and_writes_the_ground_truth()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var received = ReadAllAsync(listener);
+        var truth = Path.Combine(Path.GetTempPath(), $"kavach-sim-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            var (code, output, err) = await RunAsync("run", "loco-tunnel-gnss-loss", "--speed", "100", "--quiet", "--truth", truth,
+                "--sensor", $"gnss=tcp://127.0.0.1:{port}");
+            Assert.True(code == 0, err);
+            Assert.Contains("gnss: 100 frames", output);
+
+            var decoder = new NmeaDecoder();
+            ReadOnlySpan<byte> input = await received;
+            var (valid, noFix) = (0, 0);
+            while (decoder.TryRead(ref input, out var f))
+            {
+                if (f.Valid) valid++;
+                else noFix++;
+            }
+            Assert.Equal((240, 60), (valid, noFix)); // 20 s of the tunnel, three sentences a second
+            Assert.Equal(0, decoder.Counters.TotalRejects);
+
+            // ground truth every 0.25 s: 0..100 s
+            var lines = await File.ReadAllLinesAsync(truth);
+            Assert.Equal(401, lines.Length);
+            Assert.StartsWith("{\"tS\":0,\"platform\":\"locomotive\",\"visibilityM\":800,\"obstaclePresent\":false,\"obstacleRangeM\":null,", lines[0]);
+            Assert.Contains("\"trainSpeedKmh\":60,", lines[200]);
+            Assert.Contains("\"trainDistanceM\":833.333,\"obstacleInReach\":false,\"reachM\":180}", lines[200]);
+        }
+        finally
+        {
+            File.Delete(truth);
+        }
     }
 
     [Fact]
@@ -199,6 +252,7 @@ public sealed class CliTests
         Assert.True(OutputTarget.TryParse("tcp-listen://0.0.0.0:7001", out var l, out _));
         Assert.Equal((OutputKind.TcpListen, "0.0.0.0", 7001), (l.Kind, l.Host, l.Port));
         Assert.Equal(921_600, OutputTarget.DefaultBaud(SimProtocol.TiMmwave));
+        Assert.Equal(9_600, OutputTarget.DefaultBaud(SimProtocol.Nmea)); // a u-blox receiver's default
     }
 
     private static async Task<byte[]> ReadAllAsync(TcpListener listener)

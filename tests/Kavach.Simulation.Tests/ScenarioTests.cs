@@ -10,7 +10,7 @@ public sealed class ScenarioTests
     [Fact]
     public void The_required_scenarios_are_built_in()
     {
-        Assert.Equal(["clear", "demo", "faults", "fog-only", "radar-only-obstacle", "stalled-car"], Scenario.BuiltInNames);
+        Assert.Equal(["clear", "demo", "faults", "fog-only", "loco-clear-run", "loco-curve-trackside", "loco-fog-run", "loco-stalled-vehicle", "loco-tunnel-gnss-loss", "radar-only-obstacle", "stalled-car"], Scenario.BuiltInNames);
     }
 
     [Theory]
@@ -91,6 +91,63 @@ public sealed class ScenarioTests
         var e = Assert.Throws<ScenarioException>(() => Scenario.Parse(Minimal.Replace(find, replace), "bad.json"));
         Assert.StartsWith("bad.json: ", e.Message);
         Assert.Contains(key, e.Message);
+    }
+
+    private const string MinimalLoco = """
+        { "name": "l", "durationS": 5, "platform": "locomotive",
+          "train": { "speedProfile": [ { "tS": 0, "speedKmh": 40 } ], "track": [ { "lengthM": 500, "radiusM": 600, "direction": "left" } ],
+                     "start": { "latitudeDeg": 28, "longitudeDeg": 77, "courseDeg": 0 } },
+          "objects": [ { "atM": 100 }, { "atM": 10, "everyM": 10, "untilM": 50, "lateralM": 3.5 } ],
+          "sensors": [ { "name": "gnss", "kind": "gnss", "protocol": "nmea", "rateHz": 1 } ],
+          "timeline": [ { "tS": 0, "visibilityM": 1000 } ] }
+        """;
+
+    [Fact]
+    public void A_minimal_locomotive_scenario_takes_the_defaults_and_expands_rows()
+    {
+        var s = Scenario.Parse(MinimalLoco);
+        Assert.Equal(Platform.Locomotive, s.Platform);
+        Assert.Equal(6, s.Objects.Count); // one object and a row of five
+        Assert.Equal([100.0, 10, 20, 30, 40, 50], s.Objects.Select(o => o.AtM));
+        Assert.Equal(2.0, s.Train!.CorridorHalfWidthM);
+        Assert.Equal(new DateTime(2026, 1, 15, 6, 30, 0, DateTimeKind.Utc), s.Train.Start.Utc);
+        Assert.Equal(SensorVariant.Ublox, s.Sensors[0].EffectiveVariant);
+        Assert.Equal(NmeaTalker.Combined, s.Sensors[0].Talker);
+    }
+
+    [Theory]
+    [InlineData("\"platform\": \"locomotive\"", "\"platform\": \"hovercraft\"", "platform")]
+    [InlineData("\"platform\": \"locomotive\"", "\"platform\": \"trackside\"", "train: only for")]
+    [InlineData("\"speedKmh\": 40", "\"speedKmh\": 400", "train.speedProfile[0].speedKmh")]
+    [InlineData("\"speedKmh\": 40", "\"speed\": 40", "train.speedProfile[0].speed")]
+    [InlineData(", \"direction\": \"left\"", "", "train.track[0].direction")]
+    [InlineData("\"direction\": \"left\"", "\"direction\": \"up\"", "train.track[0].direction")]
+    [InlineData("\"radiusM\": 600", "\"radiusM\": 20", "train.track[0].radiusM")]
+    [InlineData("\"courseDeg\": 0 }", "\"courseDeg\": 0, \"utc\": \"yesterday\" }", "train.start.utc")]
+    [InlineData(", \"courseDeg\": 0", "", "train.start.courseDeg")]
+    [InlineData("{ \"atM\": 100 }", "{ \"lateralM\": 1 }", "objects[0].atM")]
+    [InlineData("{ \"atM\": 100 }", "{ \"atM\": 100, \"reflectivity\": 2 }", "objects[0].reflectivity")]
+    [InlineData("\"untilM\": 50", "\"untilM\": 5", "objects[1].untilM")]
+    [InlineData("\"rateHz\": 1 }", "\"rateHz\": 20 }", "sensors[0].rateHz")]
+    [InlineData("\"rateHz\": 1 }", "\"rateHz\": 1, \"talker\": \"xx\" }", "sensors[0].talker")]
+    [InlineData("\"protocol\": \"nmea\"", "\"protocol\": \"tf-series\"", "sensors[0].protocol")]
+    [InlineData("\"timeline\": [ { \"tS\": 0, \"visibilityM\": 1000 } ]", "\"timeline\": [ { \"tS\": 0, \"visibilityM\": 1000, \"obstacle\": { \"rangeM\": 50 } } ]", "timeline[0].obstacle")]
+    [InlineData("\"durationS\": 5,", "\"durationS\": 5, \"background\": { \"rangeM\": 95 },", "background")]
+    [InlineData("\"rateHz\": 1 }", "\"rateHz\": 1 }, { \"name\": \"l\", \"kind\": \"lidar\", \"rateHz\": 10, \"faults\": [ { \"type\": \"no-fix\", \"fromS\": 1, \"toS\": 2 } ] }", "sensors[1].faults[0].type")]
+    [InlineData("\"rateHz\": 1 }", "\"rateHz\": 1 }, { \"name\": \"l\", \"kind\": \"lidar\", \"protocol\": \"ld06\", \"rateHz\": 375 }", "sensors[1].protocol")]
+    public void A_bad_locomotive_scenario_names_the_key(string find, string replace, string key)
+    {
+        Assert.Contains(find, MinimalLoco);
+        var e = Assert.Throws<ScenarioException>(() => Scenario.Parse(MinimalLoco.Replace(find, replace), "bad.json"));
+        Assert.StartsWith("bad.json: ", e.Message);
+        Assert.Contains(key, e.Message);
+    }
+
+    [Fact]
+    public void A_gnss_receiver_on_a_trackside_post_is_refused()
+    {
+        var json = Minimal.Replace("\"kind\": \"lidar\", \"rateHz\": 10", "\"kind\": \"gnss\", \"protocol\": \"nmea\", \"rateHz\": 1");
+        Assert.Contains("sensors[0].kind: a gnss receiver needs", Assert.Throws<ScenarioException>(() => Scenario.Parse(json)).Message);
     }
 
     [Fact]
