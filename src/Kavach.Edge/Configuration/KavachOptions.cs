@@ -106,6 +106,7 @@ public sealed class KavachOptions
         {
             if (!o.Train.Present) errors.Add(TrainOptions.MissingSection);
             // the cab's floor needs the train's speed and at least one forward sensor with a known reach
+            foreach (var radar in o.Sensors.Where(x => x.Kind == SensorKind.Radar)) radar.LateralGateM = o.Train.CorridorHalfWidthM;
             if (!o.Sensors.Any(x => x.Kind == SensorKind.Gnss))
                 errors.Add("Sensors: Device.Mode locomotive needs a gnss sensor (Kind gnss, Protocol nmea) for the train's own speed (docs/locomotive.md)");
             if (!o.Sensors.Any(x => x.Kind is SensorKind.Lidar or SensorKind.Radar && x.MaxRangeM > 0))

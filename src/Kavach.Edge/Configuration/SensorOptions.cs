@@ -82,6 +82,14 @@ public sealed class SensorOptions
     /// <summary>ti-mmwave: detected points weaker than this SNR (dB) are clutter, not targets (points without side info are kept).</summary>
     public double MinSnrDb { get; set; } = 15;
 
+    /// <summary>
+    /// A cab's radar with angles (ti-mmwave): report the nearest target within this distance either side of the
+    /// boresight, m (0: the nearest anywhere in view, as on a post). Not a key: set from <c>Train.CorridorHalfWidthM</c> on a
+    /// locomotive unit, where the nearest target in view is a mast or a platform beside the line most of the time and
+    /// would hide an obstacle on the track behind it (docs/locomotive.md).
+    /// </summary>
+    public double LateralGateM { get; set; }
+
     /// <param name="mode">The unit's <c>Device.Mode</c>: a gnss sensor belongs to a locomotive unit only.</param>
     internal void Read(ConfigReader r, List<string> names, ProtocolRegistry protocols, DeviceMode mode = DeviceMode.Trackside)
     {

@@ -45,6 +45,14 @@ public static class ScenarioConfig
             k["Uplink:Port"] = port.ToString(inv);
             k["Uplink:TelemetryMs"] = "10000";
         }
+        var cab = scenario.Platform == Platform.Locomotive;
+        if (cab)
+        {
+            // a cab: the default train (docs/locomotive.md) and the scenario's corridor
+            k["Device:Mode"] = "locomotive";
+            k["Train:Class"] = "simulator: loaded passenger (defaults)";
+            if (scenario.Train is { } train) k["Train:CorridorHalfWidthM"] = train.CorridorHalfWidthM.ToString(inv);
+        }
         if (scenario.ProtectedZoneM is { } zone) k["Risk:StoppingDistanceM"] = zone.ToString(inv);
         if (scenario.Background is { } bg) k["Risk:ReferenceRangeM"] = bg.RangeM.ToString(inv);
         for (var i = 0; i < scenario.Sensors.Count; i++)
@@ -69,7 +77,16 @@ public static class ScenarioConfig
                 var model = SensorModelDefaults.For(s.EffectiveVariant);
                 k[p + "MinSnrDb"] = ((s.ThresholdDb ?? model.Threshold) + 5).ToString(inv);
             }
-            if (s.Kind == SensorKind.Lidar)
+            if (cab && s.Kind == SensorKind.Radar) k[p + "MaxRangeM"] = SensorModelDefaults.For(s.EffectiveVariant).MaxRangeM.ToString(inv);
+            if (cab && s.Kind == SensorKind.Lidar)
+            {
+                // no reference target on a moving train: no clear-air baseline, only the sensor's own figures
+                var model = SensorModelDefaults.For(s.EffectiveVariant);
+                k[p + "MinStrength"] = model.Threshold.ToString(inv);
+                k[p + "MaxStrength"] = model.MaxStrength.ToString(inv);
+                k[p + "MaxRangeM"] = (s.MaxRangeM ?? model.MaxRangeM).ToString(inv);
+            }
+            else if (s.Kind == SensorKind.Lidar)
             {
                 var model = SensorModelDefaults.For(s.EffectiveVariant);
                 var kk = s.K ?? model.K;

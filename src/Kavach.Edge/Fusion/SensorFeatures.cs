@@ -76,6 +76,8 @@ public struct SensorFeatures
     public float TargetsMean;
     /// <summary>Latest nearest-target range (for a quick reaction), m.</summary>
     public float LatestRangeM;
+    /// <summary>The latest nearest target's offset across the boresight, m, right positive (NaN: no angle from this radar).</summary>
+    public float LateralM;
     /// <summary>The nearest range at which the nearest target was reported in at least a fifth of the frames, m:
     /// a weak target reported in only some frames (the others reporting one farther away) shows here, not in the median.</summary>
     public float NearTargetRangeM;
@@ -101,7 +103,7 @@ public struct SensorFeatures
         NearClusterRangeM = NearClusterPersistence = NearClusterStrength = float.NaN;
         FarClusterRangeM = FarClusterPersistence = FarClusterStrength = float.NaN;
         TrackRangeM = TrackClosingSpeedMps = TrackPersistence = TrackStrength = float.NaN;
-        RangeM = ClosingSpeedMps = SnrDb = LatestRangeM = NearTargetRangeM = NearTargetPersistence = float.NaN;
+        RangeM = ClosingSpeedMps = SnrDb = LatestRangeM = LateralM = NearTargetRangeM = NearTargetPersistence = float.NaN;
         TargetsMean = 0;
         VisibilityM = float.NaN;
     }

@@ -90,7 +90,7 @@ public sealed class SensorWindow
         var from = now - windowTicks;
         int frames = 0, na = 0, nb = 0;
         double sum = 0, sumSq = 0, targets = 0;
-        float latestRange = float.NaN;
+        float latestRange = float.NaN, latestLateral = float.NaN;
         long latestRangeTs = long.MinValue;
         var cam = 0;
         for (var i = 0; i < _count; i++)
@@ -112,7 +112,7 @@ public sealed class SensorWindow
                     if (float.IsNaN(range)) break;
                     _a[na++] = range;
                     if (!float.IsNaN(speed)) _b[nb++] = speed;
-                    if (r.Timestamp > latestRangeTs) { latestRangeTs = r.Timestamp; latestRange = range; }
+                    if (r.Timestamp > latestRangeTs) { latestRangeTs = r.Timestamp; latestRange = range; latestLateral = range.Equals(r.RangeM) ? r.LateralM : float.NaN; }
                     break;
                 case SensorKind.Camera:
                     if (!float.IsNaN(r.VisibilityM)) _a[cam++] = r.VisibilityM;
@@ -143,6 +143,7 @@ public sealed class SensorWindow
                 NearTarget(_a.AsSpan(0, na), frames, (float)risk.ConfirmToleranceM, ref f);
                 f.ClosingSpeedMps = nb > 0 ? Median(_b.AsSpan(0, nb)) : 0f;
                 f.LatestRangeM = latestRange;
+                f.LateralM = latestLateral;
                 f.SnrDb = MedianSnr(from, now);
                 break;
             case SensorKind.Camera:

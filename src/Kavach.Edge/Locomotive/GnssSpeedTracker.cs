@@ -32,8 +32,12 @@ public sealed record GnssTrustOptions
     /// <summary>Highest HDOP (GGA) for a trusted speed.</summary>
     public double MaxHdop { get; init; } = 5;
 
-    /// <summary>Two courses closer in time than this give no heading rate, s (course noise over a short interval).</summary>
-    public double MinHeadingIntervalS { get; init; } = 0.5;
+    /// <summary>A course closer in time than this to the last one kept is skipped, s (the RMC and VTG of one fix).</summary>
+    public double MinHeadingIntervalS { get; init; } = 0.2;
+
+    /// <summary>The rate of turn is the least-squares slope of the courses over this many seconds (course noise
+    /// averages out; a curve's entry and exit show with about half this delay).</summary>
+    public double HeadingWindowS { get; init; } = 4;
 }
 
 /// <summary>The train's own motion as the locomotive functions see it.</summary>
@@ -63,6 +67,13 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
     private double _courseDeg = double.NaN;
     private long _courseAt = -1;
     private double _headingRate = double.NaN;
+    // the recent courses (unwrapped, degrees) and their times, for the least-squares rate of turn
+    private readonly long[] _turnAt = new long[HeadingSamples];
+    private readonly double[] _turnDeg = new double[HeadingSamples];
+    private int _turnCount;
+
+    /// <summary>Most courses kept for the rate of turn (10 Hz over 4 s, with room).</summary>
+    private const int HeadingSamples = 64;
     private long _ggaAt = -1;
     private SpeedTrust _ggaState = SpeedTrust.Trusted;
 
@@ -113,12 +124,13 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
         {
             var seconds = time.GetElapsedTime(_courseAt, now).TotalSeconds;
             if (seconds < _options.MinHeadingIntervalS) return; // keep the older course as the base
-            // Across a silence the average rate says little about the curve now: start again from this course.
-            _headingRate = _speedMps >= TrackCorridor.MinSpeedForRadiusMps && seconds * 1000 <= _options.StaleMs
-                ? TrackCorridor.HeadingRateDegPerS(_courseDeg, courseDeg, seconds)
-                : double.NaN;
+            // Across a silence the rate says little about the curve now, and below walking pace the course is noise:
+            // start again from this course.
+            if (seconds * 1000 > _options.StaleMs || _speedMps < TrackCorridor.MinSpeedForRadiusMps) _turnCount = 0;
         }
 
+        AddCourse(courseDeg, now);
+        _headingRate = _speedMps >= TrackCorridor.MinSpeedForRadiusMps ? TurnRate() : double.NaN;
         _courseDeg = courseDeg;
         _courseAt = now;
     }
@@ -137,11 +149,50 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
             : new OwnMotion(double.NaN, double.NaN, double.NaN, trust);
     }
 
+    // Keeps the course (unwrapped against the previous one: 359° → 1° is +2°) and drops those older than the window.
+    private void AddCourse(double courseDeg, long now)
+    {
+        var unwrapped = _turnCount == 0 ? courseDeg
+            : _turnDeg[_turnCount - 1] + TrackCorridor.HeadingRateDegPerS(_turnDeg[_turnCount - 1], courseDeg, 1);
+        var drop = 0;
+        while (drop < _turnCount && time.GetElapsedTime(_turnAt[drop], now).TotalSeconds > _options.HeadingWindowS) drop++;
+        if (_turnCount - drop == HeadingSamples) drop++;
+        if (drop > 0)
+        {
+            Array.Copy(_turnAt, drop, _turnAt, 0, _turnCount - drop);
+            Array.Copy(_turnDeg, drop, _turnDeg, 0, _turnCount - drop);
+            _turnCount -= drop;
+        }
+        _turnAt[_turnCount] = now;
+        _turnDeg[_turnCount++] = unwrapped;
+    }
+
+    // The rate of turn, °/s: the least-squares slope of course over time across the window (one course pair is a
+    // plain difference). A receiver's course carries noise of a few tenths of a degree; the change over half a second
+    // on a 600 m curve at 60 km/h is 0.8°, so a slope over seconds, not a difference of two fixes, gives the radius.
+    private double TurnRate()
+    {
+        if (_turnCount < 2) return double.NaN;
+        double sumT = 0, sumC = 0;
+        for (var i = 0; i < _turnCount; i++) { sumT += Seconds(i); sumC += _turnDeg[i]; }
+        double meanT = sumT / _turnCount, meanC = sumC / _turnCount, sxx = 0, sxy = 0;
+        for (var i = 0; i < _turnCount; i++)
+        {
+            var dt = Seconds(i) - meanT;
+            sxx += dt * dt;
+            sxy += dt * (_turnDeg[i] - meanC);
+        }
+        return sxx > 0 ? sxy / sxx : double.NaN;
+
+        double Seconds(int i) => time.GetElapsedTime(_turnAt[0], _turnAt[i]).TotalSeconds;
+    }
+
     private void Lose(SpeedTrust why)
     {
         _speedState = why;
         _speedMps = double.NaN;
         _courseAt = -1; // a heading rate across a gap would span the gap
         _headingRate = double.NaN;
+        _turnCount = 0;
     }
 }

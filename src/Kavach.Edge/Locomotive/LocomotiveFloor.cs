@@ -39,6 +39,7 @@ public sealed class LocomotiveFloor : ISafetyFloor
     private readonly MovingObstacleClassifier _classifier;
     private readonly OverSpeedEvaluator _overSpeed;
     private readonly double[] _reaches;
+    private readonly List<(float RangeM, float ClosingSpeedMps)> _angleless = new(4);
 
     /// <param name="options">The configuration (Train section, sensors' MaxRangeM, Risk's backscatter and presence rules).</param>
     /// <param name="time">The clock of the over-speed confirmation.</param>
@@ -88,9 +89,13 @@ public sealed class LocomotiveFloor : ISafetyFloor
         var covered = 0.0;
         var backscatter = false;
         var inFog = !double.IsNaN(vis) && vis < train.FogVisibilityM;
+        var angleless = _angleless;
+        angleless.Clear();
+        // radars first (an angle-less radar's targets wait for a LiDAR to confirm them), then LiDARs
+        for (var pass = 0; pass < 2; pass++)
         foreach (ref readonly var f in snapshot.Sensors.AsSpan())
         {
-            if (!f.Live || f.Kind is not (SensorKind.Lidar or SensorKind.Radar)) continue;
+            if (!f.Live || f.Kind != (pass == 0 ? SensorKind.Radar : SensorKind.Lidar)) continue;
             var so = _options.Sensors[f.Sensor];
             var reach = so.MaxRangeM > 0 ? so.MaxRangeM : double.PositiveInfinity;
             var corridor = TrackCorridor.For(radius, train.CorridorHalfWidthM, reach);
@@ -98,7 +103,12 @@ public sealed class LocomotiveFloor : ISafetyFloor
             if (f.Kind == SensorKind.Radar)
             {
                 if (f.ValidRatio < risk.MinRadarPresence || float.IsNaN(f.RangeM)) continue;
-                Offer(new CabReturn(f.RangeM, 0, f.ClosingSpeedMps), ObstacleSource.Radar, corridor);
+                // a radar with angles gives the target's offset across the boresight, hence its bearing. One without
+                // (an OPS243) cannot tell a mast beside the line from a car on it: alone it would light the lamp at every
+                // mast, so its target counts only where a LiDAR return confirms it (docs/locomotive.md)
+                if (float.IsNaN(f.LateralM)) { angleless.Add((f.RangeM, f.ClosingSpeedMps)); continue; }
+                var bearing = Math.Asin(Math.Clamp(f.LateralM / f.RangeM, -1, 1)) * 180 / Math.PI;
+                Offer(new CabReturn(f.RangeM, bearing, f.ClosingSpeedMps), ObstacleSource.Radar, corridor);
                 continue;
             }
 
@@ -110,6 +120,18 @@ public sealed class LocomotiveFloor : ISafetyFloor
             // a near, LiDAR-only return in fog is backscatter (the trackside rule, without a commissioned baseline)
             if (inFog && r <= risk.BackscatterMaxRangeM && !RadarSees(snapshot, r)) { backscatter = true; continue; }
             Offer(new CabReturn(r, 0, v), ObstacleSource.Lidar, corridor);
+            foreach (var (range, closing2) in angleless)
+                if (Math.Abs(range - r) <= risk.ConfirmToleranceM) Offer(new CabReturn(range, 0, closing2), ObstacleSource.Radar, corridor);
+        }
+
+        // A LiDAR's single beam cannot tell whether what it hits is on the track: approaching a curve it meets the
+        // trees and masts where the line bends away, which the GNSS course cannot know yet. Where a radar that gives
+        // angles covers that range and sees nothing on the track there, a LiDAR-only return is MEDIUM, not HIGH.
+        var unconfirmed = false;
+        if (nearest is { Verdict: CabVerdict.High } lone && source == ObstacleSource.Lidar && AngleRadarCovers(snapshot, lone.AlongM))
+        {
+            nearest = lone with { Verdict = CabVerdict.Medium };
+            unconfirmed = true;
         }
 
         var level = RiskLevel.Low;
@@ -118,7 +140,7 @@ public sealed class LocomotiveFloor : ISafetyFloor
             level = o.Verdict == CabVerdict.High ? RiskLevel.High : RiskLevel.Medium;
             reasons.Add(double.IsFinite(o.StoppingDistanceM)
                 ? string.Create(CultureInfo.InvariantCulture,
-                    $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), {(o.Verdict == CabVerdict.High ? "within" : "beyond")} the stopping distance {o.StoppingDistanceM:0} m + {train.ObstacleMarginM:0} m at {Math.Round(speedKmh):0} km/h")
+                    $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), {(o.Verdict == CabVerdict.High || unconfirmed ? "within" : "beyond")} the stopping distance {o.StoppingDistanceM:0} m + {train.ObstacleMarginM:0} m at {Math.Round(speedKmh):0} km/h{(unconfirmed ? "; LiDAR only, the radar sees nothing on the track there: MEDIUM" : "")}")
                 : string.Create(CultureInfo.InvariantCulture,
                     $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), own speed unknown: taken as inside the stopping distance"));
         }
@@ -158,6 +180,17 @@ public sealed class LocomotiveFloor : ISafetyFloor
                 closing = ret.ClosingSpeedMps;
             }
         }
+    }
+
+    private bool AngleRadarCovers(FusionSnapshot snapshot, double rangeM)
+    {
+        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
+        {
+            if (f.Kind != SensorKind.Radar || !f.Live) continue;
+            var so = _options.Sensors[f.Sensor];
+            if (so.Protocol.GivesBearing && so.MaxRangeM >= rangeM) return true;
+        }
+        return false;
     }
 
     private bool RadarSees(FusionSnapshot snapshot, double rangeM)

@@ -29,6 +29,8 @@ public struct Reading
     public float ClosingSpeedMps;
     /// <summary>Radar: SNR of the nearest target, dB.</summary>
     public float SnrDb;
+    /// <summary>Radar: the nearest target's offset across the boresight, m, right positive (NaN: the radar gives no angle).</summary>
+    public float LateralM;
     /// <summary>Radar: the second-nearest target's range, m (NaN: none). The input layer reports what the radar says;
     /// fusion keeps the nearest target that is not the static scene (Assessment/StaticScene.cs).</summary>
     public float Range2M;
@@ -62,7 +64,7 @@ public struct Reading
     {
         Sensor = sensor, Kind = kind, Timestamp = timestamp,
         DistanceM = float.NaN, Strength = float.NaN, Confidence = float.NaN,
-        RangeM = float.NaN, ClosingSpeedMps = float.NaN, SnrDb = float.NaN,
+        RangeM = float.NaN, ClosingSpeedMps = float.NaN, SnrDb = float.NaN, LateralM = float.NaN,
         Range2M = float.NaN, ClosingSpeed2Mps = float.NaN, Snr2Db = float.NaN, Targets = 0, VisibilityM = float.NaN,
         FixQuality = -1, Satellites = -1, Hdop = float.NaN, SpeedMps = float.NaN, CourseDeg = float.NaN,
     };

@@ -28,7 +28,7 @@ public sealed class LocomotiveFloorTests
     private static OwnMotion Running(double kmh, double headingRateDegPerS = 0) => new(kmh / 3.6, 90, headingRateDegPerS, SpeedTrust.Trusted);
 
     private static FusionSnapshot Scene(float visibilityM = 5000, float? radarM = null, float radarClosing = 0,
-        float? lidarTrackM = null, float lidarClosing = 0, float? lidarClusterM = null)
+        float? lidarTrackM = null, float lidarClosing = 0, float? lidarClusterM = null, float radarLateralM = 0)
     {
         var s = new SensorFeatures[3];
         s[Lidar].Clear(Lidar, SensorKind.Lidar);
@@ -36,7 +36,7 @@ public sealed class LocomotiveFloorTests
         s[Camera].Clear(Camera, SensorKind.Camera);
         foreach (ref var f in s.AsSpan()) { f.EverSeen = true; f.Frames = 10; f.AgeS = 0.05f; f.LiveForS = 10; }
         s[Camera].VisibilityM = visibilityM;
-        if (radarM is { } r) { s[Radar].RangeM = r; s[Radar].ClosingSpeedMps = radarClosing; s[Radar].ValidRatio = 1; s[Radar].SnrDb = 20; }
+        if (radarM is { } r) { s[Radar].RangeM = r; s[Radar].ClosingSpeedMps = radarClosing; s[Radar].ValidRatio = 1; s[Radar].SnrDb = 20; s[Radar].LateralM = radarLateralM; }
         if (lidarTrackM is { } t) { s[Lidar].TrackRangeM = t; s[Lidar].TrackClosingSpeedMps = lidarClosing; s[Lidar].TrackPersistence = 0.9f; s[Lidar].ValidRatio = 0.9f; }
         if (lidarClusterM is { } c) { s[Lidar].NearClusterRangeM = c; s[Lidar].NearClusterPersistence = 0.9f; s[Lidar].ValidRatio = 0.9f; }
         return new FusionSnapshot(0, s) { AllRequiredSeen = true };
@@ -156,5 +156,19 @@ public sealed class LocomotiveFloorTests
         Assert.Equal(ObstacleSource.None, a.ObstacleSource);
         Assert.Equal(0, a.Cab!.Sight.ReachM); // the radar's reach is not configured: nothing protects the train
         Assert.Equal(0, a.Cab.SightSpeedKmh);
+    }
+
+    [Fact]
+    public void A_radar_target_beside_the_line_is_not_an_obstacle_and_one_without_an_angle_needs_a_lidar_to_confirm_it()
+    {
+        // a mast 3.5 m left of the line, 30 m ahead: the radar's angle puts it outside the 2 m corridor
+        Assert.Equal(RiskLevel.Low, _floor.Judge(Scene(radarM: 30.2f, radarClosing: 11.1f, radarLateralM: -3.5f), Running(40)).Level);
+
+        // an OPS243 gives no angle: its 30 m target alone could be that mast
+        var alone = _floor.Judge(Scene(radarM: 30.2f, radarClosing: 11.1f, radarLateralM: float.NaN), Running(40));
+        Assert.Equal(ObstacleSource.None, alone.ObstacleSource);
+        var confirmed = _floor.Judge(Scene(radarM: 150, radarClosing: 11.1f, radarLateralM: float.NaN, lidarTrackM: 151, lidarClosing: 11.1f), Running(40));
+        Assert.Equal(RiskLevel.High, confirmed.Level);
+        Assert.Equal(ObstacleSource.Radar | ObstacleSource.Lidar, confirmed.ObstacleSource);
     }
 }

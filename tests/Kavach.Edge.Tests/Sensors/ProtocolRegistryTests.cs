@@ -37,8 +37,7 @@ public class ProtocolRegistryTests
     public void The_simulator_speaks_every_registered_protocol_under_the_same_name_for_the_same_kinds()
     {
         // the simulator's table and the daemon's registry are joined by name (the demo's configuration relies on it)
-        // nmea (gnss, locomotive units) is not spoken by the simulator until its locomotive scenarios exist (issue 15, item 5)
-        var daemon = ProtocolRegistry.BuiltIn.All.Where(p => p != NmeaProtocol.Entry).ToDictionary(p => p.Name, p => p.Kinds);
+        var daemon = ProtocolRegistry.BuiltIn.All.ToDictionary(p => p.Name, p => p.Kinds);
         var simulator = Kavach.Simulation.SimFormats.All.ToDictionary(f => f.Name, f => f.Kinds);
         Assert.Equal(daemon.Keys.Order(), simulator.Keys.Order());
         Assert.All(daemon, d => Assert.Equal(d.Value, simulator[d.Key]));

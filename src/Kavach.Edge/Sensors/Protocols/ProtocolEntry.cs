@@ -38,6 +38,10 @@ public sealed class ProtocolEntry
     /// <summary>A LiDAR's datasheet reach when MaxRangeM is not set (0 = unknown), from the sensor's Variant.</summary>
     public Func<string?, double> DefaultMaxRangeM { get; init; } = _ => 0;
 
+    /// <summary>A radar protocol that gives each target's angle (its offset across the boresight, <c>Reading.LateralM</c>):
+    /// a cab can then tell a target beside the line from one on it.</summary>
+    public bool GivesBearing { get; init; }
+
     /// <summary>Whether it carries sensors of <paramref name="kind"/>.</summary>
     public bool Serves(SensorKind kind) => Kinds.Contains(kind);
 

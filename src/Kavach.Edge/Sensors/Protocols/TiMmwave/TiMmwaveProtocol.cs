@@ -16,6 +16,7 @@ public static class TiMmwaveProtocol
     {
         Name = "ti-mmwave",
         Kinds = [SensorKind.Radar],
+        GivesBearing = true,
         Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
         OwnKeys = ["ConfigPort", "ConfigFile", "MinSnrDb"],
         ReadOptions = static (o, r) =>
@@ -32,16 +33,18 @@ public static class TiMmwaveProtocol
     {
         var decoder = new TiMmwaveDecoder();
         var minSnrDb = (float)sensor.Options.MinSnrDb;
+        var gate = (float)sensor.Options.LateralGateM;
         return new FrameConnection<MmwaveFrame>(sensor, queue, time, decoder, (in MmwaveFrame f, long now, ref Reading r) =>
         {
             var points = decoder.LastPoints;
             var side = decoder.LastSideInfo;
             r.Targets = f.TargetCount;
             sensor.PointSink?.OnFrame(sensor.Index, now, points, side);
-            var (i, j) = Nearest(points, side, minSnrDb);
+            var (i, j) = Nearest(points, side, minSnrDb, gate);
             if (i >= 0)
             {
                 r.RangeM = points[i].RangeM;
+                r.LateralM = points[i].X; // x across the boresight, right positive (docs/protocols.md §2)
                 r.ClosingSpeedMps = -points[i].VelocityMps; // positive = moving away on the wire (docs/protocols.md §2)
                 r.SnrDb = i < side.Length ? side[i].SnrDb : float.NaN;
             }
@@ -55,13 +58,16 @@ public static class TiMmwaveProtocol
         });
     }
 
-    /// <summary>Indices of the nearest and second-nearest points at or above <paramref name="minSnrDb"/>; −1 when none.</summary>
-    internal static (int Nearest, int Second) Nearest(ReadOnlySpan<MmwavePoint> points, ReadOnlySpan<MmwaveSideInfo> side, float minSnrDb)
+    /// <summary>Indices of the nearest and second-nearest points at or above <paramref name="minSnrDb"/> (and, with a
+    /// <paramref name="lateralGateM"/> over 0, within that distance of the boresight); −1 when none.</summary>
+    internal static (int Nearest, int Second) Nearest(ReadOnlySpan<MmwavePoint> points, ReadOnlySpan<MmwaveSideInfo> side, float minSnrDb,
+        float lateralGateM = 0)
     {
         int first = -1, second = -1;
         for (var i = 0; i < points.Length; i++)
         {
             if (i < side.Length && side[i].SnrDb < minSnrDb) continue; // clutter
+            if (lateralGateM > 0 && MathF.Abs(points[i].X) > lateralGateM) continue; // beside a cab's track
             var range = points[i].RangeM;
             if (first < 0 || range < points[first].RangeM) { second = first; first = i; }
             else if (second < 0 || range < points[second].RangeM) second = i;
