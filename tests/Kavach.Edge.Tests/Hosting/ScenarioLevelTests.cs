@@ -28,33 +28,16 @@ public class ScenarioLevelTests
     /// <summary>Plays one scenario; returns "" when every expectation held, else what went wrong.</summary>
     private static async Task<string> RunAsync(string name)
     {
-        using var dir = Repo.NewTempDir();
         var scenario = ScenarioConfig.Adapt(Scenario.BuiltIn(name));
-        var options = ScenarioConfig.Options(scenario, dir.File("kavach.db"), "");
-        var log = new LogCapture();
-        using var host = DaemonHost.Build(options, log.Logger, TimeProvider.System);
-        await host.StartAsync();
-        var inputs = host.Services.GetRequiredService<SensorInputService>();
-        var broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
-
         var samples = new List<(double T, RiskLevel Level, bool Starting, string Why)>();
-        var player = new ScenarioPlayer();
-        var opts = new PlayerOptions
+        var logged = await ScenarioRun.PlayAsync(scenario, (services, w) =>
         {
-            StepIntervalS = 0.25,
-            OnStep = w => { if (broadcaster.Latest is { } s) lock (samples) samples.Add((w.TimeS, s.Level, s.Starting, $"{s.RaisedBy}: {string.Join("; ", s.Reasons)}")); },
-        };
-        await player.RunAsync(scenario, async (sensor, ct) =>
-        {
-            var c = new System.Net.Sockets.TcpClient { NoDelay = true };
-            await c.ConnectAsync(inputs.BoundEndpoints[sensor], ct);
-            return c.GetStream();
-        }, opts, TimeProvider.System, CancellationToken.None);
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10))) await host.StopAsync(cts.Token);
+            if (services.GetRequiredService<RiskBroadcaster>().Latest is { } s)
+                lock (samples) samples.Add((w.TimeS, s.Level, s.Starting, $"{s.RaisedBy}: {string.Join("; ", s.Reasons)}"));
+        });
 
         var problems = new List<string>();
-        try { log.AssertNoErrors(); }
-        catch (Xunit.Sdk.XunitException e) { problems.Add(e.Message); }
+        if (logged.Length > 0) problems.Add(logged);
         // The start-up FAULT lasts until every required sensor has spoken and the first assessment is
         // made: on a loaded machine that can take a few seconds of scenario time. Judge from then on.
         double started;

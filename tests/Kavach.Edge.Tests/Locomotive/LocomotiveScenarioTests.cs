@@ -37,40 +37,19 @@ public class LocomotiveScenarioTests
 
     private static async Task<string> RunAsync(string name, ulong seedOffset)
     {
-        using var dir = Repo.NewTempDir();
         var builtIn = Scenario.BuiltIn(name);
         var scenario = ScenarioConfig.Adapt(builtIn with { Seed = builtIn.Seed + seedOffset });
-        var options = ScenarioConfig.Options(scenario, dir.File("kavach.db"), "");
-        var log = new LogCapture();
-        using var host = DaemonHost.Build(options, log.Logger, TimeProvider.System);
-        await host.StartAsync();
-        var inputs = host.Services.GetRequiredService<SensorInputService>();
-        var broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
-        var pipeline = host.Services.GetRequiredService<Pipeline.Pipeline>();
-
         var samples = new List<Sample>();
-        var opts = new PlayerOptions
+        var logged = await ScenarioRun.PlayAsync(scenario, (services, w) =>
         {
-            StepIntervalS = 0.25,
-            OnStep = w =>
-            {
-                if (broadcaster.Latest is not { } s) return;
-                var cab = pipeline.LastAssessment?.Cab;
-                lock (samples) samples.Add(new Sample(w.TimeS, s.Level, s.Starting, cab?.SpeedTrust, w.ObstacleInReach,
-                    w.ObstaclePresent ? w.ObstacleRangeM : double.NaN, $"{s.RaisedBy}: {string.Join("; ", s.Reasons)}"));
-            },
-        };
-        await new ScenarioPlayer().RunAsync(scenario, async (sensor, ct) =>
-        {
-            var c = new System.Net.Sockets.TcpClient { NoDelay = true };
-            await c.ConnectAsync(inputs.BoundEndpoints[sensor], ct);
-            return c.GetStream();
-        }, opts, TimeProvider.System, CancellationToken.None);
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10))) await host.StopAsync(cts.Token);
+            if (services.GetRequiredService<RiskBroadcaster>().Latest is not { } s) return;
+            var cab = services.GetRequiredService<Pipeline.Pipeline>().LastAssessment?.Cab;
+            lock (samples) samples.Add(new Sample(w.TimeS, s.Level, s.Starting, cab?.SpeedTrust, w.ObstacleInReach,
+                w.ObstaclePresent ? w.ObstacleRangeM : double.NaN, $"{s.RaisedBy}: {string.Join("; ", s.Reasons)}"));
+        });
 
         var problems = new List<string>();
-        try { log.AssertNoErrors(); }
-        catch (Xunit.Sdk.XunitException e) { problems.Add(e.Message); }
+        if (logged.Length > 0) problems.Add(logged);
         List<Sample> all;
         lock (samples) all = [.. samples];
         var started = all.FirstOrDefault(x => !x.Starting).T;
