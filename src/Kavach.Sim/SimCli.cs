@@ -13,6 +13,7 @@ internal static class SimCli
           kavach-sim list
           kavach-sim record --from SOURCE --out FILE [--duration S]
           kavach-sim replay FILE --to OUTPUT [--speed X]
+          kavach-sim fleet --broker HOST:PORT --devices N --rate ALERTS_PER_S --seconds S [--bursts] [--restarts] [--manifest PATH]
           kavach-sim VERB --help
 
         OUTPUT: tcp://HOST:PORT | tcp-listen://HOST:PORT | serial:///dev/ttyX?baud=N | /dev/PATH (serial or pty)
@@ -34,6 +35,7 @@ internal static class SimCli
             "list" => (ListVerb.Usage, a => ListVerb.ExecuteAsync(a, stdout)),
             "record" => (RecordVerb.Usage, a => RecordVerb.ExecuteAsync(a, stdout, stderr, time, ct)),
             "replay" => (ReplayVerb.Usage, a => ReplayVerb.ExecuteAsync(a, stdout, stderr, time, ct)),
+            "fleet" => (FleetVerb.Usage, a => FleetVerb.ExecuteAsync(a, stdout, stderr, time, ct)),
             _ => ((string?)null, (Func<ArgReader, Task<int>>?)null),
         };
         if (handler is null)

@@ -15,6 +15,10 @@ public sealed class DatabaseOptions
     /// <summary>Longest a received message waits for its batch to fill before the batch is committed anyway.</summary>
     public int BatchMaxDelayMs { get; set; } = 20;
 
+    /// <summary>Batches committed at the same time by one instance (each its own transaction and connection; rows are
+    /// locked in key order, so two committers wait for each other rather than deadlock, as two instances do).</summary>
+    public int Committers { get; set; } = 2;
+
     /// <summary>Monthly alert partitions created ahead of the current month (at start, then daily).</summary>
     public int PartitionMonthsAhead { get; set; } = 3;
 
@@ -38,6 +42,7 @@ public sealed class DatabaseOptions
         }
         BatchMaxRows = r.Int("BatchMaxRows", BatchMaxRows, 1, 5000);
         BatchMaxDelayMs = r.Int("BatchMaxDelayMs", BatchMaxDelayMs, 0, 10_000);
+        Committers = r.Int("Committers", Committers, 1, 16);
         PartitionMonthsAhead = r.Int("PartitionMonthsAhead", PartitionMonthsAhead, 1, 36);
         RetentionMonths = r.Int("RetentionMonths", RetentionMonths, 0, 1200);
         RetryMinMs = r.Int("RetryMinMs", RetryMinMs, 10, 60_000);

@@ -41,6 +41,8 @@ public sealed class CentralMetrics : IDisposable
         BatchSize = Meter.CreateHistogram<int>("batch.size", "{message}", "Messages per committed batch");
         CommitDuration = Meter.CreateHistogram<double>("commit.duration_ms", "ms", "Duration of one batch's transaction, open to commit");
         ReceiveToCommit = Meter.CreateHistogram<double>("receive_to_commit_seconds", "s", "From a message's receipt by this instance to its batch's commit");
+        PublishToCommit = Meter.CreateHistogram<double>("publish_to_commit_seconds", "s",
+            "From the sender's publish (MQTT 5 user property kavach-sent-ms, set by kavach-sim fleet; same clock assumed) to the commit of its row");
         _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = _registry,
@@ -49,7 +51,7 @@ public sealed class CentralMetrics : IDisposable
             ResolveHistogramBuckets = i => i.Unit switch
             {
                 "ms" => [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10_000],
-                "s" => [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+                "s" => [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.5, 5, 10],
                 _ => [1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
             },
         });
@@ -60,6 +62,7 @@ public sealed class CentralMetrics : IDisposable
     public Histogram<int> BatchSize { get; }
     public Histogram<double> CommitDuration { get; }
     public Histogram<double> ReceiveToCommit { get; }
+    public Histogram<double> PublishToCommit { get; }
 
     /// <summary>Reads the fleet gauges from PostgreSQL; a failure leaves the last values (the commit failures say why).</summary>
     public async Task RefreshAsync(CancellationToken ct)

@@ -8,7 +8,8 @@ namespace Kavach.Central.Ingest;
 /// Commits one batch of received messages in one PostgreSQL transaction: alerts with one multi-row
 /// <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> (a re-delivery is a no-op), shed records, statuses and
 /// the devices they touch, and messages that do not fit the contract (into <c>rejects</c>). Throws on any database
-/// failure with nothing committed: the caller keeps the batch unacknowledged and retries. Not thread-safe: one caller.
+/// failure with nothing committed: the caller keeps the batch unacknowledged and retries. Thread-safe: each call has its
+/// own connection and transaction (several committers run at once, Database.Committers).
 /// </summary>
 public sealed class BatchCommitter(NpgsqlDataSource db)
 {

@@ -14,7 +14,7 @@ namespace Kavach.Central.Ingest;
 
 /// <summary>
 /// The ingest: one MQTT 5 client in the shared subscription group (<c>$share/GROUP/kavach/+/alerts</c> and
-/// <c>…/status</c>, QoS 1; <c>…/telemetry</c>, QoS 0, as a sign of life) with MANUAL acknowledgement, and one committer. A message is acknowledged to the broker
+/// <c>…/status</c>, QoS 1; <c>…/telemetry</c>, QoS 0, as a sign of life) with MANUAL acknowledgement, and <c>Database.Committers</c> committers (batches in parallel; acknowledgements sent by their own loop after the commit). A message is acknowledged to the broker
 /// only after the transaction holding its row has committed, so a crash or a PostgreSQL outage loses nothing: the
 /// broker keeps the message in this instance's persistent session (fixed client id, clean start off) and sends it
 /// again. Re-deliveries are no-ops in the database (<see cref="BatchCommitter"/>).
@@ -25,11 +25,28 @@ namespace Kavach.Central.Ingest;
 public sealed class MqttIngest(CentralOptions options, BatchCommitter committer, IngestCounters counters, Hosting.CentralMetrics metrics, ILogger<MqttIngest> log)
     : BackgroundService
 {
-    private readonly Channel<Inbound> _inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Inbound> _inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = false });
     private long _connection;
     private IMqttClient? _client;
 
-    protected override Task ExecuteAsync(CancellationToken stop) => Task.WhenAll(ConnectLoopAsync(stop), CommitLoopAsync(stop));
+    // Committed batches wait here for their acknowledgements: the committer goes on with the next batch while the
+    // acknowledgements of the last one are sent (one packet each; in series on the commit path they cost more than the commit).
+    private readonly Channel<List<Inbound>> _committed = Channel.CreateUnbounded<List<Inbound>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+
+    protected override Task ExecuteAsync(CancellationToken stop) => 
+        Task.WhenAll([ConnectLoopAsync(stop), AcknowledgeLoopAsync(stop), .. Enumerable.Range(0, options.Database.Committers).Select(_ => CommitLoopAsync(stop))]);
+
+    private async Task AcknowledgeLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var batch in _committed.Reader.ReadAllAsync(stop).ConfigureAwait(false)) await AcknowledgeAsync(batch, stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // committed and not acknowledged: the broker sends those again, and their commit is a no-op
+        }
+    }
 
     private async Task ConnectLoopAsync(CancellationToken stop)
     {
@@ -48,7 +65,7 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
                 e.AutoAcknowledge = false; // acknowledged by the committer, after the commit
                 var m = e.ApplicationMessage;
                 counters.OnReceived();
-                _inbox.Writer.TryWrite(new Inbound(m.Topic, m.Payload.ToArray(), e, connection, Stopwatch.GetTimestamp()));
+                _inbox.Writer.TryWrite(new Inbound(m.Topic, m.Payload.ToArray(), e, connection, Stopwatch.GetTimestamp(), Inbound.SentMs(m.UserProperties)));
                 return Task.CompletedTask;
             };
             try
@@ -122,7 +139,12 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
                         counters.OnCommitted(batch.Count, r);
                         metrics.BatchSize.Record(batch.Count);
                         metrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started, committedAt).TotalMilliseconds);
-                        foreach (var m in batch) metrics.ReceiveToCommit.Record(Stopwatch.GetElapsedTime(m.ReceivedTicks, committedAt).TotalSeconds);
+                        var committedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+                        foreach (var m in batch)
+                        {
+                            metrics.ReceiveToCommit.Record(Stopwatch.GetElapsedTime(m.ReceivedTicks, committedAt).TotalSeconds);
+                            if (m.SentUnixMs > 0) metrics.PublishToCommit.Record(Math.Max(0, committedUnixMs - m.SentUnixMs) / 1000.0);
+                        }
                         if (failures > 0) log.LogInformation("PostgreSQL: commit succeeded after {Failures} failure(s)", failures);
                         if (r.Rejects > 0) log.LogWarning("Ingest: {Rejects} message(s) did not fit the contract; kept in the rejects table", r.Rejects);
                         backoff.Reset();
@@ -138,8 +160,8 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
                         await Task.Delay(delay, stop).ConfigureAwait(false);
                     }
                 }
-                await AcknowledgeAsync(batch, stop).ConfigureAwait(false);
-                batch.Clear();
+                _committed.Writer.TryWrite(batch); // acknowledged by AcknowledgeLoopAsync, only now that it is committed
+                batch = new List<Inbound>(o.BatchMaxRows);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
