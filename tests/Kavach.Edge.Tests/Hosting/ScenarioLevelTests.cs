@@ -14,6 +14,7 @@ namespace Kavach.Edge.Tests.Hosting;
 /// into the daemon, drive it to the levels each scenario file expects (its "expect" windows). All five
 /// run at once (about a minute of wall time).
 /// </summary>
+[Collection(ScenarioRun.Collection)] // five daemons at real speed each: one class at a time on a 2-core machine
 public class ScenarioLevelTests
 {
     [Fact]

@@ -17,6 +17,7 @@ namespace Kavach.Edge.Tests.Locomotive;
 /// not from expectations written beside it. All five at once: about 2.5 minutes of wall time. One seed each here;
 /// <c>KAVACH_LOCO_SEEDS=5</c> plays each with that many seeds (the figure), one seed after another.
 /// </summary>
+[Collection(ScenarioRun.Collection)] // five daemons at real speed each: one class at a time on a 2-core machine
 public class LocomotiveScenarioTests
 {
     private readonly record struct Sample(double T, RiskLevel Level, bool Starting, SpeedTrust? Trust, bool InReach, double ObstacleM, string Why);

@@ -12,6 +12,9 @@ namespace Kavach.Edge.Tests.Support;
 /// </summary>
 public static class ScenarioRun
 {
+    /// <summary>The xUnit collection of the classes that play several scenarios at once (they run one after another).</summary>
+    public const string Collection = "scenario runs";
+
     public static async Task<string> PlayAsync(Scenario scenario, Action<IServiceProvider, WorldState> onStep)
     {
         using var dir = Repo.NewTempDir();
