@@ -12,6 +12,7 @@ internal static class RunVerb
           --seed N            override the scenario's seed
           --speed X           scenario seconds per wall second (default 1)
           --rate-scale X      multiply every sensor's frame rate (default 1)
+          --max-lag S         frames more than S wall seconds late are dropped, as a sensor would (default 1)
           --loop              start again at the end, until Ctrl+C
           --quiet             do not print the world state each second
           --truth FILE        write the ground truth as JSON lines every 0.25 scenario seconds (- = stdout):
@@ -36,6 +37,7 @@ internal static class RunVerb
                 case "--seed": options = options with { Seed = ArgReader.Seed(option, args.Value(option, value)) }; break;
                 case "--speed": options = options with { Speed = ArgReader.PositiveDouble(option, args.Value(option, value)) }; break;
                 case "--rate-scale": options = options with { RateScale = ArgReader.PositiveDouble(option, args.Value(option, value)) }; break;
+                case "--max-lag": options = options with { MaxLagS = ArgReader.PositiveDouble(option, args.Value(option, value)) }; break;
                 case "--loop": options = options with { Loop = true }; break;
                 case "--quiet": quiet = true; break;
                 case "--truth": truthPath = args.Value(option, value); break;

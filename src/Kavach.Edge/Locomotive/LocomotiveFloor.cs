@@ -103,12 +103,15 @@ public sealed class LocomotiveFloor : ISafetyFloor
             if (f.Kind == SensorKind.Radar)
             {
                 if (f.ValidRatio < risk.MinRadarPresence || float.IsNaN(f.RangeM)) continue;
+                // everything ahead of a moving train closes: the window's median range lags half a window behind the
+                // latest (5 m at 40 km/h), so the cab judges the latest range
+                var range = float.IsNaN(f.LatestRangeM) ? f.RangeM : f.LatestRangeM;
                 // a radar with angles gives the target's offset across the boresight, hence its bearing. One without
                 // (an OPS243) cannot tell a mast beside the line from a car on it: alone it would light the lamp at every
                 // mast, so its target counts only where a LiDAR return confirms it (docs/locomotive.md)
-                if (float.IsNaN(f.LateralM)) { angleless.Add((f.RangeM, f.ClosingSpeedMps)); continue; }
-                var bearing = Math.Asin(Math.Clamp(f.LateralM / f.RangeM, -1, 1)) * 180 / Math.PI;
-                Offer(new CabReturn(f.RangeM, bearing, f.ClosingSpeedMps), ObstacleSource.Radar, corridor);
+                if (float.IsNaN(f.LateralM)) { angleless.Add((range, f.ClosingSpeedMps)); continue; }
+                var bearing = Math.Asin(Math.Clamp(f.LateralM / range, -1, 1)) * 180 / Math.PI;
+                Offer(new CabReturn(range, bearing, f.ClosingSpeedMps), ObstacleSource.Radar, corridor);
                 continue;
             }
 

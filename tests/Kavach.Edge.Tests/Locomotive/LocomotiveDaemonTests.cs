@@ -101,10 +101,13 @@ public sealed class LocomotiveDaemonTests
             await d.WaitForLevelAsync(RiskLevel.Low, TimeSpan.FromSeconds(10));
             Assert.Equal(ModelState.Disabled, d.Host.Services.GetRequiredService<ModelLayer>().Health.State);
 
-            cab.ObstacleM = 330; // beyond 273 + 50 m at 40 km/h: MEDIUM first, HIGH once it closes inside
+            // 200 m ahead, inside 273 + 50 m at 40 km/h. The JSON-lines radar gives no angle, so its target counts once
+            // the LiDAR (180 m reach) confirms it: HIGH within a second or two of the car entering the LiDAR's reach.
+            cab.ObstacleM = 200;
             await d.WaitForLevelAsync(RiskLevel.High, TimeSpan.FromSeconds(15));
             var high = d.Committed.First(s => s.Level == RiskLevel.High);
             Assert.Equal("floor", high.RaisedBy);
+            Assert.Equal(ObstacleSource.Radar | ObstacleSource.Lidar, high.Floor!.ObstacleSource);
             Assert.Contains(high.Reasons, r => r.Contains("ahead on the track", StringComparison.Ordinal) && r.Contains("within the stopping distance 273 m + 50 m at 40 km/h", StringComparison.Ordinal));
             Assert.Equal(40, high.Floor!.Cab!.OwnSpeedKmh, 0.5);
             Assert.True(high.Floor.ObstacleRangeM <= 323, $"HIGH at {high.Floor.ObstacleRangeM:0} m, beyond S(v) + margin");
