@@ -47,6 +47,17 @@ if [ -n "$aot" ]; then
   fi
 fi
 
+# Formatting is a check (.editorconfig): the layout is CSharpier's (version pinned in dotnet-tools.json), the code-style
+# rules dotnet format's. Counted as one test in the totals; `dotnet csharpier format .` fixes the layout.
+echo "== formatting =="
+if dotnet tool restore >/dev/null && dotnet csharpier check . \
+   && dotnet format style Kavach.Edge.sln --verify-no-changes --severity warn; then
+  echo "Passed!  - Failed: 0, Passed: 1, Skipped: 0, Total: 1 - formatting (csharpier check, dotnet format style)" | tee -a "$log"
+else
+  echo "Failed!  - Failed: 1, Passed: 0, Skipped: 0, Total: 1 - formatting: run dotnet csharpier format . (and dotnet format style)" | tee -a "$log"
+  status=1
+fi
+
 # Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 70, Skipped: 0, Total: 70, ...").
 read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | awk -F'[:,]' '
   { for (i = 1; i <= NF; i++) { gsub(/ /, "", $i) }

@@ -4,7 +4,12 @@ using Kavach.Simulation;
 namespace Kavach.ModelData;
 
 /// <summary>Which split an episode belongs to: its seeds, scenario families and sensor variations.</summary>
-internal enum Split { Train, Val, Test }
+internal enum Split
+{
+    Train,
+    Val,
+    Test,
+}
 
 /// <summary>One generated episode: the scenario plus the tags the CSV carries.</summary>
 internal sealed record Episode(Scenario Scenario, string Family, bool HeldOutSensors, string LidarVariant, string RadarVariant);
@@ -42,7 +47,10 @@ internal static class EpisodeFactory
             case "approach":
             case "approach-fast":
             {
-                if (family == "approach") FogWalk(rng, fog, 10, 25); else FogSteps(rng, fog);
+                if (family == "approach")
+                    FogWalk(rng, fog, 10, 25);
+                else
+                    FogSteps(rng, fog);
                 var t0 = rng.Uniform(1, 10);
                 var r0 = rng.Uniform(100, 300);
                 var speed = family == "approach" ? rng.Uniform(0, 40) : rng.Uniform(15, 40);
@@ -55,7 +63,8 @@ internal static class EpisodeFactory
                 {
                     var leave = rng.Chance(0.4) ? rng.Uniform(tStop + 1, DurationS) : DurationS;
                     obstacle.Add((leave, rEnd));
-                    if (leave < DurationS) obstacle.Add((leave + 0.01, null));
+                    if (leave < DurationS)
+                        obstacle.Add((leave + 0.01, null));
                 }
                 break;
             }
@@ -67,7 +76,8 @@ internal static class EpisodeFactory
                 var t1 = rng.Chance(0.5) ? rng.Uniform(t0 + 5, DurationS) : DurationS;
                 obstacle.Add((t0, r));
                 obstacle.Add((t1, r));
-                if (t1 < DurationS) obstacle.Add((t1 + 0.01, null));
+                if (t1 < DurationS)
+                    obstacle.Add((t1 + 0.01, null));
                 break;
             }
             case "departing":
@@ -79,7 +89,8 @@ internal static class EpisodeFactory
                 var t1 = Math.Min(DurationS, t0 + (320 - r) / speed);
                 obstacle.Add((t0, r));
                 obstacle.Add((t1, r + speed * (t1 - t0)));
-                if (t1 < DurationS) obstacle.Add((t1 + 0.01, null));
+                if (t1 < DurationS)
+                    obstacle.Add((t1 + 0.01, null));
                 break;
             }
             case "fog-bank":
@@ -106,7 +117,12 @@ internal static class EpisodeFactory
 
         var (sensors, lidarVariant, radarVariant) = Sensors(rng, split, heldOut);
         var background = rng.Chance(0.6)
-            ? new BackgroundTarget { RangeM = Math.Round(rng.Uniform(40, 140)), Reflectivity = rng.Uniform(0.5, 0.9), RcsDbsm = rng.Uniform(10, 20) }
+            ? new BackgroundTarget
+            {
+                RangeM = Math.Round(rng.Uniform(40, 140)),
+                Reflectivity = rng.Uniform(0.5, 0.9),
+                RcsDbsm = rng.Uniform(10, 20),
+            }
             : null;
         var scenario = new Scenario
         {
@@ -114,7 +130,12 @@ internal static class EpisodeFactory
             Seed = SimRandom.DeriveSeed(seed, $"{split}/{index}/sim"),
             DurationS = DurationS,
             ProtectedZoneM = StoppingDistanceM,
-            Obstacle = new ObstacleProperties { Reflectivity = rng.Uniform(0.1, 0.9), RcsDbsm = rng.Uniform(0, 20), AzimuthDeg = rng.Uniform(-3, 3) },
+            Obstacle = new ObstacleProperties
+            {
+                Reflectivity = rng.Uniform(0.1, 0.9),
+                RcsDbsm = rng.Uniform(0, 20),
+                AzimuthDeg = rng.Uniform(-3, 3),
+            },
             Background = background,
             Sensors = sensors,
             Timeline = Timeline(fog, obstacle),
@@ -127,54 +148,69 @@ internal static class EpisodeFactory
         var list = new List<SensorSpec>();
         // roles: LiDAR+radar most often; radar-only or LiDAR-only configurations too (a role absent)
         var roll = rng.NextDouble();
-        var lidars = roll < 0.1 ? 0 : roll < 0.2 ? 2 : 1;
+        var lidars =
+            roll < 0.1 ? 0
+            : roll < 0.2 ? 2
+            : 1;
         var radars = roll is >= 0.1 and < 0.17 ? 0 : 1;
         var camera = rng.Chance(0.5);
-        var lidarVariant = heldOut ? SensorVariant.Tf02Pro : rng.Chance(0.75) ? SensorVariant.Tf03 : SensorVariant.Tf03Long;
+        var lidarVariant =
+            heldOut ? SensorVariant.Tf02Pro
+            : rng.Chance(0.75) ? SensorVariant.Tf03
+            : SensorVariant.Tf03Long;
         var radarVariant = rng.Chance(0.7) ? SensorVariant.Awr1843 : SensorVariant.Iwr6843;
         for (var i = 0; i < lidars; i++)
         {
-            var variant = i == 0 ? lidarVariant : rng.Chance(0.75) ? SensorVariant.Tf03 : SensorVariant.Tf03Long;
+            var variant =
+                i == 0 ? lidarVariant
+                : rng.Chance(0.75) ? SensorVariant.Tf03
+                : SensorVariant.Tf03Long;
             // domain randomisation: a TF03-class LiDAR whose reach is cut to 50–180 m (a dirty window, a
             // shorter-range model); the held-out TF02-Pro (40 m) lies outside that range
             double? reach = !heldOut && rng.Chance(0.2) ? Math.Round(rng.Uniform(50, 180)) : null;
-            list.Add(new SensorSpec
-            {
-                Name = i == 0 ? "lidar" : "lidar2",
-                Kind = SensorKind.Lidar,
-                Variant = variant,
-                MaxRangeM = i == 0 ? reach : null,
-                RateHz = 100,
-                Noise = rng.Uniform(0.05, 0.12),
-                Backscatter = heldOut ? 2.5 : rng.Uniform(0.5, 1.8),
-                Faults = Faults(rng),
-            });
+            list.Add(
+                new SensorSpec
+                {
+                    Name = i == 0 ? "lidar" : "lidar2",
+                    Kind = SensorKind.Lidar,
+                    Variant = variant,
+                    MaxRangeM = i == 0 ? reach : null,
+                    RateHz = 100,
+                    Noise = rng.Uniform(0.05, 0.12),
+                    Backscatter = heldOut ? 2.5 : rng.Uniform(0.5, 1.8),
+                    Faults = Faults(rng),
+                }
+            );
         }
         for (var i = 0; i < radars; i++)
         {
-            list.Add(new SensorSpec
-            {
-                Name = "radar",
-                Kind = SensorKind.Radar,
-                Variant = radarVariant,
-                RateHz = 20,
-                Noise = heldOut ? 2.5 : rng.Uniform(0.7, 1.8),
-                VelocityNoiseMps = heldOut ? 0.3 : rng.Uniform(0.05, 0.2),
-                ClutterPoints = heldOut ? 8 : rng.NextInt(7),
-                Faults = Faults(rng),
-            });
+            list.Add(
+                new SensorSpec
+                {
+                    Name = "radar",
+                    Kind = SensorKind.Radar,
+                    Variant = radarVariant,
+                    RateHz = 20,
+                    Noise = heldOut ? 2.5 : rng.Uniform(0.7, 1.8),
+                    VelocityNoiseMps = heldOut ? 0.3 : rng.Uniform(0.05, 0.2),
+                    ClutterPoints = heldOut ? 8 : rng.NextInt(7),
+                    Faults = Faults(rng),
+                }
+            );
         }
         if (camera)
         {
-            list.Add(new SensorSpec
-            {
-                Name = "camera",
-                Kind = SensorKind.Camera,
-                Variant = SensorVariant.CameraMetres,
-                RateHz = 1,
-                Noise = heldOut ? 0.2 : rng.Uniform(0.05, 0.12),
-                Faults = Faults(rng),
-            });
+            list.Add(
+                new SensorSpec
+                {
+                    Name = "camera",
+                    Kind = SensorKind.Camera,
+                    Variant = SensorVariant.CameraMetres,
+                    RateHz = 1,
+                    Noise = heldOut ? 0.2 : rng.Uniform(0.05, 0.12),
+                    Faults = Faults(rng),
+                }
+            );
         }
         return (list, lidars == 0 ? "none" : SimNames.Name(lidarVariant), radars == 0 ? "none" : SimNames.Name(radarVariant));
     }
@@ -182,7 +218,8 @@ internal static class EpisodeFactory
     private static List<FaultWindow> Faults(SimRandom rng)
     {
         var list = new List<FaultWindow>();
-        if (!rng.Chance(0.15)) return list;
+        if (!rng.Chance(0.15))
+            return list;
         var from = rng.Uniform(2, DurationS - 5);
         var to = Math.Min(DurationS, from + rng.Uniform(3, 15));
         var type = rng.NextInt(5) switch
@@ -194,7 +231,15 @@ internal static class EpisodeFactory
             _ => FaultType.Garbage,
         };
         var p = type is FaultType.Stuck or FaultType.Silent ? 1 : rng.Uniform(0.2, 0.8);
-        list.Add(new FaultWindow { Type = type, FromS = from, ToS = to, Probability = p });
+        list.Add(
+            new FaultWindow
+            {
+                Type = type,
+                FromS = from,
+                ToS = to,
+                Probability = p,
+            }
+        );
         return list;
     }
 
@@ -232,7 +277,8 @@ internal static class EpisodeFactory
         {
             fog.Add(t, v);
             t += rng.Uniform(5, 15);
-            if (t >= DurationS) break;
+            if (t >= DurationS)
+                break;
             fog.Add(t, v);
             v = DrawVisibility(rng);
             t += 0.5;
@@ -243,7 +289,8 @@ internal static class EpisodeFactory
     private static List<Keyframe> Timeline(Piecewise fog, List<(double T, double? RangeM)> obstacle)
     {
         var times = new SortedSet<double>(fog.Times);
-        foreach (var (t, _) in obstacle) times.Add(Math.Round(t, 3));
+        foreach (var (t, _) in obstacle)
+            times.Add(Math.Round(t, 3));
         times.RemoveWhere(t => t > DurationS);
         var frames = new List<Keyframe>();
         double[] ts = [.. times];
@@ -257,7 +304,14 @@ internal static class EpisodeFactory
                 var nextHas = i + 1 < ts.Length && ObstacleAt(obstacle, ts[i + 1]).Present;
                 o = new ObstacleKeyframe { RangeM = range, ClosingSpeedMps = nextHas ? null : slope };
             }
-            frames.Add(new Keyframe { TimeS = t, VisibilityM = fog.At(t), Obstacle = o });
+            frames.Add(
+                new Keyframe
+                {
+                    TimeS = t,
+                    VisibilityM = fog.At(t),
+                    Obstacle = o,
+                }
+            );
         }
         return frames;
     }
@@ -267,8 +321,10 @@ internal static class EpisodeFactory
     {
         for (var i = pts.Count - 1; i >= 0; i--)
         {
-            if (Math.Round(pts[i].T, 3) > t) continue;
-            if (pts[i].RangeM is not { } r) return (false, 0, 0);
+            if (Math.Round(pts[i].T, 3) > t)
+                continue;
+            if (pts[i].RangeM is not { } r)
+                return (false, 0, 0);
             if (i + 1 < pts.Count && pts[i + 1].RangeM is { } r2)
             {
                 var t1 = Math.Round(pts[i].T, 3);
@@ -289,16 +345,19 @@ internal static class EpisodeFactory
 
         public void Add(double t, double v)
         {
-            if (_points.Count > 0 && Math.Round(t, 3) <= Math.Round(_points[^1].T, 3)) return;
+            if (_points.Count > 0 && Math.Round(t, 3) <= Math.Round(_points[^1].T, 3))
+                return;
             _points.Add((t, v));
         }
 
         public double At(double t)
         {
-            if (t <= _points[0].T) return _points[0].V;
+            if (t <= _points[0].T)
+                return _points[0].V;
             for (var i = 1; i < _points.Count; i++)
             {
-                if (t > _points[i].T) continue;
+                if (t > _points[i].T)
+                    continue;
                 var (t0, v0) = _points[i - 1];
                 var (t1, v1) = _points[i];
                 return v0 + (v1 - v0) * (t - t0) / (t1 - t0);

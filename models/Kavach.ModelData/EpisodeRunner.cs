@@ -23,7 +23,8 @@ internal readonly record struct Row(
     bool ObstacleInWindow,
     RiskLevel FloorLevel,
     double FloorVisibilityM,
-    bool FloorHazard);
+    bool FloorHazard
+);
 
 /// <summary>
 /// Plays one episode through the simulator's physics (World + SimSensor.Sample: the very code kavach-sim
@@ -47,7 +48,8 @@ internal static class EpisodeRunner
         var world = new World(scenario);
         var sensors = scenario.Sensors.Select(s => new SimSensor(s, scenario.Seed)).ToArray();
         var next = new double[sensors.Length];
-        for (var i = 0; i < sensors.Length; i++) next[i] = (i + 1) * 0.0037 % (1 / sensors[i].Spec.RateHz); // phase offsets
+        for (var i = 0; i < sensors.Length; i++)
+            next[i] = (i + 1) * 0.0037 % (1 / sensors[i].Spec.RateHz); // phase offsets
         var rows = new List<Row>((int)(scenario.DurationS / TickS));
         var x = new float[FeatureVector.Count];
         // per sensor: frame times in the last window, and those whose measurement was the obstacle
@@ -63,33 +65,48 @@ internal static class EpisodeRunner
                 for (; next[i] <= t + 1e-9; next[i] += period)
                 {
                     world.AdvanceTo(next[i]);
-                    if (world.ObstaclePresent) lastPresentS = next[i];
+                    if (world.ObstaclePresent)
+                        lastPresentS = next[i];
                     var s = sensors[i].Sample(world);
-                    if (s.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated) continue;
+                    if (s.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated)
+                        continue;
                     frames[i].Enqueue((next[i], s.Fault == FaultType.None && SawObstacle(s, world)));
                     fusion.Add(SimulatedReadings.ToReading(i, s, ManualClock.Ticks(next[i])));
                 }
             }
             clock.Now = ManualClock.Ticks(t);
             var snapshot = fusion.Tick(clock.Now);
-            if (t < WarmupS) continue;
+            if (t < WarmupS)
+                continue;
             world.AdvanceTo(t);
             var observable = false;
             for (var i = 0; i < sensors.Length; i++)
             {
-                while (frames[i].Count > 0 && frames[i].Peek().T <= t - 1) frames[i].Dequeue();
+                while (frames[i].Count > 0 && frames[i].Peek().T <= t - 1)
+                    frames[i].Dequeue();
                 var saw = frames[i].Count(f => f.Saw);
-                if (snapshot.Sensors[i].Live && frames[i].Count > 0 && saw >= ObservableFraction * frames[i].Count) observable = true;
+                if (snapshot.Sensors[i].Live && frames[i].Count > 0 && saw >= ObservableFraction * frames[i].Count)
+                    observable = true;
             }
             FeatureVector.Fill(snapshot, options, x);
             var a = floor.Assess(snapshot);
-            rows.Add(new Row(
-                t, [.. x], world.VisibilityM, world.ObstaclePresent,
-                world.ObstaclePresent ? world.ObstacleRangeM : double.NaN,
-                world.ObstaclePresent ? world.ObstacleClosingSpeedMps : double.NaN,
-                UnitFault(snapshot, options), observable && world.ObstaclePresent,
-                world.ObstaclePresent && AtReference(options, world.ObstacleRangeM, world.ObstacleClosingSpeedMps),
-                world.ObstaclePresent || lastPresentS > t - 1, a.Level, a.VisibilityM, a.InZone || a.TtcBelow));
+            rows.Add(
+                new Row(
+                    t,
+                    [.. x],
+                    world.VisibilityM,
+                    world.ObstaclePresent,
+                    world.ObstaclePresent ? world.ObstacleRangeM : double.NaN,
+                    world.ObstaclePresent ? world.ObstacleClosingSpeedMps : double.NaN,
+                    UnitFault(snapshot, options),
+                    observable && world.ObstaclePresent,
+                    world.ObstaclePresent && AtReference(options, world.ObstacleRangeM, world.ObstacleClosingSpeedMps),
+                    world.ObstaclePresent || lastPresentS > t - 1,
+                    a.Level,
+                    a.VisibilityM,
+                    a.InZone || a.TtcBelow
+                )
+            );
         }
         return rows;
     }
@@ -99,8 +116,8 @@ internal static class EpisodeRunner
 
     /// <summary>
     /// The obstacle stands at the commissioned reference target's range (within the confirmation tolerance) and
-    /// is not moving (tolerance plus 1 m of measurement noise): by range and Doppler it is the reference, for the floor and the model alike (only a change
-    /// of strength, which fog also causes, could tell). Such windows are not counted as observable; the card
+    /// is not moving (tolerance plus 1 m of measurement noise): by range and Doppler it is the reference, for the floor and the model alike
+    /// (only a change of strength, which fog also causes, could tell). Such windows are not counted as observable; the card
     /// reports them apart, and the installation rule is to set the reference target where a vehicle cannot stand.
     /// </summary>
     // A target just outside the tolerance still reads inside it now and then (range noise, quantisation).
@@ -109,14 +126,16 @@ internal static class EpisodeRunner
     private static bool AtReference(KavachOptions options, double rangeM, double closingMps)
     {
         var risk = options.Risk;
-        return risk.ReferenceRangeM > 0 && Math.Abs(rangeM - risk.ReferenceRangeM) <= risk.ConfirmToleranceM + ReferenceNoiseMarginM
-               && Math.Abs(closingMps) < risk.MinClosingSpeedMps;
+        return risk.ReferenceRangeM > 0
+            && Math.Abs(rangeM - risk.ReferenceRangeM) <= risk.ConfirmToleranceM + ReferenceNoiseMarginM
+            && Math.Abs(closingMps) < risk.MinClosingSpeedMps;
     }
 
     // The frame measured the obstacle itself (not the background, clutter or fog backscatter).
     internal static bool SawObstacle(in SimSample s, World w)
     {
-        if (!w.ObstaclePresent) return false;
+        if (!w.ObstaclePresent)
+            return false;
         var r = w.ObstacleRangeM;
         return s.Kind switch
         {
@@ -126,12 +145,12 @@ internal static class EpisodeRunner
         };
     }
 
-
     // The risk state would be FAULT: a required sensor not live.
     private static bool UnitFault(FusionSnapshot snapshot, KavachOptions options)
     {
         foreach (ref readonly var f in snapshot.Sensors.AsSpan())
-            if (options.Sensors[f.Sensor].Required && !f.Live) return true;
+            if (options.Sensors[f.Sensor].Required && !f.Live)
+                return true;
         return false;
     }
 }

@@ -16,13 +16,35 @@ namespace Kavach.ModelData;
 /// </summary>
 internal static class FloorEvaluation
 {
-    private const double TickS = 0.1, WarmupS = 1.5, ConfirmS = 0.5, ZoneM = EpisodeFactory.StoppingDistanceM;
+    private const double TickS = 0.1,
+        WarmupS = 1.5,
+        ConfirmS = 0.5,
+        ZoneM = EpisodeFactory.StoppingDistanceM;
 
     private sealed class Tally
     {
-        public int Windows, Observable, LidarObservable, Clear, FogEmpty;
-        public readonly int[] ObservableHit = new int[2], LidarHit = new int[2], ClearHazard = new int[2], ClearHigh = new int[2], FogHazard = new int[2];
-        public readonly List<double>[] Crossing = [[], []], Onset = [[], []];
+        public int Windows,
+            Observable,
+            LidarObservable,
+            Clear,
+            FogEmpty;
+        public readonly int[] ObservableHit = new int[2],
+            LidarHit = new int[2],
+            ClearHazard = new int[2],
+            ClearHigh = new int[2],
+            FogHazard = new int[2];
+        public readonly List<double>[] Crossing =
+
+            [
+                [],
+                [],
+            ],
+            Onset =
+
+            [
+                [],
+                [],
+            ];
     }
 
     public static int Run(ulong seed)
@@ -59,22 +81,68 @@ internal static class FloorEvaluation
         var timeline = new List<Keyframe>
         {
             new() { TimeS = 0, VisibilityM = vis },
-            new() { TimeS = t0, VisibilityM = vis, Obstacle = new ObstacleKeyframe { RangeM = r0 } },
-            new() { TimeS = tStop, VisibilityM = vis, Obstacle = new ObstacleKeyframe { RangeM = r0 - speed * (tStop - t0) } },
+            new()
+            {
+                TimeS = t0,
+                VisibilityM = vis,
+                Obstacle = new ObstacleKeyframe { RangeM = r0 },
+            },
+            new()
+            {
+                TimeS = tStop,
+                VisibilityM = vis,
+                Obstacle = new ObstacleKeyframe { RangeM = r0 - speed * (tStop - t0) },
+            },
         };
-        if (tStop < duration) timeline.Add(new() { TimeS = duration, VisibilityM = vis, Obstacle = new ObstacleKeyframe { RangeM = r0 - speed * (tStop - t0) } });
+        if (tStop < duration)
+            timeline.Add(
+                new()
+                {
+                    TimeS = duration,
+                    VisibilityM = vis,
+                    Obstacle = new ObstacleKeyframe { RangeM = r0 - speed * (tStop - t0) },
+                }
+            );
         return new Scenario
         {
             Name = $"entry-{index}",
             Seed = SimRandom.DeriveSeed(seed, $"entry/{index}/sim"),
             DurationS = duration,
             ProtectedZoneM = ZoneM,
-            Obstacle = new ObstacleProperties { Reflectivity = rng.Uniform(0.2, 0.9), RcsDbsm = rng.Uniform(0, 20), AzimuthDeg = rng.Uniform(-3, 3) },
-            Background = rng.Chance(0.6) ? new BackgroundTarget { RangeM = Math.Round(rng.Uniform(160, 300)), Reflectivity = rng.Uniform(0.5, 0.9), RcsDbsm = rng.Uniform(10, 20) } : null,
+            Obstacle = new ObstacleProperties
+            {
+                Reflectivity = rng.Uniform(0.2, 0.9),
+                RcsDbsm = rng.Uniform(0, 20),
+                AzimuthDeg = rng.Uniform(-3, 3),
+            },
+            Background = rng.Chance(0.6)
+                ? new BackgroundTarget
+                {
+                    RangeM = Math.Round(rng.Uniform(160, 300)),
+                    Reflectivity = rng.Uniform(0.5, 0.9),
+                    RcsDbsm = rng.Uniform(10, 20),
+                }
+                : null,
             Sensors =
             [
-                new SensorSpec { Name = "lidar", Kind = SensorKind.Lidar, Variant = SensorVariant.Tf03Long, RateHz = 100, Noise = rng.Uniform(0.05, 0.12), Backscatter = rng.Uniform(0.5, 2.5) },
-                new SensorSpec { Name = "radar", Kind = SensorKind.Radar, Variant = SensorVariant.Awr1843, RateHz = 20, ThresholdDb = rng.Uniform(8, 30), ClutterPoints = rng.NextInt(7) },
+                new SensorSpec
+                {
+                    Name = "lidar",
+                    Kind = SensorKind.Lidar,
+                    Variant = SensorVariant.Tf03Long,
+                    RateHz = 100,
+                    Noise = rng.Uniform(0.05, 0.12),
+                    Backscatter = rng.Uniform(0.5, 2.5),
+                },
+                new SensorSpec
+                {
+                    Name = "radar",
+                    Kind = SensorKind.Radar,
+                    Variant = SensorVariant.Awr1843,
+                    RateHz = 20,
+                    ThresholdDb = rng.Uniform(8, 30),
+                    ClutterPoints = rng.NextInt(7),
+                },
             ],
             Timeline = timeline,
         }.Validate();
@@ -89,12 +157,14 @@ internal static class FloorEvaluation
         var world = new World(scenario);
         var sensors = scenario.Sensors.Select(x => new SimSensor(x, scenario.Seed)).ToArray();
         var next = new double[sensors.Length];
-        for (var i = 0; i < sensors.Length; i++) next[i] = (i + 1) * 0.0037 % (1 / sensors[i].Spec.RateHz);
+        for (var i = 0; i < sensors.Length; i++)
+            next[i] = (i + 1) * 0.0037 % (1 / sensors[i].Spec.RateHz);
         var frames = sensors.Select(_ => new Queue<(double T, bool Saw)>()).ToArray();
         var tally = new Tally();
         var lastPresentS = double.NegativeInfinity;
         var since = new[] { double.NaN, double.NaN }; // hazard since, per floor (0 without tracks, 1 with)
-        bool wasInZone = false, wasLidarVisible = false;
+        bool wasInZone = false,
+            wasLidarVisible = false;
         double prevRange = double.NaN;
         (double Start, bool Crossing, bool[] Done)? ev = null;
 
@@ -102,69 +172,114 @@ internal static class FloorEvaluation
         {
             var t = tick * TickS;
             for (var i = 0; i < sensors.Length; i++)
-                for (var period = 1 / sensors[i].Spec.RateHz; next[i] <= t + 1e-9; next[i] += period)
-                {
-                    world.AdvanceTo(next[i]);
-                    if (world.ObstaclePresent) lastPresentS = next[i];
-                    var smp = sensors[i].Sample(world);
-                    if (smp.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated) continue;
-                    frames[i].Enqueue((next[i], smp.Fault == FaultType.None && EpisodeRunner.SawObstacle(smp, world)));
-                    fusion.Add(SimulatedReadings.ToReading(i, smp, ManualClock.Ticks(next[i])));
-                }
+            for (var period = 1 / sensors[i].Spec.RateHz; next[i] <= t + 1e-9; next[i] += period)
+            {
+                world.AdvanceTo(next[i]);
+                if (world.ObstaclePresent)
+                    lastPresentS = next[i];
+                var smp = sensors[i].Sample(world);
+                if (smp.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated)
+                    continue;
+                frames[i].Enqueue((next[i], smp.Fault == FaultType.None && EpisodeRunner.SawObstacle(smp, world)));
+                fusion.Add(SimulatedReadings.ToReading(i, smp, ManualClock.Ticks(next[i])));
+            }
             clock.Now = ManualClock.Ticks(t);
             var snap = fusion.Tick(clock.Now);
             world.AdvanceTo(t);
             var noTracks = (SensorFeatures[])snap.Sensors.Clone();
-            for (var i = 0; i < noTracks.Length; i++) noTracks[i].TrackRangeM = float.NaN;
+            for (var i = 0; i < noTracks.Length; i++)
+                noTracks[i].TrackRangeM = float.NaN;
             var hazard = new bool[2];
             var high = new bool[2];
             for (var k = 0; k < 2; k++)
             {
-                var a = floor.Assess(k == 0 ? new FusionSnapshot(snap.Timestamp, noTracks) { AllRequiredSeen = snap.AllRequiredSeen } : snap);
+                var a = floor.Assess(
+                    k == 0 ? new FusionSnapshot(snap.Timestamp, noTracks) { AllRequiredSeen = snap.AllRequiredSeen } : snap
+                );
                 hazard[k] = a.InZone || a.TtcBelow;
-                if (!hazard[k]) since[k] = double.NaN;
-                else if (double.IsNaN(since[k])) since[k] = t;
+                if (!hazard[k])
+                    since[k] = double.NaN;
+                else if (double.IsNaN(since[k]))
+                    since[k] = t;
                 high[k] = hazard[k] && t - since[k] >= ConfirmS - 1e-9;
             }
-            if (t < WarmupS) continue;
+            if (t < WarmupS)
+                continue;
 
-            bool observable = false, lidarObservable = false, lidarVisibleNow = false;
+            bool observable = false,
+                lidarObservable = false,
+                lidarVisibleNow = false;
             for (var i = 0; i < sensors.Length; i++)
             {
-                while (frames[i].Count > 0 && frames[i].Peek().T <= t - 1) frames[i].Dequeue();
+                while (frames[i].Count > 0 && frames[i].Peek().T <= t - 1)
+                    frames[i].Dequeue();
                 var f = snap.Sensors[i];
-                if (!f.Live || frames[i].Count == 0) continue;
+                if (!f.Live || frames[i].Count == 0)
+                    continue;
                 var saw = frames[i].Count(x => x.Saw);
                 var ok = saw >= EpisodeRunner.ObservableFraction * frames[i].Count;
                 observable |= ok;
-                if (f.Kind != SensorKind.Lidar) continue;
+                if (f.Kind != SensorKind.Lidar)
+                    continue;
                 lidarObservable |= ok;
-                int last = 0, lastSaw = 0;
-                foreach (var x in frames[i]) if (x.T > t - TickS) { last++; if (x.Saw) lastSaw++; }
+                int last = 0,
+                    lastSaw = 0;
+                foreach (var x in frames[i])
+                    if (x.T > t - TickS)
+                    {
+                        last++;
+                        if (x.Saw)
+                            lastSaw++;
+                    }
                 lidarVisibleNow |= last > 0 && lastSaw * 2 >= last; // the LiDAR saw it in most of the last tick's frames
             }
             var fault = false;
-            foreach (var f in snap.Sensors) if (options.Sensors[f.Sensor].Required && !f.Live) fault = true;
+            foreach (var f in snap.Sensors)
+                if (options.Sensors[f.Sensor].Required && !f.Live)
+                    fault = true;
             var present = world.ObstaclePresent;
             var inZone = present && world.ObstacleRangeM <= ZoneM;
-            var atRef = present && options.Risk.ReferenceRangeM > 0 && Math.Abs(world.ObstacleRangeM - options.Risk.ReferenceRangeM) <= options.Risk.ConfirmToleranceM + 1
-                        && Math.Abs(world.ObstacleClosingSpeedMps) < options.Risk.MinClosingSpeedMps;
+            var atRef =
+                present
+                && options.Risk.ReferenceRangeM > 0
+                && Math.Abs(world.ObstacleRangeM - options.Risk.ReferenceRangeM) <= options.Risk.ConfirmToleranceM + 1
+                && Math.Abs(world.ObstacleClosingSpeedMps) < options.Risk.MinClosingSpeedMps;
 
             tally.Windows++;
             if (inZone && !atRef && !fault)
             {
-                if (observable) { tally.Observable++; for (var k = 0; k < 2; k++) if (hazard[k]) tally.ObservableHit[k]++; }
-                if (lidarObservable) { tally.LidarObservable++; for (var k = 0; k < 2; k++) if (hazard[k]) tally.LidarHit[k]++; }
+                if (observable)
+                {
+                    tally.Observable++;
+                    for (var k = 0; k < 2; k++)
+                        if (hazard[k])
+                            tally.ObservableHit[k]++;
+                }
+                if (lidarObservable)
+                {
+                    tally.LidarObservable++;
+                    for (var k = 0; k < 2; k++)
+                        if (hazard[k])
+                            tally.LidarHit[k]++;
+                }
             }
             if (world.VisibilityM > 1000 && !present && lastPresentS <= t - 1)
             {
                 tally.Clear++;
-                for (var k = 0; k < 2; k++) { if (hazard[k]) tally.ClearHazard[k]++; if (high[k]) tally.ClearHigh[k]++; }
+                for (var k = 0; k < 2; k++)
+                {
+                    if (hazard[k])
+                        tally.ClearHazard[k]++;
+                    if (high[k])
+                        tally.ClearHigh[k]++;
+                }
             }
             else if (!present && lastPresentS <= t - 1)
             {
                 tally.FogEmpty++; // fog (backscatter) and nothing on the track
-                for (var k = 0; k < 2; k++) if (hazard[k]) tally.FogHazard[k]++;
+                for (var k = 0; k < 2; k++)
+                    if (hazard[k])
+                        tally.FogHazard[k]++;
             }
 
             // events: a LiDAR-visible object crossing into the zone (it was outside at the previous tick), or becoming
@@ -175,10 +290,16 @@ internal static class FloorEvaluation
             if (ev is { } e)
             {
                 for (var k = 0; k < 2; k++)
-                    if (!e.Done[k] && high[k]) { e.Done[k] = true; (e.Crossing ? tally.Crossing : tally.Onset)[k].Add(t - e.Start); }
+                    if (!e.Done[k] && high[k])
+                    {
+                        e.Done[k] = true;
+                        (e.Crossing ? tally.Crossing : tally.Onset)[k].Add(t - e.Start);
+                    }
                 if (!inZone || (e.Done[0] && e.Done[1]) || tick * TickS + TickS > scenario.DurationS + 1e-9)
                 {
-                    for (var k = 0; k < 2; k++) if (!e.Done[k]) (e.Crossing ? tally.Crossing : tally.Onset)[k].Add(double.PositiveInfinity);
+                    for (var k = 0; k < 2; k++)
+                        if (!e.Done[k])
+                            (e.Crossing ? tally.Crossing : tally.Onset)[k].Add(double.PositiveInfinity);
                     ev = null;
                 }
             }
@@ -194,7 +315,12 @@ internal static class FloorEvaluation
         var inv = CultureInfo.InvariantCulture;
         int Sum(Func<Tally, int> f) => tallies.Sum(f);
         Console.WriteLine(title);
-        Console.WriteLine(string.Create(inv, $"  windows {Sum(x => x.Windows)}; observable in-zone {Sum(x => x.Observable)}; LiDAR-observable in-zone {Sum(x => x.LidarObservable)}; clear empty {Sum(x => x.Clear)}; foggy empty {Sum(x => x.FogEmpty)}"));
+        Console.WriteLine(
+            string.Create(
+                inv,
+                $"  windows {Sum(x => x.Windows)}; observable in-zone {Sum(x => x.Observable)}; LiDAR-observable in-zone {Sum(x => x.LidarObservable)}; clear empty {Sum(x => x.Clear)}; foggy empty {Sum(x => x.FogEmpty)}"
+            )
+        );
         foreach (var (k, name) in new[] { (0, "floor before tracks"), (1, "floor with tracks  ") })
         {
             var obs = Sum(x => x.ObservableHit[k]) / (double)Sum(x => x.Observable);
@@ -202,14 +328,31 @@ internal static class FloorEvaluation
             var fa = Sum(x => x.ClearHazard[k]) / (double)Sum(x => x.Clear);
             var fh = Sum(x => x.ClearHigh[k]) / (double)Sum(x => x.Clear);
             var fog = Sum(x => x.FogHazard[k]) / (double)Sum(x => x.FogEmpty);
-            Console.WriteLine(string.Create(inv, $"  {name}: recall observable {obs:P2}, LiDAR-observable {lid:P2}; clear-window hazard {fa:P3}, confirmed HIGH {fh:P3}; foggy empty hazard {fog:P3}"));
-            foreach (var (evName, pick) in new (string, Func<Tally, List<double>>)[] { ("crossing into the zone", x => x.Crossing[k]), ("LiDAR-visible onset in zone", x => x.Onset[k]) })
+            Console.WriteLine(
+                string.Create(
+                    inv,
+                    $"  {name}: recall observable {obs:P2}, LiDAR-observable {lid:P2}; clear-window hazard {fa:P3}, confirmed HIGH {fh:P3}; foggy empty hazard {fog:P3}"
+                )
+            );
+            foreach (
+                var (evName, pick) in new (string, Func<Tally, List<double>>)[]
+                {
+                    ("crossing into the zone", x => x.Crossing[k]),
+                    ("LiDAR-visible onset in zone", x => x.Onset[k]),
+                }
+            )
             {
                 var d = tallies.SelectMany(pick).OrderBy(v => v).ToList();
-                if (d.Count == 0) continue;
+                if (d.Count == 0)
+                    continue;
                 var hit = d.Count(double.IsFinite);
                 double P(double q) => d[Math.Min(d.Count - 1, (int)Math.Ceiling(q * d.Count) - 1)];
-                Console.WriteLine(string.Create(inv, $"    {evName}: {d.Count} events, detected {hit / (double)d.Count:P2}, delay p50 {P(0.5):0.00} s, p95 {P(0.95):0.00} s, max {d.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max():0.00} s"));
+                Console.WriteLine(
+                    string.Create(
+                        inv,
+                        $"    {evName}: {d.Count} events, detected {hit / (double)d.Count:P2}, delay p50 {P(0.5):0.00} s, p95 {P(0.95):0.00} s, max {d.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Max():0.00} s"
+                    )
+                );
             }
         }
     }

@@ -26,13 +26,20 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        string? verb = null, config = null;
+        string? verb = null,
+            config = null;
         for (var i = 0; i < args.Length; i++)
         {
             var a = args[i];
-            if (a == "--config" && i + 1 < args.Length) config = args[++i];
-            else if (a is "-h" or "--help" or "help") { Console.WriteLine(Usage); return ExitOk; }
-            else if (verb is null && a is "run" or "migrate" or "version") verb = a;
+            if (a == "--config" && i + 1 < args.Length)
+                config = args[++i];
+            else if (a is "-h" or "--help" or "help")
+            {
+                Console.WriteLine(Usage);
+                return ExitOk;
+            }
+            else if (verb is null && a is "run" or "migrate" or "version")
+                verb = a;
             else
             {
                 Console.Error.WriteLine($"kavach-central: unknown argument '{a}'");
@@ -46,12 +53,16 @@ public static class Program
             return ExitOk;
         }
         var path = CentralOptions.ResolvePath(config);
-        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        var env = Environment
+            .GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
         var options = CentralOptions.Load(path, env, out var errors);
         if (options is null)
         {
             Console.Error.WriteLine($"kavach-central: configuration refused ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):");
-            foreach (var e in errors) Console.Error.WriteLine(e);
+            foreach (var e in errors)
+                Console.Error.WriteLine(e);
             return ExitUsage;
         }
         await using var logger = CreateLogger(options.Logging);
@@ -59,16 +70,33 @@ public static class Program
         {
             await using var db = NpgsqlDataSource.Create(options.Database.ConnectionString);
             var applied = await Migrator.ApplyAsync(db, CancellationToken.None).ConfigureAwait(false);
-            logger.Information("kavach-central {Version}: database at schema v{Schema}{Applied}", Version, Migrator.Latest,
-                applied.Count > 0 ? $" (applied v{string.Join(", v", applied)})" : " (up to date)");
+            logger.Information(
+                "kavach-central {Version}: database at schema v{Schema}{Applied}",
+                Version,
+                Migrator.Latest,
+                applied.Count > 0 ? $" (applied v{string.Join(", v", applied)})" : " (up to date)"
+            );
             if (verb == "migrate")
             {
-                var created = await Partitions.EnsureAsync(db, DateTimeOffset.UtcNow, options.Database.PartitionMonthsAhead, CancellationToken.None).ConfigureAwait(false);
-                logger.Information("alert partitions: {Created}", created.Count > 0 ? "created " + string.Join(", ", created) : "all there");
+                var created = await Partitions
+                    .EnsureAsync(db, DateTimeOffset.UtcNow, options.Database.PartitionMonthsAhead, CancellationToken.None)
+                    .ConfigureAwait(false);
+                logger.Information(
+                    "alert partitions: {Created}",
+                    created.Count > 0 ? "created " + string.Join(", ", created) : "all there"
+                );
                 return ExitOk;
             }
-            logger.Information("kavach-central {Version} starting: config {Config} (hash {Hash}), broker {Host}:{Port} as {ClientId}, group {Group}",
-                Version, options.Source, options.ConfigHash, options.Mqtt.Host, options.Mqtt.Port, options.Mqtt.ClientId, options.Mqtt.SharedGroup);
+            logger.Information(
+                "kavach-central {Version} starting: config {Config} (hash {Hash}), broker {Host}:{Port} as {ClientId}, group {Group}",
+                Version,
+                options.Source,
+                options.ConfigHash,
+                options.Mqtt.Host,
+                options.Mqtt.Port,
+                options.Mqtt.ClientId,
+                options.Mqtt.SharedGroup
+            );
             await using var app = CentralHost.Build(options, logger, db);
             await app.RunAsync().ConfigureAwait(false);
             logger.Information("kavach-central stopped cleanly");
@@ -88,14 +116,24 @@ public static class Program
 
     private static Serilog.Core.Logger CreateLogger(CentralLoggingOptions o)
     {
-        var config = new LoggerConfiguration().MinimumLevel.Is(o.Level)
+        var config = new LoggerConfiguration()
+            .MinimumLevel.Is(o.Level)
             .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
-            .WriteTo.Console(outputTemplate: "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
-                standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            .WriteTo.Console(
+                outputTemplate: "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
+                standardErrorFromLevel: Serilog.Events.LogEventLevel.Warning,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture
+            );
         if (o.File.Length > 0)
-            config = config.WriteTo.File(o.File, outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
-                fileSizeLimitBytes: o.FileSizeLimitMb * 1024L * 1024L, rollOnFileSizeLimit: true, rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: o.RetainedFiles, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            config = config.WriteTo.File(
+                o.File,
+                outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
+                fileSizeLimitBytes: o.FileSizeLimitMb * 1024L * 1024L,
+                rollOnFileSizeLimit: true,
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: o.RetainedFiles,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture
+            );
         return config.CreateLogger();
     }
 }

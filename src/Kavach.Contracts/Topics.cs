@@ -22,7 +22,8 @@ public sealed class Topics(string deviceId)
     {
         deviceId = leaf = "";
         var parts = topic.Split('/');
-        if (parts.Length != 3 || parts[0] != Root || parts[1].Length == 0 || parts[2].Length == 0) return false;
+        if (parts.Length != 3 || parts[0] != Root || parts[1].Length == 0 || parts[2].Length == 0)
+            return false;
         deviceId = parts[1];
         leaf = parts[2];
         return true;

@@ -15,24 +15,42 @@ public static class UplinkReader
     {
         alert = null;
         shed = null;
-        if (!TryFields(json, out var f, out error)) return false;
+        if (!TryFields(json, out var f, out error))
+            return false;
         var type = f.Str("type");
         if (type == "alert")
         {
-            if (!f.Need(out error, "id", "deviceId", "seq", "ts", "level")) return false;
-            if (!Guid.TryParse(f.Str("id"), out var id)) return Fail(out error, "id: not a UUID");
-            if (f.Long("seq") is not > 0) return Fail(out error, "seq: not a positive whole number");
-            if (!TryTime(f.Str("ts"), out var ts)) return Fail(out error, "ts: not an ISO 8601 time");
+            if (!f.Need(out error, "id", "deviceId", "seq", "ts", "level"))
+                return false;
+            if (!Guid.TryParse(f.Str("id"), out var id))
+                return Fail(out error, "id: not a UUID");
+            if (f.Long("seq") is not > 0)
+                return Fail(out error, "seq: not a positive whole number");
+            if (!TryTime(f.Str("ts"), out var ts))
+                return Fail(out error, "ts: not an ISO 8601 time");
             var level = f.Str("level")!;
-            if (!AlertLevels.IsKnown(level)) return Fail(out error, $"level: unknown '{level}'");
-            alert = new AlertRecord(id, f.Str("deviceId")!, f.Str("epoch") ?? "", f.Long("seq")!.Value, ts, level, f.Str("previous"), f.Bool("clockSynced") ?? false);
+            if (!AlertLevels.IsKnown(level))
+                return Fail(out error, $"level: unknown '{level}'");
+            alert = new AlertRecord(
+                id,
+                f.Str("deviceId")!,
+                f.Str("epoch") ?? "",
+                f.Long("seq")!.Value,
+                ts,
+                level,
+                f.Str("previous"),
+                f.Bool("clockSynced") ?? false
+            );
             return true;
         }
         if (type == "shed")
         {
-            if (!f.Need(out error, "deviceId", "fromSeq", "toSeq", "ts")) return false;
-            if (f.Long("fromSeq") is not > 0 || f.Long("toSeq") is not { } to || to < f.Long("fromSeq")) return Fail(out error, "fromSeq/toSeq: not a range of positive seq");
-            if (!TryTime(f.Str("ts"), out var ts)) return Fail(out error, "ts: not an ISO 8601 time");
+            if (!f.Need(out error, "deviceId", "fromSeq", "toSeq", "ts"))
+                return false;
+            if (f.Long("fromSeq") is not > 0 || f.Long("toSeq") is not { } to || to < f.Long("fromSeq"))
+                return Fail(out error, "fromSeq/toSeq: not a range of positive seq");
+            if (!TryTime(f.Str("ts"), out var ts))
+                return Fail(out error, "ts: not an ISO 8601 time");
             shed = new ShedRecord(f.Str("deviceId")!, f.Str("epoch") ?? "", f.Long("fromSeq")!.Value, to, ts);
             return true;
         }
@@ -43,10 +61,13 @@ public static class UplinkReader
     public static bool TryReadStatus(ReadOnlySpan<byte> json, out StatusRecord? status, out string error)
     {
         status = null;
-        if (!TryFields(json, out var f, out error)) return false;
-        if (!f.Need(out error, "state", "instance")) return false;
+        if (!TryFields(json, out var f, out error))
+            return false;
+        if (!f.Need(out error, "state", "instance"))
+            return false;
         var state = f.Str("state")!;
-        if (state is not ("online" or "offline" or "conflict")) return Fail(out error, $"state: unknown '{state}'");
+        if (state is not ("online" or "offline" or "conflict"))
+            return Fail(out error, $"state: unknown '{state}'");
         DateTimeOffset? started = TryTime(f.Str("startedAt"), out var t) ? t : null;
         status = new StatusRecord(state, f.Str("instance")!, f.Str("version"), started, f.Str("commissioning"));
         return true;
@@ -57,9 +78,12 @@ public static class UplinkReader
     public static bool TryReadTelemetry(ReadOnlySpan<byte> json, out string deviceId, out string error)
     {
         deviceId = "";
-        if (!TryFields(json, out var f, out error)) return false;
-        if (f.Str("type") != "telemetry") return Fail(out error, "type: not telemetry");
-        if (!f.Need(out error, "deviceId")) return false;
+        if (!TryFields(json, out var f, out error))
+            return false;
+        if (f.Str("type") != "telemetry")
+            return Fail(out error, "type: not telemetry");
+        if (!f.Need(out error, "deviceId"))
+            return false;
         deviceId = f.Str("deviceId")!;
         return true;
     }
@@ -81,21 +105,34 @@ public static class UplinkReader
         try
         {
             var r = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return Fail(out error, "not a JSON object");
+            if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
+                return Fail(out error, "not a JSON object");
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 var name = r.GetString()!;
                 r.Read();
                 switch (r.TokenType)
                 {
-                    case JsonTokenType.String: fields.Strings[name] = r.GetString()!; break;
-                    case JsonTokenType.Number: if (r.TryGetInt64(out var n)) fields.Numbers[name] = n; break;
-                    case JsonTokenType.True: fields.Bools[name] = true; break;
-                    case JsonTokenType.False: fields.Bools[name] = false; break;
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray: r.Skip(); break;
+                    case JsonTokenType.String:
+                        fields.Strings[name] = r.GetString()!;
+                        break;
+                    case JsonTokenType.Number:
+                        if (r.TryGetInt64(out var n))
+                            fields.Numbers[name] = n;
+                        break;
+                    case JsonTokenType.True:
+                        fields.Bools[name] = true;
+                        break;
+                    case JsonTokenType.False:
+                        fields.Bools[name] = false;
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        r.Skip();
+                        break;
                 }
             }
-            if (r.TokenType != JsonTokenType.EndObject) return Fail(out error, "not a JSON object");
+            if (r.TokenType != JsonTokenType.EndObject)
+                return Fail(out error, "not a JSON object");
             return true;
         }
         catch (JsonException e)
@@ -111,13 +148,16 @@ public static class UplinkReader
         public Dictionary<string, bool> Bools { get; } = new(StringComparer.Ordinal);
 
         public string? Str(string name) => Strings.GetValueOrDefault(name);
+
         public long? Long(string name) => Numbers.TryGetValue(name, out var v) ? v : null;
+
         public bool? Bool(string name) => Bools.TryGetValue(name, out var v) ? v : null;
 
         public bool Need(out string error, params string[] names)
         {
             foreach (var n in names)
-                if (!Strings.ContainsKey(n) && !Numbers.ContainsKey(n) && !Bools.ContainsKey(n)) return Fail(out error, $"{n}: missing");
+                if (!Strings.ContainsKey(n) && !Numbers.ContainsKey(n) && !Bools.ContainsKey(n))
+                    return Fail(out error, $"{n}: missing");
             error = "";
             return true;
         }

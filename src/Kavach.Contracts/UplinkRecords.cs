@@ -5,7 +5,16 @@ namespace Kavach.Contracts;
 /// docs/schemas/alert.schema.json). The whole payload is kept beside it as sent. <paramref name="Epoch"/> is ""
 /// for an alert committed by a daemon before schema v4 (no epoch): it is then keyed by device and seq alone.
 /// </summary>
-public sealed record AlertRecord(Guid Id, string DeviceId, string Epoch, long Seq, DateTimeOffset Ts, string Level, string? Previous, bool ClockSynced);
+public sealed record AlertRecord(
+    Guid Id,
+    string DeviceId,
+    string Epoch,
+    long Seq,
+    DateTimeOffset Ts,
+    string Level,
+    string? Previous,
+    bool ClockSynced
+);
 
 /// <summary>The daemon's announcement that seq <paramref name="FromSeq"/>..<paramref name="ToSeq"/> of an epoch were
 /// dropped from its full outbox and will never arrive (docs/schemas/shed.schema.json).</summary>
@@ -18,7 +27,10 @@ public sealed record StatusRecord(string State, string Instance, string? Version
 /// <summary>The alert levels as the daemon writes them.</summary>
 public static class AlertLevels
 {
-    public const string Low = "LOW", Medium = "MEDIUM", High = "HIGH", Fault = "FAULT";
+    public const string Low = "LOW",
+        Medium = "MEDIUM",
+        High = "HIGH",
+        Fault = "FAULT";
 
     public static bool IsKnown(string level) => level is Low or Medium or High or Fault;
 }

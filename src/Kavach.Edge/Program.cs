@@ -54,21 +54,24 @@ public static class Program
         }
         if (cl.Verb == Verb.Help || cl.Help)
         {
-            Console.WriteLine(cl.Verb switch
-            {
-                Verb.Demo => CommandLine.DemoHelp,
-                Verb.SelfTest => CommandLine.SelfTestHelp,
-                Verb.Commission => CommandLine.CommissionHelp,
-                Verb.Run when args.Contains("run") => CommandLine.RunHelp,
-                _ => CommandLine.Usage,
-            });
+            Console.WriteLine(
+                cl.Verb switch
+                {
+                    Verb.Demo => CommandLine.DemoHelp,
+                    Verb.SelfTest => CommandLine.SelfTestHelp,
+                    Verb.Commission => CommandLine.CommissionHelp,
+                    Verb.Run when args.Contains("run") => CommandLine.RunHelp,
+                    _ => CommandLine.Usage,
+                }
+            );
             return ExitOk;
         }
         return cl.Verb switch
         {
             Verb.Demo => await DemoCommand.RunAsync(cl.Loop).ConfigureAwait(false),
             Verb.SelfTest => await SelfTest.SelfTestCommand.RunAsync(cl.ConfigPath).ConfigureAwait(false),
-            Verb.Commission => await Commissioning.CommissionCommand.RunAsync(cl.ConfigPath, cl.Seconds, cl.Yes, Console.In, !Console.IsInputRedirected)
+            Verb.Commission => await Commissioning
+                .CommissionCommand.RunAsync(cl.ConfigPath, cl.Seconds, cl.Yes, Console.In, !Console.IsInputRedirected)
                 .ConfigureAwait(false),
             _ => await RunDaemonAsync(cl.ConfigPath).ConfigureAwait(false),
         };
@@ -77,19 +80,29 @@ public static class Program
     private static async Task<int> RunDaemonAsync(string? configPath)
     {
         var path = KavachOptions.ResolvePath(configPath);
-        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+        var env = Environment
+            .GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
         var options = KavachOptions.Load(path, env, out var errors);
         if (options is null)
         {
             Console.Error.WriteLine($"kavach-edge: configuration refused ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):");
-            foreach (var e in errors) Console.Error.WriteLine(e);
+            foreach (var e in errors)
+                Console.Error.WriteLine(e);
             return ExitUsage;
         }
         var underSystemd = KavachOptions.UnderSystemd();
         using var logger = Logging.Create(options.Logging, underSystemd);
-        logger.Information("{App} {Version} starting: device {Device}, config {Config} (hash {Hash}), {Sensors} sensor(s)",
-            AppInfo.Name, AppInfo.Version, options.Device.Id, options.Source, options.ConfigHash, options.Sensors.Count);
+        logger.Information(
+            "{App} {Version} starting: device {Device}, config {Config} (hash {Hash}), {Sensors} sensor(s)",
+            AppInfo.Name,
+            AppInfo.Version,
+            options.Device.Id,
+            options.Source,
+            options.ConfigHash,
+            options.Sensors.Count
+        );
         // the fatal lines below go to the log file (and journald's copy of stderr gets our one line), not twice to the terminal
         var fileOnly = logger.ForContext(Logging.FileOnly, true);
         try

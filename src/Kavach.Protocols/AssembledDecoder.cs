@@ -6,7 +6,8 @@ namespace Kavach.Protocols;
 /// (<see cref="Examine"/>). Frames and no-returns are counted here, once for every such format.
 /// </summary>
 /// <typeparam name="TFrame">The decoded frame; its <see cref="IDecodedFrame.NoReturn"/> is read without boxing.</typeparam>
-public abstract class AssembledDecoder<TFrame> : StreamDecoder<TFrame>, IFrameFormat<TFrame> where TFrame : struct, IDecodedFrame
+public abstract class AssembledDecoder<TFrame> : StreamDecoder<TFrame>, IFrameFormat<TFrame>
+    where TFrame : struct, IDecodedFrame
 {
     private readonly FrameAssembler _assembler;
 
@@ -19,9 +20,11 @@ public abstract class AssembledDecoder<TFrame> : StreamDecoder<TFrame>, IFrameFo
     /// <inheritdoc/>
     public sealed override bool TryRead(ref ReadOnlySpan<byte> input, out TFrame frame)
     {
-        if (!_assembler.TryRead(ref input, this, out frame)) return false;
+        if (!_assembler.TryRead(ref input, this, out frame))
+            return false;
         Counters.Frames++;
-        if (frame.NoReturn) Counters.NoReturn++;
+        if (frame.NoReturn)
+            Counters.NoReturn++;
         return true;
     }
 

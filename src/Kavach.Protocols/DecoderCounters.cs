@@ -33,7 +33,8 @@ public sealed class DecoderCounters
         get
         {
             long sum = 0;
-            for (var i = 0; i < _rejectRuns.Length; i++) sum += Volatile.Read(ref _rejectRuns[i]);
+            for (var i = 0; i < _rejectRuns.Length; i++)
+                sum += Volatile.Read(ref _rejectRuns[i]);
             return sum;
         }
     }

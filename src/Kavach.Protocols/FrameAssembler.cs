@@ -5,14 +5,17 @@ internal enum ExamineResult
 {
     /// <summary>More bytes are needed; the length says how many in total.</summary>
     NeedMore,
+
     /// <summary>A frame of the given length was decoded.</summary>
     Frame,
+
     /// <summary>The bytes examined (the given length) do not form a valid frame.</summary>
     Reject,
 }
 
 /// <summary>One binary wire format as seen by <see cref="FrameAssembler"/>: a sync word and a frame check.</summary>
-internal interface IFrameFormat<TFrame> where TFrame : struct
+internal interface IFrameFormat<TFrame>
+    where TFrame : struct
 {
     /// <summary>
     /// Examines a window that starts with the format's full sync word. Returns <see cref="ExamineResult.NeedMore"/>
@@ -63,11 +66,13 @@ internal sealed class FrameAssembler
             if (_length == 0)
             {
                 // Fast path: decode straight from the caller's span; copy only a trailing partial frame.
-                if (input.IsEmpty) break;
+                if (input.IsEmpty)
+                    break;
                 var start = FrameSync.FindCandidate(input, sync);
                 garbage += start;
                 input = input[start..];
-                if (input.IsEmpty) break;
+                if (input.IsEmpty)
+                    break;
                 if (input.Length < sync.Length)
                 {
                     Keep(ref input);
@@ -109,7 +114,8 @@ internal sealed class FrameAssembler
 
                 if (_length < sync.Length)
                 {
-                    if (!TopUp(ref input, sync.Length)) break;
+                    if (!TopUp(ref input, sync.Length))
+                        break;
                     continue;
                 }
 
@@ -131,7 +137,8 @@ internal sealed class FrameAssembler
                     continue;
                 }
 
-                if (!TopUp(ref input, length)) break;
+                if (!TopUp(ref input, length))
+                    break;
             }
         }
 
@@ -142,7 +149,8 @@ internal sealed class FrameAssembler
 
     private void Flush(ref int garbage)
     {
-        if (garbage == 0) return;
+        if (garbage == 0)
+            return;
         _counters.Reject(RejectReason.BadHeader, garbage);
         garbage = 0;
     }
@@ -159,7 +167,8 @@ internal sealed class FrameAssembler
     private bool TopUp(ref ReadOnlySpan<byte> input, int needed)
     {
         var take = Math.Min(Math.Min(needed, _buffer.Length) - _length, input.Length);
-        if (take <= 0) return false;
+        if (take <= 0)
+            return false;
         input[..take].CopyTo(_buffer.AsSpan(_length));
         _length += take;
         input = input[take..];
@@ -189,10 +198,12 @@ internal static class FrameSync
     public static int FindCandidate(ReadOnlySpan<byte> data, ReadOnlySpan<byte> sync)
     {
         var full = data.IndexOf(sync);
-        if (full >= 0) return full;
+        if (full >= 0)
+            return full;
         for (var i = Math.Max(0, data.Length - sync.Length + 1); i < data.Length; i++)
         {
-            if (data[i..].SequenceEqual(sync[..(data.Length - i)])) return i;
+            if (data[i..].SequenceEqual(sync[..(data.Length - i)]))
+                return i;
         }
 
         return data.Length;

@@ -94,13 +94,15 @@ public sealed class JsonLineDecoder : StreamDecoder<JsonLineFrame>
             var lineBytes = line.Length + 1;
             _length = 0;
             line = line.TrimEnd((byte)'\r');
-            if (IsBlank(line)) continue; // keep-alive newlines are not frames and not errors
+            if (IsBlank(line))
+                continue; // keep-alive newlines are not frames and not errors
 
             var reason = Parse(line, DefaultKind, out frame);
             if (reason is null)
             {
                 Counters.Frames++;
-                if (frame.NoReturn) Counters.NoReturn++;
+                if (frame.NoReturn)
+                    Counters.NoReturn++;
                 return true;
             }
 
@@ -135,7 +137,8 @@ public sealed class JsonLineDecoder : StreamDecoder<JsonLineFrame>
     private static bool IsBlank(ReadOnlySpan<byte> line)
     {
         foreach (var b in line)
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r')) return false;
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+                return false;
         return true;
     }
 
@@ -150,9 +153,7 @@ public sealed class JsonLineDecoder : StreamDecoder<JsonLineFrame>
         catch (JsonException)
         {
             // Python's json.dumps writes NaN/Infinity literals, which are not JSON: name that cause.
-            return line.IndexOf("NaN"u8) >= 0 || line.IndexOf("Infinity"u8) >= 0
-                ? RejectReason.NotFinite
-                : RejectReason.Malformed;
+            return line.IndexOf("NaN"u8) >= 0 || line.IndexOf("Infinity"u8) >= 0 ? RejectReason.NotFinite : RejectReason.Malformed;
         }
     }
 
@@ -160,90 +161,155 @@ public sealed class JsonLineDecoder : StreamDecoder<JsonLineFrame>
     {
         frame = default;
         var reader = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 16 });
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return RejectReason.Malformed;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            return RejectReason.Malformed;
 
         var kind = SensorKind.Unspecified;
-        float distance = float.NaN, c = float.NaN, strength = float.NaN, range = float.NaN, speed = float.NaN,
-            snr = float.NaN, visibility = float.NaN, visibilityM = float.NaN;
+        float distance = float.NaN,
+            c = float.NaN,
+            strength = float.NaN,
+            range = float.NaN,
+            speed = float.NaN,
+            snr = float.NaN,
+            visibility = float.NaN,
+            visibilityM = float.NaN;
         double ts = double.NaN;
         var targets = -1;
-        bool hasDistance = false, distanceNull = false, hasRange = false, rangeNull = false;
+        bool hasDistance = false,
+            distanceNull = false,
+            hasRange = false,
+            rangeNull = false;
 
         while (reader.Read())
         {
-            if (reader.TokenType == JsonTokenType.EndObject) break;
-            if (reader.TokenType != JsonTokenType.PropertyName) return RejectReason.Malformed;
+            if (reader.TokenType == JsonTokenType.EndObject)
+                break;
+            if (reader.TokenType != JsonTokenType.PropertyName)
+                return RejectReason.Malformed;
 
             RejectReason? r = null;
             if (reader.ValueTextEquals("sensor"u8))
             {
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.String) return RejectReason.WrongType;
-                if (reader.ValueTextEquals("lidar"u8)) kind = SensorKind.Lidar;
-                else if (reader.ValueTextEquals("radar"u8)) kind = SensorKind.Radar;
-                else if (reader.ValueTextEquals("camera"u8)) kind = SensorKind.Camera;
-                else return RejectReason.UnknownSensor;
+                if (reader.TokenType != JsonTokenType.String)
+                    return RejectReason.WrongType;
+                if (reader.ValueTextEquals("lidar"u8))
+                    kind = SensorKind.Lidar;
+                else if (reader.ValueTextEquals("radar"u8))
+                    kind = SensorKind.Radar;
+                else if (reader.ValueTextEquals("camera"u8))
+                    kind = SensorKind.Camera;
+                else
+                    return RejectReason.UnknownSensor;
             }
-            else if (reader.ValueTextEquals("distance"u8)) { r = ReadNumber(ref reader, 0, MaxDistanceM, true, out distance, out distanceNull); hasDistance = true; }
-            else if (reader.ValueTextEquals("c"u8)) r = ReadNumber(ref reader, 0, 1, false, out c, out _);
-            else if (reader.ValueTextEquals("strength"u8)) r = ReadNumber(ref reader, 0, MaxStrength, false, out strength, out _);
-            else if (reader.ValueTextEquals("range"u8)) { r = ReadNumber(ref reader, 0, MaxDistanceM, true, out range, out rangeNull); hasRange = true; }
-            else if (reader.ValueTextEquals("speed"u8)) r = ReadNumber(ref reader, -MaxClosingSpeedMps, MaxClosingSpeedMps, true, out speed, out _);
-            else if (reader.ValueTextEquals("snr"u8)) r = ReadNumber(ref reader, -50, 200, true, out snr, out _);
+            else if (reader.ValueTextEquals("distance"u8))
+            {
+                r = ReadNumber(ref reader, 0, MaxDistanceM, true, out distance, out distanceNull);
+                hasDistance = true;
+            }
+            else if (reader.ValueTextEquals("c"u8))
+                r = ReadNumber(ref reader, 0, 1, false, out c, out _);
+            else if (reader.ValueTextEquals("strength"u8))
+                r = ReadNumber(ref reader, 0, MaxStrength, false, out strength, out _);
+            else if (reader.ValueTextEquals("range"u8))
+            {
+                r = ReadNumber(ref reader, 0, MaxDistanceM, true, out range, out rangeNull);
+                hasRange = true;
+            }
+            else if (reader.ValueTextEquals("speed"u8))
+                r = ReadNumber(ref reader, -MaxClosingSpeedMps, MaxClosingSpeedMps, true, out speed, out _);
+            else if (reader.ValueTextEquals("snr"u8))
+                r = ReadNumber(ref reader, -50, 200, true, out snr, out _);
             else if (reader.ValueTextEquals("targets"u8))
             {
                 r = ReadNumber(ref reader, 0, 10_000, false, out var t, out _);
-                if (r is null && t != MathF.Floor(t)) r = RejectReason.WrongType;
+                if (r is null && t != MathF.Floor(t))
+                    r = RejectReason.WrongType;
                 targets = (int)t;
             }
-            else if (reader.ValueTextEquals("visibility"u8)) r = ReadNumber(ref reader, 0, 1, false, out visibility, out _);
-            else if (reader.ValueTextEquals("visibility_m"u8)) r = ReadNumber(ref reader, 0, MaxVisibilityM, false, out visibilityM, out _);
+            else if (reader.ValueTextEquals("visibility"u8))
+                r = ReadNumber(ref reader, 0, 1, false, out visibility, out _);
+            else if (reader.ValueTextEquals("visibility_m"u8))
+                r = ReadNumber(ref reader, 0, MaxVisibilityM, false, out visibilityM, out _);
             else if (reader.ValueTextEquals("ts"u8))
             {
                 reader.Read();
-                if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var s) && double.IsFinite(s)) ts = s;
-                else if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var dto)) ts = dto.ToUnixTimeMilliseconds() / 1000.0;
-                else return RejectReason.WrongType;
+                if (reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var s) && double.IsFinite(s))
+                    ts = s;
+                else if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var dto))
+                    ts = dto.ToUnixTimeMilliseconds() / 1000.0;
+                else
+                    return RejectReason.WrongType;
             }
             else
             {
                 reader.Read();
                 reader.Skip(); // unknown field: ignored (forward compatible)
             }
-            if (r is not null) return r;
+            if (r is not null)
+                return r;
         }
-        if (reader.TokenType != JsonTokenType.EndObject || reader.Read()) return RejectReason.Malformed;
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            return RejectReason.Malformed;
 
-        if (kind == SensorKind.Unspecified) kind = defaultKind;
+        if (kind == SensorKind.Unspecified)
+            kind = defaultKind;
         switch (kind)
         {
             case SensorKind.Lidar:
-                if (!hasDistance) return RejectReason.MissingField;
+                if (!hasDistance)
+                    return RejectReason.MissingField;
                 var noReturn = distanceNull || c == 0f;
                 frame = new JsonLineFrame
                 {
-                    Kind = kind, NoReturn = noReturn, DistanceM = noReturn ? float.NaN : distance, Confidence = c,
-                    Strength = strength, RangeM = float.NaN, ClosingSpeedMps = float.NaN, SnrDb = float.NaN,
-                    Targets = -1, Visibility = float.NaN, VisibilityM = float.NaN, TimestampUnixS = ts,
+                    Kind = kind,
+                    NoReturn = noReturn,
+                    DistanceM = noReturn ? float.NaN : distance,
+                    Confidence = c,
+                    Strength = strength,
+                    RangeM = float.NaN,
+                    ClosingSpeedMps = float.NaN,
+                    SnrDb = float.NaN,
+                    Targets = -1,
+                    Visibility = float.NaN,
+                    VisibilityM = float.NaN,
+                    TimestampUnixS = ts,
                 };
                 return null;
             case SensorKind.Radar:
-                if (!hasRange) return RejectReason.MissingField;
+                if (!hasRange)
+                    return RejectReason.MissingField;
                 frame = new JsonLineFrame
                 {
-                    Kind = kind, DistanceM = float.NaN, Confidence = float.NaN, Strength = float.NaN,
-                    RangeM = rangeNull ? float.NaN : range, ClosingSpeedMps = rangeNull ? float.NaN : speed, SnrDb = snr,
+                    Kind = kind,
+                    DistanceM = float.NaN,
+                    Confidence = float.NaN,
+                    Strength = float.NaN,
+                    RangeM = rangeNull ? float.NaN : range,
+                    ClosingSpeedMps = rangeNull ? float.NaN : speed,
+                    SnrDb = snr,
                     Targets = targets >= 0 ? targets : (rangeNull ? 0 : 1),
-                    Visibility = float.NaN, VisibilityM = float.NaN, TimestampUnixS = ts,
+                    Visibility = float.NaN,
+                    VisibilityM = float.NaN,
+                    TimestampUnixS = ts,
                 };
                 return null;
             case SensorKind.Camera:
-                if (float.IsNaN(visibility) && float.IsNaN(visibilityM)) return RejectReason.MissingField;
+                if (float.IsNaN(visibility) && float.IsNaN(visibilityM))
+                    return RejectReason.MissingField;
                 frame = new JsonLineFrame
                 {
-                    Kind = kind, DistanceM = float.NaN, Confidence = float.NaN, Strength = float.NaN,
-                    RangeM = float.NaN, ClosingSpeedMps = float.NaN, SnrDb = float.NaN, Targets = -1,
-                    Visibility = visibility, VisibilityM = visibilityM, TimestampUnixS = ts,
+                    Kind = kind,
+                    DistanceM = float.NaN,
+                    Confidence = float.NaN,
+                    Strength = float.NaN,
+                    RangeM = float.NaN,
+                    ClosingSpeedMps = float.NaN,
+                    SnrDb = float.NaN,
+                    Targets = -1,
+                    Visibility = visibility,
+                    VisibilityM = visibilityM,
+                    TimestampUnixS = ts,
                 };
                 return null;
             default:
@@ -251,7 +317,14 @@ public sealed class JsonLineDecoder : StreamDecoder<JsonLineFrame>
         }
     }
 
-    private static RejectReason? ReadNumber(ref Utf8JsonReader reader, float min, float max, bool nullable, out float value, out bool isNull)
+    private static RejectReason? ReadNumber(
+        ref Utf8JsonReader reader,
+        float min,
+        float max,
+        bool nullable,
+        out float value,
+        out bool isNull
+    )
     {
         value = float.NaN;
         isNull = false;
@@ -262,8 +335,10 @@ public sealed class JsonLineDecoder : StreamDecoder<JsonLineFrame>
                 isNull = true;
                 return null;
             case JsonTokenType.Number:
-                if (!reader.TryGetDouble(out var d) || !double.IsFinite(d)) return RejectReason.NotFinite;
-                if (d < min || d > max) return RejectReason.ImpossibleValue;
+                if (!reader.TryGetDouble(out var d) || !double.IsFinite(d))
+                    return RejectReason.NotFinite;
+                if (d < min || d > max)
+                    return RejectReason.ImpossibleValue;
                 value = (float)d;
                 return null;
             case JsonTokenType.String:
@@ -271,7 +346,8 @@ public sealed class JsonLineDecoder : StreamDecoder<JsonLineFrame>
                     ? RejectReason.NotFinite
                     : RejectReason.WrongType;
             default:
-                if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject) reader.Skip();
+                if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+                    reader.Skip();
                 return RejectReason.WrongType;
         }
     }

@@ -20,7 +20,11 @@ public static class JsonLineEncoder
         w.Number(distanceM);
         w.Raw(",\"c\":"u8);
         w.Number(confidence);
-        if (strength is { } s) { w.Raw(",\"strength\":"u8); w.Number(s); }
+        if (strength is { } s)
+        {
+            w.Raw(",\"strength\":"u8);
+            w.Number(s);
+        }
         w.Raw("}\n"u8);
         return w.Result;
     }
@@ -33,7 +37,11 @@ public static class JsonLineEncoder
         w.Number(closingSpeedMps);
         w.Raw(",\"range\":"u8);
         w.Number(rangeM);
-        if (snrDb is { } snr) { w.Raw(",\"snr\":"u8); w.Number(snr); }
+        if (snrDb is { } snr)
+        {
+            w.Raw(",\"snr\":"u8);
+            w.Number(snr);
+        }
         w.Raw(",\"targets\":"u8);
         w.Number(targets);
         w.Raw("}\n"u8);
@@ -70,20 +78,36 @@ public static class JsonLineEncoder
 
         public void Raw(ReadOnlySpan<byte> bytes)
         {
-            if (_failed || !bytes.TryCopyTo(_dest[_pos..])) { _failed = true; return; }
+            if (_failed || !bytes.TryCopyTo(_dest[_pos..]))
+            {
+                _failed = true;
+                return;
+            }
             _pos += bytes.Length;
         }
 
         public void Number(float? value)
         {
-            if (value is not { } v || !float.IsFinite(v)) { Raw("null"u8); return; }
-            if (_failed || !v.TryFormat(_dest[_pos..], out var n, "R", CultureInfo.InvariantCulture)) { _failed = true; return; }
+            if (value is not { } v || !float.IsFinite(v))
+            {
+                Raw("null"u8);
+                return;
+            }
+            if (_failed || !v.TryFormat(_dest[_pos..], out var n, "R", CultureInfo.InvariantCulture))
+            {
+                _failed = true;
+                return;
+            }
             _pos += n;
         }
 
         public void Number(int value)
         {
-            if (_failed || !value.TryFormat(_dest[_pos..], out var n, default, CultureInfo.InvariantCulture)) { _failed = true; return; }
+            if (_failed || !value.TryFormat(_dest[_pos..], out var n, default, CultureInfo.InvariantCulture))
+            {
+                _failed = true;
+                return;
+            }
             _pos += n;
         }
     }

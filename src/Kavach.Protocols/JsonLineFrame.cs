@@ -41,6 +41,7 @@ public readonly struct JsonLineFrame
     /// <summary>Camera: visibility in metres ("visibility_m"), NaN when absent.</summary>
     public float VisibilityM { get; init; }
 
-    /// <summary>Optional sender timestamp ("ts"), Unix seconds; NaN when absent. Informational only: the daemon times readings by its own monotonic clock.</summary>
+    /// <summary>Optional sender timestamp ("ts"), Unix seconds; NaN when absent. Informational only: the daemon times readings by its own
+    /// monotonic clock.</summary>
     public double TimestampUnixS { get; init; }
 }

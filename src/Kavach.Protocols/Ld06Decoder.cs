@@ -35,7 +35,8 @@ public sealed class Ld06Decoder : AssembledDecoder<Ld06Frame>
     /// through 0; equal ends mean the full circle), ignoring points weaker than <paramref name="minIntensity"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An angle outside [0, 360] or not finite.</exception>
-    public Ld06Decoder(float corridorStartDeg = 0f, float corridorEndDeg = 0f, byte minIntensity = 0) : base(Sync, FrameLength)
+    public Ld06Decoder(float corridorStartDeg = 0f, float corridorEndDeg = 0f, byte minIntensity = 0)
+        : base(Sync, FrameLength)
     {
         if (!(corridorStartDeg >= 0f && corridorStartDeg <= 360f))
             throw new ArgumentOutOfRangeException(nameof(corridorStartDeg), corridorStartDeg, "must be within [0, 360]");
@@ -71,17 +72,25 @@ public sealed class Ld06Decoder : AssembledDecoder<Ld06Frame>
     public bool InCorridor(float angleDeg)
     {
         var offset = angleDeg - CorridorStartDeg;
-        if (offset < 0f) offset += 360f;
+        if (offset < 0f)
+            offset += 360f;
         return offset <= _corridorWidthDeg;
     }
 
-    private protected override ExamineResult Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out Ld06Frame frame)
+    private protected override ExamineResult Examine(
+        ReadOnlySpan<byte> window,
+        out int length,
+        out RejectReason reason,
+        out Ld06Frame frame
+    )
     {
         length = FrameLength;
         reason = RejectReason.BadChecksum;
         frame = default;
-        if (window.Length < FrameLength) return ExamineResult.NeedMore;
-        if (Ld06Crc.Compute(window[..(FrameLength - 1)]) != window[FrameLength - 1]) return ExamineResult.Reject;
+        if (window.Length < FrameLength)
+            return ExamineResult.NeedMore;
+        if (Ld06Crc.Compute(window[..(FrameLength - 1)]) != window[FrameLength - 1])
+            return ExamineResult.Reject;
 
         var speed = BinaryPrimitives.ReadUInt16LittleEndian(window[2..]);
         var start = BinaryPrimitives.ReadUInt16LittleEndian(window[4..]);
@@ -106,11 +115,14 @@ public sealed class Ld06Decoder : AssembledDecoder<Ld06Frame>
             var distance = BinaryPrimitives.ReadUInt16LittleEndian(p);
             var intensity = p[2];
             var angle = startDeg + i * stepDeg;
-            if (angle >= 360f) angle -= 360f;
+            if (angle >= 360f)
+                angle -= 360f;
             _points[i] = new Ld06Point(distance, intensity, angle);
-            if (!InCorridor(angle)) continue;
+            if (!InCorridor(angle))
+                continue;
             inCorridor = true;
-            if (distance == 0 || intensity < MinIntensity || distance >= nearestMm) continue;
+            if (distance == 0 || intensity < MinIntensity || distance >= nearestMm)
+                continue;
             nearestMm = distance;
             nearestIntensity = intensity;
             nearestAngle = angle;

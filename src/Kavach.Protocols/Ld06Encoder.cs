@@ -20,10 +20,13 @@ public static class Ld06Encoder
         ushort startAngleCentiDeg,
         ushort endAngleCentiDeg,
         ushort timestampMs,
-        ReadOnlySpan<Ld06Point> points)
+        ReadOnlySpan<Ld06Point> points
+    )
     {
-        if (dest.Length < FrameLength) throw new ArgumentException("destination shorter than one packet", nameof(dest));
-        if (points.Length != Ld06Decoder.PointsPerPacket) throw new ArgumentException("an LD06 packet carries exactly 12 points", nameof(points));
+        if (dest.Length < FrameLength)
+            throw new ArgumentException("destination shorter than one packet", nameof(dest));
+        if (points.Length != Ld06Decoder.PointsPerPacket)
+            throw new ArgumentException("an LD06 packet carries exactly 12 points", nameof(points));
         dest[0] = Ld06Decoder.Header;
         dest[1] = Ld06Decoder.VerLen;
         BinaryPrimitives.WriteUInt16LittleEndian(dest[2..], speedDegPerS);

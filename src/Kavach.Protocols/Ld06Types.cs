@@ -52,7 +52,8 @@ public static class Ld06Crc
     {
         var table = Table;
         byte crc = 0;
-        foreach (var b in data) crc = table[crc ^ b];
+        foreach (var b in data)
+            crc = table[crc ^ b];
         return crc;
     }
 

@@ -134,7 +134,8 @@ public sealed class NmeaDecoder : StreamDecoder<NmeaFrame>
         }
 
         var line = sentence[..^1];
-        if (!line.IsEmpty && line[^1] == (byte)'\r') line = line[..^1];
+        if (!line.IsEmpty && line[^1] == (byte)'\r')
+            line = line[..^1];
         switch (NmeaParser.Parse(line, out frame, out var reason))
         {
             case NmeaParse.Frame:

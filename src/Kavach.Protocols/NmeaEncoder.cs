@@ -12,7 +12,8 @@ public static class NmeaEncoder
     /// <summary>Longest sentence this encoder writes, CR LF included (within the standard's 82).</summary>
     public const int MaxSentenceLength = 82;
 
-    /// <summary>Writes <paramref name="frame"/> as the sentence its <see cref="NmeaFrame.Sentence"/> names; returns the byte count.</summary>
+    /// <summary>Writes <paramref name="frame"/> as the sentence its <see cref="NmeaFrame.Sentence"/> names; returns the byte
+    /// count.</summary>
     /// <exception cref="ArgumentException">A destination too short, or a value the sentence cannot carry (out of range).</exception>
     public static int Encode(Span<byte> dest, in NmeaFrame frame)
     {
@@ -55,12 +56,14 @@ public static class NmeaEncoder
                 w.Append("GGA,"u8);
                 Time(ref w, frame.UtcTimeS);
                 Position(ref w, frame.LatitudeDeg, frame.LongitudeDeg);
-                if (frame.FixQuality is < 0 or > 8) throw new ArgumentException("GGA fix quality must be 0-8", nameof(frame));
+                if (frame.FixQuality is < 0 or > 8)
+                    throw new ArgumentException("GGA fix quality must be 0-8", nameof(frame));
                 w.Byte((byte)('0' + frame.FixQuality));
                 w.Byte((byte)',');
                 if (frame.Satellites >= 0)
                 {
-                    if (frame.Satellites > 99) throw new ArgumentException("satellites must be 0-99", nameof(frame));
+                    if (frame.Satellites > 99)
+                        throw new ArgumentException("satellites must be 0-99", nameof(frame));
                     w.TwoDigits(frame.Satellites);
                 }
 
@@ -87,9 +90,11 @@ public static class NmeaEncoder
     {
         if (!double.IsNaN(seconds))
         {
-            if (seconds is < 0 or >= 86_400) throw new ArgumentException("UTC time must be 0-86400 s", nameof(seconds));
+            if (seconds is < 0 or >= 86_400)
+                throw new ArgumentException("UTC time must be 0-86400 s", nameof(seconds));
             var centis = (long)Math.Round(seconds * 100);
-            if (centis >= 8_640_000) centis = 8_639_999;
+            if (centis >= 8_640_000)
+                centis = 8_639_999;
             var whole = (int)(centis / 100);
             w.TwoDigits(whole / 3600);
             w.TwoDigits(whole / 60 % 60);
@@ -116,16 +121,19 @@ public static class NmeaEncoder
             return;
         }
 
-        if (Math.Abs(degrees) > max) throw new ArgumentException($"angle must be within ±{max}°", nameof(degrees));
+        if (Math.Abs(degrees) > max)
+            throw new ArgumentException($"angle must be within ±{max}°", nameof(degrees));
         var units = (long)Math.Round(Math.Abs(degrees) * 60 * 100_000); // 1e-5 minute
         var whole = units / 6_000_000;
         var minuteUnits = units % 6_000_000;
-        if (degreeDigits == 3) w.Byte((byte)('0' + whole / 100));
+        if (degreeDigits == 3)
+            w.Byte((byte)('0' + whole / 100));
         w.TwoDigits((int)(whole % 100));
         w.TwoDigits((int)(minuteUnits / 100_000));
         w.Byte((byte)'.');
         var fraction = (int)(minuteUnits % 100_000);
-        for (var div = 10_000; div > 0; div /= 10) w.Byte((byte)('0' + fraction / div % 10));
+        for (var div = 10_000; div > 0; div /= 10)
+            w.Byte((byte)('0' + fraction / div % 10));
         w.Byte((byte)',');
         w.Byte(degrees < 0 && units > 0 ? negative : positive); // no "S" or "W" for a value that rounds to zero
         w.Byte((byte)',');
@@ -134,7 +142,8 @@ public static class NmeaEncoder
     private static void Mode(ref Writer w, NmeaMode mode)
     {
         var letter = NmeaNames.ModeLetter(mode);
-        if (letter != 0) w.Byte(letter);
+        if (letter != 0)
+            w.Byte(letter);
     }
 
     private static byte Hex(int nibble) => (byte)(nibble < 10 ? '0' + nibble : 'A' + nibble - 10);
@@ -147,13 +156,15 @@ public static class NmeaEncoder
 
         public void Byte(byte b)
         {
-            if (Length >= _dest.Length) throw new ArgumentException("destination too short for the sentence", nameof(dest));
+            if (Length >= _dest.Length)
+                throw new ArgumentException("destination too short for the sentence", nameof(dest));
             _dest[Length++] = b;
         }
 
         public void Append(ReadOnlySpan<byte> text)
         {
-            if (!text.TryCopyTo(_dest[Length..])) throw new ArgumentException("destination too short for the sentence", nameof(dest));
+            if (!text.TryCopyTo(_dest[Length..]))
+                throw new ArgumentException("destination too short for the sentence", nameof(dest));
             Length += text.Length;
         }
 
@@ -166,8 +177,10 @@ public static class NmeaEncoder
         /// <summary>A number with the given format, nothing for NaN.</summary>
         public void Number(double value, string format, double min, double max)
         {
-            if (double.IsNaN(value)) return;
-            if (value < min || value > max) throw new ArgumentException($"value {value} outside {min}-{max}", nameof(value));
+            if (double.IsNaN(value))
+                return;
+            if (value < min || value > max)
+                throw new ArgumentException($"value {value} outside {min}-{max}", nameof(value));
             if (!value.TryFormat(_dest[Length..], out var written, format, CultureInfo.InvariantCulture))
                 throw new ArgumentException("destination too short for the sentence", nameof(dest));
             Length += written;

@@ -5,8 +5,10 @@ public enum NmeaSentence
 {
     /// <summary>Recommended minimum data: time, status, position, speed (knots), course, date, mode.</summary>
     Rmc = 0,
+
     /// <summary>Course and speed over ground (knots and km/h), mode.</summary>
     Vtg = 1,
+
     /// <summary>Fix data: time, position, fix quality, satellites used, HDOP, altitude.</summary>
     Gga = 2,
 }
@@ -16,16 +18,22 @@ public enum NmeaTalker
 {
     /// <summary>GP: GPS.</summary>
     Gps = 0,
+
     /// <summary>GN: several systems combined (what a multi-GNSS receiver such as a u-blox M8 or later sends).</summary>
     Combined = 1,
+
     /// <summary>GL: GLONASS.</summary>
     Glonass = 2,
+
     /// <summary>GA: Galileo.</summary>
     Galileo = 3,
+
     /// <summary>GB (NMEA 4.11) or BD (older receivers): BeiDou. The encoder writes GB.</summary>
     BeiDou = 4,
+
     /// <summary>GI: NavIC (IRNSS), India's regional system (NMEA 4.11).</summary>
     NavIC = 5,
+
     /// <summary>GQ: QZSS.</summary>
     Qzss = 6,
 }
@@ -35,22 +43,31 @@ public enum NmeaMode
 {
     /// <summary>The sentence had no mode field (NMEA before 2.3).</summary>
     NotGiven = 0,
+
     /// <summary>A: autonomous GNSS fix.</summary>
     Autonomous = 1,
+
     /// <summary>D: differential.</summary>
     Differential = 2,
+
     /// <summary>E: estimated (dead reckoning): not a measured speed.</summary>
     Estimated = 3,
+
     /// <summary>M: manual input.</summary>
     Manual = 4,
+
     /// <summary>S: simulator.</summary>
     Simulator = 5,
+
     /// <summary>N: data not valid.</summary>
     NotValid = 6,
+
     /// <summary>F: RTK float.</summary>
     RtkFloat = 7,
+
     /// <summary>R: RTK fixed.</summary>
     RtkFixed = 8,
+
     /// <summary>P: precise.</summary>
     Precise = 9,
 }
@@ -78,7 +95,8 @@ public readonly record struct NmeaFrame
     /// <summary>RMC and VTG mode indicator; <see cref="NmeaMode.NotGiven"/> for GGA or when absent.</summary>
     public NmeaMode Mode { get; init; }
 
-    /// <summary>UTC time of day, seconds since midnight (0 to just under 86 401, leap second allowed); NaN when absent (VTG, or empty).</summary>
+    /// <summary>UTC time of day, seconds since midnight (0 to just under 86 401, leap second allowed); NaN when absent (VTG, or
+    /// empty).</summary>
     public double UtcTimeS { get; init; }
 
     /// <summary>UTC date (RMC); default when absent. Two-digit years are read as 1980–2079.</summary>
@@ -119,37 +137,39 @@ public readonly record struct NmeaFrame
     public const double KmhPerKnot = 1.852;
 
     /// <summary>A frame with every optional field absent, for <paramref name="sentence"/> from <paramref name="talker"/>.</summary>
-    public static NmeaFrame Empty(NmeaSentence sentence, NmeaTalker talker) => new()
-    {
-        Sentence = sentence,
-        Talker = talker,
-        UtcTimeS = double.NaN,
-        LatitudeDeg = double.NaN,
-        LongitudeDeg = double.NaN,
-        SpeedKnots = double.NaN,
-        SpeedKmh = double.NaN,
-        CourseTrueDeg = double.NaN,
-        FixQuality = -1,
-        Satellites = -1,
-        Hdop = double.NaN,
-        AltitudeM = double.NaN,
-    };
+    public static NmeaFrame Empty(NmeaSentence sentence, NmeaTalker talker) =>
+        new()
+        {
+            Sentence = sentence,
+            Talker = talker,
+            UtcTimeS = double.NaN,
+            LatitudeDeg = double.NaN,
+            LongitudeDeg = double.NaN,
+            SpeedKnots = double.NaN,
+            SpeedKmh = double.NaN,
+            CourseTrueDeg = double.NaN,
+            FixQuality = -1,
+            Satellites = -1,
+            Hdop = double.NaN,
+            AltitudeM = double.NaN,
+        };
 }
 
 /// <summary>Talker ids and mode letters as they appear on the wire.</summary>
 public static class NmeaNames
 {
     /// <summary>The two letters the encoder writes for <paramref name="talker"/>.</summary>
-    public static ReadOnlySpan<byte> Talker(NmeaTalker talker) => talker switch
-    {
-        NmeaTalker.Combined => "GN"u8,
-        NmeaTalker.Glonass => "GL"u8,
-        NmeaTalker.Galileo => "GA"u8,
-        NmeaTalker.BeiDou => "GB"u8,
-        NmeaTalker.NavIC => "GI"u8,
-        NmeaTalker.Qzss => "GQ"u8,
-        _ => "GP"u8,
-    };
+    public static ReadOnlySpan<byte> Talker(NmeaTalker talker) =>
+        talker switch
+        {
+            NmeaTalker.Combined => "GN"u8,
+            NmeaTalker.Glonass => "GL"u8,
+            NmeaTalker.Galileo => "GA"u8,
+            NmeaTalker.BeiDou => "GB"u8,
+            NmeaTalker.NavIC => "GI"u8,
+            NmeaTalker.Qzss => "GQ"u8,
+            _ => "GP"u8,
+        };
 
     /// <summary>The talker named by two letters; false for any other (GP, GN, GL, GA, GB, BD, GI, GQ are known).</summary>
     public static bool TryTalker(byte a, byte b, out NmeaTalker talker)
@@ -169,19 +189,20 @@ public static class NmeaNames
     }
 
     /// <summary>The mode letter for <paramref name="mode"/> (0 for <see cref="NmeaMode.NotGiven"/>).</summary>
-    public static byte ModeLetter(NmeaMode mode) => mode switch
-    {
-        NmeaMode.Autonomous => (byte)'A',
-        NmeaMode.Differential => (byte)'D',
-        NmeaMode.Estimated => (byte)'E',
-        NmeaMode.Manual => (byte)'M',
-        NmeaMode.Simulator => (byte)'S',
-        NmeaMode.NotValid => (byte)'N',
-        NmeaMode.RtkFloat => (byte)'F',
-        NmeaMode.RtkFixed => (byte)'R',
-        NmeaMode.Precise => (byte)'P',
-        _ => 0,
-    };
+    public static byte ModeLetter(NmeaMode mode) =>
+        mode switch
+        {
+            NmeaMode.Autonomous => (byte)'A',
+            NmeaMode.Differential => (byte)'D',
+            NmeaMode.Estimated => (byte)'E',
+            NmeaMode.Manual => (byte)'M',
+            NmeaMode.Simulator => (byte)'S',
+            NmeaMode.NotValid => (byte)'N',
+            NmeaMode.RtkFloat => (byte)'F',
+            NmeaMode.RtkFixed => (byte)'R',
+            NmeaMode.Precise => (byte)'P',
+            _ => 0,
+        };
 
     /// <summary>The mode a letter names; false for an unknown letter.</summary>
     public static bool TryMode(byte letter, out NmeaMode mode)

@@ -92,7 +92,8 @@ public sealed class Ops243Decoder : StreamDecoder<Ops243Frame>
             }
 
             var trimmed = Ops243Text.Trim(line);
-            if (trimmed.IsEmpty) continue; // the LF of CR LF, or a blank line: nothing to keep or reject
+            if (trimmed.IsEmpty)
+                continue; // the LF of CR LF, or a blank line: nothing to keep or reject
 
             if (TryParseLine(trimmed, out frame, out var reason))
             {
@@ -111,7 +112,8 @@ public sealed class Ops243Decoder : StreamDecoder<Ops243Frame>
         }
 
         Counters.Bytes += fed - input.Length;
-        if (found) Counters.Frames++;
+        if (found)
+            Counters.Frames++;
         return found;
     }
 
@@ -126,12 +128,21 @@ public sealed class Ops243Decoder : StreamDecoder<Ops243Frame>
     private bool TryParseLine(ReadOnlySpan<byte> line, out Ops243Frame frame, out RejectReason reason)
     {
         frame = default;
-        var fields = new Ops243Text.Fields { SpeedUnit = _options.SpeedUnit, RangeUnit = _options.RangeUnit, Time = float.NaN };
+        var fields = new Ops243Text.Fields
+        {
+            SpeedUnit = _options.SpeedUnit,
+            RangeUnit = _options.RangeUnit,
+            Time = float.NaN,
+        };
         bool ok;
-        if (line[0] == (byte)'{') ok = Ops243Text.ParseJson(line, ref fields, out reason);
-        else if (line[0] == (byte)'"') ok = Ops243Text.ParseLabelled(line, ref fields, out reason);
-        else ok = Ops243Text.ParseNumbers(line, _options.PlainValueIsRange, ref fields, out reason);
-        if (!ok) return false;
+        if (line[0] == (byte)'{')
+            ok = Ops243Text.ParseJson(line, ref fields, out reason);
+        else if (line[0] == (byte)'"')
+            ok = Ops243Text.ParseLabelled(line, ref fields, out reason);
+        else
+            ok = Ops243Text.ParseNumbers(line, _options.PlainValueIsRange, ref fields, out reason);
+        if (!ok)
+            return false;
 
         if (!fields.HasSpeed && !fields.HasRange)
         {

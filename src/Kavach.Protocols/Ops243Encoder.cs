@@ -14,9 +14,16 @@ public static class Ops243Encoder
     /// Returns the byte count.
     /// </summary>
     /// <exception cref="ArgumentException">A destination shorter than the line, or a speed that is not finite.</exception>
-    public static int EncodeSpeed(Span<byte> dest, float closingSpeedMps, Ops243LineStyle style, Ops243Options options, float sensorTimeS = 0f)
+    public static int EncodeSpeed(
+        Span<byte> dest,
+        float closingSpeedMps,
+        Ops243LineStyle style,
+        Ops243Options options,
+        float sensorTimeS = 0f
+    )
     {
-        if (!float.IsFinite(closingSpeedMps)) throw new ArgumentException("speed must be finite", nameof(closingSpeedMps));
+        if (!float.IsFinite(closingSpeedMps))
+            throw new ArgumentException("speed must be finite", nameof(closingSpeedMps));
         var value = closingSpeedMps / Ops243Options.MpsPer(options.SpeedUnit);
         var w = new Writer(dest);
         switch (style)
@@ -50,7 +57,8 @@ public static class Ops243Encoder
     /// <exception cref="ArgumentException">A destination shorter than the line, or a range that is not finite.</exception>
     public static int EncodeRange(Span<byte> dest, float rangeM, Ops243LineStyle style, Ops243Options options, float sensorTimeS = 0f)
     {
-        if (!float.IsFinite(rangeM)) throw new ArgumentException("range must be finite", nameof(rangeM));
+        if (!float.IsFinite(rangeM))
+            throw new ArgumentException("range must be finite", nameof(rangeM));
         var value = rangeM / Ops243Options.MetersPer(options.RangeUnit);
         var w = new Writer(dest);
         switch (style)
@@ -58,12 +66,14 @@ public static class Ops243Encoder
             case Ops243LineStyle.Json:
                 w.Append("{\"range\":"u8);
                 w.Append(value, "F2");
-                w.Append(options.RangeUnit switch
-                {
-                    Ops243RangeUnit.Centimeters => ", \"unit\":\"cm\"}"u8,
-                    Ops243RangeUnit.Feet => ", \"unit\":\"ft\"}"u8,
-                    _ => ", \"unit\":\"m\"}"u8,
-                });
+                w.Append(
+                    options.RangeUnit switch
+                    {
+                        Ops243RangeUnit.Centimeters => ", \"unit\":\"cm\"}"u8,
+                        Ops243RangeUnit.Feet => ", \"unit\":\"ft\"}"u8,
+                        _ => ", \"unit\":\"m\"}"u8,
+                    }
+                );
                 break;
             case Ops243LineStyle.Timed:
                 w.Append(sensorTimeS, "F3");
@@ -87,7 +97,8 @@ public static class Ops243Encoder
 
         public void Append(ReadOnlySpan<byte> text)
         {
-            if (!text.TryCopyTo(_dest[Length..])) throw new ArgumentException("destination too short for the line", nameof(dest));
+            if (!text.TryCopyTo(_dest[Length..]))
+                throw new ArgumentException("destination too short for the line", nameof(dest));
             Length += text.Length;
         }
 

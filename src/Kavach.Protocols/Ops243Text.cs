@@ -27,7 +27,8 @@ internal static class Ops243Text
         var valueText = line;
         if (comma >= 0)
         {
-            if (!TryNumber(line[..comma], out fields.Time, out reason)) return false;
+            if (!TryNumber(line[..comma], out fields.Time, out reason))
+                return false;
             valueText = line[(comma + 1)..];
             if (valueText.IndexOf((byte)',') >= 0)
             {
@@ -36,7 +37,8 @@ internal static class Ops243Text
             }
         }
 
-        if (!TryNumber(valueText, out var value, out reason)) return false;
+        if (!TryNumber(valueText, out var value, out reason))
+            return false;
         if (valueIsRange)
         {
             fields.HasRange = true;
@@ -56,11 +58,14 @@ internal static class Ops243Text
     {
         reason = RejectReason.Malformed;
         var close = line[1..].IndexOf((byte)'"');
-        if (close < 0) return false;
+        if (close < 0)
+            return false;
         var label = line.Slice(1, close);
         var rest = Trim(line[(close + 2)..]);
-        if (rest.IsEmpty || rest[0] != (byte)',') return false;
-        if (!TryNumber(rest[1..], out var value, out reason)) return false;
+        if (rest.IsEmpty || rest[0] != (byte)',')
+            return false;
+        if (!TryNumber(rest[1..], out var value, out reason))
+            return false;
         return Assign(label, value, ref fields, out reason);
     }
 
@@ -68,31 +73,39 @@ internal static class Ops243Text
     public static bool ParseJson(ReadOnlySpan<byte> line, ref Fields fields, out RejectReason reason)
     {
         reason = RejectReason.Malformed;
-        if (line[^1] != (byte)'}') return false;
+        if (line[^1] != (byte)'}')
+            return false;
         var body = line[1..^1];
         var hasSpeed = false;
         var hasRange = false;
-        float speed = 0f, range = 0f;
+        float speed = 0f,
+            range = 0f;
         var unit = ReadOnlySpan<byte>.Empty;
         while (true)
         {
             body = Trim(body);
-            if (body.IsEmpty) break;
-            if (body[0] != (byte)'"') return false;
+            if (body.IsEmpty)
+                break;
+            if (body[0] != (byte)'"')
+                return false;
             var keyEnd = body[1..].IndexOf((byte)'"');
-            if (keyEnd < 0) return false;
+            if (keyEnd < 0)
+                return false;
             var key = body.Slice(1, keyEnd);
             body = Trim(body[(keyEnd + 2)..]);
-            if (body.IsEmpty || body[0] != (byte)':') return false;
+            if (body.IsEmpty || body[0] != (byte)':')
+                return false;
             body = Trim(body[1..]);
-            if (body.IsEmpty) return false;
+            if (body.IsEmpty)
+                return false;
 
             ReadOnlySpan<byte> value;
             var quoted = body[0] == (byte)'"';
             if (quoted)
             {
                 var valueEnd = body[1..].IndexOf((byte)'"');
-                if (valueEnd < 0) return false;
+                if (valueEnd < 0)
+                    return false;
                 value = body.Slice(1, valueEnd);
                 body = Trim(body[(valueEnd + 2)..]);
             }
@@ -105,30 +118,35 @@ internal static class Ops243Text
                 }
 
                 var valueEnd = body.IndexOf((byte)',');
-                if (valueEnd < 0) valueEnd = body.Length;
+                if (valueEnd < 0)
+                    valueEnd = body.Length;
                 value = Trim(body[..valueEnd]);
                 body = body[valueEnd..];
             }
 
             if (!body.IsEmpty)
             {
-                if (body[0] != (byte)',') return false;
+                if (body[0] != (byte)',')
+                    return false;
                 body = body[1..];
             }
 
             if (key.SequenceEqual("speed"u8))
             {
-                if (!TryNumber(value, out speed, out reason)) return WrongTypeIfText(ref reason);
+                if (!TryNumber(value, out speed, out reason))
+                    return WrongTypeIfText(ref reason);
                 hasSpeed = true;
             }
             else if (key.SequenceEqual("range"u8))
             {
-                if (!TryNumber(value, out range, out reason)) return WrongTypeIfText(ref reason);
+                if (!TryNumber(value, out range, out reason))
+                    return WrongTypeIfText(ref reason);
                 hasRange = true;
             }
             else if (key.SequenceEqual("time"u8))
             {
-                if (!TryNumber(value, out fields.Time, out reason)) return WrongTypeIfText(ref reason);
+                if (!TryNumber(value, out fields.Time, out reason))
+                    return WrongTypeIfText(ref reason);
             }
             else if (key.SequenceEqual("direction"u8))
             {
@@ -138,9 +156,12 @@ internal static class Ops243Text
                     return false;
                 }
 
-                if (Ascii.EqualsIgnoreCase(value, "inbound"u8)) fields.Direction = 1;
-                else if (Ascii.EqualsIgnoreCase(value, "outbound"u8)) fields.Direction = -1;
-                else return false;
+                if (Ascii.EqualsIgnoreCase(value, "inbound"u8))
+                    fields.Direction = 1;
+                else if (Ascii.EqualsIgnoreCase(value, "outbound"u8))
+                    fields.Direction = -1;
+                else
+                    return false;
             }
             else if (key.SequenceEqual("unit"u8))
             {
@@ -152,14 +173,16 @@ internal static class Ops243Text
         {
             fields.HasSpeed = true;
             fields.Speed = speed;
-            if (!unit.IsEmpty && !Assign(unit, speed, ref fields, out reason)) return false;
+            if (!unit.IsEmpty && !Assign(unit, speed, ref fields, out reason))
+                return false;
         }
 
         if (hasRange)
         {
             fields.HasRange = true;
             fields.Range = range;
-            if (!unit.IsEmpty && !hasSpeed && !Assign(unit, range, ref fields, out reason)) return false;
+            if (!unit.IsEmpty && !hasSpeed && !Assign(unit, range, ref fields, out reason))
+                return false;
         }
 
         reason = default;
@@ -168,7 +191,8 @@ internal static class Ops243Text
 
     private static bool WrongTypeIfText(ref RejectReason reason)
     {
-        if (reason == RejectReason.Malformed) reason = RejectReason.WrongType;
+        if (reason == RejectReason.Malformed)
+            reason = RejectReason.WrongType;
         return false;
     }
 
@@ -198,13 +222,17 @@ internal static class Ops243Text
     private static bool TrySpeedUnit(ReadOnlySpan<byte> label, out Ops243SpeedUnit unit)
     {
         unit = Ops243SpeedUnit.MetersPerSecond;
-        if (Ascii.EqualsIgnoreCase(label, "mps"u8) || Ascii.EqualsIgnoreCase(label, "m/s"u8)) return true;
+        if (Ascii.EqualsIgnoreCase(label, "mps"u8) || Ascii.EqualsIgnoreCase(label, "m/s"u8))
+            return true;
         unit = Ops243SpeedUnit.KilometersPerHour;
-        if (Ascii.EqualsIgnoreCase(label, "kmph"u8) || Ascii.EqualsIgnoreCase(label, "km/h"u8) || Ascii.EqualsIgnoreCase(label, "kph"u8)) return true;
+        if (Ascii.EqualsIgnoreCase(label, "kmph"u8) || Ascii.EqualsIgnoreCase(label, "km/h"u8) || Ascii.EqualsIgnoreCase(label, "kph"u8))
+            return true;
         unit = Ops243SpeedUnit.MilesPerHour;
-        if (Ascii.EqualsIgnoreCase(label, "mph"u8)) return true;
+        if (Ascii.EqualsIgnoreCase(label, "mph"u8))
+            return true;
         unit = Ops243SpeedUnit.FeetPerSecond;
-        if (Ascii.EqualsIgnoreCase(label, "fps"u8) || Ascii.EqualsIgnoreCase(label, "ft/s"u8)) return true;
+        if (Ascii.EqualsIgnoreCase(label, "fps"u8) || Ascii.EqualsIgnoreCase(label, "ft/s"u8))
+            return true;
         unit = Ops243SpeedUnit.CentimetersPerSecond;
         return Ascii.EqualsIgnoreCase(label, "cmps"u8) || Ascii.EqualsIgnoreCase(label, "cm/s"u8);
     }
@@ -212,9 +240,11 @@ internal static class Ops243Text
     private static bool TryRangeUnit(ReadOnlySpan<byte> label, out Ops243RangeUnit unit)
     {
         unit = Ops243RangeUnit.Meters;
-        if (Ascii.EqualsIgnoreCase(label, "m"u8)) return true;
+        if (Ascii.EqualsIgnoreCase(label, "m"u8))
+            return true;
         unit = Ops243RangeUnit.Centimeters;
-        if (Ascii.EqualsIgnoreCase(label, "cm"u8)) return true;
+        if (Ascii.EqualsIgnoreCase(label, "cm"u8))
+            return true;
         unit = Ops243RangeUnit.Feet;
         return Ascii.EqualsIgnoreCase(label, "ft"u8);
     }
@@ -223,7 +253,8 @@ internal static class Ops243Text
     public static bool TryNumber(ReadOnlySpan<byte> text, out float value, out RejectReason reason)
     {
         text = Trim(text);
-        if (text.Length >= 2 && text[0] == (byte)'"' && text[^1] == (byte)'"') text = Trim(text[1..^1]);
+        if (text.Length >= 2 && text[0] == (byte)'"' && text[^1] == (byte)'"')
+            text = Trim(text[1..^1]);
         if (text.IsEmpty || !float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value))
         {
             value = 0f;

@@ -24,12 +24,16 @@ public enum Ops243SpeedUnit
 {
     /// <summary>m/s (UM, the default).</summary>
     MetersPerSecond = 0,
+
     /// <summary>km/h (UK).</summary>
     KilometersPerHour = 1,
+
     /// <summary>mph (US).</summary>
     MilesPerHour = 2,
+
     /// <summary>ft/s (UF).</summary>
     FeetPerSecond = 3,
+
     /// <summary>cm/s (UC).</summary>
     CentimetersPerSecond = 4,
 }
@@ -39,8 +43,10 @@ public enum Ops243RangeUnit
 {
     /// <summary>Metres (the default).</summary>
     Meters = 0,
+
     /// <summary>Centimetres.</summary>
     Centimeters = 1,
+
     /// <summary>Feet.</summary>
     Feet = 2,
 }
@@ -50,9 +56,12 @@ public enum Ops243LineStyle
 {
     /// <summary>One number per line (the default output).</summary>
     Plain = 0,
+
     /// <summary><c>time, value</c> (time reporting on).</summary>
     Timed = 1,
-    /// <summary>JSON mode <c>OJ</c>: <c>{"speed":0.58, "direction":"inbound", "time":105}</c> or <c>{"range":3.40, "unit":"m"}</c>.</summary>
+
+    /// <summary>JSON mode <c>OJ</c>: <c>{"speed":0.58, "direction":"inbound", "time":105}</c> or <c>{"range":3.40,
+    /// "unit":"m"}</c>.</summary>
     Json = 2,
 }
 
@@ -79,25 +88,29 @@ public sealed class Ops243Options
     /// <exception cref="ArgumentOutOfRangeException">An undefined enum value.</exception>
     public void Validate()
     {
-        if (!Enum.IsDefined(SpeedUnit)) throw new ArgumentOutOfRangeException(nameof(SpeedUnit), SpeedUnit, "unknown speed unit");
-        if (!Enum.IsDefined(RangeUnit)) throw new ArgumentOutOfRangeException(nameof(RangeUnit), RangeUnit, "unknown range unit");
+        if (!Enum.IsDefined(SpeedUnit))
+            throw new ArgumentOutOfRangeException(nameof(SpeedUnit), SpeedUnit, "unknown speed unit");
+        if (!Enum.IsDefined(RangeUnit))
+            throw new ArgumentOutOfRangeException(nameof(RangeUnit), RangeUnit, "unknown range unit");
     }
 
     /// <summary>Metres per second in one <see cref="SpeedUnit"/>.</summary>
-    public static float MpsPer(Ops243SpeedUnit unit) => unit switch
-    {
-        Ops243SpeedUnit.KilometersPerHour => 1f / 3.6f,
-        Ops243SpeedUnit.MilesPerHour => 0.44704f, // international mile: 1609.344 m / 3600 s
-        Ops243SpeedUnit.FeetPerSecond => 0.3048f,
-        Ops243SpeedUnit.CentimetersPerSecond => 0.01f,
-        _ => 1f,
-    };
+    public static float MpsPer(Ops243SpeedUnit unit) =>
+        unit switch
+        {
+            Ops243SpeedUnit.KilometersPerHour => 1f / 3.6f,
+            Ops243SpeedUnit.MilesPerHour => 0.44704f, // international mile: 1609.344 m / 3600 s
+            Ops243SpeedUnit.FeetPerSecond => 0.3048f,
+            Ops243SpeedUnit.CentimetersPerSecond => 0.01f,
+            _ => 1f,
+        };
 
     /// <summary>Metres in one <see cref="RangeUnit"/>.</summary>
-    public static float MetersPer(Ops243RangeUnit unit) => unit switch
-    {
-        Ops243RangeUnit.Centimeters => 0.01f,
-        Ops243RangeUnit.Feet => 0.3048f,
-        _ => 1f,
-    };
+    public static float MetersPer(Ops243RangeUnit unit) =>
+        unit switch
+        {
+            Ops243RangeUnit.Centimeters => 0.01f,
+            Ops243RangeUnit.Feet => 0.3048f,
+            _ => 1f,
+        };
 }

@@ -8,6 +8,7 @@ public enum SensorKind
     Lidar = 1,
     Radar = 2,
     Camera = 3,
+
     /// <summary>A GNSS receiver (own speed, course, fix; locomotive mode only: docs/locomotive.md).</summary>
     Gnss = 4,
 }

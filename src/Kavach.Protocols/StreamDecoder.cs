@@ -6,7 +6,8 @@ namespace Kavach.Protocols;
 /// through this contract. No I/O, no clock, never throws on input. Not thread-safe: one reading thread per instance.
 /// </summary>
 /// <typeparam name="TFrame">The decoded frame (a struct: no allocation per frame).</typeparam>
-public abstract class StreamDecoder<TFrame> where TFrame : struct
+public abstract class StreamDecoder<TFrame>
+    where TFrame : struct
 {
     /// <summary>What this decoder has seen (cumulative; <see cref="DecoderCounters.LastReject"/> names the last cause).</summary>
     public DecoderCounters Counters { get; } = new();
@@ -26,7 +27,8 @@ public abstract class StreamDecoder<TFrame> where TFrame : struct
     /// </summary>
     public virtual void EndOfStream()
     {
-        if (PendingBytes > 0) Counters.Reject(RejectReason.BadLength, PendingBytes);
+        if (PendingBytes > 0)
+            Counters.Reject(RejectReason.BadLength, PendingBytes);
         Reset();
     }
 

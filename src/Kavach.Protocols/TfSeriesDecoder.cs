@@ -17,7 +17,8 @@ public sealed class TfSeriesDecoder : AssembledDecoder<TfFrame>
     private static ReadOnlySpan<byte> Sync => [SyncByte, SyncByte];
 
     /// <summary>Creates a decoder applying <paramref name="variant"/>'s invalid-reading rules.</summary>
-    public TfSeriesDecoder(TfVariant variant) : base(Sync, FrameLength)
+    public TfSeriesDecoder(TfVariant variant)
+        : base(Sync, FrameLength)
     {
         if (variant < TfVariant.TfLuna || variant > TfVariant.Tf03)
             throw new ArgumentOutOfRangeException(nameof(variant), variant, "unknown TF-series variant");
@@ -32,12 +33,15 @@ public sealed class TfSeriesDecoder : AssembledDecoder<TfFrame>
         length = FrameLength;
         reason = RejectReason.BadChecksum;
         frame = default;
-        if (window.Length < FrameLength) return ExamineResult.NeedMore;
+        if (window.Length < FrameLength)
+            return ExamineResult.NeedMore;
 
         // Checksum: low 8 bits of the sum of bytes 0–7 (docs/protocols.md §1).
         var sum = 0;
-        for (var i = 0; i < FrameLength - 1; i++) sum += window[i];
-        if ((byte)sum != window[FrameLength - 1]) return ExamineResult.Reject;
+        for (var i = 0; i < FrameLength - 1; i++)
+            sum += window[i];
+        if ((byte)sum != window[FrameLength - 1])
+            return ExamineResult.Reject;
 
         var distance = BinaryPrimitives.ReadUInt16LittleEndian(window[2..]);
         var strength = BinaryPrimitives.ReadUInt16LittleEndian(window[4..]);
@@ -56,13 +60,17 @@ public sealed class TfSeriesDecoder : AssembledDecoder<TfFrame>
     }
 
     /// <summary>The per-model "no valid return" rules of docs/protocols.md §1 (the values: <see cref="TfNoReturn"/>).</summary>
-    public static bool IsNoReturn(TfVariant variant, ushort distanceRaw, ushort strength) => variant switch
-    {
-        TfVariant.TfLuna => strength < TfNoReturn.TfLunaMinStrength || strength == TfNoReturn.TfLunaOverexposed,
-        TfVariant.TfminiS => distanceRaw is TfNoReturn.TfminiSWeakCm or TfNoReturn.TfminiSSignalSaturatedCm or TfNoReturn.TfminiSAmbientSaturatedCm,
-        TfVariant.TfminiPlus => distanceRaw == TfNoReturn.TfminiPlusNoTargetCm,
-        TfVariant.Tf02Pro => strength < TfNoReturn.Tf02ProMinStrength,
-        TfVariant.Tf03 => strength < TfNoReturn.Tf03MinStrength || distanceRaw >= TfNoReturn.Tf03MaxDistanceCm,
-        _ => true,
-    };
+    public static bool IsNoReturn(TfVariant variant, ushort distanceRaw, ushort strength) =>
+        variant switch
+        {
+            TfVariant.TfLuna => strength < TfNoReturn.TfLunaMinStrength || strength == TfNoReturn.TfLunaOverexposed,
+            TfVariant.TfminiS => distanceRaw
+                is TfNoReturn.TfminiSWeakCm
+                    or TfNoReturn.TfminiSSignalSaturatedCm
+                    or TfNoReturn.TfminiSAmbientSaturatedCm,
+            TfVariant.TfminiPlus => distanceRaw == TfNoReturn.TfminiPlusNoTargetCm,
+            TfVariant.Tf02Pro => strength < TfNoReturn.Tf02ProMinStrength,
+            TfVariant.Tf03 => strength < TfNoReturn.Tf03MinStrength || distanceRaw >= TfNoReturn.Tf03MaxDistanceCm,
+            _ => true,
+        };
 }

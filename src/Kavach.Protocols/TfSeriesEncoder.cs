@@ -23,7 +23,8 @@ public static class TfSeriesEncoder
     /// <exception cref="ArgumentException"><paramref name="dest"/> is shorter than 9 bytes.</exception>
     public static int EncodeRaw(Span<byte> dest, ushort distanceRaw, ushort strength, ushort temperatureRaw)
     {
-        if (dest.Length < FrameLength) throw new ArgumentException("destination shorter than one frame", nameof(dest));
+        if (dest.Length < FrameLength)
+            throw new ArgumentException("destination shorter than one frame", nameof(dest));
         dest[0] = TfSeriesDecoder.SyncByte;
         dest[1] = TfSeriesDecoder.SyncByte;
         BinaryPrimitives.WriteUInt16LittleEndian(dest[2..], distanceRaw);
@@ -37,7 +38,8 @@ public static class TfSeriesEncoder
     public static byte Checksum(ReadOnlySpan<byte> bytes)
     {
         var sum = 0;
-        foreach (var b in bytes) sum += b;
+        foreach (var b in bytes)
+            sum += b;
         return (byte)sum;
     }
 }

@@ -5,12 +5,16 @@ public enum TfVariant
 {
     /// <summary>TF-Luna, 0.2–8 m. Config name <c>tf-luna</c>.</summary>
     TfLuna = 0,
+
     /// <summary>TFmini-S, 0.1–12 m. Config name <c>tfmini-s</c>.</summary>
     TfminiS = 1,
+
     /// <summary>TFmini Plus, 0.1–12 m. Config name <c>tfmini-plus</c>.</summary>
     TfminiPlus = 2,
+
     /// <summary>TF02-Pro, up to 40 m. Config name <c>tf02-pro</c>.</summary>
     Tf02Pro = 3,
+
     /// <summary>TF03, 0.1–180 m. Config name <c>tf03</c>.</summary>
     Tf03 = 4,
 }
@@ -43,29 +47,31 @@ public static class TfNoReturn
     public const ushort Tf03MaxDistanceCm = 18000;
 
     /// <summary>The distance field <paramref name="variant"/> sends when it has no return (TF-Luna: 0, its strength says it).</summary>
-    public static ushort DistanceCm(TfVariant variant) => variant switch
-    {
-        TfVariant.TfminiS => TfminiSWeakCm,
-        TfVariant.TfminiPlus => TfminiPlusNoTargetCm,
-        TfVariant.Tf02Pro => Tf02ProNoReturnCm,
-        TfVariant.Tf03 => Tf03MaxDistanceCm,
-        _ => 0,
-    };
+    public static ushort DistanceCm(TfVariant variant) =>
+        variant switch
+        {
+            TfVariant.TfminiS => TfminiSWeakCm,
+            TfVariant.TfminiPlus => TfminiPlusNoTargetCm,
+            TfVariant.Tf02Pro => Tf02ProNoReturnCm,
+            TfVariant.Tf03 => Tf03MaxDistanceCm,
+            _ => 0,
+        };
 }
 
 /// <summary>Config names of <see cref="TfVariant"/>.</summary>
 public static class TfVariants
 {
     /// <summary>The config name (<c>tf-luna</c>, <c>tfmini-s</c>, <c>tfmini-plus</c>, <c>tf02-pro</c>, <c>tf03</c>).</summary>
-    public static string Name(TfVariant variant) => variant switch
-    {
-        TfVariant.TfLuna => "tf-luna",
-        TfVariant.TfminiS => "tfmini-s",
-        TfVariant.TfminiPlus => "tfmini-plus",
-        TfVariant.Tf02Pro => "tf02-pro",
-        TfVariant.Tf03 => "tf03",
-        _ => "unknown",
-    };
+    public static string Name(TfVariant variant) =>
+        variant switch
+        {
+            TfVariant.TfLuna => "tf-luna",
+            TfVariant.TfminiS => "tfmini-s",
+            TfVariant.TfminiPlus => "tfmini-plus",
+            TfVariant.Tf02Pro => "tf02-pro",
+            TfVariant.Tf03 => "tf03",
+            _ => "unknown",
+        };
 
     /// <summary>Parses a config name (ASCII case-insensitive, surrounding blanks ignored).</summary>
     public static bool TryParse(ReadOnlySpan<char> name, out TfVariant variant)

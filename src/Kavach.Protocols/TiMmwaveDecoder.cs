@@ -63,7 +63,8 @@ public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
     /// <summary>Creates a decoder that buffers packets of up to <paramref name="maxPacketBytes"/> bytes; longer
     /// totalPacketLen values are rejected as <see cref="RejectReason.BadLength"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxPacketBytes"/> below 64 or above 16 MiB.</exception>
-    public TiMmwaveDecoder(int maxPacketBytes = DefaultMaxPacketBytes) : base(MagicWord, Checked(maxPacketBytes))
+    public TiMmwaveDecoder(int maxPacketBytes = DefaultMaxPacketBytes)
+        : base(MagicWord, Checked(maxPacketBytes))
     {
         MaxPacketBytes = maxPacketBytes;
         _points = new MmwavePoint[maxPacketBytes / LegacyPointLength];
@@ -96,22 +97,30 @@ public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
         _sideInfoCount = 0;
     }
 
-    private protected override ExamineResult Examine(ReadOnlySpan<byte> window, out int length, out RejectReason reason, out MmwaveFrame frame)
+    private protected override ExamineResult Examine(
+        ReadOnlySpan<byte> window,
+        out int length,
+        out RejectReason reason,
+        out MmwaveFrame frame
+    )
     {
         frame = default;
         reason = RejectReason.BadLength;
         length = PlatformOffset + 4;
-        if (window.Length < length) return ExamineResult.NeedMore;
+        if (window.Length < length)
+            return ExamineResult.NeedMore;
 
         var version = BinaryPrimitives.ReadUInt32LittleEndian(window[VersionOffset..]);
         var total = BinaryPrimitives.ReadUInt32LittleEndian(window[TotalLengthOffset..]);
         var platform = BinaryPrimitives.ReadUInt32LittleEndian(window[PlatformOffset..]);
         var legacy = version >> 24 < 3;
         var headerLength = legacy && (platform & 0xFFFF) == 0x1443 ? LegacyHeaderLength : HeaderLength;
-        if (total < headerLength || total > (uint)MaxPacketBytes) return ExamineResult.Reject;
+        if (total < headerLength || total > (uint)MaxPacketBytes)
+            return ExamineResult.Reject;
 
         length = (int)total;
-        if (window.Length < total) return ExamineResult.NeedMore;
+        if (window.Length < total)
+            return ExamineResult.NeedMore;
 
         _pointCount = 0;
         _sideInfoCount = 0;
@@ -159,17 +168,20 @@ public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
         reason = RejectReason.BadLength;
         var numObj = BinaryPrimitives.ReadUInt32LittleEndian(packet[NumDetectedObjOffset..]);
         var numTlvs = BinaryPrimitives.ReadUInt32LittleEndian(packet[NumTlvsOffset..]);
-        if (numTlvs > (uint)(packet.Length - headerLength) / TlvHeaderLength) return ExamineResult.Reject;
+        if (numTlvs > (uint)(packet.Length - headerLength) / TlvHeaderLength)
+            return ExamineResult.Reject;
 
         var offset = headerLength;
         var pointsSeen = false;
         for (var t = 0u; t < numTlvs; t++)
         {
-            if (packet.Length - offset < TlvHeaderLength) return ExamineResult.Reject;
+            if (packet.Length - offset < TlvHeaderLength)
+                return ExamineResult.Reject;
             var type = BinaryPrimitives.ReadUInt32LittleEndian(packet[offset..]);
             var tlvLength = BinaryPrimitives.ReadUInt32LittleEndian(packet[(offset + 4)..]);
             offset += TlvHeaderLength;
-            if (tlvLength > (uint)(packet.Length - offset)) return ExamineResult.Reject;
+            if (tlvLength > (uint)(packet.Length - offset))
+                return ExamineResult.Reject;
             var payload = packet.Slice(offset, (int)tlvLength);
             offset += (int)tlvLength;
 
@@ -177,18 +189,21 @@ public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
             {
                 pointsSeen = true;
                 var status = legacy ? ReadLegacyPoints(payload, out reason) : ReadPoints(payload, numObj, out reason);
-                if (status != ExamineResult.Frame) return status;
+                if (status != ExamineResult.Frame)
+                    return status;
             }
             else if (type == TlvSideInfo && !legacy)
             {
                 // Side info is index-aligned with the points: numDetectedObj × 4 bytes.
-                if (numObj > (uint)_sideInfo.Length || tlvLength != numObj * SideInfoLength) return ExamineResult.Reject;
+                if (numObj > (uint)_sideInfo.Length || tlvLength != numObj * SideInfoLength)
+                    return ExamineResult.Reject;
                 for (var i = 0; i < (int)numObj; i++)
                 {
                     var s = payload[(i * SideInfoLength)..];
                     _sideInfo[i] = new MmwaveSideInfo(
                         BinaryPrimitives.ReadInt16LittleEndian(s),
-                        BinaryPrimitives.ReadInt16LittleEndian(s[2..]));
+                        BinaryPrimitives.ReadInt16LittleEndian(s[2..])
+                    );
                 }
 
                 _sideInfoCount = (int)numObj;
@@ -196,15 +211,18 @@ public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
         }
 
         // After the TLVs only padding to the next multiple of 32 may follow.
-        if (packet.Length - offset >= SegmentLength) return ExamineResult.Reject;
-        if (_sideInfoCount != _pointCount) _sideInfoCount = 0;
+        if (packet.Length - offset >= SegmentLength)
+            return ExamineResult.Reject;
+        if (_sideInfoCount != _pointCount)
+            _sideInfoCount = 0;
         return ExamineResult.Frame;
     }
 
     private ExamineResult ReadPoints(ReadOnlySpan<byte> payload, uint numObj, out RejectReason reason)
     {
         reason = RejectReason.BadLength;
-        if (numObj > (uint)_points.Length || payload.Length != numObj * PointLength) return ExamineResult.Reject;
+        if (numObj > (uint)_points.Length || payload.Length != numObj * PointLength)
+            return ExamineResult.Reject;
         reason = RejectReason.ImpossibleValue;
         for (var i = 0; i < (int)numObj; i++)
         {
@@ -213,7 +231,8 @@ public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
                 BinaryPrimitives.ReadSingleLittleEndian(p),
                 BinaryPrimitives.ReadSingleLittleEndian(p[4..]),
                 BinaryPrimitives.ReadSingleLittleEndian(p[8..]),
-                BinaryPrimitives.ReadSingleLittleEndian(p[12..]));
+                BinaryPrimitives.ReadSingleLittleEndian(p[12..])
+            );
             // NaN or infinite coordinates are not something the DSP emits: the packet is corrupt.
             if (!float.IsFinite(point.X) || !float.IsFinite(point.Y) || !float.IsFinite(point.Z) || !float.IsFinite(point.VelocityMps))
                 return ExamineResult.Reject;
@@ -229,12 +248,15 @@ public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
         // SDK 2.x: uint16 numObj, uint16 xyzQFormat (MmwDemo_output_message_dataObjDescr), then 12-byte points;
         // x, y, z are int16 in Q-format metres (ti_mmwave_rospkg divides by 2^xyzQFormat).
         reason = RejectReason.BadLength;
-        if (payload.Length < 4) return ExamineResult.Reject;
+        if (payload.Length < 4)
+            return ExamineResult.Reject;
         var count = BinaryPrimitives.ReadUInt16LittleEndian(payload);
         var qFormat = BinaryPrimitives.ReadUInt16LittleEndian(payload[2..]);
-        if (payload.Length != 4 + count * LegacyPointLength || count > _points.Length) return ExamineResult.Reject;
+        if (payload.Length != 4 + count * LegacyPointLength || count > _points.Length)
+            return ExamineResult.Reject;
         reason = RejectReason.ImpossibleValue;
-        if (qFormat > 15) return ExamineResult.Reject;
+        if (qFormat > 15)
+            return ExamineResult.Reject;
         var scale = 1f / (1 << qFormat);
         for (var i = 0; i < count; i++)
         {
@@ -244,7 +266,8 @@ public sealed class TiMmwaveDecoder : AssembledDecoder<MmwaveFrame>
                 BinaryPrimitives.ReadInt16LittleEndian(p[8..]) * scale,
                 BinaryPrimitives.ReadInt16LittleEndian(p[10..]) * scale,
                 // The velocity needs the chirp configuration (Doppler bin × resolution): unknown here.
-                float.NaN);
+                float.NaN
+            );
         }
 
         _pointCount = count;

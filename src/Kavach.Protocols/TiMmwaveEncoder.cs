@@ -20,7 +20,8 @@ public static class TiMmwaveEncoder
         if (pointCount > 0)
         {
             length += TiMmwaveDecoder.TlvHeaderLength + pointCount * TiMmwaveDecoder.PointLength;
-            if (withSideInfo) length += TiMmwaveDecoder.TlvHeaderLength + pointCount * TiMmwaveDecoder.SideInfoLength;
+            if (withSideInfo)
+                length += TiMmwaveDecoder.TlvHeaderLength + pointCount * TiMmwaveDecoder.SideInfoLength;
         }
 
         return (length + TiMmwaveDecoder.SegmentLength - 1) / TiMmwaveDecoder.SegmentLength * TiMmwaveDecoder.SegmentLength;
@@ -38,7 +39,8 @@ public static class TiMmwaveEncoder
             throw new ArgumentException("side info must have one entry per point", nameof(sideInfo));
         var withSide = !sideInfo.IsEmpty;
         var total = MaxFrameLength(points.Length, withSide);
-        if (dest.Length < total) throw new ArgumentException("destination shorter than the packet", nameof(dest));
+        if (dest.Length < total)
+            throw new ArgumentException("destination shorter than the packet", nameof(dest));
 
         var packet = dest[..total];
         packet.Clear();
@@ -49,11 +51,17 @@ public static class TiMmwaveEncoder
         BinaryPrimitives.WriteUInt32LittleEndian(packet[20..], frameNumber);
         BinaryPrimitives.WriteUInt32LittleEndian(packet[24..], 0); // timeCpuCycles: no clock here
         BinaryPrimitives.WriteUInt32LittleEndian(packet[28..], (uint)points.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(packet[32..], points.IsEmpty ? 0u : withSide ? 2u : 1u);
+        BinaryPrimitives.WriteUInt32LittleEndian(
+            packet[32..],
+            points.IsEmpty ? 0u
+                : withSide ? 2u
+                : 1u
+        );
         BinaryPrimitives.WriteUInt32LittleEndian(packet[36..], 0); // subFrameNumber
 
         var offset = TiMmwaveDecoder.HeaderLength;
-        if (points.IsEmpty) return total;
+        if (points.IsEmpty)
+            return total;
 
         offset = WriteTlvHeader(packet, offset, TiMmwaveDecoder.TlvDetectedPoints, points.Length * TiMmwaveDecoder.PointLength);
         foreach (var p in points)
@@ -65,7 +73,8 @@ public static class TiMmwaveEncoder
             offset += TiMmwaveDecoder.PointLength;
         }
 
-        if (!withSide) return total;
+        if (!withSide)
+            return total;
         offset = WriteTlvHeader(packet, offset, TiMmwaveDecoder.TlvSideInfo, sideInfo.Length * TiMmwaveDecoder.SideInfoLength);
         foreach (var s in sideInfo)
         {

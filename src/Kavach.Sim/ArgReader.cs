@@ -23,7 +23,8 @@ internal sealed class ArgReader
     public bool Next(out string? option, out string? value)
     {
         option = value = null;
-        if (_i >= _args.Length) return false;
+        if (_i >= _args.Length)
+            return false;
         var a = _args[_i++];
         if (a.StartsWith("--", StringComparison.Ordinal) && a.Length > 2)
         {
@@ -40,7 +41,8 @@ internal sealed class ArgReader
 
     public string Value(string option, string? inline)
     {
-        if (inline is not null) return inline;
+        if (inline is not null)
+            return inline;
         if (_i >= _args.Length || _args[_i].StartsWith("--", StringComparison.Ordinal))
             throw new UsageException($"{option} needs a value");
         return _args[_i++];

@@ -21,13 +21,16 @@ internal sealed class FleetConnection(FleetOptions o, int index, FleetDevice[] d
     /// <summary>The MQTT 5 user property with the publish time (Unix ms); kavach-central reads it (docs/central.md).</summary>
     public const string SentUserProperty = "kavach-sent-ms";
 
-    private readonly Channel<FleetWork> _queue = Channel.CreateUnbounded<FleetWork>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<FleetWork> _queue = Channel.CreateUnbounded<FleetWork>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true }
+    );
     private readonly FleetPayloads _payloads = new();
     private readonly Random _rng = new(seed);
     private readonly IMqttClient?[] _statusClients = new IMqttClient?[devices.Length];
     private readonly MqttClientFactory _factory = new();
     private IMqttClient? _client;
-    private long _backlog, _alertsAcked;
+    private long _backlog,
+        _alertsAcked;
 
     public FleetDevice[] Devices => devices;
     public long AlertsAcked => Interlocked.Read(ref _alertsAcked);
@@ -50,7 +53,8 @@ internal sealed class FleetConnection(FleetOptions o, int index, FleetDevice[] d
     public async Task StartAsync(CancellationToken ct)
     {
         _client = await ConnectAsync($"kavach-sim-fleet-{Environment.ProcessId}-{index}", null, ct).ConfigureAwait(false);
-        for (var i = 0; i < devices.Length; i++) await OnlineAsync(i, ct).ConfigureAwait(false);
+        for (var i = 0; i < devices.Length; i++)
+            await OnlineAsync(i, ct).ConfigureAwait(false);
     }
 
     public async Task RunAsync(CancellationToken ct)
@@ -69,9 +73,17 @@ internal sealed class FleetConnection(FleetOptions o, int index, FleetDevice[] d
                         d.Level = d.Seq == 1 ? 3 : (d.Level + 1 + _rng.Next(3)) % 4;
                         var now = time.GetUtcNow();
                         var payload = _payloads.Alert(d.Id, d.Epoch, d.Seq, d.Level, previous, now, d.Commissioning);
-                        var message = new MqttApplicationMessageBuilder().WithTopic(d.AlertsTopic).WithPayload(payload)
+                        var message = new MqttApplicationMessageBuilder()
+                            .WithTopic(d.AlertsTopic)
+                            .WithPayload(payload)
                             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                            .WithUserProperty(SentUserProperty, System.Text.Encoding.ASCII.GetBytes(now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)).AsMemory()).Build();
+                            .WithUserProperty(
+                                SentUserProperty,
+                                System
+                                    .Text.Encoding.ASCII.GetBytes(now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))
+                                    .AsMemory()
+                            )
+                            .Build();
                         if (await PublishAsync(message, ct).ConfigureAwait(false))
                         {
                             d.Acked(d.Seq);
@@ -82,8 +94,15 @@ internal sealed class FleetConnection(FleetOptions o, int index, FleetDevice[] d
                     break;
                 case FleetWork.Kind.Telemetry:
                     var telemetry = _payloads.Telemetry(d.Id, d.Level, d.Telemetry += 600, time.GetUtcNow());
-                    await PublishAsync(new MqttApplicationMessageBuilder().WithTopic(d.TelemetryTopic).WithPayload(telemetry)
-                        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce).Build(), ct).ConfigureAwait(false);
+                    await PublishAsync(
+                            new MqttApplicationMessageBuilder()
+                                .WithTopic(d.TelemetryTopic)
+                                .WithPayload(telemetry)
+                                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
+                                .Build(),
+                            ct
+                        )
+                        .ConfigureAwait(false);
                     Telemetry++;
                     Interlocked.Decrement(ref _backlog);
                     break;
@@ -100,8 +119,13 @@ internal sealed class FleetConnection(FleetOptions o, int index, FleetDevice[] d
     {
         foreach (var c in _statusClients.Append(_client))
         {
-            if (c is null) continue;
-            try { if (c.IsConnected) await c.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false); }
+            if (c is null)
+                continue;
+            try
+            {
+                if (c.IsConnected)
+                    await c.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false);
+            }
             catch (MqttCommunicationException) { }
             c.Dispose();
         }
@@ -114,12 +138,18 @@ internal sealed class FleetConnection(FleetOptions o, int index, FleetDevice[] d
         var d = devices[i];
         if (_statusClients[i] is { } old)
         {
-            await old.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build(), ct)
+            await old.DisconnectAsync(
+                    new MqttClientDisconnectOptionsBuilder()
+                        .WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage)
+                        .Build(),
+                    ct
+                )
                 .ConfigureAwait(false);
             old.Dispose();
             _statusClients[i] = null;
         }
-        else await PublishStatusAsync(d, _payloads.Offline(d.Instance), ct).ConfigureAwait(false);
+        else
+            await PublishStatusAsync(d, _payloads.Offline(d.Instance), ct).ConfigureAwait(false);
         d.Restart(FleetRun.Hex(_rng), FleetRun.Hex(_rng));
         await OnlineAsync(i, ct).ConfigureAwait(false);
     }
@@ -139,13 +169,18 @@ internal sealed class FleetConnection(FleetOptions o, int index, FleetDevice[] d
         Count(r);
     }
 
-    private async Task PublishStatusAsync(FleetDevice d, byte[] payload, CancellationToken ct) => await PublishAsync(Status(d, payload), ct).ConfigureAwait(false);
+    private async Task PublishStatusAsync(FleetDevice d, byte[] payload, CancellationToken ct) =>
+        await PublishAsync(Status(d, payload), ct).ConfigureAwait(false);
 
     private MqttApplicationMessage Status(FleetDevice d, byte[] payload)
     {
         Statuses++;
-        return new MqttApplicationMessageBuilder().WithTopic(d.StatusTopic).WithPayload(payload).WithRetainFlag(true)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+        return new MqttApplicationMessageBuilder()
+            .WithTopic(d.StatusTopic)
+            .WithPayload(payload)
+            .WithRetainFlag(true)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
     }
 
     /// <summary>Publishes on the shared connection until the broker answers (reconnecting in between); true when it
@@ -176,18 +211,31 @@ internal sealed class FleetConnection(FleetOptions o, int index, FleetDevice[] d
 
     private bool Count(MqttClientPublishResult r)
     {
-        if (r.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers) NoSubscribers++;
-        else if (r.ReasonCode != MqttClientPublishReasonCode.Success) { Refused++; return false; }
+        if (r.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
+            NoSubscribers++;
+        else if (r.ReasonCode != MqttClientPublishReasonCode.Success)
+        {
+            Refused++;
+            return false;
+        }
         return true;
     }
 
     private async Task<IMqttClient> ConnectAsync(string clientId, (string Topic, byte[] Payload)? will, CancellationToken ct)
     {
         var client = _factory.CreateMqttClient();
-        var b = new MqttClientOptionsBuilder().WithTcpServer(o.Host, o.Port).WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(clientId).WithCleanStart(true).WithKeepAlivePeriod(TimeSpan.FromSeconds(30)).WithTimeout(TimeSpan.FromSeconds(10));
+        var b = new MqttClientOptionsBuilder()
+            .WithTcpServer(o.Host, o.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
+            .WithTimeout(TimeSpan.FromSeconds(10));
         if (will is { } w)
-            b = b.WithWillTopic(w.Topic).WithWillPayload(w.Payload).WithWillRetain(true).WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+            b = b.WithWillTopic(w.Topic)
+                .WithWillPayload(w.Payload)
+                .WithWillRetain(true)
+                .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
         try
         {
             var r = await client.ConnectAsync(b.Build(), ct).ConfigureAwait(false);

@@ -32,8 +32,14 @@ public sealed class FleetPayloads
         w.WriteNumber("seq", seq);
         w.WriteString("ts", Time(utc));
         w.WriteString("level", Levels[level]);
-        if (previous < 0) w.WriteNull("previous"); else w.WriteString("previous", Levels[previous]);
-        var visibility = level == 0 ? 900 : level == 1 ? 320 : 180;
+        if (previous < 0)
+            w.WriteNull("previous");
+        else
+            w.WriteString("previous", Levels[previous]);
+        var visibility =
+            level == 0 ? 900
+            : level == 1 ? 320
+            : 180;
         string[] reasons = level switch
         {
             0 => ["clear: no obstacle in zone"],
@@ -44,7 +50,12 @@ public sealed class FleetPayloads
         Strings(w, "reasons", reasons);
         Strings(w, "faults", level == 3 ? ["lidar stale"] : []);
         w.WriteNumber("visibilityM", visibility);
-        w.WriteString("fogClass", level == 0 ? "clear" : level == 1 ? "moderate" : "dense");
+        w.WriteString(
+            "fogClass",
+            level == 0 ? "clear"
+                : level == 1 ? "moderate"
+                : "dense"
+        );
         if (level == 2)
         {
             w.WriteStartObject("obstacle");
@@ -54,7 +65,8 @@ public sealed class FleetPayloads
             w.WriteString("source", "radar");
             w.WriteEndObject();
         }
-        else w.WriteNull("obstacle");
+        else
+            w.WriteNull("obstacle");
         w.WriteStartArray("sensors");
         Sensor(w, "lidar", level == 3 ? "stale" : "live", level == 3 ? 2.0 : 0.01);
         Sensor(w, "radar", "live", 0.04);
@@ -105,7 +117,10 @@ public sealed class FleetPayloads
         w.WriteString("type", "telemetry");
         w.WriteString("deviceId", deviceId);
         w.WriteString("ts", Time(utc));
-        if (level < 0) w.WriteNull("level"); else w.WriteString("level", Levels[level]);
+        if (level < 0)
+            w.WriteNull("level");
+        else
+            w.WriteString("level", Levels[level]);
         w.WriteNumber("outbox", 0);
         w.WriteNumber("shedTotal", 0);
         w.WriteBoolean("clockSynced", true);
@@ -137,12 +152,14 @@ public sealed class FleetPayloads
         return _buffer.WrittenSpan.ToArray();
     }
 
-    private static string Time(DateTimeOffset utc) => utc.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset utc) =>
+        utc.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static void Strings(Utf8JsonWriter w, string name, string[] values)
     {
         w.WriteStartArray(name);
-        foreach (var v in values) w.WriteStringValue(v);
+        foreach (var v in values)
+            w.WriteStringValue(v);
         w.WriteEndArray();
     }
 

@@ -5,7 +5,15 @@ namespace Kavach.Sim;
 
 /// <summary>What a fleet run sent, as the broker acknowledged it: printed, and written as the manifest a test compares
 /// with the receiver's database.</summary>
-internal sealed class FleetReport(FleetOptions o, FleetDevice[] devices, FleetConnection[] connections, long generated, long bursts, int restarts, double seconds)
+internal sealed class FleetReport(
+    FleetOptions o,
+    FleetDevice[] devices,
+    FleetConnection[] connections,
+    long generated,
+    long bursts,
+    int restarts,
+    double seconds
+)
 {
     public long Alerts => connections.Sum(c => c.AlertsAcked);
     public long Refused => connections.Sum(c => c.Refused);
@@ -15,15 +23,26 @@ internal sealed class FleetReport(FleetOptions o, FleetDevice[] devices, FleetCo
         if (perDevice)
         {
             foreach (var d in devices)
-                w.WriteLine($"{d.Id}: {string.Join("; ", d.Streams.Select(s => $"epoch {s.Epoch} seq {Ranges(s.Ranges)}"))} ({d.Streams.Sum(s => Count(s.Ranges))} alerts)");
+                w.WriteLine(
+                    $"{d.Id}: {string.Join("; ", d.Streams.Select(s => $"epoch {s.Epoch} seq {Ranges(s.Ranges)}"))} ({d.Streams.Sum(s => Count(s.Ranges))} alerts)"
+                );
         }
         var noSubscribers = connections.Sum(c => c.NoSubscribers);
-        w.WriteLine(FormattableString.Invariant(
-            $"kavach-sim fleet: {o.Devices} posts on {o.Connections} connections: {Alerts} alerts acknowledged of {generated} generated ({bursts} bursts, {restarts} restarts), ") +
+        w.WriteLine(
             FormattableString.Invariant(
-            $"{connections.Sum(c => c.Statuses)} statuses, {connections.Sum(c => c.Telemetry)} telemetry, in {seconds:0.00} s ({Alerts / seconds:0} alerts/s); ") +
-            FormattableString.Invariant($"{Refused} refused, {noSubscribers} with no subscriber, {connections.Sum(c => c.Reconnects)} reconnects"));
-        if (noSubscribers > 0) w.WriteLine("kavach-sim fleet: warning: the broker had no subscriber for some messages (no receiver was subscribed): they are gone");
+                $"kavach-sim fleet: {o.Devices} posts on {o.Connections} connections: {Alerts} alerts acknowledged of {generated} generated ({bursts} bursts, {restarts} restarts), "
+            )
+                + FormattableString.Invariant(
+                    $"{connections.Sum(c => c.Statuses)} statuses, {connections.Sum(c => c.Telemetry)} telemetry, in {seconds:0.00} s ({Alerts / seconds:0} alerts/s); "
+                )
+                + FormattableString.Invariant(
+                    $"{Refused} refused, {noSubscribers} with no subscriber, {connections.Sum(c => c.Reconnects)} reconnects"
+                )
+        );
+        if (noSubscribers > 0)
+            w.WriteLine(
+                "kavach-sim fleet: warning: the broker had no subscriber for some messages (no receiver was subscribed): they are gone"
+            );
     }
 
     /// <summary><c>{"devices":N,"alerts":A,"seconds":S,"streams":[{"deviceId","epoch","count","ranges":[[from,to],…]}…]}</c>:
@@ -67,6 +86,13 @@ internal sealed class FleetReport(FleetOptions o, FleetDevice[] devices, FleetCo
 
     private static long Count(List<(long From, long To)> ranges) => ranges.Sum(r => r.To - r.From + 1);
 
-    private static string Ranges(List<(long From, long To)> ranges) => ranges.Count == 0 ? "none"
-        : string.Join(",", ranges.Select(r => r.From == r.To ? r.From.ToString(CultureInfo.InvariantCulture) : FormattableString.Invariant($"{r.From}..{r.To}")));
+    private static string Ranges(List<(long From, long To)> ranges) =>
+        ranges.Count == 0
+            ? "none"
+            : string.Join(
+                ",",
+                ranges.Select(r =>
+                    r.From == r.To ? r.From.ToString(CultureInfo.InvariantCulture) : FormattableString.Invariant($"{r.From}..{r.To}")
+                )
+            );
 }

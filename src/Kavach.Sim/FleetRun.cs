@@ -14,7 +14,8 @@ internal sealed class FleetRun(FleetOptions o, TimeProvider time, TextWriter std
 {
     /// <summary>Chance per generated alert that a burst starts instead (with --bursts), and the burst sizes.</summary>
     private const double BurstChance = 0.002;
-    private const int BurstMin = 10, BurstMax = 50;
+    private const int BurstMin = 10,
+        BurstMax = 50;
 
     public async Task<FleetReport> RunAsync(CancellationToken ct)
     {
@@ -22,7 +23,12 @@ internal sealed class FleetRun(FleetOptions o, TimeProvider time, TextWriter std
         var devices = new FleetDevice[o.Devices];
         var width = Math.Max(4, o.Devices.ToString(CultureInfo.InvariantCulture).Length);
         for (var i = 0; i < devices.Length; i++)
-            devices[i] = new FleetDevice($"{o.Prefix}-{(i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0')}", Hex(rng), Hex(rng), Hex(rng));
+            devices[i] = new FleetDevice(
+                $"{o.Prefix}-{(i + 1).ToString(CultureInfo.InvariantCulture).PadLeft(width, '0')}",
+                Hex(rng),
+                Hex(rng),
+                Hex(rng)
+            );
         var connections = new FleetConnection[o.Connections];
         for (var k = 0; k < connections.Length; k++)
             connections[k] = new FleetConnection(o, k, devices.Where((_, i) => i % o.Connections == k).ToArray(), time, rng.Next());
@@ -31,7 +37,9 @@ internal sealed class FleetRun(FleetOptions o, TimeProvider time, TextWriter std
         var started = Stopwatch.GetTimestamp();
         var loops = connections.Select(c => c.RunAsync(ct)).ToArray();
         var restarts = PlanRestarts(rng);
-        long alerts = 0, bursts = 0, telemetry = 0;
+        long alerts = 0,
+            bursts = 0,
+            telemetry = 0;
         var nextRestart = 0;
         var nextProgress = 1.0;
         using (var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(5), time))
@@ -40,12 +48,14 @@ internal sealed class FleetRun(FleetOptions o, TimeProvider time, TextWriter std
             {
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 var end = elapsed >= o.Seconds;
-                if (end) elapsed = o.Seconds;
-                for (var due = (long)(o.RatePerS * elapsed); alerts < due;)
+                if (end)
+                    elapsed = o.Seconds;
+                for (var due = (long)(o.RatePerS * elapsed); alerts < due; )
                 {
                     var d = rng.Next(devices.Length);
                     var n = o.Bursts && rng.NextDouble() < BurstChance ? rng.Next(BurstMin, BurstMax + 1) : 1;
-                    if (n > 1) bursts++;
+                    if (n > 1)
+                        bursts++;
                     Send(connections, d, FleetWork.Kind.Alert, n);
                     alerts += n;
                 }
@@ -58,14 +68,19 @@ internal sealed class FleetRun(FleetOptions o, TimeProvider time, TextWriter std
                 {
                     nextProgress = Math.Floor(elapsed) + 1;
                     var acked = connections.Sum(c => c.AlertsAcked);
-                    stdout.WriteLine(FormattableString.Invariant(
-                        $"kavach-sim fleet: {elapsed:0} s: {alerts} alerts generated, {acked} acknowledged ({acked / elapsed:0}/s), backlog {connections.Sum(c => c.Backlog)}"));
+                    stdout.WriteLine(
+                        FormattableString.Invariant(
+                            $"kavach-sim fleet: {elapsed:0} s: {alerts} alerts generated, {acked} acknowledged ({acked / elapsed:0}/s), backlog {connections.Sum(c => c.Backlog)}"
+                        )
+                    );
                 }
-                if (end) break;
+                if (end)
+                    break;
                 await timer.WaitForNextTickAsync(ct).ConfigureAwait(false);
             }
         }
-        foreach (var c in connections) c.Complete();
+        foreach (var c in connections)
+            c.Complete();
         await Task.WhenAll(loops).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         await Task.WhenAll(connections.Select(c => c.StopAsync())).ConfigureAwait(false);
@@ -79,7 +94,8 @@ internal sealed class FleetRun(FleetOptions o, TimeProvider time, TextWriter std
     private List<(double AtS, int Device)> PlanRestarts(Random rng)
     {
         var plan = new List<(double, int)>();
-        if (!o.Restarts) return plan;
+        if (!o.Restarts)
+            return plan;
         var count = Math.Max(1, o.Devices / 20);
         foreach (var d in Enumerable.Range(0, o.Devices).OrderBy(_ => rng.Next()).Take(count).ToList())
             plan.Add((o.Seconds * (0.1 + 0.7 * rng.NextDouble()), d));
@@ -93,7 +109,12 @@ internal sealed class FleetRun(FleetOptions o, TimeProvider time, TextWriter std
 /// <summary>One unit of a post's work, queued to the connection that owns the post (<see cref="Device"/>: its index there).</summary>
 internal readonly record struct FleetWork(int Device, FleetWork.Kind What, int Count)
 {
-    public enum Kind { Alert, Telemetry, Restart }
+    public enum Kind
+    {
+        Alert,
+        Telemetry,
+        Restart,
+    }
 }
 
 /// <summary>A simulated post: its identity now, and per epoch the seq ranges the broker acknowledged. Touched only by
@@ -119,8 +140,10 @@ internal sealed class FleetDevice(string id, string epoch, string instance, stri
     public void Acked(long seq)
     {
         var ranges = Streams[^1].Ranges;
-        if (ranges.Count > 0 && ranges[^1].To == seq - 1) ranges[^1] = (ranges[^1].From, seq);
-        else ranges.Add((seq, seq));
+        if (ranges.Count > 0 && ranges[^1].To == seq - 1)
+            ranges[^1] = (ranges[^1].From, seq);
+        else
+            ranges.Add((seq, seq));
     }
 
     public void Restart(string epoch, string instance)

@@ -45,40 +45,83 @@ internal static class FleetVerb
           --quiet              no progress line each second, no per-post lines at the end
         """;
 
-    public static async Task<int> ExecuteAsync(ArgReader args, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(
+        ArgReader args,
+        TextWriter stdout,
+        TextWriter stderr,
+        TimeProvider time,
+        CancellationToken ct
+    )
     {
         var o = new FleetOptions();
-        bool broker = false, devices = false, rate = false, seconds = false;
+        bool broker = false,
+            devices = false,
+            rate = false,
+            seconds = false;
         while (args.Next(out var option, out var value))
         {
             switch (option)
             {
-                case null: throw new UsageException($"unexpected argument '{value}'");
-                case "--broker": o = ParseBroker(o, args.Value(option, value)); broker = true; break;
-                case "--devices": o = o with { Devices = PositiveInt(option, args.Value(option, value), 100_000) }; devices = true; break;
-                case "--rate": o = o with { RatePerS = ArgReader.PositiveDouble(option, args.Value(option, value)) }; rate = true; break;
-                case "--seconds": o = o with { Seconds = ArgReader.PositiveDouble(option, args.Value(option, value)) }; seconds = true; break;
-                case "--seed": o = o with { Seed = ArgReader.Seed(option, args.Value(option, value)) }; break;
-                case "--bursts": o = o with { Bursts = true }; break;
-                case "--restarts": o = o with { Restarts = true }; break;
-                case "--wills": o = o with { Wills = true }; break;
-                case "--connections": o = o with { Connections = PositiveInt(option, args.Value(option, value), 1000) }; break;
-                case "--telemetry-s": o = o with { TelemetryS = NonNegative(option, args.Value(option, value)) }; break;
+                case null:
+                    throw new UsageException($"unexpected argument '{value}'");
+                case "--broker":
+                    o = ParseBroker(o, args.Value(option, value));
+                    broker = true;
+                    break;
+                case "--devices":
+                    o = o with { Devices = PositiveInt(option, args.Value(option, value), 100_000) };
+                    devices = true;
+                    break;
+                case "--rate":
+                    o = o with { RatePerS = ArgReader.PositiveDouble(option, args.Value(option, value)) };
+                    rate = true;
+                    break;
+                case "--seconds":
+                    o = o with { Seconds = ArgReader.PositiveDouble(option, args.Value(option, value)) };
+                    seconds = true;
+                    break;
+                case "--seed":
+                    o = o with { Seed = ArgReader.Seed(option, args.Value(option, value)) };
+                    break;
+                case "--bursts":
+                    o = o with { Bursts = true };
+                    break;
+                case "--restarts":
+                    o = o with { Restarts = true };
+                    break;
+                case "--wills":
+                    o = o with { Wills = true };
+                    break;
+                case "--connections":
+                    o = o with { Connections = PositiveInt(option, args.Value(option, value), 1000) };
+                    break;
+                case "--telemetry-s":
+                    o = o with { TelemetryS = NonNegative(option, args.Value(option, value)) };
+                    break;
                 case "--prefix":
                     var prefix = args.Value(option, value);
                     if (prefix.Length is 0 or > 50 || !prefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
                         throw new UsageException($"--prefix: '{prefix}' is not 1-50 of A-Z a-z 0-9 _ - (a device id's characters)");
                     o = o with { Prefix = prefix };
                     break;
-                case "--manifest": o = o with { Manifest = args.Value(option, value) }; break;
-                case "--quiet": o = o with { Quiet = true }; break;
-                default: throw new UsageException($"unknown option '{option}'");
+                case "--manifest":
+                    o = o with { Manifest = args.Value(option, value) };
+                    break;
+                case "--quiet":
+                    o = o with { Quiet = true };
+                    break;
+                default:
+                    throw new UsageException($"unknown option '{option}'");
             }
         }
-        if (!broker) throw new UsageException("give --broker HOST:PORT");
-        if (!devices) throw new UsageException("give --devices N");
-        if (!rate) throw new UsageException("give --rate ALERTS_PER_S");
-        if (!seconds) throw new UsageException("give --seconds S");
+        if (!broker)
+            throw new UsageException("give --broker HOST:PORT");
+        if (!devices)
+            throw new UsageException("give --devices N");
+        if (!rate)
+            throw new UsageException("give --rate ALERTS_PER_S");
+        if (!seconds)
+            throw new UsageException("give --seconds S");
         o = o with { Connections = Math.Min(o.Devices, o.Connections > 0 ? o.Connections : 16) };
 
         var run = new FleetRun(o, time, stdout);
@@ -87,7 +130,10 @@ internal static class FleetVerb
         {
             report = await run.RunAsync(ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or IOException && !ct.IsCancellationRequested)
+        catch (Exception e)
+            when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or IOException
+                && !ct.IsCancellationRequested
+            )
         {
             stderr.WriteLine($"kavach-sim fleet: {e.Message}");
             return SimCli.Failed;
@@ -113,7 +159,13 @@ internal static class FleetVerb
         var colon = text.LastIndexOf(':');
         var host = colon < 0 ? text : text[..colon];
         var port = 1883;
-        if (host.Length == 0 || (colon >= 0 && (!int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)))
+        if (
+            host.Length == 0
+            || (
+                colon >= 0
+                && (!int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+            )
+        )
             throw new UsageException($"--broker: '{text}' is not HOST:PORT");
         return o with { Host = host, Port = port };
     }

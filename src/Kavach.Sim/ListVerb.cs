@@ -12,13 +12,14 @@ internal static class ListVerb
 
     public static Task<int> ExecuteAsync(ArgReader args, TextWriter stdout)
     {
-        if (args.Next(out var option, out var value)) throw new UsageException($"unexpected argument '{option ?? value}'");
+        if (args.Next(out var option, out var value))
+            throw new UsageException($"unexpected argument '{option ?? value}'");
         foreach (var name in Scenario.BuiltInNames)
         {
             var s = Scenario.BuiltIn(name);
             var sensors = string.Join(", ", s.Sensors.Select(x => $"{x.Name} ({SimNames.Name(x.Protocol)}, {x.RateHz:0.##} Hz)"));
-            stdout.WriteLine(FormattableString.Invariant($"{name,-22} {s.DurationS,5:0} s  {sensors}"));
-            stdout.WriteLine($"{"",-22} {(s.Platform == Platform.Locomotive ? "[locomotive] " : "")}{s.Description}");
+            stdout.WriteLine(FormattableString.Invariant($"{name, -22} {s.DurationS, 5:0} s  {sensors}"));
+            stdout.WriteLine($"{"", -22} {(s.Platform == Platform.Locomotive ? "[locomotive] " : "")}{s.Description}");
         }
         return Task.FromResult(SimCli.Ok);
     }

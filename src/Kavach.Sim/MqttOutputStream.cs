@@ -22,16 +22,19 @@ internal sealed class MqttOutputStream : Stream
         _perLine = perLine;
     }
 
-    public static async Task<MqttOutputStream> ConnectAsync(string host, int port, string topic, string clientId, bool perLine, CancellationToken ct)
+    public static async Task<MqttOutputStream> ConnectAsync(
+        string host,
+        int port,
+        string topic,
+        string clientId,
+        bool perLine,
+        CancellationToken ct
+    )
     {
         var client = new MqttClientFactory().CreateMqttClient();
         try
         {
-            var options = new MqttClientOptionsBuilder()
-                .WithTcpServer(host, port)
-                .WithClientId(clientId)
-                .WithCleanSession()
-                .Build();
+            var options = new MqttClientOptionsBuilder().WithTcpServer(host, port).WithClientId(clientId).WithCleanSession().Build();
             await client.ConnectAsync(options, ct).ConfigureAwait(false);
             return new MqttOutputStream(client, topic, perLine);
         }
@@ -61,8 +64,10 @@ internal sealed class MqttOutputStream : Stream
             _partial.Write(rest.Span[..nl]);
             var line = _partial.ToArray();
             _partial.SetLength(0);
-            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
-            if (line.Length > 0) await PublishAsync(line, cancellationToken).ConfigureAwait(false);
+            if (line.Length > 0 && line[^1] == (byte)'\r')
+                line = line[..^1];
+            if (line.Length > 0)
+                await PublishAsync(line, cancellationToken).ConfigureAwait(false);
             rest = rest[(nl + 1)..];
         }
     }
@@ -75,7 +80,8 @@ internal sealed class MqttOutputStream : Stream
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtMostOnce)
             .Build();
         var result = await _client.PublishAsync(message, ct).ConfigureAwait(false);
-        if (!result.IsSuccess) throw new IOException($"MQTT publish to '{_topic}' failed: {result.ReasonCode}");
+        if (!result.IsSuccess)
+            throw new IOException($"MQTT publish to '{_topic}' failed: {result.ReasonCode}");
     }
 
     public override void Write(byte[] buffer, int offset, int count) =>
@@ -85,10 +91,18 @@ internal sealed class MqttOutputStream : Stream
     public override bool CanSeek => false;
     public override bool CanWrite => true;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
     public override void Flush() { }
+
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
@@ -111,7 +125,8 @@ internal sealed class MqttOutputStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _client.Dispose();
+        if (disposing)
+            _client.Dispose();
         base.Dispose(disposing);
     }
 }

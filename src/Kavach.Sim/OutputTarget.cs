@@ -17,7 +17,15 @@ internal enum OutputKind
 /// A parsed OUTPUT argument: <c>tcp://HOST:PORT</c>, <c>tcp-listen://HOST:PORT</c>,
 /// <c>serial:///dev/ttyX?baud=N</c> or a device/pty path, <c>mqtt://HOST[:PORT]/TOPIC</c>, or <c>-</c> (stdout).
 /// </summary>
-internal sealed record OutputTarget(OutputKind Kind, string Text, string Host = "", int Port = 0, string Path = "", int? Baud = null, string Topic = "")
+internal sealed record OutputTarget(
+    OutputKind Kind,
+    string Text,
+    string Host = "",
+    int Port = 0,
+    string Path = "",
+    int? Baud = null,
+    string Topic = ""
+)
 {
     public const int DefaultMqttPort = 1883;
 
@@ -25,7 +33,8 @@ internal sealed record OutputTarget(OutputKind Kind, string Text, string Host = 
     {
         target = new OutputTarget(OutputKind.Stdout, text);
         error = "";
-        if (text == "-") return true;
+        if (text == "-")
+            return true;
         if (text.StartsWith('/'))
         {
             target = new OutputTarget(OutputKind.Serial, text, Path: text);
@@ -33,7 +42,8 @@ internal sealed record OutputTarget(OutputKind Kind, string Text, string Host = 
         }
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri))
         {
-            error = $"'{text}' is not an output (tcp://HOST:PORT, tcp-listen://HOST:PORT, serial:///dev/ttyX?baud=N, /dev/PATH, mqtt://HOST:PORT/TOPIC, -)";
+            error =
+                $"'{text}' is not an output (tcp://HOST:PORT, tcp-listen://HOST:PORT, serial:///dev/ttyX?baud=N, /dev/PATH, mqtt://HOST:PORT/TOPIC, -)";
             return false;
         }
         switch (uri.Scheme)
@@ -44,14 +54,24 @@ internal sealed record OutputTarget(OutputKind Kind, string Text, string Host = 
                     error = $"'{text}': give a host and a port, e.g. {uri.Scheme}://127.0.0.1:5000";
                     return false;
                 }
-                target = new OutputTarget(uri.Scheme == "tcp" ? OutputKind.TcpConnect : OutputKind.TcpListen, text, Host: uri.Host.Trim('[', ']'), Port: uri.Port);
+                target = new OutputTarget(
+                    uri.Scheme == "tcp" ? OutputKind.TcpConnect : OutputKind.TcpListen,
+                    text,
+                    Host: uri.Host.Trim('[', ']'),
+                    Port: uri.Port
+                );
                 return true;
             case "serial":
                 int? baud = null;
                 foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
                 {
                     var kv = pair.Split('=', 2);
-                    if (kv.Length == 2 && kv[0] == "baud" && int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var b) && b > 0)
+                    if (
+                        kv.Length == 2
+                        && kv[0] == "baud"
+                        && int.TryParse(kv[1], NumberStyles.None, CultureInfo.InvariantCulture, out var b)
+                        && b > 0
+                    )
                         baud = b;
                     else
                     {
@@ -69,12 +89,25 @@ internal sealed record OutputTarget(OutputKind Kind, string Text, string Host = 
                 return true;
             case "mqtt":
                 var topic = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-                if (uri.Host.Length == 0 || topic.Length == 0 || uri.Fragment.Length > 0 || uri.Query.Length > 0 || topic.Contains('#') || topic.Contains('+'))
+                if (
+                    uri.Host.Length == 0
+                    || topic.Length == 0
+                    || uri.Fragment.Length > 0
+                    || uri.Query.Length > 0
+                    || topic.Contains('#')
+                    || topic.Contains('+')
+                )
                 {
                     error = $"'{text}': give a host and a topic without wildcards, e.g. mqtt://127.0.0.1:1883/kavach/lidar";
                     return false;
                 }
-                target = new OutputTarget(OutputKind.Mqtt, text, Host: uri.Host.Trim('[', ']'), Port: uri.IsDefaultPort || uri.Port <= 0 ? DefaultMqttPort : uri.Port, Topic: topic);
+                target = new OutputTarget(
+                    OutputKind.Mqtt,
+                    text,
+                    Host: uri.Host.Trim('[', ']'),
+                    Port: uri.IsDefaultPort || uri.Port <= 0 ? DefaultMqttPort : uri.Port,
+                    Topic: topic
+                );
                 return true;
             default:
                 error = $"'{text}': unknown scheme '{uri.Scheme}' (tcp, tcp-listen, serial, mqtt)";

@@ -11,8 +11,13 @@ internal static class Outputs
     /// Opens <paramref name="target"/> for writing. <c>tcp-listen</c> targets return <paramref name="listeners"/>'
     /// shared listener (created on first use; the caller disposes the cache at the end).
     /// </summary>
-    public static async ValueTask<Stream> OpenAsync(OutputTarget target, SimProtocol protocol, string clientId,
-        ListenerCache listeners, CancellationToken ct)
+    public static async ValueTask<Stream> OpenAsync(
+        OutputTarget target,
+        SimProtocol protocol,
+        string clientId,
+        ListenerCache listeners,
+        CancellationToken ct
+    )
     {
         switch (target.Kind)
         {
@@ -25,8 +30,9 @@ internal static class Outputs
             case OutputKind.Serial:
                 return OpenSerial(target.Path, target.Baud ?? OutputTarget.DefaultBaud(protocol));
             case OutputKind.Mqtt:
-                return await MqttOutputStream.ConnectAsync(target.Host, target.Port, target.Topic, clientId,
-                    perLine: SimFormats.Of(protocol).Lines, ct).ConfigureAwait(false);
+                return await MqttOutputStream
+                    .ConnectAsync(target.Host, target.Port, target.Topic, clientId, perLine: SimFormats.Of(protocol).Lines, ct)
+                    .ConfigureAwait(false);
             default:
                 throw new ArgumentOutOfRangeException(nameof(target));
         }
@@ -40,7 +46,10 @@ internal static class Outputs
             case OutputKind.TcpConnect:
                 return await ConnectTcpAsync(target.Host, target.Port, ct).ConfigureAwait(false);
             case OutputKind.TcpListen:
-                var listener = new TcpListener(System.Net.IPAddress.Parse(target.Host == "localhost" ? "127.0.0.1" : target.Host), target.Port);
+                var listener = new TcpListener(
+                    System.Net.IPAddress.Parse(target.Host == "localhost" ? "127.0.0.1" : target.Host),
+                    target.Port
+                );
                 listener.Start();
                 try
                 {
@@ -76,7 +85,11 @@ internal static class Outputs
     private static Stream OpenSerial(string path, int baud)
     {
         // 8N1 like every sensor here (docs/protocols.md); after a failure the player disposes and reopens (docs/platform.md).
-        var port = new SerialPort(path, baud, Parity.None, 8, StopBits.One) { WriteTimeout = 2000, ReadTimeout = SerialPort.InfiniteTimeout };
+        var port = new SerialPort(path, baud, Parity.None, 8, StopBits.One)
+        {
+            WriteTimeout = 2000,
+            ReadTimeout = SerialPort.InfiniteTimeout,
+        };
         try
         {
             port.Open();
@@ -112,7 +125,8 @@ internal sealed class ListenerCache : IDisposable
     {
         lock (_listeners)
         {
-            foreach (var l in _listeners.Values) l.Dispose();
+            foreach (var l in _listeners.Values)
+                l.Dispose();
             _listeners.Clear();
         }
     }

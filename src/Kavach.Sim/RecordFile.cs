@@ -39,23 +39,29 @@ internal static class RecordFile
         if (s.ReadAtLeast(h, HeaderLength, throwOnEndOfStream: false) < HeaderLength || !h[..8].SequenceEqual(Magic))
             throw new InvalidDataException("not a kavach-sim recording (no KVSIMREC header)");
         var version = BinaryPrimitives.ReadUInt32LittleEndian(h[8..]);
-        if (version != Version) throw new InvalidDataException($"recording format version {version} is not supported (expected {Version})");
+        if (version != Version)
+            throw new InvalidDataException($"recording format version {version} is not supported (expected {Version})");
     }
 
-    /// <summary>Reads the next chunk; false at a clean end of file. Throws <see cref="InvalidDataException"/> on a cut or bad chunk.</summary>
+    /// <summary>Reads the next chunk; false at a clean end of file. Throws <see cref="InvalidDataException"/> on a cut or bad
+    /// chunk.</summary>
     public static bool TryReadChunk(Stream s, out ulong offsetUs, out byte[] data)
     {
         Span<byte> h = stackalloc byte[ChunkHeaderLength];
         var n = s.ReadAtLeast(h, ChunkHeaderLength, throwOnEndOfStream: false);
         offsetUs = 0;
         data = [];
-        if (n == 0) return false;
-        if (n < ChunkHeaderLength) throw new InvalidDataException("recording cut inside a chunk header");
+        if (n == 0)
+            return false;
+        if (n < ChunkHeaderLength)
+            throw new InvalidDataException("recording cut inside a chunk header");
         offsetUs = BinaryPrimitives.ReadUInt64LittleEndian(h);
         var length = BinaryPrimitives.ReadUInt32LittleEndian(h[8..]);
-        if (length > MaxChunkLength) throw new InvalidDataException($"chunk of {length} bytes is larger than {MaxChunkLength}");
+        if (length > MaxChunkLength)
+            throw new InvalidDataException($"chunk of {length} bytes is larger than {MaxChunkLength}");
         data = new byte[length];
-        if (s.ReadAtLeast(data, (int)length, throwOnEndOfStream: false) < length) throw new InvalidDataException("recording cut inside a chunk");
+        if (s.ReadAtLeast(data, (int)length, throwOnEndOfStream: false) < length)
+            throw new InvalidDataException("recording cut inside a chunk");
         return true;
     }
 }

@@ -10,7 +10,13 @@ internal static class RecordVerb
           --duration S    stop after S seconds (default: until the source closes or Ctrl+C)
         """;
 
-    public static async Task<int> ExecuteAsync(ArgReader args, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(
+        ArgReader args,
+        TextWriter stdout,
+        TextWriter stderr,
+        TimeProvider time,
+        CancellationToken ct
+    )
     {
         OutputTarget? from = null;
         string? file = null;
@@ -20,23 +26,34 @@ internal static class RecordVerb
             switch (option)
             {
                 case "--from":
-                    if (!OutputTarget.TryParse(args.Value(option, value), out var t, out var error)) throw new UsageException($"--from: {error}");
+                    if (!OutputTarget.TryParse(args.Value(option, value), out var t, out var error))
+                        throw new UsageException($"--from: {error}");
                     if (t.Kind is not (OutputKind.TcpConnect or OutputKind.TcpListen or OutputKind.Serial))
                         throw new UsageException($"--from: cannot record from '{t.Text}'");
                     from = t;
                     break;
-                case "--out": file = args.Value(option, value); break;
-                case "--duration": duration = ArgReader.PositiveDouble(option, args.Value(option, value)); break;
-                case null: throw new UsageException($"unexpected argument '{value}'");
-                default: throw new UsageException($"unknown option '{option}'");
+                case "--out":
+                    file = args.Value(option, value);
+                    break;
+                case "--duration":
+                    duration = ArgReader.PositiveDouble(option, args.Value(option, value));
+                    break;
+                case null:
+                    throw new UsageException($"unexpected argument '{value}'");
+                default:
+                    throw new UsageException($"unknown option '{option}'");
             }
         }
-        if (from is null) throw new UsageException("give --from SOURCE");
-        if (file is null) throw new UsageException("give --out FILE");
+        if (from is null)
+            throw new UsageException("give --from SOURCE");
+        if (file is null)
+            throw new UsageException("give --out FILE");
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (duration is { } d) limit.CancelAfter(TimeSpan.FromSeconds(d));
-        long chunks = 0, bytes = 0;
+        if (duration is { } d)
+            limit.CancelAfter(TimeSpan.FromSeconds(d));
+        long chunks = 0,
+            bytes = 0;
         try
         {
             await using var source = await Outputs.OpenSourceAsync(from, limit.Token).ConfigureAwait(false);
@@ -49,7 +66,8 @@ internal static class RecordVerb
                 while (true)
                 {
                     var n = await source.ReadAsync(buffer, limit.Token).ConfigureAwait(false);
-                    if (n == 0) break;
+                    if (n == 0)
+                        break;
                     var us = (ulong)(time.GetElapsedTime(start).Ticks / (TimeSpan.TicksPerMillisecond / 1000));
                     RecordFile.WriteChunk(output, us, buffer.AsSpan(0, n));
                     chunks++;

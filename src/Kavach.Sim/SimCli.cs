@@ -3,7 +3,9 @@ namespace Kavach.Sim;
 /// <summary>The <c>kavach-sim</c> command line: verbs run, list, record, replay. Exit 0 done, 1 failed, 2 bad arguments.</summary>
 internal static class SimCli
 {
-    public const int Ok = 0, Failed = 1, BadArguments = 2;
+    public const int Ok = 0,
+        Failed = 1,
+        BadArguments = 2;
 
     public const string Usage = """
         kavach-sim: plays physics scenarios as real sensor wire formats.

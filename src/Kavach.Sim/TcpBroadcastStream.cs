@@ -19,7 +19,8 @@ internal sealed class TcpBroadcastStream : Stream
 
     public TcpBroadcastStream(string host, int port)
     {
-        var address = host is "*" or "0.0.0.0" ? IPAddress.Any
+        var address =
+            host is "*" or "0.0.0.0" ? IPAddress.Any
             : IPAddress.TryParse(host, out var ip) ? ip
             : Dns.GetHostAddresses(host).First();
         _listener = new TcpListener(address, port);
@@ -35,7 +36,11 @@ internal sealed class TcpBroadcastStream : Stream
 
     public int ClientCount
     {
-        get { lock (_clients) return _clients.Count; }
+        get
+        {
+            lock (_clients)
+                return _clients.Count;
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -46,7 +51,8 @@ internal sealed class TcpBroadcastStream : Stream
             {
                 var socket = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false);
                 socket.NoDelay = true;
-                lock (_clients) _clients.Add(socket);
+                lock (_clients)
+                    _clients.Add(socket);
                 _firstClient.TrySetResult();
             }
         }
@@ -63,17 +69,20 @@ internal sealed class TcpBroadcastStream : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         Socket[] clients;
-        lock (_clients) clients = [.. _clients];
+        lock (_clients)
+            clients = [.. _clients];
         foreach (var c in clients)
         {
             try
             {
                 var sent = 0;
-                while (sent < buffer.Length) sent += await c.SendAsync(buffer[sent..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                while (sent < buffer.Length)
+                    sent += await c.SendAsync(buffer[sent..], SocketFlags.None, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                lock (_clients) _clients.Remove(c);
+                lock (_clients)
+                    _clients.Remove(c);
                 c.Dispose();
             }
         }
@@ -86,10 +95,18 @@ internal sealed class TcpBroadcastStream : Stream
     public override bool CanSeek => false;
     public override bool CanWrite => true;
     public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
     public override void Flush() { }
+
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
     public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
@@ -99,12 +116,20 @@ internal sealed class TcpBroadcastStream : Stream
             _disposed = true;
             _stop.Cancel();
             _listener.Stop();
-            try { _accept.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
+            try
+            {
+                _accept.Wait(TimeSpan.FromSeconds(2));
+            }
+            catch (AggregateException) { }
             lock (_clients)
             {
                 foreach (var c in _clients)
                 {
-                    try { c.Shutdown(SocketShutdown.Both); } catch (SocketException) { }
+                    try
+                    {
+                        c.Shutdown(SocketShutdown.Both);
+                    }
+                    catch (SocketException) { }
                     c.Dispose();
                 }
                 _clients.Clear();

@@ -8,25 +8,37 @@ internal sealed class FaultInjector(IReadOnlyList<FaultWindow> windows, ulong se
 {
     // When several windows fire on one frame, the most severe wins.
     private static readonly FaultType[] Precedence =
-        [FaultType.Silent, FaultType.Dropout, FaultType.Stuck, FaultType.NoFix, FaultType.Truncated, FaultType.BadChecksum, FaultType.Garbage];
+    [
+        FaultType.Silent,
+        FaultType.Dropout,
+        FaultType.Stuck,
+        FaultType.NoFix,
+        FaultType.Truncated,
+        FaultType.BadChecksum,
+        FaultType.Garbage,
+    ];
 
     private readonly SimRandom _rng = new(seed);
 
     public FaultType Decide(double tS)
     {
-        if (windows.Count == 0) return FaultType.None;
+        if (windows.Count == 0)
+            return FaultType.None;
         Span<bool> fired = stackalloc bool[Precedence.Length + 1];
         foreach (var w in windows)
         {
             var roll = _rng.NextDouble(); // drawn for every window, so the stream does not depend on which are active
-            if (tS >= w.FromS && tS < w.ToS && roll < w.Probability) fired[(int)w.Type] = true;
+            if (tS >= w.FromS && tS < w.ToS && roll < w.Probability)
+                fired[(int)w.Type] = true;
         }
         foreach (var f in Precedence)
-            if (fired[(int)f]) return f;
+            if (fired[(int)f])
+                return f;
         return FaultType.None;
     }
 
-    /// <summary>Writes 4–24 random bytes for frame <paramref name="sequence"/> (no '\n', so a text line survives only if <paramref name="newline"/>).</summary>
+    /// <summary>Writes 4–24 random bytes for frame <paramref name="sequence"/> (no '\n', so a text line survives only if
+    /// <paramref name="newline"/>).</summary>
     public int WriteGarbage(Span<byte> dest, long sequence, bool newline)
     {
         var state = seed ^ (ulong)sequence * 0x9E3779B97F4A7C15UL;
@@ -36,7 +48,8 @@ internal sealed class FaultInjector(IReadOnlyList<FaultWindow> windows, ulong se
             var b = (byte)Next(ref state);
             dest[i] = b == (byte)'\n' ? (byte)'?' : b;
         }
-        if (newline) dest[n++] = (byte)'\n';
+        if (newline)
+            dest[n++] = (byte)'\n';
         return n;
     }
 

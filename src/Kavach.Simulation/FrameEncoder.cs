@@ -11,15 +11,18 @@ internal static class FrameEncoder
     /// <summary>Corrupts an encoded frame so a decoder rejects it: the checksum or CRC where the format has one.</summary>
     public static void Corrupt(SimProtocol protocol, Span<byte> frame)
     {
-        if (!frame.IsEmpty) SimFormats.Of(protocol).Corrupt(frame);
+        if (!frame.IsEmpty)
+            SimFormats.Of(protocol).Corrupt(frame);
     }
 
     internal static void CorruptLastByte(Span<byte> frame) => frame[^1] ^= 0xA5; // checksum / CRC-8 byte
 
     internal static void CorruptMmwave(Span<byte> frame)
     {
-        if (frame.Length >= 16) frame[12] ^= 0x5A; // no checksum in the format: break totalPacketLen instead
-        else CorruptText(frame);
+        if (frame.Length >= 16)
+            frame[12] ^= 0x5A; // no checksum in the format: break totalPacketLen instead
+        else
+            CorruptText(frame);
     }
 
     // Text: the closing brace (JSON) or the first character becomes junk, so the line is malformed.
@@ -29,18 +32,21 @@ internal static class FrameEncoder
         frame[i >= 0 ? i : 0] = (byte)'#';
     }
 
-    internal static int EncodeJson(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) => spec.Kind switch
-    {
-        SensorKind.Lidar => JsonLineEncoder.WriteLidar(dest, s.HasReturn ? s.DistanceM : null, s.Confidence, s.Strength),
-        SensorKind.Radar => JsonLineEncoder.WriteRadar(dest,
-            s.HasTarget ? s.NearestRangeM : null,
-            s.HasTarget ? s.NearestClosingSpeedMps : null,
-            s.HasTarget ? s.NearestSnrDb : null,
-            s.PointCount),
-        _ => variant == SensorVariant.CameraMetres
-            ? JsonLineEncoder.WriteCameraMetres(dest, s.VisibilityM)
-            : JsonLineEncoder.WriteCamera(dest, MathF.Round(s.VisibilityNormalised, 4)),
-    };
+    internal static int EncodeJson(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest) =>
+        spec.Kind switch
+        {
+            SensorKind.Lidar => JsonLineEncoder.WriteLidar(dest, s.HasReturn ? s.DistanceM : null, s.Confidence, s.Strength),
+            SensorKind.Radar => JsonLineEncoder.WriteRadar(
+                dest,
+                s.HasTarget ? s.NearestRangeM : null,
+                s.HasTarget ? s.NearestClosingSpeedMps : null,
+                s.HasTarget ? s.NearestSnrDb : null,
+                s.PointCount
+            ),
+            _ => variant == SensorVariant.CameraMetres
+                ? JsonLineEncoder.WriteCameraMetres(dest, s.VisibilityM)
+                : JsonLineEncoder.WriteCamera(dest, MathF.Round(s.VisibilityNormalised, 4)),
+        };
 
     internal static int EncodeTf(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
     {
@@ -48,14 +54,16 @@ internal static class FrameEncoder
         // model simulates stays below its threshold too
         var distance = s.HasReturn
             ? (ushort)Math.Clamp(MathF.Round(s.DistanceM * 100), 0, TfNoReturn.Tf03MaxDistanceCm - 1)
-            : TfNoReturn.DistanceCm(variant switch
-            {
-                SensorVariant.TfLuna => TfVariant.TfLuna,
-                SensorVariant.TfminiS => TfVariant.TfminiS,
-                SensorVariant.TfminiPlus => TfVariant.TfminiPlus,
-                SensorVariant.Tf02Pro => TfVariant.Tf02Pro,
-                _ => TfVariant.Tf03, // Tf03 and Tf03Long
-            });
+            : TfNoReturn.DistanceCm(
+                variant switch
+                {
+                    SensorVariant.TfLuna => TfVariant.TfLuna,
+                    SensorVariant.TfminiS => TfVariant.TfminiS,
+                    SensorVariant.TfminiPlus => TfVariant.TfminiPlus,
+                    SensorVariant.Tf02Pro => TfVariant.Tf02Pro,
+                    _ => TfVariant.Tf03, // Tf03 and Tf03Long
+                }
+            );
         var strength = (ushort)Math.Clamp(s.Strength, 0, 65_534);
         return TfSeriesEncoder.Encode(dest, distance, strength, (float)spec.TemperatureC);
     }
@@ -67,7 +75,11 @@ internal static class FrameEncoder
         for (var i = 0; i < points.Length; i++)
         {
             var p = i < src.Length ? src[i] : default;
-            points[i] = new Ld06Point((ushort)Math.Clamp(MathF.Round(p.RangeM * 1000), 0, 65_535), (byte)Math.Clamp(p.Level, 0, 255), p.AzimuthDeg);
+            points[i] = new Ld06Point(
+                (ushort)Math.Clamp(MathF.Round(p.RangeM * 1000), 0, 65_535),
+                (byte)Math.Clamp(p.Level, 0, 255),
+                p.AzimuthDeg
+            );
         }
         var start = (ushort)(MathF.Round(s.StartAngleDeg * 100) % 36000);
         var end = (ushort)(MathF.Round(s.EndAngleDeg * 100) % 36000);
@@ -94,7 +106,8 @@ internal static class FrameEncoder
     // OPS243-C in JSON mode (OJ): a range line and a speed line per report; like the sensor, nothing without a target.
     internal static int EncodeOps243(SensorSpec spec, SensorVariant variant, in SimSample s, Span<byte> dest)
     {
-        if (!s.HasTarget) return 0;
+        if (!s.HasTarget)
+            return 0;
         var t = (float)s.TimeS;
         var n = Ops243Encoder.EncodeRange(dest, s.NearestRangeM, Ops243LineStyle.Json, Ops243Defaults, t);
         return n + Ops243Encoder.EncodeSpeed(dest[n..], s.NearestClosingSpeedMps, Ops243LineStyle.Json, Ops243Defaults, t);
@@ -110,35 +123,45 @@ internal static class FrameEncoder
         var timeOfDay = s.GnssUtc.TimeOfDay.TotalSeconds;
         var knots = s.GroundSpeedMps * 3.6 / NmeaFrame.KmhPerKnot;
         var mode = fix ? NmeaMode.Autonomous : NmeaMode.NotValid;
-        var n = NmeaEncoder.Encode(dest, NmeaFrame.Empty(NmeaSentence.Rmc, spec.Talker) with
-        {
-            UtcTimeS = timeOfDay,
-            UtcDate = DateOnly.FromDateTime(s.GnssUtc),
-            Valid = fix,
-            LatitudeDeg = s.LatitudeDeg,
-            LongitudeDeg = s.LongitudeDeg,
-            SpeedKnots = knots,
-            CourseTrueDeg = s.CourseDeg,
-            Mode = mode,
-        });
-        n += NmeaEncoder.Encode(dest[n..], NmeaFrame.Empty(NmeaSentence.Vtg, spec.Talker) with
-        {
-            Valid = fix,
-            CourseTrueDeg = s.CourseDeg,
-            SpeedKnots = knots,
-            SpeedKmh = s.GroundSpeedMps * 3.6,
-            Mode = mode,
-        });
-        return n + NmeaEncoder.Encode(dest[n..], NmeaFrame.Empty(NmeaSentence.Gga, spec.Talker) with
-        {
-            UtcTimeS = timeOfDay,
-            LatitudeDeg = s.LatitudeDeg,
-            LongitudeDeg = s.LongitudeDeg,
-            FixQuality = fix ? 1 : 0,
-            Satellites = s.Satellites,
-            Hdop = s.Hdop,
-            AltitudeM = s.AltitudeM,
-        });
+        var n = NmeaEncoder.Encode(
+            dest,
+            NmeaFrame.Empty(NmeaSentence.Rmc, spec.Talker) with
+            {
+                UtcTimeS = timeOfDay,
+                UtcDate = DateOnly.FromDateTime(s.GnssUtc),
+                Valid = fix,
+                LatitudeDeg = s.LatitudeDeg,
+                LongitudeDeg = s.LongitudeDeg,
+                SpeedKnots = knots,
+                CourseTrueDeg = s.CourseDeg,
+                Mode = mode,
+            }
+        );
+        n += NmeaEncoder.Encode(
+            dest[n..],
+            NmeaFrame.Empty(NmeaSentence.Vtg, spec.Talker) with
+            {
+                Valid = fix,
+                CourseTrueDeg = s.CourseDeg,
+                SpeedKnots = knots,
+                SpeedKmh = s.GroundSpeedMps * 3.6,
+                Mode = mode,
+            }
+        );
+        return n
+            + NmeaEncoder.Encode(
+                dest[n..],
+                NmeaFrame.Empty(NmeaSentence.Gga, spec.Talker) with
+                {
+                    UtcTimeS = timeOfDay,
+                    LatitudeDeg = s.LatitudeDeg,
+                    LongitudeDeg = s.LongitudeDeg,
+                    FixQuality = fix ? 1 : 0,
+                    Satellites = s.Satellites,
+                    Hdop = s.Hdop,
+                    AltitudeM = s.AltitudeM,
+                }
+            );
     }
 
     // NMEA: every sentence's checksum gets a wrong (but well-formed) first hex digit, so each is rejected as a bad checksum.
@@ -146,7 +169,8 @@ internal static class FrameEncoder
     {
         for (var i = 0; i + 1 < frame.Length; i++)
         {
-            if (frame[i] == (byte)'*') frame[i + 1] = frame[i + 1] == (byte)'0' ? (byte)'1' : (byte)'0';
+            if (frame[i] == (byte)'*')
+                frame[i + 1] = frame[i + 1] == (byte)'0' ? (byte)'1' : (byte)'0';
         }
     }
 

@@ -23,7 +23,8 @@ internal sealed class GnssModel(SensorModelDefaults model, double rateHz, SimRan
 
     private const double EarthRadiusM = 6_371_008.8;
     private readonly double _a = Math.Exp(-1 / (rateHz * PositionErrorTauS));
-    private double _errorNorthM, _errorEastM;
+    private double _errorNorthM,
+        _errorEastM;
     private bool _started;
 
     public void Fill(ref SimSample s, World w)

@@ -9,7 +9,9 @@ namespace Kavach.Simulation;
 internal sealed class Ld06Model(SensorModelDefaults model, double backscatterScale, double rateHz, SimRandom rng)
 {
     public const float SpeedDegPerS = 3600f; // 10 Hz rotation (ldlidar_stl_ros2 default)
-    private const double ObstacleHalfWidthM = 1.0, BackgroundHalfWidthM = 2.0, BoresightHalfAngleDeg = 5;
+    private const double ObstacleHalfWidthM = 1.0,
+        BackgroundHalfWidthM = 2.0,
+        BoresightHalfAngleDeg = 5;
 
     public void Fill(ref SimSample s, World w, long sequence)
     {
@@ -29,11 +31,14 @@ internal sealed class Ld06Model(SensorModelDefaults model, double backscatterSca
             var rangeNoise = model.RangeNoiseM * rng.NextGaussian();
             var roll = rng.NextDouble();
             var fake = rng.Uniform(0.5, 3);
-            double range = 0, intensity = 0;
+            double range = 0,
+                intensity = 0;
             var (r, rho) = TargetAt(w, angle);
             if (r >= model.MinRangeM && r <= model.MaxRangeM)
             {
-                var strength = Math.Round(Math.Min(model.K * rho * Fog.TwoWayTransmission(w.ExtinctionPerM, r) / (r * r) * gain, model.MaxStrength));
+                var strength = Math.Round(
+                    Math.Min(model.K * rho * Fog.TwoWayTransmission(w.ExtinctionPerM, r) / (r * r) * gain, model.MaxStrength)
+                );
                 if (strength >= model.Threshold)
                 {
                     range = Math.Round((r + rangeNoise) * 1000) / 1000;
@@ -81,8 +86,10 @@ internal sealed class Ld06Model(SensorModelDefaults model, double backscatterSca
     private static double Offset(double angleDeg, double bearingDeg)
     {
         var d = (angleDeg - bearingDeg) % 360.0;
-        if (d > 180) d -= 360;
-        if (d <= -180) d += 360;
+        if (d > 180)
+            d -= 360;
+        if (d <= -180)
+            d += 360;
         return d;
     }
 }

@@ -9,7 +9,8 @@ namespace Kavach.Simulation;
 internal sealed class LidarModel(SensorModelDefaults model, double backscatterScale, SimRandom rng)
 {
     // Backscatter: a false return between these ranges (metres), at 1–2× the threshold strength.
-    private const double BackscatterMinM = 1, BackscatterMaxM = 8;
+    private const double BackscatterMinM = 1,
+        BackscatterMaxM = 8;
     private bool _lastWasBackscatter;
 
     public void Fill(ref SimSample s, World w)
@@ -54,7 +55,8 @@ internal sealed class LidarModel(SensorModelDefaults model, double backscatterSc
     /// </summary>
     internal static (double RangeM, double Reflectivity) NearestTarget(World w, double beamHalfAngleRad)
     {
-        if (w.Scene is { } scene) return scene.BeamHit(beamHalfAngleRad);
+        if (w.Scene is { } scene)
+            return scene.BeamHit(beamHalfAngleRad);
         var range = double.PositiveInfinity;
         var rho = 0.0;
         if (w.ObstaclePresent)
@@ -83,7 +85,8 @@ internal sealed class LidarModel(SensorModelDefaults model, double backscatterSc
     /// <summary>Confidence 0..1: log of the strength's margin over the threshold, relative to full scale.</summary>
     internal static float Confidence(double strength, SensorModelDefaults model)
     {
-        if (strength < model.Threshold) return 0f;
+        if (strength < model.Threshold)
+            return 0f;
         var full = Math.Log(Math.Max(model.MaxStrength, model.Threshold * 2) / model.Threshold);
         return (float)Math.Round(Math.Clamp(0.05 + Math.Log(strength / model.Threshold) / full, 0, 1), 3);
     }

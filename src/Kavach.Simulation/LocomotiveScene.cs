@@ -12,7 +12,10 @@ internal sealed class LocomotiveScene
 
     private readonly TrainMotion _train;
     private readonly TrackObject[] _objects;
-    private readonly double[] _x, _y, _vx, _vy;
+    private readonly double[] _x,
+        _y,
+        _vx,
+        _vy;
     private readonly bool[] _present;
     private readonly double _cosStartLat;
 
@@ -29,7 +32,8 @@ internal sealed class LocomotiveScene
         for (var i = 0; i < _objects.Length; i++)
         {
             // static objects never move: place them once
-            if (_objects[i].SpeedMps == 0) (_x[i], _y[i]) = Geometry.PointAt(_objects[i].AtM, _objects[i].LateralM);
+            if (_objects[i].SpeedMps == 0)
+                (_x[i], _y[i]) = Geometry.PointAt(_objects[i].AtM, _objects[i].LateralM);
         }
         _cosStartLat = Math.Cos(_train.Start.LatitudeDeg * Math.PI / 180);
     }
@@ -73,7 +77,8 @@ internal sealed class LocomotiveScene
         {
             var o = _objects[i];
             _present[i] = o.PresentAt(tS);
-            if (!_present[i]) continue;
+            if (!_present[i])
+                continue;
             var along = o.AlongAt(tS);
             if (o.SpeedMps != 0)
             {
@@ -103,10 +108,12 @@ internal sealed class LocomotiveScene
         var rho = 0.0;
         for (var i = 0; i < _objects.Length; i++)
         {
-            if (!_present[i]) continue;
+            if (!_present[i])
+                continue;
             var (dx, dy) = (_x[i] - Cab.X, _y[i] - Cab.Y);
             var along = dx * fx + dy * fy;
-            if (along <= 0 || along >= best) continue;
+            if (along <= 0 || along >= best)
+                continue;
             var cross = dx * fy - dy * fx; // right positive
             if (Math.Abs(cross) <= along * tan + _objects[i].WidthM / 2)
             {
@@ -129,13 +136,16 @@ internal sealed class LocomotiveScene
         var n = 0;
         for (var i = 0; i < _objects.Length; i++)
         {
-            if (!_present[i]) continue;
+            if (!_present[i])
+                continue;
             var (dx, dy) = (_x[i] - Cab.X, _y[i] - Cab.Y);
             var along = dx * fx + dy * fy;
-            if (along <= 0) continue;
+            if (along <= 0)
+                continue;
             var range = Math.Sqrt(dx * dx + dy * dy);
             var bearing = Math.Atan2(dx * fy - dy * fx, along);
-            if (range > maxRangeM || Math.Abs(bearing) > halfFovRad) continue;
+            if (range > maxRangeM || Math.Abs(bearing) > halfFovRad)
+                continue;
             var v = _objects[i].SpeedMps == 0 ? (0.0, 0.0) : (_vx[i], _vy[i]);
             var closing = -((v.Item1 - tvx) * dx + (v.Item2 - tvy) * dy) / range;
             var t = new RadarTarget(range, bearing * 180 / Math.PI, closing, _objects[i].RcsDbsm);
@@ -143,7 +153,8 @@ internal sealed class LocomotiveScene
             var j = n < dest.Length ? n++ : dest.Length;
             if (j == dest.Length)
             {
-                if (dest.Length == 0 || range >= dest[^1].RangeM) continue;
+                if (dest.Length == 0 || range >= dest[^1].RangeM)
+                    continue;
                 j = dest.Length - 1;
             }
             while (j > 0 && dest[j - 1].RangeM > range)

@@ -15,7 +15,9 @@ internal sealed class RadarModel
     /// <summary>A detection moving at least this fast (radially) counts as a mover.</summary>
     public const double MoverMinSpeedMps = 0.5;
 
-    private const double ClutterPresence = 0.7, ClutterMaxMarginDb = 4, MaxSnrDb = 60;
+    private const double ClutterPresence = 0.7,
+        ClutterMaxMarginDb = 4,
+        MaxSnrDb = 60;
     private readonly SensorModelDefaults _model;
     private readonly SimRandom _rng;
     private readonly (double RangeM, double AzimuthDeg, double MarginDb)[] _clutter;
@@ -42,8 +44,10 @@ internal sealed class RadarModel
             AddTarget(ref s, w.ObstacleRangeM, w.ObstacleProperties.AzimuthDeg, w.ObstacleClosingSpeedMps, w.ObstacleProperties.RcsDbsm);
         else
             Burn();
-        if (w.Background is { } b) AddTarget(ref s, b.RangeM, b.AzimuthDeg, 0, b.RcsDbsm);
-        else Burn();
+        if (w.Background is { } b)
+            AddTarget(ref s, b.RangeM, b.AzimuthDeg, 0, b.RcsDbsm);
+        else
+            Burn();
 
         foreach (var (range, azimuth, margin) in _clutter)
         {
@@ -64,15 +68,18 @@ internal sealed class RadarModel
         s.NearestRangeM = s.NearestClosingSpeedMps = s.NearestSnrDb = float.NaN;
         // Report the nearest strong mover if there is one (a static structure must not mask an approaching
         // vehicle), else the nearest strong detection.
-        if (!Report(ref s, moversOnly: true)) Report(ref s, moversOnly: false);
+        if (!Report(ref s, moversOnly: true))
+            Report(ref s, moversOnly: false);
     }
 
     private bool Report(ref SimSample s, bool moversOnly)
     {
         foreach (var p in s.Points)
         {
-            if (p.Level < _model.Threshold + PrimaryMarginDb) continue;
-            if (moversOnly && Math.Abs(p.ClosingSpeedMps) < MoverMinSpeedMps) continue;
+            if (p.Level < _model.Threshold + PrimaryMarginDb)
+                continue;
+            if (moversOnly && Math.Abs(p.ClosingSpeedMps) < MoverMinSpeedMps)
+                continue;
             s.HasTarget = true;
             s.NearestRangeM = p.RangeM;
             s.NearestClosingSpeedMps = p.ClosingSpeedMps;
@@ -92,7 +99,8 @@ internal sealed class RadarModel
         Span<RadarTarget> targets = stackalloc RadarTarget[SimSample.MaxPoints];
         var halfFov = _model.FovDeg * Math.PI / 360;
         var n = scene.InView(targets[..(SimSample.MaxPoints - _clutter.Length)], halfFov, _model.MaxRangeM);
-        foreach (var t in targets[..n]) AddTarget(ref s, t.RangeM, t.AzimuthDeg, t.ClosingSpeedMps, t.RcsDbsm);
+        foreach (var t in targets[..n])
+            AddTarget(ref s, t.RangeM, t.AzimuthDeg, t.ClosingSpeedMps, t.RcsDbsm);
 
         var maxAzimuth = Math.Min(40, _model.FovDeg / 2);
         for (var i = 0; i < _clutter.Length; i++)
@@ -116,7 +124,8 @@ internal sealed class RadarModel
         var snr = SnrDb(_model.K, rcsDbsm, rangeM) + _model.Noise * _rng.NextGaussian();
         var r = rangeM + _model.RangeNoiseM * _rng.NextGaussian();
         var v = closingMps + _model.VelocityNoiseMps * _rng.NextGaussian();
-        if (rangeM < _model.MinRangeM || rangeM > _model.MaxRangeM || snr < _model.Threshold) return;
+        if (rangeM < _model.MinRangeM || rangeM > _model.MaxRangeM || snr < _model.Threshold)
+            return;
         s.TryAddPoint(new SimPoint(Round(Math.Max(r, 0.01), 100), (float)azimuthDeg, Round(v, 100), Round(Math.Min(snr, MaxSnrDb), 10)));
     }
 

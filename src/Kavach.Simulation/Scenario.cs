@@ -96,7 +96,8 @@ public sealed record Scenario
 
     /// <summary>The sensor named <paramref name="name"/>.</summary>
     public SensorSpec Sensor(string name) =>
-        Sensors.FirstOrDefault(s => s.Name == name) ?? throw new ArgumentException($"scenario '{Name}' has no sensor '{name}'", nameof(name));
+        Sensors.FirstOrDefault(s => s.Name == name)
+        ?? throw new ArgumentException($"scenario '{Name}' has no sensor '{name}'", nameof(name));
 
     private const string ResourcePrefix = "Kavach.Simulation.Scenarios.";
 
@@ -117,10 +118,12 @@ public sealed record Scenario
 public sealed class ScenarioException : Exception
 {
     /// <summary>Create with a message naming the key.</summary>
-    public ScenarioException(string message) : base(message) { }
+    public ScenarioException(string message)
+        : base(message) { }
 
     /// <summary>Create with a message and the underlying error.</summary>
-    public ScenarioException(string message, Exception inner) : base(message, inner) { }
+    public ScenarioException(string message, Exception inner)
+        : base(message, inner) { }
 }
 
 /// <summary>How the obstacle (a road vehicle on the crossing) reflects (scenario key <c>obstacle</c>).</summary>

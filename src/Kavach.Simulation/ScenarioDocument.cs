@@ -139,6 +139,7 @@ internal sealed class ExpectDocument
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    PropertyNameCaseInsensitive = false)]
+    PropertyNameCaseInsensitive = false
+)]
 [JsonSerializable(typeof(ScenarioDocument))]
 internal sealed partial class ScenarioJsonContext : JsonSerializerContext;

@@ -17,9 +17,13 @@ public sealed class ScenarioPlayer
     public IReadOnlyDictionary<string, PlayerSensorCounters> Counters => _counters;
 
     /// <summary>Play <paramref name="scenario"/> at <paramref name="speed"/> with default options.</summary>
-    public Task RunAsync(Scenario scenario, Func<string, CancellationToken, ValueTask<Stream>> openOutput, double speed,
-        TimeProvider time, CancellationToken ct) =>
-        RunAsync(scenario, openOutput, new PlayerOptions { Speed = speed }, time, ct);
+    public Task RunAsync(
+        Scenario scenario,
+        Func<string, CancellationToken, ValueTask<Stream>> openOutput,
+        double speed,
+        TimeProvider time,
+        CancellationToken ct
+    ) => RunAsync(scenario, openOutput, new PlayerOptions { Speed = speed }, time, ct);
 
     /// <summary>
     /// Play <paramref name="scenario"/>: completes when every sensor has sent its last frame (never with
@@ -30,33 +34,48 @@ public sealed class ScenarioPlayer
     /// <param name="options">Speed, rate scale, seed, step callback, ...</param>
     /// <param name="time">The clock.</param>
     /// <param name="ct">Stops the run.</param>
-    public async Task RunAsync(Scenario scenario, Func<string, CancellationToken, ValueTask<Stream>> openOutput,
-        PlayerOptions options, TimeProvider time, CancellationToken ct)
+    public async Task RunAsync(
+        Scenario scenario,
+        Func<string, CancellationToken, ValueTask<Stream>> openOutput,
+        PlayerOptions options,
+        TimeProvider time,
+        CancellationToken ct
+    )
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(openOutput);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
-        if (!(options.Speed > 0) || double.IsInfinity(options.Speed)) throw new ArgumentOutOfRangeException(nameof(options), "Speed must be > 0");
-        if (!(options.RateScale > 0) || double.IsInfinity(options.RateScale)) throw new ArgumentOutOfRangeException(nameof(options), "RateScale must be > 0");
-        if (options.WriteBufferBytes < SimSensor.MaxFrameBytes) throw new ArgumentOutOfRangeException(nameof(options), $"WriteBufferBytes must be ≥ {SimSensor.MaxFrameBytes}");
+        if (!(options.Speed > 0) || double.IsInfinity(options.Speed))
+            throw new ArgumentOutOfRangeException(nameof(options), "Speed must be > 0");
+        if (!(options.RateScale > 0) || double.IsInfinity(options.RateScale))
+            throw new ArgumentOutOfRangeException(nameof(options), "RateScale must be > 0");
+        if (options.WriteBufferBytes < SimSensor.MaxFrameBytes)
+            throw new ArgumentOutOfRangeException(nameof(options), $"WriteBufferBytes must be ≥ {SimSensor.MaxFrameBytes}");
 
         var seed = options.Seed ?? scenario.Seed;
         var sensors = scenario.Sensors.Where(s => options.Sensors is null || options.Sensors.Contains(s.Name)).ToList();
         if (options.Sensors is not null)
         {
             foreach (var name in options.Sensors)
-                if (!scenario.Sensors.Any(s => s.Name == name)) throw new ArgumentException($"scenario '{scenario.Name}' has no sensor '{name}'", nameof(options));
+                if (!scenario.Sensors.Any(s => s.Name == name))
+                    throw new ArgumentException($"scenario '{scenario.Name}' has no sensor '{name}'", nameof(options));
         }
 
         _counters.Clear();
-        foreach (var s in sensors) _counters[s.Name] = new PlayerSensorCounters();
+        foreach (var s in sensors)
+            _counters[s.Name] = new PlayerSensorCounters();
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var start = time.GetTimestamp();
         var tasks = new List<Task>();
         foreach (var spec in sensors)
-            tasks.Add(Task.Run(() => RunSensorAsync(scenario, spec, seed, openOutput, options, time, start, _counters[spec.Name], linked.Token), linked.Token));
+            tasks.Add(
+                Task.Run(
+                    () => RunSensorAsync(scenario, spec, seed, openOutput, options, time, start, _counters[spec.Name], linked.Token),
+                    linked.Token
+                )
+            );
         if (options.OnStep is not null)
             tasks.Add(Task.Run(() => RunStepsAsync(scenario, options, time, start, linked.Token), linked.Token));
 
@@ -67,14 +86,28 @@ public sealed class ScenarioPlayer
         catch
         {
             await linked.CancelAsync().ConfigureAwait(false);
-            try { await Task.WhenAll(tasks).ConfigureAwait(false); } catch { /* the first failure is rethrown below */ }
+            try
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
+            catch
+            { /* the first failure is rethrown below */
+            }
             throw;
         }
     }
 
-    private static async Task RunSensorAsync(Scenario scenario, SensorSpec spec, ulong seed,
-        Func<string, CancellationToken, ValueTask<Stream>> openOutput, PlayerOptions options, TimeProvider time,
-        long start, PlayerSensorCounters counters, CancellationToken ct)
+    private static async Task RunSensorAsync(
+        Scenario scenario,
+        SensorSpec spec,
+        ulong seed,
+        Func<string, CancellationToken, ValueTask<Stream>> openOutput,
+        PlayerOptions options,
+        TimeProvider time,
+        long start,
+        PlayerSensorCounters counters,
+        CancellationToken ct
+    )
     {
         var world = new World(scenario);
         var sensor = new SimSensor(spec, seed);
@@ -122,14 +155,16 @@ public sealed class ScenarioPlayer
                 while (k < total && schedule.DueTicks(k) <= now && n + SimSensor.MaxFrameBytes <= buffer.Length)
                 {
                     var t = k / rate;
-                    if (options.Loop) t %= scenario.DurationS;
+                    if (options.Loop)
+                        t %= scenario.DurationS;
                     world.AdvanceTo(t);
                     var sample = sensor.Sample(world);
                     n += sensor.Encode(sample, buffer.AsSpan(n));
                     k++;
                     counters.Frames++;
                 }
-                if (n == 0) continue;
+                if (n == 0)
+                    continue;
 
                 try
                 {
@@ -152,7 +187,8 @@ public sealed class ScenarioPlayer
         }
         finally
         {
-            if (output is not null) await DisposeQuietly(output).ConfigureAwait(false);
+            if (output is not null)
+                await DisposeQuietly(output).ConfigureAwait(false);
         }
     }
 
@@ -165,9 +201,11 @@ public sealed class ScenarioPlayer
         {
             var now = time.GetElapsedTime(start).Ticks;
             var due = schedule.DueTicks(j);
-            if (now < due) await Task.Delay(TimeSpan.FromTicks(due - now), time, ct).ConfigureAwait(false);
+            if (now < due)
+                await Task.Delay(TimeSpan.FromTicks(due - now), time, ct).ConfigureAwait(false);
             var t = j * interval;
-            if (options.Loop) t %= scenario.DurationS;
+            if (options.Loop)
+                t %= scenario.DurationS;
             world.AdvanceTo(Math.Min(t, scenario.DurationS));
             options.OnStep!(world.State);
         }
@@ -176,7 +214,8 @@ public sealed class ScenarioPlayer
     // Frames further behind than maxLagTicks are dropped, as a sensor would not have buffered them.
     private static long SkipLate(long k, long total, Schedule schedule, long now, long maxLagTicks, PlayerSensorCounters counters)
     {
-        if (k >= total || now - schedule.DueTicks(k) <= maxLagTicks) return k;
+        if (k >= total || now - schedule.DueTicks(k) <= maxLagTicks)
+            return k;
         var target = Math.Min(total, schedule.FirstDueAfter(now - maxLagTicks));
         if (target > k)
         {
@@ -190,11 +229,17 @@ public sealed class ScenarioPlayer
 
     private static async ValueTask DisposeQuietly(Stream s)
     {
-        try { await s.DisposeAsync().ConfigureAwait(false); }
-        catch (Exception) { /* a broken output may fail to close; it is being replaced */ }
+        try
+        {
+            await s.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        { /* a broken output may fail to close; it is being replaced */
+        }
     }
 
-    /// <summary>Frame k is due at ceil(k / (rate · speed)) seconds of wall time, in integer ticks (no drift, no zero-length waits).</summary>
+    /// <summary>Frame k is due at ceil(k / (rate · speed)) seconds of wall time, in integer ticks (no drift, no zero-length
+    /// waits).</summary>
     private readonly struct Schedule(double rateHz, double speed)
     {
         private readonly double _ticksPerFrame = TimeSpan.TicksPerSecond / (rateHz * speed);

@@ -16,14 +16,18 @@ internal static partial class ScenarioReader
         }
         if (platform == Platform.Trackside)
         {
-            if (d.Train is not null) errors.Add("train: only for \"platform\": \"locomotive\" (a trackside post does not move)");
-            if (d.Objects is not null) errors.Add("objects: only for \"platform\": \"locomotive\" (a trackside post has obstacle and background)");
+            if (d.Train is not null)
+                errors.Add("train: only for \"platform\": \"locomotive\" (a trackside post does not move)");
+            if (d.Objects is not null)
+                errors.Add("objects: only for \"platform\": \"locomotive\" (a trackside post has obstacle and background)");
             return (platform, null, []);
         }
 
         // the trackside world's keys have no meaning on a moving train: refuse them rather than ignore them
-        if (d.Obstacle is not null) errors.Add("obstacle: not used on a locomotive; give each of objects[] its reflectivity and rcsDbsm");
-        if (d.Background is not null) errors.Add("background: not used on a locomotive; place structures with objects[] (atM, lateralM)");
+        if (d.Obstacle is not null)
+            errors.Add("obstacle: not used on a locomotive; give each of objects[] its reflectivity and rcsDbsm");
+        if (d.Background is not null)
+            errors.Add("background: not used on a locomotive; place structures with objects[] (atM, lateralM)");
         if (d.Train is null)
         {
             errors.Add("train: required for \"platform\": \"locomotive\" (speedProfile, track, start)");
@@ -32,15 +36,23 @@ internal static partial class ScenarioReader
 
         var t = d.Train;
         var profile = new List<SpeedKeyframe>();
-        if (t.SpeedProfile is null) errors.Add("train.speedProfile: required (an array of { tS, speedKmh })");
+        if (t.SpeedProfile is null)
+            errors.Add("train.speedProfile: required (an array of { tS, speedKmh })");
         for (var i = 0; t.SpeedProfile is not null && i < t.SpeedProfile.Count; i++)
         {
             var k = t.SpeedProfile[i];
             var key = $"train.speedProfile[{i}]";
-            if (k is null) { errors.Add($"{key}: must be an object"); continue; }
-            if (k.TimeS is null) errors.Add($"{key}.tS: required (seconds)");
-            if (k.SpeedKmh is null) errors.Add($"{key}.speedKmh: required (km/h)");
-            if (k.TimeS is not null && k.SpeedKmh is not null) profile.Add(new SpeedKeyframe(k.TimeS.Value, k.SpeedKmh.Value));
+            if (k is null)
+            {
+                errors.Add($"{key}: must be an object");
+                continue;
+            }
+            if (k.TimeS is null)
+                errors.Add($"{key}.tS: required (seconds)");
+            if (k.SpeedKmh is null)
+                errors.Add($"{key}.speedKmh: required (km/h)");
+            if (k.TimeS is not null && k.SpeedKmh is not null)
+                profile.Add(new SpeedKeyframe(k.TimeS.Value, k.SpeedKmh.Value));
         }
 
         var track = new List<TrackSegment>();
@@ -48,31 +60,59 @@ internal static partial class ScenarioReader
         {
             var g = t.Track[i];
             var key = $"train.track[{i}]";
-            if (g is null) { errors.Add($"{key}: must be an object"); continue; }
-            if (g.LengthM is null) errors.Add($"{key}.lengthM: required (metres)");
+            if (g is null)
+            {
+                errors.Add($"{key}: must be an object");
+                continue;
+            }
+            if (g.LengthM is null)
+                errors.Add($"{key}.lengthM: required (metres)");
             var direction = CurveDirection.Straight;
             if (g.Direction is not null && !SimNames.TryParse(g.Direction, out direction))
                 errors.Add($"{key}.direction: '{g.Direction}' is not one of {SimNames.AllDirections}");
-            else if (g.RadiusM is not null && g.Direction is null) errors.Add($"{key}.direction: required with radiusM ({SimNames.AllDirections})");
-            else if (g.RadiusM is null && g.Direction is not null) errors.Add($"{key}.radiusM: required with direction (metres), or leave both out for a straight");
-            if (g.LengthM is not null) track.Add(new TrackSegment(g.LengthM.Value, g.RadiusM, direction));
+            else if (g.RadiusM is not null && g.Direction is null)
+                errors.Add($"{key}.direction: required with radiusM ({SimNames.AllDirections})");
+            else if (g.RadiusM is null && g.Direction is not null)
+                errors.Add($"{key}.radiusM: required with direction (metres), or leave both out for a straight");
+            if (g.LengthM is not null)
+                track.Add(new TrackSegment(g.LengthM.Value, g.RadiusM, direction));
         }
 
         TrainStart? start = null;
-        if (t.Start is not { } st) errors.Add("train.start: required ({ latitudeDeg, longitudeDeg, courseDeg }) for the GNSS fixes");
+        if (t.Start is not { } st)
+            errors.Add("train.start: required ({ latitudeDeg, longitudeDeg, courseDeg }) for the GNSS fixes");
         else
         {
-            if (st.LatitudeDeg is null) errors.Add("train.start.latitudeDeg: required (degrees north)");
-            if (st.LongitudeDeg is null) errors.Add("train.start.longitudeDeg: required (degrees east)");
-            if (st.CourseDeg is null) errors.Add("train.start.courseDeg: required (degrees true, clockwise from north)");
+            if (st.LatitudeDeg is null)
+                errors.Add("train.start.latitudeDeg: required (degrees north)");
+            if (st.LongitudeDeg is null)
+                errors.Add("train.start.longitudeDeg: required (degrees east)");
+            if (st.CourseDeg is null)
+                errors.Add("train.start.courseDeg: required (degrees true, clockwise from north)");
             var utc = default(DateTime);
-            if (st.Utc is not null && !DateTime.TryParse(st.Utc, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out utc))
+            if (
+                st.Utc is not null
+                && !DateTime.TryParse(
+                    st.Utc,
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal,
+                    out utc
+                )
+            )
                 errors.Add($"train.start.utc: '{st.Utc}' is not an ISO 8601 time (e.g. 2026-01-15T06:30:00Z)");
             if (st.LatitudeDeg is not null && st.LongitudeDeg is not null && st.CourseDeg is not null)
             {
-                var s = new TrainStart { LatitudeDeg = st.LatitudeDeg.Value, LongitudeDeg = st.LongitudeDeg.Value, CourseDeg = st.CourseDeg.Value };
-                start = s with { AltitudeM = st.AltitudeM ?? s.AltitudeM, Utc = st.Utc is null ? s.Utc : DateTime.SpecifyKind(utc, DateTimeKind.Utc) };
+                var s = new TrainStart
+                {
+                    LatitudeDeg = st.LatitudeDeg.Value,
+                    LongitudeDeg = st.LongitudeDeg.Value,
+                    CourseDeg = st.CourseDeg.Value,
+                };
+                start = s with
+                {
+                    AltitudeM = st.AltitudeM ?? s.AltitudeM,
+                    Utc = st.Utc is null ? s.Utc : DateTime.SpecifyKind(utc, DateTimeKind.Utc),
+                };
             }
         }
 
@@ -81,8 +121,16 @@ internal static partial class ScenarioReader
         {
             var o = d.Objects[i];
             var key = $"objects[{i}]";
-            if (o is null) { errors.Add($"{key}: must be an object"); continue; }
-            if (o.AtM is null) { errors.Add($"{key}.atM: required (metres along the track from the train's start)"); continue; }
+            if (o is null)
+            {
+                errors.Add($"{key}: must be an object");
+                continue;
+            }
+            if (o.AtM is null)
+            {
+                errors.Add($"{key}.atM: required (metres along the track from the train's start)");
+                continue;
+            }
             var x = new TrackObject { AtM = o.AtM.Value };
             x = x with
             {
@@ -101,15 +149,38 @@ internal static partial class ScenarioReader
                 continue;
             }
             // a row: one object every everyM metres from atM up to untilM (masts, trees, sleepers of a platform edge)
-            if (!(o.EveryM >= 1)) { errors.Add($"{key}.everyM: {o.EveryM?.ToString(CultureInfo.InvariantCulture) ?? "missing"}: a row needs everyM ≥ 1 (metres) with untilM"); continue; }
-            if (!(o.UntilM >= x.AtM)) { errors.Add($"{key}.untilM: {o.UntilM?.ToString(CultureInfo.InvariantCulture) ?? "missing"}: a row needs untilM ≥ atM (metres) with everyM"); continue; }
+            if (!(o.EveryM >= 1))
+            {
+                errors.Add(
+                    $"{key}.everyM: {o.EveryM?.ToString(CultureInfo.InvariantCulture) ?? "missing"}: a row needs everyM ≥ 1 (metres) with untilM"
+                );
+                continue;
+            }
+            if (!(o.UntilM >= x.AtM))
+            {
+                errors.Add(
+                    $"{key}.untilM: {o.UntilM?.ToString(CultureInfo.InvariantCulture) ?? "missing"}: a row needs untilM ≥ atM (metres) with everyM"
+                );
+                continue;
+            }
             var count = (long)Math.Floor((o.UntilM.Value - x.AtM) / o.EveryM.Value + 1e-9) + 1;
-            if (count > MaxRowObjects) { errors.Add($"{key}: the row has {count} objects; at most {MaxRowObjects}"); continue; }
-            for (var j = 0; j < count; j++) objects.Add(x with { AtM = x.AtM + j * o.EveryM.Value });
+            if (count > MaxRowObjects)
+            {
+                errors.Add($"{key}: the row has {count} objects; at most {MaxRowObjects}");
+                continue;
+            }
+            for (var j = 0; j < count; j++)
+                objects.Add(x with { AtM = x.AtM + j * o.EveryM.Value });
         }
 
-        if (start is null) return (platform, null, objects);
-        var train = new TrainMotion { SpeedProfile = profile, Track = track, Start = start };
+        if (start is null)
+            return (platform, null, objects);
+        var train = new TrainMotion
+        {
+            SpeedProfile = profile,
+            Track = track,
+            Start = start,
+        };
         return (platform, train with { CorridorHalfWidthM = t.CorridorHalfWidthM ?? train.CorridorHalfWidthM }, objects);
     }
 
@@ -118,8 +189,10 @@ internal static partial class ScenarioReader
     {
         if (s.Platform == Platform.Trackside)
         {
-            if (s.Train is not null) errors.Add("train: only for \"platform\": \"locomotive\"");
-            if (s.Objects.Count > 0) errors.Add("objects: only for \"platform\": \"locomotive\"");
+            if (s.Train is not null)
+                errors.Add("train: only for \"platform\": \"locomotive\"");
+            if (s.Objects.Count > 0)
+                errors.Add("objects: only for \"platform\": \"locomotive\"");
             for (var i = 0; i < s.Sensors.Count; i++)
             {
                 if (s.Sensors[i].Kind == SensorKind.Gnss)
@@ -128,11 +201,14 @@ internal static partial class ScenarioReader
             return;
         }
 
-        if (s.Background is not null) errors.Add("background: not used on a locomotive; place structures with objects[]");
+        if (s.Background is not null)
+            errors.Add("background: not used on a locomotive; place structures with objects[]");
         for (var i = 0; i < s.Timeline.Count; i++)
         {
             if (s.Timeline[i].Obstacle is not null)
-                errors.Add($"timeline[{i}].obstacle: not used on a locomotive; place the obstacle with objects[] (atM, lateralM 0, fromS/toS)");
+                errors.Add(
+                    $"timeline[{i}].obstacle: not used on a locomotive; place the obstacle with objects[] (atM, lateralM 0, fromS/toS)"
+                );
         }
         for (var i = 0; i < s.Sensors.Count; i++)
         {
@@ -145,44 +221,61 @@ internal static partial class ScenarioReader
             return;
         }
 
-        if (t.SpeedProfile.Count == 0) errors.Add("train.speedProfile: at least one keyframe is required");
+        if (t.SpeedProfile.Count == 0)
+            errors.Add("train.speedProfile: at least one keyframe is required");
         for (var i = 0; i < t.SpeedProfile.Count; i++)
         {
             var k = t.SpeedProfile[i];
             var key = $"train.speedProfile[{i}]";
-            if (!(k.TimeS >= 0) || double.IsInfinity(k.TimeS)) errors.Add($"{key}.tS: {k.TimeS} must be ≥ 0");
+            if (!(k.TimeS >= 0) || double.IsInfinity(k.TimeS))
+                errors.Add($"{key}.tS: {k.TimeS} must be ≥ 0");
             if (i > 0 && !(k.TimeS > t.SpeedProfile[i - 1].TimeS))
                 errors.Add($"{key}.tS: {k.TimeS} must be later than train.speedProfile[{i - 1}].tS ({t.SpeedProfile[i - 1].TimeS})");
-            if (!(k.SpeedKmh is >= 0 and <= MaxTrainSpeedKmh)) errors.Add($"{key}.speedKmh: {k.SpeedKmh} must be 0-{MaxTrainSpeedKmh}");
+            if (!(k.SpeedKmh is >= 0 and <= MaxTrainSpeedKmh))
+                errors.Add($"{key}.speedKmh: {k.SpeedKmh} must be 0-{MaxTrainSpeedKmh}");
         }
         for (var i = 0; i < t.Track.Count; i++)
         {
             var g = t.Track[i];
             var key = $"train.track[{i}]";
-            if (!(g.LengthM > 0) || double.IsInfinity(g.LengthM)) errors.Add($"{key}.lengthM: {g.LengthM} must be > 0");
-            if (g.RadiusM is { } r && !(r is >= MinCurveRadiusM and <= 1e6)) errors.Add($"{key}.radiusM: {r} must be {MinCurveRadiusM}-1000000");
+            if (!(g.LengthM > 0) || double.IsInfinity(g.LengthM))
+                errors.Add($"{key}.lengthM: {g.LengthM} must be > 0");
+            if (g.RadiusM is { } r && !(r is >= MinCurveRadiusM and <= 1e6))
+                errors.Add($"{key}.radiusM: {r} must be {MinCurveRadiusM}-1000000");
             if ((g.RadiusM is null) != (g.Direction == CurveDirection.Straight))
                 errors.Add($"{key}: a curve needs both radiusM and direction (left or right); a straight neither");
         }
         var st = t.Start;
-        if (!(st.LatitudeDeg is >= -85 and <= 85)) errors.Add($"train.start.latitudeDeg: {st.LatitudeDeg} must be -85..85");
-        if (!(st.LongitudeDeg is >= -180 and <= 180)) errors.Add($"train.start.longitudeDeg: {st.LongitudeDeg} must be -180..180");
-        if (!(st.CourseDeg is >= 0 and < 360)) errors.Add($"train.start.courseDeg: {st.CourseDeg} must be 0..<360");
-        if (!(st.AltitudeM is >= -500 and <= 9000)) errors.Add($"train.start.altitudeM: {st.AltitudeM} must be -500..9000");
-        if (!(t.CorridorHalfWidthM is >= 0.5 and <= 5)) errors.Add($"train.corridorHalfWidthM: {t.CorridorHalfWidthM} must be 0.5-5");
+        if (!(st.LatitudeDeg is >= -85 and <= 85))
+            errors.Add($"train.start.latitudeDeg: {st.LatitudeDeg} must be -85..85");
+        if (!(st.LongitudeDeg is >= -180 and <= 180))
+            errors.Add($"train.start.longitudeDeg: {st.LongitudeDeg} must be -180..180");
+        if (!(st.CourseDeg is >= 0 and < 360))
+            errors.Add($"train.start.courseDeg: {st.CourseDeg} must be 0..<360");
+        if (!(st.AltitudeM is >= -500 and <= 9000))
+            errors.Add($"train.start.altitudeM: {st.AltitudeM} must be -500..9000");
+        if (!(t.CorridorHalfWidthM is >= 0.5 and <= 5))
+            errors.Add($"train.corridorHalfWidthM: {t.CorridorHalfWidthM} must be 0.5-5");
 
         for (var i = 0; i < s.Objects.Count; i++)
         {
             var o = s.Objects[i];
             var key = $"objects[{i}]";
-            if (!double.IsFinite(o.AtM)) errors.Add($"{key}.atM: must be finite");
-            if (!(o.LateralM is >= -100 and <= 100)) errors.Add($"{key}.lateralM: {o.LateralM} must be -100..100");
-            if (!(o.WidthM is > 0 and <= 50)) errors.Add($"{key}.widthM: {o.WidthM} must be in (0, 50]");
+            if (!double.IsFinite(o.AtM))
+                errors.Add($"{key}.atM: must be finite");
+            if (!(o.LateralM is >= -100 and <= 100))
+                errors.Add($"{key}.lateralM: {o.LateralM} must be -100..100");
+            if (!(o.WidthM is > 0 and <= 50))
+                errors.Add($"{key}.widthM: {o.WidthM} must be in (0, 50]");
             Range01(o.Reflectivity, $"{key}.reflectivity", errors);
-            if (!double.IsFinite(o.RcsDbsm)) errors.Add($"{key}.rcsDbsm: must be finite");
-            if (!(o.SpeedMps is >= -100 and <= 100)) errors.Add($"{key}.speedMps: {o.SpeedMps} must be -100..100");
-            if (!(o.FromS >= 0) || double.IsInfinity(o.FromS)) errors.Add($"{key}.fromS: {o.FromS} must be ≥ 0");
-            if (!(o.ToS > o.FromS)) errors.Add($"{key}.toS: {o.ToS} must be later than fromS ({o.FromS})");
+            if (!double.IsFinite(o.RcsDbsm))
+                errors.Add($"{key}.rcsDbsm: must be finite");
+            if (!(o.SpeedMps is >= -100 and <= 100))
+                errors.Add($"{key}.speedMps: {o.SpeedMps} must be -100..100");
+            if (!(o.FromS >= 0) || double.IsInfinity(o.FromS))
+                errors.Add($"{key}.fromS: {o.FromS} must be ≥ 0");
+            if (!(o.ToS > o.FromS))
+                errors.Add($"{key}.toS: {o.ToS} must be later than fromS ({o.FromS})");
         }
     }
 

@@ -7,7 +7,10 @@ namespace Kavach.Simulation;
 /// </summary>
 public sealed class SimRandom
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private ulong _s0,
+        _s1,
+        _s2,
+        _s3;
     private double _spareGaussian;
     private bool _hasSpare;
 
@@ -72,7 +75,8 @@ public sealed class SimRandom
             return _spareGaussian;
         }
         double u1;
-        do u1 = NextDouble(); while (u1 <= double.Epsilon);
+        do u1 = NextDouble();
+        while (u1 <= double.Epsilon);
         var u2 = NextDouble();
         var r = Math.Sqrt(-2.0 * Math.Log(u1));
         _spareGaussian = r * Math.Sin(2 * Math.PI * u2);

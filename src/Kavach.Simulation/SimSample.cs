@@ -93,7 +93,8 @@ public struct SimSample
     /// <summary>Ground truth (locomotive): the train's speed, m/s (NaN on a trackside post).</summary>
     public double TrainSpeedMps { get; internal set; }
 
-    /// <summary>Ground truth (locomotive): distance along the track to the nearest object on the track ahead, metres (NaN when none).</summary>
+    /// <summary>Ground truth (locomotive): distance along the track to the nearest object on the track ahead, metres (NaN when
+    /// none).</summary>
     public double TrackObstacleRangeM { get; internal set; }
 
     /// <summary>
@@ -120,7 +121,8 @@ public struct SimSample
 
     internal bool TryAddPoint(in SimPoint p)
     {
-        if (PointCount >= MaxPoints) return false;
+        if (PointCount >= MaxPoints)
+            return false;
         _points[PointCount++] = p;
         return true;
     }

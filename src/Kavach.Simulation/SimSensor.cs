@@ -72,16 +72,27 @@ public sealed class SimSensor
     /// </summary>
     public SimSample Sample(World world)
     {
-        var s = new SimSample { TimeS = world.TimeS, Kind = Spec.Kind, Sequence = _sequence };
-        if (_lidar is not null) _lidar.Fill(ref s, world);
-        else if (_ld06 is not null) _ld06.Fill(ref s, world, _sequence);
-        else if (_radar is not null) _radar.Fill(ref s, world);
-        else if (_gnss is not null) _gnss.Fill(ref s, world);
-        else _camera!.Fill(ref s, world);
+        var s = new SimSample
+        {
+            TimeS = world.TimeS,
+            Kind = Spec.Kind,
+            Sequence = _sequence,
+        };
+        if (_lidar is not null)
+            _lidar.Fill(ref s, world);
+        else if (_ld06 is not null)
+            _ld06.Fill(ref s, world, _sequence);
+        else if (_radar is not null)
+            _radar.Fill(ref s, world);
+        else if (_gnss is not null)
+            _gnss.Fill(ref s, world);
+        else
+            _camera!.Fill(ref s, world);
         _sequence++;
 
         var fault = _faults.Decide(world.TimeS);
-        if (fault == FaultType.NoFix) GnssModel.ClearFix(ref s);
+        if (fault == FaultType.NoFix)
+            GnssModel.ClearFix(ref s);
         if (fault == FaultType.Stuck && _hasLastClean)
         {
             s = _lastClean;
@@ -109,7 +120,8 @@ public sealed class SimSensor
     /// </summary>
     public int Encode(in SimSample sample, Span<byte> dest)
     {
-        if (dest.Length < MaxFrameBytes) throw new ArgumentException($"destination needs {MaxFrameBytes} bytes", nameof(dest));
+        if (dest.Length < MaxFrameBytes)
+            throw new ArgumentException($"destination needs {MaxFrameBytes} bytes", nameof(dest));
         switch (sample.Fault)
         {
             case FaultType.Silent or FaultType.Dropout:
@@ -119,9 +131,10 @@ public sealed class SimSensor
                 return _lastLength;
         }
 
-        var prefix = sample.Fault == FaultType.Garbage
-            ? _faults.WriteGarbage(dest, sample.Sequence, newline: SimFormats.Of(Spec.Protocol).Lines)
-            : 0;
+        var prefix =
+            sample.Fault == FaultType.Garbage
+                ? _faults.WriteGarbage(dest, sample.Sequence, newline: SimFormats.Of(Spec.Protocol).Lines)
+                : 0;
         var frame = dest[prefix..];
         var n = FrameEncoder.Encode(Spec, Variant, sample, frame);
         if (sample.Fault == FaultType.None)

@@ -12,7 +12,8 @@ public sealed class TrackGeometry
     private readonly Pose[] _startPose;
     private readonly double[] _curvature; // 1/m, right positive
 
-    /// <summary>The geometry of <paramref name="segments"/>, starting at the origin with course <paramref name="startCourseDeg"/>.</summary>
+    /// <summary>The geometry of <paramref name="segments"/>, starting at the origin with course
+    /// <paramref name="startCourseDeg"/>.</summary>
     public TrackGeometry(IReadOnlyList<TrackSegment> segments, double startCourseDeg)
     {
         var n = segments.Count;
@@ -36,11 +37,13 @@ public sealed class TrackGeometry
     }
 
     /// <summary>Signed curvature of a segment, 1/m (right positive, 0 for a straight).</summary>
-    public static double Curvature(TrackSegment segment) => segment.RadiusM is { } r && segment.Direction != CurveDirection.Straight
-        ? (segment.Direction == CurveDirection.Right ? 1 / r : -1 / r)
-        : 0;
+    public static double Curvature(TrackSegment segment) =>
+        segment.RadiusM is { } r && segment.Direction != CurveDirection.Straight
+            ? (segment.Direction == CurveDirection.Right ? 1 / r : -1 / r)
+            : 0;
 
-    /// <summary>Position and heading of the track centre at distance <paramref name="s"/> (negative: the straight behind the start).</summary>
+    /// <summary>Position and heading of the track centre at distance <paramref name="s"/> (negative: the straight behind the
+    /// start).</summary>
     public Pose At(double s)
     {
         var i = Segment(s);
@@ -59,15 +62,18 @@ public sealed class TrackGeometry
 
     private int Segment(double s)
     {
-        if (s <= 0) return 0;
+        if (s <= 0)
+            return 0;
         var i = Array.BinarySearch(_startS, s);
-        if (i < 0) i = ~i - 1;
+        if (i < 0)
+            i = ~i - 1;
         return Math.Min(i, _startS.Length - 1);
     }
 
     private static Pose Advance(Pose p, double k, double ds)
     {
-        if (k == 0) return new Pose(p.X + ds * Math.Sin(p.HeadingRad), p.Y + ds * Math.Cos(p.HeadingRad), p.HeadingRad);
+        if (k == 0)
+            return new Pose(p.X + ds * Math.Sin(p.HeadingRad), p.Y + ds * Math.Cos(p.HeadingRad), p.HeadingRad);
         var h = p.HeadingRad + k * ds;
         return new Pose(p.X + (Math.Cos(p.HeadingRad) - Math.Cos(h)) / k, p.Y + (Math.Sin(h) - Math.Sin(p.HeadingRad)) / k, h);
     }
@@ -93,11 +99,13 @@ public static class SpeedProfile
     /// <summary>Speed at <paramref name="tS"/>, m/s.</summary>
     public static double SpeedMps(IReadOnlyList<SpeedKeyframe> profile, double tS)
     {
-        if (tS <= profile[0].TimeS) return profile[0].SpeedKmh / 3.6;
+        if (tS <= profile[0].TimeS)
+            return profile[0].SpeedKmh / 3.6;
         for (var i = 0; i + 1 < profile.Count; i++)
         {
             var (a, b) = (profile[i], profile[i + 1]);
-            if (tS < b.TimeS) return (a.SpeedKmh + (b.SpeedKmh - a.SpeedKmh) * (tS - a.TimeS) / (b.TimeS - a.TimeS)) / 3.6;
+            if (tS < b.TimeS)
+                return (a.SpeedKmh + (b.SpeedKmh - a.SpeedKmh) * (tS - a.TimeS) / (b.TimeS - a.TimeS)) / 3.6;
         }
         return profile[^1].SpeedKmh / 3.6;
     }
@@ -107,7 +115,8 @@ public static class SpeedProfile
     {
         var first = profile[0];
         var v0 = first.SpeedKmh / 3.6;
-        if (tS <= first.TimeS) return v0 * tS;
+        if (tS <= first.TimeS)
+            return v0 * tS;
         var s = v0 * first.TimeS; // held before the first keyframe
         for (var i = 0; i + 1 < profile.Count; i++)
         {

@@ -5,7 +5,9 @@ public enum Platform
 {
     /// <summary><c>trackside</c>: a fixed post looking along the line; the obstacle and background are ranges from it.</summary>
     Trackside = 0,
-    /// <summary><c>locomotive</c>: a cab looking forward from a moving train (<see cref="Scenario.Train"/>, <see cref="Scenario.Objects"/>).</summary>
+
+    /// <summary><c>locomotive</c>: a cab looking forward from a moving train (<see cref="Scenario.Train"/>,
+    /// <see cref="Scenario.Objects"/>).</summary>
     Locomotive,
 }
 
@@ -14,8 +16,10 @@ public enum CurveDirection
 {
     /// <summary>A straight segment.</summary>
     Straight = 0,
+
     /// <summary><c>left</c>: the course decreases.</summary>
     Left,
+
     /// <summary><c>right</c>: the course increases.</summary>
     Right,
 }
@@ -27,10 +31,12 @@ public enum CurveDirection
 /// </summary>
 public sealed record TrainMotion
 {
-    /// <summary>Speed keyframes (<c>speedProfile</c>), strictly increasing times, interpolated linearly, held before the first and after the last.</summary>
+    /// <summary>Speed keyframes (<c>speedProfile</c>), strictly increasing times, interpolated linearly, held before the first and after
+    /// the last.</summary>
     public required IReadOnlyList<SpeedKeyframe> SpeedProfile { get; init; }
 
-    /// <summary>Track segments from the start (<c>track</c>); beyond the last one the track runs straight. Empty: straight for ever.</summary>
+    /// <summary>Track segments from the start (<c>track</c>); beyond the last one the track runs straight. Empty: straight for
+    /// ever.</summary>
     public IReadOnlyList<TrackSegment> Track { get; init; } = [];
 
     /// <summary>Position, course and time at the start (<c>start</c>), for the GNSS fixes.</summary>
@@ -52,7 +58,8 @@ public sealed record SpeedKeyframe(double TimeS, double SpeedKmh);
 /// <summary>One piece of track (scenario key <c>train.track[]</c>): straight, or a circular curve of <see cref="RadiusM"/>.</summary>
 /// <param name="LengthM">Length along the track, metres (<c>lengthM</c>).</param>
 /// <param name="RadiusM">Curve radius, metres (<c>radiusM</c>); null for a straight.</param>
-/// <param name="Direction">Which way the curve turns (<c>direction</c>: <c>left</c> or <c>right</c>); <see cref="CurveDirection.Straight"/> without a radius.</param>
+/// <param name="Direction">Which way the curve turns (<c>direction</c>: <c>left</c> or <c>right</c>); <see cref="CurveDirection.Straight"/>
+/// without a radius.</param>
 public sealed record TrackSegment(double LengthM, double? RadiusM = null, CurveDirection Direction = CurveDirection.Straight);
 
 /// <summary>Where the cab is at time 0 (scenario key <c>train.start</c>).</summary>
@@ -70,7 +77,8 @@ public sealed record TrainStart
     /// <summary>Altitude above mean sea level, metres (<c>altitudeM</c>, default 216: Delhi).</summary>
     public double AltitudeM { get; init; } = 216;
 
-    /// <summary>UTC at scenario time 0 (<c>utc</c>, ISO 8601, default 2026-01-15T06:30:00Z: a foggy winter morning in north India).</summary>
+    /// <summary>UTC at scenario time 0 (<c>utc</c>, ISO 8601, default 2026-01-15T06:30:00Z: a foggy winter morning in north
+    /// India).</summary>
     public DateTime Utc { get; init; } = new(2026, 1, 15, 6, 30, 0, DateTimeKind.Utc);
 }
 

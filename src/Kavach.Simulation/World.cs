@@ -16,7 +16,8 @@ public sealed class World
     public World(Scenario scenario)
     {
         _scenario = scenario ?? throw new ArgumentNullException(nameof(scenario));
-        if (scenario.Timeline.Count == 0) throw new ArgumentException("the scenario has no timeline", nameof(scenario));
+        if (scenario.Timeline.Count == 0)
+            throw new ArgumentException("the scenario has no timeline", nameof(scenario));
         if (scenario.Platform == Platform.Locomotive)
         {
             _loco = new LocomotiveScene(scenario);
@@ -40,7 +41,8 @@ public sealed class World
     /// <summary>An obstacle is present (locomotive: an object on the track ahead).</summary>
     public bool ObstaclePresent { get; private set; }
 
-    /// <summary>Range of the obstacle from the sensor post, metres (locomotive: distance along the track from the cab); NaN when absent.</summary>
+    /// <summary>Range of the obstacle from the sensor post, metres (locomotive: distance along the track from the cab); NaN when
+    /// absent.</summary>
     public double ObstacleRangeM { get; private set; }
 
     /// <summary>Closing speed of the obstacle, m/s, positive = approaching (NaN when absent).</summary>
@@ -59,7 +61,8 @@ public sealed class World
     public Pose CabPose => _loco?.Cab ?? default;
 
     /// <summary>Locomotive: the cab's latitude and longitude, degrees (NaN on a trackside post).</summary>
-    public (double LatitudeDeg, double LongitudeDeg) CabPosition => _loco is { } l ? (l.LatitudeDeg, l.LongitudeDeg) : (double.NaN, double.NaN);
+    public (double LatitudeDeg, double LongitudeDeg) CabPosition =>
+        _loco is { } l ? (l.LatitudeDeg, l.LongitudeDeg) : (double.NaN, double.NaN);
 
     /// <summary>Locomotive: the track's curvature under the cab, 1/m, right positive (0 on a straight; NaN on a trackside post).</summary>
     public double TrackCurvaturePerM => _loco?.CurvaturePerM ?? double.NaN;
@@ -83,17 +86,32 @@ public sealed class World
     public ObstacleProperties ObstacleProperties => _scenario.Obstacle;
 
     /// <summary>A snapshot of the state.</summary>
-    public WorldState State => new(TimeS, VisibilityM, ExtinctionPerM, ObstaclePresent,
-        ObstacleRangeM, ObstacleClosingSpeedMps, _scenario.Background?.RangeM,
-        Platform, TrainSpeedMps, TrainDistanceM, ObstacleInReach, ReachM);
+    public WorldState State =>
+        new(
+            TimeS,
+            VisibilityM,
+            ExtinctionPerM,
+            ObstaclePresent,
+            ObstacleRangeM,
+            ObstacleClosingSpeedMps,
+            _scenario.Background?.RangeM,
+            Platform,
+            TrainSpeedMps,
+            TrainDistanceM,
+            ObstacleInReach,
+            ReachM
+        );
 
     /// <summary>Set the world to scenario time <paramref name="tS"/> (any order; cheapest when moving forward).</summary>
     public void AdvanceTo(double tS)
     {
-        if (!double.IsFinite(tS) || tS < 0) throw new ArgumentOutOfRangeException(nameof(tS), tS, "must be a finite time ≥ 0");
+        if (!double.IsFinite(tS) || tS < 0)
+            throw new ArgumentOutOfRangeException(nameof(tS), tS, "must be a finite time ≥ 0");
         var frames = _scenario.Timeline;
-        if (_segment >= frames.Count || frames[_segment].TimeS > tS) _segment = 0;
-        while (_segment + 1 < frames.Count && frames[_segment + 1].TimeS <= tS) _segment++;
+        if (_segment >= frames.Count || frames[_segment].TimeS > tS)
+            _segment = 0;
+        while (_segment + 1 < frames.Count && frames[_segment + 1].TimeS <= tS)
+            _segment++;
 
         TimeS = tS;
         var a = frames[_segment];
@@ -126,7 +144,8 @@ public sealed class World
         var reach = 0.0;
         foreach (var s in scenario.Sensors)
         {
-            if (s.Kind is not (Kavach.Protocols.SensorKind.Lidar or Kavach.Protocols.SensorKind.Radar)) continue;
+            if (s.Kind is not (Kavach.Protocols.SensorKind.Lidar or Kavach.Protocols.SensorKind.Radar))
+                continue;
             reach = Math.Max(reach, s.MaxRangeM ?? SensorModelDefaults.For(s.EffectiveVariant).MaxRangeM);
         }
         return reach;
@@ -137,9 +156,11 @@ public sealed class World
         ObstaclePresent = false;
         ObstacleRangeM = double.NaN;
         ObstacleClosingSpeedMps = double.NaN;
-        if (a.Obstacle is not { } o || tS < a.TimeS) return;
+        if (a.Obstacle is not { } o || tS < a.TimeS)
+            return;
 
-        double range, closing;
+        double range,
+            closing;
         if (b?.Obstacle is { } next)
         {
             // Both ends known: the range moves linearly; the closing speed is its rate of change.
@@ -191,7 +212,8 @@ public readonly record struct WorldState(
     double TrainSpeedMps = double.NaN,
     double TrainDistanceM = double.NaN,
     bool ObstacleInReach = false,
-    double ReachM = double.NaN)
+    double ReachM = double.NaN
+)
 {
     /// <summary>
     /// The state as one JSON line (no line end), the ground truth <c>kavach-sim run --truth</c> writes: time, visibility,
@@ -201,7 +223,8 @@ public readonly record struct WorldState(
     public string ToJsonLine()
     {
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        static string N(double x, string format) => double.IsFinite(x) ? x.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "null";
+        static string N(double x, string format) =>
+            double.IsFinite(x) ? x.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : "null";
         var b = new System.Text.StringBuilder(256);
         b.Append(inv, $"{{\"tS\":{N(TimeS, "0.###")},\"platform\":\"{SimNames.Name(Platform)}\",\"visibilityM\":{N(VisibilityM, "0.#")}");
         b.Append(inv, $",\"obstaclePresent\":{(ObstaclePresent ? "true" : "false")},\"obstacleRangeM\":{N(ObstacleRangeM, "0.###")}");
@@ -209,7 +232,10 @@ public readonly record struct WorldState(
         if (Platform == Platform.Locomotive)
         {
             b.Append(inv, $",\"trainSpeedMps\":{N(TrainSpeedMps, "0.###")},\"trainSpeedKmh\":{N(TrainSpeedKmh, "0.##")}");
-            b.Append(inv, $",\"trainDistanceM\":{N(TrainDistanceM, "0.###")},\"obstacleInReach\":{(ObstacleInReach ? "true" : "false")},\"reachM\":{N(ReachM, "0.#")}");
+            b.Append(
+                inv,
+                $",\"trainDistanceM\":{N(TrainDistanceM, "0.###")},\"obstacleInReach\":{(ObstacleInReach ? "true" : "false")},\"reachM\":{N(ReachM, "0.#")}"
+            );
         }
         return b.Append('}').ToString();
     }
@@ -217,10 +243,16 @@ public readonly record struct WorldState(
     /// <summary>The train's speed in km/h (NaN on a trackside post).</summary>
     public double TrainSpeedKmh => TrainSpeedMps * 3.6;
 
-    /// <summary>One line for a console: time, visibility, obstacle (locomotive: the train's speed and distance, the obstacle on the track).</summary>
-    public override string ToString() => Platform == Platform.Locomotive
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"t={TimeS,6:0.0}s visibility={VisibilityM,6:0}m train={TrainSpeedKmh,5:0.0}km/h at {TrainDistanceM,6:0}m obstacle on track={(ObstaclePresent ? $"{ObstacleRangeM:0.0}m ahead, {(ObstacleInReach ? "in" : "beyond")} reach {ReachM:0}m" : "none")}")
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"t={TimeS,6:0.0}s visibility={VisibilityM,6:0}m obstacle={(ObstaclePresent ? $"{ObstacleRangeM:0.0}m closing {ObstacleClosingSpeedMps:0.0}m/s" : "none")}");
+    /// <summary>One line for a console: time, visibility, obstacle (locomotive: the train's speed and distance, the obstacle on the
+    /// track).</summary>
+    public override string ToString() =>
+        Platform == Platform.Locomotive
+            ? string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"t={TimeS, 6:0.0}s visibility={VisibilityM, 6:0}m train={TrainSpeedKmh, 5:0.0}km/h at {TrainDistanceM, 6:0}m obstacle on track={(ObstaclePresent ? $"{ObstacleRangeM:0.0}m ahead, {(ObstacleInReach ? "in" : "beyond")} reach {ReachM:0}m" : "none")}"
+            )
+            : string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"t={TimeS, 6:0.0}s visibility={VisibilityM, 6:0}m obstacle={(ObstaclePresent ? $"{ObstacleRangeM:0.0}m closing {ObstacleClosingSpeedMps:0.0}m/s" : "none")}"
+            );
 }

@@ -31,19 +31,42 @@ public static class AlarmEndToEnd
         Directory.CreateDirectory(dir);
         var keys = new Dictionary<string, string?>
         {
-            ["Device:Id"] = "e2e", ["Storage:Path"] = Path.Combine(dir, "e2e.db"), ["Logging:File"] = "", ["Logging:Console"] = "false",
-            ["Model:Enabled"] = "false", ["Api:Enabled"] = "false",
-            ["Fusion:WindowMs"] = "100", ["Risk:ConfirmMs"] = "0", ["Risk:HighHoldMs"] = "0", ["Risk:MediumHoldMs"] = "0",
-            ["Risk:FaultHoldMs"] = "0", ["Risk:MinRadarPresence"] = "0.05", ["Risk:StartupGraceMs"] = "0",
-            ["Alarm:Driver"] = "simulated", ["Alarm:MinOnMs"] = "0", ["Alarm:LampTestMs"] = "0",
-            ["Sensors:0:Name"] = "lidar", ["Sensors:0:Kind"] = "lidar", ["Sensors:0:FrozenMs"] = "0",
-            ["Sensors:0:Transport:Type"] = "tcp-listen", ["Sensors:0:Transport:Host"] = "127.0.0.1", ["Sensors:0:Transport:Port"] = "0",
-            ["Sensors:1:Name"] = "radar", ["Sensors:1:Kind"] = "radar", ["Sensors:1:FrozenMs"] = "0",
-            ["Sensors:1:Transport:Type"] = "tcp-listen", ["Sensors:1:Transport:Host"] = "127.0.0.1", ["Sensors:1:Transport:Port"] = "0",
+            ["Device:Id"] = "e2e",
+            ["Storage:Path"] = Path.Combine(dir, "e2e.db"),
+            ["Logging:File"] = "",
+            ["Logging:Console"] = "false",
+            ["Model:Enabled"] = "false",
+            ["Api:Enabled"] = "false",
+            ["Fusion:WindowMs"] = "100",
+            ["Risk:ConfirmMs"] = "0",
+            ["Risk:HighHoldMs"] = "0",
+            ["Risk:MediumHoldMs"] = "0",
+            ["Risk:FaultHoldMs"] = "0",
+            ["Risk:MinRadarPresence"] = "0.05",
+            ["Risk:StartupGraceMs"] = "0",
+            ["Alarm:Driver"] = "simulated",
+            ["Alarm:MinOnMs"] = "0",
+            ["Alarm:LampTestMs"] = "0",
+            ["Sensors:0:Name"] = "lidar",
+            ["Sensors:0:Kind"] = "lidar",
+            ["Sensors:0:FrozenMs"] = "0",
+            ["Sensors:0:Transport:Type"] = "tcp-listen",
+            ["Sensors:0:Transport:Host"] = "127.0.0.1",
+            ["Sensors:0:Transport:Port"] = "0",
+            ["Sensors:1:Name"] = "radar",
+            ["Sensors:1:Kind"] = "radar",
+            ["Sensors:1:FrozenMs"] = "0",
+            ["Sensors:1:Transport:Type"] = "tcp-listen",
+            ["Sensors:1:Transport:Host"] = "127.0.0.1",
+            ["Sensors:1:Transport:Port"] = "0",
         };
         var errors = new List<string>();
         var options = KavachOptions.Bind(new ConfigurationBuilder().AddInMemoryCollection(keys).Build(), errors);
-        if (errors.Count > 0) { Console.Error.WriteLine(string.Join("\n", errors)); return 2; }
+        if (errors.Count > 0)
+        {
+            Console.Error.WriteLine(string.Join("\n", errors));
+            return 2;
+        }
         using var logger = new LoggerConfiguration().MinimumLevel.Warning().WriteTo.Console().CreateLogger();
         using var host = DaemonHost.Build(options, logger, TimeProvider.System);
         await host.StartAsync();
@@ -77,12 +100,16 @@ public static class AlarmEndToEnd
                 await radarLock.WaitAsync();
                 try
                 {
-                    var n = Volatile.Read(ref obstacle) == 1
-                        ? JsonLineEncoder.WriteRadar(buf, 50 + (i % 3) * 0.01f, 0.1f, 25, 1)
-                        : JsonLineEncoder.WriteRadar(buf, null, null, null, 0);
+                    var n =
+                        Volatile.Read(ref obstacle) == 1
+                            ? JsonLineEncoder.WriteRadar(buf, 50 + (i % 3) * 0.01f, 0.1f, 25, 1)
+                            : JsonLineEncoder.WriteRadar(buf, null, null, null, 0);
                     await radarStream.WriteAsync(buf.AsMemory(0, n));
                 }
-                finally { radarLock.Release(); }
+                finally
+                {
+                    radarLock.Release();
+                }
                 await Task.Delay(50);
             }
         });
@@ -102,11 +129,18 @@ public static class AlarmEndToEnd
                 sent = Stopwatch.GetTimestamp();
                 Volatile.Write(ref obstacle, 1);
             }
-            finally { radarLock.Release(); }
+            finally
+            {
+                radarLock.Release();
+            }
             var sw = Stopwatch.StartNew();
             while (!(outputs.Snapshot.Buzzer && outputs.Snapshot.Pattern == "high"))
             {
-                if (sw.Elapsed > TimeSpan.FromSeconds(5)) { Console.Error.WriteLine("no HIGH within 5 s"); return 1; }
+                if (sw.Elapsed > TimeSpan.FromSeconds(5))
+                {
+                    Console.Error.WriteLine("no HIGH within 5 s");
+                    return 1;
+                }
                 Thread.SpinWait(50);
             }
             ms.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
@@ -114,13 +148,25 @@ public static class AlarmEndToEnd
             await WaitFor(() => outputs.Snapshot.Pattern == "low", TimeSpan.FromSeconds(5));
         }
         await stop.CancelAsync();
-        try { await Task.WhenAll(lidarTask, radarTask); } catch (Exception e) when (e is OperationCanceledException or IOException) { }
+        try
+        {
+            await Task.WhenAll(lidarTask, radarTask);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException) { }
         await host.StopAsync();
         var sorted = ms.Order().ToArray();
         double P(double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"frame last byte → buzzer on: n={sorted.Length} p50 {P(0.5):0.0} ms  p90 {P(0.9):0.0} ms  p99 {P(0.99):0.0} ms  max {sorted[^1]:0.0} ms (tick {options.Fusion.TickMs} ms)"));
-        try { Directory.Delete(dir, true); } catch (IOException) { }
+        Console.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"frame last byte → buzzer on: n={sorted.Length} p50 {P(0.5):0.0} ms  p90 {P(0.9):0.0} ms  p99 {P(0.99):0.0} ms  max {sorted[^1]:0.0} ms (tick {options.Fusion.TickMs} ms)"
+            )
+        );
+        try
+        {
+            Directory.Delete(dir, true);
+        }
+        catch (IOException) { }
         return 0;
     }
 
@@ -129,7 +175,8 @@ public static class AlarmEndToEnd
         var sw = Stopwatch.StartNew();
         while (!condition())
         {
-            if (sw.Elapsed > timeout) throw new TimeoutException("condition not met");
+            if (sw.Elapsed > timeout)
+                throw new TimeoutException("condition not met");
             await Task.Delay(1);
         }
     }

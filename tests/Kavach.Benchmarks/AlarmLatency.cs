@@ -27,18 +27,34 @@ public static class AlarmLatency
 {
     public static int Run(string[] args)
     {
-        int seconds = 20, feeders = 2, rate = 20_000, hogs = 0, console = 0;
+        int seconds = 20,
+            feeders = 2,
+            rate = 20_000,
+            hogs = 0,
+            console = 0;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var v = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
             switch (args[i])
             {
-                case "--seconds": seconds = v; break;
-                case "--feeders": feeders = v; break;
-                case "--rate": rate = v; break;
-                case "--hogs": hogs = v; break;
-                case "--console": console = v; break;
-                default: Console.Error.WriteLine("unknown option " + args[i]); return 2;
+                case "--seconds":
+                    seconds = v;
+                    break;
+                case "--feeders":
+                    feeders = v;
+                    break;
+                case "--rate":
+                    rate = v;
+                    break;
+                case "--hogs":
+                    hogs = v;
+                    break;
+                case "--console":
+                    console = v;
+                    break;
+                default:
+                    Console.Error.WriteLine("unknown option " + args[i]);
+                    return 2;
             }
         }
         return Measure(seconds, feeders, rate, hogs, console != 0);
@@ -66,7 +82,11 @@ public static class AlarmLatency
         var errors = new List<string>();
         var root = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
         var options = KavachOptions.Bind(root, errors);
-        if (errors.Count > 0) { Console.Error.WriteLine(string.Join("\n", errors)); return 2; }
+        if (errors.Count > 0)
+        {
+            Console.Error.WriteLine(string.Join("\n", errors));
+            return 2;
+        }
 
         var capacity = seconds * 1000 / 10 + 1000;
         var driver = new StampingDriver(capacity);
@@ -86,7 +106,19 @@ public static class AlarmLatency
             threads.Add(new Thread(() => Feed(queue, options, sensor, rate, stop.Token)) { IsBackground = true, Name = "feeder" });
         }
         for (var h = 0; h < hogs; h++)
-            threads.Add(new Thread(() => { var x = 0UL; while (!stop.IsCancellationRequested) x = x * 6364136223846793005UL + 1; GC.KeepAlive(x); }) { IsBackground = true, Name = "hog" });
+            threads.Add(
+                new Thread(() =>
+                {
+                    var x = 0UL;
+                    while (!stop.IsCancellationRequested)
+                        x = x * 6364136223846793005UL + 1;
+                    GC.KeepAlive(x);
+                })
+                {
+                    IsBackground = true,
+                    Name = "hog",
+                }
+            );
         threads.ForEach(t => t.Start());
 
         Thread.Sleep(3000); // warm-up: JIT, tiering, sensors seen
@@ -96,9 +128,15 @@ public static class AlarmLatency
         stop.Cancel();
         threads.ForEach(t => t.Join());
         host.StopAsync().GetAwaiter().GetResult();
-        try { Directory.Delete(dir, true); } catch (IOException) { }
+        try
+        {
+            Directory.Delete(dir, true);
+        }
+        catch (IOException) { }
 
-        Console.WriteLine($"alarm latency: {seconds} s, {feeders} feeder(s) x {rate}/s, {hogs} hog(s), {Environment.ProcessorCount} CPU(s); {fromPublish.Length} level changes, queue dropped {queue.Dropped}");
+        Console.WriteLine(
+            $"alarm latency: {seconds} s, {feeders} feeder(s) x {rate}/s, {hogs} hog(s), {Environment.ProcessorCount} CPU(s); {fromPublish.Length} level changes, queue dropped {queue.Dropped}"
+        );
         Report("decided (tick start) -> first pin write", fromDecision);
         Report("published (Changed) -> first pin write", fromPublish);
         return fromPublish.Length > 0 ? 0 : 1;
@@ -106,10 +144,16 @@ public static class AlarmLatency
 
     private static void Report(string what, double[] us)
     {
-        if (us.Length == 0) { Console.WriteLine($"  {what}: no samples"); return; }
+        if (us.Length == 0)
+        {
+            Console.WriteLine($"  {what}: no samples");
+            return;
+        }
         Array.Sort(us);
         double P(double q) => us[Math.Min(us.Length - 1, (int)Math.Floor(q * us.Length))];
-        Console.WriteLine($"  {what}: p50 {P(0.50):0.0} us, p90 {P(0.90):0.0} us, p99 {P(0.99):0.0} us, p99.9 {P(0.999):0.0} us, max {us[^1]:0.0} us");
+        Console.WriteLine(
+            $"  {what}: p50 {P(0.50):0.0} us, p90 {P(0.90):0.0} us, p99 {P(0.99):0.0} us, p99.9 {P(0.999):0.0} us, max {us[^1]:0.0} us"
+        );
     }
 
     private static void Feed(ReadingQueue queue, KavachOptions options, int sensor, int rate, CancellationToken ct)
@@ -162,7 +206,8 @@ public static class AlarmLatency
         private readonly double[] _fromDecision = new double[capacity];
         private readonly double[] _fromPublish = new double[capacity];
         private int _count;
-        private long _decided, _published;
+        private long _decided,
+            _published;
         private volatile bool _armed;
 
         public void OnChange(RiskState s)
@@ -182,25 +227,41 @@ public static class AlarmLatency
 
         protected override void Write(int pinNumber, PinValue value)
         {
-            if (pinNumber == 9 || !_armed) return; // the heartbeat writes from its own timer
+            if (pinNumber == 9 || !_armed)
+                return; // the heartbeat writes from its own timer
             var now = Stopwatch.GetTimestamp();
             _armed = false;
             var i = _count;
-            if (i >= _fromPublish.Length) return;
+            if (i >= _fromPublish.Length)
+                return;
             _fromDecision[i] = (now - _decided) * 1e6 / Stopwatch.Frequency;
             _fromPublish[i] = (now - _published) * 1e6 / Stopwatch.Frequency;
             Volatile.Write(ref _count, i + 1);
         }
 
         protected override int PinCount => 64;
+
         protected override void OpenPin(int pinNumber) { }
+
         protected override void ClosePin(int pinNumber) { }
+
         protected override void SetPinMode(int pinNumber, PinMode mode) { }
+
         protected override PinMode GetPinMode(int pinNumber) => PinMode.Output;
+
         protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
+
         protected override PinValue Read(int pinNumber) => PinValue.Low;
-        protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken) => new() { TimedOut = true };
-        protected override void AddCallbackForPinValueChangedEvent(int pinNumber, PinEventTypes eventTypes, PinChangeEventHandler callback) => throw new NotSupportedException();
+
+        protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken) =>
+            new() { TimedOut = true };
+
+        protected override void AddCallbackForPinValueChangedEvent(
+            int pinNumber,
+            PinEventTypes eventTypes,
+            PinChangeEventHandler callback
+        ) => throw new NotSupportedException();
+
         protected override void RemoveCallbackForPinValueChangedEvent(int pinNumber, PinChangeEventHandler callback) { }
     }
 }

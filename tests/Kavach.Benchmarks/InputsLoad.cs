@@ -31,30 +31,50 @@ public static class InputsLoad
         var runs = Arg(args, "--runs", 5);
         var chunk = Arg(args, "--chunk", 1000);
         var results = new List<(double Fps, double Cpu, long Dropped, long Rejects)>();
-        Console.WriteLine($"inputs: {Sensors} tf-series sensors over loopback TCP, {rate:N0} frames/s offered in all, at most {chunk} frames per send, {runs} runs of {seconds} s");
+        Console.WriteLine(
+            $"inputs: {Sensors} tf-series sensors over loopback TCP, {rate:N0} frames/s offered in all, at most {chunk} frames per send, {runs} runs of {seconds} s"
+        );
         for (var run = 1; run <= runs; run++)
         {
             var r = await OneRunAsync(rate, seconds, chunk);
             results.Add(r);
-            Console.WriteLine($"run {run}: {r.Fps,10:N0} frames/s decoded, CPU {r.Cpu * 100,5:0.0} % of one core, dropped {r.Dropped}, rejects {r.Rejects}");
+            Console.WriteLine(
+                $"run {run}: {r.Fps, 10:N0} frames/s decoded, CPU {r.Cpu * 100, 5:0.0} % of one core, dropped {r.Dropped}, rejects {r.Rejects}"
+            );
         }
-        static double Median(IEnumerable<double> v) { var a = v.Order().ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
-        Console.WriteLine($"median: {Median(results.Select(r => r.Fps)):N0} frames/s, CPU {Median(results.Select(r => r.Cpu)) * 100:0.0} % of one core, dropped {results.Sum(r => r.Dropped)} in all");
+        static double Median(IEnumerable<double> v)
+        {
+            var a = v.Order().ToArray();
+            return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2;
+        }
+        Console.WriteLine(
+            $"median: {Median(results.Select(r => r.Fps)):N0} frames/s, CPU {Median(results.Select(r => r.Cpu)) * 100:0.0} % of one core, dropped {results.Sum(r => r.Dropped)} in all"
+        );
         return 0;
     }
 
     private static async Task<(double Fps, double Cpu, long Dropped, long Rejects)> OneRunAsync(int rate, int seconds, int chunk)
     {
         using var dir = new TempFolder();
-        var sensors = string.Join(",", Enumerable.Range(0, Sensors).Select(i =>
-            $$"""{ "Name": "lidar{{i}}", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } }"""));
+        var sensors = string.Join(
+            ",",
+            Enumerable
+                .Range(0, Sensors)
+                .Select(i =>
+                    $$"""{ "Name": "lidar{{i}}", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } }"""
+                )
+        );
         var json = $$"""
             { "Device": { "Id": "bench" }, "Sensors": [ {{sensors}} ],
               "Storage": { "Path": "{{Path.Combine(dir.Path, "kavach.db")}}" }, "Logging": { "File": "", "Console": false } }
             """;
         var errors = new List<string>();
-        var options = KavachOptions.Bind(new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build(), errors);
-        if (errors.Count > 0) throw new InvalidOperationException(string.Join("\n", errors));
+        var options = KavachOptions.Bind(
+            new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build(),
+            errors
+        );
+        if (errors.Count > 0)
+            throw new InvalidOperationException(string.Join("\n", errors));
 
         using var logger = new LoggerConfiguration().CreateLogger();
         using var host = DaemonHost.Build(options, logger, TimeProvider.System);
@@ -66,8 +86,10 @@ public static class InputsLoad
         // warm-up 2 s, then the measured window, then the sender stops by itself
         // the same program as the sender: through dotnet (dotnet run / dotnet x.dll) or its apphost
         var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") psi.ArgumentList.Add(typeof(InputsLoad).Assembly.Location);
-        foreach (var a in (string[])["inputs-send", ports, rate.ToString(), (seconds + 3).ToString(), chunk.ToString()]) psi.ArgumentList.Add(a);
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet")
+            psi.ArgumentList.Add(typeof(InputsLoad).Assembly.Location);
+        foreach (var a in (string[])["inputs-send", ports, rate.ToString(), (seconds + 3).ToString(), chunk.ToString()])
+            psi.ArgumentList.Add(a);
         using var sender = Process.Start(psi) ?? throw new InvalidOperationException("cannot start the sender");
         await Task.Delay(TimeSpan.FromSeconds(2));
 
@@ -96,25 +118,35 @@ public static class InputsLoad
         var perSensor = int.Parse(args[2]) / (double)ports.Length;
         var stopAt = Stopwatch.GetTimestamp() + long.Parse(args[3]) * Stopwatch.Frequency;
         var chunk = int.Parse(args[4]);
-        await Task.WhenAll(ports.Select((port, i) => Task.Run(async () =>
-        {
-            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            s.NoDelay = true; // each send is its own segment: --chunk sets how the bytes arrive
-            await s.ConnectAsync(IPAddress.Loopback, port);
-            // a batch of frames with varying distance (a live LiDAR jitters)
-            var batch = new byte[1000 * TfSeriesEncoder.FrameLength];
-            for (var f = 0; f < 1000; f++) TfSeriesEncoder.Encode(batch.AsSpan(f * 9), (ushort)(4000 + (f * 7 + i) % 50), (ushort)(800 + f % 13), 30);
-            var start = Stopwatch.GetTimestamp();
-            long sent = 0;
-            while (Stopwatch.GetTimestamp() < stopAt)
-            {
-                var due = (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * perSensor) - sent;
-                if (due <= 0) { await Task.Delay(5); continue; }
-                var n = (int)Math.Min(due, chunk);
-                await s.SendAsync(batch.AsMemory(0, n * 9), SocketFlags.None);
-                sent += n;
-            }
-        })));
+        await Task.WhenAll(
+            ports.Select(
+                (port, i) =>
+                    Task.Run(async () =>
+                    {
+                        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                        s.NoDelay = true; // each send is its own segment: --chunk sets how the bytes arrive
+                        await s.ConnectAsync(IPAddress.Loopback, port);
+                        // a batch of frames with varying distance (a live LiDAR jitters)
+                        var batch = new byte[1000 * TfSeriesEncoder.FrameLength];
+                        for (var f = 0; f < 1000; f++)
+                            TfSeriesEncoder.Encode(batch.AsSpan(f * 9), (ushort)(4000 + (f * 7 + i) % 50), (ushort)(800 + f % 13), 30);
+                        var start = Stopwatch.GetTimestamp();
+                        long sent = 0;
+                        while (Stopwatch.GetTimestamp() < stopAt)
+                        {
+                            var due = (long)(Stopwatch.GetElapsedTime(start).TotalSeconds * perSensor) - sent;
+                            if (due <= 0)
+                            {
+                                await Task.Delay(5);
+                                continue;
+                            }
+                            var n = (int)Math.Min(due, chunk);
+                            await s.SendAsync(batch.AsMemory(0, n * 9), SocketFlags.None);
+                            sent += n;
+                        }
+                    })
+            )
+        );
         return 0;
     }
 
@@ -127,6 +159,14 @@ public static class InputsLoad
     private sealed class TempFolder : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("kavach-bench-").FullName;
-        public void Dispose() { try { Directory.Delete(Path, true); } catch (IOException) { } }
+
+        public void Dispose()
+        {
+            try
+            {
+                Directory.Delete(Path, true);
+            }
+            catch (IOException) { }
+        }
     }
 }

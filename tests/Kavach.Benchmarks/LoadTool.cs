@@ -46,14 +46,26 @@ public static class LoadTool
             ["Risk:HighHoldMs"] = "0",
             ["Risk:MediumHoldMs"] = "0",
             ["Risk:FaultHoldMs"] = "0",
-            ["Sensors:0:Name"] = "lidar", ["Sensors:0:Kind"] = "lidar", ["Sensors:0:FrozenMs"] = "0",
-            ["Sensors:0:Transport:Type"] = "tcp-listen", ["Sensors:0:Transport:Host"] = "127.0.0.1", ["Sensors:0:Transport:Port"] = "0",
-            ["Sensors:1:Name"] = "radar", ["Sensors:1:Kind"] = "radar", ["Sensors:1:FrozenMs"] = "0",
-            ["Sensors:1:Transport:Type"] = "tcp-listen", ["Sensors:1:Transport:Host"] = "127.0.0.1", ["Sensors:1:Transport:Port"] = "0",
+            ["Sensors:0:Name"] = "lidar",
+            ["Sensors:0:Kind"] = "lidar",
+            ["Sensors:0:FrozenMs"] = "0",
+            ["Sensors:0:Transport:Type"] = "tcp-listen",
+            ["Sensors:0:Transport:Host"] = "127.0.0.1",
+            ["Sensors:0:Transport:Port"] = "0",
+            ["Sensors:1:Name"] = "radar",
+            ["Sensors:1:Kind"] = "radar",
+            ["Sensors:1:FrozenMs"] = "0",
+            ["Sensors:1:Transport:Type"] = "tcp-listen",
+            ["Sensors:1:Transport:Host"] = "127.0.0.1",
+            ["Sensors:1:Transport:Port"] = "0",
         };
         var errors = new List<string>();
         var options = KavachOptions.Bind(new ConfigurationBuilder().AddInMemoryCollection(keys).Build(), errors);
-        if (errors.Count > 0) { Console.Error.WriteLine(string.Join("\n", errors)); return 2; }
+        if (errors.Count > 0)
+        {
+            Console.Error.WriteLine(string.Join("\n", errors));
+            return 2;
+        }
 
         using var logger = new LoggerConfiguration().MinimumLevel.Warning().WriteTo.Console().CreateLogger();
         using var host = DaemonHost.Build(options, logger, TimeProvider.System);
@@ -61,8 +73,10 @@ public static class LoadTool
         var storage = host.Services.GetRequiredService<StorageService>();
         storage.Committed += (s, _) =>
         {
-            if (s.Previous is null) return;
-            lock (latencies) latencies.Add(Stopwatch.GetElapsedTime(s.Timestamp).TotalMilliseconds);
+            if (s.Previous is null)
+                return;
+            lock (latencies)
+                latencies.Add(Stopwatch.GetElapsedTime(s.Timestamp).TotalMilliseconds);
         };
         await host.StartAsync();
         var inputs = host.Services.GetRequiredService<SensorInputService>();
@@ -77,7 +91,8 @@ public static class LoadTool
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var f0 = lidar.Frames;
         var d0 = queue.Dropped;
-        lock (latencies) latencies.Clear();
+        lock (latencies)
+            latencies.Clear();
         var sw = Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         var elapsed = sw.Elapsed.TotalSeconds;
@@ -85,19 +100,42 @@ public static class LoadTool
         var dropped = queue.Dropped - d0;
         var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         await stop.CancelAsync();
-        try { await Task.WhenAll(senders.Append(toggler)); } catch (OperationCanceledException) { }
+        try
+        {
+            await Task.WhenAll(senders.Append(toggler));
+        }
+        catch (OperationCanceledException) { }
         await host.StopAsync();
 
         double[] lat;
-        lock (latencies) lat = [.. latencies.Order()];
-        var hwm = File.ReadAllLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?";
+        lock (latencies)
+            lat = [.. latencies.Order()];
+        var hwm = File.ReadAllLines("/proc/self/status")
+            .FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            ?.Split(':')[1]
+            .Trim()
+            ?? "?";
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(inv, $"clients {clients}, rate {(rate == 0 ? "saturating" : rate + " lines/s")}, {elapsed:0.0} s"));
-        Console.WriteLine(string.Create(inv, $"decoded readings/s: {frames / elapsed:0}   queue drops: {dropped} ({(frames + dropped == 0 ? 0 : 100.0 * dropped / (frames + dropped)):0.00} %)   rejects: {lidar.TotalRejects}"));
+        Console.WriteLine(
+            string.Create(
+                inv,
+                $"decoded readings/s: {frames / elapsed:0}   queue drops: {dropped} ({(frames + dropped == 0 ? 0 : 100.0 * dropped / (frames + dropped)):0.00} %)   rejects: {lidar.TotalRejects}"
+            )
+        );
         Console.WriteLine(string.Create(inv, $"CPU: {cpu / elapsed:0.00} cores busy (process, generator included)"));
-        Console.WriteLine(string.Create(inv, $"level change → stored event: n={lat.Length} p50 {Pct(lat, 0.5):0.00} ms  p99 {Pct(lat, 0.99):0.00} ms  max {(lat.Length > 0 ? lat[^1] : double.NaN):0.00} ms"));
+        Console.WriteLine(
+            string.Create(
+                inv,
+                $"level change → stored event: n={lat.Length} p50 {Pct(lat, 0.5):0.00} ms  p99 {Pct(lat, 0.99):0.00} ms  max {(lat.Length > 0 ? lat[^1] : double.NaN):0.00} ms"
+            )
+        );
         Console.WriteLine($"peak RSS (VmHWM, process): {hwm}");
-        try { Directory.Delete(dir, true); } catch (IOException) { }
+        try
+        {
+            Directory.Delete(dir, true);
+        }
+        catch (IOException) { }
         return 0;
     }
 
@@ -110,7 +148,9 @@ public static class LoadTool
         var sb = new StringBuilder();
         var line = new byte[JsonLineEncoder.MaxLineLength];
         for (var i = 0; i < 1000; i++)
-            sb.Append(Encoding.ASCII.GetString(line, 0, JsonLineEncoder.WriteLidar(line, 300 + (i % 50) * 0.01f + index, 0.9f, 400 + i % 13)));
+            sb.Append(
+                Encoding.ASCII.GetString(line, 0, JsonLineEncoder.WriteLidar(line, 300 + (i % 50) * 0.01f + index, 0.9f, 400 + i % 13))
+            );
         var block = Encoding.ASCII.GetBytes(sb.ToString());
         var sw = Stopwatch.StartNew();
         long sent = 0;
@@ -123,7 +163,8 @@ public static class LoadTool
                 if (rate > 0)
                 {
                     var ahead = sent / (double)rate - sw.Elapsed.TotalSeconds;
-                    if (ahead > 0) await Task.Delay(TimeSpan.FromSeconds(ahead), ct);
+                    if (ahead > 0)
+                        await Task.Delay(TimeSpan.FromSeconds(ahead), ct);
                 }
             }
         }
@@ -142,7 +183,13 @@ public static class LoadTool
             while (!ct.IsCancellationRequested)
             {
                 var obstacle = (t / 10) % 2 == 1; // 500 ms without, 500 ms with an obstacle at 50 m
-                var n = JsonLineEncoder.WriteRadar(buf, obstacle ? 50 + (t % 3) * 0.01f : null, obstacle ? 0.1f : null, 20, obstacle ? 1 : 0);
+                var n = JsonLineEncoder.WriteRadar(
+                    buf,
+                    obstacle ? 50 + (t % 3) * 0.01f : null,
+                    obstacle ? 0.1f : null,
+                    20,
+                    obstacle ? 1 : 0
+                );
                 await stream.WriteAsync(buf.AsMemory(0, n), ct);
                 t++;
                 await Task.Delay(50, ct);
@@ -157,7 +204,8 @@ public static class LoadTool
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static double Pct(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+    private static double Pct(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
 
     private static int Arg(string[] args, string name, int fallback)
     {

@@ -97,7 +97,8 @@ public class ModelBenchmarks
         // per-call distribution of the whole per-tick work (features + inference)
         const int n = 200_000;
         var samples = new double[n];
-        for (var i = 0; i < 20_000; i++) _layer.Assess(_snapshot);
+        for (var i = 0; i < 20_000; i++)
+            _layer.Assess(_snapshot);
         var sw = new Stopwatch();
         var total = Stopwatch.StartNew();
         for (var i = 0; i < n; i++)
@@ -108,7 +109,9 @@ public class ModelBenchmarks
         }
         total.Stop();
         Array.Sort(samples);
-        Console.WriteLine($"// model: per window p50 {samples[n / 2]:0.00} µs, p99 {samples[n * 99 / 100]:0.00} µs, max {samples[^1]:0.0} µs; {n / total.Elapsed.TotalSeconds:0} windows/s single-threaded");
+        Console.WriteLine(
+            $"// model: per window p50 {samples[n / 2]:0.00} µs, p99 {samples[n * 99 / 100]:0.00} µs, max {samples[^1]:0.0} µs; {n / total.Elapsed.TotalSeconds:0} windows/s single-threaded"
+        );
 
         // load time and the memory one more session adds (working set and managed heap)
         GC.Collect();
@@ -129,8 +132,10 @@ public class ModelBenchmarks
             loads[i] = t.Elapsed.TotalMilliseconds;
         }
         Array.Sort(loads);
-        Console.WriteLine($"// model: load (sha256 + session + contract check) first {load.Elapsed.TotalMilliseconds:0.0} ms, median of 10 more {loads[5]:0.0} ms; " +
-                          $"one more session adds {(ws1 - ws0) / 1024.0:0} KiB working set, {(heap1 - heap0) / 1024.0:0.0} KiB managed heap");
+        Console.WriteLine(
+            $"// model: load (sha256 + session + contract check) first {load.Elapsed.TotalMilliseconds:0.0} ms, median of 10 more {loads[5]:0.0} ms; "
+                + $"one more session adds {(ws1 - ws0) / 1024.0:0} KiB working set, {(heap1 - heap0) / 1024.0:0.0} KiB managed heap"
+        );
         GC.KeepAlive(extra);
         extra.Dispose();
     }
@@ -139,6 +144,7 @@ public class ModelBenchmarks
     {
         public long Now { get; set; }
         public override long TimestampFrequency => 1_000_000;
+
         public override long GetTimestamp() => Now;
     }
 }

@@ -13,13 +13,20 @@ public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["load", ..]) return await LoadTool.RunAsync(args[1..]);
-        if (args is ["inputs", ..]) return await InputsLoad.RunAsync(args);
-        if (args is ["inputs-send", ..]) return await InputsLoad.SendAsync(args);
-        if (args is ["alarm", ..]) return AlarmLatency.Run(args[1..]);
-        if (args is ["alarm-e2e", ..]) return await AlarmEndToEnd.RunAsync(args[1..]);
-        if (args is ["storage", ..]) return await StorageBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
-        if (args is ["api", ..]) return await ApiBench.RunAsync(args[1..]);
+        if (args is ["load", ..])
+            return await LoadTool.RunAsync(args[1..]);
+        if (args is ["inputs", ..])
+            return await InputsLoad.RunAsync(args);
+        if (args is ["inputs-send", ..])
+            return await InputsLoad.SendAsync(args);
+        if (args is ["alarm", ..])
+            return AlarmLatency.Run(args[1..]);
+        if (args is ["alarm-e2e", ..])
+            return await AlarmEndToEnd.RunAsync(args[1..]);
+        if (args is ["storage", ..])
+            return await StorageBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
+        if (args is ["api", ..])
+            return await ApiBench.RunAsync(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
         return 0;
     }

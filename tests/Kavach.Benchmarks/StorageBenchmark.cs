@@ -35,11 +35,13 @@ public static class StorageBenchmark
         {
             Console.WriteLine($"storage benchmarks: {runs} runs, temp folder {root} ({Environment.ProcessorCount} cores)");
             var commit = new List<double>();
-            for (var i = 0; i < runs; i++) commit.Add(CommittedAlertsPerSecond(Path.Combine(root, $"commit{i}.db"), 2000));
+            for (var i = 0; i < runs; i++)
+                commit.Add(CommittedAlertsPerSecond(Path.Combine(root, $"commit{i}.db"), 2000));
             Report("committed alerts/s (event + outbox row, one fsync'd transaction each)", commit, "0");
 
             var drain = new List<double>();
-            for (var i = 0; i < runs; i++) drain.Add(await DrainRateAsync(Path.Combine(root, $"drain{i}.db"), 10_000).ConfigureAwait(false));
+            for (var i = 0; i < runs; i++)
+                drain.Add(await DrainRateAsync(Path.Combine(root, $"drain{i}.db"), 10_000).ConfigureAwait(false));
             Report("outbox drain to local mosquitto after a 10 000-alert backlog, alerts/s (QoS 1, PUBACK each)", drain, "0");
 
             var written = new List<double>();
@@ -56,7 +58,11 @@ public static class StorageBenchmark
         }
         finally
         {
-            try { Directory.Delete(root, true); } catch (IOException) { }
+            try
+            {
+                Directory.Delete(root, true);
+            }
+            catch (IOException) { }
         }
     }
 
@@ -64,24 +70,46 @@ public static class StorageBenchmark
     {
         var time = TimeProvider.System;
         using var store = EventStore.Open(path, time);
-        var context = new AlertContext("bench", "0.1.0", "0123456789abcdef", true, false, [new AlertSensor("lidar", "lidar", "live", 0.01)]);
+        var context = new AlertContext(
+            "bench",
+            "0.1.0",
+            "0123456789abcdef",
+            true,
+            false,
+            [new AlertSensor("lidar", "lidar", "live", 0.01)]
+        );
         var sw = Stopwatch.StartNew();
-        for (var i = 1; i <= n; i++) store.AppendAlert(State(i, i % 2 == 0 ? RiskLevel.High : RiskLevel.Low), context, 0, 100_000);
+        for (var i = 1; i <= n; i++)
+            store.AppendAlert(State(i, i % 2 == 0 ? RiskLevel.High : RiskLevel.Low), context, 0, 100_000);
         return n / sw.Elapsed.TotalSeconds;
     }
 
     private static async Task<double> DrainRateAsync(string path, int n)
     {
-        var options = Options($$"""{ "Storage": { "Path": "{{path}}" }, "Uplink": { "Host": "127.0.0.1", "Port": PORT, "TelemetryMs": 0 } }""", out _);
+        var options = Options(
+            $$"""{ "Storage": { "Path": "{{path}}" }, "Uplink": { "Host": "127.0.0.1", "Port": PORT, "TelemetryMs": 0 } }""",
+            out _
+        );
         using (var store = EventStore.Open(path, TimeProvider.System))
         {
             // fill the backlog fast: the one-fsync-per-alert rate is measured above
-            var context = new AlertContext("bench", "0.1.0", "0123456789abcdef", true, false, [new AlertSensor("lidar", "lidar", "live", 0.01)]);
+            var context = new AlertContext(
+                "bench",
+                "0.1.0",
+                "0123456789abcdef",
+                true,
+                false,
+                [new AlertSensor("lidar", "lidar", "live", 0.01)]
+            );
             Sql(store, "PRAGMA synchronous=OFF;");
-            for (var i = 1; i <= n; i++) store.AppendAlert(State(i, i % 2 == 0 ? RiskLevel.High : RiskLevel.Low), context, 0, 100_000);
+            for (var i = 1; i <= n; i++)
+                store.AppendAlert(State(i, i % 2 == 0 ? RiskLevel.High : RiskLevel.Low), context, 0, 100_000);
         }
         await using var broker = await Mosquitto.StartAsync().ConfigureAwait(false);
-        options = Options($$"""{ "Storage": { "Path": "{{path}}" }, "Uplink": { "Host": "127.0.0.1", "Port": {{broker.Port}}, "TelemetryMs": 0 } }""", out _);
+        options = Options(
+            $$"""{ "Storage": { "Path": "{{path}}" }, "Uplink": { "Host": "127.0.0.1", "Port": {{broker.Port}}, "TelemetryMs": 0 } }""",
+            out _
+        );
         var faults = new StageFaults();
         var broadcaster = new RiskBroadcaster();
         var storage = new StorageService(options, faults, TimeProvider.System, NullLogger<StorageService>.Instance);
@@ -92,7 +120,8 @@ public static class StorageBenchmark
         await uplink.StartAsync(default).ConfigureAwait(false);
         while (uplink.Sent < n)
         {
-            if (sw.Elapsed > TimeSpan.FromMinutes(5)) throw new TimeoutException($"drained only {uplink.Sent} of {n}");
+            if (sw.Elapsed > TimeSpan.FromMinutes(5))
+                throw new TimeoutException($"drained only {uplink.Sent} of {n}");
             await Task.Delay(5).ConfigureAwait(false);
         }
         var rate = n / sw.Elapsed.TotalSeconds;
@@ -113,8 +142,15 @@ public static class StorageBenchmark
         var fusion = new FusionEngine(options, time);
         var faults = new StageFaults();
         var broadcaster = new RiskBroadcaster();
-        var pipeline = new Kavach.Edge.Pipeline.Pipeline(fusion, new SafetyFloor(options), new RiskStateMachine(options, time), broadcaster, faults, time,
-            NullLogger<Kavach.Edge.Pipeline.Pipeline>.Instance);
+        var pipeline = new Kavach.Edge.Pipeline.TickPipeline(
+            fusion,
+            new SafetyFloor(options),
+            new RiskStateMachine(options, time),
+            broadcaster,
+            faults,
+            time,
+            NullLogger<Kavach.Edge.Pipeline.TickPipeline>.Instance
+        );
         var recorder = new ReadingRecorder(options, time);
         pipeline.Ticked += recorder.OnTick;
         using var store = EventStore.Open(path, TimeProvider.System);
@@ -130,7 +166,8 @@ public static class StorageBenchmark
                 var j = ((t * 10 + k) % 7) * 0.01f;
                 fusion.Add(Lidar(0, now, 120 + j));
                 fusion.Add(Lidar(1, now, 95 + j));
-                if (k % 5 == 0) fusion.Add(Radar(2, now, 120 + (t % 5) * 0.02f));
+                if (k % 5 == 0)
+                    fusion.Add(Radar(2, now, 120 + (t % 5) * 0.02f));
                 time.Advance(TimeSpan.FromMilliseconds(10));
             }
             pipeline.Step();
@@ -140,7 +177,8 @@ public static class StorageBenchmark
                 sinceFlush = 0;
                 var (rows, health) = recorder.Take();
                 store.WriteBatch(rows, health, "0.1.0", options.ConfigHash);
-                if (t % 600 == 0) store.RetentionStep(time.GetUtcNow(), options.Storage.RetentionDays, options.Storage.MaxSizeMb * 1048576L);
+                if (t % 600 == 0)
+                    store.RetentionStep(time.GetUtcNow(), options.Storage.RetentionDays, options.Storage.MaxSizeMb * 1048576L);
             }
         }
         var io = WriteChars() - before;
@@ -167,11 +205,23 @@ public static class StorageBenchmark
         return r;
     }
 
-    private static RiskState State(long change, RiskLevel level) => new()
-    {
-        Change = change, Level = level, Utc = DateTimeOffset.UtcNow, Reasons = ["bench"], Faults = [], RaisedBy = "floor",
-        Floor = new FloorAssessment { VisibilityM = 800, VisibilitySource = "lidar", Level = level, Reasons = ["bench"] },
-    };
+    private static RiskState State(long change, RiskLevel level) =>
+        new()
+        {
+            Change = change,
+            Level = level,
+            Utc = DateTimeOffset.UtcNow,
+            Reasons = ["bench"],
+            Faults = [],
+            RaisedBy = "floor",
+            Floor = new FloorAssessment
+            {
+                VisibilityM = 800,
+                VisibilitySource = "lidar",
+                Level = level,
+                Reasons = ["bench"],
+            },
+        };
 
     private static KavachOptions Options(string overrides, out int flushMs)
     {
@@ -187,8 +237,12 @@ public static class StorageBenchmark
             """;
         var json = "{" + sensors + overrides.Trim()[1..^1].Replace("PORT", "1883", StringComparison.Ordinal) + "}";
         var errors = new List<string>();
-        var o = KavachOptions.Bind(new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build(), errors);
-        if (errors.Count > 0) throw new InvalidOperationException(string.Join("\n", errors));
+        var o = KavachOptions.Bind(
+            new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build(),
+            errors
+        );
+        if (errors.Count > 0)
+            throw new InvalidOperationException(string.Join("\n", errors));
         flushMs = o.Storage.FlushMs;
         return o;
     }
@@ -198,7 +252,8 @@ public static class StorageBenchmark
     private static long WriteChars()
     {
         foreach (var line in File.ReadLines("/proc/self/io"))
-            if (line.StartsWith("wchar:", StringComparison.Ordinal)) return long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
+            if (line.StartsWith("wchar:", StringComparison.Ordinal))
+                return long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture);
         return 0;
     }
 
@@ -216,7 +271,9 @@ public static class StorageBenchmark
     {
         var sorted = values.Order().ToList();
         var median = sorted[sorted.Count / 2];
-        Console.WriteLine($"{what}: median {median.ToString(format, CultureInfo.InvariantCulture)} (runs: {string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)))})");
+        Console.WriteLine(
+            $"{what}: median {median.ToString(format, CultureInfo.InvariantCulture)} (runs: {string.Join(", ", values.Select(v => v.ToString(format, CultureInfo.InvariantCulture)))})"
+        );
     }
 
     private static int Arg(string[] args, string name, int fallback)
@@ -231,7 +288,12 @@ public static class StorageBenchmark
         private readonly Process _p;
         private readonly string _dir;
 
-        private Mosquitto(Process p, string dir, int port) { _p = p; _dir = dir; Port = port; }
+        private Mosquitto(Process p, string dir, int port)
+        {
+            _p = p;
+            _dir = dir;
+            Port = port;
+        }
 
         public int Port { get; }
 
@@ -240,14 +302,32 @@ public static class StorageBenchmark
             var dir = Path.Combine(Path.GetTempPath(), "kavach-bench-mq-" + Guid.NewGuid().ToString("N")[..8]);
             Directory.CreateDirectory(dir);
             int port;
-            using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
+            using (var l = new TcpListener(IPAddress.Loopback, 0))
+            {
+                l.Start();
+                port = ((IPEndPoint)l.LocalEndpoint).Port;
+            }
             var conf = Path.Combine(dir, "mosquitto.conf");
-            await File.WriteAllTextAsync(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {dir}/\nuser root\nmax_queued_messages 100000\n").ConfigureAwait(false);
-            var p = Process.Start(new ProcessStartInfo("mosquitto", ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            await File.WriteAllTextAsync(
+                    conf,
+                    $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location {dir}/\nuser root\nmax_queued_messages 100000\n"
+                )
+                .ConfigureAwait(false);
+            var p = Process.Start(
+                new ProcessStartInfo("mosquitto", ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true }
+            )!;
             for (var i = 0; ; i++)
             {
-                try { using var c = new TcpClient(); await c.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false); break; }
-                catch (SocketException) when (i < 100) { await Task.Delay(50).ConfigureAwait(false); }
+                try
+                {
+                    using var c = new TcpClient();
+                    await c.ConnectAsync(IPAddress.Loopback, port).ConfigureAwait(false);
+                    break;
+                }
+                catch (SocketException) when (i < 100)
+                {
+                    await Task.Delay(50).ConfigureAwait(false);
+                }
             }
             return new Mosquitto(p, dir, port);
         }
@@ -257,7 +337,11 @@ public static class StorageBenchmark
             _p.Kill();
             await _p.WaitForExitAsync().ConfigureAwait(false);
             _p.Dispose();
-            try { Directory.Delete(_dir, true); } catch (IOException) { }
+            try
+            {
+                Directory.Delete(_dir, true);
+            }
+            catch (IOException) { }
         }
     }
 }

@@ -15,11 +15,8 @@ public class ConfigurationTests
         return errors;
     }
 
-    private static Dictionary<string, string?> Minimal() => new()
-    {
-        ["Database:ConnectionString"] = "Host=127.0.0.1;Username=kavach;Database=kavach",
-        ["Mqtt:ClientId"] = "central-1",
-    };
+    private static Dictionary<string, string?> Minimal() =>
+        new() { ["Database:ConnectionString"] = "Host=127.0.0.1;Username=kavach;Database=kavach", ["Mqtt:ClientId"] = "central-1" };
 
     [Fact]
     public void A_minimal_configuration_is_accepted_and_the_required_keys_are_named_when_missing()
@@ -38,12 +35,50 @@ public class ConfigurationTests
         var o = CentralOptions.Bind(new ConfigurationBuilder().AddJsonFile(path).Build(), errors);
         Assert.Empty(errors);
         var d = new CentralOptions();
-        Assert.Equal((d.Database.BatchMaxRows, d.Database.BatchMaxDelayMs, d.Database.PartitionMonthsAhead, d.Database.RetentionMonths, d.Database.RetryMinMs, d.Database.RetryMaxMs),
-            (o.Database.BatchMaxRows, o.Database.BatchMaxDelayMs, o.Database.PartitionMonthsAhead, o.Database.RetentionMonths, o.Database.RetryMinMs, o.Database.RetryMaxMs));
-        Assert.Equal((d.Mqtt.Host, d.Mqtt.Port, d.Mqtt.SharedGroup, d.Mqtt.SessionExpiryS, d.Mqtt.KeepAliveS, d.Mqtt.ReceiveMaximum, d.Mqtt.ReconnectMinMs, d.Mqtt.ReconnectMaxMs),
-            (o.Mqtt.Host, o.Mqtt.Port, o.Mqtt.SharedGroup, o.Mqtt.SessionExpiryS, o.Mqtt.KeepAliveS, o.Mqtt.ReceiveMaximum, o.Mqtt.ReconnectMinMs, o.Mqtt.ReconnectMaxMs));
-        Assert.Equal((d.Http.Url, d.Logging.Level, d.Logging.File, d.Logging.FileSizeLimitMb, d.Logging.RetainedFiles),
-            (o.Http.Url, o.Logging.Level, o.Logging.File, o.Logging.FileSizeLimitMb, o.Logging.RetainedFiles));
+        Assert.Equal(
+            (
+                d.Database.BatchMaxRows,
+                d.Database.BatchMaxDelayMs,
+                d.Database.PartitionMonthsAhead,
+                d.Database.RetentionMonths,
+                d.Database.RetryMinMs,
+                d.Database.RetryMaxMs
+            ),
+            (
+                o.Database.BatchMaxRows,
+                o.Database.BatchMaxDelayMs,
+                o.Database.PartitionMonthsAhead,
+                o.Database.RetentionMonths,
+                o.Database.RetryMinMs,
+                o.Database.RetryMaxMs
+            )
+        );
+        Assert.Equal(
+            (
+                d.Mqtt.Host,
+                d.Mqtt.Port,
+                d.Mqtt.SharedGroup,
+                d.Mqtt.SessionExpiryS,
+                d.Mqtt.KeepAliveS,
+                d.Mqtt.ReceiveMaximum,
+                d.Mqtt.ReconnectMinMs,
+                d.Mqtt.ReconnectMaxMs
+            ),
+            (
+                o.Mqtt.Host,
+                o.Mqtt.Port,
+                o.Mqtt.SharedGroup,
+                o.Mqtt.SessionExpiryS,
+                o.Mqtt.KeepAliveS,
+                o.Mqtt.ReceiveMaximum,
+                o.Mqtt.ReconnectMinMs,
+                o.Mqtt.ReconnectMaxMs
+            )
+        );
+        Assert.Equal(
+            (d.Http.Url, d.Logging.Level, d.Logging.File, d.Logging.FileSizeLimitMb, d.Logging.RetainedFiles),
+            (o.Http.Url, o.Logging.Level, o.Logging.File, o.Logging.FileSizeLimitMb, o.Logging.RetainedFiles)
+        );
     }
 
     [Fact]
@@ -65,8 +100,9 @@ public class ConfigurationTests
     public async Task The_service_exits_2_naming_an_unknown_key_in_the_file_or_the_environment()
     {
         using var dir = Repo.NewTempDir();
-        var path = CentralProcess.WriteConfig(dir, 1883, "Host=127.0.0.1;Username=kavach;Database=kavach", "central-1",
-            extra: c => ((Dictionary<string, object>)c["Database"])["BatchMaxRowz"] = 10);
+        var path = CentralProcess.WriteConfig(dir, 1883, "Host=127.0.0.1;Username=kavach;Database=kavach", "central-1", extra: c =>
+            ((Dictionary<string, object>)c["Database"])["BatchMaxRowz"] = 10
+        );
         using (var central = new CentralProcess(["run", "--config", path]))
         {
             Assert.Equal(2, await central.WaitForExitAsync(TimeSpan.FromSeconds(60)));

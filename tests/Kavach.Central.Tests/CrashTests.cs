@@ -43,14 +43,21 @@ public class CrashTests(PostgresFixture pg)
     {
         using (var central = new CentralProcess(["run", "--config", config]))
         {
-            await Wait.UntilAsync(() => central.Stdout.Contains("MQTT: connected", StringComparison.Ordinal), () => "the first central to connect\n" + central.Output,
-                TimeSpan.FromSeconds(60));
+            await Wait.UntilAsync(
+                () => central.Stdout.Contains("MQTT: connected", StringComparison.Ordinal),
+                () => "the first central to connect\n" + central.Output,
+                TimeSpan.FromSeconds(60)
+            );
             await device.AlertAsync("e1", 1); // committed normally
             await Wait.UntilAsync(async () => await CountAsync(cs) == 1, "the first alert committed");
             await pg.Cluster.StopAsync();
-            for (var seq = 2; seq <= 40; seq++) await device.AlertAsync("e1", seq);
-            await Wait.UntilAsync(() => central.Output.Contains("held unacknowledged", StringComparison.Ordinal), () => "the commit to fail\n" + central.Output,
-                TimeSpan.FromSeconds(60));
+            for (var seq = 2; seq <= 40; seq++)
+                await device.AlertAsync("e1", seq);
+            await Wait.UntilAsync(
+                () => central.Output.Contains("held unacknowledged", StringComparison.Ordinal),
+                () => "the commit to fail\n" + central.Output,
+                TimeSpan.FromSeconds(60)
+            );
             central.Signal("KILL");
             await central.WaitForExitAsync(TimeSpan.FromSeconds(20));
         }
@@ -67,6 +74,9 @@ public class CrashTests(PostgresFixture pg)
             await using var cmd = new NpgsqlCommand(sql, c);
             return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (NpgsqlException) { return -1; } // the server is down or the tables are not there yet
+        catch (NpgsqlException)
+        {
+            return -1;
+        } // the server is down or the tables are not there yet
     }
 }

@@ -24,8 +24,18 @@ public class FleetPayloadsTests
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         Assert.True(UplinkReader.TryReadAlerts(json, out var a, out var shed, out var error), error);
         Assert.Null(shed);
-        Assert.Equal(("sim-0042", "9f3a61c04be27d58", 17L, At, FleetPayloads.Levels[level], previous < 0 ? null : FleetPayloads.Levels[previous], true),
-            (a!.DeviceId, a.Epoch, a.Seq, a.Ts, a.Level, a.Previous, a.ClockSynced));
+        Assert.Equal(
+            (
+                "sim-0042",
+                "9f3a61c04be27d58",
+                17L,
+                At,
+                FleetPayloads.Levels[level],
+                previous < 0 ? null : FleetPayloads.Levels[previous],
+                true
+            ),
+            (a!.DeviceId, a.Epoch, a.Seq, a.Ts, a.Level, a.Previous, a.ClockSynced)
+        );
     }
 
     [Fact]
@@ -35,13 +45,23 @@ public class FleetPayloadsTests
         var online = p.Online("0123456789abcdef", At, "b07d2c41e9a35f18");
         var offline = p.Offline("0123456789abcdef");
         var telemetry = p.Telemetry("sim-0042", 2, 600, At);
-        foreach (var (schema, json) in new[] { ("status.schema.json", online), ("status.schema.json", offline), ("telemetry.schema.json", telemetry) })
+        foreach (
+            var (schema, json) in new[]
+            {
+                ("status.schema.json", online),
+                ("status.schema.json", offline),
+                ("telemetry.schema.json", telemetry),
+            }
+        )
         {
             var errors = SchemaCheck.Validate(Schema(schema), System.Text.Encoding.UTF8.GetString(json));
             Assert.True(errors.Count == 0, schema + ": " + string.Join("\n", errors));
         }
         Assert.True(UplinkReader.TryReadStatus(online, out var s, out var error), error);
-        Assert.Equal(("online", "0123456789abcdef", "b07d2c41e9a35f18", (DateTimeOffset?)At), (s!.State, s.Instance, s.Commissioning, s.StartedAt));
+        Assert.Equal(
+            ("online", "0123456789abcdef", "b07d2c41e9a35f18", (DateTimeOffset?)At),
+            (s!.State, s.Instance, s.Commissioning, s.StartedAt)
+        );
         Assert.True(UplinkReader.TryReadStatus(offline, out s, out error), error);
         Assert.Equal(("offline", "0123456789abcdef"), (s!.State, s.Instance));
         Assert.True(UplinkReader.TryReadTelemetry(telemetry, out var device, out error), error);

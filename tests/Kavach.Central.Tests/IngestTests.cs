@@ -14,18 +14,30 @@ public class IngestTests(PostgresFixture pg)
         await using var broker = await MosquittoBroker.StartAsync();
         await using var central = await CentralRig.StartAsync(broker.Port, await pg.Cluster.CreateDatabaseAsync());
         var devices = new List<DeviceClient>();
-        for (var d = 0; d < 3; d++) devices.Add(await DeviceClient.ConnectAsync(broker.Port, $"lc-{d}"));
+        for (var d = 0; d < 3; d++)
+            devices.Add(await DeviceClient.ConnectAsync(broker.Port, $"lc-{d}"));
         const int perDevice = 60;
         var published = 0;
         for (var seq = 1; seq <= perDevice; seq++)
-            foreach (var device in devices) { await device.AlertAsync("e1", seq); published++; }
+            foreach (var device in devices)
+            {
+                await device.AlertAsync("e1", seq);
+                published++;
+            }
         // the same alerts again, byte for byte as a daemon resends them after a lost PUBACK, and a few of another epoch
         foreach (var device in devices)
-            for (var seq = 1; seq <= 10; seq++) { await device.AlertAsync("e1", seq); published++; }
+            for (var seq = 1; seq <= 10; seq++)
+            {
+                await device.AlertAsync("e1", seq);
+                published++;
+            }
         await devices[0].AlertAsync("e2", 1);
         published++;
 
-        await Wait.UntilAsync(() => central.Counters.Committed >= published, () => $"{published} messages committed (got {central.Counters.Committed})");
+        await Wait.UntilAsync(
+            () => central.Counters.Committed >= published,
+            () => $"{published} messages committed (got {central.Counters.Committed})"
+        );
         Assert.Equal(3 * perDevice + 1, await central.ScalarAsync("SELECT count(*) FROM alerts"));
         Assert.Equal(3 * perDevice + 1, await central.ScalarAsync("SELECT count(DISTINCT (device_id, epoch, seq)) FROM alerts"));
         Assert.Equal(30, central.Counters.Duplicates);
@@ -42,7 +54,8 @@ public class IngestTests(PostgresFixture pg)
         }
         // each device's level is its newest alert's (seq 60: the cycle LOW, MEDIUM, HIGH, FAULT ends on FAULT)
         Assert.Equal(3, await central.ScalarAsync($"SELECT count(*) FROM devices WHERE level = 'FAULT' AND last_seq = {perDevice}"));
-        foreach (var device in devices) await device.DisposeAsync();
+        foreach (var device in devices)
+            await device.DisposeAsync();
     }
 
     [Fact]
@@ -53,10 +66,17 @@ public class IngestTests(PostgresFixture pg)
         await using var a = await CentralRig.StartAsync(broker.Port, cs, "central-a");
         await using var b = await CentralRig.StartAsync(broker.Port, cs, "central-b");
         await using var device = await DeviceClient.ConnectAsync(broker.Port, "lc-shared");
-        for (var seq = 1; seq <= 200; seq++) await device.AlertAsync("e1", seq);
-        await Wait.UntilAsync(() => a.Counters.Committed + b.Counters.Committed >= 200, () => $"200 committed (a {a.Counters.Committed}, b {b.Counters.Committed})");
+        for (var seq = 1; seq <= 200; seq++)
+            await device.AlertAsync("e1", seq);
+        await Wait.UntilAsync(
+            () => a.Counters.Committed + b.Counters.Committed >= 200,
+            () => $"200 committed (a {a.Counters.Committed}, b {b.Counters.Committed})"
+        );
         Assert.Equal(200, await a.ScalarAsync("SELECT count(*) FROM alerts"));
-        Assert.True(a.Counters.AlertsNew > 0 && b.Counters.AlertsNew > 0, $"both instances took a share: a {a.Counters.AlertsNew}, b {b.Counters.AlertsNew}");
+        Assert.True(
+            a.Counters.AlertsNew > 0 && b.Counters.AlertsNew > 0,
+            $"both instances took a share: a {a.Counters.AlertsNew}, b {b.Counters.AlertsNew}"
+        );
         Assert.Equal(200, a.Counters.AlertsNew + b.Counters.AlertsNew);
     }
 
@@ -68,26 +88,47 @@ public class IngestTests(PostgresFixture pg)
         await using var device = await DeviceClient.ConnectAsync(broker.Port, "lc-47-east");
         await device.OnlineAsync();
         await device.AlertAsync("e1", 3); // HIGH
-        await Wait.UntilAsync(async () => await central.ScalarAsync("SELECT count(*) FROM devices WHERE online AND level = 'HIGH' AND software = '0.1.0'") == 1,
-            "lc-47-east online at HIGH");
+        await Wait.UntilAsync(
+            async () =>
+                await central.ScalarAsync("SELECT count(*) FROM devices WHERE online AND level = 'HIGH' AND software = '0.1.0'") == 1,
+            "lc-47-east online at HIGH"
+        );
 
         using var http = new HttpClient();
         var fleet = JsonDocument.Parse(await http.GetStringAsync(central.BaseUrl + "/fleet")).RootElement;
         Assert.Equal(1, fleet.GetProperty("online").GetInt32());
         var row = fleet.GetProperty("fleet")[0];
-        Assert.Equal(("lc-47-east", "HIGH", true), (row.GetProperty("deviceId").GetString(), row.GetProperty("level").GetString(), row.GetProperty("online").GetBoolean()));
+        Assert.Equal(
+            ("lc-47-east", "HIGH", true),
+            (row.GetProperty("deviceId").GetString(), row.GetProperty("level").GetString(), row.GetProperty("online").GetBoolean())
+        );
 
         // telemetry (QoS 0, the daemon's own writer) counts as a sign of life
         var seen = await central.ScalarAsync("SELECT (extract(epoch FROM last_seen) * 1000000)::bigint FROM devices");
-        await device.PublishAsync(device.Topics.Telemetry, Kavach.Edge.Uplink.UplinkJson.Telemetry("lc-47-east", DateTimeOffset.UtcNow,
-            Kavach.Edge.Assessment.RiskLevel.High, 0, 0, true, null, []));
-        await Wait.UntilAsync(async () => await central.ScalarAsync("SELECT (extract(epoch FROM last_seen) * 1000000)::bigint FROM devices") > seen,
-            "last_seen moved by telemetry");
+        await device.PublishAsync(
+            device.Topics.Telemetry,
+            Kavach.Edge.Uplink.UplinkJson.Telemetry(
+                "lc-47-east",
+                DateTimeOffset.UtcNow,
+                Kavach.Edge.Assessment.RiskLevel.High,
+                0,
+                0,
+                true,
+                null,
+                []
+            )
+        );
+        await Wait.UntilAsync(
+            async () => await central.ScalarAsync("SELECT (extract(epoch FROM last_seen) * 1000000)::bigint FROM devices") > seen,
+            "last_seen moved by telemetry"
+        );
         Assert.Equal(0, await central.ScalarAsync("SELECT count(*) FROM rejects"));
 
         await device.DieAsync();
-        await Wait.UntilAsync(async () => await central.ScalarAsync("SELECT count(*) FROM devices WHERE NOT online AND state = 'offline'") == 1,
-            "lc-47-east offline after its last will");
+        await Wait.UntilAsync(
+            async () => await central.ScalarAsync("SELECT count(*) FROM devices WHERE NOT online AND state = 'offline'") == 1,
+            "lc-47-east offline after its last will"
+        );
     }
 
     [Fact]
@@ -125,9 +166,15 @@ public class IngestTests(PostgresFixture pg)
         var sent = 0;
         async Task<string> Gaps(params long[] seqs)
         {
-            foreach (var s in seqs) { await device.AlertAsync("e1", s); sent++; }
+            foreach (var s in seqs)
+            {
+                await device.AlertAsync("e1", s);
+                sent++;
+            }
             await Wait.UntilAsync(() => central.Counters.Committed >= sent, $"{sent} committed");
-            await using var cmd = central.Db.CreateCommand("SELECT coalesce(string_agg(from_seq || '-' || to_seq, ',' ORDER BY from_seq), '') FROM gaps WHERE device_id = 'lc-gaps'");
+            await using var cmd = central.Db.CreateCommand(
+                "SELECT coalesce(string_agg(from_seq || '-' || to_seq, ',' ORDER BY from_seq), '') FROM gaps WHERE device_id = 'lc-gaps'"
+            );
             return (string)(await cmd.ExecuteScalarAsync())!;
         }
         Assert.Equal("", await Gaps(1, 2));

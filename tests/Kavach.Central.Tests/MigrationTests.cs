@@ -29,7 +29,8 @@ public class MigrationTests(PostgresFixture pg)
     {
         await using var db = NpgsqlDataSource.Create(await pg.Cluster.CreateDatabaseAsync());
         await Migrator.ApplyAsync(db, default);
-        await using (var cmd = db.CreateCommand($"INSERT INTO schema_version (version, name) VALUES ({Migrator.Latest + 1}, 'future')")) await cmd.ExecuteNonQueryAsync();
+        await using (var cmd = db.CreateCommand($"INSERT INTO schema_version (version, name) VALUES ({Migrator.Latest + 1}, 'future')"))
+            await cmd.ExecuteNonQueryAsync();
         var e = await Assert.ThrowsAsync<SchemaTooNewException>(() => Migrator.ApplyAsync(db, default));
         Assert.Contains($"v{Migrator.Latest + 1}", e.Message);
     }
@@ -40,10 +41,15 @@ public class MigrationTests(PostgresFixture pg)
         await using var db = NpgsqlDataSource.Create(await pg.Cluster.CreateDatabaseAsync());
         await Migrator.ApplyAsync(db, default);
         // an alert stamped in a month with no partition yet lands in alerts_default
-        await using (var cmd = db.CreateCommand("""
-            INSERT INTO alerts (device_id, epoch, seq, ts, id, level, clock_synced, payload)
-            VALUES ('lc-1', 'e', 1, '2031-03-10T00:00:00Z', gen_random_uuid(), 'LOW', true, '{}')
-            """)) await cmd.ExecuteNonQueryAsync();
+        await using (
+            var cmd = db.CreateCommand(
+                """
+                INSERT INTO alerts (device_id, epoch, seq, ts, id, level, clock_synced, payload)
+                VALUES ('lc-1', 'e', 1, '2031-03-10T00:00:00Z', gen_random_uuid(), 'LOW', true, '{}')
+                """
+            )
+        )
+            await cmd.ExecuteNonQueryAsync();
         var now = new DateTimeOffset(2031, 1, 20, 0, 0, 0, TimeSpan.Zero);
         var created = await Partitions.EnsureAsync(db, now, 3, default);
         Assert.Equal(["alerts_y2031m01", "alerts_y2031m02", "alerts_y2031m03", "alerts_y2031m04"], created);
@@ -58,12 +64,17 @@ public class MigrationTests(PostgresFixture pg)
         await using var db = NpgsqlDataSource.Create(await pg.Cluster.CreateDatabaseAsync());
         await Migrator.ApplyAsync(db, default);
         await Partitions.EnsureAsync(db, new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero), 3, default);
-        await using (var cmd = db.CreateCommand("""
-            INSERT INTO alerts (device_id, epoch, seq, ts, id, level, clock_synced, payload) VALUES
-              ('lc-1', 'e', 1, '2031-02-27T00:00:00Z', gen_random_uuid(), 'LOW', true, '{}'),
-              ('lc-1', 'e', 2, '2031-03-01T00:00:00Z', gen_random_uuid(), 'LOW', true, '{}'),
-              ('lc-1', 'e', 3, '1970-01-01T00:00:10Z', gen_random_uuid(), 'LOW', false, '{}')
-            """)) await cmd.ExecuteNonQueryAsync();
+        await using (
+            var cmd = db.CreateCommand(
+                """
+                INSERT INTO alerts (device_id, epoch, seq, ts, id, level, clock_synced, payload) VALUES
+                  ('lc-1', 'e', 1, '2031-02-27T00:00:00Z', gen_random_uuid(), 'LOW', true, '{}'),
+                  ('lc-1', 'e', 2, '2031-03-01T00:00:00Z', gen_random_uuid(), 'LOW', true, '{}'),
+                  ('lc-1', 'e', 3, '1970-01-01T00:00:10Z', gen_random_uuid(), 'LOW', false, '{}')
+                """
+            )
+        )
+            await cmd.ExecuteNonQueryAsync();
         // March 2033 keeping 24 months: January and February 2031 ended before March 2031, so they go
         var dropped = await Partitions.DropOlderThanAsync(db, new DateTimeOffset(2033, 3, 15, 0, 0, 0, TimeSpan.Zero), 24, default);
         Assert.Equal(["alerts_y2031m01", "alerts_y2031m02"], dropped);

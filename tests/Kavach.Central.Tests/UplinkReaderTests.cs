@@ -16,7 +16,10 @@ public class UplinkReaderTests
         var json = DevicePayloads.Alert("lc-47-east", "9f3a61c04be27d58", 1042, RiskLevel.High, ts);
         Assert.True(UplinkReader.TryReadAlerts(Encoding.UTF8.GetBytes(json), out var a, out var shed, out var error), error);
         Assert.Null(shed);
-        Assert.Equal(("lc-47-east", "9f3a61c04be27d58", 1042L, ts, "HIGH", true), (a!.DeviceId, a.Epoch, a.Seq, a.Ts, a.Level, a.ClockSynced));
+        Assert.Equal(
+            ("lc-47-east", "9f3a61c04be27d58", 1042L, ts, "HIGH", true),
+            (a!.DeviceId, a.Epoch, a.Seq, a.Ts, a.Level, a.ClockSynced)
+        );
         Assert.NotEqual(Guid.Empty, a.Id);
     }
 
@@ -27,13 +30,27 @@ public class UplinkReaderTests
         Assert.True(UplinkReader.TryReadAlerts(example, out var a, out _, out var error), error);
         Assert.Equal(("lc-47-east", 1042L, "HIGH", "MEDIUM"), (a!.DeviceId, a.Seq, a.Level, a.Previous));
 
-        Assert.True(UplinkReader.TryReadAlerts(Encoding.UTF8.GetBytes(DevicePayloads.Shed("lc-1", "e1", 3, 7)), out var none, out var shed, out error), error);
+        Assert.True(
+            UplinkReader.TryReadAlerts(
+                Encoding.UTF8.GetBytes(DevicePayloads.Shed("lc-1", "e1", 3, 7)),
+                out var none,
+                out var shed,
+                out error
+            ),
+            error
+        );
         Assert.Null(none);
         Assert.Equal(("lc-1", "e1", 3L, 7L), (shed!.DeviceId, shed.Epoch, shed.FromSeq, shed.ToSeq));
 
-        Assert.True(UplinkReader.TryReadStatus(Encoding.UTF8.GetBytes(DevicePayloads.Online("0123456789abcdef")), out var s, out error), error);
+        Assert.True(
+            UplinkReader.TryReadStatus(Encoding.UTF8.GetBytes(DevicePayloads.Online("0123456789abcdef")), out var s, out error),
+            error
+        );
         Assert.Equal(("online", "0123456789abcdef", "0.1.0", "b07d2c41e9a35f18"), (s!.State, s.Instance, s.Version, s.Commissioning));
-        Assert.True(UplinkReader.TryReadStatus(Encoding.UTF8.GetBytes(DevicePayloads.Offline("0123456789abcdef")), out s, out error), error);
+        Assert.True(
+            UplinkReader.TryReadStatus(Encoding.UTF8.GetBytes(DevicePayloads.Offline("0123456789abcdef")), out s, out error),
+            error
+        );
         Assert.Equal("offline", s!.State);
     }
 
@@ -41,8 +58,14 @@ public class UplinkReaderTests
     [InlineData("not json", "malformed JSON")]
     [InlineData("[1]", "not a JSON object")]
     [InlineData("""{"type":"telemetry"}""", "type: 'telemetry'")]
-    [InlineData("""{"type":"alert","id":"019ac0e1-6f2b-7c41-9d0a-5b8e2f4c1a77","deviceId":"d","seq":0,"ts":"2026-01-01T00:00:00Z","level":"LOW"}""", "seq:")]
-    [InlineData("""{"type":"alert","id":"019ac0e1-6f2b-7c41-9d0a-5b8e2f4c1a77","deviceId":"d","seq":1,"ts":"2026-01-01T00:00:00Z","level":"GREEN"}""", "level: unknown 'GREEN'")]
+    [InlineData(
+        """{"type":"alert","id":"019ac0e1-6f2b-7c41-9d0a-5b8e2f4c1a77","deviceId":"d","seq":0,"ts":"2026-01-01T00:00:00Z","level":"LOW"}""",
+        "seq:"
+    )]
+    [InlineData(
+        """{"type":"alert","id":"019ac0e1-6f2b-7c41-9d0a-5b8e2f4c1a77","deviceId":"d","seq":1,"ts":"2026-01-01T00:00:00Z","level":"GREEN"}""",
+        "level: unknown 'GREEN'"
+    )]
     [InlineData("""{"type":"alert","deviceId":"d","seq":1,"ts":"2026-01-01T00:00:00Z","level":"LOW"}""", "id: missing")]
     public void What_does_not_fit_the_contract_is_refused_with_the_reason(string json, string reason)
     {

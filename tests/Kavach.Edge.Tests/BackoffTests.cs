@@ -2,7 +2,8 @@ namespace Kavach.Edge.Tests;
 
 public class BackoffTests
 {
-    private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(100), Max = TimeSpan.FromMilliseconds(1000);
+    private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(100),
+        Max = TimeSpan.FromMilliseconds(1000);
 
     [Fact]
     public void Grows_by_doubling_from_the_minimum_to_the_cap_without_jitter_at_the_midpoint()
@@ -32,7 +33,8 @@ public class BackoffTests
         {
             var d = b.Next().TotalMilliseconds;
             Assert.InRange(d, 0.8 * step, Math.Min(1.2 * step, Max.TotalMilliseconds));
-            if (step == Max.TotalMilliseconds) seen.Add(d);
+            if (step == Max.TotalMilliseconds)
+                seen.Add(d);
             step = Math.Min(step * 2, Max.TotalMilliseconds);
         }
         Assert.True(seen.Distinct().Count() > 100, "the delays at the cap are jittered, not all equal");
@@ -42,7 +44,8 @@ public class BackoffTests
     public void Reset_starts_again_from_the_minimum()
     {
         var b = new Backoff(Min, Max, () => 0.5);
-        for (var i = 0; i < 5; i++) b.Next();
+        for (var i = 0; i < 5; i++)
+            b.Next();
         b.Reset();
         Assert.Equal(100, b.Next().TotalMilliseconds);
         Assert.Equal(200, b.Next().TotalMilliseconds);

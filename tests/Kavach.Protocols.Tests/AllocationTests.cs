@@ -7,15 +7,18 @@ public sealed class AllocationTests
     public void Decoders_allocate_nothing_per_frame()
     {
         var tf = new byte[9 * 1000];
-        for (var i = 0; i < 1000; i++) TfSeriesEncoder.Encode(tf.AsSpan(i * 9), (ushort)i, 500, 40f);
+        for (var i = 0; i < 1000; i++)
+            TfSeriesEncoder.Encode(tf.AsSpan(i * 9), (ushort)i, 500, 40f);
         var ld = new byte[47 * 200];
         var points = new Ld06Point[12];
-        for (var i = 0; i < 200; i++) Ld06Encoder.Encode(ld.AsSpan(i * 47), 2000, (ushort)(i * 100), (ushort)(i * 100 + 900), (ushort)i, points);
+        for (var i = 0; i < 200; i++)
+            Ld06Encoder.Encode(ld.AsSpan(i * 47), 2000, (ushort)(i * 100), (ushort)(i * 100 + 900), (ushort)i, points);
         var mmPoints = new[] { new MmwavePoint(1f, 2f, 0f, -1f), new MmwavePoint(0f, 5f, 0f, 1f) };
         var side = new[] { new MmwaveSideInfo(100, 20), new MmwaveSideInfo(200, 20) };
         var len = TiMmwaveEncoder.MaxFrameLength(2);
         var ti = new byte[len * 100];
-        for (var i = 0; i < 100; i++) TiMmwaveEncoder.Encode(ti.AsSpan(i * len), (uint)i, mmPoints, side);
+        for (var i = 0; i < 100; i++)
+            TiMmwaveEncoder.Encode(ti.AsSpan(i * len), (uint)i, mmPoints, side);
         var ops = "1.25\r\n{\"speed\":0.58, \"direction\":\"inbound\", \"time\":105}\r\n12.5, -3.0\r\n"u8.ToArray();
 
         var tfDecoder = new TfSeriesDecoder(TfVariant.TfLuna);

@@ -15,7 +15,9 @@ public sealed class CaseFolderTests
     private static readonly string Root = Path.Combine(AppContext.BaseDirectory, "Cases");
 
     private static List<string> CaseNames() =>
-        Directory.GetDirectories(Root).SelectMany(Directory.GetDirectories)
+        Directory
+            .GetDirectories(Root)
+            .SelectMany(Directory.GetDirectories)
             .Select(dir => Path.GetRelativePath(Root, dir).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -26,7 +28,8 @@ public sealed class CaseFolderTests
     public void Every_format_has_cases_and_the_real_captures_are_present()
     {
         var cases = CaseNames();
-        foreach (var format in AnyDecoder.Formats) Assert.Contains(cases, c => c.StartsWith(format + "/", StringComparison.Ordinal));
+        foreach (var format in AnyDecoder.Formats)
+            Assert.Contains(cases, c => c.StartsWith(format + "/", StringComparison.Ordinal));
         Assert.Contains("ti-mmwave/iwr6843-automated-doors-sdk3.3", cases);
         Assert.Contains("ld06/ld19-manual-example-packet", cases);
     }
@@ -49,20 +52,28 @@ public sealed class CaseFolderTests
         Assert.Equal(expected.GetProperty("frames").GetInt32(), frames.Count);
         Assert.Equal(frames.Count, c.Frames);
         Assert.Equal(capture.Length, c.Bytes);
-        if (expected.TryGetProperty("bytes", out var bytes)) Assert.Equal(bytes.GetInt64(), c.Bytes);
-        if (expected.TryGetProperty("noReturn", out var noReturn)) Assert.Equal(noReturn.GetInt64(), c.NoReturn);
-        if (expected.TryGetProperty("rejectedBytes", out var rejected)) Assert.Equal(rejected.GetInt64(), c.RejectedBytes);
+        if (expected.TryGetProperty("bytes", out var bytes))
+            Assert.Equal(bytes.GetInt64(), c.Bytes);
+        if (expected.TryGetProperty("noReturn", out var noReturn))
+            Assert.Equal(noReturn.GetInt64(), c.NoReturn);
+        if (expected.TryGetProperty("rejectedBytes", out var rejected))
+            Assert.Equal(rejected.GetInt64(), c.RejectedBytes);
         Assert.Equal(expected.TryGetProperty("pendingBytes", out var pending) ? pending.GetInt32() : 0, decoder.PendingBytes);
         if (expected.TryGetProperty("rejects", out var rejects))
         {
             foreach (var r in rejects.EnumerateObject())
-                Assert.True(r.Value.GetInt64() == c.Rejects(ParseReason(r.Name)), $"{r.Name}: expected {r.Value} runs, got {c.Rejects(ParseReason(r.Name))}");
+                Assert.True(
+                    r.Value.GetInt64() == c.Rejects(ParseReason(r.Name)),
+                    $"{r.Name}: expected {r.Value} runs, got {c.Rejects(ParseReason(r.Name))}"
+                );
         }
 
         var errorFile = Path.Combine(dir, "error.txt");
         if (File.Exists(errorFile))
         {
-            var reason = ParseReason(File.ReadAllText(errorFile).Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)[0]);
+            var reason = ParseReason(
+                File.ReadAllText(errorFile).Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries)[0]
+            );
             Assert.True(c.Rejects(reason) > 0, $"error.txt names {RejectReasons.Name(reason)} but none was counted");
         }
         else if (format != "ops243")
@@ -71,20 +82,24 @@ public sealed class CaseFolderTests
             Assert.True(c.RejectedBytes + decoder.PendingBytes <= c.Bytes);
         }
 
-        if (expected.TryGetProperty("first", out var first)) AssertFields(first, frames[0].Frame, "first");
-        if (expected.TryGetProperty("last", out var last)) AssertFields(last, frames[^1].Frame, "last");
+        if (expected.TryGetProperty("first", out var first))
+            AssertFields(first, frames[0].Frame, "first");
+        if (expected.TryGetProperty("last", out var last))
+            AssertFields(last, frames[^1].Frame, "last");
         if (expected.TryGetProperty("frameList", out var list))
         {
             Assert.Equal(list.GetArrayLength(), frames.Count);
             var i = 0;
-            foreach (var e in list.EnumerateArray()) AssertFields(e, frames[i].Frame, $"frame {i++}");
+            foreach (var e in list.EnumerateArray())
+                AssertFields(e, frames[i].Frame, $"frame {i++}");
         }
 
         if (expected.TryGetProperty("firstPoints", out var points))
         {
             Assert.Equal(points.GetArrayLength(), frames[0].Points.Length);
             var i = 0;
-            foreach (var e in points.EnumerateArray()) AssertFields(e, frames[0].Points[i], $"point {i++}");
+            foreach (var e in points.EnumerateArray())
+                AssertFields(e, frames[0].Points[i], $"point {i++}");
         }
 
         if (expected.TryGetProperty("ranges", out var ranges))
@@ -105,8 +120,11 @@ public sealed class CaseFolderTests
 
         if (expected.TryGetProperty("contiguous", out var contiguous))
         {
-            var numbers = frames.Select(f => Convert.ToInt64(Property(f.Frame, contiguous.GetString()!), CultureInfo.InvariantCulture)).ToList();
-            for (var i = 1; i < numbers.Count; i++) Assert.Equal(numbers[i - 1] + 1, numbers[i]);
+            var numbers = frames
+                .Select(f => Convert.ToInt64(Property(f.Frame, contiguous.GetString()!), CultureInfo.InvariantCulture))
+                .ToList();
+            for (var i = 1; i < numbers.Count; i++)
+                Assert.Equal(numbers[i - 1] + 1, numbers[i]);
         }
 
         // The same stream fed in small chunks gives the same frames and byte counts.
@@ -125,7 +143,8 @@ public sealed class CaseFolderTests
     {
         for (var r = 0; r < RejectReasons.Count; r++)
         {
-            if (RejectReasons.Name((RejectReason)r) == name) return (RejectReason)r;
+            if (RejectReasons.Name((RejectReason)r) == name)
+                return (RejectReason)r;
         }
 
         throw new ArgumentException($"unknown reject reason '{name}'");

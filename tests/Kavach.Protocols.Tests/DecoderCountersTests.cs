@@ -9,7 +9,8 @@ public class DecoderCountersTests
     {
         var c = new DecoderCounters();
         Assert.Null(c.LastReject);
-        for (var i = 0; i < 3; i++) c.Reject(RejectReason.BadHeader, 2);
+        for (var i = 0; i < 3; i++)
+            c.Reject(RejectReason.BadHeader, 2);
         c.Reject(RejectReason.BadChecksum, 9);
         c.Reject(RejectReason.UnknownSensor, 0);
 

@@ -6,7 +6,11 @@ namespace Kavach.Protocols.Tests;
 
 public class JsonLineDecoderTests
 {
-    private static (List<JsonLineFrame> Frames, JsonLineDecoder Decoder) Decode(string text, SensorKind kind = SensorKind.Unspecified, int chunk = 0)
+    private static (List<JsonLineFrame> Frames, JsonLineDecoder Decoder) Decode(
+        string text,
+        SensorKind kind = SensorKind.Unspecified,
+        int chunk = 0
+    )
     {
         var d = new JsonLineDecoder(kind);
         var frames = new List<JsonLineFrame>();
@@ -15,7 +19,8 @@ public class JsonLineDecoderTests
         for (var i = 0; i < bytes.Length; i += step)
         {
             ReadOnlySpan<byte> span = bytes.AsSpan(i, Math.Min(step, bytes.Length - i));
-            while (d.TryRead(ref span, out var f)) frames.Add(f);
+            while (d.TryRead(ref span, out var f))
+                frames.Add(f);
         }
         return (frames, d);
     }
@@ -23,12 +28,14 @@ public class JsonLineDecoderTests
     [Fact]
     public void Original_design_lines_decode()
     {
-        var (frames, d) = Decode("""
+        var (frames, d) = Decode(
+            """
             {"sensor":"lidar","distance":12.3,"c":0.98}
             {"sensor":"radar","speed":4.2,"range":180.0}
             {"sensor":"camera","visibility":0.35,"id":"f-17"}
 
-            """);
+            """
+        );
         Assert.Equal(3, frames.Count);
         Assert.Equal(SensorKind.Lidar, frames[0].Kind);
         Assert.Equal(12.3f, frames[0].DistanceM);
@@ -59,7 +66,9 @@ public class JsonLineDecoderTests
     [Fact]
     public void No_return_and_no_target_are_readings_not_rejects()
     {
-        var (frames, d) = Decode("{\"sensor\":\"lidar\",\"distance\":null,\"c\":0}\n{\"sensor\":\"lidar\",\"distance\":5,\"c\":0}\n{\"sensor\":\"radar\",\"speed\":null,\"range\":null}\n");
+        var (frames, d) = Decode(
+            "{\"sensor\":\"lidar\",\"distance\":null,\"c\":0}\n{\"sensor\":\"lidar\",\"distance\":5,\"c\":0}\n{\"sensor\":\"radar\",\"speed\":null,\"range\":null}\n"
+        );
         Assert.Equal(3, frames.Count);
         Assert.True(frames[0].NoReturn);
         Assert.True(frames[1].NoReturn);
@@ -72,35 +81,38 @@ public class JsonLineDecoderTests
     [Fact]
     public void Strength_ts_and_visibility_m_are_read()
     {
-        var (frames, _) = Decode("{\"sensor\":\"lidar\",\"distance\":60,\"c\":1,\"strength\":1234,\"ts\":1764136800.5}\n{\"sensor\":\"camera\",\"visibility_m\":420,\"ts\":\"2026-11-26T06:00:00Z\"}\n");
+        var (frames, _) = Decode(
+            "{\"sensor\":\"lidar\",\"distance\":60,\"c\":1,\"strength\":1234,\"ts\":1764136800.5}\n{\"sensor\":\"camera\",\"visibility_m\":420,\"ts\":\"2026-11-26T06:00:00Z\"}\n"
+        );
         Assert.Equal(1234f, frames[0].Strength);
         Assert.Equal(1764136800.5, frames[0].TimestampUnixS);
         Assert.Equal(420f, frames[1].VisibilityM);
         Assert.Equal(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds(), frames[1].TimestampUnixS);
     }
 
-    public static TheoryData<string, RejectReason> BadLines => new()
-    {
-        { "not json at all", RejectReason.Malformed },
-        { "{\"sensor\":\"lidar\",\"distance\":12", RejectReason.Malformed },
-        { "[1,2,3]", RejectReason.Malformed },
-        { "{\"sensor\":\"lidar\",\"distance\":NaN}", RejectReason.NotFinite },
-        { "{\"sensor\":\"lidar\",\"distance\":Infinity}", RejectReason.NotFinite },
-        { "{\"sensor\":\"lidar\",\"distance\":\"NaN\"}", RejectReason.NotFinite },
-        { "{\"sensor\":\"lidar\",\"distance\":\"12.3\"}", RejectReason.WrongType },
-        { "{\"sensor\":\"lidar\",\"distance\":true}", RejectReason.WrongType },
-        { "{\"sensor\":\"radar\",\"range\":[1]}", RejectReason.WrongType },
-        { "{\"sensor\":7,\"distance\":1}", RejectReason.WrongType },
-        { "{\"sensor\":\"lidar\",\"distance\":-1}", RejectReason.ImpossibleValue },
-        { "{\"sensor\":\"lidar\",\"distance\":5,\"c\":1.5}", RejectReason.ImpossibleValue },
-        { "{\"sensor\":\"radar\",\"speed\":900,\"range\":10}", RejectReason.ImpossibleValue },
-        { "{\"sensor\":\"camera\",\"visibility\":1.2}", RejectReason.ImpossibleValue },
-        { "{\"sensor\":\"sonar\",\"distance\":1}", RejectReason.UnknownSensor },
-        { "{\"sensor\":\"lidar\",\"c\":1}", RejectReason.MissingField },
-        { "{\"sensor\":\"radar\",\"speed\":1}", RejectReason.MissingField },
-        { "{\"sensor\":\"camera\"}", RejectReason.MissingField },
-        { "{\"sensor\":\"lidar\",\"distance\":1}{}", RejectReason.Malformed },
-    };
+    public static TheoryData<string, RejectReason> BadLines =>
+        new()
+        {
+            { "not json at all", RejectReason.Malformed },
+            { "{\"sensor\":\"lidar\",\"distance\":12", RejectReason.Malformed },
+            { "[1,2,3]", RejectReason.Malformed },
+            { "{\"sensor\":\"lidar\",\"distance\":NaN}", RejectReason.NotFinite },
+            { "{\"sensor\":\"lidar\",\"distance\":Infinity}", RejectReason.NotFinite },
+            { "{\"sensor\":\"lidar\",\"distance\":\"NaN\"}", RejectReason.NotFinite },
+            { "{\"sensor\":\"lidar\",\"distance\":\"12.3\"}", RejectReason.WrongType },
+            { "{\"sensor\":\"lidar\",\"distance\":true}", RejectReason.WrongType },
+            { "{\"sensor\":\"radar\",\"range\":[1]}", RejectReason.WrongType },
+            { "{\"sensor\":7,\"distance\":1}", RejectReason.WrongType },
+            { "{\"sensor\":\"lidar\",\"distance\":-1}", RejectReason.ImpossibleValue },
+            { "{\"sensor\":\"lidar\",\"distance\":5,\"c\":1.5}", RejectReason.ImpossibleValue },
+            { "{\"sensor\":\"radar\",\"speed\":900,\"range\":10}", RejectReason.ImpossibleValue },
+            { "{\"sensor\":\"camera\",\"visibility\":1.2}", RejectReason.ImpossibleValue },
+            { "{\"sensor\":\"sonar\",\"distance\":1}", RejectReason.UnknownSensor },
+            { "{\"sensor\":\"lidar\",\"c\":1}", RejectReason.MissingField },
+            { "{\"sensor\":\"radar\",\"speed\":1}", RejectReason.MissingField },
+            { "{\"sensor\":\"camera\"}", RejectReason.MissingField },
+            { "{\"sensor\":\"lidar\",\"distance\":1}{}", RejectReason.Malformed },
+        };
 
     [Theory]
     [MemberData(nameof(BadLines))]
@@ -140,7 +152,8 @@ public class JsonLineDecoderTests
     [Fact]
     public void Split_anywhere_gives_the_same_frames()
     {
-        var text = "{\"sensor\":\"lidar\",\"distance\":1.5,\"c\":0.5}\r\n{\"sensor\":\"radar\",\"speed\":-2,\"range\":40,\"snr\":18.5,\"targets\":3}\n\n{\"sensor\":\"camera\",\"visibility_m\":800}\n";
+        var text =
+            "{\"sensor\":\"lidar\",\"distance\":1.5,\"c\":0.5}\r\n{\"sensor\":\"radar\",\"speed\":-2,\"range\":40,\"snr\":18.5,\"targets\":3}\n\n{\"sensor\":\"camera\",\"visibility_m\":800}\n";
         var whole = Decode(text).Frames;
         for (var chunk = 1; chunk < 20; chunk++)
             Assert.Equal(whole, Decode(text, chunk: chunk).Frames);
@@ -178,9 +191,17 @@ public class JsonLineDecoderTests
     {
         var line = Encoding.UTF8.GetBytes("{\"sensor\":\"lidar\",\"distance\":12.3,\"c\":0.98,\"strength\":1200}\n");
         var d = new JsonLineDecoder();
-        for (var i = 0; i < 100; i++) { ReadOnlySpan<byte> s = line; while (d.TryRead(ref s, out _)) { } }
+        for (var i = 0; i < 100; i++)
+        {
+            ReadOnlySpan<byte> s = line;
+            while (d.TryRead(ref s, out _)) { }
+        }
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++) { ReadOnlySpan<byte> s = line; while (d.TryRead(ref s, out _)) { } }
+        for (var i = 0; i < 10_000; i++)
+        {
+            ReadOnlySpan<byte> s = line;
+            while (d.TryRead(ref s, out _)) { }
+        }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

@@ -28,26 +28,35 @@ public sealed class Ld06Tests
     [Fact]
     public void Round_trip_keeps_points_and_angles()
     {
-        Gen.Select(Gen.UShort, Gen.UShort[0, 35999], Gen.UShort[0, 35999], Gen.UShort,
-            Gen.Select(Gen.UShort, Gen.Byte, (d, i) => new Ld06Point(d, i, 0f)).Array[12]).Sample((speed, start, end, ts, points) =>
-        {
-            var b = new byte[47];
-            Ld06Encoder.Encode(b, speed, start, end, ts, points);
-            var decoder = new Ld06Decoder();
-            ReadOnlySpan<byte> input = b;
-            Assert.True(decoder.TryRead(ref input, out var f));
-            Assert.Equal(speed, f.SpeedDegPerS);
-            Assert.Equal(ts, f.TimestampMs);
-            Assert.Equal(start / 100f, f.StartAngleDeg, 3);
-            Assert.Equal(end / 100f, f.EndAngleDeg, 3);
-            Assert.True(f.HasCorridorPoints); // default corridor = full circle
-            var decoded = decoder.LastPoints.ToArray();
-            Assert.Equal(points.Select(p => (p.DistanceMm, p.Intensity)), decoded.Select(p => (p.DistanceMm, p.Intensity)));
-            Assert.All(decoded, p => Assert.InRange(p.AngleDeg, 0f, 360f));
-            var valid = points.Where(p => p.DistanceMm > 0).ToList();
-            Assert.Equal(valid.Count == 0, f.NoReturn);
-            if (valid.Count > 0) Assert.Equal(valid.Min(p => p.DistanceMm) / 1000f, f.NearestRangeM);
-        });
+        Gen.Select(
+                Gen.UShort,
+                Gen.UShort[0, 35999],
+                Gen.UShort[0, 35999],
+                Gen.UShort,
+                Gen.Select(Gen.UShort, Gen.Byte, (d, i) => new Ld06Point(d, i, 0f)).Array[12]
+            )
+            .Sample(
+                (speed, start, end, ts, points) =>
+                {
+                    var b = new byte[47];
+                    Ld06Encoder.Encode(b, speed, start, end, ts, points);
+                    var decoder = new Ld06Decoder();
+                    ReadOnlySpan<byte> input = b;
+                    Assert.True(decoder.TryRead(ref input, out var f));
+                    Assert.Equal(speed, f.SpeedDegPerS);
+                    Assert.Equal(ts, f.TimestampMs);
+                    Assert.Equal(start / 100f, f.StartAngleDeg, 3);
+                    Assert.Equal(end / 100f, f.EndAngleDeg, 3);
+                    Assert.True(f.HasCorridorPoints); // default corridor = full circle
+                    var decoded = decoder.LastPoints.ToArray();
+                    Assert.Equal(points.Select(p => (p.DistanceMm, p.Intensity)), decoded.Select(p => (p.DistanceMm, p.Intensity)));
+                    Assert.All(decoded, p => Assert.InRange(p.AngleDeg, 0f, 360f));
+                    var valid = points.Where(p => p.DistanceMm > 0).ToList();
+                    Assert.Equal(valid.Count == 0, f.NoReturn);
+                    if (valid.Count > 0)
+                        Assert.Equal(valid.Min(p => p.DistanceMm) / 1000f, f.NearestRangeM);
+                }
+            );
     }
 
     [Theory]

@@ -14,14 +14,16 @@ public sealed class NmeaTests
     {
         var frames = new List<NmeaFrame>();
         ReadOnlySpan<byte> input = Encoding.Latin1.GetBytes(text);
-        while (decoder.TryRead(ref input, out var f)) frames.Add(f);
+        while (decoder.TryRead(ref input, out var f))
+            frames.Add(f);
         return frames;
     }
 
     private static string WithChecksum(string body)
     {
         var sum = 0;
-        foreach (var c in body) sum ^= c;
+        foreach (var c in body)
+            sum ^= c;
         return $"${body}*{sum:X2}\r\n";
     }
 
@@ -30,10 +32,12 @@ public sealed class NmeaTests
     {
         // u-blox M8 receiver description (UBX-13003221), NMEA chapter examples.
         var d = new NmeaDecoder();
-        var frames = Decode(d,
-            "$GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*57\r\n" +
-            "$GPGGA,092725.00,4717.11399,N,00833.91590,E,1,08,1.01,499.6,M,48.0,M,,*5B\r\n" +
-            "$GPVTG,77.52,T,,M,0.004,N,0.008,K,A*06\r\n");
+        var frames = Decode(
+            d,
+            "$GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A*57\r\n"
+                + "$GPGGA,092725.00,4717.11399,N,00833.91590,E,1,08,1.01,499.6,M,48.0,M,,*5B\r\n"
+                + "$GPVTG,77.52,T,,M,0.004,N,0.008,K,A*06\r\n"
+        );
         Assert.Equal(3, frames.Count);
 
         var rmc = frames[0];
@@ -69,10 +73,12 @@ public sealed class NmeaTests
     [Fact]
     public void Reference_examples_south_west_and_nmea_2_0_without_mode()
     {
-        var frames = Decode(new NmeaDecoder(),
-            "$GPRMC,001207.00,A,4911.2236,N,12254.4779,W,012.3,201.0,170109,,*2D\r\n" +
-            "$GPVTG,054.7,T,034.4,M,005.5,N,010.2,K*48\r\n" +
-            "$GNRMC,154706.00,A,4724.5288205,N,00937.0842621,E,0.01,144.09,141114,0.00,E,A*10\r\n");
+        var frames = Decode(
+            new NmeaDecoder(),
+            "$GPRMC,001207.00,A,4911.2236,N,12254.4779,W,012.3,201.0,170109,,*2D\r\n"
+                + "$GPVTG,054.7,T,034.4,M,005.5,N,010.2,K*48\r\n"
+                + "$GNRMC,154706.00,A,4724.5288205,N,00937.0842621,E,0.01,144.09,141114,0.00,E,A*10\r\n"
+        );
         Assert.Equal(-(122 + 54.4779 / 60), frames[0].LongitudeDeg, 9);
         Assert.Equal(NmeaMode.NotGiven, frames[0].Mode);
         Assert.True(frames[0].Valid);
@@ -102,8 +108,12 @@ public sealed class NmeaTests
     [Fact]
     public void No_fix_sentences_are_frames_marked_not_valid()
     {
-        var frames = Decode(new NmeaDecoder(),
-            WithChecksum("GNRMC,235947.00,V,,,,,,,,,,N,V") + WithChecksum("GNGGA,235947.00,,,,,0,00,99.99,,,,,,") + WithChecksum("GNVTG,,,,,,,,,N"));
+        var frames = Decode(
+            new NmeaDecoder(),
+            WithChecksum("GNRMC,235947.00,V,,,,,,,,,,N,V")
+                + WithChecksum("GNGGA,235947.00,,,,,0,00,99.99,,,,,,")
+                + WithChecksum("GNVTG,,,,,,,,,N")
+        );
         Assert.Equal(3, frames.Count);
         Assert.All(frames, f => Assert.False(f.Valid));
         Assert.All(frames, f => Assert.True(double.IsNaN(f.SpeedKmh)));
@@ -119,54 +129,58 @@ public sealed class NmeaTests
     {
         var f = Assert.Single(Decode(new NmeaDecoder(), WithChecksum(body)));
         Assert.Equal(valid, f.Valid);
-        if (gga) Assert.Equal(6, f.FixQuality);
+        if (gga)
+            Assert.Equal(6, f.FixQuality);
     }
 
     [Fact]
     public void Ignored_sentences_are_counted_not_rejected()
     {
         var d = new NmeaDecoder();
-        var text = "$GPGSV,3,1,10,23,38,230,44,29,71,156,47,07,29,116,41,08,09,081,36*7F\r\n" +
-                   "$GPTXT,01,01,02,u-blox ag - www.u-blox.com*50\r\n" + WithChecksum("PUBX,00,081350.00,4717.113210,N");
+        var text =
+            "$GPGSV,3,1,10,23,38,230,44,29,71,156,47,07,29,116,41,08,09,081,36*7F\r\n"
+            + "$GPTXT,01,01,02,u-blox ag - www.u-blox.com*50\r\n"
+            + WithChecksum("PUBX,00,081350.00,4717.113210,N");
         Assert.Empty(Decode(d, text));
         Assert.Equal(3, d.IgnoredSentences);
         Assert.Equal(0, d.Counters.TotalRejects);
         Assert.Equal(text.Length, d.AcceptedBytes);
     }
 
-    public static TheoryData<string, RejectReason> BadSentences() => new()
-    {
-        { "noise before a sentence\r\n", RejectReason.BadHeader },
-        { "$GPVTG,77.52,T,,M,0.004,N,0.008,K,A*07\r\n", RejectReason.BadChecksum },
-        { "$GPVTG,77.52,T,,M,0.004,N,0.008,K,A\r\n", RejectReason.BadChecksum },
-        { "$GPVTG,77.52,T,,M,0.004,N,0.008,K,A*G6\r\n", RejectReason.BadChecksum },
-        { "$GPVTG,77.52,T,,M,0.00", RejectReason.BadLength }, // cut short by the '$' the test appends
-        { "$GPGGA," + new string('1', 200) + "\r\n", RejectReason.TooLong },
-        { WithChecksum("GPRMC,083559.00,X,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.Malformed },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,Q,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.Malformed },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.0.4,77.52,091202,,,A"), RejectReason.Malformed },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A,V,extra"), RejectReason.Malformed },
-        { WithChecksum("GPVTG,77.52,T,,M,0.004,N,0.008,K,Z"), RejectReason.Malformed },
-        { WithChecksum("GPVTG,77.52,X,,M,0.004,N,0.008,K,A"), RejectReason.Malformed },
-        { WithChecksum("GPVTG,77.52,T,,M,\u00e9,N,0.008,K,A"), RejectReason.Malformed },
-        { WithChecksum("G1VTG,77.52,T,,M,0.004,N,0.008,K,A"), RejectReason.Malformed },
-        { WithChecksum("GPRMC,8355.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.Malformed },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,N"), RejectReason.MissingField },
-        { WithChecksum("GPGGA,092725.00,4717.11399,N,00833.91590,E,1,08,1.01,499.6,M,48.0,M"), RejectReason.MissingField },
-        { WithChecksum("GPVTG,77.52,T,,M,0.004,N"), RejectReason.MissingField },
-        { WithChecksum("GPRMC,253559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPRMC,083559.00,A,4767.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPRMC,083559.00,A,9100.00000,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,N,18133.91522,E,0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,-0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,1500.0,77.52,091202,,,A"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,377.52,091202,,,A"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,310202,,,A"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPGGA,092725.00,4717.11399,N,00833.91590,E,9,08,1.01,499.6,M,48.0,M,,"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPGGA,092725.00,4717.11399,N,00833.91590,E,1,123,1.01,499.6,M,48.0,M,,"), RejectReason.ImpossibleValue },
-        { WithChecksum("GPGGA,092725.00,4717.11399,N,00833.91590,E,1,08,-1.01,499.6,M,48.0,M,,"), RejectReason.ImpossibleValue },
-        { WithChecksum("IIRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.UnknownSensor },
-    };
+    public static TheoryData<string, RejectReason> BadSentences() =>
+        new()
+        {
+            { "noise before a sentence\r\n", RejectReason.BadHeader },
+            { "$GPVTG,77.52,T,,M,0.004,N,0.008,K,A*07\r\n", RejectReason.BadChecksum },
+            { "$GPVTG,77.52,T,,M,0.004,N,0.008,K,A\r\n", RejectReason.BadChecksum },
+            { "$GPVTG,77.52,T,,M,0.004,N,0.008,K,A*G6\r\n", RejectReason.BadChecksum },
+            { "$GPVTG,77.52,T,,M,0.00", RejectReason.BadLength }, // cut short by the '$' the test appends
+            { "$GPGGA," + new string('1', 200) + "\r\n", RejectReason.TooLong },
+            { WithChecksum("GPRMC,083559.00,X,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.Malformed },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,Q,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.Malformed },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.0.4,77.52,091202,,,A"), RejectReason.Malformed },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A,V,extra"), RejectReason.Malformed },
+            { WithChecksum("GPVTG,77.52,T,,M,0.004,N,0.008,K,Z"), RejectReason.Malformed },
+            { WithChecksum("GPVTG,77.52,X,,M,0.004,N,0.008,K,A"), RejectReason.Malformed },
+            { WithChecksum("GPVTG,77.52,T,,M,\u00e9,N,0.008,K,A"), RejectReason.Malformed },
+            { WithChecksum("G1VTG,77.52,T,,M,0.004,N,0.008,K,A"), RejectReason.Malformed },
+            { WithChecksum("GPRMC,8355.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.Malformed },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,N"), RejectReason.MissingField },
+            { WithChecksum("GPGGA,092725.00,4717.11399,N,00833.91590,E,1,08,1.01,499.6,M,48.0,M"), RejectReason.MissingField },
+            { WithChecksum("GPVTG,77.52,T,,M,0.004,N"), RejectReason.MissingField },
+            { WithChecksum("GPRMC,253559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPRMC,083559.00,A,4767.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPRMC,083559.00,A,9100.00000,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,N,18133.91522,E,0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,-0.004,77.52,091202,,,A"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,1500.0,77.52,091202,,,A"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,377.52,091202,,,A"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,310202,,,A"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPGGA,092725.00,4717.11399,N,00833.91590,E,9,08,1.01,499.6,M,48.0,M,,"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPGGA,092725.00,4717.11399,N,00833.91590,E,1,123,1.01,499.6,M,48.0,M,,"), RejectReason.ImpossibleValue },
+            { WithChecksum("GPGGA,092725.00,4717.11399,N,00833.91590,E,1,08,-1.01,499.6,M,48.0,M,,"), RejectReason.ImpossibleValue },
+            { WithChecksum("IIRMC,083559.00,A,4717.11437,N,00833.91522,E,0.004,77.52,091202,,,A"), RejectReason.UnknownSensor },
+        };
 
     [Theory]
     [MemberData(nameof(BadSentences))]
@@ -220,31 +234,62 @@ public sealed class NmeaTests
     }
 
     /// <summary>Frames a receiver could send: generated values, then normalised through encode → decode.</summary>
-    internal static readonly Gen<NmeaFrame> AnyFrame =
-        Gen.Select(Gen.Int[0, 2], Gen.Int[0, 6], Gen.Int[0, 9], Gen.Double[0, 86_399.99], Gen.Double[-90, 90], Gen.Double[-180, 180], Gen.Double[0, 300])
-            .Select(Gen.Double[0, 359.99], Gen.Int[0, 8], Gen.Int[-1, 40], Gen.Double[0, 99.99], Gen.Double[-400, 9000], Gen.Int[0, 36_500], Gen.Int[0, 15],
-                (a, course, quality, sats, hdop, alt, day, empties) =>
+    internal static readonly Gen<NmeaFrame> AnyFrame = Gen.Select(
+            Gen.Int[0, 2],
+            Gen.Int[0, 6],
+            Gen.Int[0, 9],
+            Gen.Double[0, 86_399.99],
+            Gen.Double[-90, 90],
+            Gen.Double[-180, 180],
+            Gen.Double[0, 300]
+        )
+        .Select(
+            Gen.Double[0, 359.99],
+            Gen.Int[0, 8],
+            Gen.Int[-1, 40],
+            Gen.Double[0, 99.99],
+            Gen.Double[-400, 9000],
+            Gen.Int[0, 36_500],
+            Gen.Int[0, 15],
+            (a, course, quality, sats, hdop, alt, day, empties) =>
+            {
+                var (sentence, talker, mode, time, lat, lon, knots) = a;
+                var f = NmeaFrame.Empty((NmeaSentence)sentence, (NmeaTalker)talker) with { Mode = (NmeaMode)mode, Valid = mode != 6 };
+                var noPosition = (empties & 1) != 0;
+                var noSpeed = (empties & 2) != 0;
+                return sentence switch
                 {
-                    var (sentence, talker, mode, time, lat, lon, knots) = a;
-                    var f = NmeaFrame.Empty((NmeaSentence)sentence, (NmeaTalker)talker) with { Mode = (NmeaMode)mode, Valid = mode != 6 };
-                    var noPosition = (empties & 1) != 0;
-                    var noSpeed = (empties & 2) != 0;
-                    return sentence switch
+                    0 => f with
                     {
-                        0 => f with
-                        {
-                            UtcTimeS = time, LatitudeDeg = noPosition ? double.NaN : lat, LongitudeDeg = noPosition ? double.NaN : lon,
-                            SpeedKnots = noSpeed ? double.NaN : knots, CourseTrueDeg = noSpeed ? double.NaN : course,
-                            UtcDate = (empties & 4) != 0 ? default : new DateOnly(1980, 1, 1).AddDays(day),
-                        },
-                        1 => f with { Valid = mode == 0 ? !noSpeed : mode != 6, SpeedKnots = noSpeed ? double.NaN : knots, SpeedKmh = noSpeed ? double.NaN : knots * 1.852, CourseTrueDeg = noSpeed ? double.NaN : course },
-                        _ => f with
-                        {
-                            Mode = NmeaMode.NotGiven, UtcTimeS = time, LatitudeDeg = noPosition ? double.NaN : lat, LongitudeDeg = noPosition ? double.NaN : lon,
-                            FixQuality = quality, Valid = quality != 0, Satellites = sats, Hdop = (empties & 8) != 0 ? double.NaN : hdop, AltitudeM = alt,
-                        },
-                    };
-                });
+                        UtcTimeS = time,
+                        LatitudeDeg = noPosition ? double.NaN : lat,
+                        LongitudeDeg = noPosition ? double.NaN : lon,
+                        SpeedKnots = noSpeed ? double.NaN : knots,
+                        CourseTrueDeg = noSpeed ? double.NaN : course,
+                        UtcDate = (empties & 4) != 0 ? default : new DateOnly(1980, 1, 1).AddDays(day),
+                    },
+                    1 => f with
+                    {
+                        Valid = mode == 0 ? !noSpeed : mode != 6,
+                        SpeedKnots = noSpeed ? double.NaN : knots,
+                        SpeedKmh = noSpeed ? double.NaN : knots * 1.852,
+                        CourseTrueDeg = noSpeed ? double.NaN : course,
+                    },
+                    _ => f with
+                    {
+                        Mode = NmeaMode.NotGiven,
+                        UtcTimeS = time,
+                        LatitudeDeg = noPosition ? double.NaN : lat,
+                        LongitudeDeg = noPosition ? double.NaN : lon,
+                        FixQuality = quality,
+                        Valid = quality != 0,
+                        Satellites = sats,
+                        Hdop = (empties & 8) != 0 ? double.NaN : hdop,
+                        AltitudeM = alt,
+                    },
+                };
+            }
+        );
 
     private static NmeaFrame DecodeOne(ReadOnlySpan<byte> bytes)
     {
@@ -257,39 +302,45 @@ public sealed class NmeaTests
     [Fact]
     public void Encode_then_decode_keeps_every_field_to_the_wire_precision()
     {
-        AnyFrame.Sample(f =>
-        {
-            var buffer = new byte[NmeaEncoder.MaxSentenceLength]; // CsCheck samples on several threads
-            var n = NmeaEncoder.Encode(buffer, f);
-            Assert.InRange(n, 10, NmeaEncoder.MaxSentenceLength);
-            var g = DecodeOne(buffer.AsSpan(0, n));
-            Assert.Equal(f.Sentence, g.Sentence);
-            Assert.Equal(f.Talker, g.Talker);
-            Assert.Equal(f.Mode, g.Mode);
-            Assert.Equal(f.Valid, g.Valid);
-            Assert.Equal(f.UtcDate, g.UtcDate);
-            Assert.Equal(f.FixQuality, g.FixQuality);
-            Assert.Equal(f.Satellites, g.Satellites);
-            Close(f.UtcTimeS, g.UtcTimeS, 0.006);
-            Close(f.LatitudeDeg, g.LatitudeDeg, 1e-6);
-            Close(f.LongitudeDeg, g.LongitudeDeg, 1e-6);
-            Close(f.SpeedKnots, g.SpeedKnots, 0.0006);
-            Close(f.CourseTrueDeg, g.CourseTrueDeg, 0.006);
-            Close(f.Hdop, g.Hdop, 0.006);
-            Close(f.AltitudeM, g.AltitudeM, 0.06);
-            if (f.Sentence != NmeaSentence.Gga) Close(f.SpeedKnots * 1.852, g.SpeedKmh, 0.002);
+        AnyFrame.Sample(
+            f =>
+            {
+                var buffer = new byte[NmeaEncoder.MaxSentenceLength]; // CsCheck samples on several threads
+                var n = NmeaEncoder.Encode(buffer, f);
+                Assert.InRange(n, 10, NmeaEncoder.MaxSentenceLength);
+                var g = DecodeOne(buffer.AsSpan(0, n));
+                Assert.Equal(f.Sentence, g.Sentence);
+                Assert.Equal(f.Talker, g.Talker);
+                Assert.Equal(f.Mode, g.Mode);
+                Assert.Equal(f.Valid, g.Valid);
+                Assert.Equal(f.UtcDate, g.UtcDate);
+                Assert.Equal(f.FixQuality, g.FixQuality);
+                Assert.Equal(f.Satellites, g.Satellites);
+                Close(f.UtcTimeS, g.UtcTimeS, 0.006);
+                Close(f.LatitudeDeg, g.LatitudeDeg, 1e-6);
+                Close(f.LongitudeDeg, g.LongitudeDeg, 1e-6);
+                Close(f.SpeedKnots, g.SpeedKnots, 0.0006);
+                Close(f.CourseTrueDeg, g.CourseTrueDeg, 0.006);
+                Close(f.Hdop, g.Hdop, 0.006);
+                Close(f.AltitudeM, g.AltitudeM, 0.06);
+                if (f.Sentence != NmeaSentence.Gga)
+                    Close(f.SpeedKnots * 1.852, g.SpeedKmh, 0.002);
 
-            // Once on the wire's precision, encoding is exact: decode(encode(g)) == g and the bytes repeat.
-            var again = new byte[NmeaEncoder.MaxSentenceLength];
-            var m = NmeaEncoder.Encode(again, g);
-            Assert.Equal(buffer.AsSpan(0, n).ToArray(), again.AsSpan(0, m).ToArray());
-        }, iter: 5000);
+                // Once on the wire's precision, encoding is exact: decode(encode(g)) == g and the bytes repeat.
+                var again = new byte[NmeaEncoder.MaxSentenceLength];
+                var m = NmeaEncoder.Encode(again, g);
+                Assert.Equal(buffer.AsSpan(0, n).ToArray(), again.AsSpan(0, m).ToArray());
+            },
+            iter: 5000
+        );
     }
 
     private static void Close(double want, double got, double tolerance)
     {
-        if (double.IsNaN(want)) Assert.True(double.IsNaN(got), $"expected NaN, got {got}");
-        else Assert.True(Math.Abs(want - got) <= tolerance, $"expected {want}, got {got}");
+        if (double.IsNaN(want))
+            Assert.True(double.IsNaN(got), $"expected NaN, got {got}");
+        else
+            Assert.True(Math.Abs(want - got) <= tolerance, $"expected {want}, got {got}");
     }
 
     /// <summary>Valid sentences with garbage between them (no '$' or LF in the garbage), and the tail.</summary>
@@ -298,35 +349,42 @@ public sealed class NmeaTests
     [Fact]
     public void Valid_sentences_in_garbage_are_all_recovered_in_order_however_the_stream_is_split()
     {
-        Gen.Select(AnyFrame, Garbage).Array[0, 15].Select(Garbage, Gen.Int[1, 97]).Sample((pairs, tail, chunk) =>
-        {
-            var buffer = new byte[NmeaEncoder.MaxSentenceLength]; // CsCheck samples on several threads
-            var stream = new List<byte>();
-            var expected = new List<NmeaFrame>();
-            foreach (var (frame, garbage) in pairs)
-            {
-                stream.AddRange(garbage);
-                // A garbage run ending in '\r' or without a LF runs into the sentence's '$' and is rejected as garbage.
-                var n = NmeaEncoder.Encode(buffer, frame);
-                stream.AddRange(buffer.AsSpan(0, n).ToArray());
-                expected.Add(DecodeOne(buffer.AsSpan(0, n)));
-            }
+        Gen.Select(AnyFrame, Garbage)
+            .Array[0, 15]
+            .Select(Garbage, Gen.Int[1, 97])
+            .Sample(
+                (pairs, tail, chunk) =>
+                {
+                    var buffer = new byte[NmeaEncoder.MaxSentenceLength]; // CsCheck samples on several threads
+                    var stream = new List<byte>();
+                    var expected = new List<NmeaFrame>();
+                    foreach (var (frame, garbage) in pairs)
+                    {
+                        stream.AddRange(garbage);
+                        // A garbage run ending in '\r' or without a LF runs into the sentence's '$' and is rejected as garbage.
+                        var n = NmeaEncoder.Encode(buffer, frame);
+                        stream.AddRange(buffer.AsSpan(0, n).ToArray());
+                        expected.Add(DecodeOne(buffer.AsSpan(0, n)));
+                    }
 
-            stream.AddRange(tail);
-            var data = stream.ToArray();
-            var d = new NmeaDecoder();
-            var frames = new List<NmeaFrame>();
-            for (var i = 0; i < data.Length; i += chunk)
-            {
-                ReadOnlySpan<byte> input = data.AsSpan(i, Math.Min(chunk, data.Length - i));
-                while (d.TryRead(ref input, out var f)) frames.Add(f);
-                Assert.True(input.IsEmpty);
-            }
+                    stream.AddRange(tail);
+                    var data = stream.ToArray();
+                    var d = new NmeaDecoder();
+                    var frames = new List<NmeaFrame>();
+                    for (var i = 0; i < data.Length; i += chunk)
+                    {
+                        ReadOnlySpan<byte> input = data.AsSpan(i, Math.Min(chunk, data.Length - i));
+                        while (d.TryRead(ref input, out var f))
+                            frames.Add(f);
+                        Assert.True(input.IsEmpty);
+                    }
 
-            Assert.Equal(expected, frames);
-            Assert.Equal(pairs.Sum(p => p.Item2.Length) + tail.Length, d.Counters.RejectedBytes);
-            Assert.Equal(data.Length, d.Counters.Bytes);
-        }, iter: 500);
+                    Assert.Equal(expected, frames);
+                    Assert.Equal(pairs.Sum(p => p.Item2.Length) + tail.Length, d.Counters.RejectedBytes);
+                    Assert.Equal(data.Length, d.Counters.Bytes);
+                },
+                iter: 500
+            );
     }
 
     [Fact]
@@ -338,7 +396,8 @@ public sealed class NmeaTests
         var d = new NmeaDecoder();
         var sentence = new byte[NmeaEncoder.MaxSentenceLength];
         var chunk = new byte[4096];
-        long fed = 0, frames = 0;
+        long fed = 0,
+            frames = 0;
         const string alphabet = "$$,,,,**\r\n0123456789.ABCDEFGNPSTVWMKRQ-";
         while (fed < 10_000_000)
         {
@@ -354,7 +413,8 @@ public sealed class NmeaTests
                 {
                     var f = AnyFrame.Single(); // CsCheck's own generator state; the flips below use the seeded Random
                     var n = NmeaEncoder.Encode(sentence, f);
-                    for (var flips = random.Next(3); flips > 0; flips--) sentence[random.Next(n)] = (byte)random.Next(256);
+                    for (var flips = random.Next(3); flips > 0; flips--)
+                        sentence[random.Next(n)] = (byte)random.Next(256);
                     sentence.AsSpan(0, n).CopyTo(chunk.AsSpan(length));
                     length += n;
                 }
@@ -364,7 +424,7 @@ public sealed class NmeaTests
                 }
             }
 
-            for (var i = 0; i < length;)
+            for (var i = 0; i < length; )
             {
                 var take = Math.Min(length - i, 1 + random.Next(200));
                 ReadOnlySpan<byte> input = chunk.AsSpan(i, take);
@@ -396,7 +456,8 @@ public sealed class NmeaTests
         var buffer = new byte[NmeaEncoder.MaxSentenceLength * 300];
         var length = 0;
         var frames = AnyFrame.Array[300].Single();
-        foreach (var f in frames) length += NmeaEncoder.Encode(buffer.AsSpan(length), f);
+        foreach (var f in frames)
+            length += NmeaEncoder.Encode(buffer.AsSpan(length), f);
         var d = new NmeaDecoder();
         Run();
         var before = GC.GetAllocatedBytesForCurrentThread();

@@ -10,7 +10,8 @@ public sealed class Ops243Tests
     {
         var frames = new List<Ops243Frame>();
         ReadOnlySpan<byte> input = Encoding.ASCII.GetBytes(text);
-        while (decoder.TryRead(ref input, out var f)) frames.Add(f);
+        while (decoder.TryRead(ref input, out var f))
+            frames.Add(f);
         return frames;
     }
 
@@ -55,37 +56,46 @@ public sealed class Ops243Tests
     [Fact]
     public void Round_trip_in_every_style_unit_and_sign()
     {
-        Gen.Select(Gen.Float[-80f, 80f], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Bool, Gen.Float[0f, 5000f]).Sample((mps, style, unit, positive, time) =>
-        {
-            var options = new Ops243Options { PositiveIsApproaching = positive, SpeedUnit = (Ops243SpeedUnit)unit };
-            var b = new byte[Ops243Encoder.MaxLineLength];
-            var n = Ops243Encoder.EncodeSpeed(b, mps, (Ops243LineStyle)style, options, time);
-            var decoder = new Ops243Decoder(options);
-            ReadOnlySpan<byte> input = b.AsSpan(0, n);
-            Assert.True(decoder.TryRead(ref input, out var f));
-            Assert.True(f.HasSpeed);
-            Assert.False(f.HasRange);
-            // Two decimals in the sensor's unit.
-            Assert.True(Math.Abs(mps - f.ClosingSpeedMps) <= 0.006f * Ops243Options.MpsPer(options.SpeedUnit) + 1e-4f, $"{mps} vs {f.ClosingSpeedMps}");
-            Assert.False(decoder.TryRead(ref input, out _)); // the LF after CR is a blank line
-            Assert.Equal(n, decoder.Counters.Bytes);
-            Assert.Equal(0, decoder.Counters.RejectedBytes);
-        });
+        Gen.Select(Gen.Float[-80f, 80f], Gen.Int[0, 2], Gen.Int[0, 4], Gen.Bool, Gen.Float[0f, 5000f])
+            .Sample(
+                (mps, style, unit, positive, time) =>
+                {
+                    var options = new Ops243Options { PositiveIsApproaching = positive, SpeedUnit = (Ops243SpeedUnit)unit };
+                    var b = new byte[Ops243Encoder.MaxLineLength];
+                    var n = Ops243Encoder.EncodeSpeed(b, mps, (Ops243LineStyle)style, options, time);
+                    var decoder = new Ops243Decoder(options);
+                    ReadOnlySpan<byte> input = b.AsSpan(0, n);
+                    Assert.True(decoder.TryRead(ref input, out var f));
+                    Assert.True(f.HasSpeed);
+                    Assert.False(f.HasRange);
+                    // Two decimals in the sensor's unit.
+                    Assert.True(
+                        Math.Abs(mps - f.ClosingSpeedMps) <= 0.006f * Ops243Options.MpsPer(options.SpeedUnit) + 1e-4f,
+                        $"{mps} vs {f.ClosingSpeedMps}"
+                    );
+                    Assert.False(decoder.TryRead(ref input, out _)); // the LF after CR is a blank line
+                    Assert.Equal(n, decoder.Counters.Bytes);
+                    Assert.Equal(0, decoder.Counters.RejectedBytes);
+                }
+            );
     }
 
     [Fact]
     public void Range_round_trip()
     {
-        Gen.Select(Gen.Float[0f, 60f], Gen.Int[0, 2], Gen.Int[0, 2]).Sample((range, style, unit) =>
-        {
-            var options = new Ops243Options { RangeUnit = (Ops243RangeUnit)unit, PlainValueIsRange = true };
-            var b = new byte[Ops243Encoder.MaxLineLength];
-            var n = Ops243Encoder.EncodeRange(b, range, (Ops243LineStyle)style, options);
-            ReadOnlySpan<byte> input = b.AsSpan(0, n);
-            Assert.True(new Ops243Decoder(options).TryRead(ref input, out var f));
-            Assert.True(f.HasRange);
-            Assert.True(Math.Abs(range - f.RangeM) <= 0.006f * Ops243Options.MetersPer(options.RangeUnit) + 1e-4f);
-        });
+        Gen.Select(Gen.Float[0f, 60f], Gen.Int[0, 2], Gen.Int[0, 2])
+            .Sample(
+                (range, style, unit) =>
+                {
+                    var options = new Ops243Options { RangeUnit = (Ops243RangeUnit)unit, PlainValueIsRange = true };
+                    var b = new byte[Ops243Encoder.MaxLineLength];
+                    var n = Ops243Encoder.EncodeRange(b, range, (Ops243LineStyle)style, options);
+                    ReadOnlySpan<byte> input = b.AsSpan(0, n);
+                    Assert.True(new Ops243Decoder(options).TryRead(ref input, out var f));
+                    Assert.True(f.HasRange);
+                    Assert.True(Math.Abs(range - f.RangeM) <= 0.006f * Ops243Options.MetersPer(options.RangeUnit) + 1e-4f);
+                }
+            );
     }
 
     [Fact]
@@ -93,21 +103,34 @@ public sealed class Ops243Tests
     {
         var pieces = Gen.Frequency(
             (3, Gen.Byte.Array[0, 20]),
-            (3, Gen.OneOf<byte[]>("1.5\r\n"u8.ToArray(), "{\"speed\":2.0, \"direction\":\"inbound\"}\n"u8.ToArray(), "3.0, -1.25\r\n"u8.ToArray(), "\n"u8.ToArray())),
-            (1, Gen.Const(new byte[300])));
-        Gen.Select(pieces.Array[0, 20].Select(p => p.SelectMany(x => x).ToArray()), Gen.Int[0, 100_000].Array[0, 20]).Sample((stream, cuts) =>
-        {
-            var whole = AnyDecoder.Create("ops243");
-            var expected = Feed.All(whole, stream).Select(f => f.Frame).ToList();
-            var split = AnyDecoder.Create("ops243");
-            var frames = Feed.Split(split, stream, cuts.Select(c => stream.Length == 0 ? 0 : c % stream.Length));
-            Assert.Equal(expected, frames);
-            Assert.Equal(stream.Length, whole.Counters.Bytes);
-            Assert.Equal(stream.Length, split.Counters.Bytes);
-            Assert.Equal(whole.Counters.RejectedBytes, split.Counters.RejectedBytes);
-            Assert.True(whole.Counters.RejectedBytes + whole.PendingBytes <= stream.Length);
-            Assert.InRange(whole.PendingBytes, 0, Ops243Decoder.MaxLineBytes);
-        }, iter: 300);
+            (
+                3,
+                Gen.OneOf<byte[]>(
+                    "1.5\r\n"u8.ToArray(),
+                    "{\"speed\":2.0, \"direction\":\"inbound\"}\n"u8.ToArray(),
+                    "3.0, -1.25\r\n"u8.ToArray(),
+                    "\n"u8.ToArray()
+                )
+            ),
+            (1, Gen.Const(new byte[300]))
+        );
+        Gen.Select(pieces.Array[0, 20].Select(p => p.SelectMany(x => x).ToArray()), Gen.Int[0, 100_000].Array[0, 20])
+            .Sample(
+                (stream, cuts) =>
+                {
+                    var whole = AnyDecoder.Create("ops243");
+                    var expected = Feed.All(whole, stream).Select(f => f.Frame).ToList();
+                    var split = AnyDecoder.Create("ops243");
+                    var frames = Feed.Split(split, stream, cuts.Select(c => stream.Length == 0 ? 0 : c % stream.Length));
+                    Assert.Equal(expected, frames);
+                    Assert.Equal(stream.Length, whole.Counters.Bytes);
+                    Assert.Equal(stream.Length, split.Counters.Bytes);
+                    Assert.Equal(whole.Counters.RejectedBytes, split.Counters.RejectedBytes);
+                    Assert.True(whole.Counters.RejectedBytes + whole.PendingBytes <= stream.Length);
+                    Assert.InRange(whole.PendingBytes, 0, Ops243Decoder.MaxLineBytes);
+                },
+                iter: 300
+            );
     }
 
     [Fact]

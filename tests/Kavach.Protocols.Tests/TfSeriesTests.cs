@@ -12,7 +12,16 @@ public sealed class TfSeriesTests
         var decoder = new TfSeriesDecoder(TfVariant.TfminiPlus);
         ReadOnlySpan<byte> input = SpecVector;
         Assert.True(decoder.TryRead(ref input, out var frame));
-        Assert.Equal(new TfFrame { DistanceRaw = 300, Strength = 528, DistanceM = 3f, TemperatureC = 50f }, frame);
+        Assert.Equal(
+            new TfFrame
+            {
+                DistanceRaw = 300,
+                Strength = 528,
+                DistanceM = 3f,
+                TemperatureC = 50f,
+            },
+            frame
+        );
         Assert.True(input.IsEmpty);
         Assert.False(decoder.TryRead(ref input, out _));
     }
@@ -49,21 +58,26 @@ public sealed class TfSeriesTests
     [Fact]
     public void Round_trip_keeps_distance_strength_and_temperature()
     {
-        Gen.Select(Gen.UShort, Gen.UShort, Gen.Int[-40 * 8, 85 * 8]).Sample((distance, strength, eighths) =>
-        {
-            var temperature = eighths / 8f;
-            var b = new byte[9];
-            TfSeriesEncoder.Encode(b, distance, strength, temperature);
-            var decoder = new TfSeriesDecoder(TfVariant.TfminiS);
-            ReadOnlySpan<byte> input = b;
-            Assert.True(decoder.TryRead(ref input, out var f));
-            Assert.Equal(distance, f.DistanceRaw);
-            Assert.Equal(strength, f.Strength);
-            Assert.Equal(temperature, f.TemperatureC);
-            Assert.Equal(TfSeriesDecoder.IsNoReturn(TfVariant.TfminiS, distance, strength), f.NoReturn);
-            if (!f.NoReturn) Assert.Equal(distance / 100f, f.DistanceM);
-            else Assert.True(float.IsNaN(f.DistanceM));
-        });
+        Gen.Select(Gen.UShort, Gen.UShort, Gen.Int[-40 * 8, 85 * 8])
+            .Sample(
+                (distance, strength, eighths) =>
+                {
+                    var temperature = eighths / 8f;
+                    var b = new byte[9];
+                    TfSeriesEncoder.Encode(b, distance, strength, temperature);
+                    var decoder = new TfSeriesDecoder(TfVariant.TfminiS);
+                    ReadOnlySpan<byte> input = b;
+                    Assert.True(decoder.TryRead(ref input, out var f));
+                    Assert.Equal(distance, f.DistanceRaw);
+                    Assert.Equal(strength, f.Strength);
+                    Assert.Equal(temperature, f.TemperatureC);
+                    Assert.Equal(TfSeriesDecoder.IsNoReturn(TfVariant.TfminiS, distance, strength), f.NoReturn);
+                    if (!f.NoReturn)
+                        Assert.Equal(distance / 100f, f.DistanceM);
+                    else
+                        Assert.True(float.IsNaN(f.DistanceM));
+                }
+            );
     }
 
     [Fact]
@@ -83,7 +97,9 @@ public sealed class TfSeriesTests
         // 59 59 59 …: the first candidate is one byte early; its checksum fails and the real frame right behind is kept.
         var frame = new byte[9];
         TfSeriesEncoder.Encode(frame, 1234, 999, 30f);
-        var stream = new byte[] { 0x59 }.Concat(frame).ToArray();
+        var stream = new byte[] { 0x59 }
+            .Concat(frame)
+            .ToArray();
         var decoder = new TfSeriesDecoder(TfVariant.TfLuna);
         ReadOnlySpan<byte> input = stream;
         Assert.True(decoder.TryRead(ref input, out var f));

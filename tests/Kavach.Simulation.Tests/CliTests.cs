@@ -97,7 +97,17 @@ public sealed class CliTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var received = ReadAllAsync(listener);
 
-        var (code, output, err) = await RunAsync("run", "clear", "--speed", "100", "--max-lag", "3600", "--quiet", "--sensor", $"lidar=tcp://127.0.0.1:{port}");
+        var (code, output, err) = await RunAsync(
+            "run",
+            "clear",
+            "--speed",
+            "100",
+            "--max-lag",
+            "3600",
+            "--quiet",
+            "--sensor",
+            $"lidar=tcp://127.0.0.1:{port}"
+        );
         Assert.True(code == 0, err);
         Assert.Contains("3000 frames", output);
 
@@ -137,8 +147,19 @@ public sealed class CliTests
         try
         {
             // every frame counted: a loaded machine may stall the player for a second, which would drop frames as late
-            var (code, output, err) = await RunAsync("run", "loco-tunnel-gnss-loss", "--speed", "100", "--max-lag", "3600", "--quiet", "--truth", truth,
-                "--sensor", $"gnss=tcp://127.0.0.1:{port}");
+            var (code, output, err) = await RunAsync(
+                "run",
+                "loco-tunnel-gnss-loss",
+                "--speed",
+                "100",
+                "--max-lag",
+                "3600",
+                "--quiet",
+                "--truth",
+                truth,
+                "--sensor",
+                $"gnss=tcp://127.0.0.1:{port}"
+            );
             Assert.True(code == 0, err);
             Assert.True(output.Contains("gnss: 100 frames", StringComparison.Ordinal), output);
 
@@ -147,8 +168,10 @@ public sealed class CliTests
             var (valid, noFix) = (0, 0);
             while (decoder.TryRead(ref input, out var f))
             {
-                if (f.Valid) valid++;
-                else noFix++;
+                if (f.Valid)
+                    valid++;
+                else
+                    noFix++;
             }
             Assert.Equal((240, 60), (valid, noFix)); // 20 s of the tunnel, three sentences a second
             Assert.Equal(0, decoder.Counters.TotalRejects);
@@ -156,7 +179,10 @@ public sealed class CliTests
             // ground truth every 0.25 s: 0..100 s
             var lines = await File.ReadAllLinesAsync(truth);
             Assert.Equal(401, lines.Length);
-            Assert.StartsWith("{\"tS\":0,\"platform\":\"locomotive\",\"visibilityM\":800,\"obstaclePresent\":false,\"obstacleRangeM\":null,", lines[0]);
+            Assert.StartsWith(
+                "{\"tS\":0,\"platform\":\"locomotive\",\"visibilityM\":800,\"obstaclePresent\":false,\"obstacleRangeM\":null,",
+                lines[0]
+            );
             Assert.Contains("\"trainSpeedKmh\":60,", lines[200]);
             Assert.Contains("\"trainDistanceM\":833.333,\"obstacleInReach\":false,\"reachM\":250}", lines[200]); // the AWR1843 reaches farthest
         }
@@ -169,7 +195,10 @@ public sealed class CliTests
     [Fact]
     public async Task Record_then_replay_round_trips_bytes_over_loopback_tcp()
     {
-        var chunks = Enumerable.Range(0, 6).Select(i => Enumerable.Range(0, 100 + i * 37).Select(b => (byte)(b * 7 + i)).ToArray()).ToArray();
+        var chunks = Enumerable
+            .Range(0, 6)
+            .Select(i => Enumerable.Range(0, 100 + i * 37).Select(b => (byte)(b * 7 + i)).ToArray())
+            .ToArray();
         var file = Path.Combine(Path.GetTempPath(), $"kavach-sim-{Guid.NewGuid():N}.rec");
         try
         {

@@ -6,23 +6,39 @@ namespace Kavach.Simulation.Tests;
 /// <summary>The simulator's bytes decode with the daemon's decoders, and faults break them the intended way.</summary>
 public sealed class EncodingTests
 {
-    private static Scenario With(SensorSpec sensor, double visibilityM = 5000, double? obstacleM = 60, double closing = 0) => new Scenario
-    {
-        Name = "e",
-        DurationS = 100,
-        Sensors = [sensor],
-        Timeline =
-        [
-            new Keyframe { TimeS = 0, VisibilityM = visibilityM, Obstacle = obstacleM is { } o ? new ObstacleKeyframe { RangeM = o, ClosingSpeedMps = closing } : null },
-        ],
-    }.Validate();
+    private static Scenario With(SensorSpec sensor, double visibilityM = 5000, double? obstacleM = 60, double closing = 0) =>
+        new Scenario
+        {
+            Name = "e",
+            DurationS = 100,
+            Sensors = [sensor],
+            Timeline =
+            [
+                new Keyframe
+                {
+                    TimeS = 0,
+                    VisibilityM = visibilityM,
+                    Obstacle = obstacleM is { } o ? new ObstacleKeyframe { RangeM = o, ClosingSpeedMps = closing } : null,
+                },
+            ],
+        }.Validate();
 
     private static (SimSensor Sensor, World World) Make(Scenario s) => (new SimSensor(s.Sensors[0], 5), new World(s));
 
     [Fact]
     public void Tf_series_frames_decode_to_the_sampled_distance()
     {
-        var (sensor, world) = Make(With(new SensorSpec { Name = "l", Kind = SensorKind.Lidar, Protocol = SimProtocol.TfSeries, RateHz = 100 }));
+        var (sensor, world) = Make(
+            With(
+                new SensorSpec
+                {
+                    Name = "l",
+                    Kind = SensorKind.Lidar,
+                    Protocol = SimProtocol.TfSeries,
+                    RateHz = 100,
+                }
+            )
+        );
         var decoder = new TfSeriesDecoder(TfVariant.Tf03);
         var buf = new byte[SimSensor.MaxFrameBytes];
         for (var i = 0; i < 50; i++)
@@ -39,7 +55,20 @@ public sealed class EncodingTests
     [Fact]
     public void Ti_mmwave_packets_decode_to_the_nearest_point()
     {
-        var (sensor, world) = Make(With(new SensorSpec { Name = "r", Kind = SensorKind.Radar, Protocol = SimProtocol.TiMmwave, RateHz = 20, ClutterPoints = 0 }, 30, 60));
+        var (sensor, world) = Make(
+            With(
+                new SensorSpec
+                {
+                    Name = "r",
+                    Kind = SensorKind.Radar,
+                    Protocol = SimProtocol.TiMmwave,
+                    RateHz = 20,
+                    ClutterPoints = 0,
+                },
+                30,
+                60
+            )
+        );
         var decoder = new TiMmwaveDecoder();
         var buf = new byte[SimSensor.MaxFrameBytes];
         var s = sensor.Sample(world);
@@ -58,19 +87,35 @@ public sealed class EncodingTests
         var buf = new byte[SimSensor.MaxFrameBytes];
         foreach (var kind in new[] { SensorKind.Lidar, SensorKind.Radar, SensorKind.Camera })
         {
-            var (sensor, world) = Make(With(new SensorSpec { Name = "j", Kind = kind, RateHz = 10 }, 1000, 50, 12));
+            var (sensor, world) = Make(
+                With(
+                    new SensorSpec
+                    {
+                        Name = "j",
+                        Kind = kind,
+                        RateHz = 10,
+                    },
+                    1000,
+                    50,
+                    12
+                )
+            );
             var s = sensor.Sample(world);
             ReadOnlySpan<byte> input = buf.AsSpan(0, sensor.Encode(s, buf));
             Assert.True(decoder.TryRead(ref input, out var f));
             Assert.Equal(kind, f.Kind);
             switch (kind)
             {
-                case SensorKind.Lidar: Assert.Equal(s.DistanceM, f.DistanceM); break;
+                case SensorKind.Lidar:
+                    Assert.Equal(s.DistanceM, f.DistanceM);
+                    break;
                 case SensorKind.Radar:
                     Assert.Equal(s.NearestRangeM, f.RangeM);
                     Assert.Equal(12f, f.ClosingSpeedMps, 0.5f);
                     break;
-                default: Assert.Equal(s.VisibilityNormalised, f.Visibility, 0.001f); break;
+                default:
+                    Assert.Equal(s.VisibilityNormalised, f.Visibility, 0.001f);
+                    break;
             }
         }
         Assert.Equal(0, decoder.Counters.TotalRejects);
@@ -80,7 +125,19 @@ public sealed class EncodingTests
     public void Ld06_and_ops243_decode()
     {
         var buf = new byte[SimSensor.MaxFrameBytes];
-        var (ld, w1) = Make(With(new SensorSpec { Name = "l", Kind = SensorKind.Lidar, Protocol = SimProtocol.Ld06, RateHz = 375 }, 5000, 5));
+        var (ld, w1) = Make(
+            With(
+                new SensorSpec
+                {
+                    Name = "l",
+                    Kind = SensorKind.Lidar,
+                    Protocol = SimProtocol.Ld06,
+                    RateHz = 375,
+                },
+                5000,
+                5
+            )
+        );
         var ldDecoder = new Ld06Decoder();
         for (var i = 0; i < 40; i++)
         {
@@ -89,7 +146,20 @@ public sealed class EncodingTests
         }
         Assert.Equal(0, ldDecoder.Counters.TotalRejects);
 
-        var (ops, w2) = Make(With(new SensorSpec { Name = "o", Kind = SensorKind.Radar, Protocol = SimProtocol.Ops243, RateHz = 10 }, 100, 40, 8));
+        var (ops, w2) = Make(
+            With(
+                new SensorSpec
+                {
+                    Name = "o",
+                    Kind = SensorKind.Radar,
+                    Protocol = SimProtocol.Ops243,
+                    RateHz = 10,
+                },
+                100,
+                40,
+                8
+            )
+        );
         var opsDecoder = new Ops243Decoder();
         var s = ops.Sample(w2);
         ReadOnlySpan<byte> text = buf.AsSpan(0, ops.Encode(s, buf));
@@ -110,14 +180,20 @@ public sealed class EncodingTests
         var lidar = new SimSensor(scenario.Sensor("lidar"), scenario.Seed);
         var world = new World(scenario);
         var decoder = new TfSeriesDecoder(TfVariant.Tf03);
-        long silentBytes = 0, dropouts = 0;
+        long silentBytes = 0,
+            dropouts = 0;
         for (var k = 0; k < 6000; k++)
         {
             world.AdvanceTo(k / 100.0);
             var s = lidar.Sample(world);
             var n = lidar.Encode(s, buf);
-            if (s.Fault is FaultType.Dropout) { dropouts++; Assert.Equal(0, n); }
-            if (world.TimeS is >= 45 and < 55) silentBytes += n;
+            if (s.Fault is FaultType.Dropout)
+            {
+                dropouts++;
+                Assert.Equal(0, n);
+            }
+            if (world.TimeS is >= 45 and < 55)
+                silentBytes += n;
             ReadOnlySpan<byte> input = buf.AsSpan(0, n);
             while (decoder.TryRead(ref input, out _)) { }
         }
@@ -172,8 +248,25 @@ public sealed class EncodingTests
     [Fact]
     public void Fault_windows_do_not_change_the_physics_stream()
     {
-        var spec = new SensorSpec { Name = "l", Kind = SensorKind.Lidar, RateHz = 100 };
-        var faulty = spec with { Faults = [new FaultWindow { Type = FaultType.Garbage, FromS = 0, ToS = 100, Probability = 0.5 }] };
+        var spec = new SensorSpec
+        {
+            Name = "l",
+            Kind = SensorKind.Lidar,
+            RateHz = 100,
+        };
+        var faulty = spec with
+        {
+            Faults =
+            [
+                new FaultWindow
+                {
+                    Type = FaultType.Garbage,
+                    FromS = 0,
+                    ToS = 100,
+                    Probability = 0.5,
+                },
+            ],
+        };
         var scenario = With(spec, 300, 50);
         var (clean, dirty) = (new SimSensor(spec, 9), new SimSensor(faulty, 9));
         var world = new World(scenario);

@@ -6,33 +6,72 @@ namespace Kavach.Simulation.Tests;
 /// <summary>The train's motion and what a forward sensor on its cab sees: track geometry, the LiDAR's beam, radar Doppler.</summary>
 public sealed class LocomotiveGeometryTests
 {
-    private static Scenario Loco(IReadOnlyList<TrackSegment> track, IReadOnlyList<TrackObject> objects, double speedKmh = 60,
-        double visibilityM = 20_000, double beamDeg = 0.5, IReadOnlyList<SpeedKeyframe>? profile = null) => new Scenario
-    {
-        Name = "loco",
-        Platform = Platform.Locomotive,
-        DurationS = 60,
-        Train = new TrainMotion
+    private static Scenario Loco(
+        IReadOnlyList<TrackSegment> track,
+        IReadOnlyList<TrackObject> objects,
+        double speedKmh = 60,
+        double visibilityM = 20_000,
+        double beamDeg = 0.5,
+        IReadOnlyList<SpeedKeyframe>? profile = null
+    ) =>
+        new Scenario
         {
-            SpeedProfile = profile ?? [new SpeedKeyframe(0, speedKmh)],
-            Track = track,
-            Start = new TrainStart { LatitudeDeg = 28, LongitudeDeg = 77, CourseDeg = 0 },
-        },
-        Objects = objects,
-        Sensors =
-        [
-            new SensorSpec { Name = "lidar", Kind = SensorKind.Lidar, Protocol = SimProtocol.TfSeries, Variant = SensorVariant.Tf03Long,
-                RateHz = 100, Noise = 0, RangeNoiseM = 0, Backscatter = 0, BeamDeg = beamDeg },
-            new SensorSpec { Name = "radar", Kind = SensorKind.Radar, Protocol = SimProtocol.TiMmwave, RateHz = 20, Noise = 0, ClutterPoints = 0 },
-        ],
-        Timeline = [new Keyframe { TimeS = 0, VisibilityM = visibilityM }],
-    }.Validate();
+            Name = "loco",
+            Platform = Platform.Locomotive,
+            DurationS = 60,
+            Train = new TrainMotion
+            {
+                SpeedProfile = profile ?? [new SpeedKeyframe(0, speedKmh)],
+                Track = track,
+                Start = new TrainStart
+                {
+                    LatitudeDeg = 28,
+                    LongitudeDeg = 77,
+                    CourseDeg = 0,
+                },
+            },
+            Objects = objects,
+            Sensors =
+            [
+                new SensorSpec
+                {
+                    Name = "lidar",
+                    Kind = SensorKind.Lidar,
+                    Protocol = SimProtocol.TfSeries,
+                    Variant = SensorVariant.Tf03Long,
+                    RateHz = 100,
+                    Noise = 0,
+                    RangeNoiseM = 0,
+                    Backscatter = 0,
+                    BeamDeg = beamDeg,
+                },
+                new SensorSpec
+                {
+                    Name = "radar",
+                    Kind = SensorKind.Radar,
+                    Protocol = SimProtocol.TiMmwave,
+                    RateHz = 20,
+                    Noise = 0,
+                    ClutterPoints = 0,
+                },
+            ],
+            Timeline = [new Keyframe { TimeS = 0, VisibilityM = visibilityM }],
+        }.Validate();
 
     private static IReadOnlyList<TrackObject> Row(double lateralM, double fromM, double toM, double everyM, double widthM = 0.3) =>
-        [.. Enumerable.Range(0, (int)((toM - fromM) / everyM) + 1).Select(i => new TrackObject
-        {
-            Name = "mast", AtM = fromM + i * everyM, LateralM = lateralM, WidthM = widthM, Reflectivity = 0.9, RcsDbsm = 8,
-        })];
+        [
+            .. Enumerable
+                .Range(0, (int)((toM - fromM) / everyM) + 1)
+                .Select(i => new TrackObject
+                {
+                    Name = "mast",
+                    AtM = fromM + i * everyM,
+                    LateralM = lateralM,
+                    WidthM = widthM,
+                    Reflectivity = 0.9,
+                    RcsDbsm = 8,
+                }),
+        ];
 
     [Theory]
     [InlineData(600, "right", 50)]
@@ -133,8 +172,30 @@ public sealed class LocomotiveGeometryTests
     public void Radar_closing_speed_of_a_moving_object_is_the_relative_speed()
     {
         // a trolley running ahead at 5 m/s the same way; a vehicle coming towards the train at 8 m/s
-        var away = Loco([], [new TrackObject { AtM = 100, SpeedMps = 5, RcsDbsm = 10 }], speedKmh: 72);
-        var towards = Loco([], [new TrackObject { AtM = 200, SpeedMps = -8, RcsDbsm = 10 }], speedKmh: 72);
+        var away = Loco(
+            [],
+            [
+                new TrackObject
+                {
+                    AtM = 100,
+                    SpeedMps = 5,
+                    RcsDbsm = 10,
+                },
+            ],
+            speedKmh: 72
+        );
+        var towards = Loco(
+            [],
+            [
+                new TrackObject
+                {
+                    AtM = 200,
+                    SpeedMps = -8,
+                    RcsDbsm = 10,
+                },
+            ],
+            speedKmh: 72
+        );
         var a = new SimSensor(away.Sensor("radar"), 1).Sample(new World(away));
         var b = new SimSensor(towards.Sensor("radar"), 1).Sample(new World(towards));
         Assert.Equal(20 - 5, a.NearestClosingSpeedMps, 0.5);

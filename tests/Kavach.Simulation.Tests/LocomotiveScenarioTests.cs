@@ -21,7 +21,8 @@ public sealed class LocomotiveScenarioTests
         {
             world.AdvanceTo(k / gnss.Spec.RateHz);
             ReadOnlySpan<byte> input = buf.AsSpan(0, gnss.Encode(gnss.Sample(world), buf));
-            while (decoder.TryRead(ref input, out var f)) frames.Add(f);
+            while (decoder.TryRead(ref input, out var f))
+                frames.Add(f);
         }
         return frames;
     }
@@ -33,7 +34,9 @@ public sealed class LocomotiveScenarioTests
         var s = Scenario.BuiltIn(name);
         Assert.Equal(Platform.Locomotive, s.Platform);
         Assert.NotNull(s.Train);
-        Assert.Contains(s.Sensors, x => x is { Kind: SensorKind.Lidar, Protocol: SimProtocol.TfSeries, EffectiveVariant: SensorVariant.Tf03Long });
+        Assert.Contains(s.Sensors, x =>
+            x is { Kind: SensorKind.Lidar, Protocol: SimProtocol.TfSeries, EffectiveVariant: SensorVariant.Tf03Long }
+        );
         Assert.Contains(s.Sensors, x => x is { Kind: SensorKind.Radar, Protocol: SimProtocol.TiMmwave or SimProtocol.Ops243 });
         Assert.Contains(s.Sensors, x => x is { Kind: SensorKind.Gnss, Protocol: SimProtocol.Nmea, RateHz: >= 1 and <= 10 });
     }
@@ -47,9 +50,23 @@ public sealed class LocomotiveScenarioTests
         var outputs = new ConcurrentDictionary<string, CollectingStream>();
         var steps = new List<WorldState>();
         var player = new ScenarioPlayer();
-        var options = new PlayerOptions { Speed = 50, MaxLagS = 1e6, OnStep = w => { lock (steps) steps.Add(w); } };
-        var run = player.RunAsync(scenario, (sensor, _) => ValueTask.FromResult<Stream>(outputs.GetOrAdd(sensor, _ => new CollectingStream())),
-            options, time, CancellationToken.None);
+        var options = new PlayerOptions
+        {
+            Speed = 50,
+            MaxLagS = 1e6,
+            OnStep = w =>
+            {
+                lock (steps)
+                    steps.Add(w);
+            },
+        };
+        var run = player.RunAsync(
+            scenario,
+            (sensor, _) => ValueTask.FromResult<Stream>(outputs.GetOrAdd(sensor, _ => new CollectingStream())),
+            options,
+            time,
+            CancellationToken.None
+        );
         await FakeClock.DriveAsync(time, run, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(60));
 
         foreach (var spec in scenario.Sensors)
@@ -61,7 +78,8 @@ public sealed class LocomotiveScenarioTests
         var decoder = new NmeaDecoder();
         ReadOnlySpan<byte> nmea = outputs["gnss"].ToArray();
         var sentences = 0;
-        while (decoder.TryRead(ref nmea, out _)) sentences++;
+        while (decoder.TryRead(ref nmea, out _))
+            sentences++;
         Assert.Equal(3 * player.Counters["gnss"].Frames, sentences);
         Assert.Equal(0, decoder.Counters.TotalRejects);
         lock (steps)
@@ -118,7 +136,8 @@ public sealed class LocomotiveScenarioTests
         {
             w.AdvanceTo(k / 100.0);
             var x = lidar.Sample(w);
-            if (!x.HasReturn || x.IsBackscatter) continue;
+            if (!x.HasReturn || x.IsBackscatter)
+                continue;
             firstReturn ??= w.ObstacleRangeM;
             Assert.Equal(w.ObstacleRangeM, x.DistanceM, 0.3); // the car, not a mast
         }
@@ -147,7 +166,8 @@ public sealed class LocomotiveScenarioTests
             var x = lidar.Sample(w);
             Assert.False(x.TrackObstacleInReach);
             // fully on the curve (the beam's 65 m ahead also on it): 300 m to 1035 m along the track
-            if (w.TrainDistanceM is > 300 and < 1035 && x.HasReturn && !x.IsBackscatter) onCurve.Add(x.DistanceM);
+            if (w.TrainDistanceM is > 300 and < 1035 && x.HasReturn && !x.IsBackscatter)
+                onCurve.Add(x.DistanceM);
         }
         Assert.True(onCurve.Count > 3000, $"{onCurve.Count} returns on the curve");
         Assert.InRange(onCurve.Average(), 60, 75); // √(2·600·3.5) = 65 m to the masts, √(2·600·4) = 69 m to the trees
@@ -223,10 +243,12 @@ public sealed class LocomotiveScenarioTests
             var f = frames[i];
             var second = i / 3; // RMC, VTG, GGA once a second
             Assert.Equal((NmeaSentence)(i % 3), f.Sentence);
-            if (f.Sentence != NmeaSentence.Vtg) Assert.Equal(6 * 3600 + second, f.UtcTimeS, 0.001); // the receiver's clock runs on
+            if (f.Sentence != NmeaSentence.Vtg)
+                Assert.Equal(6 * 3600 + second, f.UtcTimeS, 0.001); // the receiver's clock runs on
             var inTunnel = second is >= 40 and < 60;
             Assert.Equal(!inTunnel, f.Valid);
-            if (!inTunnel) continue;
+            if (!inTunnel)
+                continue;
             Assert.True(double.IsNaN(f.SpeedKnots) && double.IsNaN(f.SpeedKmh) && double.IsNaN(f.CourseTrueDeg));
             Assert.True(double.IsNaN(f.LatitudeDeg) && double.IsNaN(f.LongitudeDeg));
             if (f.Sentence == NmeaSentence.Gga)
@@ -246,12 +268,40 @@ public sealed class LocomotiveScenarioTests
     public void A_silent_gnss_loss_sends_nothing_and_a_bad_checksum_is_rejected_sentence_by_sentence()
     {
         var s = Scenario.BuiltIn("loco-tunnel-gnss-loss");
-        var silent = new SimSensor(s.Sensor("gnss") with { Faults = [new FaultWindow { Type = FaultType.Silent, FromS = 40, ToS = 60 }] }, s.Seed);
+        var silent = new SimSensor(
+            s.Sensor("gnss") with
+            {
+                Faults =
+                [
+                    new FaultWindow
+                    {
+                        Type = FaultType.Silent,
+                        FromS = 40,
+                        ToS = 60,
+                    },
+                ],
+            },
+            s.Seed
+        );
         var frames = Decode(silent, s, 0, s.DurationS, new NmeaDecoder());
         Assert.Equal(3 * 80, frames.Count);
         Assert.All(frames, f => Assert.True(f.Valid));
 
-        var corrupt = new SimSensor(s.Sensor("gnss") with { Faults = [new FaultWindow { Type = FaultType.BadChecksum, FromS = 10, ToS = 15 }] }, s.Seed);
+        var corrupt = new SimSensor(
+            s.Sensor("gnss") with
+            {
+                Faults =
+                [
+                    new FaultWindow
+                    {
+                        Type = FaultType.BadChecksum,
+                        FromS = 10,
+                        ToS = 15,
+                    },
+                ],
+            },
+            s.Seed
+        );
         var decoder = new NmeaDecoder();
         Assert.Equal(3 * 95, Decode(corrupt, s, 0, s.DurationS, decoder).Count);
         Assert.Equal(3 * 5, decoder.Counters.Rejects(RejectReason.BadChecksum));
@@ -281,7 +331,8 @@ public sealed class LocomotiveScenarioTests
             var a = Play(s, spec, s.Seed);
             Assert.Equal(a, Play(s, spec, s.Seed));
             // a visibility meter in clear air reports its full scale whatever the seed
-            if (spec.Kind != SensorKind.Camera) Assert.NotEqual(a, Play(s, spec, s.Seed + 1));
+            if (spec.Kind != SensorKind.Camera)
+                Assert.NotEqual(a, Play(s, spec, s.Seed + 1));
         }
     }
 

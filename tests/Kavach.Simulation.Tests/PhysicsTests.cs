@@ -5,20 +5,51 @@ namespace Kavach.Simulation.Tests;
 
 public sealed class PhysicsTests
 {
-    private static Scenario OneLidar(double visibilityM, double? obstacleM, double? backgroundM = null, double noise = 0, double backscatter = 0,
-        SensorVariant variant = SensorVariant.Tf03) => new Scenario
-    {
-        Name = "t",
-        DurationS = 10,
-        Obstacle = new ObstacleProperties { Reflectivity = 1 },
-        Background = backgroundM is { } b ? new BackgroundTarget { RangeM = b } : null,
-        Sensors =
-        [
-            new SensorSpec { Name = "lidar", Kind = SensorKind.Lidar, Protocol = SimProtocol.TfSeries, Variant = variant, RateHz = 100, Noise = noise, RangeNoiseM = 0, Backscatter = backscatter },
-            new SensorSpec { Name = "radar", Kind = SensorKind.Radar, Protocol = SimProtocol.TiMmwave, RateHz = 20 },
-        ],
-        Timeline = [new Keyframe { TimeS = 0, VisibilityM = visibilityM, Obstacle = obstacleM is { } o ? new ObstacleKeyframe { RangeM = o } : null }],
-    }.Validate();
+    private static Scenario OneLidar(
+        double visibilityM,
+        double? obstacleM,
+        double? backgroundM = null,
+        double noise = 0,
+        double backscatter = 0,
+        SensorVariant variant = SensorVariant.Tf03
+    ) =>
+        new Scenario
+        {
+            Name = "t",
+            DurationS = 10,
+            Obstacle = new ObstacleProperties { Reflectivity = 1 },
+            Background = backgroundM is { } b ? new BackgroundTarget { RangeM = b } : null,
+            Sensors =
+            [
+                new SensorSpec
+                {
+                    Name = "lidar",
+                    Kind = SensorKind.Lidar,
+                    Protocol = SimProtocol.TfSeries,
+                    Variant = variant,
+                    RateHz = 100,
+                    Noise = noise,
+                    RangeNoiseM = 0,
+                    Backscatter = backscatter,
+                },
+                new SensorSpec
+                {
+                    Name = "radar",
+                    Kind = SensorKind.Radar,
+                    Protocol = SimProtocol.TiMmwave,
+                    RateHz = 20,
+                },
+            ],
+            Timeline =
+            [
+                new Keyframe
+                {
+                    TimeS = 0,
+                    VisibilityM = visibilityM,
+                    Obstacle = obstacleM is { } o ? new ObstacleKeyframe { RangeM = o } : null,
+                },
+            ],
+        }.Validate();
 
     private static SimSample SampleOnce(Scenario s, string sensor = "lidar")
     {
@@ -109,11 +140,30 @@ public sealed class PhysicsTests
             Name = "r",
             DurationS = 20,
             Background = new BackgroundTarget { RangeM = 95 },
-            Sensors = [new SensorSpec { Name = "radar", Kind = SensorKind.Radar, Protocol = SimProtocol.TiMmwave, RateHz = 20 }],
+            Sensors =
+            [
+                new SensorSpec
+                {
+                    Name = "radar",
+                    Kind = SensorKind.Radar,
+                    Protocol = SimProtocol.TiMmwave,
+                    RateHz = 20,
+                },
+            ],
             Timeline =
             [
-                new Keyframe { TimeS = 0, VisibilityM = 50, Obstacle = new ObstacleKeyframe { RangeM = 200 } },
-                new Keyframe { TimeS = 10, VisibilityM = 50, Obstacle = new ObstacleKeyframe { RangeM = 50 } },
+                new Keyframe
+                {
+                    TimeS = 0,
+                    VisibilityM = 50,
+                    Obstacle = new ObstacleKeyframe { RangeM = 200 },
+                },
+                new Keyframe
+                {
+                    TimeS = 10,
+                    VisibilityM = 50,
+                    Obstacle = new ObstacleKeyframe { RangeM = 50 },
+                },
             ],
         }.Validate();
         var world = new World(scenario);
@@ -176,7 +226,15 @@ public sealed class PhysicsTests
         {
             Name = "c",
             DurationS = 1,
-            Sensors = [new SensorSpec { Name = "camera", Kind = SensorKind.Camera, RateHz = 1 }],
+            Sensors =
+            [
+                new SensorSpec
+                {
+                    Name = "camera",
+                    Kind = SensorKind.Camera,
+                    RateHz = 1,
+                },
+            ],
             Timeline = [new Keyframe { TimeS = 0, VisibilityM = 500 }],
         }.Validate();
         var world = new World(scenario);
@@ -216,12 +274,13 @@ public sealed class PhysicsTests
         Assert.Equal(5000 - 4000 * 2 / 6.0, w.VisibilityM, 6);
     }
 
-    private static TfVariant ToTf(SensorVariant v) => v switch
-    {
-        SensorVariant.TfminiS => TfVariant.TfminiS,
-        SensorVariant.TfminiPlus => TfVariant.TfminiPlus,
-        SensorVariant.Tf02Pro => TfVariant.Tf02Pro,
-        SensorVariant.TfLuna => TfVariant.TfLuna,
-        _ => TfVariant.Tf03,
-    };
+    private static TfVariant ToTf(SensorVariant v) =>
+        v switch
+        {
+            SensorVariant.TfminiS => TfVariant.TfminiS,
+            SensorVariant.TfminiPlus => TfVariant.TfminiPlus,
+            SensorVariant.Tf02Pro => TfVariant.Tf02Pro,
+            SensorVariant.TfLuna => TfVariant.TfLuna,
+            _ => TfVariant.Tf03,
+        };
 }

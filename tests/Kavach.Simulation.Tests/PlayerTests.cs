@@ -9,8 +9,11 @@ public sealed class PlayerTests
 {
     private static readonly Scenario Short = Scenario.BuiltIn("demo") with { DurationS = 2 };
 
-    private static async Task<(ConcurrentDictionary<string, CollectingStream> Outputs, ScenarioPlayer Player, List<WorldState> Steps)> PlayAsync(
-        Scenario scenario, PlayerOptions options, int failFirstWrites = 0)
+    private static async Task<(
+        ConcurrentDictionary<string, CollectingStream> Outputs,
+        ScenarioPlayer Player,
+        List<WorldState> Steps
+    )> PlayAsync(Scenario scenario, PlayerOptions options, int failFirstWrites = 0)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var outputs = new ConcurrentDictionary<string, CollectingStream>();
@@ -20,7 +23,11 @@ public sealed class PlayerTests
         options = options with
         {
             MaxLagS = 1e6,
-            OnStep = s => { lock (steps) steps.Add(s); },
+            OnStep = s =>
+            {
+                lock (steps)
+                    steps.Add(s);
+            },
         };
         ValueTask<Stream> Open(string name, CancellationToken ct)
         {
@@ -100,7 +107,13 @@ public sealed class PlayerTests
     {
         var time = new FakeTimeProvider();
         using var cts = new CancellationTokenSource();
-        var run = new ScenarioPlayer().RunAsync(Scenario.BuiltIn("demo"), (_, _) => ValueTask.FromResult<Stream>(new CollectingStream()), 1, time, cts.Token);
+        var run = new ScenarioPlayer().RunAsync(
+            Scenario.BuiltIn("demo"),
+            (_, _) => ValueTask.FromResult<Stream>(new CollectingStream()),
+            1,
+            time,
+            cts.Token
+        );
         time.Advance(TimeSpan.FromSeconds(1));
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);

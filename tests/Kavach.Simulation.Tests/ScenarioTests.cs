@@ -10,7 +10,22 @@ public sealed class ScenarioTests
     [Fact]
     public void The_required_scenarios_are_built_in()
     {
-        Assert.Equal(["clear", "demo", "faults", "fog-only", "loco-clear-run", "loco-curve-trackside", "loco-fog-run", "loco-stalled-vehicle", "loco-tunnel-gnss-loss", "radar-only-obstacle", "stalled-car"], Scenario.BuiltInNames);
+        Assert.Equal(
+            [
+                "clear",
+                "demo",
+                "faults",
+                "fog-only",
+                "loco-clear-run",
+                "loco-curve-trackside",
+                "loco-fog-run",
+                "loco-stalled-vehicle",
+                "loco-tunnel-gnss-loss",
+                "radar-only-obstacle",
+                "stalled-car",
+            ],
+            Scenario.BuiltInNames
+        );
     }
 
     [Theory]
@@ -76,14 +91,38 @@ public sealed class ScenarioTests
     [InlineData("\"rateHz\": 10", "\"rateHz\": 10, \"protocol\": \"ti-mmwave\"", "sensors[0].protocol")]
     [InlineData("\"rateHz\": 10", "\"rateHz\": 10, \"protocol\": \"can-bus\"", "sensors[0].protocol")]
     [InlineData("\"rateHz\": 10", "\"rateHz\": 10, \"variant\": \"awr1843\"", "sensors[0].variant")]
-    [InlineData("\"rateHz\": 10", "\"rateHz\": 10, \"faults\": [ { \"type\": \"melted\", \"fromS\": 1, \"toS\": 2 } ]", "sensors[0].faults[0].type")]
-    [InlineData("\"rateHz\": 10", "\"rateHz\": 10, \"faults\": [ { \"type\": \"stuck\", \"fromS\": 3, \"toS\": 2 } ]", "sensors[0].faults[0].toS")]
+    [InlineData(
+        "\"rateHz\": 10",
+        "\"rateHz\": 10, \"faults\": [ { \"type\": \"melted\", \"fromS\": 1, \"toS\": 2 } ]",
+        "sensors[0].faults[0].type"
+    )]
+    [InlineData(
+        "\"rateHz\": 10",
+        "\"rateHz\": 10, \"faults\": [ { \"type\": \"stuck\", \"fromS\": 3, \"toS\": 2 } ]",
+        "sensors[0].faults[0].toS"
+    )]
     [InlineData("\"visibilityM\": 1000", "\"visibilityM\": -1", "timeline[0].visibilityM")]
     [InlineData("\"visibilityM\": 1000", "\"visibiltyM\": 1000", "timeline[0].visibiltyM")]
-    [InlineData("{ \"tS\": 0, \"visibilityM\": 1000 }", "{ \"tS\": 2, \"visibilityM\": 1000 }, { \"tS\": 1, \"visibilityM\": 1000 }", "timeline[1].tS")]
-    [InlineData("{ \"tS\": 0, \"visibilityM\": 1000 }", "{ \"tS\": 0, \"visibilityM\": 1000, \"obstacle\": { \"rangeM\": 100, \"closingSpeedMps\": 30 } }, { \"tS\": 10, \"visibilityM\": 1000, \"obstacle\": { \"rangeM\": 50 } }", "timeline[0].obstacle.closingSpeedMps")]
-    [InlineData("{ \"tS\": 0, \"visibilityM\": 1000 }", "{ \"tS\": 0, \"visibilityM\": 1000, \"obstacle\": { } }", "timeline[0].obstacle.rangeM")]
-    [InlineData("\"sensors\": [ { \"name\": \"lidar\", \"kind\": \"lidar\", \"rateHz\": 10 } ]", "\"sensors\": [ { \"name\": \"lidar\", \"kind\": \"lidar\", \"rateHz\": 10 }, { \"name\": \"lidar\", \"kind\": \"radar\", \"rateHz\": 10 } ]", "sensors[1].name")]
+    [InlineData(
+        "{ \"tS\": 0, \"visibilityM\": 1000 }",
+        "{ \"tS\": 2, \"visibilityM\": 1000 }, { \"tS\": 1, \"visibilityM\": 1000 }",
+        "timeline[1].tS"
+    )]
+    [InlineData(
+        "{ \"tS\": 0, \"visibilityM\": 1000 }",
+        "{ \"tS\": 0, \"visibilityM\": 1000, \"obstacle\": { \"rangeM\": 100, \"closingSpeedMps\": 30 } }, { \"tS\": 10, \"visibilityM\": 1000, \"obstacle\": { \"rangeM\": 50 } }",
+        "timeline[0].obstacle.closingSpeedMps"
+    )]
+    [InlineData(
+        "{ \"tS\": 0, \"visibilityM\": 1000 }",
+        "{ \"tS\": 0, \"visibilityM\": 1000, \"obstacle\": { } }",
+        "timeline[0].obstacle.rangeM"
+    )]
+    [InlineData(
+        "\"sensors\": [ { \"name\": \"lidar\", \"kind\": \"lidar\", \"rateHz\": 10 } ]",
+        "\"sensors\": [ { \"name\": \"lidar\", \"kind\": \"lidar\", \"rateHz\": 10 }, { \"name\": \"lidar\", \"kind\": \"radar\", \"rateHz\": 10 } ]",
+        "sensors[1].name"
+    )]
     [InlineData("\"name\": \"m\",", "", "name")]
     public void A_bad_scenario_names_the_key(string find, string replace, string key)
     {
@@ -131,10 +170,22 @@ public sealed class ScenarioTests
     [InlineData("\"rateHz\": 1 }", "\"rateHz\": 20 }", "sensors[0].rateHz")]
     [InlineData("\"rateHz\": 1 }", "\"rateHz\": 1, \"talker\": \"xx\" }", "sensors[0].talker")]
     [InlineData("\"protocol\": \"nmea\"", "\"protocol\": \"tf-series\"", "sensors[0].protocol")]
-    [InlineData("\"timeline\": [ { \"tS\": 0, \"visibilityM\": 1000 } ]", "\"timeline\": [ { \"tS\": 0, \"visibilityM\": 1000, \"obstacle\": { \"rangeM\": 50 } } ]", "timeline[0].obstacle")]
+    [InlineData(
+        "\"timeline\": [ { \"tS\": 0, \"visibilityM\": 1000 } ]",
+        "\"timeline\": [ { \"tS\": 0, \"visibilityM\": 1000, \"obstacle\": { \"rangeM\": 50 } } ]",
+        "timeline[0].obstacle"
+    )]
     [InlineData("\"durationS\": 5,", "\"durationS\": 5, \"background\": { \"rangeM\": 95 },", "background")]
-    [InlineData("\"rateHz\": 1 }", "\"rateHz\": 1 }, { \"name\": \"l\", \"kind\": \"lidar\", \"rateHz\": 10, \"faults\": [ { \"type\": \"no-fix\", \"fromS\": 1, \"toS\": 2 } ] }", "sensors[1].faults[0].type")]
-    [InlineData("\"rateHz\": 1 }", "\"rateHz\": 1 }, { \"name\": \"l\", \"kind\": \"lidar\", \"protocol\": \"ld06\", \"rateHz\": 375 }", "sensors[1].protocol")]
+    [InlineData(
+        "\"rateHz\": 1 }",
+        "\"rateHz\": 1 }, { \"name\": \"l\", \"kind\": \"lidar\", \"rateHz\": 10, \"faults\": [ { \"type\": \"no-fix\", \"fromS\": 1, \"toS\": 2 } ] }",
+        "sensors[1].faults[0].type"
+    )]
+    [InlineData(
+        "\"rateHz\": 1 }",
+        "\"rateHz\": 1 }, { \"name\": \"l\", \"kind\": \"lidar\", \"protocol\": \"ld06\", \"rateHz\": 375 }",
+        "sensors[1].protocol"
+    )]
     public void A_bad_locomotive_scenario_names_the_key(string find, string replace, string key)
     {
         Assert.Contains(find, MinimalLoco);

@@ -16,8 +16,15 @@ public sealed class CentralLoggingOptions
 
     internal void Read(ConfigReader r)
     {
-        Level = r.Choice("Level", Level, ("verbose", LogEventLevel.Verbose), ("debug", LogEventLevel.Debug),
-            ("information", LogEventLevel.Information), ("warning", LogEventLevel.Warning), ("error", LogEventLevel.Error));
+        Level = r.Choice(
+            "Level",
+            Level,
+            ("verbose", LogEventLevel.Verbose),
+            ("debug", LogEventLevel.Debug),
+            ("information", LogEventLevel.Information),
+            ("warning", LogEventLevel.Warning),
+            ("error", LogEventLevel.Error)
+        );
         File = r.String("File", File);
         FileSizeLimitMb = r.Int("FileSizeLimitMb", FileSizeLimitMb, 1, 10_240);
         RetainedFiles = r.Int("RetainedFiles", RetainedFiles, 1, 1000);

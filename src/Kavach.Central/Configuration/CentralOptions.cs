@@ -24,10 +24,12 @@ public sealed class CentralOptions
     /// <summary>SHA-256 (first 16 hex digits) of the effective configuration, for the log.</summary>
     public string ConfigHash { get; private set; } = "";
 
-    /// <summary>The config file: <paramref name="explicitPath"/>, else ./kavach-central.json when present, else /etc/kavach/kavach-central.json.</summary>
+    /// <summary>The config file: <paramref name="explicitPath"/>, else ./kavach-central.json when present, else
+    /// /etc/kavach/kavach-central.json.</summary>
     public static string ResolvePath(string? explicitPath)
     {
-        if (!string.IsNullOrEmpty(explicitPath)) return explicitPath;
+        if (!string.IsNullOrEmpty(explicitPath))
+            return explicitPath;
         return File.Exists("kavach-central.json") ? Path.GetFullPath("kavach-central.json") : "/etc/kavach/kavach-central.json";
     }
 
@@ -36,7 +38,9 @@ public sealed class CentralOptions
         errors = [];
         if (!File.Exists(path))
         {
-            errors.Add($"{path}: configuration file not found (give --config PATH; deploy/kavach-central.example.json documents every key)");
+            errors.Add(
+                $"{path}: configuration file not found (give --config PATH; deploy/kavach-central.example.json documents every key)"
+            );
             return null;
         }
         IConfigurationRoot root;
@@ -44,18 +48,28 @@ public sealed class CentralOptions
         {
             var builder = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false);
             if (environment is not null)
-                builder.AddInMemoryCollection(environment
-                    .Where(kv => kv.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
-                    .Select(kv => new KeyValuePair<string, string?>(kv.Key[EnvironmentPrefix.Length..].Replace("__", ":"), kv.Value)));
+                builder.AddInMemoryCollection(
+                    environment
+                        .Where(kv => kv.Key.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase))
+                        .Select(kv => new KeyValuePair<string, string?>(kv.Key[EnvironmentPrefix.Length..].Replace("__", ":"), kv.Value))
+                );
             root = builder.Build();
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e)
+            when (e
+                    is FormatException
+                        or InvalidDataException
+                        or IOException
+                        or UnauthorizedAccessException
+                        or System.Text.Json.JsonException
+            )
         {
             errors.Add($"{path}: cannot read the configuration: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}");
             return null;
         }
         var options = Bind(root, errors);
-        if (errors.Count > 0) return null;
+        if (errors.Count > 0)
+            return null;
         options.Source = Path.GetFullPath(path);
         return options;
     }
@@ -71,7 +85,11 @@ public sealed class CentralOptions
             r.Section("Logging", s => o.Logging.Read(s));
         }
         var sb = new StringBuilder();
-        foreach (var (key, value) in root.AsEnumerable().Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (
+            var (key, value) in root.AsEnumerable()
+                .Where(kv => kv.Value is not null)
+                .OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase)
+        )
             sb.Append(key.ToLowerInvariant()).Append('=').Append(value).Append('\n');
         o.ConfigHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..16];
         return o;

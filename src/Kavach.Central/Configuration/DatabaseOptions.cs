@@ -34,11 +34,18 @@ public sealed class DatabaseOptions
     internal void Read(ConfigReader r)
     {
         ConnectionString = r.String("ConnectionString", "", allowEmpty: false);
-        if (ConnectionString.Length == 0) r.Error("ConnectionString", "required (Host=…;Username=…;Database=…)");
+        if (ConnectionString.Length == 0)
+            r.Error("ConnectionString", "required (Host=…;Username=…;Database=…)");
         else
         {
-            try { _ = new NpgsqlConnectionStringBuilder(ConnectionString); }
-            catch (ArgumentException e) { r.Error("ConnectionString", $"not a valid Npgsql connection string: {e.Message}"); }
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(ConnectionString);
+            }
+            catch (ArgumentException e)
+            {
+                r.Error("ConnectionString", $"not a valid Npgsql connection string: {e.Message}");
+            }
         }
         BatchMaxRows = r.Int("BatchMaxRows", BatchMaxRows, 1, 5000);
         BatchMaxDelayMs = r.Int("BatchMaxDelayMs", BatchMaxDelayMs, 0, 10_000);

@@ -2,7 +2,8 @@ using Kavach.Edge.Configuration;
 
 namespace Kavach.Central.Configuration;
 
-/// <summary><c>Mqtt</c> section: the broker (cluster) the posts uplink to, and this instance's place in the shared subscription group.</summary>
+/// <summary><c>Mqtt</c> section: the broker (cluster) the posts uplink to, and this instance's place in the shared subscription
+/// group.</summary>
 public sealed class MqttOptions
 {
     public string Host { get; set; } = "127.0.0.1";
@@ -31,11 +32,13 @@ public sealed class MqttOptions
         Host = r.String("Host", Host, allowEmpty: false);
         Port = r.Int("Port", Port, 1, 65_535);
         ClientId = r.String("ClientId", "", allowEmpty: false);
-        if (ClientId.Length == 0) r.Error("ClientId", "required: a stable id per instance (e.g. kavach-central-1)");
+        if (ClientId.Length == 0)
+            r.Error("ClientId", "required: a stable id per instance (e.g. kavach-central-1)");
         else if (ClientId.Length > 64 || ClientId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
             r.Error("ClientId", "1-64 of letters, digits, '-', '_'");
         SharedGroup = r.String("SharedGroup", SharedGroup, allowEmpty: false);
-        if (SharedGroup.Any(c => c is '/' or '+' or '#')) r.Error("SharedGroup", "must not contain '/', '+' or '#'");
+        if (SharedGroup.Any(c => c is '/' or '+' or '#'))
+            r.Error("SharedGroup", "must not contain '/', '+' or '#'");
         SessionExpiryS = r.Int("SessionExpiryS", SessionExpiryS, 60, int.MaxValue);
         KeepAliveS = r.Int("KeepAliveS", KeepAliveS, 5, 3600);
         ReceiveMaximum = r.Int("ReceiveMaximum", ReceiveMaximum, 1, 65_535);

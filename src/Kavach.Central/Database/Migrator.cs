@@ -28,16 +28,23 @@ public static class Migrator
         await using var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         await Exec(c, tx, $"SELECT pg_advisory_xact_lock({LockKey})", ct).ConfigureAwait(false);
-        await Exec(c, tx, """
-            CREATE TABLE IF NOT EXISTS schema_version (
-                version    integer PRIMARY KEY,
-                name       text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now())
-            """, ct).ConfigureAwait(false);
+        await Exec(
+                c,
+                tx,
+                """
+                CREATE TABLE IF NOT EXISTS schema_version (
+                    version    integer PRIMARY KEY,
+                    name       text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now())
+                """,
+                ct
+            )
+            .ConfigureAwait(false);
         int current;
         await using (var cmd = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_version", c, tx))
             current = (int)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-        if (current > Latest) throw new SchemaTooNewException(current, Latest);
+        if (current > Latest)
+            throw new SchemaTooNewException(current, Latest);
         var applied = new List<int>();
         foreach (var m in All.Where(m => m.Version > current))
         {
@@ -72,7 +79,8 @@ public static class Migrator
         }
         list.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (var i = 0; i < list.Count; i++)
-            if (list[i].Version != i + 1) throw new InvalidOperationException($"migration {list[i].Version} is out of sequence (expected {i + 1})");
+            if (list[i].Version != i + 1)
+                throw new InvalidOperationException($"migration {list[i].Version} is out of sequence (expected {i + 1})");
         return list;
     }
 }

@@ -38,12 +38,28 @@ public static class CentralHost
 
         var app = builder.Build();
         app.MapGet("/fleet", async (CancellationToken ct) =>
-            Results.Json(await FleetQuery.ReadAsync(db, TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false), FleetJson.Default.FleetView));
+            Results.Json(
+                await FleetQuery.ReadAsync(db, TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false),
+                FleetJson.Default.FleetView
+            )
+        );
         app.MapGet("/health", (IngestCounters c) =>
         {
-            var view = new HealthView(c.Connected ? "ok" : "mqtt-disconnected", c.Connected, c.Received, c.Committed, c.AlertsNew, c.Duplicates, c.Rejects,
-                c.Batches, c.FailedCommits, c.Acknowledged);
-            return c.Connected ? Results.Json(view, FleetJson.Default.HealthView) : Results.Json(view, FleetJson.Default.HealthView, statusCode: 503);
+            var view = new HealthView(
+                c.Connected ? "ok" : "mqtt-disconnected",
+                c.Connected,
+                c.Received,
+                c.Committed,
+                c.AlertsNew,
+                c.Duplicates,
+                c.Rejects,
+                c.Batches,
+                c.FailedCommits,
+                c.Acknowledged
+            );
+            return c.Connected
+                ? Results.Json(view, FleetJson.Default.HealthView)
+                : Results.Json(view, FleetJson.Default.HealthView, statusCode: 503);
         });
         app.MapGet("/metrics", async (HttpContext http, CentralMetrics metrics) =>
         {

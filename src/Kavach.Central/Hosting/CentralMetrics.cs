@@ -20,7 +20,10 @@ public sealed class CentralMetrics : IDisposable
     private readonly CollectorRegistry _registry = Metrics.NewCustomRegistry();
     private readonly IDisposable _adapter;
     private readonly NpgsqlDataSource _db;
-    private long _devices, _offline, _openGaps, _missing;
+    private long _devices,
+        _offline,
+        _openGaps,
+        _missing;
 
     public CentralMetrics(IngestCounters c, NpgsqlDataSource db)
     {
@@ -28,33 +31,63 @@ public sealed class CentralMetrics : IDisposable
         Meter = new Meter(MeterName);
         Meter.CreateObservableCounter("messages.received", () => c.Received, "{message}", "Messages received from the broker");
         Meter.CreateObservableCounter("messages.committed", () => c.Committed, "{message}", "Messages whose batch committed");
-        Meter.CreateObservableCounter("messages.acknowledged", () => c.Acknowledged, "{message}", "Acknowledgements sent to the broker after a commit");
+        Meter.CreateObservableCounter(
+            "messages.acknowledged",
+            () => c.Acknowledged,
+            "{message}",
+            "Acknowledgements sent to the broker after a commit"
+        );
         Meter.CreateObservableCounter("alerts.new", () => c.AlertsNew, "{alert}", "Alerts inserted (first delivery)");
-        Meter.CreateObservableCounter("alerts.duplicates", () => c.Duplicates, "{alert}", "Alerts received again and not inserted (already there)");
+        Meter.CreateObservableCounter(
+            "alerts.duplicates",
+            () => c.Duplicates,
+            "{alert}",
+            "Alerts received again and not inserted (already there)"
+        );
         Meter.CreateObservableCounter("rejects", () => c.Rejects, "{message}", "Messages that did not fit the contract (kept in rejects)");
-        Meter.CreateObservableCounter("commit.failures", () => c.FailedCommits, "{commit}", "Failed commits (the batch was held and retried)");
+        Meter.CreateObservableCounter(
+            "commit.failures",
+            () => c.FailedCommits,
+            "{commit}",
+            "Failed commits (the batch was held and retried)"
+        );
         Meter.CreateObservableGauge("mqtt.connected", () => c.Connected ? 1 : 0, null, "1 while the MQTT session is up");
         Meter.CreateObservableGauge("devices", () => Interlocked.Read(ref _devices), "{device}", "Devices known");
-        Meter.CreateObservableGauge("devices.offline", () => Interlocked.Read(ref _offline), "{device}", "Devices whose latest status is not online");
+        Meter.CreateObservableGauge(
+            "devices.offline",
+            () => Interlocked.Read(ref _offline),
+            "{device}",
+            "Devices whose latest status is not online"
+        );
         Meter.CreateObservableGauge("gaps.open", () => Interlocked.Read(ref _openGaps), "{range}", "Seq ranges missing over all streams");
         Meter.CreateObservableGauge("gaps.missing_alerts", () => Interlocked.Read(ref _missing), "{alert}", "Alerts those ranges hold");
         BatchSize = Meter.CreateHistogram<int>("batch.size", "{message}", "Messages per committed batch");
         CommitDuration = Meter.CreateHistogram<double>("commit.duration_ms", "ms", "Duration of one batch's transaction, open to commit");
-        ReceiveToCommit = Meter.CreateHistogram<double>("receive_to_commit_seconds", "s", "From a message's receipt by this instance to its batch's commit");
-        PublishToCommit = Meter.CreateHistogram<double>("publish_to_commit_seconds", "s",
-            "From the sender's publish (MQTT 5 user property kavach-sent-ms, set by kavach-sim fleet; same clock assumed) to the commit of its row");
-        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
-        {
-            Registry = _registry,
-            MetricFactory = Metrics.WithCustomRegistry(_registry),
-            InstrumentFilterPredicate = i => ReferenceEquals(i.Meter, Meter),
-            ResolveHistogramBuckets = i => i.Unit switch
+        ReceiveToCommit = Meter.CreateHistogram<double>(
+            "receive_to_commit_seconds",
+            "s",
+            "From a message's receipt by this instance to its batch's commit"
+        );
+        PublishToCommit = Meter.CreateHistogram<double>(
+            "publish_to_commit_seconds",
+            "s",
+            "From the sender's publish (MQTT 5 user property kavach-sent-ms, set by kavach-sim fleet; same clock assumed) to the commit of its row"
+        );
+        _adapter = MeterAdapter.StartListening(
+            new MeterAdapterOptions
             {
-                "ms" => [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10_000],
-                "s" => [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.5, 5, 10],
-                _ => [1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
-            },
-        });
+                Registry = _registry,
+                MetricFactory = Metrics.WithCustomRegistry(_registry),
+                InstrumentFilterPredicate = i => ReferenceEquals(i.Meter, Meter),
+                ResolveHistogramBuckets = i =>
+                    i.Unit switch
+                    {
+                        "ms" => [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 10_000],
+                        "s" => [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2.5, 5, 10],
+                        _ => [1, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+                    },
+            }
+        );
         DotNetStats.Register(_registry);
     }
 
@@ -69,12 +102,15 @@ public sealed class CentralMetrics : IDisposable
     {
         try
         {
-            await using var cmd = _db.CreateCommand("""
+            await using var cmd = _db.CreateCommand(
+                """
                 SELECT (SELECT count(*) FROM devices), (SELECT count(*) FROM devices WHERE NOT online),
                        (SELECT count(*) FROM gaps), (SELECT coalesce(sum(to_seq - from_seq + 1), 0)::bigint FROM gaps)
-                """);
+                """
+            );
             await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (!await r.ReadAsync(ct).ConfigureAwait(false)) return;
+            if (!await r.ReadAsync(ct).ConfigureAwait(false))
+                return;
             Interlocked.Exchange(ref _devices, r.GetInt64(0));
             Interlocked.Exchange(ref _offline, r.GetInt64(1));
             Interlocked.Exchange(ref _openGaps, r.GetInt64(2));

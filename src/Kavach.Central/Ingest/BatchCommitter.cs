@@ -18,7 +18,8 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
     private sealed class Device
     {
         public DateTimeOffset? LevelTs;
-        public string? Level, Epoch;
+        public string? Level,
+            Epoch;
         public long Seq;
         public StatusRecord? Status;
     }
@@ -32,65 +33,96 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         var statuses = 0;
         foreach (var m in batch)
         {
-            if (!Topics.TrySplit(m.Topic, out var deviceId, out var leaf)) { rejects.Add((m.Topic, "topic: not kavach/DEVICE/LEAF", m.Payload)); continue; }
+            if (!Topics.TrySplit(m.Topic, out var deviceId, out var leaf))
+            {
+                rejects.Add((m.Topic, "topic: not kavach/DEVICE/LEAF", m.Payload));
+                continue;
+            }
             var error = "";
             if (leaf == "alerts" && UplinkReader.TryReadAlerts(m.Payload, out var alert, out var shed, out error))
             {
                 var payloadDevice = alert?.DeviceId ?? shed!.DeviceId;
-                if (payloadDevice != deviceId) { rejects.Add((m.Topic, $"deviceId: '{payloadDevice}' on the topic of '{deviceId}'", m.Payload)); continue; }
+                if (payloadDevice != deviceId)
+                {
+                    rejects.Add((m.Topic, $"deviceId: '{payloadDevice}' on the topic of '{deviceId}'", m.Payload));
+                    continue;
+                }
                 var d = Touch(devices, deviceId);
                 if (alert is not null)
                 {
                     alerts.Add((alert, m.Payload));
-                    if (d.LevelTs is null || alert.Ts >= d.LevelTs) (d.LevelTs, d.Level, d.Epoch, d.Seq) = (alert.Ts, alert.Level, alert.Epoch, alert.Seq);
+                    if (d.LevelTs is null || alert.Ts >= d.LevelTs)
+                        (d.LevelTs, d.Level, d.Epoch, d.Seq) = (alert.Ts, alert.Level, alert.Epoch, alert.Seq);
                 }
-                else sheds.Add(shed!);
+                else
+                    sheds.Add(shed!);
             }
             else if (leaf == "status" && UplinkReader.TryReadStatus(m.Payload, out var status, out error))
             {
                 // the latest in arrival order, except a last will of an instance that is no longer the current one
                 var d = Touch(devices, deviceId);
-                if (status!.State != "offline" || d.Status is null || d.Status.Instance == status.Instance) d.Status = status;
+                if (status!.State != "offline" || d.Status is null || d.Status.Instance == status.Instance)
+                    d.Status = status;
                 statuses++;
             }
             else if (leaf == "telemetry" && UplinkReader.TryReadTelemetry(m.Payload, out var telemetryDevice, out error))
             {
                 // kept only as a sign of life: last_seen
-                if (telemetryDevice != deviceId) rejects.Add((m.Topic, $"deviceId: '{telemetryDevice}' on the topic of '{deviceId}'", m.Payload));
-                else Touch(devices, deviceId);
+                if (telemetryDevice != deviceId)
+                    rejects.Add((m.Topic, $"deviceId: '{telemetryDevice}' on the topic of '{deviceId}'", m.Payload));
+                else
+                    Touch(devices, deviceId);
             }
-            else rejects.Add((m.Topic, leaf is "alerts" or "status" or "telemetry" ? error : $"topic: unexpected leaf '{leaf}'", m.Payload));
+            else
+                rejects.Add((m.Topic, leaf is "alerts" or "status" or "telemetry" ? error : $"topic: unexpected leaf '{leaf}'", m.Payload));
         }
 
         await using var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await c.BeginTransactionAsync(ct).ConfigureAwait(false);
         // key order everywhere: two instances writing the same rows lock them in the same order
-        alerts.Sort((a, b) => string.CompareOrdinal(a.A.DeviceId, b.A.DeviceId) is var d and not 0 ? d
-            : string.CompareOrdinal(a.A.Epoch, b.A.Epoch) is var e and not 0 ? e : a.A.Seq.CompareTo(b.A.Seq));
+        alerts.Sort(
+            (a, b) =>
+                string.CompareOrdinal(a.A.DeviceId, b.A.DeviceId) is var d and not 0 ? d
+                : string.CompareOrdinal(a.A.Epoch, b.A.Epoch) is var e and not 0 ? e
+                : a.A.Seq.CompareTo(b.A.Seq)
+        );
         var arrived = alerts.Count == 0 ? [] : await InsertAlertsAsync(c, tx, alerts, ct).ConfigureAwait(false);
-        if (sheds.Count > 0) await InsertShedsAsync(c, tx, sheds, ct).ConfigureAwait(false);
+        if (sheds.Count > 0)
+            await InsertShedsAsync(c, tx, sheds, ct).ConfigureAwait(false);
         await GapTracker.ApplyAsync(c, tx, arrived, sheds.Select(x => (x.DeviceId, x.Epoch, x.FromSeq, x.ToSeq)), ct).ConfigureAwait(false);
-        if (rejects.Count > 0) await InsertRejectsAsync(c, tx, rejects, ct).ConfigureAwait(false);
-        if (devices.Count > 0) await UpsertDevicesAsync(c, tx, devices, ct).ConfigureAwait(false);
+        if (rejects.Count > 0)
+            await InsertRejectsAsync(c, tx, rejects, ct).ConfigureAwait(false);
+        if (devices.Count > 0)
+            await UpsertDevicesAsync(c, tx, devices, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return new Result(alerts.Count, arrived.Count, sheds.Count, statuses, rejects.Count);
     }
 
     private static Device Touch(Dictionary<string, Device> devices, string id)
     {
-        if (!devices.TryGetValue(id, out var d)) devices[id] = d = new Device();
+        if (!devices.TryGetValue(id, out var d))
+            devices[id] = d = new Device();
         return d;
     }
 
     /// <summary>Inserts the alerts not there yet; returns the key of each one inserted now.</summary>
-    private static async Task<List<(string Device, string Epoch, long Seq)>> InsertAlertsAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<(AlertRecord A, byte[] Payload)> rows, CancellationToken ct)
+    private static async Task<List<(string Device, string Epoch, long Seq)>> InsertAlertsAsync(
+        NpgsqlConnection c,
+        NpgsqlTransaction tx,
+        List<(AlertRecord A, byte[] Payload)> rows,
+        CancellationToken ct
+    )
     {
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand(
+            """
             INSERT INTO alerts (device_id, epoch, seq, ts, id, level, previous, clock_synced, payload)
             SELECT d, e, s, t, i, l, p, k, j::jsonb FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9) AS u(d, e, s, t, i, l, p, k, j)
             ON CONFLICT DO NOTHING
             RETURNING device_id, epoch, seq
-            """, c, tx);
+            """,
+            c,
+            tx
+        );
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.A.DeviceId).ToArray());
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.A.Epoch).ToArray());
         Add(cmd, NpgsqlDbType.Bigint, rows.Select(r => r.A.Seq).ToArray());
@@ -102,16 +134,21 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => System.Text.Encoding.UTF8.GetString(r.Payload)).ToArray());
         var arrived = new List<(string, string, long)>(rows.Count);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await r.ReadAsync(ct).ConfigureAwait(false)) arrived.Add((r.GetString(0), r.GetString(1), r.GetInt64(2)));
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+            arrived.Add((r.GetString(0), r.GetString(1), r.GetInt64(2)));
         return arrived;
     }
 
     private static async Task InsertShedsAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<ShedRecord> rows, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand(
+            """
             INSERT INTO sheds (device_id, epoch, from_seq, to_seq, ts)
             SELECT * FROM unnest($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
-            """, c, tx);
+            """,
+            c,
+            tx
+        );
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.DeviceId).ToArray());
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.Epoch).ToArray());
         Add(cmd, NpgsqlDbType.Bigint, rows.Select(r => r.FromSeq).ToArray());
@@ -120,7 +157,12 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    private static async Task InsertRejectsAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<(string Topic, string Reason, byte[] Payload)> rows, CancellationToken ct)
+    private static async Task InsertRejectsAsync(
+        NpgsqlConnection c,
+        NpgsqlTransaction tx,
+        List<(string Topic, string Reason, byte[] Payload)> rows,
+        CancellationToken ct
+    )
     {
         await using var cmd = new NpgsqlCommand("INSERT INTO rejects (topic, reason, payload) SELECT * FROM unnest($1, $2, $3)", c, tx);
         Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.Topic).ToArray());
@@ -131,10 +173,16 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
 
     // One row per device: last seen now; the level of its newest alert (by ts) wins over an older one; a status
     // replaces the previous one, except an offline (a last will) from an instance that is no longer the current one.
-    private static async Task UpsertDevicesAsync(NpgsqlConnection c, NpgsqlTransaction tx, Dictionary<string, Device> devices, CancellationToken ct)
+    private static async Task UpsertDevicesAsync(
+        NpgsqlConnection c,
+        NpgsqlTransaction tx,
+        Dictionary<string, Device> devices,
+        CancellationToken ct
+    )
     {
         var list = devices.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = new NpgsqlCommand(
+            """
             INSERT INTO devices AS d (device_id, last_seen, level, level_ts, last_epoch, last_seq,
                                       online, state, instance, software, commissioning, started_at, status_at)
             SELECT id, now(), lvl, lts, ep, sq, coalesce(st = 'online', false), st, inst, sw, com, sta, CASE WHEN st IS NULL THEN NULL ELSE now() END
@@ -152,8 +200,14 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
                 commissioning = CASE WHEN excluded.state = 'online' THEN excluded.commissioning ELSE d.commissioning END,
                 started_at    = CASE WHEN excluded.state = 'online' THEN excluded.started_at ELSE d.started_at END,
                 status_at     = CASE WHEN u_apply(excluded.state, excluded.instance, d.instance) THEN excluded.status_at ELSE d.status_at END
-            """.Replace("u_apply(excluded.state, excluded.instance, d.instance)",
-                "(excluded.state IS NOT NULL AND (excluded.state <> 'offline' OR d.instance IS NULL OR d.instance = excluded.instance))", StringComparison.Ordinal), c, tx);
+            """.Replace(
+                "u_apply(excluded.state, excluded.instance, d.instance)",
+                "(excluded.state IS NOT NULL AND (excluded.state <> 'offline' OR d.instance IS NULL OR d.instance = excluded.instance))",
+                StringComparison.Ordinal
+            ),
+            c,
+            tx
+        );
         Add(cmd, NpgsqlDbType.Text, list.Select(kv => kv.Key).ToArray());
         Add(cmd, NpgsqlDbType.Text, list.Select(kv => kv.Value.Level).ToArray());
         Add(cmd, NpgsqlDbType.TimestampTz, list.Select(kv => kv.Value.LevelTs?.UtcDateTime).ToArray());

@@ -3,7 +3,14 @@ namespace Kavach.Central.Ingest;
 /// <summary>What the ingest did since start (thread-safe counters, read by /health and the log).</summary>
 public sealed class IngestCounters
 {
-    private long _received, _committed, _alertsNew, _duplicates, _rejects, _batches, _failedCommits, _acks;
+    private long _received,
+        _committed,
+        _alertsNew,
+        _duplicates,
+        _rejects,
+        _batches,
+        _failedCommits,
+        _acks;
 
     public long Received => Interlocked.Read(ref _received);
     public long Committed => Interlocked.Read(ref _committed);
@@ -18,7 +25,9 @@ public sealed class IngestCounters
     public bool Connected { get; set; }
 
     internal void OnReceived() => Interlocked.Increment(ref _received);
+
     internal void OnFailedCommit() => Interlocked.Increment(ref _failedCommits);
+
     internal void OnAcknowledged() => Interlocked.Increment(ref _acks);
 
     internal void OnCommitted(int messages, BatchCommitter.Result r)

@@ -14,16 +14,21 @@ namespace Kavach.Central.Ingest;
 
 /// <summary>
 /// The ingest: one MQTT 5 client in the shared subscription group (<c>$share/GROUP/kavach/+/alerts</c> and
-/// <c>…/status</c>, QoS 1; <c>…/telemetry</c>, QoS 0, as a sign of life) with MANUAL acknowledgement, and <c>Database.Committers</c> committers (batches in parallel; acknowledgements sent by their own loop after the commit). A message is acknowledged to the broker
-/// only after the transaction holding its row has committed, so a crash or a PostgreSQL outage loses nothing: the
-/// broker keeps the message in this instance's persistent session (fixed client id, clean start off) and sends it
-/// again. Re-deliveries are no-ops in the database (<see cref="BatchCommitter"/>).
-/// One explicit connect loop with backoff (reconnecting from MQTTnet's events can deadlock); the client's events
-/// only copy the message into the inbox. The broker bounds the inbox: at most <c>Mqtt.ReceiveMaximum</c> messages are
+/// <c>…/status</c>, QoS 1; <c>…/telemetry</c>, QoS 0, as a sign of life) with MANUAL acknowledgement, and <c>Database.Committers</c>
+/// committers (batches in parallel; acknowledgements sent by their own loop after the commit). A message is acknowledged to the broker only
+/// after the transaction holding its row has committed, so a crash or a PostgreSQL outage loses nothing: the broker keeps the message in
+/// this instance's persistent session (fixed client id, clean start off) and sends it again. Re-deliveries are no-ops in the database
+/// (<see cref="BatchCommitter"/>). One explicit connect loop with backoff (reconnecting from MQTTnet's events can deadlock); the client's
+/// events only copy the message into the inbox. The broker bounds the inbox: at most <c>Mqtt.ReceiveMaximum</c> messages are
 /// unacknowledged at a time.
 /// </summary>
-public sealed class MqttIngest(CentralOptions options, BatchCommitter committer, IngestCounters counters, Hosting.CentralMetrics metrics, ILogger<MqttIngest> log)
-    : BackgroundService
+public sealed class MqttIngest(
+    CentralOptions options,
+    BatchCommitter committer,
+    IngestCounters counters,
+    Hosting.CentralMetrics metrics,
+    ILogger<MqttIngest> log
+) : BackgroundService
 {
     private readonly Channel<Inbound> _inbox = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = false });
     private long _connection;
@@ -31,16 +36,23 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
 
     // Committed batches wait here for their acknowledgements: the committer goes on with the next batch while the
     // acknowledgements of the last one are sent (one packet each; in series on the commit path they cost more than the commit).
-    private readonly Channel<List<Inbound>> _committed = Channel.CreateUnbounded<List<Inbound>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private readonly Channel<List<Inbound>> _committed = Channel.CreateUnbounded<List<Inbound>>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false }
+    );
 
-    protected override Task ExecuteAsync(CancellationToken stop) => 
-        Task.WhenAll([ConnectLoopAsync(stop), AcknowledgeLoopAsync(stop), .. Enumerable.Range(0, options.Database.Committers).Select(_ => CommitLoopAsync(stop))]);
+    protected override Task ExecuteAsync(CancellationToken stop) =>
+        Task.WhenAll([
+            ConnectLoopAsync(stop),
+            AcknowledgeLoopAsync(stop),
+            .. Enumerable.Range(0, options.Database.Committers).Select(_ => CommitLoopAsync(stop)),
+        ]);
 
     private async Task AcknowledgeLoopAsync(CancellationToken stop)
     {
         try
         {
-            await foreach (var batch in _committed.Reader.ReadAllAsync(stop).ConfigureAwait(false)) await AcknowledgeAsync(batch, stop).ConfigureAwait(false);
+            await foreach (var batch in _committed.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+                await AcknowledgeAsync(batch, stop).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -59,61 +71,108 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
             using var client = factory.CreateMqttClient();
             var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var connection = Interlocked.Increment(ref _connection); // before CONNECT: a resumed session sends at once
-            client.DisconnectedAsync += _ => { lost.TrySetResult(); return Task.CompletedTask; };
+            client.DisconnectedAsync += _ =>
+            {
+                lost.TrySetResult();
+                return Task.CompletedTask;
+            };
             client.ApplicationMessageReceivedAsync += e =>
             {
                 e.AutoAcknowledge = false; // acknowledged by the committer, after the commit
                 var m = e.ApplicationMessage;
                 counters.OnReceived();
-                _inbox.Writer.TryWrite(new Inbound(m.Topic, m.Payload.ToArray(), e, connection, Stopwatch.GetTimestamp(), Inbound.SentMs(m.UserProperties)));
+                _inbox.Writer.TryWrite(
+                    new Inbound(m.Topic, m.Payload.ToArray(), e, connection, Stopwatch.GetTimestamp(), Inbound.SentMs(m.UserProperties))
+                );
                 return Task.CompletedTask;
             };
             try
             {
-                var result = await client.ConnectAsync(new MqttClientOptionsBuilder()
-                    .WithTcpServer(o.Host, o.Port)
-                    .WithProtocolVersion(MqttProtocolVersion.V500)
-                    .WithClientId(o.ClientId)
-                    .WithCleanStart(false)
-                    .WithSessionExpiryInterval((uint)o.SessionExpiryS)
-                    .WithKeepAlivePeriod(TimeSpan.FromSeconds(o.KeepAliveS))
-                    .WithReceiveMaximum((ushort)o.ReceiveMaximum)
-                    .WithTimeout(TimeSpan.FromSeconds(10))
-                    .Build(), stop).ConfigureAwait(false);
+                var result = await client
+                    .ConnectAsync(
+                        new MqttClientOptionsBuilder()
+                            .WithTcpServer(o.Host, o.Port)
+                            .WithProtocolVersion(MqttProtocolVersion.V500)
+                            .WithClientId(o.ClientId)
+                            .WithCleanStart(false)
+                            .WithSessionExpiryInterval((uint)o.SessionExpiryS)
+                            .WithKeepAlivePeriod(TimeSpan.FromSeconds(o.KeepAliveS))
+                            .WithReceiveMaximum((ushort)o.ReceiveMaximum)
+                            .WithTimeout(TimeSpan.FromSeconds(10))
+                            .Build(),
+                        stop
+                    )
+                    .ConfigureAwait(false);
                 if (result.ResultCode != MqttClientConnectResultCode.Success)
                     throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
-                await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                    .WithTopicFilter(Topics.Shared(o.SharedGroup, "alerts"), MqttQualityOfServiceLevel.AtLeastOnce)
-                    .WithTopicFilter(Topics.Shared(o.SharedGroup, "status"), MqttQualityOfServiceLevel.AtLeastOnce)
-                    .WithTopicFilter(Topics.Shared(o.SharedGroup, "telemetry"), MqttQualityOfServiceLevel.AtMostOnce) // live only, QoS 0 at the post
-                    .Build(), stop).ConfigureAwait(false);
+                await client
+                    .SubscribeAsync(
+                        new MqttClientSubscribeOptionsBuilder()
+                            .WithTopicFilter(Topics.Shared(o.SharedGroup, "alerts"), MqttQualityOfServiceLevel.AtLeastOnce)
+                            .WithTopicFilter(Topics.Shared(o.SharedGroup, "status"), MqttQualityOfServiceLevel.AtLeastOnce)
+                            .WithTopicFilter(Topics.Shared(o.SharedGroup, "telemetry"), MqttQualityOfServiceLevel.AtMostOnce) // live only, QoS 0 at the post
+                            .Build(),
+                        stop
+                    )
+                    .ConfigureAwait(false);
                 Volatile.Write(ref _client, client);
                 counters.Connected = true;
-                log.LogInformation("MQTT: connected to {Host}:{Port} as {ClientId} (session {Session}), group {Group}{After}", o.Host, o.Port, o.ClientId,
-                    result.IsSessionPresent ? "resumed" : "new", o.SharedGroup, failures > 0 ? $" after {failures} failed attempt(s)" : "");
+                log.LogInformation(
+                    "MQTT: connected to {Host}:{Port} as {ClientId} (session {Session}), group {Group}{After}",
+                    o.Host,
+                    o.Port,
+                    o.ClientId,
+                    result.IsSessionPresent ? "resumed" : "new",
+                    o.SharedGroup,
+                    failures > 0 ? $" after {failures} failed attempt(s)" : ""
+                );
                 failures = 0;
                 backoff.Reset();
                 await lost.Task.WaitAsync(stop).ConfigureAwait(false);
-                log.LogWarning("MQTT: connection to {Host}:{Port} lost; unacknowledged messages come again after the reconnect", o.Host, o.Port);
+                log.LogWarning(
+                    "MQTT: connection to {Host}:{Port} lost; unacknowledged messages come again after the reconnect",
+                    o.Host,
+                    o.Port
+                );
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 // stopping: the session (and what it holds unacknowledged) stays at the broker for the next start
-                try { if (client.IsConnected) await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None).ConfigureAwait(false); }
-                catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException) { }
+                try
+                {
+                    if (client.IsConnected)
+                        await client
+                            .DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None)
+                            .ConfigureAwait(false);
+                }
+                catch (Exception e)
+                    when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException) { }
                 break;
             }
-            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException or IOException)
+            catch (Exception e)
+                when (e
+                        is MQTTnet.Exceptions.MqttCommunicationException
+                            or InvalidOperationException
+                            or OperationCanceledException
+                            or IOException
+                )
             {
-                if (failures++ == 0) log.LogWarning("MQTT: cannot connect to {Host}:{Port}: {Message}; retrying", o.Host, o.Port, e.Message);
+                if (failures++ == 0)
+                    log.LogWarning("MQTT: cannot connect to {Host}:{Port}: {Message}; retrying", o.Host, o.Port, e.Message);
             }
             finally
             {
                 counters.Connected = false;
                 Interlocked.CompareExchange(ref _client, null, client);
             }
-            try { await Task.Delay(backoff.Next(), stop).ConfigureAwait(false); }
-            catch (OperationCanceledException) { break; }
+            try
+            {
+                await Task.Delay(backoff.Next(), stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
     }
 
@@ -143,20 +202,30 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
                         foreach (var m in batch)
                         {
                             metrics.ReceiveToCommit.Record(Stopwatch.GetElapsedTime(m.ReceivedTicks, committedAt).TotalSeconds);
-                            if (m.SentUnixMs > 0) metrics.PublishToCommit.Record(Math.Max(0, committedUnixMs - m.SentUnixMs) / 1000.0);
+                            if (m.SentUnixMs > 0)
+                                metrics.PublishToCommit.Record(Math.Max(0, committedUnixMs - m.SentUnixMs) / 1000.0);
                         }
-                        if (failures > 0) log.LogInformation("PostgreSQL: commit succeeded after {Failures} failure(s)", failures);
-                        if (r.Rejects > 0) log.LogWarning("Ingest: {Rejects} message(s) did not fit the contract; kept in the rejects table", r.Rejects);
+                        if (failures > 0)
+                            log.LogInformation("PostgreSQL: commit succeeded after {Failures} failure(s)", failures);
+                        if (r.Rejects > 0)
+                            log.LogWarning("Ingest: {Rejects} message(s) did not fit the contract; kept in the rejects table", r.Rejects);
                         backoff.Reset();
                         break;
                     }
-                    catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException || (e is InvalidOperationException && !stop.IsCancellationRequested))
+                    catch (Exception e)
+                        when (e is NpgsqlException or IOException or TimeoutException
+                            || (e is InvalidOperationException && !stop.IsCancellationRequested)
+                        )
                     {
                         counters.OnFailedCommit();
                         var delay = backoff.Next();
                         if (failures++ == 0)
-                            log.LogWarning("PostgreSQL: commit of {Count} message(s) failed, held unacknowledged, retrying (next in {DelayMs} ms): {Message}",
-                                batch.Count, (int)delay.TotalMilliseconds, e.Message);
+                            log.LogWarning(
+                                "PostgreSQL: commit of {Count} message(s) failed, held unacknowledged, retrying (next in {DelayMs} ms): {Message}",
+                                batch.Count,
+                                (int)delay.TotalMilliseconds,
+                                e.Message
+                            );
                         await Task.Delay(delay, stop).ConfigureAwait(false);
                     }
                 }
@@ -175,11 +244,17 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
         var deadline = Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency);
         while (batch.Count < max)
         {
-            if (reader.TryRead(out var m)) { batch.Add(m); continue; }
+            if (reader.TryRead(out var m))
+            {
+                batch.Add(m);
+                continue;
+            }
             var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (left <= TimeSpan.Zero) break;
+            if (left <= TimeSpan.Zero)
+                break;
             var more = reader.WaitToReadAsync(stop).AsTask();
-            if (await Task.WhenAny(more, Task.Delay(left, stop)).ConfigureAwait(false) != more || !await more.ConfigureAwait(false)) break;
+            if (await Task.WhenAny(more, Task.Delay(left, stop)).ConfigureAwait(false) != more || !await more.ConfigureAwait(false))
+                break;
         }
     }
 
@@ -191,7 +266,8 @@ public sealed class MqttIngest(CentralOptions options, BatchCommitter committer,
         var current = Interlocked.Read(ref _connection);
         foreach (var m in batch)
         {
-            if (m.Message is null || m.Connection != current || client is not { IsConnected: true }) continue;
+            if (m.Message is null || m.Connection != current || client is not { IsConnected: true })
+                continue;
             try
             {
                 await m.Message.AcknowledgeAsync(stop).ConfigureAwait(false);

@@ -29,23 +29,27 @@ public sealed class AckButton(AlarmOptions options, AlarmOutputs outputs, AlarmC
 
     public void Start()
     {
-        if (outputs.ButtonPin is null) return;
+        if (outputs.ButtonPin is null)
+            return;
         lock (_lock)
             _timer ??= time.CreateTimer(_ => Poll(), null, TimeSpan.FromMilliseconds(PollMs), TimeSpan.FromMilliseconds(PollMs));
     }
 
     private void Poll()
     {
-        bool fire = false, hold = false;
+        bool fire = false,
+            hold = false;
         lock (_lock)
         {
-            if (_timer is null || outputs.ReadButton() is not { } pressed) return;
+            if (_timer is null || outputs.ReadButton() is not { } pressed)
+                return;
             var now = time.GetTimestamp();
             if (pressed != _pressed)
             {
                 _pressed = pressed;
                 _pressedSince = now;
-                if (!pressed) _counted = _held = false;
+                if (!pressed)
+                    _counted = _held = false;
             }
             if (_pressed && !_counted && time.GetElapsedTime(_pressedSince, now).TotalMilliseconds >= options.AckButton.DebounceMs)
             {
@@ -59,8 +63,10 @@ public sealed class AckButton(AlarmOptions options, AlarmOutputs outputs, AlarmC
                 hold = true;
             }
         }
-        if (fire) control.Acknowledge(null, "button", CommandSource.Button);
-        if (hold && control.InMaintenance) control.ExtendMaintenanceLocally();
+        if (fire)
+            control.Acknowledge(null, "button", CommandSource.Button);
+        if (hold && control.InMaintenance)
+            control.ExtendMaintenanceLocally();
     }
 
     public void Dispose()

@@ -6,7 +6,12 @@ using Microsoft.Extensions.Logging;
 namespace Kavach.Edge.Alarm;
 
 /// <summary>Where an operator command came from.</summary>
-public enum CommandSource { Button, Mqtt, Api }
+public enum CommandSource
+{
+    Button,
+    Mqtt,
+    Api,
+}
 
 /// <summary>The answer to an operator command: refused commands say why.</summary>
 public sealed record CommandOutcome(bool Accepted, string Reason);
@@ -27,7 +32,8 @@ public sealed record OperatorEvent(string Kind, string By, CommandSource Source,
 /// <para>An acknowledgement mutes the buzzer for <c>SilenceMs</c>, never the lamps, once per episode (a
 /// repeat is refused). Maintenance (at most <c>MaxMaintenanceMs</c> per command) shows its own pattern with
 /// the buzzer quiet, except over HIGH, and ends by itself; remote commands cannot take it past
-/// <c>MaxMaintenanceMs</c> per period or <c>MaxMaintenanceMinutesPerDay</c> in 24 h (<see cref="MaintenanceLedger"/>). Every command, accepted or refused, and every end of maintenance raises
+/// <c>MaxMaintenanceMs</c> per period or <c>MaxMaintenanceMinutesPerDay</c> in 24 h (<see cref="MaintenanceLedger"/>). Every command,
+/// accepted or refused, and every end of maintenance raises
 /// <see cref="Recorded"/> (and is logged).</para>
 /// Thread-safe: commands come from the button, MQTT and the API at once. <see cref="Recorded"/> handlers
 /// run on the caller's thread, outside the lock; keep them short.
@@ -67,16 +73,51 @@ public sealed class AlarmControl
     internal event Action? StateChanged;
 
     /// <summary>RiskState.Change that opened the current episode (0 when LOW).</summary>
-    public long CurrentEpisode { get { lock (_lock) return _episode; } }
+    public long CurrentEpisode
+    {
+        get
+        {
+            lock (_lock)
+                return _episode;
+        }
+    }
 
-    public bool InMaintenance { get { lock (_lock) return _time.GetTimestamp() < _maintenanceUntil; } }
+    public bool InMaintenance
+    {
+        get
+        {
+            lock (_lock)
+                return _time.GetTimestamp() < _maintenanceUntil;
+        }
+    }
 
-    public DateTimeOffset? MaintenanceUntil { get { lock (_lock) return _time.GetTimestamp() < _maintenanceUntil ? _maintenanceUntilUtc : null; } }
+    public DateTimeOffset? MaintenanceUntil
+    {
+        get
+        {
+            lock (_lock)
+                return _time.GetTimestamp() < _maintenanceUntil ? _maintenanceUntilUtc : null;
+        }
+    }
 
     /// <summary>The latest operator event (accepted or refused) of this run, for the alerts; null before the first.</summary>
-    public OperatorEvent? LastEvent { get { lock (_lock) return _last; } }
+    public OperatorEvent? LastEvent
+    {
+        get
+        {
+            lock (_lock)
+                return _last;
+        }
+    }
 
-    public bool BuzzerSilenced { get { lock (_lock) return _time.GetTimestamp() < _silenceUntil; } }
+    public bool BuzzerSilenced
+    {
+        get
+        {
+            lock (_lock)
+                return _time.GetTimestamp() < _silenceUntil;
+        }
+    }
 
     /// <summary>
     /// Acknowledges <paramref name="episode"/> (null = the current one): mutes the buzzer for SilenceMs, once per
@@ -93,9 +134,19 @@ public sealed class AlarmControl
             if (_episode == 0)
                 e = Event("ack-refused", by, source, "nothing to acknowledge: the level is LOW");
             else if (episode is { } asked && asked != _episode)
-                e = Event("ack-refused", by, source, $"episode {asked} is not the current one ({_episode}): a newer alarm needs its own acknowledgement");
+                e = Event(
+                    "ack-refused",
+                    by,
+                    source,
+                    $"episode {asked} is not the current one ({_episode}): a newer alarm needs its own acknowledgement"
+                );
             else if (_ackedEpisode == _episode)
-                e = Event("ack-refused", by, source, $"episode {_episode} is already acknowledged ({Level}): an acknowledgement silences once per episode and level rise; the silence is not extended");
+                e = Event(
+                    "ack-refused",
+                    by,
+                    source,
+                    $"episode {_episode} is already acknowledged ({Level}): an acknowledgement silences once per episode and level rise; the silence is not extended"
+                );
             else
             {
                 _ackedEpisode = _episode;
@@ -124,26 +175,50 @@ public sealed class AlarmControl
             var end = now + (long)(duration.TotalSeconds * _time.TimestampFrequency);
             var perDay = _options.MaxMaintenanceMinutesPerDay;
             var periodTooLong = duration > TimeSpan.Zero && _time.GetElapsedTime(start, end).TotalMilliseconds > _options.MaxMaintenanceMs;
-            var dayTooLong = duration > TimeSpan.Zero && _time.GetElapsedTime(0, _ledger.WindowIfUntil(now, end)).TotalMinutes > perDay + 1e-9;
+            var dayTooLong =
+                duration > TimeSpan.Zero && _time.GetElapsedTime(0, _ledger.WindowIfUntil(now, end)).TotalMinutes > perDay + 1e-9;
             const string local = "going past it needs a local action (the page on the post's network, or holding the ack button)";
             if (duration <= TimeSpan.Zero)
                 e = Event("maintenance-refused", by, source, $"duration must be positive, got {duration}");
             else if (duration.TotalMilliseconds > _options.MaxMaintenanceMs)
-                e = Event("maintenance-refused", by, source, $"duration {duration} is longer than Alarm.MaxMaintenanceMs ({TimeSpan.FromMilliseconds(_options.MaxMaintenanceMs)})");
+                e = Event(
+                    "maintenance-refused",
+                    by,
+                    source,
+                    $"duration {duration} is longer than Alarm.MaxMaintenanceMs ({TimeSpan.FromMilliseconds(_options.MaxMaintenanceMs)})"
+                );
             else if (source == CommandSource.Mqtt && periodTooLong)
-                e = Event("maintenance-refused", by, source, $"this maintenance would last {_time.GetElapsedTime(start, end)} in all, past Alarm.MaxMaintenanceMs ({TimeSpan.FromMilliseconds(_options.MaxMaintenanceMs)}); {local}");
+                e = Event(
+                    "maintenance-refused",
+                    by,
+                    source,
+                    $"this maintenance would last {_time.GetElapsedTime(start, end)} in all, past Alarm.MaxMaintenanceMs ({TimeSpan.FromMilliseconds(_options.MaxMaintenanceMs)}); {local}"
+                );
             else if (source == CommandSource.Mqtt && dayTooLong)
-                e = Event("maintenance-refused", by, source, $"maintenance would reach {_time.GetElapsedTime(0, _ledger.WindowIfUntil(now, end)).TotalMinutes:0} min within 24 h, past Alarm.MaxMaintenanceMinutesPerDay ({perDay} min); {local}");
+                e = Event(
+                    "maintenance-refused",
+                    by,
+                    source,
+                    $"maintenance would reach {_time.GetElapsedTime(0, _ledger.WindowIfUntil(now, end)).TotalMinutes:0} min within 24 h, past Alarm.MaxMaintenanceMinutesPerDay ({perDay} min); {local}"
+                );
             else
             {
-                if (!extending) _ledger.Open(now);
+                if (!extending)
+                    _ledger.Open(now);
                 _maintenanceUntil = end;
                 _maintenanceUntilUtc = _time.GetUtcNow() + duration;
                 _maintenanceBy = (RemoteText.Clean(by), source);
                 _lastGrant = duration;
-                var past = periodTooLong || dayTooLong ? $"; past the bound ({(periodTooLong ? "Alarm.MaxMaintenanceMs" : "Alarm.MaxMaintenanceMinutesPerDay")}) by a local action" : "";
-                e = Event(extending ? "maintenance-extend" : "maintenance-start", by, source,
-                    $"{(extending ? "extended" : "started")} for {duration}, until {_maintenanceUntilUtc:O}{past}; buzzer quiet, maintenance pattern shown (a HIGH still shows)");
+                var past =
+                    periodTooLong || dayTooLong
+                        ? $"; past the bound ({(periodTooLong ? "Alarm.MaxMaintenanceMs" : "Alarm.MaxMaintenanceMinutesPerDay")}) by a local action"
+                        : "";
+                e = Event(
+                    extending ? "maintenance-extend" : "maintenance-start",
+                    by,
+                    source,
+                    $"{(extending ? "extended" : "started")} for {duration}, until {_maintenanceUntilUtc:O}{past}; buzzer quiet, maintenance pattern shown (a HIGH still shows)"
+                );
                 Reschedule(now);
             }
         }
@@ -194,16 +269,21 @@ public sealed class AlarmControl
         bool rearmed;
         lock (_lock)
         {
-            if (state.Change <= _lastChange) return;
+            if (state.Change <= _lastChange)
+                return;
             _lastChange = state.Change;
             var rise = _level is not { } previous || state.Level > previous;
             rearmed = _time.GetTimestamp() < _silenceUntil && (rise || state.Level == RiskLevel.Low);
-            if (state.Level == RiskLevel.Low) _episode = 0;
-            else if (rise || _episode == 0) _episode = state.Change;
-            if (rearmed) _silenceUntil = long.MinValue;
+            if (state.Level == RiskLevel.Low)
+                _episode = 0;
+            else if (rise || _episode == 0)
+                _episode = state.Change;
+            if (rearmed)
+                _silenceUntil = long.MinValue;
             _level = state.Level;
         }
-        if (rearmed) _log.LogInformation("Buzzer re-armed: {Level} (episode {Episode})", RiskLevels.Name(state.Level), state.Change);
+        if (rearmed)
+            _log.LogInformation("Buzzer re-armed: {Level} (episode {Episode})", RiskLevels.Name(state.Level), state.Change);
     }
 
     private void OnDeadline()
@@ -217,20 +297,29 @@ public sealed class AlarmControl
                 _maintenanceUntil = long.MinValue;
                 _maintenanceUntilUtc = null;
                 _ledger.Close(now);
-                e = Event("maintenance-end", "expiry", _maintenanceBy.Source, $"expired (started by {_maintenanceBy.By}); outputs follow the level again");
+                e = Event(
+                    "maintenance-end",
+                    "expiry",
+                    _maintenanceBy.Source,
+                    $"expired (started by {_maintenanceBy.By}); outputs follow the level again"
+                );
             }
             Reschedule(now);
         }
-        if (e is not null) Publish(e);
-        else StateChanged?.Invoke();
+        if (e is not null)
+            Publish(e);
+        else
+            StateChanged?.Invoke();
     }
 
     // Caller holds the lock: one timer for the next deadline (silence end or maintenance end).
     private void Reschedule(long now)
     {
         var next = long.MaxValue;
-        if (_silenceUntil > now) next = _silenceUntil;
-        if (_maintenanceUntil > now) next = Math.Min(next, _maintenanceUntil);
+        if (_silenceUntil > now)
+            next = _silenceUntil;
+        if (_maintenanceUntil > now)
+            next = Math.Min(next, _maintenanceUntil);
         var due = next == long.MaxValue ? Timeout.InfiniteTimeSpan : _time.GetElapsedTime(now, next);
         _timer.Change(due, Timeout.InfiniteTimeSpan);
     }
@@ -239,18 +328,39 @@ public sealed class AlarmControl
 
     // The last line of defence for remote text: whatever a caller passed, logs, storage and the page get it clean.
     private OperatorEvent Event(string kind, string by, CommandSource source, string detail) =>
-        new(kind, RemoteText.Clean(by) is { Length: > 0 } b ? b : "(unnamed)", source, _time.GetUtcNow(), _episode, RemoteText.Clean(detail, 400));
+        new(
+            kind,
+            RemoteText.Clean(by) is { Length: > 0 } b ? b : "(unnamed)",
+            source,
+            _time.GetUtcNow(),
+            _episode,
+            RemoteText.Clean(detail, 400)
+        );
 
     private CommandOutcome Publish(OperatorEvent e)
     {
-        lock (_lock) _last = e;
-        _log.LogInformation("Operator {Kind} by {By} via {Source} (episode {Episode}): {Detail}", e.Kind, e.By, e.Source, e.Episode, e.Detail);
+        lock (_lock)
+            _last = e;
+        _log.LogInformation(
+            "Operator {Kind} by {By} via {Source} (episode {Episode}): {Detail}",
+            e.Kind,
+            e.By,
+            e.Source,
+            e.Episode,
+            e.Detail
+        );
         if (Recorded is { } handlers)
         {
             foreach (var h in handlers.GetInvocationList().Cast<Action<OperatorEvent>>())
             {
-                try { h(e); }
-                catch (Exception ex) { _log.LogError(ex, "An operator-event subscriber failed"); }
+                try
+                {
+                    h(e);
+                }
+                catch (Exception ex)
+                {
+                    _log.LogError(ex, "An operator-event subscriber failed");
+                }
             }
         }
         StateChanged?.Invoke();

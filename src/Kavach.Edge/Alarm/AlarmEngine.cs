@@ -10,9 +10,9 @@ namespace Kavach.Edge.Alarm;
 /// operator's hold, and plays it on a <see cref="TimeProvider"/> timer that wakes only at the next line
 /// change (pins are written only on change, by <see cref="AlarmOutputs"/>).
 /// <para>Order of precedence: halted (stopped/failed) › lamp test (ended early by HIGH) › HIGH › maintenance ›
-/// the level's pattern (maintenance covers LOW, MEDIUM and FAULT, never HIGH; when it ends the level shows at once). A level's pattern is shown at least <c>MinOnMs</c> before a less severe one
-/// replaces it; a more severe one replaces it at once, starting with its lamps and buzzer on. During the
-/// start-up grace (starting FAULT before GraceEndsAt) the FAULT lamps show with the buzzer quiet
+/// the level's pattern (maintenance covers LOW, MEDIUM and FAULT, never HIGH; when it ends the level shows at once). A level's pattern is
+/// shown at least <c>MinOnMs</c> before a less severe one replaces it; a more severe one replaces it at once, starting with its lamps and
+/// buzzer on. During the start-up grace (starting FAULT before GraceEndsAt) the FAULT lamps show with the buzzer quiet
 /// ("starting"). An acknowledgement mutes only the buzzer.</para>
 /// Thread-safe: risk changes arrive on the tick thread, commands and timers elsewhere; one lock.
 /// </summary>
@@ -34,7 +34,14 @@ public sealed class AlarmEngine : IDisposable
     private long _lampTestEnd = long.MinValue;
     private bool _halted;
 
-    public AlarmEngine(AlarmOptions options, AlarmOutputs outputs, AlarmControl control, StageFaults faults, TimeProvider time, ILogger<AlarmEngine> log)
+    public AlarmEngine(
+        AlarmOptions options,
+        AlarmOutputs outputs,
+        AlarmControl control,
+        StageFaults faults,
+        TimeProvider time,
+        ILogger<AlarmEngine> log
+    )
     {
         _options = options;
         _outputs = outputs;
@@ -59,7 +66,10 @@ public sealed class AlarmEngine : IDisposable
             if (_options.LampTestMs > 0)
             {
                 _lampTestEnd = _time.GetTimestamp() + Ticks(_options.LampTestMs);
-                _log.LogInformation("Lamp test: green, amber and red lit for {Ms} ms, the buzzer for the first 200 ms", _options.LampTestMs);
+                _log.LogInformation(
+                    "Lamp test: green, amber and red lit for {Ms} ms, the buzzer for the first 200 ms",
+                    _options.LampTestMs
+                );
             }
         }
         Render();
@@ -71,7 +81,8 @@ public sealed class AlarmEngine : IDisposable
         _control.OnRiskState(state);
         lock (_lock)
         {
-            if (_risk is { } r && r.Change >= state.Change) return;
+            if (_risk is { } r && r.Change >= state.Change)
+                return;
             _risk = state;
         }
         Render();
@@ -85,7 +96,8 @@ public sealed class AlarmEngine : IDisposable
     {
         lock (_lock)
         {
-            if (_halted && !failed) return;
+            if (_halted && !failed)
+                return;
             _halted = true;
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _outputs.SetPattern(failed ? "failed" : "stopped");
@@ -94,15 +106,18 @@ public sealed class AlarmEngine : IDisposable
             _outputs.Set(AlarmLine.Red, true);
             _outputs.Set(AlarmLine.Buzzer, failed);
         }
-        if (failed) _log.LogCritical("Alarm outputs set to FAILED (red and amber steady, buzzer on): {Why}", why);
-        else _log.LogInformation("Alarm outputs set to STOPPED (red and amber steady, buzzer quiet): {Why}", why);
+        if (failed)
+            _log.LogCritical("Alarm outputs set to FAILED (red and amber steady, buzzer on): {Why}", why);
+        else
+            _log.LogInformation("Alarm outputs set to STOPPED (red and amber steady, buzzer quiet): {Why}", why);
     }
 
     private void Render()
     {
         try
         {
-            lock (_lock) RenderLocked(_time.GetTimestamp());
+            lock (_lock)
+                RenderLocked(_time.GetTimestamp());
         }
         catch (Exception e)
         {
@@ -114,7 +129,8 @@ public sealed class AlarmEngine : IDisposable
 
     private void RenderLocked(long now)
     {
-        if (_halted) return;
+        if (_halted)
+            return;
         var deadline = long.MaxValue;
         var (kind, name, buzzerAllowed) = Choose(now, ref deadline);
         var changed = kind != _shown;
@@ -134,11 +150,14 @@ public sealed class AlarmEngine : IDisposable
         _outputs.Set(AlarmLine.Amber, pattern[AlarmLine.Amber].IsOn(ms));
         _outputs.Set(AlarmLine.Green, pattern[AlarmLine.Green].IsOn(ms));
         _outputs.SetPattern(name);
-        if (changed && _log.IsEnabled(LogLevel.Information)) _log.LogInformation("Alarm shows {Pattern}: {Lines}", name, pattern.Lines);
-        else if (renamed) _log.LogInformation("Alarm shows {Pattern}", name);
+        if (changed && _log.IsEnabled(LogLevel.Information))
+            _log.LogInformation("Alarm shows {Pattern}: {Lines}", name, pattern.Lines);
+        else if (renamed)
+            _log.LogInformation("Alarm shows {Pattern}", name);
 
         var next = pattern.NextChange(ms);
-        if (next != long.MaxValue) deadline = Math.Min(deadline, _shownSince + Ticks(next));
+        if (next != long.MaxValue)
+            deadline = Math.Min(deadline, _shownSince + Ticks(next));
         _timer.Change(deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : Due(now, deadline), Timeout.InfiniteTimeSpan);
     }
 
@@ -171,24 +190,29 @@ public sealed class AlarmEngine : IDisposable
         }
         // Maintenance covers LOW, MEDIUM and FAULT (the post is being worked on), never HIGH: an obstacle seen in
         // the zone is what the post exists for, and no inhibit, remote or forgotten, may keep red dark over it.
-        if (_control.InMaintenance && kind != PatternKind.High) return (PatternKind.Maintenance, "maintenance", false);
+        if (_control.InMaintenance && kind != PatternKind.High)
+            return (PatternKind.Maintenance, "maintenance", false);
         var silenced = _control.BuzzerSilenced;
         if (kind == PatternKind.Fault && (risk is null || (risk.Starting && now < risk.GraceEndsAt)))
         {
-            if (risk is not null) deadline = Math.Min(deadline, risk.GraceEndsAt);
+            if (risk is not null)
+                deadline = Math.Min(deadline, risk.GraceEndsAt);
             return (kind, "starting", false);
         }
-        return (kind, kind switch
-        {
-            PatternKind.Low => "low",
-            PatternKind.Medium => "medium",
-            PatternKind.High => "high",
-            _ => "fault",
-        }, !silenced);
+        return (
+            kind,
+            kind switch
+            {
+                PatternKind.Low => "low",
+                PatternKind.Medium => "medium",
+                PatternKind.High => "high",
+                _ => "fault",
+            },
+            !silenced
+        );
     }
 
-    private TimeSpan Due(long now, long deadline) =>
-        deadline <= now ? TimeSpan.FromTicks(1) : _time.GetElapsedTime(now, deadline);
+    private TimeSpan Due(long now, long deadline) => deadline <= now ? TimeSpan.FromTicks(1) : _time.GetElapsedTime(now, deadline);
 
     private long Ticks(long ms) => (long)(ms * (_time.TimestampFrequency / 1000.0));
 

@@ -20,12 +20,13 @@ public static class AlarmLines
     public static readonly AlarmLine[] Lamps = [AlarmLine.Green, AlarmLine.Amber, AlarmLine.Red];
 
     /// <summary>The configuration key (and display name) of a line.</summary>
-    public static string Name(AlarmLine line) => line switch
-    {
-        AlarmLine.Green => "Green",
-        AlarmLine.Amber => "Amber",
-        AlarmLine.Red => "Red",
-        AlarmLine.Buzzer => "Buzzer",
-        _ => "Heartbeat",
-    };
+    public static string Name(AlarmLine line) =>
+        line switch
+        {
+            AlarmLine.Green => "Green",
+            AlarmLine.Amber => "Amber",
+            AlarmLine.Red => "Red",
+            AlarmLine.Buzzer => "Buzzer",
+            _ => "Heartbeat",
+        };
 }

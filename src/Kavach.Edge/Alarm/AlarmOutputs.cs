@@ -60,16 +60,24 @@ public sealed class AlarmOutputs(StageFaults faults, ILogger<AlarmOutputs> log)
             {
                 var o = options.Line(line);
                 var pin = o.Line ?? (simulated ? SimulatedFirstPin + (int)line : null);
-                if (pin is not { } p) continue;
+                if (pin is not { } p)
+                    continue;
                 _activeLow[(int)line] = o.ActiveLow;
                 OpenLine(gpio, description, $"Alarm.{AlarmLines.Name(line)}", p, PinMode.Output, Physical(false, o.ActiveLow));
                 _pins[(int)line] = p;
             }
             if (options.AckButton.Line is { } b)
             {
-                var mode = options.AckButton.Pull switch { LinePull.Up => PinMode.InputPullUp, LinePull.Down => PinMode.InputPullDown, _ => PinMode.Input };
+                var mode = options.AckButton.Pull switch
+                {
+                    LinePull.Up => PinMode.InputPullUp,
+                    LinePull.Down => PinMode.InputPullDown,
+                    _ => PinMode.Input,
+                };
                 if (!gpio.IsPinModeSupported(b, mode))
-                    throw new ConfigurationRefusedException($"Alarm.AckButton.Pull: {description} cannot bias line {b} ({mode}); use \"Pull\": \"none\" with an external resistor (libgpiod 1.x before 1.5 has no bias)");
+                    throw new ConfigurationRefusedException(
+                        $"Alarm.AckButton.Pull: {description} cannot bias line {b} ({mode}); use \"Pull\": \"none\" with an external resistor (libgpiod 1.x before 1.5 has no bias)"
+                    );
                 OpenLine(gpio, description, "Alarm.AckButton", b, mode, null);
                 _button = b;
                 _buttonActiveLow = options.AckButton.ActiveLow;
@@ -92,20 +100,28 @@ public sealed class AlarmOutputs(StageFaults faults, ILogger<AlarmOutputs> log)
     private static void OpenLine(GpioController gpio, string chip, string key, int pin, PinMode mode, PinValue? initial)
     {
         if (pin >= gpio.PinCount)
-            throw new ConfigurationRefusedException($"{key}.Line: line {pin} does not exist on {chip} ({gpio.PinCount} lines); check the chip (the 40-pin header's chip differs between a Pi 4, a Pi 5 and a Jetson) and the line offset (`gpioinfo` lists them)");
+            throw new ConfigurationRefusedException(
+                $"{key}.Line: line {pin} does not exist on {chip} ({gpio.PinCount} lines); check the chip (the 40-pin header's chip differs between a Pi 4, a Pi 5 and a Jetson) and the line offset (`gpioinfo` lists them)"
+            );
         try
         {
-            if (initial is { } v) gpio.OpenPin(pin, mode, v);
-            else gpio.OpenPin(pin, mode);
+            if (initial is { } v)
+                gpio.OpenPin(pin, mode, v);
+            else
+                gpio.OpenPin(pin, mode);
         }
         catch (Exception e) when (e is not ConfigurationRefusedException)
         {
             var busy = e.Message.Contains("busy", StringComparison.OrdinalIgnoreCase);
             var denied = e is UnauthorizedAccessException || e.Message.Contains("permission", StringComparison.OrdinalIgnoreCase);
-            var fix = busy ? "another program or a device-tree overlay holds it (`gpioinfo` shows the consumer); free it or choose another line"
+            var fix =
+                busy ? "another program or a device-tree overlay holds it (`gpioinfo` shows the consumer); free it or choose another line"
                 : denied ? "the daemon's user may not use the chip: add it to group gpio (or give the unit SupplementaryGroups=gpio)"
                 : "check the line is free (`gpioinfo`), the user is in group gpio, and the chip is the header's (Pi 5: pinctrl-rp1)";
-            throw new ConfigurationRefusedException($"{key}.Line: cannot open line {pin} on {chip} as {mode}: {e.Message}. Likely fix: {fix}", e)
+            throw new ConfigurationRefusedException(
+                $"{key}.Line: cannot open line {pin} on {chip} as {mode}: {e.Message}. Likely fix: {fix}",
+                e
+            )
             {
                 Transient = busy || denied,
             };
@@ -118,7 +134,8 @@ public sealed class AlarmOutputs(StageFaults faults, ILogger<AlarmOutputs> log)
         lock (_lock)
         {
             var i = (int)line;
-            if (_state[i] == on) return false;
+            if (_state[i] == on)
+                return false;
             _state[i] = on;
             if (_gpio is { } gpio && _pins[i] is { } pin)
             {
@@ -144,7 +161,8 @@ public sealed class AlarmOutputs(StageFaults faults, ILogger<AlarmOutputs> log)
     {
         lock (_lock)
         {
-            if (_pattern == name) return;
+            if (_pattern == name)
+                return;
             _pattern = name;
             Publish();
         }
@@ -154,7 +172,8 @@ public sealed class AlarmOutputs(StageFaults faults, ILogger<AlarmOutputs> log)
     public bool? ReadButton()
     {
         var gpio = _gpio;
-        if (gpio is null || _button is not { } pin) return null;
+        if (gpio is null || _button is not { } pin)
+            return null;
         try
         {
             return (gpio.Read(pin) == PinValue.High) != _buttonActiveLow;
@@ -174,12 +193,17 @@ public sealed class AlarmOutputs(StageFaults faults, ILogger<AlarmOutputs> log)
             gpio = _gpio;
             _gpio = null;
         }
-        try { gpio?.Dispose(); }
-        catch (Exception e) { log.LogWarning(e, "Releasing the alarm lines failed"); }
+        try
+        {
+            gpio?.Dispose();
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Releasing the alarm lines failed");
+        }
     }
 
-    private void Publish() =>
-        _snapshot = new OutputState(_pattern, _state[0], _state[1], _state[2], _state[3], _state[4]);
+    private void Publish() => _snapshot = new OutputState(_pattern, _state[0], _state[1], _state[2], _state[3], _state[4]);
 
     private static PinValue Physical(bool on, bool activeLow) => on != activeLow ? PinValue.High : PinValue.Low;
 }

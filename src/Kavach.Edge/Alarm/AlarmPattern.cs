@@ -20,7 +20,8 @@ public sealed class AlarmPattern
     /// <param name="lines">Green, Amber, Red, Buzzer.</param>
     public AlarmPattern(string name, LinePattern[] lines)
     {
-        if (lines.Length != 4) throw new ArgumentException("green, amber, red and buzzer", nameof(lines));
+        if (lines.Length != 4)
+            throw new ArgumentException("green, amber, red and buzzer", nameof(lines));
         Name = name;
         _lines = [.. lines];
     }
@@ -33,7 +34,8 @@ public sealed class AlarmPattern
     public long NextChange(long ms)
     {
         var next = long.MaxValue;
-        foreach (var l in _lines) next = Math.Min(next, l.NextChange(ms));
+        foreach (var l in _lines)
+            next = Math.Min(next, l.NextChange(ms));
         return next;
     }
 
@@ -47,15 +49,16 @@ public sealed class AlarmPattern
 public static class AlarmPatterns
 {
     /// <summary>The key of a kind under <c>Alarm.Patterns</c>.</summary>
-    public static string KindName(PatternKind kind) => kind switch
-    {
-        PatternKind.Low => "Low",
-        PatternKind.Medium => "Medium",
-        PatternKind.Fault => "Fault",
-        PatternKind.High => "High",
-        PatternKind.Maintenance => "Maintenance",
-        _ => "LampTest",
-    };
+    public static string KindName(PatternKind kind) =>
+        kind switch
+        {
+            PatternKind.Low => "Low",
+            PatternKind.Medium => "Medium",
+            PatternKind.Fault => "Fault",
+            PatternKind.High => "High",
+            PatternKind.Maintenance => "Maintenance",
+            _ => "LampTest",
+        };
 
     /// <summary>
     /// Defaults: LOW the <paramref name="lowLamp"/> steady; MEDIUM amber 500/500; HIGH red steady, buzzer
@@ -72,8 +75,14 @@ public static class AlarmPatterns
                 : new("low", [LinePattern.On, off, off, off]),
             PatternKind.Medium => new("medium", [off, LinePattern.Cycle(0, 500, 500), off, off]),
             PatternKind.High => new("high", [off, off, LinePattern.On, LinePattern.Cycle(0, 800, 200)]),
-            PatternKind.Fault => new("fault", [off, LinePattern.Cycle(500, 500, 500), LinePattern.Cycle(0, 500, 500), LinePattern.Cycle(0, 150, 150, 150, 1550)]),
-            PatternKind.Maintenance => new("maintenance", [LinePattern.Cycle(1000, 1000, 1000), LinePattern.Cycle(0, 1000, 1000), off, off]),
+            PatternKind.Fault => new(
+                "fault",
+                [off, LinePattern.Cycle(500, 500, 500), LinePattern.Cycle(0, 500, 500), LinePattern.Cycle(0, 150, 150, 150, 1550)]
+            ),
+            PatternKind.Maintenance => new(
+                "maintenance",
+                [LinePattern.Cycle(1000, 1000, 1000), LinePattern.Cycle(0, 1000, 1000), off, off]
+            ),
             _ => new("lamp-test", [LinePattern.On, LinePattern.On, LinePattern.On, LinePattern.Cycle(0, 200, 59_800)]),
         };
     }

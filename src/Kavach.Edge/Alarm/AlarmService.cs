@@ -23,7 +23,8 @@ public sealed class AlarmService(
     AckButton button,
     RiskBroadcaster broadcaster,
     ILogger<AlarmService> log,
-    TimeProvider? time = null) : IHostedService, IDisposable
+    TimeProvider? time = null
+) : IHostedService, IDisposable
 {
     /// <summary>Pause between attempts to open a busy or not-yet-permitted chip or line at start-up.</summary>
     public const int GpioRetryPauseMs = 500;
@@ -32,20 +33,25 @@ public sealed class AlarmService(
     private int _state; // 0 new, 1 running, 2 stopped
 
     /// <summary>Opens the driver the configuration names (tests pass their own).</summary>
-    public Func<(GpioDriver Driver, string Description)> OpenDriver { get; set; } = () =>
-        options.Driver == AlarmDriver.Gpio ? GpioChips.Open(options) : (new SimulatedGpioDriver(), "simulated (no hardware)");
+    public Func<(GpioDriver Driver, string Description)> OpenDriver { get; set; } =
+        () => options.Driver == AlarmDriver.Gpio ? GpioChips.Open(options) : (new SimulatedGpioDriver(), "simulated (no hardware)");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var description = await OpenWithRetryAsync(cancellationToken).ConfigureAwait(false);
-        log.LogInformation("Alarm outputs on {Driver}: {Lines}; heartbeat every {HeartbeatMs} ms, ack button {Button}",
-            description, string.Join(", ", AlarmLines.Outputs.Select(Describe)), options.HeartbeatMs,
-            outputs.ButtonPin is { } b ? $"line {b}" : "none");
+        log.LogInformation(
+            "Alarm outputs on {Driver}: {Lines}; heartbeat every {HeartbeatMs} ms, ack button {Button}",
+            description,
+            string.Join(", ", AlarmLines.Outputs.Select(Describe)),
+            options.HeartbeatMs,
+            outputs.ButtonPin is { } b ? $"line {b}" : "none"
+        );
         AppDomain.CurrentDomain.UnhandledException += OnUnhandled;
         Interlocked.Exchange(ref _state, 1);
         engine.Start();
         broadcaster.Changed += engine.OnRiskChanged;
-        if (broadcaster.Latest is { } latest) engine.OnRiskChanged(latest);
+        if (broadcaster.Latest is { } latest)
+            engine.OnRiskChanged(latest);
         heartbeat.Start();
         button.Start();
     }
@@ -72,7 +78,8 @@ public sealed class AlarmService(
                     driver.Dispose();
                     throw;
                 }
-                if (attempt > 1) log.LogInformation("Alarm lines opened at attempt {Attempt}", attempt);
+                if (attempt > 1)
+                    log.LogInformation("Alarm lines opened at attempt {Attempt}", attempt);
                 return description;
             }
             catch (ConfigurationRefusedException e) when (e.Transient)
@@ -80,11 +87,16 @@ public sealed class AlarmService(
                 var leftMs = options.GpioRetryMs - (long)_time.GetElapsedTime(started).TotalMilliseconds;
                 if (leftMs <= 0)
                 {
-                    if (options.GpioRetryMs == 0) throw;
-                    throw new ConfigurationRefusedException($"{e.Message} (still failing after {options.GpioRetryMs} ms of retries, Alarm.GpioRetryMs)", e);
+                    if (options.GpioRetryMs == 0)
+                        throw;
+                    throw new ConfigurationRefusedException(
+                        $"{e.Message} (still failing after {options.GpioRetryMs} ms of retries, Alarm.GpioRetryMs)",
+                        e
+                    );
                 }
                 log.LogWarning("{Message}; retrying for up to {LeftMs} ms more (Alarm.GpioRetryMs)", e.Message, leftMs);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(GpioRetryPauseMs, leftMs)), _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(GpioRetryPauseMs, leftMs)), _time, cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
     }
@@ -98,7 +110,8 @@ public sealed class AlarmService(
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return Task.CompletedTask;
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+            return Task.CompletedTask;
         Detach();
         engine.Halt(failed: false, "daemon stopping");
         heartbeat.Stop();
@@ -109,7 +122,8 @@ public sealed class AlarmService(
     /// <summary>Drives "failed" now (an unhandled exception, a host failure); the lines stay as they are until the process exits.</summary>
     public void Fail(string why)
     {
-        if (!outputs.IsOpen) return;
+        if (!outputs.IsOpen)
+            return;
         engine.Halt(failed: true, why);
         heartbeat.Stop();
     }
@@ -127,7 +141,8 @@ public sealed class AlarmService(
     public void Dispose()
     {
         // disposed while running: the host failed (start-up or stop) without a clean StopAsync
-        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1) return;
+        if (Interlocked.CompareExchange(ref _state, 2, 1) != 1)
+            return;
         Detach();
         Fail("the daemon is exiting without a clean stop");
         outputs.Release();

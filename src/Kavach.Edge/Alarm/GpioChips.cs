@@ -24,13 +24,22 @@ public static class GpioChips
     {
         present ??= Loadable;
         if (wanted == LibgpiodVersion.V2 && !present(V2Library))
-            throw new ConfigurationRefusedException($"Alarm.Libgpiod: 2 but {V2Library} is not installed: apt-get install libgpiod3, or set \"Libgpiod\": \"auto\"");
+            throw new ConfigurationRefusedException(
+                $"Alarm.Libgpiod: 2 but {V2Library} is not installed: apt-get install libgpiod3, or set \"Libgpiod\": \"auto\""
+            );
         if (wanted == LibgpiodVersion.V1 && !present(V1Library))
-            throw new ConfigurationRefusedException($"Alarm.Libgpiod: 1 but {V1Library} is not installed: apt-get install libgpiod2, or set \"Libgpiod\": \"auto\"");
-        if (wanted != LibgpiodVersion.Auto) return wanted;
-        if (present(V2Library)) return LibgpiodVersion.V2;
-        if (present(V1Library)) return LibgpiodVersion.V1;
-        throw new ConfigurationRefusedException($"Alarm.Driver: gpio needs libgpiod, and neither {V2Library} (libgpiod 2.x) nor {V1Library} (1.x) is installed: apt-get install libgpiod3 (Debian 13 / Raspberry Pi OS trixie) or libgpiod2 (bookworm, Ubuntu 22.04, JetPack)");
+            throw new ConfigurationRefusedException(
+                $"Alarm.Libgpiod: 1 but {V1Library} is not installed: apt-get install libgpiod2, or set \"Libgpiod\": \"auto\""
+            );
+        if (wanted != LibgpiodVersion.Auto)
+            return wanted;
+        if (present(V2Library))
+            return LibgpiodVersion.V2;
+        if (present(V1Library))
+            return LibgpiodVersion.V1;
+        throw new ConfigurationRefusedException(
+            $"Alarm.Driver: gpio needs libgpiod, and neither {V2Library} (libgpiod 2.x) nor {V1Library} (1.x) is installed: apt-get install libgpiod3 (Debian 13 / Raspberry Pi OS trixie) or libgpiod2 (bookworm, Ubuntu 22.04, JetPack)"
+        );
     }
 
     /// <summary>Finds <paramref name="chip"/> (label, name or number) among <paramref name="chips"/>; null when absent.</summary>
@@ -39,14 +48,20 @@ public static class GpioChips
         var list = chips.ToList();
         return list.FirstOrDefault(c => string.Equals(c.Label, chip, StringComparison.OrdinalIgnoreCase))
             ?? list.FirstOrDefault(c => string.Equals(c.Name, chip, StringComparison.OrdinalIgnoreCase))
-            ?? (int.TryParse(chip, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? list.FirstOrDefault(c => c.Id == id) : null);
+            ?? (
+                int.TryParse(chip, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                    ? list.FirstOrDefault(c => c.Id == id)
+                    : null
+            );
     }
 
-    /// <summary>Opens the chip; returns the driver and a description for the log ("libgpiod 2.x (LibGpiodV2Driver), gpiochip0 'pinctrl-bcm2711', 58 lines").</summary>
+    /// <summary>Opens the chip; returns the driver and a description for the log ("libgpiod 2.x (LibGpiodV2Driver), gpiochip0
+    /// 'pinctrl-bcm2711', 58 lines").</summary>
     public static (GpioDriver Driver, string Description) Open(AlarmOptions options)
     {
         var version = Detect(options.Libgpiod);
-        var how = version == LibgpiodVersion.V2 ? $"libgpiod 2.x ({V2Library}, LibGpiodV2Driver)" : $"libgpiod 1.x ({V1Library}, LibGpiodDriver)";
+        var how =
+            version == LibgpiodVersion.V2 ? $"libgpiod 2.x ({V2Library}, LibGpiodV2Driver)" : $"libgpiod 1.x ({V1Library}, LibGpiodDriver)";
         IList<GpioChipInfo> chips;
         try
         {
@@ -57,24 +72,36 @@ public static class GpioChips
             chips = []; // listing may need rights: opening the chip below reports that better
         }
         var info = Find(chips, options.Chip);
-        var listed = chips.Count == 0
-            ? "no chip is visible (/dev/gpiochip* missing or not readable: is the user in group gpio?)"
-            : "available: " + string.Join(", ", chips.Select(Describe));
+        var listed =
+            chips.Count == 0
+                ? "no chip is visible (/dev/gpiochip* missing or not readable: is the user in group gpio?)"
+                : "available: " + string.Join(", ", chips.Select(Describe));
         if (info is null && !int.TryParse(options.Chip, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            throw new ConfigurationRefusedException($"Alarm.Chip: no GPIO chip '{options.Chip}' ({listed}; via {how}). On a Pi 5 the header is pinctrl-rp1 (gpiochip4 before kernel 6.6.45, gpiochip0 after): select it by label");
+            throw new ConfigurationRefusedException(
+                $"Alarm.Chip: no GPIO chip '{options.Chip}' ({listed}; via {how}). On a Pi 5 the header is pinctrl-rp1 (gpiochip4 before kernel 6.6.45, gpiochip0 after): select it by label"
+            );
         var display = info is null ? $"gpiochip{options.Chip}" : Describe(info);
         try
         {
-            GpioDriver driver = version == LibgpiodVersion.V2
-                ? (info is null ? new LibGpiodV2Driver(int.Parse(options.Chip, CultureInfo.InvariantCulture)) : new LibGpiodV2Driver(info))
-                : (info is null ? new LibGpiodDriver(int.Parse(options.Chip, CultureInfo.InvariantCulture)) : new LibGpiodDriver(info));
+            GpioDriver driver =
+                version == LibgpiodVersion.V2
+                    ? (
+                        info is null
+                            ? new LibGpiodV2Driver(int.Parse(options.Chip, CultureInfo.InvariantCulture))
+                            : new LibGpiodV2Driver(info)
+                    )
+                    : (info is null ? new LibGpiodDriver(int.Parse(options.Chip, CultureInfo.InvariantCulture)) : new LibGpiodDriver(info));
             return (driver, $"{how}, {display}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var denied = e is UnauthorizedAccessException || (e.Message + e.InnerException?.Message).Contains("ermission", StringComparison.Ordinal);
+            var denied =
+                e is UnauthorizedAccessException || (e.Message + e.InnerException?.Message).Contains("ermission", StringComparison.Ordinal);
             var fix = denied ? "add the daemon's user to group gpio" : $"check the chip ({listed}); on a Pi 5 select pinctrl-rp1 by label";
-            throw new ConfigurationRefusedException($"Alarm.Chip: cannot open GPIO chip {display} with {how}: {e.Message}{(e.InnerException is { } i ? " " + i.Message : "")}. Likely fix: {fix}", e)
+            throw new ConfigurationRefusedException(
+                $"Alarm.Chip: cannot open GPIO chip {display} with {how}: {e.Message}{(e.InnerException is { } i ? " " + i.Message : "")}. Likely fix: {fix}",
+                e
+            )
             {
                 Transient = denied, // udev may not have applied the gpio group's rule yet at boot
             };
@@ -85,7 +112,8 @@ public static class GpioChips
 
     private static bool Loadable(string library)
     {
-        if (!NativeLibrary.TryLoad(library, out var handle)) return false;
+        if (!NativeLibrary.TryLoad(library, out var handle))
+            return false;
         NativeLibrary.Free(handle);
         return true;
     }

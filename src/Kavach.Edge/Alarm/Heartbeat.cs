@@ -11,7 +11,8 @@ namespace Kavach.Edge.Alarm;
 /// the relay drops (docs/alarm-wiring.md). A stopped stage therefore stops it at the next beat, within
 /// one heartbeat period. Thread-safe; the timer's callbacks do not overlap (one-shot, re-armed).
 /// </summary>
-public sealed class Heartbeat(AlarmOptions options, AlarmOutputs outputs, PipelineHealth health, TimeProvider time, ILogger<Heartbeat> log) : IDisposable
+public sealed class Heartbeat(AlarmOptions options, AlarmOutputs outputs, PipelineHealth health, TimeProvider time, ILogger<Heartbeat> log)
+    : IDisposable
 {
     private readonly Lock _lock = new();
     private ITimer? _timer;
@@ -36,14 +37,16 @@ public sealed class Heartbeat(AlarmOptions options, AlarmOutputs outputs, Pipeli
     {
         lock (_lock)
         {
-            if (_timer is null) return;
+            if (_timer is null)
+                return;
             var healthy = health.Check(out var reason);
             if (healthy)
             {
                 _level = !_level;
                 outputs.Set(AlarmLine.Heartbeat, _level);
                 Toggles++;
-                if (_beating == false) log.LogInformation("Heartbeat resumed: the pipeline is ticking again");
+                if (_beating == false)
+                    log.LogInformation("Heartbeat resumed: the pipeline is ticking again");
             }
             else if (_beating != false)
             {

@@ -30,7 +30,8 @@ public sealed class LinePattern
     /// <summary>A cycle of on/off durations (even count, starting with on), <paramref name="offsetMs"/> late.</summary>
     public static LinePattern Cycle(int offsetMs, params int[] segmentsMs)
     {
-        if (segmentsMs.Length == 0 || segmentsMs.Length % 2 != 0) throw new ArgumentException("an even, non-zero count of on/off durations", nameof(segmentsMs));
+        if (segmentsMs.Length == 0 || segmentsMs.Length % 2 != 0)
+            throw new ArgumentException("an even, non-zero count of on/off durations", nameof(segmentsMs));
         return new LinePattern(false, [.. segmentsMs], offsetMs);
     }
 
@@ -48,11 +49,13 @@ public sealed class LinePattern
     /// <summary>The line's logical state <paramref name="ms"/> after the pattern started.</summary>
     public bool IsOn(long ms)
     {
-        if (IsConstant) return Steady;
+        if (IsConstant)
+            return Steady;
         var p = Position(ms);
         for (var i = 0; i < _segments.Length; i++)
         {
-            if (p < _segments[i]) return i % 2 == 0;
+            if (p < _segments[i])
+                return i % 2 == 0;
             p -= _segments[i];
         }
         return false;
@@ -61,13 +64,15 @@ public sealed class LinePattern
     /// <summary>The first time after <paramref name="ms"/> at which the line changes; <see cref="long.MaxValue"/> for a constant.</summary>
     public long NextChange(long ms)
     {
-        if (IsConstant) return long.MaxValue;
+        if (IsConstant)
+            return long.MaxValue;
         var p = Position(ms);
         var end = 0L;
         foreach (var s in _segments)
         {
             end += s;
-            if (p < end) return ms + (end - p);
+            if (p < end)
+                return ms + (end - p);
         }
         return ms + (_period - p);
     }
@@ -84,8 +89,13 @@ public sealed class LinePattern
         pattern = Off;
         error = "";
         var t = text.Trim();
-        if (t.Equals("on", StringComparison.OrdinalIgnoreCase)) { pattern = On; return true; }
-        if (t.Equals("off", StringComparison.OrdinalIgnoreCase)) return true;
+        if (t.Equals("on", StringComparison.OrdinalIgnoreCase))
+        {
+            pattern = On;
+            return true;
+        }
+        if (t.Equals("off", StringComparison.OrdinalIgnoreCase))
+            return true;
         var offset = 0;
         if (t.StartsWith('@'))
         {
@@ -101,9 +111,14 @@ public sealed class LinePattern
         var segments = new int[parts.Length];
         for (var i = 0; i < parts.Length; i++)
         {
-            if (!int.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out segments[i]) || segments[i] < MinSegmentMs || segments[i] > 60_000)
+            if (
+                !int.TryParse(parts[i].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out segments[i])
+                || segments[i] < MinSegmentMs
+                || segments[i] > 60_000
+            )
             {
-                error = $"'{text}': expected on, off or ON/OFF durations in ms ({MinSegmentMs}-60000 each), e.g. 500/500 or 150/150/150/1550";
+                error =
+                    $"'{text}': expected on, off or ON/OFF durations in ms ({MinSegmentMs}-60000 each), e.g. 500/500 or 150/150/150/1550";
                 return false;
             }
         }
@@ -118,7 +133,8 @@ public sealed class LinePattern
 
     public override string ToString()
     {
-        if (IsConstant) return Steady ? "on" : "off";
+        if (IsConstant)
+            return Steady ? "on" : "off";
         var cycle = string.Join('/', _segments.Select(s => s.ToString(CultureInfo.InvariantCulture)));
         return OffsetMs == 0 ? cycle : $"@{OffsetMs.ToString(CultureInfo.InvariantCulture)} {cycle}";
     }

@@ -20,7 +20,8 @@ internal sealed class MaintenanceLedger(TimeProvider time)
 
     public void Close(long now)
     {
-        if (_openStart == long.MinValue) return;
+        if (_openStart == long.MinValue)
+            return;
         _closed.Add((_openStart, now));
         _openStart = long.MinValue;
         _closed.RemoveAll(p => p.End < now - 2 * Day);
@@ -36,8 +37,10 @@ internal sealed class MaintenanceLedger(TimeProvider time)
     {
         var from = end - Day;
         var used = 0L;
-        foreach (var (s, e) in _closed) used += Overlap(s, e, from, now);
-        if (_openStart != long.MinValue) used += Overlap(_openStart, now, from, now);
+        foreach (var (s, e) in _closed)
+            used += Overlap(s, e, from, now);
+        if (_openStart != long.MinValue)
+            used += Overlap(_openStart, now, from, now);
         return used + (end - now);
     }
 

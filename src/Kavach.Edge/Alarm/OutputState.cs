@@ -9,14 +9,15 @@ public sealed record OutputState(string Pattern, bool Green, bool Amber, bool Re
 {
     public static readonly OutputState Off = new("off", false, false, false, false, false);
 
-    public bool this[AlarmLine line] => line switch
-    {
-        AlarmLine.Green => Green,
-        AlarmLine.Amber => Amber,
-        AlarmLine.Red => Red,
-        AlarmLine.Buzzer => Buzzer,
-        _ => Heartbeat,
-    };
+    public bool this[AlarmLine line] =>
+        line switch
+        {
+            AlarmLine.Green => Green,
+            AlarmLine.Amber => Amber,
+            AlarmLine.Red => Red,
+            AlarmLine.Buzzer => Buzzer,
+            _ => Heartbeat,
+        };
 
     public override string ToString() =>
         $"{Pattern}: green {OnOff(Green)}, amber {OnOff(Amber)}, red {OnOff(Red)}, buzzer {OnOff(Buzzer)}, heartbeat {(Heartbeat ? "high" : "low")}";

@@ -23,14 +23,16 @@ public static class RemoteText
     /// </summary>
     public static string Clean(string? text, int maxLength = MaxLength)
     {
-        if (string.IsNullOrEmpty(text)) return "";
+        if (string.IsNullOrEmpty(text))
+            return "";
         var sb = new StringBuilder(Math.Min(text.Length, maxLength + 1));
         var cut = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             var pair = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
-            if (!pair && (char.IsSurrogate(c) || !Allowed(c))) continue;
+            if (!pair && (char.IsSurrogate(c) || !Allowed(c)))
+                continue;
             if (pair && CharUnicodeInfo.GetUnicodeCategory(char.ConvertToUtf32(c, text[i + 1])) == UnicodeCategory.Format)
             {
                 i++; // tag characters and other astral format controls
@@ -43,21 +45,29 @@ public static class RemoteText
                 break;
             }
             sb.Append(c);
-            if (pair) sb.Append(text[++i]);
+            if (pair)
+                sb.Append(text[++i]);
         }
         var s = sb.ToString().Trim();
-        if (!cut) return s;
-        if (s.Length >= maxLength) s = s[..(char.IsLowSurrogate(s[maxLength - 1]) ? maxLength - 2 : maxLength - 1)];
+        if (!cut)
+            return s;
+        if (s.Length >= maxLength)
+            s = s[..(char.IsLowSurrogate(s[maxLength - 1]) ? maxLength - 2 : maxLength - 1)];
         return s + "…";
     }
 
     /// <summary>True when <paramref name="text"/> would pass <see cref="Clean"/> unchanged.</summary>
     public static bool IsClean(string? text, int maxLength = MaxLength) => text is not null && Clean(text, maxLength) == text;
 
-    private static bool Allowed(char c) => CharUnicodeInfo.GetUnicodeCategory(c) switch
-    {
-        UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
-            or UnicodeCategory.ParagraphSeparator or UnicodeCategory.OtherNotAssigned or UnicodeCategory.PrivateUse => false,
-        _ => true,
-    };
+    private static bool Allowed(char c) =>
+        CharUnicodeInfo.GetUnicodeCategory(c) switch
+        {
+            UnicodeCategory.Control
+            or UnicodeCategory.Format
+            or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator
+            or UnicodeCategory.OtherNotAssigned
+            or UnicodeCategory.PrivateUse => false,
+            _ => true,
+        };
 }

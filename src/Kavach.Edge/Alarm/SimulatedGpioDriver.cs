@@ -17,24 +17,28 @@ public sealed class SimulatedGpioDriver : GpioDriver
     /// <summary>The level a pin drives (outputs) or reads (inputs); Low when not open.</summary>
     public PinValue Value(int pin)
     {
-        lock (_lock) return _pins.TryGetValue(pin, out var p) ? p.Input ?? p.Value : PinValue.Low;
+        lock (_lock)
+            return _pins.TryGetValue(pin, out var p) ? p.Input ?? p.Value : PinValue.Low;
     }
 
     /// <summary>Sets what an input line reads (a simulated button press).</summary>
     public void SetInput(int pin, PinValue value)
     {
         lock (_lock)
-            if (_pins.TryGetValue(pin, out var p)) _pins[pin] = p with { Input = value };
+            if (_pins.TryGetValue(pin, out var p))
+                _pins[pin] = p with { Input = value };
     }
 
     protected override void OpenPin(int pinNumber)
     {
-        lock (_lock) _pins.TryAdd(pinNumber, (PinMode.Input, PinValue.Low, null));
+        lock (_lock)
+            _pins.TryAdd(pinNumber, (PinMode.Input, PinValue.Low, null));
     }
 
     protected override void ClosePin(int pinNumber)
     {
-        lock (_lock) _pins.Remove(pinNumber);
+        lock (_lock)
+            _pins.Remove(pinNumber);
     }
 
     protected override void SetPinMode(int pinNumber, PinMode mode)
@@ -49,12 +53,14 @@ public sealed class SimulatedGpioDriver : GpioDriver
 
     protected override void SetPinMode(int pinNumber, PinMode mode, PinValue initialValue)
     {
-        lock (_lock) _pins[pinNumber] = (mode, initialValue, null);
+        lock (_lock)
+            _pins[pinNumber] = (mode, initialValue, null);
     }
 
     protected override PinMode GetPinMode(int pinNumber)
     {
-        lock (_lock) return _pins.TryGetValue(pinNumber, out var p) ? p.Mode : PinMode.Input;
+        lock (_lock)
+            return _pins.TryGetValue(pinNumber, out var p) ? p.Mode : PinMode.Input;
     }
 
     protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
@@ -64,7 +70,8 @@ public sealed class SimulatedGpioDriver : GpioDriver
     protected override void Write(int pinNumber, PinValue value)
     {
         lock (_lock)
-            if (_pins.TryGetValue(pinNumber, out var p)) _pins[pinNumber] = p with { Value = value };
+            if (_pins.TryGetValue(pinNumber, out var p))
+                _pins[pinNumber] = p with { Value = value };
     }
 
     protected override WaitForEventResult WaitForEvent(int pinNumber, PinEventTypes eventTypes, CancellationToken cancellationToken)

@@ -32,14 +32,27 @@ public sealed class AlertHub : IAsyncDisposable
     private readonly StatusReader _status;
     private readonly TimeProvider _time;
     private readonly ILogger<AlertHub> _log;
-    private readonly Channel<object> _events = Channel.CreateBounded<object>(new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Channel<object> _events = Channel.CreateBounded<object>(
+        new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }
+    );
     private readonly Lock _lock = new();
     private readonly HashSet<Client> _clients = [];
     private readonly CancellationTokenSource _stop = new();
-    private Task _pump = Task.CompletedTask, _ticker = Task.CompletedTask;
-    private long _dropped, _lost, _sent;
+    private Task _pump = Task.CompletedTask,
+        _ticker = Task.CompletedTask;
+    private long _dropped,
+        _lost,
+        _sent;
 
-    public AlertHub(KavachOptions options, RiskBroadcaster broadcaster, AlarmControl control, StatusReader status, KavachMetrics metrics, TimeProvider time, ILogger<AlertHub> log)
+    public AlertHub(
+        KavachOptions options,
+        RiskBroadcaster broadcaster,
+        AlarmControl control,
+        StatusReader status,
+        KavachMetrics metrics,
+        TimeProvider time,
+        ILogger<AlertHub> log
+    )
     {
         _options = options;
         _broadcaster = broadcaster;
@@ -52,7 +65,14 @@ public sealed class AlertHub : IAsyncDisposable
         metrics.Counter("api.ws.sent", () => Interlocked.Read(ref _sent), "{message}", "WebSocket messages sent");
     }
 
-    public int Clients { get { lock (_lock) return _clients.Count; } }
+    public int Clients
+    {
+        get
+        {
+            lock (_lock)
+                return _clients.Count;
+        }
+    }
 
     /// <summary>Clients dropped because they could not keep up.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -65,15 +85,18 @@ public sealed class AlertHub : IAsyncDisposable
         _ticker = Task.Run(TickAsync);
     }
 
-    // On the tick thread: enqueue and return. The channel is large; a full one means the pump is stuck, and the page then goes stale by itself.
+    // On the tick thread: enqueue and return. The channel is large; a full one means the pump is stuck, and the page then goes stale by
+    // itself.
     private void OnChanged(RiskState s)
     {
-        if (!_events.Writer.TryWrite(s)) Interlocked.Increment(ref _lost);
+        if (!_events.Writer.TryWrite(s))
+            Interlocked.Increment(ref _lost);
     }
 
     private void OnRecorded(OperatorEvent e)
     {
-        if (!_events.Writer.TryWrite(e)) Interlocked.Increment(ref _lost);
+        if (!_events.Writer.TryWrite(e))
+            Interlocked.Increment(ref _lost);
     }
 
     private async Task PumpAsync()
@@ -88,7 +111,8 @@ public sealed class AlertHub : IAsyncDisposable
                     OperatorEvent e => Serialize(Operator(e), ApiJson.Default.OperatorMessage),
                     _ => [],
                 };
-                if (bytes.Length > 0) Broadcast(bytes);
+                if (bytes.Length > 0)
+                    Broadcast(bytes);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
@@ -100,7 +124,8 @@ public sealed class AlertHub : IAsyncDisposable
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-                if (Clients > 0) Broadcast(StatusBytes());
+                if (Clients > 0)
+                    Broadcast(StatusBytes());
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
         catch (Exception e)
@@ -112,15 +137,18 @@ public sealed class AlertHub : IAsyncDisposable
     private void Broadcast(byte[] message)
     {
         Client[] clients;
-        lock (_lock) clients = [.. _clients];
+        lock (_lock)
+            clients = [.. _clients];
         foreach (var c in clients)
-            if (!c.Queue.Writer.TryWrite(message)) Drop(c, "its queue is full");
+            if (!c.Queue.Writer.TryWrite(message))
+                Drop(c, "its queue is full");
     }
 
     private void Drop(Client c, string why)
     {
         lock (_lock)
-            if (!_clients.Remove(c)) return;
+            if (!_clients.Remove(c))
+                return;
         Interlocked.Increment(ref _dropped);
         _log.LogWarning("API: dropped WebSocket client {Remote}: {Why}", c.Remote, why);
         c.Queue.Writer.TryComplete();
@@ -134,12 +162,15 @@ public sealed class AlertHub : IAsyncDisposable
     public async Task RunClientAsync(WebSocket socket, string remote, CancellationToken aborted)
     {
         var client = new Client(socket, remote);
-        client.Queue.Writer.TryWrite(Serialize(new HelloMessage("hello", _options.Device.Id, AppInfo.Version, _time.GetUtcNow()), ApiJson.Default.HelloMessage));
+        client.Queue.Writer.TryWrite(
+            Serialize(new HelloMessage("hello", _options.Device.Id, AppInfo.Version, _time.GetUtcNow()), ApiJson.Default.HelloMessage)
+        );
         client.Queue.Writer.TryWrite(Serialize(Level(_status.Current), ApiJson.Default.LevelMessage));
         client.Queue.Writer.TryWrite(StatusBytes());
         lock (_lock)
         {
-            if (_stop.IsCancellationRequested) return;
+            if (_stop.IsCancellationRequested)
+                return;
             _clients.Add(client);
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stop.Token);
@@ -161,7 +192,8 @@ public sealed class AlertHub : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException) { }
         finally
         {
-            lock (_lock) _clients.Remove(client);
+            lock (_lock)
+                _clients.Remove(client);
             client.Queue.Writer.TryComplete();
         }
         await CloseAsync(socket, _stop.IsCancellationRequested ? "daemon stopping" : "bye").ConfigureAwait(false);
@@ -177,7 +209,8 @@ public sealed class AlertHub : IAsyncDisposable
             while (client.Socket.State is WebSocketState.Open)
             {
                 var r = await client.Socket.ReceiveAsync(buffer, ct).ConfigureAwait(false);
-                if (r.MessageType == WebSocketMessageType.Close) break;
+                if (r.MessageType == WebSocketMessageType.Close)
+                    break;
             }
         }
         catch (Exception) { } // whatever a client's socket does, it only ends this client
@@ -186,7 +219,8 @@ public sealed class AlertHub : IAsyncDisposable
 
     private static async Task CloseAsync(WebSocket socket, string why)
     {
-        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+            return;
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
@@ -200,10 +234,21 @@ public sealed class AlertHub : IAsyncDisposable
 
     private byte[] StatusBytes() => Serialize(new StatusMessage("status", _status.Status()), ApiJson.Default.StatusMessage);
 
-    internal static LevelMessage Level(RiskState s) => new("level", s.Change, RiskLevels.Name(s.Level), s.Previous is { } p ? RiskLevels.Name(p) : null,
-        s.Utc, s.Reasons, s.Faults, s.RaisedBy, Alert: s.Level is RiskLevel.High or RiskLevel.Fault);
+    internal static LevelMessage Level(RiskState s) =>
+        new(
+            "level",
+            s.Change,
+            RiskLevels.Name(s.Level),
+            s.Previous is { } p ? RiskLevels.Name(p) : null,
+            s.Utc,
+            s.Reasons,
+            s.Faults,
+            s.RaisedBy,
+            Alert: s.Level is RiskLevel.High or RiskLevel.Fault
+        );
 
-    private static OperatorMessage Operator(OperatorEvent e) => new("operator", e.Kind, e.By, e.Source.ToString().ToLowerInvariant(), e.Utc, e.Episode, e.Detail);
+    private static OperatorMessage Operator(OperatorEvent e) =>
+        new("operator", e.Kind, e.By, e.Source.ToString().ToLowerInvariant(), e.Utc, e.Episode, e.Detail);
 
     private static byte[] Serialize<T>(T value, JsonTypeInfo<T> info) => JsonSerializer.SerializeToUtf8Bytes(value, info);
 
@@ -215,24 +260,30 @@ public sealed class AlertHub : IAsyncDisposable
         Client[] clients;
         lock (_lock)
         {
-            if (_stop.IsCancellationRequested) return;
+            if (_stop.IsCancellationRequested)
+                return;
             _stop.Cancel();
             clients = [.. _clients];
         }
-        foreach (var c in clients) c.Queue.Writer.TryComplete();
+        foreach (var c in clients)
+            c.Queue.Writer.TryComplete();
         _events.Writer.TryComplete();
         await Task.WhenAll(_pump, _ticker).ConfigureAwait(false);
-        if (Interlocked.Read(ref _lost) > 0) _log.LogWarning("API: {Lost} WebSocket message(s) were lost to a full hub queue", Interlocked.Read(ref _lost));
+        if (Interlocked.Read(ref _lost) > 0)
+            _log.LogWarning("API: {Lost} WebSocket message(s) were lost to a full hub queue", Interlocked.Read(ref _lost));
     }
 
     private sealed class Client(WebSocket socket, string remote)
     {
         public WebSocket Socket { get; } = socket;
         public string Remote { get; } = remote;
-        public Channel<byte[]> Queue { get; } = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(ClientQueueLength)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait, // TryWrite only: a full queue refuses, and the client is dropped
-        });
+        public Channel<byte[]> Queue { get; } =
+            Channel.CreateBounded<byte[]>(
+                new BoundedChannelOptions(ClientQueueLength)
+                {
+                    SingleReader = true,
+                    FullMode = BoundedChannelFullMode.Wait, // TryWrite only: a full queue refuses, and the client is dropped
+                }
+            );
     }
 }

@@ -35,7 +35,8 @@ public sealed class ApiAuth(ApiOptions options, TimeProvider time)
 
     /// <summary>Constant-time comparison (of hashes, so the length does not leak either).</summary>
     public bool CheckKey(string? presented) =>
-        _keyHash is not null && !string.IsNullOrEmpty(presented)
+        _keyHash is not null
+        && !string.IsNullOrEmpty(presented)
         && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _keyHash);
 
     /// <summary>A new session token, valid for <see cref="ApiOptions.SessionHours"/>.</summary>
@@ -43,7 +44,8 @@ public sealed class ApiAuth(ApiOptions options, TimeProvider time)
     {
         var now = time.GetUtcNow();
         foreach (var (t, until) in _sessions)
-            if (until <= now) _sessions.TryRemove(t, out _);
+            if (until <= now)
+                _sessions.TryRemove(t, out _);
         while (_sessions.Count >= MaxSessions)
         {
             var oldest = _sessions.OrderBy(kv => kv.Value).First().Key;
@@ -56,21 +58,24 @@ public sealed class ApiAuth(ApiOptions options, TimeProvider time)
 
     public bool CheckSession(string token)
     {
-        if (!_sessions.TryGetValue(token, out var until)) return false;
-        if (until > time.GetUtcNow()) return true;
+        if (!_sessions.TryGetValue(token, out var until))
+            return false;
+        if (until > time.GetUtcNow())
+            return true;
         _sessions.TryRemove(token, out _);
         return false;
     }
 
     public void EndSession(string token) => _sessions.TryRemove(token, out _);
 
-    public CookieOptions CookieOptions(bool https) => new()
-    {
-        HttpOnly = true,
-        SameSite = SameSiteMode.Strict,
-        Secure = https,
-        Path = "/",
-        MaxAge = TimeSpan.FromHours(options.SessionHours),
-        IsEssential = true,
-    };
+    public CookieOptions CookieOptions(bool https) =>
+        new()
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = https,
+            Path = "/",
+            MaxAge = TimeSpan.FromHours(options.SessionHours),
+            IsEssential = true,
+        };
 }

@@ -20,21 +20,37 @@ public sealed record HealthComponent(string Name, bool Ok, string Detail);
 /// the zone); each is also a component with ok true and a "degraded: …" detail.
 /// </summary>
 public sealed record Health(
-    string Status, string Reason, DateTimeOffset Utc,
+    string Status,
+    string Reason,
+    DateTimeOffset Utc,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Level,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<HealthComponent>? Components,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Degradations = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Degradations = null
+);
 
 public sealed record Visibility(double? M, bool Bound, string Source, string FogClass);
 
 public sealed record Obstacle(bool Present, double? RangeM, double? ClosingSpeedMps, double? TtcS, string? Source);
 
 public sealed record SensorHealth(
-    string Name, string Kind, bool Required, string Connection, int Clients, long Frames, long Rejects,
-    IReadOnlyDictionary<string, long> RejectsByReason, long Dropped, double? LastFrameAgeS,
-    bool EverSeen, bool Stale, bool Frozen, bool Live);
+    string Name,
+    string Kind,
+    bool Required,
+    string Connection,
+    int Clients,
+    long Frames,
+    long Rejects,
+    IReadOnlyDictionary<string, long> RejectsByReason,
+    long Dropped,
+    double? LastFrameAgeS,
+    bool EverSeen,
+    bool Stale,
+    bool Frozen,
+    bool Live
+);
 
-/// <summary>The alarm outputs: the pattern being shown ("low", "medium", "high", "fault", "starting", "maintenance", …) and each line now ("on"/"off"; blinking lines change between reads).</summary>
+/// <summary>The alarm outputs: the pattern being shown ("low", "medium", "high", "fault", "starting", "maintenance", …) and each line now
+/// ("on"/"off"; blinking lines change between reads).</summary>
 public sealed record Outputs(string Pattern, string Green, string Amber, string Red, string Buzzer, bool BuzzerSilenced);
 
 public sealed record AlarmInfo(long Episode, bool BuzzerSilenced, bool Maintenance, DateTimeOffset? MaintenanceUntil);
@@ -49,11 +65,29 @@ public sealed record ComponentState(string State, string? Detail = null)
 public sealed record PipelineInfo(long Ticks, double? LastTickAgeMs);
 
 public sealed record Status(
-    string Device, string Version, DateTimeOffset Utc, double UptimeS,
-    string Level, string? Previous, long Change, DateTimeOffset Since, IReadOnlyList<string> Reasons, string RaisedBy, bool Starting,
-    IReadOnlyList<string> Faults, Visibility Visibility, Obstacle Obstacle, IReadOnlyList<SensorHealth> Sensors,
-    Outputs Outputs, AlarmInfo Alarm, ComponentState Model, ComponentState Uplink, PipelineInfo Pipeline,
-    ComponentState? Commissioning = null, IReadOnlyList<string>? Degradations = null)
+    string Device,
+    string Version,
+    DateTimeOffset Utc,
+    double UptimeS,
+    string Level,
+    string? Previous,
+    long Change,
+    DateTimeOffset Since,
+    IReadOnlyList<string> Reasons,
+    string RaisedBy,
+    bool Starting,
+    IReadOnlyList<string> Faults,
+    Visibility Visibility,
+    Obstacle Obstacle,
+    IReadOnlyList<SensorHealth> Sensors,
+    Outputs Outputs,
+    AlarmInfo Alarm,
+    ComponentState Model,
+    ComponentState Uplink,
+    PipelineInfo Pipeline,
+    ComponentState? Commissioning = null,
+    IReadOnlyList<string>? Degradations = null
+)
 {
     /// <summary>Locomotive mode with a gnss sensor: the own speed, km/h, or null when <see cref="SpeedTrust"/> is not
     /// "trusted". The key is left out when no gnss sensor is configured.</summary>
@@ -75,13 +109,18 @@ internal sealed class NullableKmhConverter : JsonConverter<NullableKmh>
 {
     public override bool HandleNull => true;
 
-    public override NullableKmh Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
-        new(reader.TokenType == System.Text.Json.JsonTokenType.Null ? null : reader.GetDouble());
+    public override NullableKmh Read(
+        ref System.Text.Json.Utf8JsonReader reader,
+        Type typeToConvert,
+        System.Text.Json.JsonSerializerOptions options
+    ) => new(reader.TokenType == System.Text.Json.JsonTokenType.Null ? null : reader.GetDouble());
 
     public override void Write(System.Text.Json.Utf8JsonWriter writer, NullableKmh value, System.Text.Json.JsonSerializerOptions options)
     {
-        if (value.Value is { } v) writer.WriteNumberValue(v);
-        else writer.WriteNullValue();
+        if (value.Value is { } v)
+            writer.WriteNumberValue(v);
+        else
+            writer.WriteNullValue();
     }
 }
 
@@ -91,22 +130,41 @@ public sealed record MaintenanceRequest(int? Minutes, bool? End, string? By);
 
 public sealed record SessionRequest(string? Key);
 
-public sealed record CommandResult(bool Accepted, string Reason, long Episode, bool BuzzerSilenced, bool Maintenance, DateTimeOffset? MaintenanceUntil);
+public sealed record CommandResult(
+    bool Accepted,
+    string Reason,
+    long Episode,
+    bool BuzzerSilenced,
+    bool Maintenance,
+    DateTimeOffset? MaintenanceUntil
+);
 
 // WebSocket messages: every one has "type".
 
 public sealed record HelloMessage(string Type, string Device, string Version, DateTimeOffset Utc);
 
 public sealed record LevelMessage(
-    string Type, long Change, string Level, string? Previous, DateTimeOffset Utc, IReadOnlyList<string> Reasons,
-    IReadOnlyList<string> Faults, string RaisedBy, bool Alert);
+    string Type,
+    long Change,
+    string Level,
+    string? Previous,
+    DateTimeOffset Utc,
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<string> Faults,
+    string RaisedBy,
+    bool Alert
+);
 
 public sealed record OperatorMessage(string Type, string Kind, string By, string Source, DateTimeOffset Utc, long Episode, string Detail);
 
 public sealed record StatusMessage(string Type, Status Status);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = false,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = false,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    NumberHandling = JsonNumberHandling.Strict
+)]
 [JsonSerializable(typeof(PingReply))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(Health))]

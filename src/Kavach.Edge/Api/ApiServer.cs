@@ -19,12 +19,9 @@ namespace Kavach.Edge.Api;
 /// stops before them. A failure to bind (the port taken) is logged and retried in the background: the
 /// API is for the technician, and must never keep the alarm from running.
 /// </summary>
-public sealed class ApiServer(
-    KavachOptions options,
-    ApiEndpoints endpoints,
-    AlertHub hub,
-    ILoggerFactory loggers,
-    ILogger<ApiServer> log) : IHostedService, IAsyncDisposable
+public sealed class ApiServer(KavachOptions options, ApiEndpoints endpoints, AlertHub hub, ILoggerFactory loggers, ILogger<ApiServer> log)
+    : IHostedService,
+        IAsyncDisposable
 {
     /// <summary>Largest request body accepted (the commands are a few dozen bytes).</summary>
     public const int MaxBodyBytes = 4096;
@@ -62,9 +59,16 @@ public sealed class ApiServer(
     {
         while (!_stop.IsCancellationRequested)
         {
-            try { await Task.Delay(RetryAfter, _stop.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return; }
-            if (await TryStartAsync(_stop.Token).ConfigureAwait(false)) return;
+            try
+            {
+                await Task.Delay(RetryAfter, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (await TryStartAsync(_stop.Token).ConfigureAwait(false))
+                return;
         }
     }
 
@@ -78,16 +82,27 @@ public sealed class ApiServer(
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             if (!_failureLogged)
-                log.LogError("API: cannot listen on {Urls}: {Message}. The daemon runs on without its API; retrying every {Retry} s",
-                    options.Api.Urls, e.Message, RetryAfter.TotalSeconds);
+                log.LogError(
+                    "API: cannot listen on {Urls}: {Message}. The daemon runs on without its API; retrying every {Retry} s",
+                    options.Api.Urls,
+                    e.Message,
+                    RetryAfter.TotalSeconds
+                );
             _failureLogged = true;
             await app.DisposeAsync().ConfigureAwait(false);
             return false;
         }
         _app = app;
-        Urls = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-        log.LogInformation("API: listening on {Urls} ({Auth}); status page at {Page}", string.Join(", ", Urls),
-            options.Api.Key is null ? "loopback only, no key needed" : "API key required", Urls.Count > 0 ? Urls[0] + "/" : "-");
+        Urls = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()
+            ?.Addresses.ToArray()
+            ?? [];
+        log.LogInformation(
+            "API: listening on {Urls} ({Auth}); status page at {Page}",
+            string.Join(", ", Urls),
+            options.Api.Key is null ? "loopback only, no key needed" : "API key required",
+            Urls.Count > 0 ? Urls[0] + "/" : "-"
+        );
         _started.TrySetResult();
         return true;
     }
@@ -95,12 +110,14 @@ public sealed class ApiServer(
     private WebApplication Build()
     {
         var api = options.Api;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = AppInfo.Name,
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions
+            {
+                ApplicationName = AppInfo.Name,
+                ContentRootPath = AppContext.BaseDirectory,
+                EnvironmentName = Environments.Production,
+            }
+        );
         // The daemon's configuration is the only one: no appsettings.json, no ASPNETCORE_* variables.
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
@@ -109,7 +126,8 @@ public sealed class ApiServer(
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton<IHostLifetime, DaemonOwnedLifetime>(); // SIGTERM is the daemon host's to handle, not this app's
-        if (api.ParsedUrls.Any(u => u.Scheme == "https")) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
+        if (api.ParsedUrls.Any(u => u.Scheme == "https"))
+            builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -117,7 +135,8 @@ public sealed class ApiServer(
             k.Limits.MaxConcurrentConnections = 128;
             k.Limits.MaxConcurrentUpgradedConnections = 64;
             k.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-            foreach (var u in api.ParsedUrls) Listen(k, u, api);
+            foreach (var u in api.ParsedUrls)
+                Listen(k, u, api);
         });
         var app = builder.Build();
         endpoints.Map(app);
@@ -130,7 +149,8 @@ public sealed class ApiServer(
         var ip = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
         k.Listen(ip, u.Port, lo =>
         {
-            if (u.Scheme == "https") lo.UseHttps(api.Certificate!);
+            if (u.Scheme == "https")
+                lo.UseHttps(api.Certificate!);
         });
     }
 
@@ -149,7 +169,8 @@ public sealed class ApiServer(
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is { } app) await app.DisposeAsync().ConfigureAwait(false);
+        if (_app is { } app)
+            await app.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
 
@@ -157,6 +178,7 @@ public sealed class ApiServer(
     private sealed class DaemonOwnedLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
@@ -164,6 +186,7 @@ public sealed class ApiServer(
     private sealed class ForwardingLoggerProvider(ILoggerFactory factory) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => factory.CreateLogger(categoryName);
+
         public void Dispose() { }
     }
 }

@@ -21,10 +21,12 @@ public sealed class ApiThrottle
     public static readonly TimeSpan Lockout = TimeSpan.FromSeconds(60);
 
     private readonly TimeProvider _time;
-    private readonly long _windowTicks, _lockoutTicks;
+    private readonly long _windowTicks,
+        _lockoutTicks;
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, Entry> _entries = [];
-    private long _wrongKeys, _lockouts;
+    private long _wrongKeys,
+        _lockouts;
 
     public ApiThrottle(TimeProvider time, KavachMetrics? metrics = null)
     {
@@ -32,7 +34,12 @@ public sealed class ApiThrottle
         _windowTicks = (long)(Window.TotalSeconds * time.TimestampFrequency);
         _lockoutTicks = (long)(Lockout.TotalSeconds * time.TimestampFrequency);
         metrics?.Counter("api.auth.wrong_keys", () => WrongKeys, "{request}", "Requests refused for a wrong API key");
-        metrics?.Counter("api.auth.lockouts", () => Lockouts, "{lockout}", $"Addresses locked out after {MaxWrongKeys} wrong API keys within {Window.TotalSeconds:0} s");
+        metrics?.Counter(
+            "api.auth.lockouts",
+            () => Lockouts,
+            "{lockout}",
+            $"Addresses locked out after {MaxWrongKeys} wrong API keys within {Window.TotalSeconds:0} s"
+        );
     }
 
     /// <summary>Wrong keys seen since start.</summary>
@@ -42,7 +49,14 @@ public sealed class ApiThrottle
     public long Lockouts => Interlocked.Read(ref _lockouts);
 
     /// <summary>Addresses tracked now (at most <see cref="MaxTracked"/>).</summary>
-    public int Tracked { get { lock (_lock) return _entries.Count; } }
+    public int Tracked
+    {
+        get
+        {
+            lock (_lock)
+                return _entries.Count;
+        }
+    }
 
     /// <summary>True while <paramref name="address"/> is locked out; <paramref name="retryAfter"/> is what remains of it.</summary>
     public bool IsLockedOut(IPAddress? address, out TimeSpan retryAfter)
@@ -51,7 +65,8 @@ public sealed class ApiThrottle
         var key = Normalise(address);
         lock (_lock)
         {
-            if (!_entries.TryGetValue(key, out var e) || e.LockedUntil is not { } until) return false;
+            if (!_entries.TryGetValue(key, out var e) || e.LockedUntil is not { } until)
+                return false;
             var now = _time.GetTimestamp();
             if (now >= until)
             {
@@ -73,22 +88,26 @@ public sealed class ApiThrottle
             var now = _time.GetTimestamp();
             if (!_entries.TryGetValue(key, out var e))
             {
-                if (_entries.Count >= MaxTracked) Evict(now);
+                if (_entries.Count >= MaxTracked)
+                    Evict(now);
                 e = new Entry();
                 _entries.Add(key, e);
             }
             e.LastSeen = now;
             if (e.LockedUntil is { } until)
             {
-                if (now < until) return false; // a request that raced the lockout: already refused
+                if (now < until)
+                    return false; // a request that raced the lockout: already refused
                 e.LockedUntil = null;
                 e.Count = 0;
             }
             // A ring of the last MaxWrongKeys times: locked when the oldest of them is within the window.
             e.Times[e.Next] = now;
             e.Next = (e.Next + 1) % MaxWrongKeys;
-            if (e.Count < MaxWrongKeys) e.Count++;
-            if (e.Count < MaxWrongKeys || now - e.Times[e.Next] >= _windowTicks) return false;
+            if (e.Count < MaxWrongKeys)
+                e.Count++;
+            if (e.Count < MaxWrongKeys || now - e.Times[e.Next] >= _windowTicks)
+                return false;
             e.LockedUntil = now + _lockoutTicks;
             e.Count = 0;
             Interlocked.Increment(ref _lockouts);
@@ -100,29 +119,39 @@ public sealed class ApiThrottle
     // not locked out (a flood of new addresses must not free a locked-out one); else the lockout ending first.
     private void Evict(long now)
     {
-        IPAddress? unlocked = null, locked = null;
-        long unlockedSeen = long.MaxValue, lockedUntil = long.MaxValue;
+        IPAddress? unlocked = null,
+            locked = null;
+        long unlockedSeen = long.MaxValue,
+            lockedUntil = long.MaxValue;
         foreach (var (k, e) in _entries)
         {
             if (e.LockedUntil is { } until)
             {
-                if (now >= until) _entries.Remove(k); // allowed while enumerating a Dictionary (.NET Core 3.0+)
-                else if (until < lockedUntil) (locked, lockedUntil) = (k, until);
+                if (now >= until)
+                    _entries.Remove(k); // allowed while enumerating a Dictionary (.NET Core 3.0+)
+                else if (until < lockedUntil)
+                    (locked, lockedUntil) = (k, until);
             }
-            else if (now - e.LastSeen >= _windowTicks) _entries.Remove(k);
-            else if (e.LastSeen < unlockedSeen) (unlocked, unlockedSeen) = (k, e.LastSeen);
+            else if (now - e.LastSeen >= _windowTicks)
+                _entries.Remove(k);
+            else if (e.LastSeen < unlockedSeen)
+                (unlocked, unlockedSeen) = (k, e.LastSeen);
         }
-        if (_entries.Count >= MaxTracked && (unlocked ?? locked) is { } victim) _entries.Remove(victim);
+        if (_entries.Count >= MaxTracked && (unlocked ?? locked) is { } victim)
+            _entries.Remove(victim);
     }
 
     // One address, however it arrived: an IPv4 client of a dual-stack [::] listener is ::ffff:a.b.c.d.
     private static IPAddress Normalise(IPAddress? address) =>
-        address is null ? IPAddress.None : address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        address is null ? IPAddress.None
+        : address.IsIPv4MappedToIPv6 ? address.MapToIPv4()
+        : address;
 
     private sealed class Entry
     {
         public readonly long[] Times = new long[MaxWrongKeys];
-        public int Next, Count;
+        public int Next,
+            Count;
         public long LastSeen;
         public long? LockedUntil;
     }

@@ -25,8 +25,10 @@ public sealed class HostAllowList
         foreach (var u in options.ParsedUrls)
         {
             var host = u.Host.Trim('[', ']');
-            if (IPAddress.TryParse(host, out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any))) _anyAddress = true;
-            else _names.Add(host);
+            if (IPAddress.TryParse(host, out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any)))
+                _anyAddress = true;
+            else
+                _names.Add(host);
         }
         _names.UnionWith(options.ExtraHosts);
     }
@@ -37,10 +39,14 @@ public sealed class HostAllowList
     /// <summary>True when a Host header value ("name", "name:port", "[v6]:port") names an allowed host.</summary>
     public bool AllowsHost(string? hostHeader)
     {
-        if (string.IsNullOrEmpty(hostHeader)) return false;
+        if (string.IsNullOrEmpty(hostHeader))
+            return false;
         // "http://" + Host parses name, port and IPv6 brackets as a browser would; anything else is refused.
         return Uri.TryCreate("http://" + hostHeader, UriKind.Absolute, out var u)
-            && u.Authority.Length > 0 && u.UserInfo.Length == 0 && u.AbsolutePath == "/" && !hostHeader.Contains('/', StringComparison.Ordinal)
+            && u.Authority.Length > 0
+            && u.UserInfo.Length == 0
+            && u.AbsolutePath == "/"
+            && !hostHeader.Contains('/', StringComparison.Ordinal)
             && Allows(u.Host);
     }
 
@@ -51,7 +57,8 @@ public sealed class HostAllowList
     private bool Allows(string host)
     {
         host = host.Trim('[', ']').TrimEnd('.');
-        if (_names.Contains(host)) return true;
+        if (_names.Contains(host))
+            return true;
         return _anyAddress && Uri.CheckHostName(host) is UriHostNameType.IPv4 or UriHostNameType.IPv6;
     }
 }

@@ -19,13 +19,15 @@ public sealed class MetricsExporter : IDisposable
     public MetricsExporter(KavachMetrics metrics)
     {
         var meter = metrics.Meter;
-        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
-        {
-            Registry = _registry,
-            MetricFactory = Metrics.WithCustomRegistry(_registry), // its default is the static default registry's factory, whatever Registry says
-            InstrumentFilterPredicate = i => ReferenceEquals(i.Meter, meter),
-            ResolveHistogramBuckets = KavachMetrics.BucketsFor,
-        });
+        _adapter = MeterAdapter.StartListening(
+            new MeterAdapterOptions
+            {
+                Registry = _registry,
+                MetricFactory = Metrics.WithCustomRegistry(_registry), // its default is the static default registry's factory, whatever Registry says
+                InstrumentFilterPredicate = i => ReferenceEquals(i.Meter, meter),
+                ResolveHistogramBuckets = KavachMetrics.BucketsFor,
+            }
+        );
         DotNetStats.Register(_registry);
     }
 

@@ -22,7 +22,8 @@ public static class StatusPage
         var files = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
         foreach (var name in asm.GetManifestResourceNames())
         {
-            if (!name.StartsWith("wwwroot/", StringComparison.Ordinal)) continue;
+            if (!name.StartsWith("wwwroot/", StringComparison.Ordinal))
+                continue;
             using var s = asm.GetManifestResourceStream(name)!;
             using var ms = new MemoryStream();
             s.CopyTo(ms);
@@ -36,7 +37,8 @@ public static class StatusPage
                 _ => "application/octet-stream",
             };
             files[path] = (ms.ToArray(), type);
-            if (path == "/index.html") files["/"] = (ms.ToArray(), type);
+            if (path == "/index.html")
+                files["/"] = (ms.ToArray(), type);
         }
         return files;
     }

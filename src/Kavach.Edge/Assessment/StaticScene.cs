@@ -44,24 +44,33 @@ public sealed class StaticScene
     /// <summary>A radar target at <paramref name="sensor"/> is the reference or a commissioned static target.</summary>
     public bool IsStaticRadar(int sensor, double rangeM, double speedMps, double snrDb)
     {
-        if (IsReference(rangeM, speedMps)) return true;
-        if ((uint)sensor >= (uint)_radar.Length || !Static(speedMps)) return false;
+        if (IsReference(rangeM, speedMps))
+            return true;
+        if ((uint)sensor >= (uint)_radar.Length || !Static(speedMps))
+            return false;
         foreach (var t in _radar[sensor])
-            if (Math.Abs(rangeM - t.RangeM) <= options.Risk.ConfirmToleranceM
-                && (double.IsNaN(snrDb) || t.SnrDb is not { } s0 || snrDb <= s0 + MaxSnrRiseDb))
+            if (
+                Math.Abs(rangeM - t.RangeM) <= options.Risk.ConfirmToleranceM
+                && (double.IsNaN(snrDb) || t.SnrDb is not { } s0 || snrDb <= s0 + MaxSnrRiseDb)
+            )
                 return true;
         return false;
     }
 
-    /// <summary>A LiDAR return at <paramref name="sensor"/> (speed NaN: a static cluster) is the reference or commissioned clutter.</summary>
+    /// <summary>A LiDAR return at <paramref name="sensor"/> (speed NaN: a static cluster) is the reference or commissioned
+    /// clutter.</summary>
     public bool IsStaticLidar(int sensor, double rangeM, double speedMps, double strength)
     {
         var speed = double.IsNaN(speedMps) ? 0 : speedMps; // a TF LiDAR measures no speed: a cluster is static
-        if (IsReference(rangeM, speed)) return true;
-        if ((uint)sensor >= (uint)_lidar.Length || !Static(speed)) return false;
+        if (IsReference(rangeM, speed))
+            return true;
+        if ((uint)sensor >= (uint)_lidar.Length || !Static(speed))
+            return false;
         foreach (var c in _lidar[sensor])
-            if (Math.Abs(rangeM - c.RangeM) <= Math.Max(options.Risk.ConfirmToleranceM, 3 * c.SpreadM)
-                && (c.Saturated || double.IsNaN(strength) || strength <= MaxStrengthRatio * c.Strength))
+            if (
+                Math.Abs(rangeM - c.RangeM) <= Math.Max(options.Risk.ConfirmToleranceM, 3 * c.SpreadM)
+                && (c.Saturated || double.IsNaN(strength) || strength <= MaxStrengthRatio * c.Strength)
+            )
                 return true;
         return false;
     }

@@ -22,39 +22,62 @@ public static class CommissionCommand
     /// <param name="inputIsTerminal">False when stdin is redirected: without --yes the run is refused rather than guessed.</param>
     /// <param name="started">Tests: the inputs listen (connect the simulator).</param>
     /// <param name="logger">Tests: where the run logs (instead of the configured sinks), so errors can be checked.</param>
-    public static async Task<int> RunAsync(string? configPath, int seconds, bool yes, TextReader input, bool inputIsTerminal,
-        TextWriter? output = null, TimeProvider? time = null, Action<Sensors.SensorInputService>? started = null,
-        IDictionary<string, string?>? environment = null, Serilog.ILogger? logger = null, CancellationToken ct = default)
+    public static async Task<int> RunAsync(
+        string? configPath,
+        int seconds,
+        bool yes,
+        TextReader input,
+        bool inputIsTerminal,
+        TextWriter? output = null,
+        TimeProvider? time = null,
+        Action<Sensors.SensorInputService>? started = null,
+        IDictionary<string, string?>? environment = null,
+        Serilog.ILogger? logger = null,
+        CancellationToken ct = default
+    )
     {
         var o = output ?? Console.Out;
         var path = KavachOptions.ResolvePath(configPath);
-        var env = environment ?? Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        var env = environment
+            ?? Environment
+                .GetEnvironmentVariables()
+                .Cast<System.Collections.DictionaryEntry>()
+                .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
         var options = KavachOptions.Load(path, env, out var errors);
         if (options is null)
         {
             o.WriteLine($"kavach-edge commission: configuration refused ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}):");
-            foreach (var e in errors) o.WriteLine(e);
+            foreach (var e in errors)
+                o.WriteLine(e);
             return Program.ExitUsage;
         }
         if (options.Device.Mode == DeviceMode.Locomotive)
         {
-            o.WriteLine("kavach-edge commission: refused: Device.Mode is locomotive; commissioning learns a trackside post's fixed scene, and a cab has none (docs/locomotive.md)");
+            o.WriteLine(
+                "kavach-edge commission: refused: Device.Mode is locomotive; commissioning learns a trackside post's fixed scene, and a cab has none (docs/locomotive.md)"
+            );
             return Program.ExitUsage;
         }
         var recordPath = RecordFile.PathFor(options);
-        o.WriteLine($"{AppInfo.Name} {AppInfo.Version} commission: config {options.Source} (hash {options.ConfigHash}), record {recordPath}");
+        o.WriteLine(
+            $"{AppInfo.Name} {AppInfo.Version} commission: config {options.Source} (hash {options.ConfigHash}), record {recordPath}"
+        );
 
         if (!yes)
         {
             if (!inputIsTerminal)
             {
-                o.WriteLine("kavach-edge commission: refused: nobody confirmed that the air is clear and the track empty (stdin is not a terminal); after checking, run again with --yes");
+                o.WriteLine(
+                    "kavach-edge commission: refused: nobody confirmed that the air is clear and the track empty (stdin is not a terminal); after checking, run again with --yes"
+                );
                 return Program.ExitUsage;
             }
             o.Write(Question);
             var answer = input.ReadLine()?.Trim();
-            if (!string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase) && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase))
+            if (
+                !string.Equals(answer, "y", StringComparison.OrdinalIgnoreCase)
+                && !string.Equals(answer, "yes", StringComparison.OrdinalIgnoreCase)
+            )
             {
                 o.WriteLine("Not confirmed: nothing learned, nothing written. Commission when the air is clear and the track empty.");
                 return Program.ExitUsage;

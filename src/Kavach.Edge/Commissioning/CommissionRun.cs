@@ -25,14 +25,18 @@ public sealed class CommissionRun(KavachOptions options, TimeProvider time, ILog
 
     /// <summary>Learns the scene for <paramref name="duration"/>; returns the scenes, or the reason there are none.</summary>
     public async Task<(SceneLearner? Learner, string? Failure, IReadOnlyList<string> Warnings)> RunAsync(
-        TimeSpan duration, TextWriter output, CancellationToken ct)
+        TimeSpan duration,
+        TextWriter output,
+        CancellationToken ct
+    )
     {
         var queue = new ReadingQueue(options.Fusion.QueueCapacity);
         var fusion = new FusionEngine(options, time);
         var learner = new SceneLearner(options);
         var inputs = new SensorInputService(options, queue, time, logs.CreateLogger<SensorInputService>());
         foreach (var s in inputs.Sensors)
-            if (s.Options.Protocol == Sensors.Protocols.TiMmwaveProtocol.Entry) s.PointSink = learner;
+            if (s.Options.Protocol == Sensors.Protocols.TiMmwaveProtocol.Entry)
+                s.PointSink = learner;
         var warnings = new List<string>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await inputs.StartAsync(ct).ConfigureAwait(false);
@@ -41,8 +45,10 @@ public sealed class CommissionRun(KavachOptions options, TimeProvider time, ILog
         {
             Started?.Invoke(inputs);
             foreach (var s in inputs.Sensors)
-                output.WriteLine($"  {s.Name,-10} {SensorIdentity.Protocol(s.Options),-18} {SensorIdentity.Transport(s.Options)}" +
-                                 (inputs.BoundEndpoints.TryGetValue(s.Name, out var ep) ? $" (bound {ep})" : ""));
+                output.WriteLine(
+                    $"  {s.Name, -10} {SensorIdentity.Protocol(s.Options), -18} {SensorIdentity.Transport(s.Options)}"
+                        + (inputs.BoundEndpoints.TryGetValue(s.Name, out var ep) ? $" (bound {ep})" : "")
+                );
             output.WriteLine($"Waiting for every sensor (up to {JoinTimeout.TotalSeconds:0} s)…");
 
             var deadline = time.GetTimestamp() + (long)(JoinTimeout.TotalSeconds * time.TimestampFrequency);
@@ -50,12 +56,17 @@ public sealed class CommissionRun(KavachOptions options, TimeProvider time, ILog
             {
                 var snapshot = fusion.Tick(time.GetTimestamp());
                 var silent = Silent(snapshot, requiredOnly: false);
-                if (silent.Count == 0) break;
+                if (silent.Count == 0)
+                    break;
                 if (time.GetTimestamp() >= deadline)
                 {
                     var required = Silent(snapshot, requiredOnly: true);
                     if (required.Count > 0)
-                        return (null, $"no data from {string.Join(", ", required.Select(Describe(inputs)))} within {JoinTimeout.TotalSeconds:0} s: check the wiring and the transport; nothing written", warnings);
+                        return (
+                            null,
+                            $"no data from {string.Join(", ", required.Select(Describe(inputs)))} within {JoinTimeout.TotalSeconds:0} s: check the wiring and the transport; nothing written",
+                            warnings
+                        );
                     warnings.Add($"optional sensor(s) {string.Join(", ", silent)} sent nothing: commissioned without them");
                     break;
                 }
@@ -71,7 +82,11 @@ public sealed class CommissionRun(KavachOptions options, TimeProvider time, ILog
                 var snapshot = fusion.Tick(time.GetTimestamp());
                 var lost = Silent(snapshot, requiredOnly: true);
                 if (lost.Count > 0)
-                    return (null, $"{string.Join(", ", lost)} went silent during commissioning (stale or frozen): fix the sensor and commission again; nothing written", warnings);
+                    return (
+                        null,
+                        $"{string.Join(", ", lost)} went silent during commissioning (stale or frozen): fix the sensor and commission again; nothing written",
+                        warnings
+                    );
             }
             learner.Collecting = false;
             return (learner, null, warnings);
@@ -91,23 +106,27 @@ public sealed class CommissionRun(KavachOptions options, TimeProvider time, ILog
     {
         var names = new List<string>();
         for (var i = 0; i < snapshot.Sensors.Length; i++)
-            if (!snapshot.Sensors[i].Live && (!requiredOnly || options.Sensors[i].Required)) names.Add(options.Sensors[i].Name);
+            if (!snapshot.Sensors[i].Live && (!requiredOnly || options.Sensors[i].Required))
+                names.Add(options.Sensors[i].Name);
         return names;
     }
 
-    private static Func<string, string> Describe(SensorInputService inputs) => name =>
-        inputs.Sensors.First(s => s.Name == name) is var s ? $"{name} ({s.Connection.ToString().ToLowerInvariant()}, {s.Frames} frames)" : name;
+    private static Func<string, string> Describe(SensorInputService inputs) =>
+        name =>
+            inputs.Sensors.First(s => s.Name == name) is var s
+                ? $"{name} ({s.Connection.ToString().ToLowerInvariant()}, {s.Frames} frames)"
+                : name;
 
     private static async Task ReadAsync(ReadingQueue queue, FusionEngine fusion, SceneLearner learner, CancellationToken ct)
     {
         try
         {
             while (await queue.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
-                while (queue.Reader.TryRead(out var r))
-                {
-                    fusion.Add(r);
-                    learner.Add(r);
-                }
+            while (queue.Reader.TryRead(out var r))
+            {
+                fusion.Add(r);
+                learner.Add(r);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }

@@ -17,7 +17,8 @@ public sealed record CommissioningRecord(
     double ZoneM,
     double ObstacleBelowReferenceDb,
     RecordReference? Reference,
-    IReadOnlyList<RecordSensor> Sensors)
+    IReadOnlyList<RecordSensor> Sensors
+)
 {
     public const string SchemaName = "kavach-commissioning";
     public const int CurrentVersion = 1;
@@ -40,11 +41,13 @@ public sealed record RecordSensor(
     long Frames,
     LidarScene? Lidar,
     RadarScene? Radar,
-    RecordCoverage? Coverage);
+    RecordCoverage? Coverage
+);
 
 /// <summary>A LiDAR's static scene and clear-air baseline.</summary>
 /// <param name="NoReturnFraction">Frames without a return.</param>
-/// <param name="BaselineStrength">Clear-air return strength at <paramref name="BaselineRangeM"/>; null when nothing measurable (no static return, or saturated).</param>
+/// <param name="BaselineStrength">Clear-air return strength at <paramref name="BaselineRangeM"/>; null when nothing measurable (no static
+/// return, or saturated).</param>
 public sealed record LidarScene(
     double NoReturnFraction,
     IReadOnlyList<LidarReturn> StaticReturns,
@@ -52,7 +55,8 @@ public sealed record LidarScene(
     double? BaselineRangeM,
     double MinStrength,
     double MaxStrength,
-    double? MaxRangeM);
+    double? MaxRangeM
+);
 
 /// <summary>A persistent LiDAR return: median range and strength, range spread (1σ), fraction of frames.</summary>
 public sealed record LidarReturn(double RangeM, double Strength, double SpreadM, double Presence, bool Saturated);
@@ -71,8 +75,13 @@ public sealed record RadarTarget(double RangeM, double? SnrDb, double SpeedMps, 
 /// <param name="Detail">What a technician reads ("radar sees 125 m of a 150 m zone: lower MinSnrDb or move the post").</param>
 public sealed record RecordCoverage(double? ReachM, bool Measured, double? ZoneEdgeMarginDb, bool Covered, string Detail);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, NumberHandling = JsonNumberHandling.Strict,
-    RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    NumberHandling = JsonNumberHandling.Strict,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true
+)]
 [JsonSerializable(typeof(CommissioningRecord))]
 internal sealed partial class CommissioningJson : JsonSerializerContext;

@@ -35,10 +35,13 @@ public sealed class CommissioningState : ICommissionedScene
     public double? ReferenceRangeM => Record?.Reference?.RangeM;
 
     /// <summary>One line: "commissioned 2026-12-04 16:50 UTC, record 3f2a… (reference 95 m)" or "not commissioned: …".</summary>
-    public string Summary => Record is { } r
-        ? string.Create(CultureInfo.InvariantCulture,
-            $"commissioned {r.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC, record {Hash} ({(r.Reference is { } x ? $"reference {x.RangeM:0.#} m" : "no reference target")})")
-        : NotCommissioned(RecordPath);
+    public string Summary =>
+        Record is { } r
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"commissioned {r.CreatedUtc.UtcDateTime:yyyy-MM-dd HH:mm} UTC, record {Hash} ({(r.Reference is { } x ? $"reference {x.RangeM:0.#} m" : "no reference target")})"
+            )
+            : NotCommissioned(RecordPath);
 
     public static string NotCommissioned(string path) =>
         $"not commissioned: no record at {path} — run kavach-edge commission (the safety floor runs on the configuration's values)";
@@ -58,7 +61,8 @@ public sealed class CommissioningState : ICommissionedScene
     public static CommissioningState Load(KavachOptions options)
     {
         var path = RecordFile.PathFor(options);
-        if (!File.Exists(path)) return new CommissioningState(path, null, null, [], []);
+        if (!File.Exists(path))
+            return new CommissioningState(path, null, null, [], []);
         CommissioningRecord record;
         string hash;
         try
@@ -67,12 +71,16 @@ public sealed class CommissioningState : ICommissionedScene
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            throw new ConfigurationRefusedException($"commissioning record refused: {e.Message}; commission again (kavach-edge commission) or remove the file", e);
+            throw new ConfigurationRefusedException(
+                $"commissioning record refused: {e.Message}; commission again (kavach-edge commission) or remove the file",
+                e
+            );
         }
         var diffs = SensorIdentity.Differences(record, options);
         if (diffs.Count > 0)
             throw new ConfigurationRefusedException(
-                $"commissioning record {path} was made for another sensor set ({string.Join("; ", diffs)}); commission again (kavach-edge commission) or remove the file");
+                $"commissioning record {path} was made for another sensor set ({string.Join("; ", diffs)}); commission again (kavach-edge commission) or remove the file"
+            );
         var (filled, kept) = Apply(record, options);
         options.CommissioningHash = hash;
         return new CommissioningState(path, record, hash, filled, kept);
@@ -82,7 +90,8 @@ public sealed class CommissioningState : ICommissionedScene
     private static (List<string> Filled, List<string> Kept) Apply(CommissioningRecord record, KavachOptions options)
     {
         var inv = CultureInfo.InvariantCulture;
-        List<string> filled = [], kept = [];
+        List<string> filled = [],
+            kept = [];
         if (record.Reference is { } reference)
         {
             if (options.Risk.ReferenceRangeM <= 0)
@@ -91,19 +100,28 @@ public sealed class CommissioningState : ICommissionedScene
                 filled.Add(string.Create(inv, $"Risk.ReferenceRangeM {reference.RangeM:0.##} m"));
             }
             else if (Math.Abs(options.Risk.ReferenceRangeM - reference.RangeM) > 0.01)
-                kept.Add(string.Create(inv, $"Risk.ReferenceRangeM {options.Risk.ReferenceRangeM:0.##} m (record: {reference.RangeM:0.##} m)"));
+                kept.Add(
+                    string.Create(inv, $"Risk.ReferenceRangeM {options.Risk.ReferenceRangeM:0.##} m (record: {reference.RangeM:0.##} m)")
+                );
         }
         for (var i = 0; i < options.Sensors.Count; i++)
         {
             var so = options.Sensors[i];
-            if (record.Sensors[i].Lidar is not { BaselineStrength: { } strength, BaselineRangeM: { } range }) continue;
+            if (record.Sensors[i].Lidar is not { BaselineStrength: { } strength, BaselineRangeM: { } range })
+                continue;
             if (so.BaselineStrength <= 0)
             {
                 so.BaselineStrength = strength;
                 so.BaselineRangeM = range;
                 filled.Add(string.Create(inv, $"Sensors[{i}].BaselineStrength {strength:0} at BaselineRangeM {range:0.##} m"));
             }
-            else kept.Add(string.Create(inv, $"Sensors[{i}].BaselineStrength {so.BaselineStrength:0} at {so.BaselineRangeM:0.##} m (record: {strength:0} at {range:0.##} m)"));
+            else
+                kept.Add(
+                    string.Create(
+                        inv,
+                        $"Sensors[{i}].BaselineStrength {so.BaselineStrength:0} at {so.BaselineRangeM:0.##} m (record: {strength:0} at {range:0.##} m)"
+                    )
+                );
         }
         return (filled, kept);
     }
@@ -112,7 +130,8 @@ public sealed class CommissioningState : ICommissionedScene
     /// (lowering MinSnrDb after a report takes effect at the next start, without commissioning again).</summary>
     public IReadOnlyList<(int Sensor, RecordCoverage Coverage)> CurrentCoverage(KavachOptions options)
     {
-        if (Record is not { } r) return [];
+        if (Record is not { } r)
+            return [];
         var zone = options.Risk.StoppingDistanceM;
         var below = options.Commissioning.ObstacleBelowReferenceDb;
         var list = new List<(int, RecordCoverage)>();
@@ -120,15 +139,26 @@ public sealed class CommissioningState : ICommissionedScene
         {
             var so = options.Sensors[i];
             var s = r.Sensors[i];
-            if (s.Radar is { } radar) list.Add((i, Coverage.Radar(so.Name, radar with { MinSnrDb = so.MinSnrDb }, zone, below)));
+            if (s.Radar is { } radar)
+                list.Add((i, Coverage.Radar(so.Name, radar with { MinSnrDb = so.MinSnrDb }, zone, below)));
             else if (s.Lidar is { } lidar)
-                list.Add((i, Coverage.Lidar(so.Name, lidar with
-                {
-                    BaselineStrength = so.BaselineStrength > 0 ? so.BaselineStrength : null,
-                    BaselineRangeM = so.BaselineStrength > 0 ? so.BaselineRangeM : null,
-                    MinStrength = so.MinStrength,
-                    MaxRangeM = so.MaxRangeM > 0 ? so.MaxRangeM : null,
-                }, zone, below)));
+                list.Add(
+                    (
+                        i,
+                        Coverage.Lidar(
+                            so.Name,
+                            lidar with
+                            {
+                                BaselineStrength = so.BaselineStrength > 0 ? so.BaselineStrength : null,
+                                BaselineRangeM = so.BaselineStrength > 0 ? so.BaselineRangeM : null,
+                                MinStrength = so.MinStrength,
+                                MaxRangeM = so.MaxRangeM > 0 ? so.MaxRangeM : null,
+                            },
+                            zone,
+                            below
+                        )
+                    )
+                );
         }
         return list;
     }

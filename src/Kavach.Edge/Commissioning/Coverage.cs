@@ -17,7 +17,8 @@ namespace Kavach.Edge.Commissioning;
 /// </summary>
 public static class Coverage
 {
-    /// <summary>Radar reach for an obstacle <paramref name="belowDb"/> weaker than a target of <paramref name="snrDb"/> at <paramref name="rangeM"/>.</summary>
+    /// <summary>Radar reach for an obstacle <paramref name="belowDb"/> weaker than a target of <paramref name="snrDb"/> at
+    /// <paramref name="rangeM"/>.</summary>
     public static double RadarReachM(double rangeM, double snrDb, double belowDb, double minSnrDb) =>
         rangeM * Math.Pow(10, (snrDb - belowDb - minSnrDb) / 40);
 
@@ -36,17 +37,29 @@ public static class Coverage
         var reach = double.NaN;
         foreach (var t in scene.StaticTargets)
         {
-            if (t.SnrDb is not { } snr || t.Presence < 0.5) continue;
+            if (t.SnrDb is not { } snr || t.Presence < 0.5)
+                continue;
             var r = RadarReachM(t.RangeM, snr, belowDb, scene.MinSnrDb);
-            if (best is null || r > reach) { best = t; reach = r; }
+            if (best is null || r > reach)
+            {
+                best = t;
+                reach = r;
+            }
         }
         if (best is null)
-            return new RecordCoverage(null, false, null, false,
-                $"{name}: reach not measured — no static target with an SNR in view; place a reflector beside the track (beyond the zone is best) and commission again");
+            return new RecordCoverage(
+                null,
+                false,
+                null,
+                false,
+                $"{name}: reach not measured — no static target with an SNR in view; place a reflector beside the track (beyond the zone is best) and commission again"
+            );
         var margin = RadarZoneMarginDb(best.RangeM, best.SnrDb!.Value, belowDb, scene.MinSnrDb, zoneM);
         var covered = reach >= zoneM;
         var detail = covered
-            ? F($"{name} sees {reach:0} m, covering the {zoneM:0} m zone ({margin:+0.0;-0.0} dB at its edge for an obstacle {belowDb:0} dB below the {best.RangeM:0} m target)")
+            ? F(
+                $"{name} sees {reach:0} m, covering the {zoneM:0} m zone ({margin:+0.0;-0.0} dB at its edge for an obstacle {belowDb:0} dB below the {best.RangeM:0} m target)"
+            )
             : F($"{name} sees {reach:0} m of a {zoneM:0} m zone: lower MinSnrDb (now {scene.MinSnrDb:0.#} dB) or move the post");
         return new RecordCoverage(Math.Round(reach, 1), true, Math.Round(margin, 1), covered, detail);
     }
@@ -54,8 +67,8 @@ public static class Coverage
     /// <summary>The LiDAR's coverage: measured on its baseline return when it has one, capped by its datasheet reach.</summary>
     public static RecordCoverage Lidar(string name, LidarScene scene, double zoneM, double belowDb)
     {
-        double? measured = scene.BaselineStrength is { } s && scene.BaselineRangeM is { } r
-            ? LidarMeasuredReachM(r, s, belowDb, scene.MinStrength) : null;
+        double? measured =
+            scene.BaselineStrength is { } s && scene.BaselineRangeM is { } r ? LidarMeasuredReachM(r, s, belowDb, scene.MinStrength) : null;
         double? datasheet = scene.MaxRangeM is > 0 ? scene.MaxRangeM : null;
         double? reach = (measured, datasheet) switch
         {
@@ -65,14 +78,21 @@ public static class Coverage
             _ => null,
         };
         if (reach is not { } v)
-            return new RecordCoverage(null, false, null, false,
-                $"{name}: reach not measured — no static return to measure on and no MaxRangeM; set MaxRangeM from the datasheet");
+            return new RecordCoverage(
+                null,
+                false,
+                null,
+                false,
+                $"{name}: reach not measured — no static return to measure on and no MaxRangeM; set MaxRangeM from the datasheet"
+            );
         var isMeasured = measured is { } mm && (datasheet is not { } dd || mm < dd);
         var covered = v >= zoneM;
         var how = isMeasured ? "measured" : "datasheet MaxRangeM";
         var detail = covered
             ? F($"{name} sees {v:0} m ({how}), covering the {zoneM:0} m zone")
-            : F($"{name} sees {v:0} m of a {zoneM:0} m zone ({how}): beyond it the radar alone covers; a longer-range LiDAR or a post nearer the zone closes the gap");
+            : F(
+                $"{name} sees {v:0} m of a {zoneM:0} m zone ({how}): beyond it the radar alone covers; a longer-range LiDAR or a post nearer the zone closes the gap"
+            );
         return new RecordCoverage(Math.Round(v, 1), isMeasured, null, covered, detail);
     }
 

@@ -16,18 +16,25 @@ namespace Kavach.Edge.Commissioning;
 /// floor still runs on what the sensors do see.
 /// </summary>
 public sealed class CoverageMonitor(
-    KavachOptions options, CommissioningState state, Degradations degradations, Pipeline.Pipeline pipeline, TimeProvider time,
-    ILogger<CoverageMonitor> log) : IHostedService
+    KavachOptions options,
+    CommissioningState state,
+    Degradations degradations,
+    Pipeline.TickPipeline pipeline,
+    TimeProvider time,
+    ILogger<CoverageMonitor> log
+) : IHostedService
 {
     /// <summary>Consecutive one-second checks that raise or clear a live coverage degradation.</summary>
     public const int ConfirmChecks = 3;
 
     public const string CommissioningKey = "commissioning";
 
-    private readonly int[] _short = new int[options.Sensors.Count], _ok = new int[options.Sensors.Count];
+    private readonly int[] _short = new int[options.Sensors.Count],
+        _ok = new int[options.Sensors.Count];
     private long _nextCheck = long.MinValue;
 
     public static string CoverageKey(string sensor) => "coverage " + sensor;
+
     public static string LiveKey(string sensor) => "coverage " + sensor + " live";
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -35,12 +42,19 @@ public sealed class CoverageMonitor(
         if (!state.Commissioned)
         {
             degradations.Raise(CommissioningKey, CommissioningState.NotCommissioned(state.RecordPath));
-            log.LogWarning("Not commissioned: no record at {Path}; run kavach-edge commission (the safety floor runs on the configuration's values)", state.RecordPath);
+            log.LogWarning(
+                "Not commissioned: no record at {Path}; run kavach-edge commission (the safety floor runs on the configuration's values)",
+                state.RecordPath
+            );
         }
         else
         {
-            log.LogInformation("Commissioning: {Summary}; filled {Filled}; kept as set by hand {Kept}", state.Summary,
-                state.Filled.Count == 0 ? "nothing" : string.Join(", ", state.Filled), state.KeptByHand.Count == 0 ? "nothing" : string.Join(", ", state.KeptByHand));
+            log.LogInformation(
+                "Commissioning: {Summary}; filled {Filled}; kept as set by hand {Kept}",
+                state.Summary,
+                state.Filled.Count == 0 ? "nothing" : string.Join(", ", state.Filled),
+                state.KeptByHand.Count == 0 ? "nothing" : string.Join(", ", state.KeptByHand)
+            );
         }
         foreach (var (sensor, message) in StartGaps())
         {
@@ -65,50 +79,67 @@ public sealed class CoverageMonitor(
         {
             foreach (var (i, c) in state.CurrentCoverage(options))
             {
-                if (c.Covered) continue;
+                if (c.Covered)
+                    continue;
                 var name = options.Sensors[i].Name;
-                yield return (name, c.ReachM is { } reach
-                    ? $"{Coverage.GapFigure(name, reach, zone)} (commissioned): {c.Detail}"
-                    : $"{name} reach unknown (commissioned): {c.Detail}");
+                yield return (
+                    name,
+                    c.ReachM is { } reach
+                        ? $"{Coverage.GapFigure(name, reach, zone)} (commissioned): {c.Detail}"
+                        : $"{name} reach unknown (commissioned): {c.Detail}"
+                );
             }
             yield break;
         }
         foreach (var so in options.Sensors)
             if (so.Kind == SensorKind.Lidar && so.MaxRangeM > 0 && so.MaxRangeM < zone)
-                yield return (so.Name, $"{Coverage.GapFigure(so.Name, so.MaxRangeM, zone)} (datasheet MaxRangeM): beyond it the radar alone covers");
+                yield return (
+                    so.Name,
+                    $"{Coverage.GapFigure(so.Name, so.MaxRangeM, zone)} (datasheet MaxRangeM): beyond it the radar alone covers"
+                );
     }
 
     // On the tick thread: cheap, once a second.
     private void OnTick(FusionSnapshot snapshot)
     {
-        if (_nextCheck != long.MinValue && snapshot.Timestamp < _nextCheck) return;
+        if (_nextCheck != long.MinValue && snapshot.Timestamp < _nextCheck)
+            return;
         _nextCheck = snapshot.Timestamp + time.TimestampFrequency;
         var reference = options.Risk.ReferenceRangeM;
-        if (reference <= 0) return;
+        if (reference <= 0)
+            return;
         var zone = options.Risk.StoppingDistanceM;
         var below = options.Commissioning.ObstacleBelowReferenceDb;
         foreach (ref readonly var f in snapshot.Sensors.AsSpan())
         {
-            if (f.Kind != SensorKind.Radar || !f.Live || float.IsNaN(f.RangeM) || float.IsNaN(f.SnrDb)) continue;
+            if (f.Kind != SensorKind.Radar || !f.Live || float.IsNaN(f.RangeM) || float.IsNaN(f.SnrDb))
+                continue;
             // only while the radar's target is the static reference (an obstacle in front says nothing about reach)
-            if (!RecordBuilder.Near(f.RangeM, reference, options.Risk) || Math.Abs(f.ClosingSpeedMps) >= options.Risk.MinClosingSpeedMps) continue;
+            if (!RecordBuilder.Near(f.RangeM, reference, options.Risk) || Math.Abs(f.ClosingSpeedMps) >= options.Risk.MinClosingSpeedMps)
+                continue;
             var so = options.Sensors[f.Sensor];
-            if (so.Protocol != Sensors.Protocols.TiMmwaveProtocol.Entry) continue; // MinSnrDb is the gate of ti-mmwave radars only
+            if (so.Protocol != Sensors.Protocols.TiMmwaveProtocol.Entry)
+                continue; // MinSnrDb is the gate of ti-mmwave radars only
             var reach = Coverage.RadarReachM(f.RangeM, f.SnrDb, below, so.MinSnrDb);
             var key = LiveKey(so.Name);
             if (reach < zone)
             {
                 _ok[f.Sensor] = 0;
-                if (++_short[f.Sensor] < ConfirmChecks) continue;
-                var message = string.Create(CultureInfo.InvariantCulture,
-                    $"{Coverage.GapFigure(so.Name, reach, zone)} (live: {f.SnrDb:0.0} dB on the {f.RangeM:0} m reference, MinSnrDb {so.MinSnrDb:0.#}): lower MinSnrDb or move the post");
-                if (!degradations.IsActive(key)) log.LogWarning("Coverage: {Message}", message);
+                if (++_short[f.Sensor] < ConfirmChecks)
+                    continue;
+                var message = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{Coverage.GapFigure(so.Name, reach, zone)} (live: {f.SnrDb:0.0} dB on the {f.RangeM:0} m reference, MinSnrDb {so.MinSnrDb:0.#}): lower MinSnrDb or move the post"
+                );
+                if (!degradations.IsActive(key))
+                    log.LogWarning("Coverage: {Message}", message);
                 degradations.Raise(key, message);
             }
             else
             {
                 _short[f.Sensor] = 0;
-                if (++_ok[f.Sensor] < ConfirmChecks) continue;
+                if (++_ok[f.Sensor] < ConfirmChecks)
+                    continue;
                 if (degradations.Clear(key))
                     log.LogInformation("Coverage: {Sensor} reach {Reach:0} m covers the {Zone:0} m zone again", so.Name, reach, zone);
             }

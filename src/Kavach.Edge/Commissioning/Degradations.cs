@@ -20,14 +20,16 @@ public sealed class Degradations
     {
         var changed = !_active.TryGetValue(key, out var old) || old != message;
         _active[key] = message;
-        if (changed) Changed?.Invoke();
+        if (changed)
+            Changed?.Invoke();
         return changed;
     }
 
     /// <summary>Clears <paramref name="key"/>; true when it was active.</summary>
     public bool Clear(string key)
     {
-        if (!_active.TryRemove(key, out _)) return false;
+        if (!_active.TryRemove(key, out _))
+            return false;
         Changed?.Invoke();
         return true;
     }
@@ -37,7 +39,8 @@ public sealed class Degradations
     /// <summary>The active degradations' messages, sorted by key.</summary>
     public IReadOnlyList<string> Snapshot()
     {
-        if (_active.IsEmpty) return [];
+        if (_active.IsEmpty)
+            return [];
         return _active.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value).ToArray();
     }
 

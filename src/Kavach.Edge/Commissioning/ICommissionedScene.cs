@@ -12,9 +12,11 @@ public interface ICommissionedScene
     /// <summary>The commissioned reference range, m (null: none).</summary>
     double? ReferenceRangeM { get; }
 
-    /// <summary>The static returns the LiDAR at <paramref name="sensor"/> (configuration index) saw; empty when none or not commissioned.</summary>
+    /// <summary>The static returns the LiDAR at <paramref name="sensor"/> (configuration index) saw; empty when none or not
+    /// commissioned.</summary>
     IReadOnlyList<LidarReturn> StaticLidarReturns(int sensor);
 
-    /// <summary>The static targets above the clutter gate the radar at <paramref name="sensor"/> saw; empty when none or not commissioned.</summary>
+    /// <summary>The static targets above the clutter gate the radar at <paramref name="sensor"/> saw; empty when none or not
+    /// commissioned.</summary>
     IReadOnlyList<RadarTarget> StaticRadarTargets(int sensor);
 }

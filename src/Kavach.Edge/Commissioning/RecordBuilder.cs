@@ -13,8 +13,12 @@ public static class RecordBuilder
     /// <summary>A reference candidate must be seen in at least this fraction of the frames.</summary>
     public const double ReferencePresence = 0.5;
 
-    public static CommissioningRecord Build(KavachOptions options, (LidarScene? Lidar, RadarScene? Radar, long Frames)[] scenes,
-        double seconds, DateTimeOffset utc)
+    public static CommissioningRecord Build(
+        KavachOptions options,
+        (LidarScene? Lidar, RadarScene? Radar, long Frames)[] scenes,
+        double seconds,
+        DateTimeOffset utc
+    )
     {
         var risk = options.Risk;
         var reference = FindReference(options, scenes);
@@ -31,11 +35,34 @@ public static class RecordBuilder
                 lidar = WithBaseline(lidar, reference?.RangeM, risk);
                 coverage = Coverage.Lidar(so.Name, lidar, zone, belowDb);
             }
-            if (radar is not null) coverage = Coverage.Radar(so.Name, radar, zone, belowDb);
-            sensors.Add(new RecordSensor(so.Name, Kind(so.Kind), SensorIdentity.Protocol(so), SensorIdentity.Transport(so), frames, lidar, radar, coverage));
+            if (radar is not null)
+                coverage = Coverage.Radar(so.Name, radar, zone, belowDb);
+            sensors.Add(
+                new RecordSensor(
+                    so.Name,
+                    Kind(so.Kind),
+                    SensorIdentity.Protocol(so),
+                    SensorIdentity.Transport(so),
+                    frames,
+                    lidar,
+                    radar,
+                    coverage
+                )
+            );
         }
-        return new CommissioningRecord(CommissioningRecord.SchemaName, CommissioningRecord.CurrentVersion, utc, AppInfo.Version,
-            options.Device.Id, options.ConfigHash, Math.Round(seconds, 1), zone, belowDb, reference, sensors);
+        return new CommissioningRecord(
+            CommissioningRecord.SchemaName,
+            CommissioningRecord.CurrentVersion,
+            utc,
+            AppInfo.Version,
+            options.Device.Id,
+            options.ConfigHash,
+            Math.Round(seconds, 1),
+            zone,
+            belowDb,
+            reference,
+            sensors
+        );
     }
 
     // Configured by hand: that range. Else the strongest static radar target above the gate, beyond backscatter
@@ -47,25 +74,36 @@ public static class RecordBuilder
         var source = range is null ? "measured" : "configuration";
         if (range is null)
         {
-            var radar = scenes.Where(s => s.Radar is not null).SelectMany(s => s.Radar!.StaticTargets)
+            var radar = scenes
+                .Where(s => s.Radar is not null)
+                .SelectMany(s => s.Radar!.StaticTargets)
                 .Where(t => t.AboveMinSnr && t.Presence >= ReferencePresence && t.RangeM > risk.BackscatterMaxRangeM)
-                .OrderByDescending(t => t.SnrDb ?? double.MinValue).ThenByDescending(t => t.Presence).FirstOrDefault();
+                .OrderByDescending(t => t.SnrDb ?? double.MinValue)
+                .ThenByDescending(t => t.Presence)
+                .FirstOrDefault();
             range = radar?.RangeM;
         }
         if (range is null)
         {
-            var lidar = scenes.Where(s => s.Lidar is not null).SelectMany(s => s.Lidar!.StaticReturns)
+            var lidar = scenes
+                .Where(s => s.Lidar is not null)
+                .SelectMany(s => s.Lidar!.StaticReturns)
                 .Where(r => r.Presence >= ReferencePresence && r.RangeM > risk.BackscatterMaxRangeM)
-                .OrderByDescending(r => r.Presence).ThenByDescending(r => r.RangeM).FirstOrDefault();
+                .OrderByDescending(r => r.Presence)
+                .ThenByDescending(r => r.RangeM)
+                .FirstOrDefault();
             range = lidar?.RangeM;
         }
-        if (range is not { } at) return null;
+        if (range is not { } at)
+            return null;
         var seenBy = new List<string>();
         for (var i = 0; i < scenes.Length; i++)
         {
-            var seen = scenes[i].Lidar?.StaticReturns.Any(r => Near(r.RangeM, at, risk)) == true
-                       || scenes[i].Radar?.StaticTargets.Any(t => t.AboveMinSnr && Near(t.RangeM, at, risk)) == true;
-            if (seen) seenBy.Add(options.Sensors[i].Name);
+            var seen =
+                scenes[i].Lidar?.StaticReturns.Any(r => Near(r.RangeM, at, risk)) == true
+                || scenes[i].Radar?.StaticTargets.Any(t => t.AboveMinSnr && Near(t.RangeM, at, risk)) == true;
+            if (seen)
+                seenBy.Add(options.Sensors[i].Name);
         }
         return new RecordReference(Math.Round(at, 2), seenBy, source);
     }
@@ -74,7 +112,9 @@ public static class RecordBuilder
     // unsaturated static return beyond backscatter range; else none.
     private static LidarScene WithBaseline(LidarScene scene, double? referenceM, RiskOptions risk)
     {
-        var usable = scene.StaticReturns.Where(r => !r.Saturated && r.RangeM > risk.BackscatterMaxRangeM && r.Presence >= ReferencePresence).ToList();
+        var usable = scene
+            .StaticReturns.Where(r => !r.Saturated && r.RangeM > risk.BackscatterMaxRangeM && r.Presence >= ReferencePresence)
+            .ToList();
         var onReference = referenceM is { } at ? usable.FirstOrDefault(r => Near(r.RangeM, at, risk)) : null;
         var pick = onReference ?? usable.OrderByDescending(r => r.Strength * r.RangeM * r.RangeM).FirstOrDefault();
         return pick is null ? scene : scene with { BaselineStrength = pick.Strength, BaselineRangeM = pick.RangeM };

@@ -17,11 +17,14 @@ public static class RecordFile
 
     /// <summary><c>Commissioning.RecordPath</c>, else commissioning.json in the state folder.</summary>
     public static string PathFor(KavachOptions options) =>
-        Path.GetFullPath(options.Commissioning.RecordPath.Length > 0
-            ? options.Commissioning.RecordPath
-            : Path.Combine(StatePaths.StateDirectory(options), FileName));
+        Path.GetFullPath(
+            options.Commissioning.RecordPath.Length > 0
+                ? options.Commissioning.RecordPath
+                : Path.Combine(StatePaths.StateDirectory(options), FileName)
+        );
 
-    /// <summary>SHA-256 of the file's bytes, first 16 hex digits (the prefix of <c>sha256sum</c>'s output): every event carries it.</summary>
+    /// <summary>SHA-256 of the file's bytes, first 16 hex digits (the prefix of <c>sha256sum</c>'s output): every event carries
+    /// it.</summary>
     public static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes))[..16];
 
     public static byte[] Serialize(CommissioningRecord record) =>
@@ -45,7 +48,8 @@ public static class RecordFile
         }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            if (File.Exists(temp))
+                File.Delete(temp);
         }
         FsyncDirectory(dir);
         return Hash(bytes);
@@ -65,9 +69,13 @@ public static class RecordFile
             throw new InvalidDataException($"{path}: not a commissioning record: {e.Message}", e);
         }
         if (record is null || record.Schema != CommissioningRecord.SchemaName)
-            throw new InvalidDataException($"{path}: not a commissioning record (schema '{record?.Schema}', expected '{CommissioningRecord.SchemaName}')");
+            throw new InvalidDataException(
+                $"{path}: not a commissioning record (schema '{record?.Schema}', expected '{CommissioningRecord.SchemaName}')"
+            );
         if (record.Version != CommissioningRecord.CurrentVersion)
-            throw new InvalidDataException($"{path}: commissioning record version {record.Version}; this build reads version {CommissioningRecord.CurrentVersion} (commission again)");
+            throw new InvalidDataException(
+                $"{path}: commissioning record version {record.Version}; this build reads version {CommissioningRecord.CurrentVersion} (commission again)"
+            );
         return (record, Hash(bytes));
     }
 
@@ -75,11 +83,13 @@ public static class RecordFile
     // .NET will not open a folder as a file, hence libc; elsewhere (Windows) the synced file has to do.
     private static void FsyncDirectory(string dir)
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+            return;
         try
         {
             var fd = Open(dir, 0); // O_RDONLY
-            if (fd < 0) return; // some filesystems refuse: the file itself is already synced
+            if (fd < 0)
+                return; // some filesystems refuse: the file itself is already synced
             Fsync(fd);
             Close(fd);
         }

@@ -9,8 +9,7 @@ namespace Kavach.Edge.Commissioning;
 /// </summary>
 public static class SensorIdentity
 {
-    public static string Protocol(SensorOptions s) =>
-        s.Protocol.Name + (s.Variant is { } v ? " " + v.ToLowerInvariant() : "");
+    public static string Protocol(SensorOptions s) => s.Protocol.Name + (s.Variant is { } v ? " " + v.ToLowerInvariant() : "");
 
     public static string Transport(SensorOptions s)
     {
@@ -31,11 +30,23 @@ public static class SensorIdentity
         var recorded = record.Sensors;
         for (var i = 0; i < Math.Max(recorded.Count, options.Sensors.Count); i++)
         {
-            if (i >= options.Sensors.Count) { diffs.Add($"sensor '{recorded[i].Name}' is in the record but not in the configuration"); continue; }
+            if (i >= options.Sensors.Count)
+            {
+                diffs.Add($"sensor '{recorded[i].Name}' is in the record but not in the configuration");
+                continue;
+            }
             var s = options.Sensors[i];
-            if (i >= recorded.Count) { diffs.Add($"sensor '{s.Name}' is in the configuration but not in the record"); continue; }
+            if (i >= recorded.Count)
+            {
+                diffs.Add($"sensor '{s.Name}' is in the configuration but not in the record");
+                continue;
+            }
             var r = recorded[i];
-            if (!string.Equals(r.Name, s.Name, StringComparison.Ordinal)) { diffs.Add($"Sensors[{i}] is '{s.Name}', the record has '{r.Name}'"); continue; }
+            if (!string.Equals(r.Name, s.Name, StringComparison.Ordinal))
+            {
+                diffs.Add($"Sensors[{i}] is '{s.Name}', the record has '{r.Name}'");
+                continue;
+            }
             Compare(diffs, s.Name, "kind", r.Kind, RecordBuilder.Kind(s.Kind));
             Compare(diffs, s.Name, "protocol", r.Protocol, Protocol(s));
             Compare(diffs, s.Name, "transport", r.Transport, Transport(s));

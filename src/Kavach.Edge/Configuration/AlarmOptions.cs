@@ -7,6 +7,7 @@ public enum AlarmDriver
 {
     /// <summary>No hardware: the outputs' state is kept in memory and shown by the demo's console and the API.</summary>
     Simulated,
+
     /// <summary>GPIO lines through libgpiod (System.Device.Gpio); start-up fails (exit 2) when a line cannot be opened.</summary>
     Gpio,
 }
@@ -36,7 +37,8 @@ public sealed class AlarmOptions
     /// <summary>Output driver; <c>simulated</c> only when configured, never as a silent fallback.</summary>
     public AlarmDriver Driver { get; set; } = AlarmDriver.Simulated;
 
-    /// <summary>GPIO chip of the lines: label (<c>pinctrl-bcm2711</c>, <c>pinctrl-rp1</c>, <c>tegra234-gpio</c>), name (<c>gpiochip4</c>) or number.</summary>
+    /// <summary>GPIO chip of the lines: label (<c>pinctrl-bcm2711</c>, <c>pinctrl-rp1</c>, <c>tegra234-gpio</c>), name (<c>gpiochip4</c>)
+    /// or number.</summary>
     public string Chip { get; set; } = "";
 
     public LibgpiodVersion Libgpiod { get; set; } = LibgpiodVersion.Auto;
@@ -45,8 +47,10 @@ public sealed class AlarmOptions
     public AlarmLineOptions Amber { get; } = new();
     public AlarmLineOptions Red { get; } = new();
     public AlarmLineOptions Buzzer { get; } = new();
+
     /// <summary>The external watchdog relay's input: toggles every <see cref="HeartbeatMs"/> while the pipeline is healthy.</summary>
     public AlarmLineOptions Heartbeat { get; } = new();
+
     /// <summary>Optional acknowledge button (an input line).</summary>
     public AckButtonOptions AckButton { get; } = new();
 
@@ -111,10 +115,15 @@ public sealed class AlarmOptions
         LowLamp = r.Choice("LowLamp", LowLamp, ("green", LowLamp.Green), ("amber", LowLamp.Amber));
         r.Section("Patterns", ReadPatterns);
 
-        if (Driver != AlarmDriver.Gpio) return;
+        if (Driver != AlarmDriver.Gpio)
+            return;
         if (Chip.Length == 0)
-            r.Error("Chip", "required with Driver gpio: the chip's label where you can (pinctrl-bcm2711 on a Pi 4, pinctrl-rp1 on a Pi 5, tegra234-gpio on a Jetson Orin), else its name or number");
-        if (Red.Line is null) r.Error("Red.Line", "required with Driver gpio: the red lamp shows HIGH and FAULT");
+            r.Error(
+                "Chip",
+                "required with Driver gpio: the chip's label where you can (pinctrl-bcm2711 on a Pi 4, pinctrl-rp1 on a Pi 5, tegra234-gpio on a Jetson Orin), else its name or number"
+            );
+        if (Red.Line is null)
+            r.Error("Red.Line", "required with Driver gpio: the red lamp shows HIGH and FAULT");
         var used = new Dictionary<int, string>();
         foreach (var line in AlarmLines.Outputs)
             Claim(r, used, AlarmLines.Name(line), Line(line).Line);
@@ -122,20 +131,24 @@ public sealed class AlarmOptions
     }
 
     /// <summary>The options of an output line.</summary>
-    public AlarmLineOptions Line(AlarmLine line) => line switch
-    {
-        AlarmLine.Green => Green,
-        AlarmLine.Amber => Amber,
-        AlarmLine.Red => Red,
-        AlarmLine.Buzzer => Buzzer,
-        _ => Heartbeat,
-    };
+    public AlarmLineOptions Line(AlarmLine line) =>
+        line switch
+        {
+            AlarmLine.Green => Green,
+            AlarmLine.Amber => Amber,
+            AlarmLine.Red => Red,
+            AlarmLine.Buzzer => Buzzer,
+            _ => Heartbeat,
+        };
 
     private static void Claim(ConfigReader r, Dictionary<int, string> used, string name, int? line)
     {
-        if (line is not { } n) return;
-        if (used.TryGetValue(n, out var other)) r.Error($"{name}.Line", $"line {n} is already used by {other}");
-        else used[n] = name;
+        if (line is not { } n)
+            return;
+        if (used.TryGetValue(n, out var other))
+            r.Error($"{name}.Line", $"line {n} is already used by {other}");
+        else
+            used[n] = name;
     }
 
     private void ReadPatterns(ConfigReader r)
@@ -143,13 +156,15 @@ public sealed class AlarmOptions
         foreach (var kind in Enum.GetValues<PatternKind>())
         {
             var name = AlarmPatterns.KindName(kind);
-            if (kind == PatternKind.LampTest || !r.Has(name)) continue; // LampTest is fixed: all on
+            if (kind == PatternKind.LampTest || !r.Has(name))
+                continue; // LampTest is fixed: all on
             r.Section(name, s =>
             {
                 var lines = new LinePattern[4];
                 foreach (var line in AlarmLines.Lamps)
                     lines[(int)line] = ReadPattern(s, AlarmLines.Name(line));
-                if (kind != PatternKind.Maintenance) lines[(int)AlarmLine.Buzzer] = ReadPattern(s, "Buzzer");
+                if (kind != PatternKind.Maintenance)
+                    lines[(int)AlarmLine.Buzzer] = ReadPattern(s, "Buzzer");
                 else if (s.Has("Buzzer"))
                 {
                     s.Seen("Buzzer");
@@ -157,7 +172,8 @@ public sealed class AlarmOptions
                 }
                 lines[(int)AlarmLine.Buzzer] ??= LinePattern.Off;
                 var p = new AlarmPattern(name.ToLowerInvariant(), lines);
-                foreach (var problem in AlarmPatterns.Check(kind, p)) s.Error(problem.Key, problem.Message);
+                foreach (var problem in AlarmPatterns.Check(kind, p))
+                    s.Error(problem.Key, problem.Message);
                 Patterns[kind] = p;
             });
         }
@@ -166,8 +182,10 @@ public sealed class AlarmOptions
     private static LinePattern ReadPattern(ConfigReader s, string key)
     {
         var text = s.OptionalString(key);
-        if (text is null) return LinePattern.Off;
-        if (LinePattern.TryParse(text, out var p, out var error)) return p;
+        if (text is null)
+            return LinePattern.Off;
+        if (LinePattern.TryParse(text, out var p, out var error))
+            return p;
         s.Error(key, error);
         return LinePattern.Off;
     }
@@ -184,8 +202,10 @@ public sealed class AlarmLineOptions
 
     internal void Read(ConfigReader r)
     {
-        if (r.Has("Line")) Line = r.Int("Line", 0, 0, 1023);
-        else r.Seen("Line");
+        if (r.Has("Line"))
+            Line = r.Int("Line", 0, 0, 1023);
+        else
+            r.Seen("Line");
         ActiveLow = r.Bool("ActiveLow", ActiveLow);
     }
 }
@@ -214,8 +234,10 @@ public sealed class AckButtonOptions
 
     internal void Read(ConfigReader r)
     {
-        if (r.Has("Line")) Line = r.Int("Line", 0, 0, 1023);
-        else r.Seen("Line");
+        if (r.Has("Line"))
+            Line = r.Int("Line", 0, 0, 1023);
+        else
+            r.Seen("Line");
         ActiveLow = r.Bool("ActiveLow", ActiveLow);
         Pull = r.Choice("Pull", Pull, ("none", LinePull.None), ("up", LinePull.Up), ("down", LinePull.Down));
         DebounceMs = r.Int("DebounceMs", DebounceMs, 5, 2000);

@@ -24,10 +24,12 @@ public sealed class ApiOptions
     /// </summary>
     public string Urls { get; set; } = "http://127.0.0.1:8080";
 
-    /// <summary>A file holding the API key (one line). Required when any URL binds beyond loopback; when set, every client needs the key.</summary>
+    /// <summary>A file holding the API key (one line). Required when any URL binds beyond loopback; when set, every client needs the
+    /// key.</summary>
     public string KeyFile { get; set; } = "";
 
-    /// <summary>Certificate for https:// URLs: a PFX/PKCS#12 file (no password), or a PEM certificate with <see cref="CertKeyFile"/>.</summary>
+    /// <summary>Certificate for https:// URLs: a PFX/PKCS#12 file (no password), or a PEM certificate with
+    /// <see cref="CertKeyFile"/>.</summary>
     public string CertFile { get; set; } = "";
 
     /// <summary>The PEM private key of <see cref="CertFile"/> ("" for a PFX).</summary>
@@ -79,31 +81,46 @@ public sealed class ApiOptions
         var urls = new List<Uri>();
         foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var u)
-                || (u.Scheme != "http" && u.Scheme != "https"))
+            if (
+                !Uri.TryCreate(
+                    url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal),
+                    UriKind.Absolute,
+                    out var u
+                ) || (u.Scheme != "http" && u.Scheme != "https")
+            )
                 r.Error("Urls", $"'{url}' is not an http:// or https:// URL");
             else if (u.AbsolutePath != "/" || u.Query.Length > 0)
                 r.Error("Urls", $"'{url}' must not have a path (the API serves from /)");
             else if (!u.IsLoopback && u.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6))
                 r.Error("Urls", $"'{url}': the host must be an IP address, localhost, or * for every interface");
-            else urls.Add(u);
+            else
+                urls.Add(u);
         }
         if (urls.Count == 0 && !r.Errors.Exists(e => e.StartsWith(r.KeyPath("Urls"), StringComparison.Ordinal)))
             r.Error("Urls", "no URL given");
         ParsedUrls = urls;
 
-        if (KeyFile.Length > 0) Key = ReadKey(r);
+        if (KeyFile.Length > 0)
+            Key = ReadKey(r);
         if (Enabled && Key is null && !LoopbackOnly && !r.Errors.Exists(e => e.StartsWith(r.KeyPath("KeyFile"), StringComparison.Ordinal)))
-            r.Error("KeyFile", $"required: Api.Urls '{Urls}' binds beyond loopback, and the API must not be open to the network without a key " +
-                "(put a key of at least 16 characters in a file only the daemon can read, or bind 127.0.0.1)");
+            r.Error(
+                "KeyFile",
+                $"required: Api.Urls '{Urls}' binds beyond loopback, and the API must not be open to the network without a key "
+                    + "(put a key of at least 16 characters in a file only the daemon can read, or bind 127.0.0.1)"
+            );
         if (Enabled && KeyFile.Length > 0 && !AllowInsecureHttp)
             foreach (var u in urls.Where(u => u.Scheme == "http" && !IsLoopback(u)))
-                r.Error("Urls", $"'{u.GetLeftPart(UriPartial.Authority)}' would send the API key in clear text beyond loopback: bind https:// " +
-                    "(Api.CertFile and Api.CertKeyFile; deploy/install.sh makes a self-signed pair), or set Api.AllowInsecureHttp true to accept that");
+                r.Error(
+                    "Urls",
+                    $"'{u.GetLeftPart(UriPartial.Authority)}' would send the API key in clear text beyond loopback: bind https:// "
+                        + "(Api.CertFile and Api.CertKeyFile; deploy/install.sh makes a self-signed pair), or set Api.AllowInsecureHttp true to accept that"
+                );
 
         var https = urls.Exists(u => u.Scheme == "https");
-        if (CertFile.Length > 0) Certificate = ReadCertificate(r);
-        else if (CertKeyFile.Length > 0) r.Error("CertKeyFile", "given without Api.CertFile");
+        if (CertFile.Length > 0)
+            Certificate = ReadCertificate(r);
+        else if (CertKeyFile.Length > 0)
+            r.Error("CertKeyFile", "given without Api.CertFile");
         if (Enabled && https && CertFile.Length == 0)
             r.Error("CertFile", "required: Api.Urls has an https:// URL");
     }
@@ -114,10 +131,12 @@ public sealed class ApiOptions
         foreach (var entry in AllowedHosts.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var h = entry.ToLowerInvariant().TrimEnd('.');
-            if (h.StartsWith('[') && h.EndsWith(']')) h = h[1..^1];
+            if (h.StartsWith('[') && h.EndsWith(']'))
+                h = h[1..^1];
             if (Uri.CheckHostName(h) == UriHostNameType.Unknown || h.Contains('*', StringComparison.Ordinal))
                 r.Error("AllowedHosts", $"'{entry}' is not a host name or an address (no scheme, no port, no wildcard)");
-            else hosts.Add(h);
+            else
+                hosts.Add(h);
         }
         return hosts;
     }
@@ -149,7 +168,8 @@ public sealed class ApiOptions
         SecretFile.Check(r, CertKeyFile.Length > 0 ? "CertKeyFile" : "CertFile", CertKeyFile.Length > 0 ? CertKeyFile : CertFile);
         try
         {
-            if (CertKeyFile.Length > 0) return X509Certificate2.CreateFromPemFile(CertFile, CertKeyFile);
+            if (CertKeyFile.Length > 0)
+                return X509Certificate2.CreateFromPemFile(CertFile, CertKeyFile);
             var bytes = File.ReadAllBytes(CertFile);
             if (bytes.AsSpan().IndexOf("-----BEGIN"u8) >= 0)
             {
@@ -160,7 +180,10 @@ public sealed class ApiOptions
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            r.Error("CertFile", $"cannot load the certificate '{CertFile}'{(CertKeyFile.Length > 0 ? $" with key '{CertKeyFile}'" : "")}: {e.Message}");
+            r.Error(
+                "CertFile",
+                $"cannot load the certificate '{CertFile}'{(CertKeyFile.Length > 0 ? $" with key '{CertKeyFile}'" : "")}: {e.Message}"
+            );
             return null;
         }
     }

@@ -11,7 +11,8 @@ namespace Kavach.Edge.Configuration;
 /// </summary>
 public sealed class ClientAllowList
 {
-    /// <summary>The default: loopback only (the simulator, the demo, a local gateway). A sensor on the network is listed explicitly.</summary>
+    /// <summary>The default: loopback only (the simulator, the demo, a local gateway). A sensor on the network is listed
+    /// explicitly.</summary>
     public static readonly ClientAllowList LoopbackOnly = new([IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")]);
 
     private readonly IPNetwork[] _networks;
@@ -23,25 +24,31 @@ public sealed class ClientAllowList
     /// <summary>True when <paramref name="peer"/> falls in one of the entries.</summary>
     public bool Allows(IPAddress peer)
     {
-        if (peer.IsIPv4MappedToIPv6) peer = peer.MapToIPv4();
+        if (peer.IsIPv4MappedToIPv6)
+            peer = peer.MapToIPv4();
         foreach (var n in _networks)
-            if (n.Contains(peer)) return true;
+            if (n.Contains(peer))
+                return true;
         return false;
     }
 
-    /// <summary>Parses the config entries; each bad one adds an error line (index, value, what is wrong) to <paramref name="errors"/>.</summary>
+    /// <summary>Parses the config entries; each bad one adds an error line (index, value, what is wrong) to
+    /// <paramref name="errors"/>.</summary>
     public static ClientAllowList Parse(IReadOnlyList<string> entries, Action<int, string> error)
     {
         var networks = new List<IPNetwork>();
         for (var i = 0; i < entries.Count; i++)
         {
-            if (TryParseEntry(entries[i], out var n, out var why)) networks.Add(n);
-            else error(i, why);
+            if (TryParseEntry(entries[i], out var n, out var why))
+                networks.Add(n);
+            else
+                error(i, why);
         }
         return new ClientAllowList([.. networks]);
     }
 
-    /// <summary>One entry: an address (<c>192.168.10.21</c>, <c>fd00::7</c>) or a CIDR block (<c>192.168.10.0/24</c>, <c>fd00::/64</c>).</summary>
+    /// <summary>One entry: an address (<c>192.168.10.21</c>, <c>fd00::7</c>) or a CIDR block (<c>192.168.10.0/24</c>,
+    /// <c>fd00::/64</c>).</summary>
     public static bool TryParseEntry(string text, out IPNetwork network, out string why)
     {
         network = default;
@@ -52,10 +59,14 @@ public sealed class ClientAllowList
             why = $"'{text}' is not an IP address or CIDR block (e.g. 192.168.10.21, 192.168.10.0/24, fd00::/64)";
             return false;
         }
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4(); // ::ffff:a.b.c.d is matched as a.b.c.d
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4(); // ::ffff:a.b.c.d is matched as a.b.c.d
         var bits = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
         var prefix = bits;
-        if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > bits))
+        if (
+            slash >= 0
+            && (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > bits)
+        )
         {
             why = $"'{text}': the prefix length must be 0-{bits}";
             return false;

@@ -1,6 +1,7 @@
 namespace Kavach.Edge.Configuration;
 
-/// <summary><c>Commissioning</c> section: where the commissioning record lives and how coverage is judged (docs/commissioning.md).</summary>
+/// <summary><c>Commissioning</c> section: where the commissioning record lives and how coverage is judged
+/// (docs/commissioning.md).</summary>
 public sealed class CommissioningOptions
 {
     /// <summary>The record <c>kavach-edge commission</c> writes and the daemon loads at start.

@@ -48,7 +48,8 @@ public sealed class ConfigReader : IDisposable
     /// <summary>Marks every key of this section as read (a section refused as a whole, with its own error line).</summary>
     public void SkipAll()
     {
-        foreach (var child in _section.GetChildren()) _used.Add(child.Key);
+        foreach (var child in _section.GetChildren())
+            _used.Add(child.Key);
     }
 
     // Typed values: absent → null (the default applies); present but empty (JSON "" or null) → an error,
@@ -77,8 +78,7 @@ public sealed class ConfigReader : IDisposable
     }
 
     /// <summary>A string value, or <paramref name="fallback"/> when absent; "" is kept where <paramref name="allowEmpty"/>.</summary>
-    public string String(string key, string fallback, bool allowEmpty = true) =>
-        (allowEmpty ? RawString(key) : Raw(key)) ?? fallback;
+    public string String(string key, string fallback, bool allowEmpty = true) => (allowEmpty ? RawString(key) : Raw(key)) ?? fallback;
 
     /// <summary>A string value, or null when absent or empty.</summary>
     public string? OptionalString(string key) => RawString(key) is { Length: > 0 } v ? v : null;
@@ -87,13 +87,15 @@ public sealed class ConfigReader : IDisposable
     public int Int(string key, int fallback, int min, int max)
     {
         var raw = Raw(key);
-        if (raw is null) return fallback;
+        if (raw is null)
+            return fallback;
         if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
         {
             Error(key, $"must be a whole number, got '{raw}'");
             return fallback;
         }
-        if (v < min || v > max) Error(key, $"must be {min}-{max}, got {v}");
+        if (v < min || v > max)
+            Error(key, $"must be {min}-{max}, got {v}");
         return v;
     }
 
@@ -101,13 +103,15 @@ public sealed class ConfigReader : IDisposable
     public double Double(string key, double fallback, double min, double max)
     {
         var raw = Raw(key);
-        if (raw is null) return fallback;
+        if (raw is null)
+            return fallback;
         if (!double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
         {
             Error(key, $"must be a number, got '{raw}'");
             return fallback;
         }
-        if (v < min || v > max) Error(key, $"must be {Fmt(min)}-{Fmt(max)}, got {Fmt(v)}");
+        if (v < min || v > max)
+            Error(key, $"must be {Fmt(min)}-{Fmt(max)}, got {Fmt(v)}");
         return v;
     }
 
@@ -115,8 +119,10 @@ public sealed class ConfigReader : IDisposable
     public bool Bool(string key, bool fallback)
     {
         var raw = Raw(key);
-        if (raw is null) return fallback;
-        if (bool.TryParse(raw, out var v)) return v;
+        if (raw is null)
+            return fallback;
+        if (bool.TryParse(raw, out var v))
+            return v;
         Error(key, $"must be true or false, got '{raw}'");
         return fallback;
     }
@@ -125,14 +131,17 @@ public sealed class ConfigReader : IDisposable
     public T Choice<T>(string key, T fallback, params (string Name, T Value)[] names)
     {
         var raw = Raw(key);
-        if (raw is null) return fallback;
+        if (raw is null)
+            return fallback;
         foreach (var (name, value) in names)
-            if (string.Equals(name, raw, StringComparison.OrdinalIgnoreCase)) return value;
+            if (string.Equals(name, raw, StringComparison.OrdinalIgnoreCase))
+                return value;
         Error(key, $"must be one of {string.Join(", ", names.Select(n => n.Name))}, got '{raw}'");
         return fallback;
     }
 
-    /// <summary>An array of strings (<c>["a", "b"]</c>), or null when absent; an element that is a section, or empty, is an error.</summary>
+    /// <summary>An array of strings (<c>["a", "b"]</c>), or null when absent; an element that is a section, or empty, is an
+    /// error.</summary>
     public List<string>? StringList(string key)
     {
         _used.Add(key);
@@ -143,13 +152,19 @@ public sealed class ConfigReader : IDisposable
             return null;
         }
         var children = s.GetChildren().ToList();
-        if (children.Count == 0) return null;
+        if (children.Count == 0)
+            return null;
         var list = new List<string>(children.Count);
         foreach (var child in children.OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue))
         {
-            if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _) || child.GetChildren().Any() || string.IsNullOrWhiteSpace(child.Value))
+            if (
+                !int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                || child.GetChildren().Any()
+                || string.IsNullOrWhiteSpace(child.Value)
+            )
                 Errors.Add($"{KeyPath(key)}[{child.Key}]: must be a non-empty string");
-            else list.Add(child.Value.Trim());
+            else
+                list.Add(child.Value.Trim());
         }
         return list;
     }

@@ -36,10 +36,16 @@ public sealed partial class DeviceOptions
         if (Id.Length == 0)
         {
             if (r.Errors.Count == before) // absent (an empty value already has its own line)
-                r.Error("Id", "is required: a name unique to this unit, 1-64 of letters, digits, '-' or '_' (it becomes the MQTT client id and topic level), e.g. \"lc-47-east\"; install.sh --device-id sets it");
+                r.Error(
+                    "Id",
+                    "is required: a name unique to this unit, 1-64 of letters, digits, '-' or '_' (it becomes the MQTT client id and topic level), e.g. \"lc-47-east\"; install.sh --device-id sets it"
+                );
         }
         else if (!IdPattern().IsMatch(Id))
-            r.Error("Id", $"must be 1-{MaxIdLength} of letters, digits, '-' or '_' (it becomes an MQTT topic level), got '{Id}'{(Id.Length > MaxIdLength ? $" ({Id.Length} characters)" : "")}");
+            r.Error(
+                "Id",
+                $"must be 1-{MaxIdLength} of letters, digits, '-' or '_' (it becomes an MQTT topic level), got '{Id}'{(Id.Length > MaxIdLength ? $" ({Id.Length} characters)" : "")}"
+            );
         Mode = r.Choice("Mode", Mode, ("trackside", DeviceMode.Trackside), ("locomotive", DeviceMode.Locomotive));
     }
 

@@ -21,6 +21,7 @@ public sealed class FusionOptions
         WindowMs = r.Int("WindowMs", WindowMs, 100, 60_000);
         QueueCapacity = r.Int("QueueCapacity", QueueCapacity, 1024, 1 << 22);
         MaxReadingsPerWindow = r.Int("MaxReadingsPerWindow", MaxReadingsPerWindow, 16, 1 << 16);
-        if (WindowMs >= 100 && WindowMs < TickMs) r.Error("WindowMs", $"must be at least TickMs ({TickMs})");
+        if (WindowMs >= 100 && WindowMs < TickMs)
+            r.Error("WindowMs", $"must be at least TickMs ({TickMs})");
     }
 }

@@ -1,6 +1,6 @@
-using Kavach.Edge.Sensors.Protocols;
 using System.Security.Cryptography;
 using System.Text;
+using Kavach.Edge.Sensors.Protocols;
 using Kavach.Protocols;
 using Microsoft.Extensions.Configuration;
 
@@ -35,10 +35,12 @@ public sealed class KavachOptions
     /// commissioned (Commissioning/CommissioningState sets it): every event carries it beside the config hash.</summary>
     public string? CommissioningHash { get; internal set; }
 
-    /// <summary>The config file to read: <paramref name="explicitPath"/>, else ./kavach.json when present, else /etc/kavach/kavach.json.</summary>
+    /// <summary>The config file to read: <paramref name="explicitPath"/>, else ./kavach.json when present, else
+    /// /etc/kavach/kavach.json.</summary>
     public static string ResolvePath(string? explicitPath)
     {
-        if (!string.IsNullOrEmpty(explicitPath)) return explicitPath;
+        if (!string.IsNullOrEmpty(explicitPath))
+            return explicitPath;
         return File.Exists("kavach.json") ? Path.GetFullPath("kavach.json") : "/etc/kavach/kavach.json";
     }
 
@@ -48,7 +50,9 @@ public sealed class KavachOptions
         errors = [];
         if (!File.Exists(path))
         {
-            errors.Add($"{path}: configuration file not found (give --config PATH, or create ./kavach.json or /etc/kavach/kavach.json; deploy/kavach.example.json documents every key)");
+            errors.Add(
+                $"{path}: configuration file not found (give --config PATH, or create ./kavach.json or /etc/kavach/kavach.json; deploy/kavach.example.json documents every key)"
+            );
             return null;
         }
         IConfigurationRoot root;
@@ -64,20 +68,33 @@ public sealed class KavachOptions
             }
             root = builder.Build();
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e)
+            when (e
+                    is FormatException
+                        or InvalidDataException
+                        or IOException
+                        or UnauthorizedAccessException
+                        or System.Text.Json.JsonException
+            )
         {
             errors.Add($"{path}: cannot read the configuration: {e.Message}{(e.InnerException is { } inner ? " " + inner.Message : "")}");
             return null;
         }
         var options = Bind(root, errors, UnderSystemd());
-        if (errors.Count > 0) return null;
+        if (errors.Count > 0)
+            return null;
         options.Source = Path.GetFullPath(path);
         return options;
     }
 
     /// <summary>Binds and validates an already-built configuration (tests, the demo).</summary>
     /// <param name="protocols">The wire formats a sensor may name (null: <see cref="ProtocolRegistry.BuiltIn"/>).</param>
-    public static KavachOptions Bind(IConfiguration root, List<string> errors, bool underSystemd = false, ProtocolRegistry? protocols = null)
+    public static KavachOptions Bind(
+        IConfiguration root,
+        List<string> errors,
+        bool underSystemd = false,
+        ProtocolRegistry? protocols = null
+    )
     {
         var o = new KavachOptions();
         using (var r = new ConfigReader(root, "", errors))
@@ -99,18 +116,26 @@ public sealed class KavachOptions
             r.Section("Api", s => o.Api.Read(s));
             r.Section("Logging", s => o.Logging.Read(s, underSystemd));
             r.Section("Commissioning", s => o.Commissioning.Read(s));
-            if (r.Has("Train")) r.Section("Train", s => o.Train.Read(s, o.Device.Mode));
-            else r.Seen("Train");
+            if (r.Has("Train"))
+                r.Section("Train", s => o.Train.Read(s, o.Device.Mode));
+            else
+                r.Seen("Train");
         }
         if (o.Device.Mode == DeviceMode.Locomotive)
         {
-            if (!o.Train.Present) errors.Add(TrainOptions.MissingSection);
+            if (!o.Train.Present)
+                errors.Add(TrainOptions.MissingSection);
             // the cab's floor needs the train's speed and at least one forward sensor with a known reach
-            foreach (var radar in o.Sensors.Where(x => x.Kind == SensorKind.Radar)) radar.LateralGateM = o.Train.CorridorHalfWidthM;
+            foreach (var radar in o.Sensors.Where(x => x.Kind == SensorKind.Radar))
+                radar.LateralGateM = o.Train.CorridorHalfWidthM;
             if (!o.Sensors.Any(x => x.Kind == SensorKind.Gnss))
-                errors.Add("Sensors: Device.Mode locomotive needs a gnss sensor (Kind gnss, Protocol nmea) for the train's own speed (docs/locomotive.md)");
+                errors.Add(
+                    "Sensors: Device.Mode locomotive needs a gnss sensor (Kind gnss, Protocol nmea) for the train's own speed (docs/locomotive.md)"
+                );
             if (!o.Sensors.Any(x => x.Kind is SensorKind.Lidar or SensorKind.Radar && x.MaxRangeM > 0))
-                errors.Add("Sensors: Device.Mode locomotive needs a lidar or radar sensor with a known reach (MaxRangeM): the stop-within-sight speed is computed from it");
+                errors.Add(
+                    "Sensors: Device.Mode locomotive needs a lidar or radar sensor with a known reach (MaxRangeM): the stop-within-sight speed is computed from it"
+                );
         }
         o.CrossCheck(errors);
         o.ConfigHash = Hash(root);
@@ -119,27 +144,39 @@ public sealed class KavachOptions
 
     private void CrossCheck(List<string> errors)
     {
-        if (Sensors.Count == 0) errors.Add("Sensors: at least one sensor is required");
-        else if (!Sensors.Any(s => s.Required)) errors.Add("Sensors: no sensor is Required; a unit that needs no sensor cannot vouch for the track");
+        if (Sensors.Count == 0)
+            errors.Add("Sensors: at least one sensor is required");
+        else if (!Sensors.Any(s => s.Required))
+            errors.Add("Sensors: no sensor is Required; a unit that needs no sensor cannot vouch for the track");
 
         // Several json-lines sensors may share one tcp-listen port (the original design's port 9000):
         // lines are routed by their "sensor" field, so two of one kind cannot share.
         for (var i = 0; i < Sensors.Count; i++)
         {
             var a = Sensors[i];
-            if (a.Transport.Type != TransportType.TcpListen || a.Transport.Port == 0) continue;
+            if (a.Transport.Type != TransportType.TcpListen || a.Transport.Port == 0)
+                continue;
             for (var j = 0; j < i; j++)
             {
                 var b = Sensors[j];
-                if (b.Transport.Type != TransportType.TcpListen || b.Transport.Port != a.Transport.Port) continue;
+                if (b.Transport.Type != TransportType.TcpListen || b.Transport.Port != a.Transport.Port)
+                    continue;
                 if (!a.Protocol.RoutesByKind || b.Protocol != a.Protocol)
-                    errors.Add($"Sensors[{i}].Transport.Port: {a.Transport.Port} is already used by Sensors[{j}]; only json-lines sensors may share a listening port");
+                    errors.Add(
+                        $"Sensors[{i}].Transport.Port: {a.Transport.Port} is already used by Sensors[{j}]; only json-lines sensors may share a listening port"
+                    );
                 else if (a.Kind == b.Kind)
-                    errors.Add($"Sensors[{i}].Transport.Port: {a.Transport.Port} is shared with Sensors[{j}] of the same Kind; lines are routed by kind, so give each its own port");
+                    errors.Add(
+                        $"Sensors[{i}].Transport.Port: {a.Transport.Port} is shared with Sensors[{j}] of the same Kind; lines are routed by kind, so give each its own port"
+                    );
                 else if (!string.Equals(a.Transport.Host, b.Transport.Host, StringComparison.OrdinalIgnoreCase))
-                    errors.Add($"Sensors[{i}].Transport.Host: sensors sharing port {a.Transport.Port} must bind the same Host as Sensors[{j}]");
+                    errors.Add(
+                        $"Sensors[{i}].Transport.Host: sensors sharing port {a.Transport.Port} must bind the same Host as Sensors[{j}]"
+                    );
                 else if (!a.Transport.AllowedClients.SameAs(b.Transport.AllowedClients))
-                    errors.Add($"Sensors[{i}].Transport.AllowedClients: sensors sharing port {a.Transport.Port} must allow the same clients as Sensors[{j}] ({b.Transport.AllowedClients})");
+                    errors.Add(
+                        $"Sensors[{i}].Transport.AllowedClients: sensors sharing port {a.Transport.Port} must allow the same clients as Sensors[{j}] ({b.Transport.AllowedClients})"
+                    );
             }
         }
         CrossCheckMqtt(errors);
@@ -152,20 +189,32 @@ public sealed class KavachOptions
         for (var i = 0; i < Sensors.Count; i++)
         {
             var a = Sensors[i];
-            if (a.Transport.Type != TransportType.Mqtt) continue;
+            if (a.Transport.Type != TransportType.Mqtt)
+                continue;
             for (var j = 0; j < i; j++)
             {
                 var b = Sensors[j];
-                if (b.Transport.Type != TransportType.Mqtt || b.Transport.Port != a.Transport.Port
-                    || !string.Equals(a.Transport.Host, b.Transport.Host, StringComparison.OrdinalIgnoreCase)) continue;
+                if (
+                    b.Transport.Type != TransportType.Mqtt
+                    || b.Transport.Port != a.Transport.Port
+                    || !string.Equals(a.Transport.Host, b.Transport.Host, StringComparison.OrdinalIgnoreCase)
+                )
+                    continue;
                 // one client (one session, client id <Device.Id>-sensors) per broker: one set of TLS and credentials
                 if (!MqttSecurityKeys.Same(a.Transport, b.Transport))
-                    errors.Add($"Sensors[{i}].Transport: sensors on broker {a.Transport.Host}:{a.Transport.Port} share one client, so Tls, CaFile, CertFile, KeyFile, Username and PasswordFile must match Sensors[{j}]");
-                if (b.Transport.Topic != a.Transport.Topic) continue;
+                    errors.Add(
+                        $"Sensors[{i}].Transport: sensors on broker {a.Transport.Host}:{a.Transport.Port} share one client, so Tls, CaFile, CertFile, KeyFile, Username and PasswordFile must match Sensors[{j}]"
+                    );
+                if (b.Transport.Topic != a.Transport.Topic)
+                    continue;
                 if (!a.Protocol.RoutesByKind || b.Protocol != a.Protocol)
-                    errors.Add($"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is already used by Sensors[{j}] on the same broker; only json-lines sensors may share a topic");
+                    errors.Add(
+                        $"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is already used by Sensors[{j}] on the same broker; only json-lines sensors may share a topic"
+                    );
                 else if (a.Kind == b.Kind)
-                    errors.Add($"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is shared with Sensors[{j}] of the same Kind; give each its own topic");
+                    errors.Add(
+                        $"Sensors[{i}].Transport.Topic: '{a.Transport.Topic}' is shared with Sensors[{j}] of the same Kind; give each its own topic"
+                    );
             }
         }
     }
@@ -176,7 +225,11 @@ public sealed class KavachOptions
     private static string Hash(IConfiguration root)
     {
         var sb = new StringBuilder();
-        foreach (var (key, value) in root.AsEnumerable().Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase))
+        foreach (
+            var (key, value) in root.AsEnumerable()
+                .Where(kv => kv.Value is not null)
+                .OrderBy(kv => kv.Key, StringComparer.OrdinalIgnoreCase)
+        )
             sb.Append(key.ToLowerInvariant()).Append('=').Append(value).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())))[..16];
     }

@@ -8,6 +8,7 @@ public enum ModelLoadFailure
 {
     /// <summary>Refuse to start (exit code 2) with the reason.</summary>
     Refuse,
+
     /// <summary>Run on the safety floor alone, said in the log and in health.</summary>
     FloorOnly,
 }
@@ -24,13 +25,16 @@ public sealed class ModelOptions
     /// <summary>SHA-256 (hex) the file must have: the model card's value. Default: the committed model's.</summary>
     public string Sha256 { get; set; } = ModelContract.CommittedSha256;
 
-    /// <summary>A model that cannot be loaded stops the daemon (<c>refuse</c>, exit 2) or leaves the floor alone (<c>floor-only</c>).</summary>
+    /// <summary>A model that cannot be loaded stops the daemon (<c>refuse</c>, exit 2) or leaves the floor alone
+    /// (<c>floor-only</c>).</summary>
     public ModelLoadFailure OnLoadFailure { get; set; } = ModelLoadFailure.Refuse;
 
-    /// <summary>Obstacle probability at or above which the model reports a hazard (HIGH after Risk.ConfirmMs). Default: the card's threshold.</summary>
+    /// <summary>Obstacle probability at or above which the model reports a hazard (HIGH after Risk.ConfirmMs). Default: the card's
+    /// threshold.</summary>
     public double HighProbability { get; set; } = ModelContract.CommittedHighProbability;
 
-    /// <summary>Fog class at or above which the model raises MEDIUM (default moderate: visibility ≤ 500 m, like Risk.MediumVisibilityM).</summary>
+    /// <summary>Fog class at or above which the model raises MEDIUM (default moderate: visibility ≤ 500 m, like
+    /// Risk.MediumVisibilityM).</summary>
     public FogClass MediumFogClass { get; set; } = FogClass.Moderate;
 
     /// <summary>
@@ -48,11 +52,23 @@ public sealed class ModelOptions
         Enabled = r.Bool("Enabled", Enabled);
         Path = r.String("Path", Path, allowEmpty: false);
         Sha256 = r.String("Sha256", Sha256, allowEmpty: false);
-        if (Sha256.Length != 64 || !Sha256.All(Uri.IsHexDigit)) r.Error("Sha256", $"must be 64 hexadecimal digits (the model card's SHA-256), got '{Sha256}'");
-        OnLoadFailure = r.Choice("OnLoadFailure", OnLoadFailure, ("refuse", ModelLoadFailure.Refuse), ("floor-only", ModelLoadFailure.FloorOnly));
+        if (Sha256.Length != 64 || !Sha256.All(Uri.IsHexDigit))
+            r.Error("Sha256", $"must be 64 hexadecimal digits (the model card's SHA-256), got '{Sha256}'");
+        OnLoadFailure = r.Choice(
+            "OnLoadFailure",
+            OnLoadFailure,
+            ("refuse", ModelLoadFailure.Refuse),
+            ("floor-only", ModelLoadFailure.FloorOnly)
+        );
         HighProbability = r.Double("HighProbability", HighProbability, 0.001, 1);
         EvidenceMarginM = r.Double("EvidenceMarginM", EvidenceMarginM, 0, 1000);
-        MediumFogClass = r.Choice("MediumFogClass", MediumFogClass,
-            ("shallow", FogClass.Shallow), ("moderate", FogClass.Moderate), ("dense", FogClass.Dense), ("very-dense", FogClass.VeryDense));
+        MediumFogClass = r.Choice(
+            "MediumFogClass",
+            MediumFogClass,
+            ("shallow", FogClass.Shallow),
+            ("moderate", FogClass.Moderate),
+            ("dense", FogClass.Dense),
+            ("very-dense", FogClass.VeryDense)
+        );
     }
 }

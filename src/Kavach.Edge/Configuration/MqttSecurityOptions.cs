@@ -45,12 +45,25 @@ public static class MqttSecurityKeys
         o.Username = r.String("Username", o.Username);
         o.PasswordFile = r.String("PasswordFile", o.PasswordFile);
 
-        if ((o.CertFile.Length > 0) != (o.KeyFile.Length > 0)) r.Error(o.CertFile.Length > 0 ? "KeyFile" : "CertFile", "CertFile and KeyFile go together");
-        if (!o.Tls && (o.CaFile.Length > 0 || o.CertFile.Length > 0)) r.Error(o.CaFile.Length > 0 ? "CaFile" : "CertFile", "needs Tls: true");
-        if (o.PasswordFile.Length > 0 && o.Username.Length == 0) r.Error("PasswordFile", "needs a Username");
-        if (!checkFiles) return;
-        foreach (var (key, path) in new[] { ("CaFile", o.CaFile), ("CertFile", o.CertFile), ("KeyFile", o.KeyFile), ("PasswordFile", o.PasswordFile) })
-            if (path.Length > 0 && !File.Exists(path)) r.Error(key, $"file not found: {path}");
+        if ((o.CertFile.Length > 0) != (o.KeyFile.Length > 0))
+            r.Error(o.CertFile.Length > 0 ? "KeyFile" : "CertFile", "CertFile and KeyFile go together");
+        if (!o.Tls && (o.CaFile.Length > 0 || o.CertFile.Length > 0))
+            r.Error(o.CaFile.Length > 0 ? "CaFile" : "CertFile", "needs Tls: true");
+        if (o.PasswordFile.Length > 0 && o.Username.Length == 0)
+            r.Error("PasswordFile", "needs a Username");
+        if (!checkFiles)
+            return;
+        foreach (
+            var (key, path) in new[]
+            {
+                ("CaFile", o.CaFile),
+                ("CertFile", o.CertFile),
+                ("KeyFile", o.KeyFile),
+                ("PasswordFile", o.PasswordFile),
+            }
+        )
+            if (path.Length > 0 && !File.Exists(path))
+                r.Error(key, $"file not found: {path}");
         // Secrets readable by others are refused with the chmod/chown that fixes them (docs/security.md).
         SecretFile.Check(r, "KeyFile", o.KeyFile);
         SecretFile.Check(r, "PasswordFile", o.PasswordFile);
@@ -58,6 +71,10 @@ public static class MqttSecurityKeys
 
     /// <summary>True when both name the same TLS and credential settings.</summary>
     public static bool Same(IMqttSecurityOptions a, IMqttSecurityOptions b) =>
-        a.Tls == b.Tls && a.CaFile == b.CaFile && a.CertFile == b.CertFile && a.KeyFile == b.KeyFile
-        && a.Username == b.Username && a.PasswordFile == b.PasswordFile;
+        a.Tls == b.Tls
+        && a.CaFile == b.CaFile
+        && a.CertFile == b.CertFile
+        && a.KeyFile == b.KeyFile
+        && a.Username == b.Username
+        && a.PasswordFile == b.PasswordFile;
 }

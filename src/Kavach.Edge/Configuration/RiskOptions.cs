@@ -3,7 +3,8 @@ namespace Kavach.Edge.Configuration;
 /// <summary><c>Risk</c> section: the deterministic safety floor's thresholds and the risk state's timing.</summary>
 public sealed class RiskOptions
 {
-    /// <summary>Protected zone: an obstacle closer than this (from the sensor post) for <see cref="ConfirmMs"/> is HIGH, whatever its speed.</summary>
+    /// <summary>Protected zone: an obstacle closer than this (from the sensor post) for <see cref="ConfirmMs"/> is HIGH, whatever its
+    /// speed.</summary>
     public double StoppingDistanceM { get; set; } = 150;
 
     /// <summary>HIGH when an approaching obstacle's time-to-collision (range / closing speed) is below this.</summary>
@@ -52,7 +53,8 @@ public sealed class RiskOptions
     /// fouling area) that LiDAR and radar see in clear air; static returns there are the reference, not an obstacle. 0 = none.</summary>
     public double ReferenceRangeM { get; set; }
 
-    /// <summary>A LiDAR-only near return weaker than this fraction of the clear-air baseline at its range is taken for fog backscatter.</summary>
+    /// <summary>A LiDAR-only near return weaker than this fraction of the clear-air baseline at its range is taken for fog
+    /// backscatter.</summary>
     public double BackscatterStrengthFraction { get; set; } = 0.1;
 
     /// <summary>Least fraction of a radar's frames in the window that must show the target.</summary>
@@ -78,6 +80,7 @@ public sealed class RiskOptions
         ReferenceRangeM = r.Double("ReferenceRangeM", ReferenceRangeM, 0, 10_000);
         BackscatterStrengthFraction = r.Double("BackscatterStrengthFraction", BackscatterStrengthFraction, 0, 1);
         MinRadarPresence = r.Double("MinRadarPresence", MinRadarPresence, 0.05, 1);
-        if (ClearVisibilityM < MediumVisibilityM) r.Error("ClearVisibilityM", $"must be at least MediumVisibilityM ({MediumVisibilityM})");
+        if (ClearVisibilityM < MediumVisibilityM)
+            r.Error("ClearVisibilityM", $"must be at least MediumVisibilityM ({MediumVisibilityM})");
     }
 }

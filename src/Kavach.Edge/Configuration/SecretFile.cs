@@ -14,25 +14,34 @@ namespace Kavach.Edge.Configuration;
 internal static class SecretFile
 {
     private const int AtFdCwd = -100;
-    private const uint StatxMode = 0x2, StatxUid = 0x8;
+    private const uint StatxMode = 0x2,
+        StatxUid = 0x8;
     private const int GroupOtherBits = 0x3F; // 0077
 
-    /// <summary>Adds an error line to <paramref name="r"/> for each way <paramref name="path"/> (given under <paramref name="key"/>) is exposed.</summary>
+    /// <summary>Adds an error line to <paramref name="r"/> for each way <paramref name="path"/> (given under <paramref name="key"/>) is
+    /// exposed.</summary>
     public static void Check(ConfigReader r, string key, string path)
     {
         foreach (var problem in Problems(path, RunningUid(), Environment.UserName))
             r.Error(key, problem);
     }
 
-    /// <summary>What is wrong with <paramref name="path"/> for a daemon running as <paramref name="uid"/> (<paramref name="user"/>); empty when nothing.</summary>
+    /// <summary>What is wrong with <paramref name="path"/> for a daemon running as <paramref name="uid"/> (<paramref name="user"/>); empty
+    /// when nothing.</summary>
     internal static IEnumerable<string> Problems(string path, uint uid, string user)
     {
-        if (path.Length == 0 || !OperatingSystem.IsLinux()) yield break;
-        if (!TryStat(path, out var mode, out var owner)) yield break;
+        if (path.Length == 0 || !OperatingSystem.IsLinux())
+            yield break;
+        if (!TryStat(path, out var mode, out var owner))
+            yield break;
         var q = Quote(path);
         if (owner != uid)
-            yield return $"{path} is owned by uid {owner}, not by {user} (uid {uid}), the user the daemon runs as: chown {user} {q}" +
-                (uid == 0 ? " (if the service runs as another user, check as that user instead: sudo -u kavach /opt/kavach-edge/kavach-edge selftest)" : "");
+            yield return $"{path} is owned by uid {owner}, not by {user} (uid {uid}), the user the daemon runs as: chown {user} {q}"
+                + (
+                    uid == 0
+                        ? " (if the service runs as another user, check as that user instead: sudo -u kavach /opt/kavach-edge/kavach-edge selftest)"
+                        : ""
+                );
         if ((mode & GroupOtherBits) != 0)
             yield return $"{path} is open to group or others (mode {Convert.ToString(mode & 0x1FF, 8).PadLeft(4, '0')}); a secret must be readable by its owner only: chmod 600 {q}";
     }
@@ -49,18 +58,25 @@ internal static class SecretFile
         var buffer = new byte[256]; // struct statx is 256 bytes, the same layout on every architecture
         try
         {
-            if (Statx(AtFdCwd, name, 0, StatxMode | StatxUid, buffer) != 0) return false;
+            if (Statx(AtFdCwd, name, 0, StatxMode | StatxUid, buffer) != 0)
+                return false;
         }
         catch (EntryPointNotFoundException)
         {
             // A C library without statx (glibc < 2.28): the mode alone, from .NET; the owner cannot be told.
-            try { mode = (int)File.GetUnixFileMode(path); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+            try
+            {
+                mode = (int)File.GetUnixFileMode(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
             owner = RunningUid();
             return true;
         }
         owner = BitConverter.ToUInt32(buffer, 20); // stx_uid
-        mode = BitConverter.ToUInt16(buffer, 28);  // stx_mode
+        mode = BitConverter.ToUInt16(buffer, 28); // stx_mode
         return true;
     }
 

@@ -18,7 +18,8 @@ public sealed class SensorOptions
     /// <summary>Model within a protocol family (tf-series: tf-luna, tfmini-s, tfmini-plus, tf02-pro, tf03).</summary>
     public string? Variant { get; set; }
 
-    /// <summary>The options object of a protocol that keeps its own (its entry's <see cref="ProtocolEntry.ReadOptions"/>); null for the built-in ones.</summary>
+    /// <summary>The options object of a protocol that keeps its own (its entry's <see cref="ProtocolEntry.ReadOptions"/>); null for the
+    /// built-in ones.</summary>
     public object? ProtocolOptions { get; set; }
 
     /// <summary>How the bytes arrive.</summary>
@@ -37,13 +38,15 @@ public sealed class SensorOptions
     /// <summary>Camera: the metres that the normalised visibility 1.0 stands for.</summary>
     public double FullScaleM { get; set; } = 2000;
 
-    /// <summary>LiDAR: clear-air baseline, the return strength of a typical target at <see cref="BaselineRangeM"/> (0 = not commissioned).</summary>
+    /// <summary>LiDAR: clear-air baseline, the return strength of a typical target at <see cref="BaselineRangeM"/> (0 = not
+    /// commissioned).</summary>
     public double BaselineStrength { get; set; }
 
     /// <summary>LiDAR: the range the baseline strength was taken at.</summary>
     public double BaselineRangeM { get; set; } = 50;
 
-    /// <summary>LiDAR: the weakest strength the sensor still reports as a return (default per model: TF03 40, TF02-Pro 60, TF-Luna/TFmini 100).</summary>
+    /// <summary>LiDAR: the weakest strength the sensor still reports as a return (default per model: TF03 40, TF02-Pro 60, TF-Luna/TFmini
+    /// 100).</summary>
     public double MinStrength { get; set; } = 40;
 
     /// <summary>LiDAR: the strength at which the sensor saturates (TF03: 3500; other TF models: 65535).</summary>
@@ -79,7 +82,8 @@ public sealed class SensorOptions
     /// <summary>ti-mmwave: a .cfg file of CLI lines ('%' comments skipped) sent to <see cref="ConfigPort"/>.</summary>
     public string? ConfigFile { get; set; }
 
-    /// <summary>ti-mmwave: detected points weaker than this SNR (dB) are clutter, not targets (points without side info are kept).</summary>
+    /// <summary>ti-mmwave: detected points weaker than this SNR (dB) are clutter, not targets (points without side info are
+    /// kept).</summary>
     public double MinSnrDb { get; set; } = 15;
 
     /// <summary>
@@ -94,44 +98,78 @@ public sealed class SensorOptions
     internal void Read(ConfigReader r, List<string> names, ProtocolRegistry protocols, DeviceMode mode = DeviceMode.Trackside)
     {
         Name = r.String("Name", "");
-        if (Name.Length == 0) r.Error("Name", "is required");
-        else if (names.Contains(Name, StringComparer.OrdinalIgnoreCase)) r.Error("Name", $"'{Name}' is used by another sensor; names must be unique");
+        if (Name.Length == 0)
+            r.Error("Name", "is required");
+        else if (names.Contains(Name, StringComparer.OrdinalIgnoreCase))
+            r.Error("Name", $"'{Name}' is used by another sensor; names must be unique");
         names.Add(Name);
 
-        if (!r.Has("Kind")) r.Error("Kind", "is required (lidar, radar or camera)");
-        Kind = r.Choice("Kind", SensorKind.Unspecified, ("lidar", SensorKind.Lidar), ("radar", SensorKind.Radar), ("camera", SensorKind.Camera),
-            ("gnss", SensorKind.Gnss));
+        if (!r.Has("Kind"))
+            r.Error("Kind", "is required (lidar, radar or camera)");
+        Kind = r.Choice(
+            "Kind",
+            SensorKind.Unspecified,
+            ("lidar", SensorKind.Lidar),
+            ("radar", SensorKind.Radar),
+            ("camera", SensorKind.Camera),
+            ("gnss", SensorKind.Gnss)
+        );
         if (Kind == SensorKind.Gnss && mode != DeviceMode.Locomotive)
-            r.Error("Kind", "gnss (the train's own speed) is for Device.Mode locomotive; this unit is trackside: set Device.Mode to locomotive, or remove this sensor");
+            r.Error(
+                "Kind",
+                "gnss (the train's own speed) is for Device.Mode locomotive; this unit is trackside: set Device.Mode to locomotive, or remove this sensor"
+            );
         Protocol = r.Choice("Protocol", Protocol, protocols.All.Select(p => (p.Name, p)).ToArray());
         Variant = r.OptionalString("Variant");
         TimeoutMs = r.Int("TimeoutMs", TimeoutMs, 50, 600_000);
         FrozenMs = r.Int("FrozenMs", Kind is SensorKind.Camera or SensorKind.Gnss ? 0 : 5000, 0, 3_600_000);
         // A standing train repeats speed 0 bit for bit: a frozen check would call it stuck. Silence is the tracker's Stale.
-        if (Kind == SensorKind.Gnss && r.Has("FrozenMs")) r.Error("FrozenMs", "does not apply to gnss sensors (a standing train repeats its speed; silence shows as the speed's Stale)");
+        if (Kind == SensorKind.Gnss && r.Has("FrozenMs"))
+            r.Error("FrozenMs", "does not apply to gnss sensors (a standing train repeats its speed; silence shows as the speed's Stale)");
         Required = r.Bool("Required", Kind != SensorKind.Gnss);
-        if (Kind == SensorKind.Camera || r.Has("FullScaleM")) FullScaleM = r.Double("FullScaleM", FullScaleM, 10, 100_000);
+        if (Kind == SensorKind.Camera || r.Has("FullScaleM"))
+            FullScaleM = r.Double("FullScaleM", FullScaleM, 10, 100_000);
         BaselineStrength = r.Double("BaselineStrength", BaselineStrength, 0, 1_000_000);
         BaselineRangeM = r.Double("BaselineRangeM", BaselineRangeM, 0.1, 10_000);
         MinStrength = r.Double("MinStrength", DefaultMinStrength(Variant), 0, 1_000_000);
-        MaxStrength = r.Double("MaxStrength", string.Equals(Variant, "tf03", StringComparison.OrdinalIgnoreCase) ? 3500 : 65535, 1, 1_000_000);
-        if (Kind != SensorKind.Lidar && r.Has("MaxStrength")) r.Error("MaxStrength", "applies to lidar sensors only");
+        MaxStrength = r.Double(
+            "MaxStrength",
+            string.Equals(Variant, "tf03", StringComparison.OrdinalIgnoreCase) ? 3500 : 65535,
+            1,
+            1_000_000
+        );
+        if (Kind != SensorKind.Lidar && r.Has("MaxStrength"))
+            r.Error("MaxStrength", "applies to lidar sensors only");
         MaxRangeM = r.Double("MaxRangeM", Kind == SensorKind.Lidar ? Protocol.DefaultMaxRangeM(Variant) : 0, 0, 10_000);
         // a cab's radar states its reach too: the stop-within-sight speed is computed from the sensors' reach
         if (Kind != SensorKind.Lidar && r.Has("MaxRangeM") && !(Kind == SensorKind.Radar && mode == DeviceMode.Locomotive))
-            r.Error("MaxRangeM", Kind == SensorKind.Radar ? "applies to lidar sensors, and to radar sensors of a locomotive unit" : "applies to lidar sensors only");
-        if (MaxStrength <= MinStrength) r.Error("MaxStrength", $"must be above MinStrength ({MinStrength})");
-        if (Kind != SensorKind.Camera && r.Has("FullScaleM")) r.Error("FullScaleM", "applies to camera sensors only");
-        if (Kind != SensorKind.Lidar && r.Has("BaselineStrength")) r.Error("BaselineStrength", "applies to lidar sensors only");
-        if (Kind != SensorKind.Lidar && r.Has("MinStrength")) r.Error("MinStrength", "applies to lidar sensors only");
-        if (Kind == SensorKind.Gnss && r.Has("BaselineRangeM")) r.Error("BaselineRangeM", "applies to lidar sensors only");
+            r.Error(
+                "MaxRangeM",
+                Kind == SensorKind.Radar
+                    ? "applies to lidar sensors, and to radar sensors of a locomotive unit"
+                    : "applies to lidar sensors only"
+            );
+        if (MaxStrength <= MinStrength)
+            r.Error("MaxStrength", $"must be above MinStrength ({MinStrength})");
+        if (Kind != SensorKind.Camera && r.Has("FullScaleM"))
+            r.Error("FullScaleM", "applies to camera sensors only");
+        if (Kind != SensorKind.Lidar && r.Has("BaselineStrength"))
+            r.Error("BaselineStrength", "applies to lidar sensors only");
+        if (Kind != SensorKind.Lidar && r.Has("MinStrength"))
+            r.Error("MinStrength", "applies to lidar sensors only");
+        if (Kind == SensorKind.Gnss && r.Has("BaselineRangeM"))
+            r.Error("BaselineRangeM", "applies to lidar sensors only");
 
         if (Kind != SensorKind.Unspecified && !Protocol.Serves(Kind))
-            r.Error("Protocol", $"'{Protocol.Name}' is a {string.Join(" or ", Protocol.Kinds.Select(k => k.ToString().ToLowerInvariant()))} protocol, but Kind is {Kind.ToString().ToLowerInvariant()}");
+            r.Error(
+                "Protocol",
+                $"'{Protocol.Name}' is a {string.Join(" or ", Protocol.Kinds.Select(k => k.ToString().ToLowerInvariant()))} protocol, but Kind is {Kind.ToString().ToLowerInvariant()}"
+            );
 
         ReadProtocolKeys(r, protocols);
 
-        if (!r.Has("Transport")) r.Error("Transport", "is required");
+        if (!r.Has("Transport"))
+            r.Error("Transport", "is required");
         r.Section("Transport", t => Transport.Read(t));
     }
 
@@ -141,10 +179,12 @@ public sealed class SensorOptions
     {
         foreach (var other in protocols.All)
         {
-            if (other == Protocol) continue;
+            if (other == Protocol)
+                continue;
             foreach (var key in other.OwnKeys)
             {
-                if (!r.Has(key)) continue;
+                if (!r.Has(key))
+                    continue;
                 r.Error(key, $"applies to {other.Name} sensors only");
                 r.Seen(key); // said once, not again as an unknown key
             }
@@ -156,8 +196,15 @@ public sealed class SensorOptions
         MinIntensity = r.Int("MinIntensity", MinIntensity, 0, 255);
 
         PositiveIsApproaching = r.Bool("PositiveIsApproaching", PositiveIsApproaching);
-        SpeedUnit = r.Choice("SpeedUnit", SpeedUnit, ("m/s", Ops243SpeedUnit.MetersPerSecond), ("km/h", Ops243SpeedUnit.KilometersPerHour),
-            ("mph", Ops243SpeedUnit.MilesPerHour), ("ft/s", Ops243SpeedUnit.FeetPerSecond), ("cm/s", Ops243SpeedUnit.CentimetersPerSecond));
+        SpeedUnit = r.Choice(
+            "SpeedUnit",
+            SpeedUnit,
+            ("m/s", Ops243SpeedUnit.MetersPerSecond),
+            ("km/h", Ops243SpeedUnit.KilometersPerHour),
+            ("mph", Ops243SpeedUnit.MilesPerHour),
+            ("ft/s", Ops243SpeedUnit.FeetPerSecond),
+            ("cm/s", Ops243SpeedUnit.CentimetersPerSecond)
+        );
 
         ConfigPort = r.OptionalString("ConfigPort");
         ConfigFile = r.OptionalString("ConfigFile");
@@ -165,11 +212,11 @@ public sealed class SensorOptions
     }
 
     // Strength floors from docs/protocols.md §1 (Benewake manuals): below these the sensor reports no return.
-    private static double DefaultMinStrength(string? variant) => variant?.ToLowerInvariant() switch
-    {
-        "tf-luna" or "tfmini-s" or "tfmini-plus" => 100,
-        "tf02-pro" => 60,
-        _ => 40, // TF03, and JSON-lines LiDARs unless configured
-    };
-
+    private static double DefaultMinStrength(string? variant) =>
+        variant?.ToLowerInvariant() switch
+        {
+            "tf-luna" or "tfmini-s" or "tfmini-plus" => 100,
+            "tf02-pro" => 60,
+            _ => 40, // TF03, and JSON-lines LiDARs unless configured
+        };
 }

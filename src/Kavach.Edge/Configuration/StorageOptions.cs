@@ -6,19 +6,24 @@ public sealed class StorageOptions
     /// <summary>Database file. Default: $STATE_DIRECTORY/kavach.db under systemd (/var/lib/kavach), else ./data/kavach.db.</summary>
     public string Path { get; set; } = "";
 
-    /// <summary>Bound of the one queue of risk changes and operator events waiting to be written; what a full queue refuses is counted and the "output storage" fault stays until it drains (never dropped silently).</summary>
+    /// <summary>Bound of the one queue of risk changes and operator events waiting to be written; what a full queue refuses is counted and
+    /// the "output storage" fault stays until it drains (never dropped silently).</summary>
     public int QueueCapacity { get; set; } = 4096;
 
-    /// <summary>Per-second reading summaries and sensor health changes are committed together this often (alerts and acks are committed at once).</summary>
+    /// <summary>Per-second reading summaries and sensor health changes are committed together this often (alerts and acks are committed at
+    /// once).</summary>
     public int FlushMs { get; set; } = 5000;
 
-    /// <summary>A commit (a batch of alerts, a flush) that has not returned after this long — a hung disk, a blocked fsync — is a storage FAULT until it returns.</summary>
+    /// <summary>A commit (a batch of alerts, a flush) that has not returned after this long — a hung disk, a blocked fsync — is a storage
+    /// FAULT until it returns.</summary>
     public int CommitTimeoutMs { get; set; } = 5000;
 
-    /// <summary>Summaries, health changes, refused commands and LOW/MEDIUM events older than this are deleted (only by a synchronised clock); HIGH and FAULT events and accepted operator events are kept.</summary>
+    /// <summary>Summaries, health changes, refused commands and LOW/MEDIUM events older than this are deleted (only by a synchronised
+    /// clock); HIGH and FAULT events and accepted operator events are kept.</summary>
     public int RetentionDays { get; set; } = 90;
 
-    /// <summary>Above this database size the oldest summaries (then health changes, then LOW/MEDIUM events) go first, whatever their age.</summary>
+    /// <summary>Above this database size the oldest summaries (then health changes, then LOW/MEDIUM events) go first, whatever their
+    /// age.</summary>
     public int MaxSizeMb { get; set; } = 2048;
 
     internal void Read(ConfigReader r, bool underSystemd)
@@ -33,7 +38,8 @@ public sealed class StorageOptions
 
     private static string DefaultPath(bool underSystemd)
     {
-        if (!underSystemd) return System.IO.Path.Combine("data", "kavach.db");
+        if (!underSystemd)
+            return System.IO.Path.Combine("data", "kavach.db");
         var state = Environment.GetEnvironmentVariable("STATE_DIRECTORY");
         return System.IO.Path.Combine(string.IsNullOrEmpty(state) ? "/var/lib/kavach" : state.Split(':')[0], "kavach.db");
     }

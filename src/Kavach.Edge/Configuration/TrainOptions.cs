@@ -72,14 +72,19 @@ public sealed class TrainOptions
         if (mode != DeviceMode.Locomotive)
         {
             // One line for the whole section: none of its keys mean anything on a trackside post.
-            r.Errors.Add($"{r.Path}: a Train section is for Device.Mode locomotive; this unit is {DeviceOptions.ModeName(mode)} (a trackside post has no train to brake): remove the section or set Device.Mode");
+            r.Errors.Add(
+                $"{r.Path}: a Train section is for Device.Mode locomotive; this unit is {DeviceOptions.ModeName(mode)} (a trackside post has no train to brake): remove the section or set Device.Mode"
+            );
             r.SkipAll();
             return;
         }
 
         Class = r.String("Class", "", allowEmpty: false).Trim();
         if (Class.Length == 0 && !r.Errors.Exists(e => e.StartsWith(r.KeyPath("Class"), StringComparison.Ordinal)))
-            r.Error("Class", "is required: name the train class these braking figures are for (e.g. \"LHB 24-coach passenger\"); unset figures take the defaults of a loaded passenger train (docs/locomotive.md)");
+            r.Error(
+                "Class",
+                "is required: name the train class these braking figures are for (e.g. \"LHB 24-coach passenger\"); unset figures take the defaults of a loaded passenger train (docs/locomotive.md)"
+            );
         ReactionTimeS = r.Double("ReactionTimeS", ReactionTimeS, 0, 60);
         EmergencyDecelerationMps2 = r.Double("EmergencyDecelerationMps2", EmergencyDecelerationMps2, 0.05, 3);
         ServiceDecelerationMps2 = r.Double("ServiceDecelerationMps2", ServiceDecelerationMps2, 0.05, 3);
@@ -91,9 +96,15 @@ public sealed class TrainOptions
         ObstacleMarginM = r.Double("ObstacleMarginM", ObstacleMarginM, 0, 1000);
 
         if (ServiceDecelerationMps2 > EmergencyDecelerationMps2)
-            r.Error("ServiceDecelerationMps2", $"must be at most EmergencyDecelerationMps2 ({EmergencyDecelerationMps2:0.###}), got {ServiceDecelerationMps2:0.###}");
+            r.Error(
+                "ServiceDecelerationMps2",
+                $"must be at most EmergencyDecelerationMps2 ({EmergencyDecelerationMps2:0.###}), got {ServiceDecelerationMps2:0.###}"
+            );
         else if (EffectiveDecelerationMps2(emergency: false) < MinEffectiveDecelerationMps2)
-            r.Error("GradientPermille", $"{GradientPermille:0.#}‰ leaves the service brake {EffectiveDecelerationMps2(false):0.###} m/s², under {MinEffectiveDecelerationMps2} m/s²: the train could not be stopped on this gradient by this model");
+            r.Error(
+                "GradientPermille",
+                $"{GradientPermille:0.#}‰ leaves the service brake {EffectiveDecelerationMps2(false):0.###} m/s², under {MinEffectiveDecelerationMps2} m/s²: the train could not be stopped on this gradient by this model"
+            );
     }
 
     /// <summary>Locomotive mode without a Train section: an error naming what to add.</summary>

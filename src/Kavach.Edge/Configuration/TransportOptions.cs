@@ -5,10 +5,13 @@ public enum TransportType
 {
     /// <summary>The daemon listens; sensors (or the simulator) connect in. Several clients at once.</summary>
     TcpListen,
+
     /// <summary>The daemon connects to the sensor or a serial-to-Ethernet server.</summary>
     TcpClient,
+
     /// <summary>A UART (System.IO.Ports).</summary>
     Serial,
+
     /// <summary>A topic on the sensor network's MQTT broker.</summary>
     Mqtt,
 }
@@ -57,22 +60,34 @@ public sealed class TransportOptions : IMqttSecurityOptions
 
     /// <inheritdoc/>
     public bool Tls { get; set; }
+
     /// <inheritdoc/>
     public string CaFile { get; set; } = "";
+
     /// <inheritdoc/>
     public string CertFile { get; set; } = "";
+
     /// <inheritdoc/>
     public string KeyFile { get; set; } = "";
+
     /// <inheritdoc/>
     public string Username { get; set; } = "";
+
     /// <inheritdoc/>
     public string PasswordFile { get; set; } = "";
 
     internal void Read(ConfigReader r)
     {
-        if (!r.Has("Type")) r.Error("Type", "is required (tcp-listen, tcp-client, serial or mqtt)");
-        Type = r.Choice("Type", Type, ("tcp-listen", TransportType.TcpListen), ("tcp-client", TransportType.TcpClient),
-            ("serial", TransportType.Serial), ("mqtt", TransportType.Mqtt));
+        if (!r.Has("Type"))
+            r.Error("Type", "is required (tcp-listen, tcp-client, serial or mqtt)");
+        Type = r.Choice(
+            "Type",
+            Type,
+            ("tcp-listen", TransportType.TcpListen),
+            ("tcp-client", TransportType.TcpClient),
+            ("serial", TransportType.Serial),
+            ("mqtt", TransportType.Mqtt)
+        );
 
         string[] own = Type switch
         {
@@ -81,10 +96,27 @@ public sealed class TransportOptions : IMqttSecurityOptions
             TransportType.Serial => ["Path", "Baud", "Parity", "DataBits", "StopBits"],
             _ => ["Host", "Port", "Topic", .. MqttSecurityKeys.Names],
         };
-        foreach (var key in (string[])["Host", "Port", "Path", "Baud", "Parity", "DataBits", "StopBits", "Topic", "AllowedClients", "MaxClients", .. MqttSecurityKeys.Names])
+        foreach (
+            var key in (string[])
+                [
+                    "Host",
+                    "Port",
+                    "Path",
+                    "Baud",
+                    "Parity",
+                    "DataBits",
+                    "StopBits",
+                    "Topic",
+                    "AllowedClients",
+                    "MaxClients",
+                    .. MqttSecurityKeys.Names,
+                ]
+        )
         {
-            if (own.Contains(key)) continue;
-            if (r.Has(key)) r.Error(key, $"is not a key of a {TypeName(Type)} transport (its keys: Type, {string.Join(", ", own)})");
+            if (own.Contains(key))
+                continue;
+            if (r.Has(key))
+                r.Error(key, $"is not a key of a {TypeName(Type)} transport (its keys: Type, {string.Join(", ", own)})");
             r.Seen(key);
         }
 
@@ -100,18 +132,33 @@ public sealed class TransportOptions : IMqttSecurityOptions
                 MaxClients = r.Int("MaxClients", MaxClients, 1, 64);
                 break;
             case TransportType.TcpClient:
-                if (!r.Has("Host")) r.Error("Host", "is required for a tcp-client transport");
+                if (!r.Has("Host"))
+                    r.Error("Host", "is required for a tcp-client transport");
                 Host = r.String("Host", "", allowEmpty: false);
-                if (!r.Has("Port")) r.Error("Port", "is required for a tcp-client transport");
+                if (!r.Has("Port"))
+                    r.Error("Port", "is required for a tcp-client transport");
                 Port = r.Int("Port", 0, 1, 65535);
                 break;
             case TransportType.Serial:
-                if (!r.Has("Path")) r.Error("Path", "is required for a serial transport (e.g. /dev/ttyAMA0)");
+                if (!r.Has("Path"))
+                    r.Error("Path", "is required for a serial transport (e.g. /dev/ttyAMA0)");
                 Path = r.String("Path", "", allowEmpty: false);
                 Baud = r.Int("Baud", Baud, 50, 4_000_000);
-                Parity = r.Choice("Parity", Parity, ("none", System.IO.Ports.Parity.None), ("even", System.IO.Ports.Parity.Even), ("odd", System.IO.Ports.Parity.Odd));
+                Parity = r.Choice(
+                    "Parity",
+                    Parity,
+                    ("none", System.IO.Ports.Parity.None),
+                    ("even", System.IO.Ports.Parity.Even),
+                    ("odd", System.IO.Ports.Parity.Odd)
+                );
                 DataBits = r.Int("DataBits", DataBits, 5, 8);
-                StopBits = r.Choice("StopBits", StopBits, ("1", System.IO.Ports.StopBits.One), ("1.5", System.IO.Ports.StopBits.OnePointFive), ("2", System.IO.Ports.StopBits.Two));
+                StopBits = r.Choice(
+                    "StopBits",
+                    StopBits,
+                    ("1", System.IO.Ports.StopBits.One),
+                    ("1.5", System.IO.Ports.StopBits.OnePointFive),
+                    ("2", System.IO.Ports.StopBits.Two)
+                );
                 break;
             case TransportType.Mqtt:
                 Host = r.String("Host", "127.0.0.1", allowEmpty: false);
@@ -123,11 +170,12 @@ public sealed class TransportOptions : IMqttSecurityOptions
     }
 
     /// <summary>The config name of a transport type.</summary>
-    public static string TypeName(TransportType t) => t switch
-    {
-        TransportType.TcpListen => "tcp-listen",
-        TransportType.TcpClient => "tcp-client",
-        TransportType.Serial => "serial",
-        _ => "mqtt",
-    };
+    public static string TypeName(TransportType t) =>
+        t switch
+        {
+            TransportType.TcpListen => "tcp-listen",
+            TransportType.TcpClient => "tcp-client",
+            TransportType.Serial => "serial",
+            _ => "mqtt",
+        };
 }

@@ -50,7 +50,8 @@ public sealed class UplinkOptions : IMqttSecurityOptions
     /// </summary>
     public bool AllowRemoteMaintenance { get; set; }
 
-    /// <summary>Bound of the alert outbox; when full the oldest alerts are shed (counted, and reported by a shed record sent first).</summary>
+    /// <summary>Bound of the alert outbox; when full the oldest alerts are shed (counted, and reported by a shed record sent
+    /// first).</summary>
     public int OutboxMaxRows { get; set; } = 100_000;
 
     /// <summary>First reconnect delay, ms (doubled per failure, with ±20 % jitter).</summary>
@@ -76,13 +77,15 @@ public sealed class UplinkOptions : IMqttSecurityOptions
         SessionExpiryS = r.Int("SessionExpiryS", SessionExpiryS, 60, int.MaxValue);
         KeepAliveS = r.Int("KeepAliveS", KeepAliveS, 5, 3600);
         TelemetryMs = r.Int("TelemetryMs", TelemetryMs, 0, 86_400_000);
-        if (TelemetryMs is > 0 and < 1000) r.Error("TelemetryMs", $"must be 0 (off) or 1000-86400000, got {TelemetryMs}");
+        if (TelemetryMs is > 0 and < 1000)
+            r.Error("TelemetryMs", $"must be 0 (off) or 1000-86400000, got {TelemetryMs}");
         MaxCommandAgeS = r.Int("MaxCommandAgeS", MaxCommandAgeS, 1, 86_400);
         AllowRemoteMaintenance = r.Bool("AllowRemoteMaintenance", AllowRemoteMaintenance);
         OutboxMaxRows = r.Int("OutboxMaxRows", OutboxMaxRows, 10, 10_000_000);
         ReconnectMinMs = r.Int("ReconnectMinMs", ReconnectMinMs, 10, 600_000);
         ReconnectMaxMs = r.Int("ReconnectMaxMs", ReconnectMaxMs, 10, 3_600_000);
-        if (ReconnectMaxMs < ReconnectMinMs) r.Error("ReconnectMaxMs", $"must be at least ReconnectMinMs ({ReconnectMinMs})");
+        if (ReconnectMaxMs < ReconnectMinMs)
+            r.Error("ReconnectMaxMs", $"must be at least ReconnectMinMs ({ReconnectMinMs})");
         IdConflictHoldOffMs = r.Int("IdConflictHoldOffMs", IdConflictHoldOffMs, 1000, 86_400_000);
     }
 }

@@ -33,7 +33,8 @@ public static class DemoCommand
             return 1;
         }
         foreach (var f in new[] { dbPath, dbPath + "-wal", dbPath + "-shm" })
-            if (File.Exists(f)) File.Delete(f); // a fresh database per demo run: the summary is this run's
+            if (File.Exists(f))
+                File.Delete(f); // a fresh database per demo run: the summary is this run's
 
         var scenario = ScenarioConfig.Adapt(Scenario.BuiltIn("demo"));
         // no central broker here: an embedded one on loopback receives the uplink
@@ -49,11 +50,13 @@ public static class DemoCommand
         {
             // the daemon's own shutdown path: SIGTERM / SIGINT (Ctrl-C) stop the scenario and the host alike,
             // and the scenario's end stops the host the same way
-            await HostRunner.RunAsync(host, (services, stopping) =>
-            {
-                started = true;
-                return PlayAsync(o, output is null, scenario, services, options, broker.Port, dbPath, loop, speed, stopping);
-            }).ConfigureAwait(false);
+            await HostRunner
+                .RunAsync(host, (services, stopping) =>
+                {
+                    started = true;
+                    return PlayAsync(o, output is null, scenario, services, options, broker.Port, dbPath, loop, speed, stopping);
+                })
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (!started)
         {
@@ -65,18 +68,29 @@ public static class DemoCommand
 
     /// <summary>Plays the scenario into the started daemon and shows it live, until the scenario ends (never with
     /// <paramref name="loop"/>) or <paramref name="stopping"/> fires.</summary>
-    private static async Task PlayAsync(TextWriter o, bool console, Scenario scenario, IServiceProvider services, KavachOptions options,
-        int brokerPort, string dbPath, bool loop, double speed, CancellationToken stopping)
+    private static async Task PlayAsync(
+        TextWriter o,
+        bool console,
+        Scenario scenario,
+        IServiceProvider services,
+        KavachOptions options,
+        int brokerPort,
+        string dbPath,
+        bool loop,
+        double speed,
+        CancellationToken stopping
+    )
     {
         var inputs = services.GetRequiredService<SensorInputService>();
         var broadcaster = services.GetRequiredService<RiskBroadcaster>();
-        var pipeline = services.GetRequiredService<Pipeline.Pipeline>();
+        var pipeline = services.GetRequiredService<Pipeline.TickPipeline>();
         var alarm = services.GetRequiredService<AlarmOutputs>();
         foreach (var s in scenario.Sensors)
-            o.WriteLine($"  sensor {s.Name,-7} {SimNames.Name(s.Protocol),-10} → tcp {inputs.BoundEndpoints[s.Name]}");
+            o.WriteLine($"  sensor {s.Name, -7} {SimNames.Name(s.Protocol), -10} → tcp {inputs.BoundEndpoints[s.Name]}");
         o.WriteLine($"  SQLite  {dbPath}");
         o.WriteLine($"  log     {options.Logging.File}");
-        if (services.GetRequiredService<Api.ApiServer>().Urls is [var page, ..]) o.WriteLine($"  page    {page}/");
+        if (services.GetRequiredService<Api.ApiServer>().Urls is [var page, ..])
+            o.WriteLine($"  page    {page}/");
         o.WriteLine($"  uplink  embedded MQTT broker on 127.0.0.1:{brokerPort}; watch it with:");
         o.WriteLine($"          mosquitto_sub -h 127.0.0.1 -p {brokerPort} -i kavach-watch -t 'kavach/#' -v");
         o.WriteLine();
@@ -84,19 +98,32 @@ public static class DemoCommand
         var changes = new List<RiskState>();
         void OnChange(RiskState s)
         {
-            lock (changes) changes.Add(s);
+            lock (changes)
+                changes.Add(s);
         }
         broadcaster.Changed += OnChange;
 
         WorldState world = default;
         var player = new ScenarioPlayer();
-        var playerOptions = new PlayerOptions { Speed = speed, Loop = loop, StepIntervalS = 0.25, OnStep = w => world = w };
-        var play = player.RunAsync(scenario, async (name, ct) =>
+        var playerOptions = new PlayerOptions
         {
-            var client = new TcpClient { NoDelay = true };
-            await client.ConnectAsync(inputs.BoundEndpoints[name], ct).ConfigureAwait(false);
-            return new OwnedNetworkStream(client);
-        }, playerOptions, TimeProvider.System, stopping);
+            Speed = speed,
+            Loop = loop,
+            StepIntervalS = 0.25,
+            OnStep = w => world = w,
+        };
+        var play = player.RunAsync(
+            scenario,
+            async (name, ct) =>
+            {
+                var client = new TcpClient { NoDelay = true };
+                await client.ConnectAsync(inputs.BoundEndpoints[name], ct).ConfigureAwait(false);
+                return new OwnedNetworkStream(client);
+            },
+            playerOptions,
+            TimeProvider.System,
+            stopping
+        );
 
         var interactive = console && !Console.IsOutputRedirected;
         var printed = 0;
@@ -105,33 +132,63 @@ public static class DemoCommand
         {
             await Task.WhenAny(play, Task.Delay(250, CancellationToken.None)).ConfigureAwait(false);
             List<RiskState> fresh;
-            lock (changes) { fresh = changes.Skip(printed).ToList(); printed = changes.Count; }
+            lock (changes)
+            {
+                fresh = changes.Skip(printed).ToList();
+                printed = changes.Count;
+            }
             foreach (var c in fresh)
             {
-                if (interactive) o.Write("\r\x1b[K");
-                o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"t={world.TimeS,5:0.0}s  ▶ {RiskLevels.Name(c.Level),-6} (was {(c.Previous is { } p ? RiskLevels.Name(p) : "-")}): {string.Join("; ", c.Reasons)}"));
+                if (interactive)
+                    o.Write("\r\x1b[K");
+                o.WriteLine(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"t={world.TimeS, 5:0.0}s  ▶ {RiskLevels.Name(c.Level), -6} (was {(c.Previous is { } p ? RiskLevels.Name(p) : "-")}): {string.Join("; ", c.Reasons)}"
+                    )
+                );
             }
             var line = View(world, broadcaster.Latest, pipeline.Risk.LastFloor, alarm.Snapshot);
-            if (interactive) o.Write("\r\x1b[K" + line);
-            else if (DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(2)) { o.WriteLine(line); lastLine = DateTime.UtcNow; }
+            if (interactive)
+                o.Write("\r\x1b[K" + line);
+            else if (DateTime.UtcNow - lastLine > TimeSpan.FromSeconds(2))
+            {
+                o.WriteLine(line);
+                lastLine = DateTime.UtcNow;
+            }
         }
-        if (interactive) o.WriteLine();
+        if (interactive)
+            o.WriteLine();
         broadcaster.Changed -= OnChange;
-        try { await play.ConfigureAwait(false); }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested) { o.WriteLine("demo: interrupted"); }
+        try
+        {
+            await play.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            o.WriteLine("demo: interrupted");
+        }
     }
 
     private static string View(WorldState w, RiskState? s, FloorAssessment? f, OutputState outputs)
     {
         var inv = CultureInfo.InvariantCulture;
         var level = s is null ? "-" : RiskLevels.Name(s.Level);
-        var vis = f is null || double.IsNaN(f.VisibilityM) ? "?"
-            : string.Create(inv, $"{(f.VisibilityIsBound ? "≤" : "")}{f.VisibilityM:0} m ({FogClasses.Name(f.FogClass)})");
-        var obstacle = f is null || f.ObstacleSource == ObstacleSource.None ? "none"
-            : string.Create(inv, $"{f.ObstacleRangeM:0} m{(double.IsNaN(f.ClosingSpeedMps) ? "" : $" {f.ClosingSpeedMps:0.0} m/s")}{(double.IsFinite(f.TtcS) ? $" TTC {f.TtcS:0.0} s" : "")} ({SafetyFloor.SourceName(f.ObstacleSource)})");
-        return string.Create(inv,
-            $"t={w.TimeS,5:0.0}s  {level,-6} visibility {vis,-20} obstacle {obstacle,-32} outputs: {outputs} | world: {w.VisibilityM:0} m, {(w.ObstaclePresent ? $"obstacle {w.ObstacleRangeM:0} m" : "no obstacle")}");
+        var vis =
+            f is null || double.IsNaN(f.VisibilityM)
+                ? "?"
+                : string.Create(inv, $"{(f.VisibilityIsBound ? "≤" : "")}{f.VisibilityM:0} m ({FogClasses.Name(f.FogClass)})");
+        var obstacle =
+            f is null || f.ObstacleSource == ObstacleSource.None
+                ? "none"
+                : string.Create(
+                    inv,
+                    $"{f.ObstacleRangeM:0} m{(double.IsNaN(f.ClosingSpeedMps) ? "" : $" {f.ClosingSpeedMps:0.0} m/s")}{(double.IsFinite(f.TtcS) ? $" TTC {f.TtcS:0.0} s" : "")} ({SafetyFloor.SourceName(f.ObstacleSource)})"
+                );
+        return string.Create(
+            inv,
+            $"t={w.TimeS, 5:0.0}s  {level, -6} visibility {vis, -20} obstacle {obstacle, -32} outputs: {outputs} | world: {w.VisibilityM:0} m, {(w.ObstaclePresent ? $"obstacle {w.ObstacleRangeM:0} m" : "no obstacle")}"
+        );
     }
 
     private static int PrintSummary(TextWriter o, string dbPath)
@@ -141,7 +198,9 @@ public static class DemoCommand
         o.WriteLine();
         o.WriteLine($"Level changes stored in {dbPath}:");
         foreach (var e in events)
-            o.WriteLine($"  #{e.Id,-3} {e.TsUtc}  {e.Previous ?? "-",-6} → {e.Level,-6} {string.Join("; ", JsonText.ParseArray(e.Reasons))}");
+            o.WriteLine(
+                $"  #{e.Id, -3} {e.TsUtc}  {e.Previous ?? "-", -6} → {e.Level, -6} {string.Join("; ", JsonText.ParseArray(e.Reasons))}"
+            );
         var walk = string.Join(" → ", events.Select(e => e.Level));
         o.WriteLine($"Walk: {walk}");
         return 0;
@@ -155,16 +214,29 @@ public static class DemoCommand
         public override bool CanSeek => false;
         public override bool CanWrite => true;
         public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
         public override void Flush() => _inner.Flush();
+
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
         public override void SetLength(long value) => throw new NotSupportedException();
+
         public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _inner.WriteAsync(buffer, cancellationToken);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _inner.WriteAsync(buffer, cancellationToken);
+
         protected override void Dispose(bool disposing)
         {
-            if (disposing) client.Dispose();
+            if (disposing)
+                client.Dispose();
             base.Dispose(disposing);
         }
     }

@@ -17,14 +17,25 @@ public static class ScenarioConfig
     /// <summary>Wire formats the daemon's inputs decode in this build (the simulator's formats of the same name in
     /// <see cref="Sensors.Protocols.ProtocolRegistry.BuiltIn"/>); other scenario sensors fall back to JSON lines.</summary>
     public static readonly IReadOnlySet<SimProtocol> Supported = Enum.GetValues<SimProtocol>()
-        .Where(p => Sensors.Protocols.ProtocolRegistry.BuiltIn.TryGet(SimNames.Name(p), out _)).ToHashSet();
+        .Where(p => Sensors.Protocols.ProtocolRegistry.BuiltIn.TryGet(SimNames.Name(p), out _))
+        .ToHashSet();
 
     /// <summary>The scenario with every sensor on a wire format this build decodes.</summary>
-    public static Scenario Adapt(Scenario scenario) => scenario with
-    {
-        Sensors = scenario.Sensors.Select(s => Supported.Contains(s.Protocol) ? s
-            : s with { Protocol = SimProtocol.JsonLines, Variant = s.Kind == SensorKind.Camera ? s.Variant : s.EffectiveVariant }).ToList(),
-    };
+    public static Scenario Adapt(Scenario scenario) =>
+        scenario with
+        {
+            Sensors = scenario
+                .Sensors.Select(s =>
+                    Supported.Contains(s.Protocol)
+                        ? s
+                        : s with
+                        {
+                            Protocol = SimProtocol.JsonLines,
+                            Variant = s.Kind == SensorKind.Camera ? s.Variant : s.EffectiveVariant,
+                        }
+                )
+                .ToList(),
+        };
 
     /// <summary>Configuration keys for <paramref name="scenario"/> (already adapted), storage at <paramref name="databasePath"/>.</summary>
     public static Dictionary<string, string?> Keys(Scenario scenario, string databasePath, string logFile, int? brokerPort = null)
@@ -51,10 +62,13 @@ public static class ScenarioConfig
             // a cab: the default train (docs/locomotive.md) and the scenario's corridor
             k["Device:Mode"] = "locomotive";
             k["Train:Class"] = "simulator: loaded passenger (defaults)";
-            if (scenario.Train is { } train) k["Train:CorridorHalfWidthM"] = train.CorridorHalfWidthM.ToString(inv);
+            if (scenario.Train is { } train)
+                k["Train:CorridorHalfWidthM"] = train.CorridorHalfWidthM.ToString(inv);
         }
-        if (scenario.ProtectedZoneM is { } zone) k["Risk:StoppingDistanceM"] = zone.ToString(inv);
-        if (scenario.Background is { } bg) k["Risk:ReferenceRangeM"] = bg.RangeM.ToString(inv);
+        if (scenario.ProtectedZoneM is { } zone)
+            k["Risk:StoppingDistanceM"] = zone.ToString(inv);
+        if (scenario.Background is { } bg)
+            k["Risk:ReferenceRangeM"] = bg.RangeM.ToString(inv);
         for (var i = 0; i < scenario.Sensors.Count; i++)
         {
             var s = scenario.Sensors[i];
@@ -65,7 +79,8 @@ public static class ScenarioConfig
             k[p + "Transport:Type"] = "tcp-listen";
             k[p + "Transport:Host"] = "127.0.0.1";
             k[p + "Transport:Port"] = "0";
-            if (s.Protocol == SimProtocol.TfSeries) k[p + "Variant"] = TfVariantName(s.EffectiveVariant);
+            if (s.Protocol == SimProtocol.TfSeries)
+                k[p + "Variant"] = TfVariantName(s.EffectiveVariant);
             if (s.Kind == SensorKind.Camera)
             {
                 k[p + "Required"] = "false";
@@ -77,7 +92,8 @@ public static class ScenarioConfig
                 var model = SensorModelDefaults.For(s.EffectiveVariant);
                 k[p + "MinSnrDb"] = ((s.ThresholdDb ?? model.Threshold) + 5).ToString(inv);
             }
-            if (cab && s.Kind == SensorKind.Radar) k[p + "MaxRangeM"] = SensorModelDefaults.For(s.EffectiveVariant).MaxRangeM.ToString(inv);
+            if (cab && s.Kind == SensorKind.Radar)
+                k[p + "MaxRangeM"] = SensorModelDefaults.For(s.EffectiveVariant).MaxRangeM.ToString(inv);
             if (cab && s.Kind == SensorKind.Lidar)
             {
                 // no reference target on a moving train: no clear-air baseline, only the sensor's own figures
@@ -109,16 +125,18 @@ public static class ScenarioConfig
         var config = new ConfigurationBuilder().AddInMemoryCollection(Keys(scenario, databasePath, logFile, brokerPort)).Build();
         var errors = new List<string>();
         var options = KavachOptions.Bind(config, errors);
-        if (errors.Count > 0) throw new InvalidOperationException("scenario configuration invalid: " + string.Join("; ", errors));
+        if (errors.Count > 0)
+            throw new InvalidOperationException("scenario configuration invalid: " + string.Join("; ", errors));
         return options;
     }
 
-    private static string TfVariantName(SensorVariant v) => v switch
-    {
-        SensorVariant.TfLuna => "tf-luna",
-        SensorVariant.TfminiS => "tfmini-s",
-        SensorVariant.TfminiPlus => "tfmini-plus",
-        SensorVariant.Tf02Pro => "tf02-pro",
-        _ => "tf03",
-    };
+    private static string TfVariantName(SensorVariant v) =>
+        v switch
+        {
+            SensorVariant.TfLuna => "tf-luna",
+            SensorVariant.TfminiS => "tfmini-s",
+            SensorVariant.TfminiPlus => "tfmini-plus",
+            SensorVariant.Tf02Pro => "tf02-pro",
+            _ => "tf03",
+        };
 }

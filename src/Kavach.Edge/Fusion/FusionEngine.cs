@@ -11,8 +11,8 @@ namespace Kavach.Edge.Fusion;
 /// <summary>
 /// Keeps one sliding window per sensor and computes a <see cref="FusionSnapshot"/> per tick.
 /// The only place that knows time windows. A gnss sensor also feeds its <see cref="GnssSpeedTracker"/> (the snapshot's
-/// <see cref="FusionSnapshot.Motion"/>); its window only counts frames for health, and no scene feature reads it. Thread-safe: readings are added by the queue's reader,
-/// ticks come from the pipeline loop; one lock serialises them (uncontended in practice).
+/// <see cref="FusionSnapshot.Motion"/>); its window only counts frames for health, and no scene feature reads it. Thread-safe: readings are
+/// added by the queue's reader, ticks come from the pipeline loop; one lock serialises them (uncontended in practice).
 /// </summary>
 public sealed class FusionEngine
 {
@@ -35,16 +35,20 @@ public sealed class FusionEngine
         _trackers = new GnssSpeedTracker?[_windows.Length];
         for (var i = 0; i < _windows.Length; i++)
         {
-            if (options.Sensors[i].Kind != SensorKind.Gnss) continue;
+            if (options.Sensors[i].Kind != SensorKind.Gnss)
+                continue;
             _trackers[i] = new GnssSpeedTracker(time, NmeaProtocol.TrustOptions(options.Sensors[i]));
-            if (_motionSensor < 0) _motionSensor = i;
+            if (_motionSensor < 0)
+                _motionSensor = i;
         }
     }
 
     public void Add(in Reading reading)
     {
-        if ((uint)reading.Sensor >= (uint)_windows.Length) return;
-        lock (_lock) AddLocked(reading);
+        if ((uint)reading.Sensor >= (uint)_windows.Length)
+            return;
+        lock (_lock)
+            AddLocked(reading);
     }
 
     /// <summary>Adds a batch under one lock (the queue reader drains in batches).</summary>
@@ -53,14 +57,16 @@ public sealed class FusionEngine
         lock (_lock)
         {
             foreach (ref readonly var r in readings)
-                if ((uint)r.Sensor < (uint)_windows.Length) AddLocked(r);
+                if ((uint)r.Sensor < (uint)_windows.Length)
+                    AddLocked(r);
         }
     }
 
     private void AddLocked(in Reading r)
     {
         _windows[r.Sensor].Add(r);
-        if (r.Kind == SensorKind.Gnss) _trackers[r.Sensor]?.Observe(r); // at the reading's own arrival time
+        if (r.Kind == SensorKind.Gnss)
+            _trackers[r.Sensor]?.Observe(r); // at the reading's own arrival time
     }
 
     /// <summary>Computes the features of every window at <paramref name="now"/>.</summary>
@@ -74,9 +80,11 @@ public sealed class FusionEngine
             for (var i = 0; i < _windows.Length; i++)
             {
                 _windows[i].Compute(now, _time, _options.Fusion, _options.Risk, ref features[i]);
-                if (_options.Sensors[i].Required && !features[i].EverSeen) allRequiredSeen = false;
+                if (_options.Sensors[i].Required && !features[i].EverSeen)
+                    allRequiredSeen = false;
             }
-            if (_motionSensor >= 0) motion = _trackers[_motionSensor]!.Current(now);
+            if (_motionSensor >= 0)
+                motion = _trackers[_motionSensor]!.Current(now);
         }
         return new FusionSnapshot(now, features) { AllRequiredSeen = allRequiredSeen, Motion = motion };
     }

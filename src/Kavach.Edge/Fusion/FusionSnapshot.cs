@@ -35,7 +35,9 @@ public sealed class FusionSnapshot
     public int LiveCount(SensorKind kind)
     {
         var n = 0;
-        foreach (ref readonly var s in Sensors.AsSpan()) if (s.Kind == kind && s.Live) n++;
+        foreach (ref readonly var s in Sensors.AsSpan())
+            if (s.Kind == kind && s.Live)
+                n++;
         return n;
     }
 }

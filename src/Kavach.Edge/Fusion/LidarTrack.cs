@@ -44,18 +44,29 @@ public static class LidarTrackFit
     /// the window (with or without a return): the persistence denominator. <paramref name="scratch"/> holds at least
     /// <c>tS.Length</c> floats.
     /// </summary>
-    public static bool TryFit(ReadOnlySpan<float> tS, ReadOnlySpan<float> rangeM, ReadOnlySpan<float> strength, int frames,
-        float toleranceM, double minPersistence, float windowS, Span<float> scratch, out LidarTrack track)
+    public static bool TryFit(
+        ReadOnlySpan<float> tS,
+        ReadOnlySpan<float> rangeM,
+        ReadOnlySpan<float> strength,
+        int frames,
+        float toleranceM,
+        double minPersistence,
+        float windowS,
+        Span<float> scratch,
+        out LidarTrack track
+    )
     {
         track = default;
         var n = tS.Length;
         var need = Math.Max(MinPoints, (int)Math.Ceiling(minPersistence * frames));
-        if (n < need || rangeM.Length != n || strength.Length != n || scratch.Length < n) return false;
+        if (n < need || rangeM.Length != n || strength.Length != n || scratch.Length < n)
+            return false;
 
         // candidate lines: every pair of an evenly spaced sample, at least a fifth of the window apart
         var m = Math.Min(n, SampleSize);
         var minPairS = windowS / 5;
-        float bestA = float.NaN, bestV = 0;
+        float bestA = float.NaN,
+            bestV = 0;
         var bestCount = 0;
         for (var p = 0; p < m && bestCount < n; p++)
         {
@@ -64,36 +75,51 @@ public static class LidarTrackFit
             {
                 var j = (int)((long)q * (n - 1) / Math.Max(1, m - 1));
                 var dt = tS[j] - tS[i];
-                if (Math.Abs(dt) < minPairS) continue;
+                if (Math.Abs(dt) < minPairS)
+                    continue;
                 var slope = (rangeM[j] - rangeM[i]) / dt;
-                if (Math.Abs(slope) > MaxSpeedMps) continue;
+                if (Math.Abs(slope) > MaxSpeedMps)
+                    continue;
                 var a = rangeM[i] - slope * tS[i];
                 var count = Count(tS, rangeM, a, slope, toleranceM);
-                if (count > bestCount || (count == bestCount && a < bestA)) { bestCount = count; bestA = a; bestV = slope; }
+                if (count > bestCount || (count == bestCount && a < bestA))
+                {
+                    bestCount = count;
+                    bestA = a;
+                    bestV = slope;
+                }
             }
         }
-        if (bestCount < need) return false;
+        if (bestCount < need)
+            return false;
 
         // refine: least squares on the inliers, then once more on the refined line's inliers
         for (var pass = 0; pass < 2; pass++)
-            if (!LeastSquares(tS, rangeM, ref bestA, ref bestV, toleranceM)) return false;
+            if (!LeastSquares(tS, rangeM, ref bestA, ref bestV, toleranceM))
+                return false;
 
-        int inliers = 0, ns = 0;
-        float tMin = float.MaxValue, tMax = float.MinValue;
+        int inliers = 0,
+            ns = 0;
+        float tMin = float.MaxValue,
+            tMax = float.MinValue;
         double sq = 0;
         for (var k = 0; k < n; k++)
         {
             var e = rangeM[k] - (bestA + bestV * tS[k]);
-            if (Math.Abs(e) > toleranceM) continue;
+            if (Math.Abs(e) > toleranceM)
+                continue;
             inliers++;
             sq += e * (double)e;
             tMin = Math.Min(tMin, tS[k]);
             tMax = Math.Max(tMax, tS[k]);
-            if (!float.IsNaN(strength[k])) scratch[ns++] = strength[k];
+            if (!float.IsNaN(strength[k]))
+                scratch[ns++] = strength[k];
         }
-        if (inliers < need || tMax - tMin < MinSpanFraction * windowS || Math.Abs(bestV) > MaxSpeedMps) return false;
+        if (inliers < need || tMax - tMin < MinSpanFraction * windowS || Math.Abs(bestV) > MaxSpeedMps)
+            return false;
         var rms = (float)Math.Sqrt(sq / inliers);
-        if (rms > MaxResidualFraction * toleranceM) return false;
+        if (rms > MaxResidualFraction * toleranceM)
+            return false;
         var s = float.NaN;
         if (ns > 0)
         {
@@ -109,25 +135,36 @@ public static class LidarTrackFit
     {
         var c = 0;
         for (var k = 0; k < tS.Length; k++)
-            if (Math.Abs(rangeM[k] - (a + slope * tS[k])) <= tol) c++;
+            if (Math.Abs(rangeM[k] - (a + slope * tS[k])) <= tol)
+                c++;
         return c;
     }
 
     // Ordinary least squares r = a + v·t over the returns within tol of the current line; false when degenerate.
     private static bool LeastSquares(ReadOnlySpan<float> tS, ReadOnlySpan<float> rangeM, ref float a, ref float v, float tol)
     {
-        double st = 0, sr = 0, stt = 0, str = 0;
+        double st = 0,
+            sr = 0,
+            stt = 0,
+            str = 0;
         var c = 0;
         for (var k = 0; k < tS.Length; k++)
         {
-            if (Math.Abs(rangeM[k] - (a + v * tS[k])) > tol) continue;
-            double t = tS[k], r = rangeM[k];
-            st += t; sr += r; stt += t * t; str += t * r;
+            if (Math.Abs(rangeM[k] - (a + v * tS[k])) > tol)
+                continue;
+            double t = tS[k],
+                r = rangeM[k];
+            st += t;
+            sr += r;
+            stt += t * t;
+            str += t * r;
             c++;
         }
-        if (c < 2) return false;
+        if (c < 2)
+            return false;
         var den = c * stt - st * st;
-        if (den <= 1e-12) return false;
+        if (den <= 1e-12)
+            return false;
         var slope = (c * str - st * sr) / den;
         a = (float)((sr - slope * st) / c);
         v = (float)slope;

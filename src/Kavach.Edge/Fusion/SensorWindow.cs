@@ -1,7 +1,7 @@
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Configuration;
-using Kavach.Protocols;
 using Kavach.Edge.Sensors;
+using Kavach.Protocols;
 
 namespace Kavach.Edge.Fusion;
 
@@ -13,12 +13,17 @@ namespace Kavach.Edge.Fusion;
 public sealed class SensorWindow
 {
     private readonly Reading[] _ring;
-    private readonly float[] _a, _b, _c, _t;
-    private int _head, _count;
+    private readonly float[] _a,
+        _b,
+        _c,
+        _t;
+    private int _head,
+        _count;
     private long _lastTimestamp = long.MinValue;
     private long _lastChange = long.MinValue;
     private long _liveSince = long.MinValue; // the first tick of the current live stretch
-    private float _lastValueA = float.NaN, _lastValueB = float.NaN;
+    private float _lastValueA = float.NaN,
+        _lastValueB = float.NaN;
 
     private readonly StaticScene? _scene;
 
@@ -43,8 +48,10 @@ public sealed class SensorWindow
     {
         _ring[_head] = r;
         _head = (_head + 1) % _ring.Length;
-        if (_count < _ring.Length) _count++;
-        if (r.Timestamp > _lastTimestamp) _lastTimestamp = r.Timestamp;
+        if (_count < _ring.Length)
+            _count++;
+        if (r.Timestamp > _lastTimestamp)
+            _lastTimestamp = r.Timestamp;
         TrackChange(r);
     }
 
@@ -53,15 +60,29 @@ public sealed class SensorWindow
     // "No return" / "no target" frames are legitimate repeats (fog, empty track) and do not count.
     private void TrackChange(in Reading r)
     {
-        float a, b;
+        float a,
+            b;
         switch (r.Kind)
         {
-            case SensorKind.Lidar when !r.NoReturn: a = r.DistanceM; b = r.Strength; break;
-            case SensorKind.Radar when !float.IsNaN(r.RangeM): a = r.RangeM; b = r.ClosingSpeedMps; break;
-            case SensorKind.Camera: a = r.VisibilityM; b = 0; break;
-            default: _lastChange = r.Timestamp; _lastValueA = _lastValueB = float.NaN; return;
+            case SensorKind.Lidar when !r.NoReturn:
+                a = r.DistanceM;
+                b = r.Strength;
+                break;
+            case SensorKind.Radar when !float.IsNaN(r.RangeM):
+                a = r.RangeM;
+                b = r.ClosingSpeedMps;
+                break;
+            case SensorKind.Camera:
+                a = r.VisibilityM;
+                b = 0;
+                break;
+            default:
+                _lastChange = r.Timestamp;
+                _lastValueA = _lastValueB = float.NaN;
+                return;
         }
-        if (a.Equals(_lastValueA) && b.Equals(_lastValueB) && _lastChange != long.MinValue) return;
+        if (a.Equals(_lastValueA) && b.Equals(_lastValueB) && _lastChange != long.MinValue)
+            return;
         _lastValueA = a;
         _lastValueB = b;
         _lastChange = r.Timestamp;
@@ -80,28 +101,39 @@ public sealed class SensorWindow
         var ageMs = time.GetElapsedTime(_lastTimestamp, now).TotalMilliseconds;
         f.AgeS = (float)(ageMs / 1000);
         f.Stale = ageMs > Options.TimeoutMs;
-        f.Frozen = Options.FrozenMs > 0 && _lastChange != long.MinValue
-                   && time.GetElapsedTime(_lastChange, now).TotalMilliseconds > Options.FrozenMs;
-        if (!f.Live) _liveSince = long.MinValue;
-        else if (_liveSince == long.MinValue) _liveSince = now;
+        f.Frozen =
+            Options.FrozenMs > 0
+            && _lastChange != long.MinValue
+            && time.GetElapsedTime(_lastChange, now).TotalMilliseconds > Options.FrozenMs;
+        if (!f.Live)
+            _liveSince = long.MinValue;
+        else if (_liveSince == long.MinValue)
+            _liveSince = now;
         f.LiveForS = f.Live ? (float)time.GetElapsedTime(_liveSince, now).TotalSeconds : 0;
 
         var windowTicks = (long)(fusion.WindowMs / 1000.0 * time.TimestampFrequency);
         var from = now - windowTicks;
-        int frames = 0, na = 0, nb = 0;
-        double sum = 0, sumSq = 0, targets = 0;
-        float latestRange = float.NaN, latestLateral = float.NaN;
+        int frames = 0,
+            na = 0,
+            nb = 0;
+        double sum = 0,
+            sumSq = 0,
+            targets = 0;
+        float latestRange = float.NaN,
+            latestLateral = float.NaN;
         long latestRangeTs = long.MinValue;
         var cam = 0;
         for (var i = 0; i < _count; i++)
         {
             ref readonly var r = ref _ring[(_head - 1 - i + _ring.Length) % _ring.Length];
-            if (r.Timestamp < from || r.Timestamp > now) continue;
+            if (r.Timestamp < from || r.Timestamp > now)
+                continue;
             frames++;
             switch (r.Kind)
             {
                 case SensorKind.Lidar:
-                    if (r.NoReturn || float.IsNaN(r.DistanceM)) break;
+                    if (r.NoReturn || float.IsNaN(r.DistanceM))
+                        break;
                     _a[na++] = r.DistanceM;
                     sum += r.DistanceM;
                     sumSq += r.DistanceM * (double)r.DistanceM;
@@ -109,27 +141,38 @@ public sealed class SensorWindow
                 case SensorKind.Radar:
                     targets += r.Targets;
                     var (range, speed, _) = Target(r);
-                    if (float.IsNaN(range)) break;
+                    if (float.IsNaN(range))
+                        break;
                     _a[na++] = range;
-                    if (!float.IsNaN(speed)) _b[nb++] = speed;
-                    if (r.Timestamp > latestRangeTs) { latestRangeTs = r.Timestamp; latestRange = range; latestLateral = range.Equals(r.RangeM) ? r.LateralM : float.NaN; }
+                    if (!float.IsNaN(speed))
+                        _b[nb++] = speed;
+                    if (r.Timestamp > latestRangeTs)
+                    {
+                        latestRangeTs = r.Timestamp;
+                        latestRange = range;
+                        latestLateral = range.Equals(r.RangeM) ? r.LateralM : float.NaN;
+                    }
                     break;
                 case SensorKind.Camera:
-                    if (!float.IsNaN(r.VisibilityM)) _a[cam++] = r.VisibilityM;
+                    if (!float.IsNaN(r.VisibilityM))
+                        _a[cam++] = r.VisibilityM;
                     break;
                 case SensorKind.Gnss:
-                    if (r.GnssValid) na++; // health only: the speed goes through the fusion engine's GnssSpeedTracker
+                    if (r.GnssValid)
+                        na++; // health only: the speed goes through the fusion engine's GnssSpeedTracker
                     break;
             }
         }
         f.Frames = frames;
-        if (frames == 0) return;
+        if (frames == 0)
+            return;
 
         switch (Options.Kind)
         {
             case SensorKind.Lidar:
                 f.ValidRatio = na / (float)frames;
-                if (na == 0) break;
+                if (na == 0)
+                    break;
                 var mean = sum / na;
                 f.StdM = (float)Math.Sqrt(Math.Max(0, sumSq / na - mean * mean));
                 ComputeLidarTrack(from, now, frames, time, fusion, risk, ref f);
@@ -138,7 +181,8 @@ public sealed class SensorWindow
             case SensorKind.Radar:
                 f.ValidRatio = na / (float)frames;
                 f.TargetsMean = (float)(targets / frames);
-                if (na == 0) break;
+                if (na == 0)
+                    break;
                 f.RangeM = Median(_a.AsSpan(0, na)); // sorts _a[..na]
                 NearTarget(_a.AsSpan(0, na), frames, (float)risk.ConfirmToleranceM, ref f);
                 f.ClosingSpeedMps = nb > 0 ? Median(_b.AsSpan(0, nb)) : 0f;
@@ -148,7 +192,8 @@ public sealed class SensorWindow
                 break;
             case SensorKind.Camera:
                 f.ValidRatio = cam / (float)frames;
-                if (cam > 0) f.VisibilityM = Median(_a.AsSpan(0, cam));
+                if (cam > 0)
+                    f.VisibilityM = Median(_a.AsSpan(0, cam));
                 break;
             case SensorKind.Gnss:
                 f.ValidRatio = na / (float)frames; // sentences the receiver marked valid
@@ -159,21 +204,42 @@ public sealed class SensorWindow
     // A moving target's returns spread along the window (10 m at 10 m/s in 1 s) and fill no static cluster:
     // judged along a constant-speed line instead (LidarTrackFit), they persist as one target with a present
     // range and a closing speed. Fog backscatter (scattered, never in consecutive frames) fits no such line.
-    private void ComputeLidarTrack(long from, long now, int frames, TimeProvider time, FusionOptions fusion, RiskOptions risk, ref SensorFeatures f)
+    private void ComputeLidarTrack(
+        long from,
+        long now,
+        int frames,
+        TimeProvider time,
+        FusionOptions fusion,
+        RiskOptions risk,
+        ref SensorFeatures f
+    )
     {
         var n = 0;
         var freq = (double)time.TimestampFrequency;
         for (var i = 0; i < _count; i++)
         {
             ref readonly var r = ref _ring[(_head - 1 - i + _ring.Length) % _ring.Length];
-            if (r.Timestamp < from || r.Timestamp > now || r.NoReturn || float.IsNaN(r.DistanceM)) continue;
+            if (r.Timestamp < from || r.Timestamp > now || r.NoReturn || float.IsNaN(r.DistanceM))
+                continue;
             _t[n] = (float)((r.Timestamp - now) / freq);
             _a[n] = r.DistanceM;
             _b[n] = r.Strength;
             n++;
         }
-        if (!LidarTrackFit.TryFit(_t.AsSpan(0, n), _a.AsSpan(0, n), _b.AsSpan(0, n), frames, (float)risk.ConfirmToleranceM,
-                risk.MinPersistence, fusion.WindowMs / 1000f, _c, out var track)) return;
+        if (
+            !LidarTrackFit.TryFit(
+                _t.AsSpan(0, n),
+                _a.AsSpan(0, n),
+                _b.AsSpan(0, n),
+                frames,
+                (float)risk.ConfirmToleranceM,
+                risk.MinPersistence,
+                fusion.WindowMs / 1000f,
+                _c,
+                out var track
+            )
+        )
+            return;
         f.TrackRangeM = track.RangeM;
         f.TrackClosingSpeedMps = track.ClosingSpeedMps;
         f.TrackPersistence = track.Inliers / (float)frames;
@@ -193,7 +259,8 @@ public sealed class SensorWindow
         for (var i = 0; i < _count; i++)
         {
             ref readonly var r = ref _ring[(_head - 1 - i + _ring.Length) % _ring.Length];
-            if (r.Timestamp < from || r.Timestamp > now || r.NoReturn || float.IsNaN(r.DistanceM)) continue;
+            if (r.Timestamp < from || r.Timestamp > now || r.NoReturn || float.IsNaN(r.DistanceM))
+                continue;
             _a[n] = r.DistanceM;
             _b[n] = r.Strength;
             n++;
@@ -206,25 +273,35 @@ public sealed class SensorWindow
         f.StrengthMedian = MedianCopy(s);
 
         var tol = (float)risk.ConfirmToleranceM;
-        int bestStart = 0, bestLen = 0, nearStart = -1, nearLen = 0;
+        int bestStart = 0,
+            bestLen = 0,
+            nearStart = -1,
+            nearLen = 0;
         var j = 0;
         for (var i = 0; i < n; i++)
         {
-            while (d[i] - d[j] > 2 * tol) j++;
+            while (d[i] - d[j] > 2 * tol)
+                j++;
             var len = i - j + 1;
-            if (len > bestLen) { bestLen = len; bestStart = j; }
+            if (len > bestLen)
+            {
+                bestLen = len;
+                bestStart = j;
+            }
         }
         // nearest cluster with enough persistence: first window (by start) reaching the threshold
         var need = (int)Math.Ceiling(risk.MinPersistence * frames);
         j = 0;
         for (var i = 0; i < n && nearStart < 0; i++)
         {
-            while (d[i] - d[j] > 2 * tol) j++;
+            while (d[i] - d[j] > 2 * tol)
+                j++;
             if (i - j + 1 >= need)
             {
                 // extend to the full cluster from j
                 var end = i;
-                while (end + 1 < n && d[end + 1] - d[j] <= 2 * tol) end++;
+                while (end + 1 < n && d[end + 1] - d[j] <= 2 * tol)
+                    end++;
                 nearStart = j;
                 nearLen = end - j + 1;
             }
@@ -232,13 +309,20 @@ public sealed class SensorWindow
         // the densest cluster beyond backscatter range (returns are sorted: a suffix of d)
         var far = 0;
         var near = (float)risk.BackscatterMaxRangeM;
-        while (far < n && d[far] <= near) far++;
-        int farStart = -1, farLen = 0;
+        while (far < n && d[far] <= near)
+            far++;
+        int farStart = -1,
+            farLen = 0;
         j = far;
         for (var i = far; i < n; i++)
         {
-            while (d[i] - d[j] > 2 * tol) j++;
-            if (i - j + 1 > farLen) { farLen = i - j + 1; farStart = j; }
+            while (d[i] - d[j] > 2 * tol)
+                j++;
+            if (i - j + 1 > farLen)
+            {
+                farLen = i - j + 1;
+                farStart = j;
+            }
         }
         if (farStart >= 0)
         {
@@ -267,10 +351,13 @@ public sealed class SensorWindow
         var j = 0;
         for (var i = 0; i < sorted.Length; i++)
         {
-            while (sorted[i] - sorted[j] > 2 * tol) j++;
-            if (i - j + 1 < need) continue;
+            while (sorted[i] - sorted[j] > 2 * tol)
+                j++;
+            if (i - j + 1 < need)
+                continue;
             var end = i;
-            while (end + 1 < sorted.Length && sorted[end + 1] - sorted[j] <= 2 * tol) end++;
+            while (end + 1 < sorted.Length && sorted[end + 1] - sorted[j] <= 2 * tol)
+                end++;
             f.NearTargetRangeM = sorted[j + (end - j) / 2];
             f.NearTargetPersistence = (end - j + 1) / (float)frames;
             return;
@@ -283,9 +370,11 @@ public sealed class SensorWindow
         for (var i = 0; i < _count; i++)
         {
             ref readonly var r = ref _ring[(_head - 1 - i + _ring.Length) % _ring.Length];
-            if (r.Timestamp < from || r.Timestamp > now) continue;
+            if (r.Timestamp < from || r.Timestamp > now)
+                continue;
             var (range, _, snr) = Target(r);
-            if (float.IsNaN(snr) || float.IsNaN(range)) continue;
+            if (float.IsNaN(snr) || float.IsNaN(range))
+                continue;
             _b[n++] = snr;
         }
         return n == 0 ? float.NaN : Median(_b.AsSpan(0, n));
@@ -296,9 +385,13 @@ public sealed class SensorWindow
     // (the floor recognises it and measures fog on it).
     private (float RangeM, float SpeedMps, float SnrDb) Target(in Reading r)
     {
-        if (_scene is not null && !float.IsNaN(r.RangeM) && !float.IsNaN(r.Range2M)
+        if (
+            _scene is not null
+            && !float.IsNaN(r.RangeM)
+            && !float.IsNaN(r.Range2M)
             && _scene.IsStaticRadar(Index, r.RangeM, r.ClosingSpeedMps, r.SnrDb)
-            && !_scene.IsStaticRadar(Index, r.Range2M, r.ClosingSpeed2Mps, r.Snr2Db))
+            && !_scene.IsStaticRadar(Index, r.Range2M, r.ClosingSpeed2Mps, r.Snr2Db)
+        )
             return (r.Range2M, r.ClosingSpeed2Mps, r.Snr2Db);
         return (r.RangeM, r.ClosingSpeedMps, r.SnrDb);
     }
@@ -314,8 +407,11 @@ public sealed class SensorWindow
     {
         var tmp = _c.AsSpan(0, values.Length);
         var m = 0;
-        foreach (var v in values) if (!float.IsNaN(v)) tmp[m++] = v;
-        if (m == 0) return float.NaN;
+        foreach (var v in values)
+            if (!float.IsNaN(v))
+                tmp[m++] = v;
+        if (m == 0)
+            return float.NaN;
         tmp = tmp[..m];
         tmp.Sort();
         return tmp[m / 2];

@@ -9,6 +9,7 @@ public static class AppInfo
 
     /// <summary>The informational version without the source-control suffix.</summary>
     public static string Version { get; } =
-        (typeof(AppInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
-        .Split('+')[0];
+        (typeof(AppInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[
+            0
+        ];
 }

@@ -101,42 +101,83 @@ public sealed record CommandLine(Verb Verb, string? ConfigPath, bool Help, bool 
     {
         var verb = Verb.Run;
         string? config = null;
-        bool help = false, loop = false, verbSeen = false, yes = false;
+        bool help = false,
+            loop = false,
+            verbSeen = false,
+            yes = false;
         int? seconds = null;
         for (var i = 0; i < args.Count; i++)
         {
             var a = args[i];
             switch (a)
             {
-                case "run" when !verbSeen: verb = Verb.Run; verbSeen = true; break;
-                case "demo" when !verbSeen: verb = Verb.Demo; verbSeen = true; break;
-                case "selftest" when !verbSeen: verb = Verb.SelfTest; verbSeen = true; break;
-                case "commission" when !verbSeen: verb = Verb.Commission; verbSeen = true; break;
-                case "--version" or "-V": verb = Verb.Version; break;
+                case "run" when !verbSeen:
+                    verb = Verb.Run;
+                    verbSeen = true;
+                    break;
+                case "demo" when !verbSeen:
+                    verb = Verb.Demo;
+                    verbSeen = true;
+                    break;
+                case "selftest" when !verbSeen:
+                    verb = Verb.SelfTest;
+                    verbSeen = true;
+                    break;
+                case "commission" when !verbSeen:
+                    verb = Verb.Commission;
+                    verbSeen = true;
+                    break;
+                case "--version" or "-V":
+                    verb = Verb.Version;
+                    break;
                 case "--help" or "-h" or "help" when a != "help" || !verbSeen:
                     help = true;
-                    if (!verbSeen && a == "help") verb = Verb.Help;
+                    if (!verbSeen && a == "help")
+                        verb = Verb.Help;
                     break;
                 case "--config" or "-c":
-                    if (i + 1 >= args.Count || args[i + 1].StartsWith('-')) return Fail($"{a} needs a PATH");
+                    if (i + 1 >= args.Count || args[i + 1].StartsWith('-'))
+                        return Fail($"{a} needs a PATH");
                     config = args[++i];
                     break;
-                case "--loop" when verb == Verb.Demo: loop = true; break;
-                case "--yes" or "-y" when verb == Verb.Commission: yes = true; break;
+                case "--loop" when verb == Verb.Demo:
+                    loop = true;
+                    break;
+                case "--yes" or "-y" when verb == Verb.Commission:
+                    yes = true;
+                    break;
                 case "--seconds" when verb == Verb.Commission:
-                    if (i + 1 >= args.Count || !int.TryParse(args[i + 1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
-                        || n < 5 || n > 3600)
+                    if (
+                        i + 1 >= args.Count
+                        || !int.TryParse(
+                            args[i + 1],
+                            System.Globalization.NumberStyles.None,
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            out var n
+                        )
+                        || n < 5
+                        || n > 3600
+                    )
                         return Fail("--seconds needs a whole number of seconds, 5-3600");
                     seconds = n;
                     i++;
                     break;
                 default:
-                    if (a.StartsWith("--config=", StringComparison.Ordinal)) { config = a["--config=".Length..]; break; }
+                    if (a.StartsWith("--config=", StringComparison.Ordinal))
+                    {
+                        config = a["--config=".Length..];
+                        break;
+                    }
                     return Fail(a.StartsWith('-') ? $"unknown option '{a}'" : $"unknown verb '{a}'");
             }
         }
-        if (config is not null && verb == Verb.Demo) return Fail("demo runs on embedded defaults and takes no --config");
-        return new CommandLine(verb, config, help, loop, null) { Yes = yes, Seconds = seconds ?? Commissioning.CommissionCommand.DefaultSeconds };
+        if (config is not null && verb == Verb.Demo)
+            return Fail("demo runs on embedded defaults and takes no --config");
+        return new CommandLine(verb, config, help, loop, null)
+        {
+            Yes = yes,
+            Seconds = seconds ?? Commissioning.CommissionCommand.DefaultSeconds,
+        };
 
         static CommandLine Fail(string error) => new(Verb.Help, null, false, false, error);
     }

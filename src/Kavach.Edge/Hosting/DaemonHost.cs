@@ -52,7 +52,7 @@ public static class DaemonHost
             var storage = sp.GetRequiredService<StorageService>();
             return new FanOut([
                 FanOut.RiskToStorage(risk, storage),
-                FanOut.TicksToStorage(sp.GetRequiredService<Pipeline.Pipeline>(), storage),
+                FanOut.TicksToStorage(sp.GetRequiredService<Pipeline.TickPipeline>(), storage),
                 FanOut.OperatorToStorage(sp.GetRequiredService<AlarmControl>(), storage),
                 FanOut.CommitsToUplink(storage, sp.GetRequiredService<UplinkService>()),
             ]);
@@ -71,16 +71,22 @@ public static class DaemonHost
         // a cab judges a moving scene with its own floor (docs/locomotive.md); the model, trained on a post's still
         // scene, is not used there: the floor alone decides, and the model's state says why
         var cab = options.Device.Mode == DeviceMode.Locomotive;
-        if (cab) s.AddSingleton<ISafetyFloor>(_ => new Locomotive.LocomotiveFloor(options, time, static snapshot => snapshot.Motion));
-        else s.AddSingleton<ISafetyFloor, SafetyFloor>();
+        if (cab)
+            s.AddSingleton<ISafetyFloor>(_ => new Locomotive.LocomotiveFloor(options, time, static snapshot => snapshot.Motion));
+        else
+            s.AddSingleton<ISafetyFloor, SafetyFloor>();
         // the model loads here, before anything starts: a file that cannot be used throws ModelLoadException
         // (exit 2) unless Model.OnLoadFailure is floor-only
         var (model, modelState, modelReason) = cab
-            ? (null, ModelState.Disabled, "locomotive mode: the model was trained on a trackside post's still scene; the cab's floor alone decides")
+            ? (
+                null,
+                ModelState.Disabled,
+                "locomotive mode: the model was trained on a trackside post's still scene; the cab's floor alone decides"
+            )
             : ModelLayer.Load(options.Model);
         s.AddSingleton(sp => new ModelLayer(options, model, sp.GetRequiredService<ILogger<ModelLayer>>(), modelState, modelReason));
         s.AddSingleton<RiskStateMachine>();
-        s.AddSingleton<Pipeline.Pipeline>();
+        s.AddSingleton<Pipeline.TickPipeline>();
 
         // coverage and commissioning as health: degradations in place before any output shows the state
         // (a post's: a cab has no fixed scene to commission, and its floor states its own coverage on curves)
@@ -92,14 +98,26 @@ public static class DaemonHost
 
         // outputs first: alarm (shortest path), store, uplink (drains the store's outbox)
         s.AddAlarm(options);
-        s.AddSingleton(sp => new StorageService(options, sp.GetRequiredService<StageFaults>(), time,
-            sp.GetRequiredService<ILogger<StorageService>>(), sp.GetService<AlarmControl>()));
+        s.AddSingleton(sp => new StorageService(
+            options,
+            sp.GetRequiredService<StageFaults>(),
+            time,
+            sp.GetRequiredService<ILogger<StorageService>>(),
+            sp.GetService<AlarmControl>()
+        ));
         s.AddHostedService(sp => sp.GetRequiredService<StorageService>());
-        s.AddSingleton(sp => new UplinkService(options, sp.GetRequiredService<StorageService>(), sp.GetRequiredService<RiskBroadcaster>(), sp.GetRequiredService<StageFaults>(), time,
-            sp.GetRequiredService<ILogger<UplinkService>>(), new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>()))
+        s.AddSingleton(sp => new UplinkService(
+            options,
+            sp.GetRequiredService<StorageService>(),
+            sp.GetRequiredService<RiskBroadcaster>(),
+            sp.GetRequiredService<StageFaults>(),
+            time,
+            sp.GetRequiredService<ILogger<UplinkService>>(),
+            new AlarmCommandTarget(sp.GetRequiredService<AlarmControl>())
+        )
         {
             Degradations = sp.GetRequiredService<Commissioning.Degradations>(),
-            Cab = cab ? () => sp.GetRequiredService<Pipeline.Pipeline>().LastAssessment?.Cab : null,
+            Cab = cab ? () => sp.GetRequiredService<Pipeline.TickPipeline>().LastAssessment?.Cab : null,
         });
         s.AddHostedService(sp => sp.GetRequiredService<UplinkService>());
 
@@ -122,8 +140,14 @@ public static class DaemonHost
         s.AddHostedService(sp => sp.GetRequiredService<SensorInputService>());
 
         // last: heartbeat file and systemd watchdog, sent only while the pipeline is healthy
-        s.AddSingleton(sp => new ServiceHeartbeat(options, sp.GetRequiredService<Pipeline.Pipeline>(), sp.GetRequiredService<StageFaults>(), time,
-            sp.GetService<ISystemdNotifier>() ?? new SystemdNotifier(), sp.GetRequiredService<ILogger<ServiceHeartbeat>>()));
+        s.AddSingleton(sp => new ServiceHeartbeat(
+            options,
+            sp.GetRequiredService<Pipeline.TickPipeline>(),
+            sp.GetRequiredService<StageFaults>(),
+            time,
+            sp.GetService<ISystemdNotifier>() ?? new SystemdNotifier(),
+            sp.GetRequiredService<ILogger<ServiceHeartbeat>>()
+        ));
         s.AddHostedService(sp => sp.GetRequiredService<ServiceHeartbeat>());
 
         extra?.Invoke(s);

@@ -24,8 +24,12 @@ public sealed class FanOut(IReadOnlyList<FanOut.Edge> edges) : IHostedService
         new("risk state → storage", () => risk.Changed += storage.Add, () => risk.Changed -= storage.Add);
 
     /// <summary>fusion tick ──▶ storage's per-second summaries.</summary>
-    public static Edge TicksToStorage(Pipeline.Pipeline pipeline, StorageService storage) =>
-        new("fusion tick → storage summaries", () => pipeline.Ticked += storage.Recorder.OnTick, () => pipeline.Ticked -= storage.Recorder.OnTick);
+    public static Edge TicksToStorage(Pipeline.TickPipeline pipeline, StorageService storage) =>
+        new(
+            "fusion tick → storage summaries",
+            () => pipeline.Ticked += storage.Recorder.OnTick,
+            () => pipeline.Ticked -= storage.Recorder.OnTick
+        );
 
     /// <summary>operator events (acks, maintenance) ──▶ storage, into the same queue as the risk changes.</summary>
     public static Edge OperatorToStorage(AlarmControl alarm, StorageService storage) =>
@@ -45,7 +49,8 @@ public sealed class FanOut(IReadOnlyList<FanOut.Edge> edges) : IHostedService
 
     private void ConnectAll()
     {
-        foreach (var e in edges) e.Connect();
+        foreach (var e in edges)
+            e.Connect();
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -56,7 +61,8 @@ public sealed class FanOut(IReadOnlyList<FanOut.Edge> edges) : IHostedService
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        for (var i = edges.Count - 1; i >= 0; i--) edges[i].Disconnect();
+        for (var i = edges.Count - 1; i >= 0; i--)
+            edges[i].Disconnect();
         return Task.CompletedTask;
     }
 }

@@ -32,7 +32,8 @@ public static class HostRunner
         }
         try
         {
-            if (work is not null) await work(host.Services, lifetime.ApplicationStopping).ConfigureAwait(false);
+            if (work is not null)
+                await work(host.Services, lifetime.ApplicationStopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -40,7 +41,8 @@ public static class HostRunner
         }
         finally
         {
-            if (work is not null) lifetime.StopApplication(); // the work ended: the same stop as a signal's
+            if (work is not null)
+                lifetime.StopApplication(); // the work ended: the same stop as a signal's
             await host.WaitForShutdownAsync().ConfigureAwait(false);
         }
     }

@@ -47,7 +47,8 @@ public sealed class InstanceLock(KavachOptions options, ILogger<InstanceLock> lo
     /// </summary>
     public static bool IsHeld(string path)
     {
-        if (!File.Exists(path)) return false;
+        if (!File.Exists(path))
+            return false;
         try
         {
             using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None);

@@ -20,12 +20,15 @@ public static class InterruptSignal
     /// <summary>True when this process inherited SIGINT as ignored (Linux: the SigIgn mask in /proc/self/status).</summary>
     public static bool IsIgnored()
     {
-        if (!OperatingSystem.IsLinux()) return false;
+        if (!OperatingSystem.IsLinux())
+            return false;
         try
         {
             foreach (var line in File.ReadLines("/proc/self/status"))
                 if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
-                    return (ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << (SigInt - 1))) != 0;
+                    return (
+                            ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) & (1UL << (SigInt - 1))
+                        ) != 0;
         }
         catch (IOException) { }
         catch (FormatException) { }
@@ -39,7 +42,8 @@ public static class InterruptSignal
     /// </summary>
     public static bool Restore()
     {
-        if (!IsIgnored()) return false;
+        if (!IsIgnored())
+            return false;
         try
         {
             Signal(SigInt, SigDfl);

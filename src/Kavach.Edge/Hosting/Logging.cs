@@ -24,20 +24,28 @@ public static class Logging
                 ? "[{Level:u3}] {Message:lj}{NewLine}{Exception}"
                 : "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}";
             var theme = Console.IsOutputRedirected || underSystemd ? ConsoleTheme.None : AnsiConsoleTheme.Code;
-            config = config.WriteTo.Logger(c => c.Filter.ByExcluding(Serilog.Filters.Matching.WithProperty(FileOnly))
-                .WriteTo.Console(outputTemplate: template, theme: theme, standardErrorFromLevel: Serilog.Events.LogEventLevel.Fatal,
-                    formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+            config = config.WriteTo.Logger(c =>
+                c.Filter.ByExcluding(Serilog.Filters.Matching.WithProperty(FileOnly))
+                    .WriteTo.Console(
+                        outputTemplate: template,
+                        theme: theme,
+                        standardErrorFromLevel: Serilog.Events.LogEventLevel.Fatal,
+                        formatProvider: System.Globalization.CultureInfo.InvariantCulture
+                    )
+            );
         }
         if (o.File.Length > 0)
         {
-            config = config.WriteTo.File(o.File,
+            config = config.WriteTo.File(
+                o.File,
                 outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffzzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}",
                 fileSizeLimitBytes: o.FileSizeLimitMb * 1024L * 1024L,
                 rollOnFileSizeLimit: true,
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: o.RetainedFiles,
                 buffered: false,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture
+            );
         }
         return config.CreateLogger();
     }

@@ -8,15 +8,15 @@ using Microsoft.Extensions.Logging;
 namespace Kavach.Edge.Hosting;
 
 /// <summary>
-/// Proof of life, gated on the pipeline's own health (<see cref="Pipeline.PipelineHealth"/>, the same rule as the alarm's watchdog heartbeat), never a free timer:
-/// while the pipeline ticks and no stage has stalled it rewrites the heartbeat file every second and, under
+/// Proof of life, gated on the pipeline's own health (<see cref="Pipeline.PipelineHealth"/>, the same rule as the alarm's watchdog
+/// heartbeat), never a free timer: while the pipeline ticks and no stage has stalled it rewrites the heartbeat file every second and, under
 /// a unit with WatchdogSec=, sends WATCHDOG=1 at half the interval systemd gives in $WATCHDOG_USEC. A hung
 /// pipeline therefore stops both: systemd kills and restarts the unit, and selftest sees a stale heartbeat.
 /// Started last and stopped first; one loop; <see cref="Beat"/> is the loop body (tests call it directly).
 /// </summary>
 public sealed class ServiceHeartbeat : IHostedService, IDisposable
 {
-    private readonly Pipeline.Pipeline _pipeline;
+    private readonly Pipeline.TickPipeline _pipeline;
     private readonly StageFaults _faults;
     private readonly TimeProvider _time;
     private readonly ISystemdNotifier _notifier;
@@ -28,8 +28,16 @@ public sealed class ServiceHeartbeat : IHostedService, IDisposable
     private bool _warned;
     private bool _writeFailed;
 
-    public ServiceHeartbeat(KavachOptions options, Pipeline.Pipeline pipeline, StageFaults faults, TimeProvider time,
-        ISystemdNotifier notifier, ILogger<ServiceHeartbeat> log, TimeSpan? watchdogInterval = null, string? heartbeatFile = null)
+    public ServiceHeartbeat(
+        KavachOptions options,
+        Pipeline.TickPipeline pipeline,
+        StageFaults faults,
+        TimeProvider time,
+        ISystemdNotifier notifier,
+        ILogger<ServiceHeartbeat> log,
+        TimeSpan? watchdogInterval = null,
+        string? heartbeatFile = null
+    )
     {
         _pipeline = pipeline;
         _faults = faults;
@@ -58,9 +66,11 @@ public sealed class ServiceHeartbeat : IHostedService, IDisposable
     {
         var usec = Environment.GetEnvironmentVariable("WATCHDOG_USEC");
         var pid = Environment.GetEnvironmentVariable("WATCHDOG_PID");
-        if (!string.IsNullOrEmpty(pid) && pid != Environment.ProcessId.ToString(CultureInfo.InvariantCulture)) return null;
+        if (!string.IsNullOrEmpty(pid) && pid != Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
+            return null;
         return long.TryParse(usec, NumberStyles.None, CultureInfo.InvariantCulture, out var us) && us > 0
-            ? TimeSpan.FromMicroseconds(us) : null;
+            ? TimeSpan.FromMicroseconds(us)
+            : null;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -96,7 +106,8 @@ public sealed class ServiceHeartbeat : IHostedService, IDisposable
             }
             return false;
         }
-        if (_warned) _log.LogInformation("Pipeline healthy again: heartbeat resumed");
+        if (_warned)
+            _log.LogInformation("Pipeline healthy again: heartbeat resumed");
         _warned = false;
         WriteHeartbeat();
         // due at half the interval; half a beat early rather than a whole beat late
@@ -114,13 +125,19 @@ public sealed class ServiceHeartbeat : IHostedService, IDisposable
         try
         {
             var level = _pipeline.Risk.Current.Level;
-            File.WriteAllText(HeartbeatFile, string.Create(CultureInfo.InvariantCulture,
-                $"{_time.GetUtcNow():O} pid={Environment.ProcessId} ticks={_pipeline.Ticks} level={Assessment.RiskLevels.Name(level)}\n"));
+            File.WriteAllText(
+                HeartbeatFile,
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{_time.GetUtcNow():O} pid={Environment.ProcessId} ticks={_pipeline.Ticks} level={Assessment.RiskLevels.Name(level)}\n"
+                )
+            );
             _writeFailed = false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            if (!_writeFailed) _log.LogWarning("Cannot write the heartbeat file {Path}: {Message}", HeartbeatFile, e.Message);
+            if (!_writeFailed)
+                _log.LogWarning("Cannot write the heartbeat file {Path}: {Message}", HeartbeatFile, e.Message);
             _writeFailed = true;
         }
     }

@@ -17,8 +17,7 @@ public static class StatePaths
     /// <summary>The runtime folder the shipped unit asks for (RuntimeDirectory=kavach).</summary>
     public const string UnitRuntimeDirectory = "/run/kavach";
 
-    public static string StateDirectory(KavachOptions options) =>
-        Path.GetDirectoryName(Path.GetFullPath(options.Storage.Path)) ?? ".";
+    public static string StateDirectory(KavachOptions options) => Path.GetDirectoryName(Path.GetFullPath(options.Storage.Path)) ?? ".";
 
     public static string LockFile(KavachOptions options) => Path.Combine(StateDirectory(options), LockFileName);
 

@@ -44,10 +44,13 @@ public static class StoragePreflight
     /// <summary>The cause in a few words; .NET's messages say "already exists" for a path under a regular file.</summary>
     private static string Cause(Exception e, string dir)
     {
-        if (e is UnauthorizedAccessException) return "permission denied";
+        if (e is UnauthorizedAccessException)
+            return "permission denied";
         for (var d = dir; !string.IsNullOrEmpty(d); d = Path.GetDirectoryName(d))
-            if (File.Exists(d)) return $"not a directory ({d} is a file)";
-        if (e.InnerException is { } i && e.Message.Length == 0) return i.Message;
+            if (File.Exists(d))
+                return $"not a directory ({d} is a file)";
+        if (e.InnerException is { } i && e.Message.Length == 0)
+            return i.Message;
         return e.Message;
     }
 }

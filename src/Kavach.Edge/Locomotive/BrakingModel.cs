@@ -7,6 +7,7 @@ public enum BrakeApplication
 {
     /// <summary>Emergency braking: the shortest stop the train can make.</summary>
     Emergency,
+
     /// <summary>Full service braking.</summary>
     Service,
 }
@@ -60,13 +61,17 @@ public sealed class BrakingModel
     /// </summary>
     public double SpeedForDistanceMps(double distanceM, BrakeApplication brake = BrakeApplication.Emergency)
     {
-        if (double.IsNaN(distanceM)) return double.NaN;
-        if (distanceM <= 0) return 0;
-        if (double.IsPositiveInfinity(distanceM)) return double.PositiveInfinity;
+        if (double.IsNaN(distanceM))
+            return double.NaN;
+        if (distanceM <= 0)
+            return 0;
+        if (double.IsPositiveInfinity(distanceM))
+            return double.PositiveInfinity;
         var a = DecelerationMps2(brake);
         var v = 2 * distanceM / (_reactionS + Math.Sqrt(_reactionS * _reactionS + 2 * distanceM / a));
         // Rounding may leave S(v) a hair above D; step down so the promise "stops within D" holds exactly.
-        while (v > 0 && StoppingDistanceM(v, brake) > distanceM) v = Math.BitDecrement(v);
+        while (v > 0 && StoppingDistanceM(v, brake) > distanceM)
+            v = Math.BitDecrement(v);
         return v;
     }
 

@@ -7,14 +7,19 @@ public enum SpeedTrust
 {
     /// <summary>A fresh speed from a valid, autonomous or better fix with enough satellites.</summary>
     Trusted,
+
     /// <summary>No sentence has carried a speed yet.</summary>
     NeverSeen,
+
     /// <summary>The receiver says it has no fix (RMC status V, mode N, GGA quality 0): a tunnel, a cutting, a cold start.</summary>
     NoFix,
+
     /// <summary>The receiver is dead reckoning (mode E, GGA quality 6): an estimate, not a measurement.</summary>
     DeadReckoning,
+
     /// <summary>Too few satellites or a high HDOP in the latest GGA.</summary>
     PoorGeometry,
+
     /// <summary>No speed for longer than <see cref="GnssTrustOptions.StaleMs"/>: the receiver or its link went silent.</summary>
     Stale,
 }
@@ -67,6 +72,7 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
     private double _courseDeg = double.NaN;
     private long _courseAt = -1;
     private double _headingRate = double.NaN;
+
     // the recent courses (unwrapped, degrees) and their times, for the least-squares rate of turn
     private readonly long[] _turnAt = new long[HeadingSamples];
     private readonly double[] _turnDeg = new double[HeadingSamples];
@@ -77,17 +83,46 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
     private long _ggaAt = -1;
     private SpeedTrust _ggaState = SpeedTrust.Trusted;
 
-    /// <summary>Takes one decoded sentence that arrived at <paramref name="timestamp"/> (<see cref="TimeProvider.GetTimestamp"/> units).</summary>
+    /// <summary>Takes one decoded sentence that arrived at <paramref name="timestamp"/> (<see cref="TimeProvider.GetTimestamp"/>
+    /// units).</summary>
     public void Observe(in NmeaFrame frame, long timestamp) =>
-        Observe(frame.Sentence, frame.Valid, frame.Mode, frame.FixQuality, frame.Satellites, frame.Hdop, frame.SpeedMps, frame.CourseTrueDeg, timestamp);
+        Observe(
+            frame.Sentence,
+            frame.Valid,
+            frame.Mode,
+            frame.FixQuality,
+            frame.Satellites,
+            frame.Hdop,
+            frame.SpeedMps,
+            frame.CourseTrueDeg,
+            timestamp
+        );
 
     /// <summary>Takes one gnss reading (a sentence mapped by the nmea protocol), at its own arrival time.</summary>
     public void Observe(in Sensors.Reading reading) =>
-        Observe(reading.GnssSentence, reading.GnssValid, reading.GnssMode, reading.FixQuality, reading.Satellites, reading.Hdop,
-            reading.SpeedMps, reading.CourseDeg, reading.Timestamp);
+        Observe(
+            reading.GnssSentence,
+            reading.GnssValid,
+            reading.GnssMode,
+            reading.FixQuality,
+            reading.Satellites,
+            reading.Hdop,
+            reading.SpeedMps,
+            reading.CourseDeg,
+            reading.Timestamp
+        );
 
-    private void Observe(NmeaSentence sentence, bool valid, NmeaMode mode, int fixQuality, int satellites, double hdop,
-        double speedMps, double courseDeg, long now)
+    private void Observe(
+        NmeaSentence sentence,
+        bool valid,
+        NmeaMode mode,
+        int fixQuality,
+        int satellites,
+        double hdop,
+        double speedMps,
+        double courseDeg,
+        long now
+    )
     {
         if (sentence == NmeaSentence.Gga)
         {
@@ -119,14 +154,17 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
 
         _speedState = SpeedTrust.Trusted;
         _speedMps = speedMps;
-        if (double.IsNaN(courseDeg)) return;
+        if (double.IsNaN(courseDeg))
+            return;
         if (_courseAt >= 0)
         {
             var seconds = time.GetElapsedTime(_courseAt, now).TotalSeconds;
-            if (seconds < _options.MinHeadingIntervalS) return; // keep the older course as the base
+            if (seconds < _options.MinHeadingIntervalS)
+                return; // keep the older course as the base
             // Across a silence the rate says little about the curve now, and below walking pace the course is noise:
             // start again from this course.
-            if (seconds * 1000 > _options.StaleMs || _speedMps < TrackCorridor.MinSpeedForRadiusMps) _turnCount = 0;
+            if (seconds * 1000 > _options.StaleMs || _speedMps < TrackCorridor.MinSpeedForRadiusMps)
+                _turnCount = 0;
         }
 
         AddCourse(courseDeg, now);
@@ -142,8 +180,10 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
     public OwnMotion Current(long now)
     {
         var trust = _speedState;
-        if (trust == SpeedTrust.Trusted && time.GetElapsedTime(_speedAt, now).TotalMilliseconds > _options.StaleMs) trust = SpeedTrust.Stale;
-        if (trust == SpeedTrust.Trusted && _ggaAt >= 0 && time.GetElapsedTime(_ggaAt, now).TotalMilliseconds <= _options.StaleMs) trust = _ggaState;
+        if (trust == SpeedTrust.Trusted && time.GetElapsedTime(_speedAt, now).TotalMilliseconds > _options.StaleMs)
+            trust = SpeedTrust.Stale;
+        if (trust == SpeedTrust.Trusted && _ggaAt >= 0 && time.GetElapsedTime(_ggaAt, now).TotalMilliseconds <= _options.StaleMs)
+            trust = _ggaState;
         return trust == SpeedTrust.Trusted
             ? new OwnMotion(_speedMps, _courseDeg, _headingRate, trust)
             : new OwnMotion(double.NaN, double.NaN, double.NaN, trust);
@@ -152,11 +192,15 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
     // Keeps the course (unwrapped against the previous one: 359° → 1° is +2°) and drops those older than the window.
     private void AddCourse(double courseDeg, long now)
     {
-        var unwrapped = _turnCount == 0 ? courseDeg
-            : _turnDeg[_turnCount - 1] + TrackCorridor.HeadingRateDegPerS(_turnDeg[_turnCount - 1], courseDeg, 1);
+        var unwrapped =
+            _turnCount == 0
+                ? courseDeg
+                : _turnDeg[_turnCount - 1] + TrackCorridor.HeadingRateDegPerS(_turnDeg[_turnCount - 1], courseDeg, 1);
         var drop = 0;
-        while (drop < _turnCount && time.GetElapsedTime(_turnAt[drop], now).TotalSeconds > _options.HeadingWindowS) drop++;
-        if (_turnCount - drop == HeadingSamples) drop++;
+        while (drop < _turnCount && time.GetElapsedTime(_turnAt[drop], now).TotalSeconds > _options.HeadingWindowS)
+            drop++;
+        if (_turnCount - drop == HeadingSamples)
+            drop++;
         if (drop > 0)
         {
             Array.Copy(_turnAt, drop, _turnAt, 0, _turnCount - drop);
@@ -172,10 +216,19 @@ public sealed class GnssSpeedTracker(TimeProvider time, GnssTrustOptions? option
     // on a 600 m curve at 60 km/h is 0.8°, so a slope over seconds, not a difference of two fixes, gives the radius.
     private double TurnRate()
     {
-        if (_turnCount < 2) return double.NaN;
-        double sumT = 0, sumC = 0;
-        for (var i = 0; i < _turnCount; i++) { sumT += Seconds(i); sumC += _turnDeg[i]; }
-        double meanT = sumT / _turnCount, meanC = sumC / _turnCount, sxx = 0, sxy = 0;
+        if (_turnCount < 2)
+            return double.NaN;
+        double sumT = 0,
+            sumC = 0;
+        for (var i = 0; i < _turnCount; i++)
+        {
+            sumT += Seconds(i);
+            sumC += _turnDeg[i];
+        }
+        double meanT = sumT / _turnCount,
+            meanC = sumC / _turnCount,
+            sxx = 0,
+            sxy = 0;
         for (var i = 0; i < _turnCount; i++)
         {
             var dt = Seconds(i) - meanT;

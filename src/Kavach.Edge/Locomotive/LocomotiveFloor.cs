@@ -45,7 +45,12 @@ public sealed class LocomotiveFloor : ISafetyFloor
     /// <param name="time">The clock of the over-speed confirmation.</param>
     /// <param name="motion">The train's motion at a snapshot (the fusion snapshot's GNSS).</param>
     /// <param name="visibility">The visibility estimator (default: the trackside floor, of which only visibility is read).</param>
-    public LocomotiveFloor(KavachOptions options, TimeProvider time, Func<FusionSnapshot, OwnMotion> motion, ISafetyFloor? visibility = null)
+    public LocomotiveFloor(
+        KavachOptions options,
+        TimeProvider time,
+        Func<FusionSnapshot, OwnMotion> motion,
+        ISafetyFloor? visibility = null
+    )
     {
         _options = options;
         _motion = motion;
@@ -93,39 +98,57 @@ public sealed class LocomotiveFloor : ISafetyFloor
         angleless.Clear();
         // radars first (an angle-less radar's targets wait for a LiDAR to confirm them), then LiDARs
         for (var pass = 0; pass < 2; pass++)
-        foreach (ref readonly var f in snapshot.Sensors.AsSpan())
-        {
-            if (!f.Live || f.Kind != (pass == 0 ? SensorKind.Radar : SensorKind.Lidar)) continue;
-            var so = _options.Sensors[f.Sensor];
-            var reach = so.MaxRangeM > 0 ? so.MaxRangeM : double.PositiveInfinity;
-            var corridor = TrackCorridor.For(radius, train.CorridorHalfWidthM, reach);
-            if (double.IsFinite(corridor.CoveredLengthM)) covered = Math.Max(covered, corridor.CoveredLengthM);
-            if (f.Kind == SensorKind.Radar)
+            foreach (ref readonly var f in snapshot.Sensors.AsSpan())
             {
-                if (f.ValidRatio < risk.MinRadarPresence || float.IsNaN(f.RangeM)) continue;
-                // everything ahead of a moving train closes: the window's median range lags half a window behind the
-                // latest (5 m at 40 km/h), so the cab judges the latest range
-                var range = float.IsNaN(f.LatestRangeM) ? f.RangeM : f.LatestRangeM;
-                // a radar with angles gives the target's offset across the boresight, hence its bearing. One without
-                // (an OPS243) cannot tell a mast beside the line from a car on it: alone it would light the lamp at every
-                // mast, so its target counts only where a LiDAR return confirms it (docs/locomotive.md)
-                if (float.IsNaN(f.LateralM)) { angleless.Add((range, f.ClosingSpeedMps)); continue; }
-                var bearing = Math.Asin(Math.Clamp(f.LateralM / range, -1, 1)) * 180 / Math.PI;
-                Offer(new CabReturn(range, bearing, f.ClosingSpeedMps), ObstacleSource.Radar, corridor);
-                continue;
-            }
+                if (!f.Live || f.Kind != (pass == 0 ? SensorKind.Radar : SensorKind.Lidar))
+                    continue;
+                var so = _options.Sensors[f.Sensor];
+                var reach = so.MaxRangeM > 0 ? so.MaxRangeM : double.PositiveInfinity;
+                var corridor = TrackCorridor.For(radius, train.CorridorHalfWidthM, reach);
+                if (double.IsFinite(corridor.CoveredLengthM))
+                    covered = Math.Max(covered, corridor.CoveredLengthM);
+                if (f.Kind == SensorKind.Radar)
+                {
+                    if (f.ValidRatio < risk.MinRadarPresence || float.IsNaN(f.RangeM))
+                        continue;
+                    // everything ahead of a moving train closes: the window's median range lags half a window behind the
+                    // latest (5 m at 40 km/h), so the cab judges the latest range
+                    var range = float.IsNaN(f.LatestRangeM) ? f.RangeM : f.LatestRangeM;
+                    // a radar with angles gives the target's offset across the boresight, hence its bearing. One without
+                    // (an OPS243) cannot tell a mast beside the line from a car on it: alone it would light the lamp at every
+                    // mast, so its target counts only where a LiDAR return confirms it (docs/locomotive.md)
+                    if (float.IsNaN(f.LateralM))
+                    {
+                        angleless.Add((range, f.ClosingSpeedMps));
+                        continue;
+                    }
+                    var bearing = Math.Asin(Math.Clamp(f.LateralM / range, -1, 1)) * 180 / Math.PI;
+                    Offer(new CabReturn(range, bearing, f.ClosingSpeedMps), ObstacleSource.Radar, corridor);
+                    continue;
+                }
 
-            // LiDAR: a return that persists along a constant-speed line (what a fixed object ahead of a moving train
-            // is), else the nearest persistent cluster (a train standing still, or an object moving with it)
-            double r = f.TrackRangeM, v = f.TrackClosingSpeedMps;
-            if (float.IsNaN(f.TrackRangeM)) { r = f.NearClusterRangeM; v = double.NaN; }
-            if (double.IsNaN(r)) continue;
-            // a near, LiDAR-only return in fog is backscatter (the trackside rule, without a commissioned baseline)
-            if (inFog && r <= risk.BackscatterMaxRangeM && !RadarSees(snapshot, r)) { backscatter = true; continue; }
-            Offer(new CabReturn(r, 0, v), ObstacleSource.Lidar, corridor);
-            foreach (var (range, closing2) in angleless)
-                if (Math.Abs(range - r) <= risk.ConfirmToleranceM) Offer(new CabReturn(range, 0, closing2), ObstacleSource.Radar, corridor);
-        }
+                // LiDAR: a return that persists along a constant-speed line (what a fixed object ahead of a moving train
+                // is), else the nearest persistent cluster (a train standing still, or an object moving with it)
+                double r = f.TrackRangeM,
+                    v = f.TrackClosingSpeedMps;
+                if (float.IsNaN(f.TrackRangeM))
+                {
+                    r = f.NearClusterRangeM;
+                    v = double.NaN;
+                }
+                if (double.IsNaN(r))
+                    continue;
+                // a near, LiDAR-only return in fog is backscatter (the trackside rule, without a commissioned baseline)
+                if (inFog && r <= risk.BackscatterMaxRangeM && !RadarSees(snapshot, r))
+                {
+                    backscatter = true;
+                    continue;
+                }
+                Offer(new CabReturn(r, 0, v), ObstacleSource.Lidar, corridor);
+                foreach (var (range, closing2) in angleless)
+                    if (Math.Abs(range - r) <= risk.ConfirmToleranceM)
+                        Offer(new CabReturn(range, 0, closing2), ObstacleSource.Radar, corridor);
+            }
 
         // A LiDAR's single beam cannot tell whether what it hits is on the track: approaching a curve it meets the
         // trees and masts where the line bends away, which the GNSS course cannot know yet. Where a radar that gives
@@ -141,18 +164,32 @@ public sealed class LocomotiveFloor : ISafetyFloor
         if (nearest is { } o)
         {
             level = o.Verdict == CabVerdict.High ? RiskLevel.High : RiskLevel.Medium;
-            reasons.Add(double.IsFinite(o.StoppingDistanceM)
-                ? string.Create(CultureInfo.InvariantCulture,
-                    $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), {(o.Verdict == CabVerdict.High || unconfirmed ? "within" : "beyond")} the stopping distance {o.StoppingDistanceM:0} m + {train.ObstacleMarginM:0} m at {Math.Round(speedKmh):0} km/h{(unconfirmed ? "; LiDAR only, the radar sees nothing on the track there: MEDIUM" : "")}")
-                : string.Create(CultureInfo.InvariantCulture,
-                    $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), own speed unknown: taken as inside the stopping distance"));
+            reasons.Add(
+                double.IsFinite(o.StoppingDistanceM)
+                    ? string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), {(o.Verdict == CabVerdict.High || unconfirmed ? "within" : "beyond")} the stopping distance {o.StoppingDistanceM:0} m + {train.ObstacleMarginM:0} m at {Math.Round(speedKmh):0} km/h{(unconfirmed ? "; LiDAR only, the radar sees nothing on the track there: MEDIUM" : "")}"
+                    )
+                    : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"obstacle {o.AlongM:0} m ahead on the track ({SourceName(source)}), own speed unknown: taken as inside the stopping distance"
+                    )
+            );
         }
 
-        if (over.Medium) level = RiskLevels.Max(level, RiskLevel.Medium);
-        if (over.Medium || over.Status != OverSpeedStatus.Judged) reasons.Add(over.Describe());
-        if (!motion.Trusted) reasons.Add($"own speed unknown (gnss: {SpeedTrustName(motion.Trust)}): every return on the track is HIGH");
+        if (over.Medium)
+            level = RiskLevels.Max(level, RiskLevel.Medium);
+        if (over.Medium || over.Status != OverSpeedStatus.Judged)
+            reasons.Add(over.Describe());
+        if (!motion.Trusted)
+            reasons.Add($"own speed unknown (gnss: {SpeedTrustName(motion.Trust)}): every return on the track is HIGH");
         if (double.IsFinite(radius) && covered < longest)
-            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"curve R {Math.Abs(radius):0} m: the sensors cover {covered:0} m of the track ahead"));
+            reasons.Add(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"curve R {Math.Abs(radius):0} m: the sensors cover {covered:0} m of the track ahead"
+                )
+            );
 
         return new FloorAssessment
         {
@@ -174,8 +211,13 @@ public sealed class LocomotiveFloor : ISafetyFloor
         void Offer(CabReturn ret, ObstacleSource from, in TrackCorridor corridor)
         {
             var c = _classifier.Classify(ret, motion.Trusted ? motion.SpeedMps : double.NaN, corridor);
-            if (!c.IsObstacle) return;
-            if (nearest is { } best && Math.Abs(best.AlongM - c.AlongM) <= risk.ConfirmToleranceM) { source |= from; return; }
+            if (!c.IsObstacle)
+                return;
+            if (nearest is { } best && Math.Abs(best.AlongM - c.AlongM) <= risk.ConfirmToleranceM)
+            {
+                source |= from;
+                return;
+            }
             if (nearest is null || c.AlongM < nearest.Value.AlongM)
             {
                 nearest = c;
@@ -189,9 +231,11 @@ public sealed class LocomotiveFloor : ISafetyFloor
     {
         foreach (ref readonly var f in snapshot.Sensors.AsSpan())
         {
-            if (f.Kind != SensorKind.Radar || !f.Live) continue;
+            if (f.Kind != SensorKind.Radar || !f.Live)
+                continue;
             var so = _options.Sensors[f.Sensor];
-            if (so.Protocol.GivesBearing && so.MaxRangeM >= rangeM) return true;
+            if (so.Protocol.GivesBearing && so.MaxRangeM >= rangeM)
+                return true;
         }
         return false;
     }
@@ -199,26 +243,33 @@ public sealed class LocomotiveFloor : ISafetyFloor
     private bool RadarSees(FusionSnapshot snapshot, double rangeM)
     {
         foreach (ref readonly var f in snapshot.Sensors.AsSpan())
-            if (f.Kind == SensorKind.Radar && f.Live && !float.IsNaN(f.RangeM) && Math.Abs(f.RangeM - rangeM) <= _options.Risk.ConfirmToleranceM)
+            if (
+                f.Kind == SensorKind.Radar
+                && f.Live
+                && !float.IsNaN(f.RangeM)
+                && Math.Abs(f.RangeM - rangeM) <= _options.Risk.ConfirmToleranceM
+            )
                 return true;
         return false;
     }
 
-    private static string SourceName(ObstacleSource s) => s switch
-    {
-        ObstacleSource.Radar | ObstacleSource.Lidar => "radar+lidar",
-        ObstacleSource.Radar => "radar",
-        _ => "lidar",
-    };
+    private static string SourceName(ObstacleSource s) =>
+        s switch
+        {
+            ObstacleSource.Radar | ObstacleSource.Lidar => "radar+lidar",
+            ObstacleSource.Radar => "radar",
+            _ => "lidar",
+        };
 
     /// <summary>The name of a trust state as shown and stored ("stale", "no-fix").</summary>
-    public static string SpeedTrustName(SpeedTrust t) => t switch
-    {
-        SpeedTrust.Trusted => "trusted",
-        SpeedTrust.NeverSeen => "never-seen",
-        SpeedTrust.NoFix => "no-fix",
-        SpeedTrust.DeadReckoning => "dead-reckoning",
-        SpeedTrust.PoorGeometry => "poor-geometry",
-        _ => "stale",
-    };
+    public static string SpeedTrustName(SpeedTrust t) =>
+        t switch
+        {
+            SpeedTrust.Trusted => "trusted",
+            SpeedTrust.NeverSeen => "never-seen",
+            SpeedTrust.NoFix => "no-fix",
+            SpeedTrust.DeadReckoning => "dead-reckoning",
+            SpeedTrust.PoorGeometry => "poor-geometry",
+            _ => "stale",
+        };
 }

@@ -13,10 +13,13 @@ public enum CabVerdict
 {
     /// <summary>Outside the corridor and fixed to the ground (a platform, a pier, a mast, a trackside tree): not an obstacle.</summary>
     OffTrackStatic,
+
     /// <summary>Outside the corridor and moving (a road vehicle beside the line): not an obstacle on the track.</summary>
     OffTrackMoving,
+
     /// <summary>On the track, beyond the stopping distance plus margin but within reach: MEDIUM (slow down).</summary>
     Medium,
+
     /// <summary>On the track within the stopping distance plus margin: HIGH.</summary>
     High,
 }
@@ -27,7 +30,13 @@ public enum CabVerdict
 /// <param name="OffsetFromTrackM">Lateral distance from the track centre line, m.</param>
 /// <param name="Stationary">The Doppler says it is fixed to the ground (null without a Doppler speed).</param>
 /// <param name="StoppingDistanceM">S(v) at the train's speed, m.</param>
-public readonly record struct CabClassification(CabVerdict Verdict, double AlongM, double OffsetFromTrackM, bool? Stationary, double StoppingDistanceM)
+public readonly record struct CabClassification(
+    CabVerdict Verdict,
+    double AlongM,
+    double OffsetFromTrackM,
+    bool? Stationary,
+    double StoppingDistanceM
+)
 {
     /// <summary>True for <see cref="CabVerdict.Medium"/> and <see cref="CabVerdict.High"/>.</summary>
     public bool IsObstacle => Verdict >= CabVerdict.Medium;
@@ -57,9 +66,10 @@ public sealed class MovingObstacleClassifier(BrakingModel model, TrainOptions tr
         var lateral = r.RangeM * Math.Sin(bearing);
         var offset = Math.Abs(lateral - corridor.CentreLineOffsetM(along));
         var speedKnown = double.IsFinite(ownSpeedMps) && ownSpeedMps >= 0;
-        bool? stationary = double.IsFinite(r.ClosingSpeedMps) && speedKnown
-            ? Math.Abs(r.ClosingSpeedMps - ownSpeedMps * Math.Cos(bearing)) <= Math.Max(StationaryToleranceMps, 0.1 * ownSpeedMps)
-            : null;
+        bool? stationary =
+            double.IsFinite(r.ClosingSpeedMps) && speedKnown
+                ? Math.Abs(r.ClosingSpeedMps - ownSpeedMps * Math.Cos(bearing)) <= Math.Max(StationaryToleranceMps, 0.1 * ownSpeedMps)
+                : null;
         var stopping = speedKnown ? model.StoppingDistanceM(ownSpeedMps) : double.PositiveInfinity;
 
         CabVerdict verdict;

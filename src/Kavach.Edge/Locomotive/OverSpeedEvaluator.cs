@@ -8,8 +8,10 @@ public enum OverSpeedStatus
 {
     /// <summary>Speed and visibility known; the result says whether the train runs too fast.</summary>
     Judged,
+
     /// <summary>No trustworthy own speed (GNSS lost, no second source): a named degradation for the caller.</summary>
     SpeedUnknown,
+
     /// <summary>No visibility estimate: a named degradation for the caller.</summary>
     VisibilityUnknown,
 }
@@ -21,19 +23,28 @@ public readonly record struct OverSpeedResult(bool Medium, OverSpeedStatus Statu
     public double LimitKmh => Sight.SpeedMps * BrakingModel.KmhPerMps;
 
     /// <summary>One line for the driver and the log, naming both speeds (allocates: call on a change, not per tick).</summary>
-    public string Describe() => Status switch
-    {
-        OverSpeedStatus.SpeedUnknown => "own speed unknown: the stop-within-sight speed cannot be checked",
-        OverSpeedStatus.VisibilityUnknown => "visibility unknown: the stop-within-sight speed cannot be computed",
-        _ when Medium => string.Create(CultureInfo.InvariantCulture,
-            $"running {Math.Round(SpeedKmh):0} km/h, above {Sight.FloorKmh} km/h, the speed that stops within {Sight.DistanceM:0} m ({Limit()})"),
-        _ => string.Create(CultureInfo.InvariantCulture,
-            $"at {Math.Round(SpeedKmh):0} km/h; stop-within-sight speed {Sight.FloorKmh} km/h, stopping within {Sight.DistanceM:0} m ({Limit()})"),
-    };
+    public string Describe() =>
+        Status switch
+        {
+            OverSpeedStatus.SpeedUnknown => "own speed unknown: the stop-within-sight speed cannot be checked",
+            OverSpeedStatus.VisibilityUnknown => "visibility unknown: the stop-within-sight speed cannot be computed",
+            _ when Medium => string.Create(
+                CultureInfo.InvariantCulture,
+                $"running {Math.Round(SpeedKmh):0} km/h, above {Sight.FloorKmh} km/h, the speed that stops within {Sight.DistanceM:0} m ({Limit()})"
+            ),
+            _ => string.Create(
+                CultureInfo.InvariantCulture,
+                $"at {Math.Round(SpeedKmh):0} km/h; stop-within-sight speed {Sight.FloorKmh} km/h, stopping within {Sight.DistanceM:0} m ({Limit()})"
+            ),
+        };
 
-    private string Limit() => Sight.LimitedByReach
-        ? string.Create(CultureInfo.InvariantCulture, $"limited by sensor reach {Sight.ReachM:0} m; visibility {Sight.VisibilityM:0} m")
-        : string.Create(CultureInfo.InvariantCulture, $"limited by visibility {Sight.VisibilityM:0} m; sensor reach {Sight.ReachM:0} m");
+    private string Limit() =>
+        Sight.LimitedByReach
+            ? string.Create(CultureInfo.InvariantCulture, $"limited by sensor reach {Sight.ReachM:0} m; visibility {Sight.VisibilityM:0} m")
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"limited by visibility {Sight.VisibilityM:0} m; sensor reach {Sight.ReachM:0} m"
+            );
 }
 
 /// <summary>
@@ -93,7 +104,8 @@ public sealed class OverSpeedEvaluator
                     _overSince = null;
                 }
             }
-            else _overSince = null;
+            else
+                _overSince = null;
         }
         else
         {
@@ -106,7 +118,8 @@ public sealed class OverSpeedEvaluator
                     _clearSince = null;
                 }
             }
-            else _clearSince = null;
+            else
+                _clearSince = null;
         }
 
         return new OverSpeedResult(_medium, OverSpeedStatus.Judged, speedKmh, sight, inFog);

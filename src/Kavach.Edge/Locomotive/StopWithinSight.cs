@@ -26,13 +26,19 @@ public static class StopWithinSight
     /// sensors left out by the caller). With no sensor the reach is 0 and so is the speed: nothing protects the train.
     /// A NaN visibility (unknown) gives NaN: the caller reports a degradation, it does not guess.
     /// </summary>
-    public static SightSpeed Compute(BrakingModel model, double visibilityM, ReadOnlySpan<double> sensorReachM,
-        BrakeApplication brake = BrakeApplication.Emergency)
+    public static SightSpeed Compute(
+        BrakingModel model,
+        double visibilityM,
+        ReadOnlySpan<double> sensorReachM,
+        BrakeApplication brake = BrakeApplication.Emergency
+    )
     {
         var reach = 0.0;
         foreach (var r in sensorReachM)
-            if (r > reach) reach = r; // NaN and negative reaches count as none
-        if (double.IsNaN(visibilityM)) return new SightSpeed(double.NaN, double.NaN, visibilityM, reach);
+            if (r > reach)
+                reach = r; // NaN and negative reaches count as none
+        if (double.IsNaN(visibilityM))
+            return new SightSpeed(double.NaN, double.NaN, visibilityM, reach);
         var distance = Math.Max(0, Math.Min(visibilityM, reach));
         return new SightSpeed(model.SpeedForDistanceMps(distance, brake), distance, visibilityM, reach);
     }

@@ -28,7 +28,11 @@ public readonly record struct TrackCorridor(double RadiusM, bool RadiusKnown, do
     /// </summary>
     public static double CurveRadiusM(double speedMps, double headingRateDegPerS)
     {
-        if (!(speedMps >= MinSpeedForRadiusMps) || !double.IsFinite(headingRateDegPerS) || Math.Abs(headingRateDegPerS) < MinHeadingRateDegPerS)
+        if (
+            !(speedMps >= MinSpeedForRadiusMps)
+            || !double.IsFinite(headingRateDegPerS)
+            || Math.Abs(headingRateDegPerS) < MinHeadingRateDegPerS
+        )
             return double.PositiveInfinity;
         return speedMps / (headingRateDegPerS * Math.PI / 180);
     }
@@ -39,10 +43,13 @@ public readonly record struct TrackCorridor(double RadiusM, bool RadiusKnown, do
     /// </summary>
     public static double HeadingRateDegPerS(double fromCourseDeg, double toCourseDeg, double seconds)
     {
-        if (!double.IsFinite(fromCourseDeg) || !double.IsFinite(toCourseDeg) || !(seconds > 0)) return double.NaN;
+        if (!double.IsFinite(fromCourseDeg) || !double.IsFinite(toCourseDeg) || !(seconds > 0))
+            return double.NaN;
         var change = (toCourseDeg - fromCourseDeg) % 360;
-        if (change > 180) change -= 360;
-        else if (change <= -180) change += 360;
+        if (change > 180)
+            change -= 360;
+        else if (change <= -180)
+            change += 360;
         return change / seconds;
     }
 

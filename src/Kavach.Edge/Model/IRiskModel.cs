@@ -5,8 +5,10 @@ public struct ModelOutput
 {
     /// <summary>Probability of each fog class (FogClass 0..4).</summary>
     public FogProbabilities Fog;
+
     /// <summary>log10 of the visibility, m.</summary>
     public float VisibilityLog10;
+
     /// <summary>Probability that an obstacle is inside the stopping distance.</summary>
     public float ObstacleProbability;
 }

@@ -10,12 +10,16 @@ public enum Abstention
 {
     /// <summary>A required sensor is not live (never heard, stale or frozen): the unit is FAULT, the model has no say.</summary>
     SensorNotLive,
+
     /// <summary>A live LiDAR or radar sent nothing in the window (its link stalled before its TimeoutMs ran out).</summary>
     SensorSilent,
+
     /// <summary>A sensor's window is still filling: after start-up, a stale spell or a silence.</summary>
     WindowFilling,
+
     /// <summary>A LiDAR returned from beyond its configured reach: its inputs contradict its configuration.</summary>
     BeyondReach,
+
     /// <summary>An input lies outside the training envelope (<see cref="ModelEnvelope"/>).</summary>
     OutsideEnvelope,
 }
@@ -52,14 +56,15 @@ public sealed class ModelGate
     public long Count(Abstention kind) => Interlocked.Read(ref _counts[(int)kind]);
 
     /// <summary>The metric's tag for <paramref name="kind"/>.</summary>
-    public static string Name(Abstention kind) => kind switch
-    {
-        Abstention.SensorNotLive => "sensor-not-live",
-        Abstention.SensorSilent => "sensor-silent",
-        Abstention.WindowFilling => "window-filling",
-        Abstention.BeyondReach => "beyond-reach",
-        _ => "outside-envelope",
-    };
+    public static string Name(Abstention kind) =>
+        kind switch
+        {
+            Abstention.SensorNotLive => "sensor-not-live",
+            Abstention.SensorSilent => "sensor-silent",
+            Abstention.WindowFilling => "window-filling",
+            Abstention.BeyondReach => "beyond-reach",
+            _ => "outside-envelope",
+        };
 
     /// <summary>
     /// The sensor gates, before any feature is computed: "model abstains: …" or null. Called once per tick
@@ -72,12 +77,14 @@ public sealed class ModelGate
         for (var i = 0; i < sensors.Length; i++)
         {
             ref readonly var f = ref sensors[i];
-            if (f.Kind == SensorKind.Gnss) continue; // the own speed, not a scene input: its silence is SpeedTrust.Stale
+            if (f.Kind == SensorKind.Gnss)
+                continue; // the own speed, not a scene input: its silence is SpeedTrust.Stale
             var so = _options.Sensors[f.Sensor];
             if (!f.Live)
             {
                 _refill[i] = 0; // its return is a window filling after a stale spell (LiveForS)
-                if (so.Required) why ??= Reason(Abstention.SensorNotLive, i, f, so, 0);
+                if (so.Required)
+                    why ??= Reason(Abstention.SensorNotLive, i, f, so, 0);
                 continue;
             }
             if (f.Kind != SensorKind.Camera && f.Frames == 0)
@@ -92,7 +99,8 @@ public sealed class ModelGate
                 why ??= Reason(Abstention.WindowFilling, i, f, so, 0);
                 _refill[i]--;
             }
-            else if (f.LiveForS < warmUpS) why ??= Reason(Abstention.WindowFilling, i, f, so, 0);
+            else if (f.LiveForS < warmUpS)
+                why ??= Reason(Abstention.WindowFilling, i, f, so, 0);
             else if (f.Kind == SensorKind.Lidar && so.MaxRangeM > 0 && Farthest(f) is var far && far > so.MaxRangeM * (1 + ReachTolerance))
                 why ??= Reason(Abstention.BeyondReach, i, f, so, far);
         }
@@ -109,7 +117,8 @@ public sealed class ModelGate
             return null;
         }
         Interlocked.Increment(ref _counts[(int)Abstention.OutsideEnvelope]);
-        if (_lastKey == (Abstention.OutsideEnvelope, i)) return _lastReason;
+        if (_lastKey == (Abstention.OutsideEnvelope, i))
+            return _lastReason;
         _lastKey = (Abstention.OutsideEnvelope, i);
         return _lastReason = "model abstains: " + envelope!.Describe(i, features[i]);
     }
@@ -125,14 +134,17 @@ public sealed class ModelGate
         var reach = risk.StoppingDistanceM + _options.Model.EvidenceMarginM;
         foreach (ref readonly var f in snapshot.Sensors.AsSpan())
         {
-            if (!f.Live) continue;
+            if (!f.Live)
+                continue;
             switch (f.Kind)
             {
                 case SensorKind.Lidar when f.NearestM <= reach:
                     return true;
                 case SensorKind.Radar:
-                    if (f.RangeM <= reach || f.LatestRangeM <= reach || f.NearTargetRangeM <= reach) return true;
-                    if (f.ClosingSpeedMps >= risk.MinClosingSpeedMps && f.RangeM / f.ClosingSpeedMps < risk.TtcThresholdS) return true;
+                    if (f.RangeM <= reach || f.LatestRangeM <= reach || f.NearTargetRangeM <= reach)
+                        return true;
+                    if (f.ClosingSpeedMps >= risk.MinClosingSpeedMps && f.RangeM / f.ClosingSpeedMps < risk.TtcThresholdS)
+                        return true;
                     break;
             }
         }
@@ -144,7 +156,8 @@ public sealed class ModelGate
     {
         var m = float.NaN;
         foreach (var v in (ReadOnlySpan<float>)[f.NearestM, f.MedianM, f.ClusterRangeM, f.NearClusterRangeM, f.FarClusterRangeM])
-            if (float.IsFinite(v) && !(v <= m)) m = v;
+            if (float.IsFinite(v) && !(v <= m))
+                m = v;
         return m;
     }
 
@@ -152,7 +165,8 @@ public sealed class ModelGate
     private string Reason(Abstention kind, int index, in SensorFeatures f, SensorOptions so, float farM)
     {
         Interlocked.Increment(ref _counts[(int)kind]);
-        if (_lastKey == (kind, index)) return _lastReason;
+        if (_lastKey == (kind, index))
+            return _lastReason;
         _lastKey = (kind, index);
         var inv = CultureInfo.InvariantCulture;
         var text = kind switch
@@ -161,7 +175,10 @@ public sealed class ModelGate
             Abstention.SensorSilent => $"sensor '{so.Name}' sent nothing in the window",
             Abstention.WindowFilling when _refill[index] > 0 => $"sensor '{so.Name}' window refilling after a silence",
             Abstention.WindowFilling => $"sensor '{so.Name}' window still filling",
-            _ => string.Create(inv, $"lidar '{so.Name}' returns at {farM:0} m, beyond its MaxRangeM {so.MaxRangeM:0} m (set MaxRangeM to the sensor's real reach)"),
+            _ => string.Create(
+                inv,
+                $"lidar '{so.Name}' returns at {farM:0} m, beyond its MaxRangeM {so.MaxRangeM:0} m (set MaxRangeM to the sensor's real reach)"
+            ),
         };
         return _lastReason = "model abstains: " + text;
     }

@@ -10,10 +10,13 @@ public enum ModelState
 {
     /// <summary>Model.Enabled is false: the safety floor alone decides.</summary>
     Disabled,
+
     /// <summary>The model answers every tick.</summary>
     Running,
+
     /// <summary>The model could not be loaded and Model.OnLoadFailure is floor-only: the floor alone decides.</summary>
     FloorOnly,
+
     /// <summary>The model failed at run time (threw, or answered NaN): the floor decides until it answers again.</summary>
     Degraded,
 }
@@ -45,7 +48,10 @@ public sealed class ModelLayer : IDisposable
     private volatile string? _abstaining;
     private ModelView? _abstainedView;
     private string? _logged;
-    private long _runs, _failures, _abstentions, _suspicions;
+    private long _runs,
+        _failures,
+        _abstentions,
+        _suspicions;
 
     /// <summary>A layer over <paramref name="model"/> (null: not running, for <paramref name="reason"/>).</summary>
     public ModelLayer(KavachOptions options, IRiskModel? model, ILogger log, ModelState initial = ModelState.Running, string reason = "")
@@ -59,11 +65,19 @@ public sealed class ModelLayer : IDisposable
         switch (_state.State)
         {
             case ModelState.Running:
-                _log.LogInformation("Model {Path} (sha256 {Sha}) runs on top of the safety floor: HIGH at obstacle probability ≥ {High}, MEDIUM at {Fog} fog",
-                    options.Model.ResolvedPath, (model as OnnxRiskModel)?.Sha256 ?? "n/a", options.Model.HighProbability, FogClasses.Name(options.Model.MediumFogClass));
+                _log.LogInformation(
+                    "Model {Path} (sha256 {Sha}) runs on top of the safety floor: HIGH at obstacle probability ≥ {High}, MEDIUM at {Fog} fog",
+                    options.Model.ResolvedPath,
+                    (model as OnnxRiskModel)?.Sha256 ?? "n/a",
+                    options.Model.HighProbability,
+                    FogClasses.Name(options.Model.MediumFogClass)
+                );
                 if (_envelope is not null)
-                    _log.LogInformation("Model training envelope {Path}: the model abstains on windows with an input outside its training range (± {Tolerance:P0} of the span)",
-                        ModelEnvelope.PathFor(options.Model.ResolvedPath), _envelope.Tolerance);
+                    _log.LogInformation(
+                        "Model training envelope {Path}: the model abstains on windows with an input outside its training range (± {Tolerance:P0} of the span)",
+                        ModelEnvelope.PathFor(options.Model.ResolvedPath),
+                        _envelope.Tolerance
+                    );
                 break;
             case ModelState.Disabled:
                 _log.LogWarning("Model disabled (Model.Enabled = false): the safety floor alone decides");
@@ -75,12 +89,14 @@ public sealed class ModelLayer : IDisposable
     }
 
     /// <summary>
-    /// Loads the configured model and its training envelope (<see cref="ModelEnvelope.PathFor"/>). Returns the layer's model and state; throws <see cref="ModelLoadException"/>
-    /// when the file cannot be used and Model.OnLoadFailure is refuse (the daemon exits with code 2).
+    /// Loads the configured model and its training envelope (<see cref="ModelEnvelope.PathFor"/>). Returns the layer's model and state;
+    /// throws <see cref="ModelLoadException"/> when the file cannot be used and Model.OnLoadFailure is refuse (the daemon exits with code
+    /// 2).
     /// </summary>
     public static (IRiskModel? Model, ModelState State, string Reason) Load(ModelOptions options)
     {
-        if (!options.Enabled) return (null, ModelState.Disabled, "Model.Enabled is false");
+        if (!options.Enabled)
+            return (null, ModelState.Disabled, "Model.Enabled is false");
         try
         {
             var model = OnnxRiskModel.Load(options.ResolvedPath, options.Sha256);
@@ -108,7 +124,13 @@ public sealed class ModelLayer : IDisposable
         {
             var s = _state;
             var message = s.State == ModelState.Running ? _abstaining ?? "" : s.Message;
-            return new ModelHealth(s.State, message, Interlocked.Read(ref _runs), Interlocked.Read(ref _failures), Interlocked.Read(ref _abstentions));
+            return new ModelHealth(
+                s.State,
+                message,
+                Interlocked.Read(ref _runs),
+                Interlocked.Read(ref _failures),
+                Interlocked.Read(ref _abstentions)
+            );
         }
     }
 
@@ -125,7 +147,8 @@ public sealed class ModelLayer : IDisposable
     /// </summary>
     public ModelView? Assess(FusionSnapshot snapshot)
     {
-        if (_model is null) return null;
+        if (_model is null)
+            return null;
         var abstain = Gate.Sensors(snapshot, WarmUpS);
         ModelOutput o;
         try
@@ -135,7 +158,8 @@ public sealed class ModelLayer : IDisposable
                 FeatureVector.Fill(snapshot, _options, _features);
                 abstain = Gate.Outside(_envelope, _features);
             }
-            if (abstain is not null) return Abstain(abstain);
+            if (abstain is not null)
+                return Abstain(abstain);
             _model.Predict(_features, out o);
         }
         catch (Exception e)
@@ -157,14 +181,17 @@ public sealed class ModelLayer : IDisposable
         }
 
         var best = 0;
-        for (var i = 1; i < ModelContract.FogClasses; i++) if (o.Fog[i] > o.Fog[best]) best = i;
+        for (var i = 1; i < ModelContract.FogClasses; i++)
+            if (o.Fog[i] > o.Fog[best])
+                best = i;
         var fog = (FogClass)best;
         var m = _options.Model;
         var visibility = Math.Clamp(Math.Pow(10, o.VisibilityLog10), 1, 20_000);
         // the model never invents an obstacle: its HIGH needs a return, a target or a short TTC in this very window
         var above = o.ObstacleProbability >= m.HighProbability;
         var evidence = above && Gate.Evidence(snapshot);
-        if (above && !evidence) Interlocked.Increment(ref _suspicions);
+        if (above && !evidence)
+            Interlocked.Increment(ref _suspicions);
         return new ModelView
         {
             FogClass = fog,
@@ -183,7 +210,8 @@ public sealed class ModelLayer : IDisposable
         Interlocked.Increment(ref _abstentions);
         if (!ReferenceEquals(_abstaining, reason))
         {
-            if (reason != _logged) _log.LogInformation("{Reason}: the safety floor alone decides", reason); // once per distinct reason in a row
+            if (reason != _logged)
+                _log.LogInformation("{Reason}: the safety floor alone decides", reason); // once per distinct reason in a row
             _logged = reason;
             _abstaining = reason;
             _abstainedView = new ModelView { Abstained = reason, ObstacleProbability = double.NaN };
@@ -200,7 +228,8 @@ public sealed class ModelLayer : IDisposable
     internal static bool FogMedium(ReadOnlySpan<float> fog, double visibilityM, FogClass line)
     {
         var p = 0f;
-        for (var i = Math.Max((int)line, 0); i < fog.Length; i++) p += fog[i];
+        for (var i = Math.Max((int)line, 0); i < fog.Length; i++)
+            p += fog[i];
         return p >= 0.5f && visibilityM <= 2 * FogClasses.UpperLimitM(line);
     }
 
@@ -216,13 +245,29 @@ public sealed class ModelLayer : IDisposable
         for (var i = 0; i < ModelContract.FogClasses; i++)
         {
             var p = o.Fog[i];
-            if (!float.IsFinite(p) || p < -eps || p > 1 + eps) { problem = $"fog probability {i} is {p}"; return false; }
+            if (!float.IsFinite(p) || p < -eps || p > 1 + eps)
+            {
+                problem = $"fog probability {i} is {p}";
+                return false;
+            }
             sum += p;
         }
-        if (Math.Abs(sum - 1) > 0.01f) { problem = $"fog probabilities sum to {sum}"; return false; }
-        if (!float.IsFinite(o.VisibilityLog10)) { problem = $"visibility is {o.VisibilityLog10}"; return false; }
+        if (Math.Abs(sum - 1) > 0.01f)
+        {
+            problem = $"fog probabilities sum to {sum}";
+            return false;
+        }
+        if (!float.IsFinite(o.VisibilityLog10))
+        {
+            problem = $"visibility is {o.VisibilityLog10}";
+            return false;
+        }
         var q = o.ObstacleProbability;
-        if (!float.IsFinite(q) || q < -eps || q > 1 + eps) { problem = $"obstacle probability is {q}"; return false; }
+        if (!float.IsFinite(q) || q < -eps || q > 1 + eps)
+        {
+            problem = $"obstacle probability is {q}";
+            return false;
+        }
         problem = "";
         return true;
     }
@@ -230,7 +275,8 @@ public sealed class ModelLayer : IDisposable
     private void Fail(string why, Exception? e)
     {
         Interlocked.Increment(ref _failures);
-        if (_state.State == ModelState.Degraded) return; // reported once per episode
+        if (_state.State == ModelState.Degraded)
+            return; // reported once per episode
         _state = new StateBox(ModelState.Degraded, why);
         _log.LogWarning(e, "Model failed ({Why}): the safety floor alone decides until it answers again (a degradation, not a fault)", why);
     }

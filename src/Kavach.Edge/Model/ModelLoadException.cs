@@ -7,7 +7,9 @@ namespace Kavach.Edge.Model;
 /// </summary>
 public sealed class ModelLoadException : Exception
 {
-    public ModelLoadException(string message) : base(message) { }
+    public ModelLoadException(string message)
+        : base(message) { }
 
-    public ModelLoadException(string message, Exception inner) : base(message, inner) { }
+    public ModelLoadException(string message, Exception inner)
+        : base(message, inner) { }
 }

@@ -64,7 +64,9 @@ public sealed class OnnxRiskModel : IRiskModel
         }
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (expectedSha256 is not null && !string.Equals(sha, expectedSha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelLoadException($"model {path}: SHA-256 {sha} does not match Model.Sha256 {expectedSha256.ToLowerInvariant()} (the model card's value); refusing an unexpected model");
+            throw new ModelLoadException(
+                $"model {path}: SHA-256 {sha} does not match Model.Sha256 {expectedSha256.ToLowerInvariant()} (the model card's value); refusing an unexpected model"
+            );
 
         InferenceSession session;
         var so = new SessionOptions
@@ -108,8 +110,10 @@ public sealed class OnnxRiskModel : IRiskModel
             CheckTensor(ModelContract.Input, input, FeatureVector.Count, problems);
         foreach (var (name, width) in ModelContract.Outputs)
         {
-            if (!session.OutputMetadata.TryGetValue(name, out var output)) problems.Add($"output {name} is missing (outputs: {string.Join(", ", session.OutputMetadata.Keys)})");
-            else CheckTensor(name, output, width, problems);
+            if (!session.OutputMetadata.TryGetValue(name, out var output))
+                problems.Add($"output {name} is missing (outputs: {string.Join(", ", session.OutputMetadata.Keys)})");
+            else
+                CheckTensor(name, output, width, problems);
         }
         if (problems.Count > 0)
             throw new ModelLoadException($"model {path}: does not match the model card (models/README.md): {string.Join("; ", problems)}");
@@ -132,7 +136,8 @@ public sealed class OnnxRiskModel : IRiskModel
         features[..FeatureVector.Count].CopyTo(_input);
         _session.RunWithBinding(_run, _binding);
         output = default;
-        for (var i = 0; i < ModelContract.FogClasses; i++) output.Fog[i] = _fog[i];
+        for (var i = 0; i < ModelContract.FogClasses; i++)
+            output.Fog[i] = _fog[i];
         output.VisibilityLog10 = _vis[0];
         output.ObstacleProbability = _obstacle[0];
     }
@@ -140,8 +145,10 @@ public sealed class OnnxRiskModel : IRiskModel
     public void Dispose()
     {
         _binding.Dispose();
-        foreach (var v in _inputs) v.Dispose();
-        foreach (var v in _outputs) v.Dispose();
+        foreach (var v in _inputs)
+            v.Dispose();
+        foreach (var v in _outputs)
+            v.Dispose();
         _run.Dispose();
         _session.Dispose();
     }

@@ -34,7 +34,8 @@ public sealed class OutputRunner<T>
     private Task _run = Task.CompletedTask;
     private readonly TimeSpan _pendingTimeout;
     private readonly ITimer? _watchdog;
-    private long _overflowed, _emitted;
+    private long _overflowed,
+        _emitted;
     private long _writeStarted; // timestamp of the write in progress, 0 when none
     private int _hung; // 1 while the pending write is reported hung
     private volatile bool _completed;
@@ -43,8 +44,19 @@ public sealed class OutputRunner<T>
     /// <param name="name">How logs name the output ("Storage").</param>
     /// <param name="tickEvery">How often <see cref="IOutputSink{T}.Tick"/> runs (null: never, but once on stop).</param>
     /// <param name="pendingTimeout">A write pending longer than this is a stage fault (null: not watched).</param>
-    public OutputRunner(string stage, string name, int capacity, IOutputSink<T> sink, StageFaults faults, TimeProvider time, ILogger log,
-        TimeSpan? tickEvery = null, int batchMax = DefaultBatchMax, Backoff? backoff = null, TimeSpan? pendingTimeout = null)
+    public OutputRunner(
+        string stage,
+        string name,
+        int capacity,
+        IOutputSink<T> sink,
+        StageFaults faults,
+        TimeProvider time,
+        ILogger log,
+        TimeSpan? tickEvery = null,
+        int batchMax = DefaultBatchMax,
+        Backoff? backoff = null,
+        TimeSpan? pendingTimeout = null
+    )
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchMax, 1);
@@ -59,7 +71,9 @@ public sealed class OutputRunner<T>
         _tickEvery = tickEvery ?? Timeout.InfiniteTimeSpan;
         _backoff = backoff ?? new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30));
         _batch = new List<T>(batchMax);
-        _queue = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _queue = Channel.CreateBounded<T>(
+            new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait }
+        );
         _pendingTimeout = pendingTimeout ?? Timeout.InfiniteTimeSpan;
         if (pendingTimeout is { } timeout)
         {
@@ -76,13 +90,26 @@ public sealed class OutputRunner<T>
     private void CheckPending()
     {
         var started = Interlocked.Read(ref _writeStarted);
-        if (started == 0 || Volatile.Read(ref _hung) == 1) return;
+        if (started == 0 || Volatile.Read(ref _hung) == 1)
+            return;
         var pending = _time.GetElapsedTime(started);
-        if (pending < _pendingTimeout || Interlocked.CompareExchange(ref _hung, 1, 0) != 0) return;
-        if (Interlocked.Read(ref _writeStarted) != started) { Volatile.Write(ref _hung, 0); return; } // it returned meanwhile
-        _faults.Raise(Stage, $"write pending for {pending.TotalSeconds:0.#} s (timeout {_pendingTimeout.TotalSeconds:0.#} s): the disk does not answer");
-        _log.LogError("{Name}: a write has been pending for {Seconds:0.#} s (timeout {Timeout:0.#} s): the disk does not answer. The unit is FAULT; the alarm keeps working",
-            Name, pending.TotalSeconds, _pendingTimeout.TotalSeconds);
+        if (pending < _pendingTimeout || Interlocked.CompareExchange(ref _hung, 1, 0) != 0)
+            return;
+        if (Interlocked.Read(ref _writeStarted) != started)
+        {
+            Volatile.Write(ref _hung, 0);
+            return;
+        } // it returned meanwhile
+        _faults.Raise(
+            Stage,
+            $"write pending for {pending.TotalSeconds:0.#} s (timeout {_pendingTimeout.TotalSeconds:0.#} s): the disk does not answer"
+        );
+        _log.LogError(
+            "{Name}: a write has been pending for {Seconds:0.#} s (timeout {Timeout:0.#} s): the disk does not answer. The unit is FAULT; the alarm keeps working",
+            Name,
+            pending.TotalSeconds,
+            _pendingTimeout.TotalSeconds
+        );
     }
 
     public string Stage { get; }
@@ -105,12 +132,17 @@ public sealed class OutputRunner<T>
     /// <summary>Queues an item; false (counted, FAULT) when the queue is full. Thread-safe, never blocks.</summary>
     public bool TryEnqueue(T item)
     {
-        if (_queue.Writer.TryWrite(item)) return true;
+        if (_queue.Writer.TryWrite(item))
+            return true;
         var lost = Interlocked.Increment(ref _overflowed);
         if (_completed)
             _log.LogWarning("{Name}: an item arrived after stop and was not written", Name);
         else if (_faults.Raise(OverflowFault, $"queue full ({Capacity}), {lost} item(s) not written"))
-            _log.LogError("{Name}: the queue is full ({Capacity}); items are not written until it drains. The unit is FAULT", Name, Capacity);
+            _log.LogError(
+                "{Name}: the queue is full ({Capacity}); items are not written until it drains. The unit is FAULT",
+                Name,
+                Capacity
+            );
         return false;
     }
 
@@ -158,31 +190,42 @@ public sealed class OutputRunner<T>
         Task<bool>? ready = null;
         while (true)
         {
-            while (_batch.Count < BatchMax && _queue.Reader.TryRead(out var item)) _batch.Add(item);
+            while (_batch.Count < BatchMax && _queue.Reader.TryRead(out var item))
+                _batch.Add(item);
             var last = _batch.Count == 0 && _queue.Reader.Completion.IsCompleted;
             var tick = last || moreWork || (_tickEvery != Timeout.InfiniteTimeSpan && _time.GetElapsedTime(lastTick) >= _tickEvery);
             if (_batch.Count > 0 || tick)
             {
                 if (!Attempt(tick, out moreWork))
                 {
-                    try { await Task.Delay(_backoff.Next(), _time, abort).ConfigureAwait(false); }
-                    catch (OperationCanceledException) { return; }
+                    try
+                    {
+                        await Task.Delay(_backoff.Next(), _time, abort).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
                     continue;
                 }
-                if (tick) lastTick = _time.GetTimestamp();
-                if (last) return;
+                if (tick)
+                    lastTick = _time.GetTimestamp();
+                if (last)
+                    return;
                 continue;
             }
 
             // Wait for an item or the next tick; the pending wait is reused, not re-armed.
             ready ??= _queue.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
             var due = _tickEvery == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _tickEvery - _time.GetElapsedTime(lastTick);
-            if (due != Timeout.InfiniteTimeSpan && due < TimeSpan.Zero) due = TimeSpan.Zero;
+            if (due != Timeout.InfiniteTimeSpan && due < TimeSpan.Zero)
+                due = TimeSpan.Zero;
             using var wake = new CancellationTokenSource();
             var delay = Task.Delay(due, _time, wake.Token);
             await Task.WhenAny(ready, delay).ConfigureAwait(false);
             await wake.CancelAsync().ConfigureAwait(false);
-            if (ready.IsCompleted) ready = null; // false (completed): the next pass sees Completion and ends
+            if (ready.IsCompleted)
+                ready = null; // false (completed): the next pass sees Completion and ends
         }
     }
 
@@ -204,7 +247,8 @@ public sealed class OutputRunner<T>
                 Interlocked.Add(ref _emitted, _batch.Count);
                 _batch.Clear();
             }
-            if (tick) moreWork = _sink.Tick();
+            if (tick)
+                moreWork = _sink.Tick();
         }
         catch (Exception e)
         {
@@ -216,7 +260,8 @@ public sealed class OutputRunner<T>
         }
         var wasHung = EndWrite();
         _backoff.Reset();
-        if (_faults.Clear(Stage)) _log.LogInformation(wasHung ? "{Name}: the pending write returned; writing again" : "{Name}: writing again", Name);
+        if (_faults.Clear(Stage))
+            _log.LogInformation(wasHung ? "{Name}: the pending write returned; writing again" : "{Name}: writing again", Name);
         if (Queued == 0 && _faults.Clear(OverflowFault))
             _log.LogInformation("{Name}: the queue has drained ({Lost} item(s) were not written)", Name, Overflowed);
         return true;

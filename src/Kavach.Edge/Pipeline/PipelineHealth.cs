@@ -9,7 +9,7 @@ namespace Kavach.Edge.Pipeline;
 /// The alarm's watchdog heartbeat toggles only while this holds; the systemd watchdog ping should use it
 /// too. A FAULT level does not make it false: a unit that reports its own fault is alive. Thread-safe.
 /// </summary>
-public sealed class PipelineHealth(KavachOptions options, Pipeline pipeline, StageFaults faults, TimeProvider time)
+public sealed class PipelineHealth(KavachOptions options, TickPipeline pipeline, StageFaults faults, TimeProvider time)
 {
     private readonly TimeSpan _maxAge = TimeSpan.FromMilliseconds(options.Alarm.EffectiveMaxTickAgeMs(options.Fusion.TickMs));
 

@@ -16,14 +16,16 @@ public sealed class PipelineService(
     KavachOptions options,
     ReadingQueue queue,
     FusionEngine fusion,
-    Pipeline pipeline,
+    TickPipeline pipeline,
     RiskBroadcaster broadcaster,
     StageFaults faults,
     TimeProvider time,
-    ILogger<PipelineService> log) : IHostedService
+    ILogger<PipelineService> log
+) : IHostedService
 {
     private CancellationTokenSource? _cts;
-    private Task _drain = Task.CompletedTask, _tick = Task.CompletedTask;
+    private Task _drain = Task.CompletedTask,
+        _tick = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -43,7 +45,8 @@ public sealed class PipelineService(
             while (await reader.WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 var n = 0;
-                while (n < batch.Length && reader.TryRead(out batch[n])) n++;
+                while (n < batch.Length && reader.TryRead(out batch[n]))
+                    n++;
                 fusion.AddRange(batch.AsSpan(0, n));
             }
         }

@@ -26,7 +26,8 @@ public sealed class StageFaults
     /// <summary>Raises (or updates) the fault of <paramref name="component"/>; true when it was not active.</summary>
     public bool Raise(string component, string message, FaultKind kind = FaultKind.Degraded)
     {
-        if (_active.TryAdd(component, (kind, message))) return true;
+        if (_active.TryAdd(component, (kind, message)))
+            return true;
         _active[component] = (kind, message);
         return false;
     }
@@ -46,21 +47,24 @@ public sealed class StageFaults
     public string? FirstStall()
     {
         foreach (var (component, fault) in _active)
-            if (IsStall(fault.Kind)) return Line(component, fault);
+            if (IsStall(fault.Kind))
+                return Line(component, fault);
         return null;
     }
 
     /// <summary>"component: message" lines ("component: crashed: message" for a stall), sorted.</summary>
     public IReadOnlyCollection<string> Snapshot()
     {
-        if (_active.IsEmpty) return [];
+        if (_active.IsEmpty)
+            return [];
         return _active.Select(kv => Line(kv.Key, kv.Value)).Order(StringComparer.Ordinal).ToArray();
     }
 
-    private static string Line(string component, (FaultKind Kind, string Message) fault) => fault.Kind switch
-    {
-        FaultKind.Crashed => $"{component}: crashed: {fault.Message}",
-        FaultKind.Stalled => $"{component}: stalled: {fault.Message}",
-        _ => $"{component}: {fault.Message}",
-    };
+    private static string Line(string component, (FaultKind Kind, string Message) fault) =>
+        fault.Kind switch
+        {
+            FaultKind.Crashed => $"{component}: crashed: {fault.Message}",
+            FaultKind.Stalled => $"{component}: stalled: {fault.Message}",
+            _ => $"{component}: {fault.Message}",
+        };
 }

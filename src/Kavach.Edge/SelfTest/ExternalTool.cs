@@ -17,7 +17,8 @@ public static class ExternalTool
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         Process? p;
         try
         {
@@ -27,7 +28,8 @@ public static class ExternalTool
         {
             return null; // not installed
         }
-        if (p is null) return null;
+        if (p is null)
+            return null;
         using (p)
         {
             p.StandardInput.Close();
@@ -41,7 +43,11 @@ public static class ExternalTool
             }
             catch (OperationCanceledException)
             {
-                try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+                try
+                {
+                    p.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException) { }
                 return null;
             }
             await stderr.ConfigureAwait(false);

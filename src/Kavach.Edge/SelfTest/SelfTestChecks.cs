@@ -12,13 +12,7 @@ public static class SelfTestChecks
 {
     public static IReadOnlyList<ISelfTestCheck> For(KavachOptions options)
     {
-        var checks = new List<ISelfTestCheck>
-        {
-            new ServiceCheck(),
-            new ModelCheck(),
-            new DatabaseCheck(),
-            new CommissioningCheck(),
-        };
+        var checks = new List<ISelfTestCheck> { new ServiceCheck(), new ModelCheck(), new DatabaseCheck(), new CommissioningCheck() };
         checks.AddRange(options.Sensors.Select(s => new SensorTransportCheck(s)));
         checks.Add(new AlarmCheck());
         checks.Add(new UplinkCheck(options.Uplink.Tls, options.Uplink.CaFile.Length > 0 ? options.Uplink.CaFile : null));

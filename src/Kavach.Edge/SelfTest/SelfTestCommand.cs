@@ -16,7 +16,9 @@ public static class SelfTestCommand
     {
         var o = output ?? Console.Out;
         var path = KavachOptions.ResolvePath(configPath);
-        var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+        var env = Environment
+            .GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
         o.WriteLine($"{AppInfo.Name} {AppInfo.Version} selftest: config {Path.GetFullPath(path)}");
         var options = KavachOptions.Load(path, env, out var errors);
@@ -25,19 +27,31 @@ public static class SelfTestCommand
         {
             rows.Add(SelfTestResult.Fail("config", $"refused ({errors.Count} problem{(errors.Count == 1 ? "" : "s")}, listed below)"));
             Print(o, rows);
-            foreach (var e in errors) o.WriteLine("  " + e);
+            foreach (var e in errors)
+                o.WriteLine("  " + e);
             return Program.ExitUsage;
         }
-        rows.Add(SelfTestResult.Pass("config", $"valid: device {options.Device.Id}, {options.Sensors.Count} sensor(s), hash {options.ConfigHash}"));
+        rows.Add(
+            SelfTestResult.Pass(
+                "config",
+                $"valid: device {options.Device.Id}, {options.Sensors.Count} sensor(s), hash {options.ConfigHash}"
+            )
+        );
 
         using var cts = new CancellationTokenSource();
-        var context = new SelfTestContext(options, await ServiceStatus.DetectAsync(options, cts.Token).ConfigureAwait(false), TimeProvider.System);
+        var context = new SelfTestContext(
+            options,
+            await ServiceStatus.DetectAsync(options, cts.Token).ConfigureAwait(false),
+            TimeProvider.System
+        );
         foreach (var check in checks ?? SelfTestChecks.For(options))
             rows.Add(await RunOneAsync(check, context, cts.Token).ConfigureAwait(false));
 
         Print(o, rows);
         if (Environment.IsPrivilegedProcess)
-            o.WriteLine("Note: running as root, so permissions are not the service's; run as the service user for that: sudo -u kavach /opt/kavach-edge/kavach-edge selftest");
+            o.WriteLine(
+                "Note: running as root, so permissions are not the service's; run as the service user for that: sudo -u kavach /opt/kavach-edge/kavach-edge selftest"
+            );
         return rows.Any(r => r.Status == SelfTestStatus.Fail) ? Program.ExitFatal : Program.ExitOk;
     }
 
@@ -63,16 +77,19 @@ public static class SelfTestCommand
         o.WriteLine();
         o.WriteLine($"{"CHECK".PadRight(width)}  RESULT  DETAIL");
         foreach (var r in rows)
-            o.WriteLine($"{r.Check.PadRight(width)}  {Word(r.Status),-6}  {r.Detail}");
+            o.WriteLine($"{r.Check.PadRight(width)}  {Word(r.Status), -6}  {r.Detail}");
         o.WriteLine();
-        int pass = rows.Count(r => r.Status == SelfTestStatus.Pass), fail = rows.Count(r => r.Status == SelfTestStatus.Fail), skip = rows.Count(r => r.Status == SelfTestStatus.Skip);
+        int pass = rows.Count(r => r.Status == SelfTestStatus.Pass),
+            fail = rows.Count(r => r.Status == SelfTestStatus.Fail),
+            skip = rows.Count(r => r.Status == SelfTestStatus.Skip);
         o.WriteLine($"selftest: {pass} PASS, {fail} FAIL, {skip} SKIP{(fail > 0 ? " — FAILED" : " — OK")}");
     }
 
-    public static string Word(SelfTestStatus s) => s switch
-    {
-        SelfTestStatus.Pass => "PASS",
-        SelfTestStatus.Fail => "FAIL",
-        _ => "SKIP",
-    };
+    public static string Word(SelfTestStatus s) =>
+        s switch
+        {
+            SelfTestStatus.Pass => "PASS",
+            SelfTestStatus.Fail => "FAIL",
+            _ => "SKIP",
+        };
 }

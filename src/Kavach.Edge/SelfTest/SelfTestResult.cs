@@ -4,6 +4,8 @@ namespace Kavach.Edge.SelfTest;
 public sealed record SelfTestResult(string Check, SelfTestStatus Status, string Detail)
 {
     public static SelfTestResult Pass(string check, string detail) => new(check, SelfTestStatus.Pass, detail);
+
     public static SelfTestResult Fail(string check, string detail) => new(check, SelfTestStatus.Fail, detail);
+
     public static SelfTestResult Skip(string check, string detail) => new(check, SelfTestStatus.Skip, detail);
 }

@@ -5,6 +5,7 @@ public enum SelfTestStatus
 {
     Pass,
     Fail,
+
     /// <summary>Not applicable here (not configured, simulated, held by the running service, not measurable on this board).</summary>
     Skip,
 }

@@ -15,9 +15,11 @@ public sealed record ServiceStatus(bool Running, string How)
     public static async Task<ServiceStatus> DetectAsync(KavachOptions options, CancellationToken ct)
     {
         var lockFile = StatePaths.LockFile(options);
-        if (InstanceLock.IsHeld(lockFile)) return new(true, $"lock {lockFile} held");
+        if (InstanceLock.IsHeld(lockFile))
+            return new(true, $"lock {lockFile} held");
         var active = await ExternalTool.RunAsync("systemctl", ["is-active", UnitName], TimeSpan.FromSeconds(3), ct).ConfigureAwait(false);
-        if (active is { Output: var state } && state.Trim() == "active") return new(true, $"systemctl: {UnitName} active");
+        if (active is { Output: var state } && state.Trim() == "active")
+            return new(true, $"systemctl: {UnitName} active");
         return new(false, "not running");
     }
 }

@@ -10,7 +10,10 @@ namespace Kavach.Edge.Sensors;
 public sealed class DecoderCursor(bool countFrames = true)
 {
     internal readonly long[] Rejects = new long[RejectReasons.Count];
-    internal long Frames, NoReturn, Bytes, RejectedBytes;
+    internal long Frames,
+        NoReturn,
+        Bytes,
+        RejectedBytes;
 
     /// <summary>False when the connection routes frames to its sensors itself (json-lines, by kind): then only bytes
     /// and rejects are absorbed.</summary>

@@ -25,7 +25,8 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
 
     public async Task RunAsync(CancellationToken ct)
     {
-        long session = 0, lastAttempt = 0;
+        long session = 0,
+            lastAttempt = 0;
         var timeout = TimeSpan.FromMilliseconds(sensor.Options.TimeoutMs);
         var retry = timeout;
         try
@@ -33,7 +34,8 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
             while (!ct.IsCancellationRequested)
             {
                 await Task.Delay(Poll, time, ct).ConfigureAwait(false);
-                if (sensor.Connection != ConnectionState.Connected) continue;
+                if (sensor.Connection != ConnectionState.Connected)
+                    continue;
                 var now = time.GetTimestamp();
                 if (sensor.Connects != session)
                 {
@@ -45,7 +47,8 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
                 }
                 var last = sensor.LastFrameTimestamp;
                 var silentFor = time.GetElapsedTime(Math.Max(last == long.MinValue ? 0 : last, lastAttempt), now);
-                if (silentFor <= timeout || time.GetElapsedTime(lastAttempt, now) < retry) continue;
+                if (silentFor <= timeout || time.GetElapsedTime(lastAttempt, now) < retry)
+                    continue;
                 lastAttempt = now;
                 retry = TimeSpan.FromTicks(Math.Min(MaxRetry.Ticks, retry.Ticks * 2));
                 await ConfigureAsync($"no frame for {silentFor.TotalSeconds:0.#} s", ct).ConfigureAwait(false);
@@ -61,10 +64,7 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
         string[] lines;
         try
         {
-            lines = File.ReadAllLines(o.ConfigFile!)
-                .Select(l => l.Trim())
-                .Where(l => l.Length > 0 && !l.StartsWith('%'))
-                .ToArray();
+            lines = File.ReadAllLines(o.ConfigFile!).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('%')).ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -84,20 +84,29 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
             send = exchange;
             failure = await exchange.WaitAsync(bound, time, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException or ArgumentException)
+        catch (Exception e)
+            when (e is IOException or UnauthorizedAccessException or TimeoutException or InvalidOperationException or ArgumentException)
         {
             failure = $"{o.ConfigPort}: {e.Message}";
         }
         finally
         {
-            if (send is not null) SerialPorts.Abandon(send); // on a timeout or stop it is still blocked in the port
+            if (send is not null)
+                SerialPorts.Abandon(send); // on a timeout or stop it is still blocked in the port
             await SerialPorts.CloseAsync(port, sensor.Name, time, log).ConfigureAwait(false);
         }
 
         if (failure is null)
         {
             Interlocked.Increment(ref _succeeded);
-            log.LogInformation("Sensor {Sensor}: configured the radar ({Why}): {Count} lines from {File} via {Port}", sensor.Name, why, lines.Length, o.ConfigFile, o.ConfigPort);
+            log.LogInformation(
+                "Sensor {Sensor}: configured the radar ({Why}): {Count} lines from {File} via {Port}",
+                sensor.Name,
+                why,
+                lines.Length,
+                o.ConfigFile,
+                o.ConfigPort
+            );
             return true;
         }
         log.LogWarning("Sensor {Sensor}: configuring the radar ({Why}) failed: {Failure}", sensor.Name, why, failure);
@@ -120,13 +129,19 @@ public sealed class MmwaveConfigurator(SensorState sensor, TimeProvider time, IL
             while (true)
             {
                 var text = answer.ToString();
-                if (text.Contains("Error", StringComparison.OrdinalIgnoreCase) || text.Contains("not recognized", StringComparison.OrdinalIgnoreCase))
+                if (
+                    text.Contains("Error", StringComparison.OrdinalIgnoreCase)
+                    || text.Contains("not recognized", StringComparison.OrdinalIgnoreCase)
+                )
                     return $"line {i + 1} '{lines[i]}' refused: {Flat(text)}";
-                if (text.Contains("Done", StringComparison.Ordinal)) break;
+                if (text.Contains("Done", StringComparison.Ordinal))
+                    break;
                 // a prompt after the echo of this very line (a stale prompt of the previous line does not count)
                 var echo = text.IndexOf(lines[i], StringComparison.Ordinal);
-                if (echo >= 0 && text.IndexOf(Prompt, echo + lines[i].Length, StringComparison.Ordinal) >= 0) break;
-                if (time.GetElapsedTime(sent) > LineTimeout) return $"line {i + 1} '{lines[i]}': no answer within {LineTimeout.TotalSeconds:0} s";
+                if (echo >= 0 && text.IndexOf(Prompt, echo + lines[i].Length, StringComparison.Ordinal) >= 0)
+                    break;
+                if (time.GetElapsedTime(sent) > LineTimeout)
+                    return $"line {i + 1} '{lines[i]}': no answer within {LineTimeout.TotalSeconds:0} s";
                 try
                 {
                     var n = port.Read(buffer, 0, buffer.Length);

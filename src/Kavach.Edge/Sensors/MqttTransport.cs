@@ -37,20 +37,27 @@ public sealed class MqttTransport : ReconnectingTransport
         _routes = endpoints.Select(e => new Route(e)).ToArray();
     }
 
-    public override string Target => $"mqtt{(_security.Tls ? "s" : "")} {_host}:{_port} ({string.Join(", ", _routes.Select(r => r.Filter).Distinct())}) as {_clientId}";
+    public override string Target =>
+        $"mqtt{(_security.Tls ? "s" : "")} {_host}:{_port} ({string.Join(", ", _routes.Select(r => r.Filter).Distinct())}) as {_clientId}";
 
     protected override async Task SessionAsync(Action connected, CancellationToken ct)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
         // TLS and credentials as the uplink does them; files are read on every connect (fixing one needs no restart)
-        var options = Uplink.MqttSecurity.Apply(new MqttClientOptionsBuilder()
-            .WithTcpServer(_host, _port)
-            .WithClientId(_clientId)
-            .WithCleanSession(true)
-            .WithKeepAlivePeriod(KeepAlive)
-            .WithTimeout(ConnectTimeout), _security, _host)
+        var options = Uplink
+            .MqttSecurity.Apply(
+                new MqttClientOptionsBuilder()
+                    .WithTcpServer(_host, _port)
+                    .WithClientId(_clientId)
+                    .WithCleanSession(true)
+                    .WithKeepAlivePeriod(KeepAlive)
+                    .WithTimeout(ConnectTimeout),
+                _security,
+                _host
+            )
             .Build();
-        foreach (var r in _routes) r.Open();
+        foreach (var r in _routes)
+            r.Open();
         client.ApplicationMessageReceivedAsync += OnMessage;
         try
         {
@@ -60,7 +67,8 @@ public sealed class MqttTransport : ReconnectingTransport
                 try
                 {
                     var result = await client.ConnectAsync(options, connect.Token).ConfigureAwait(false);
-                    if (result.ResultCode != MqttClientConnectResultCode.Success) throw Refused(result.ResultCode, null);
+                    if (result.ResultCode != MqttClientConnectResultCode.Success)
+                        throw Refused(result.ResultCode, null);
                     var subscribe = new MqttClientSubscribeOptionsBuilder();
                     foreach (var filter in _routes.Select(r => r.Filter).Distinct())
                         subscribe.WithTopicFilter(filter, MqttQualityOfServiceLevel.AtMostOnce);
@@ -73,17 +81,25 @@ public sealed class MqttTransport : ReconnectingTransport
                 catch (MQTTnet.Adapter.MqttConnectingFailedException e)
                 {
                     // its message names the CONNACK code: "Connecting with MQTT server failed (NotAuthorized)."
-                    var code = Enum.GetValues<MqttClientConnectResultCode>().FirstOrDefault(c => e.Message.Contains($"({c})", StringComparison.Ordinal), MqttClientConnectResultCode.UnspecifiedError);
+                    var code = Enum.GetValues<MqttClientConnectResultCode>()
+                        .FirstOrDefault(
+                            c => e.Message.Contains($"({c})", StringComparison.Ordinal),
+                            MqttClientConnectResultCode.UnspecifiedError
+                        );
                     throw Refused(code, e);
                 }
                 catch (Exception e) when (Tls(e) is { } tls)
                 {
-                    throw new TransportFailedException($"TLS failed: {tls.Message} (check Transport.CaFile, the broker's certificate and its host name)", e);
+                    throw new TransportFailedException(
+                        $"TLS failed: {tls.Message} (check Transport.CaFile, the broker's certificate and its host name)",
+                        e
+                    );
                 }
             }
             connected();
 
-            while (client.IsConnected) await Task.Delay(PollPeriod, Time, ct).ConfigureAwait(false);
+            while (client.IsConnected)
+                await Task.Delay(PollPeriod, Time, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -91,22 +107,30 @@ public sealed class MqttTransport : ReconnectingTransport
             if (client.IsConnected)
             {
                 using var bye = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                try { await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), bye.Token).ConfigureAwait(false); }
+                try
+                {
+                    await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), bye.Token).ConfigureAwait(false);
+                }
                 catch (Exception e) when (e is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException) { }
             }
-            foreach (var r in _routes) r.Close();
+            foreach (var r in _routes)
+                r.Close();
         }
     }
 
-    private static TransportFailedException Refused(MqttClientConnectResultCode code, Exception? inner) => new(
-        code is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized
-            ? $"the broker refused our credentials ({code}): check Transport.Username and Transport.PasswordFile"
-            : $"the broker refused the connection ({code})", inner);
+    private static TransportFailedException Refused(MqttClientConnectResultCode code, Exception? inner) =>
+        new(
+            code is MqttClientConnectResultCode.BadUserNameOrPassword or MqttClientConnectResultCode.NotAuthorized
+                ? $"the broker refused our credentials ({code}): check Transport.Username and Transport.PasswordFile"
+                : $"the broker refused the connection ({code})",
+            inner
+        );
 
     private static System.Security.Authentication.AuthenticationException? Tls(Exception e)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
-            if (x is System.Security.Authentication.AuthenticationException a) return a;
+            if (x is System.Security.Authentication.AuthenticationException a)
+                return a;
         return null;
     }
 
@@ -115,7 +139,8 @@ public sealed class MqttTransport : ReconnectingTransport
         var topic = e.ApplicationMessage.Topic;
         var payload = e.ApplicationMessage.Payload;
         foreach (var r in _routes)
-            if (TopicMatches(r.Filter, topic)) r.Feed(topic, payload);
+            if (TopicMatches(r.Filter, topic))
+                r.Feed(topic, payload);
         return Task.CompletedTask;
     }
 
@@ -128,14 +153,17 @@ public sealed class MqttTransport : ReconnectingTransport
         {
             var fi = f.IndexOf('/');
             var fl = fi < 0 ? f : f[..fi];
-            if (fl is "#") return true;
+            if (fl is "#")
+                return true;
             var ti = t.IndexOf('/');
             var tl = ti < 0 ? t : t[..ti];
-            if (!(fl is "+" || fl.SequenceEqual(tl))) return false;
+            if (!(fl is "+" || fl.SequenceEqual(tl)))
+                return false;
             if (fi < 0 || ti < 0)
             {
                 // both end here, or the filter goes on with a last "#" that also matches the parent level
-                if (fi < 0 && ti < 0) return true;
+                if (fi < 0 && ti < 0)
+                    return true;
                 return ti < 0 && f[(fi + 1)..] is "#";
             }
             f = f[(fi + 1)..];
@@ -147,9 +175,12 @@ public sealed class MqttTransport : ReconnectingTransport
     public static SensorKind KindOfTopic(string topic)
     {
         var last = topic.AsSpan(topic.LastIndexOf('/') + 1);
-        if (last.Equals("lidar", StringComparison.OrdinalIgnoreCase)) return SensorKind.Lidar;
-        if (last.Equals("radar", StringComparison.OrdinalIgnoreCase)) return SensorKind.Radar;
-        if (last.Equals("camera", StringComparison.OrdinalIgnoreCase)) return SensorKind.Camera;
+        if (last.Equals("lidar", StringComparison.OrdinalIgnoreCase))
+            return SensorKind.Lidar;
+        if (last.Equals("radar", StringComparison.OrdinalIgnoreCase))
+            return SensorKind.Radar;
+        if (last.Equals("camera", StringComparison.OrdinalIgnoreCase))
+            return SensorKind.Camera;
         return SensorKind.Unspecified;
     }
 
@@ -165,12 +196,14 @@ public sealed class MqttTransport : ReconnectingTransport
 
         public void Open()
         {
-            lock (_lock) _decoder = endpoint.NewDecoder();
+            lock (_lock)
+                _decoder = endpoint.NewDecoder();
         }
 
         public void Close()
         {
-            lock (_lock) _decoder = null;
+            lock (_lock)
+                _decoder = null;
         }
 
         // A message is a unit: a partial frame left at its end is counted as cut short, not carried into the next.
@@ -178,15 +211,18 @@ public sealed class MqttTransport : ReconnectingTransport
         {
             lock (_lock)
             {
-                if (_decoder is null) return;
-                if (_decoder is Protocols.JsonLinesConnection lines) lines.SourceKind = KindOfTopic(topic);
-                foreach (var segment in payload) _decoder.OnBytes(segment.Span);
-                if (Lines && (payload.IsEmpty || !EndsWithNewLine(payload))) _decoder.OnBytes(NewLine);
+                if (_decoder is null)
+                    return;
+                if (_decoder is Protocols.JsonLinesConnection lines)
+                    lines.SourceKind = KindOfTopic(topic);
+                foreach (var segment in payload)
+                    _decoder.OnBytes(segment.Span);
+                if (Lines && (payload.IsEmpty || !EndsWithNewLine(payload)))
+                    _decoder.OnBytes(NewLine);
                 _decoder.OnEnd();
             }
         }
 
-        private static bool EndsWithNewLine(ReadOnlySequence<byte> payload) =>
-            payload.Slice(payload.Length - 1).FirstSpan[0] == (byte)'\n';
+        private static bool EndsWithNewLine(ReadOnlySequence<byte> payload) => payload.Slice(payload.Length - 1).FirstSpan[0] == (byte)'\n';
     }
 }

@@ -15,13 +15,15 @@ public sealed class ReadingQueue
     public ReadingQueue(int capacity)
     {
         Capacity = capacity;
-        _channel = Channel.CreateBounded<Reading>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait, // with TryWrite only: a full queue refuses, we count
-            AllowSynchronousContinuations = false,
-        });
+        _channel = Channel.CreateBounded<Reading>(
+            new BoundedChannelOptions(capacity)
+            {
+                SingleReader = true,
+                SingleWriter = false,
+                FullMode = BoundedChannelFullMode.Wait, // with TryWrite only: a full queue refuses, we count
+                AllowSynchronousContinuations = false,
+            }
+        );
     }
 
     public int Capacity { get; }
@@ -32,7 +34,8 @@ public sealed class ReadingQueue
     /// <summary>Enqueues without waiting; false (counted) when full.</summary>
     public bool TryWrite(in Reading reading, SensorState sensor)
     {
-        if (_channel.Writer.TryWrite(reading)) return true;
+        if (_channel.Writer.TryWrite(reading))
+            return true;
         Interlocked.Increment(ref _dropped);
         sensor.CountDropped();
         return false;

@@ -50,13 +50,17 @@ public abstract class ReconnectingTransport
             string reason;
             try
             {
-                await SessionAsync(() =>
-                {
-                    connectedAt = Time.GetTimestamp();
-                    SetConnection(ConnectionState.Connected);
-                    downReported = false;
-                    Log.LogInformation("Sensor {Sensor}: connected to {Target}", Name, Target);
-                }, ct).ConfigureAwait(false);
+                await SessionAsync(
+                        () =>
+                        {
+                            connectedAt = Time.GetTimestamp();
+                            SetConnection(ConnectionState.Connected);
+                            downReported = false;
+                            Log.LogInformation("Sensor {Sensor}: connected to {Target}", Name, Target);
+                        },
+                        ct
+                    )
+                    .ConfigureAwait(false);
                 reason = "closed by the peer";
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -67,18 +71,32 @@ public abstract class ReconnectingTransport
             {
                 reason = Describe(e);
             }
-            if (ct.IsCancellationRequested) break;
+            if (ct.IsCancellationRequested)
+                break;
 
             SetConnection(ConnectionState.Disconnected);
             if (connectedAt != 0)
             {
-                if (Time.GetElapsedTime(connectedAt) >= StableAfter) Backoff.Reset();
-                Log.LogWarning("Sensor {Sensor}: lost {Target} ({Reason}); reconnecting with backoff up to {Max} s", Name, Target, reason, Backoff.Max.TotalSeconds);
+                if (Time.GetElapsedTime(connectedAt) >= StableAfter)
+                    Backoff.Reset();
+                Log.LogWarning(
+                    "Sensor {Sensor}: lost {Target} ({Reason}); reconnecting with backoff up to {Max} s",
+                    Name,
+                    Target,
+                    reason,
+                    Backoff.Max.TotalSeconds
+                );
                 downReported = true;
             }
             else if (!downReported)
             {
-                Log.LogWarning("Sensor {Sensor}: cannot connect to {Target} ({Reason}); retrying with backoff up to {Max} s", Name, Target, reason, Backoff.Max.TotalSeconds);
+                Log.LogWarning(
+                    "Sensor {Sensor}: cannot connect to {Target} ({Reason}); retrying with backoff up to {Max} s",
+                    Name,
+                    Target,
+                    reason,
+                    Backoff.Max.TotalSeconds
+                );
                 downReported = true;
             }
             try
@@ -95,15 +113,17 @@ public abstract class ReconnectingTransport
 
     private void SetConnection(ConnectionState state)
     {
-        foreach (var e in Endpoints) e.SetConnection(state);
+        foreach (var e in Endpoints)
+            e.SetConnection(state);
     }
 
-    private static string Describe(Exception e) => e switch
-    {
-        TimeoutException or TransportFailedException => e.Message,
-        System.Net.Sockets.SocketException s => s.SocketErrorCode.ToString(),
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
+    private static string Describe(Exception e) =>
+        e switch
+        {
+            TimeoutException or TransportFailedException => e.Message,
+            System.Net.Sockets.SocketException s => s.SocketErrorCode.ToString(),
+            _ => $"{e.GetType().Name}: {e.Message}",
+        };
 }
 
 /// <summary>A session failure whose message already says what went wrong and which key to check (logged as is).</summary>

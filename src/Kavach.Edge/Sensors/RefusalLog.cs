@@ -20,7 +20,8 @@ public sealed class RefusalLog(TimeProvider time, TimeSpan period, int maxKeys =
             suppressed = 0;
             return false;
         }
-        if (_keys.Count >= maxKeys && !_keys.ContainsKey(key)) _keys.Clear();
+        if (_keys.Count >= maxKeys && !_keys.ContainsKey(key))
+            _keys.Clear();
         suppressed = k.Since;
         _keys[key] = (now, 0);
         return true;

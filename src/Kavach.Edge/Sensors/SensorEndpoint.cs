@@ -18,7 +18,8 @@ public sealed class SensorEndpoint(IReadOnlyList<SensorState> sensors, Func<ICon
     public ConnectionState SetConnection(ConnectionState state)
     {
         var previous = Primary.SetConnection(state);
-        for (var i = 1; i < Sensors.Count; i++) Sensors[i].SetConnection(state);
+        for (var i = 1; i < Sensors.Count; i++)
+            Sensors[i].SetConnection(state);
         return previous;
     }
 }

@@ -28,7 +28,13 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     private readonly Dictionary<string, IPEndPoint> _bound = new(StringComparer.OrdinalIgnoreCase);
     private CancellationTokenSource? _cts;
 
-    public SensorInputService(KavachOptions options, ReadingQueue queue, TimeProvider time, ILogger<SensorInputService> log, StageFaults? faults = null)
+    public SensorInputService(
+        KavachOptions options,
+        ReadingQueue queue,
+        TimeProvider time,
+        ILogger<SensorInputService> log,
+        StageFaults? faults = null
+    )
     {
         _faults = faults ?? new StageFaults();
         _options = options;
@@ -50,7 +56,8 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     /// <summary>tcp-listen's accept call (tests inject failures); null = the socket's own.</summary>
     internal Func<System.Net.Sockets.Socket, CancellationToken, ValueTask<System.Net.Sockets.Socket>>? Accept { get; set; }
 
-    /// <summary>Stop budget of the inputs: a transport that has not ended by then is abandoned (a hung port never holds shutdown).</summary>
+    /// <summary>Stop budget of the inputs: a transport that has not ended by then is abandoned (a hung port never holds
+    /// shutdown).</summary>
     internal static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(3);
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -65,9 +72,16 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
                 case TransportType.TcpListen:
                     var listener = new TcpListenTransport(endpoint, _time, NewBackoff(), _log, Accept);
                     _listeners.Add(listener);
-                    foreach (var s in endpoint.Sensors) _bound[s.Name] = listener.LocalEndPoint;
-                    _log.LogInformation("Sensor {Sensor}: {Protocol} listening on tcp {Endpoint} for at most {Max} client(s) from {Allowed}",
-                        endpoint.Name, protocol, listener.LocalEndPoint, listener.MaxClients, endpoint.Transport.AllowedClients);
+                    foreach (var s in endpoint.Sensors)
+                        _bound[s.Name] = listener.LocalEndPoint;
+                    _log.LogInformation(
+                        "Sensor {Sensor}: {Protocol} listening on tcp {Endpoint} for at most {Max} client(s) from {Allowed}",
+                        endpoint.Name,
+                        protocol,
+                        listener.LocalEndPoint,
+                        listener.MaxClients,
+                        endpoint.Transport.AllowedClients
+                    );
                     _running.Add(listener.RunAsync(_cts.Token));
                     break;
                 case TransportType.TcpClient:
@@ -86,8 +100,10 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
         }
         // One MQTT client per broker: they all carry the client id <Device.Id>-sensors, and a broker keeps one session per id.
         foreach (var broker in mqtt.GroupBy(e => (e.Transport.Host.ToLowerInvariant(), e.Transport.Port)))
-            Start(new MqttTransport(_options.Device.Id + "-sensors", broker.ToArray(), NewBackoff(), _time, _log),
-                string.Join("+", broker.Select(e => e.Primary.Options.Protocol.Name).Distinct()));
+            Start(
+                new MqttTransport(_options.Device.Id + "-sensors", broker.ToArray(), NewBackoff(), _time, _log),
+                string.Join("+", broker.Select(e => e.Primary.Options.Protocol.Name).Distinct())
+            );
         _running.Add(MonitorAsync(_cts.Token));
         return Task.CompletedTask;
     }
@@ -103,7 +119,8 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
         var done = new HashSet<int>();
         for (var i = 0; i < Sensors.Count; i++)
         {
-            if (!done.Add(i)) continue;
+            if (!done.Add(i))
+                continue;
             var group = new List<SensorState> { Sensors[i] };
             for (var j = i + 1; j < Sensors.Count; j++)
                 if (SharesEndpoint(Sensors[i].Options, Sensors[j].Options) && done.Add(j))
@@ -118,14 +135,18 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     // (the configuration check refuses any other sharing); their lines are routed by kind.
     private static bool SharesEndpoint(SensorOptions a, SensorOptions b)
     {
-        TransportOptions ta = a.Transport, tb = b.Transport;
-        if (ta.Type != tb.Type) return false;
+        TransportOptions ta = a.Transport,
+            tb = b.Transport;
+        if (ta.Type != tb.Type)
+            return false;
         return ta.Type switch
         {
             TransportType.TcpListen => ta.Port != 0 && ta.Port == tb.Port,
-            TransportType.Mqtt => a.Protocol.RoutesByKind && b.Protocol == a.Protocol
-                                  && ta.Port == tb.Port && string.Equals(ta.Host, tb.Host, StringComparison.OrdinalIgnoreCase)
-                                  && ta.Topic == tb.Topic,
+            TransportType.Mqtt => a.Protocol.RoutesByKind
+                && b.Protocol == a.Protocol
+                && ta.Port == tb.Port
+                && string.Equals(ta.Host, tb.Host, StringComparison.OrdinalIgnoreCase)
+                && ta.Topic == tb.Topic,
             _ => false,
         };
     }
@@ -145,20 +166,29 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, ct).ConfigureAwait(false);
                 var now = _time.GetTimestamp();
-                foreach (var s in Sensors) s.Sample(now);
+                foreach (var s in Sensors)
+                    s.Sample(now);
                 CheckSources(now);
-                if (++ticks % logEvery != 0) continue;
+                if (++ticks % logEvery != 0)
+                    continue;
                 for (var i = 0; i < Sensors.Count; i++)
                 {
                     var s = Sensors[i];
                     var total = s.TotalRejects;
-                    if (total == last[i]) continue;
-                    var parts = Enumerable.Range(0, RejectReasons.Count)
+                    if (total == last[i])
+                        continue;
+                    var parts = Enumerable
+                        .Range(0, RejectReasons.Count)
                         .Select(r => (Reason: (RejectReason)r, Count: s.Rejects((RejectReason)r)))
                         .Where(x => x.Count > 0)
                         .Select(x => $"{RejectReasons.Name(x.Reason)} {x.Count}");
-                    _log.LogWarning("Sensor {Sensor}: {New} rejected input run(s) in the last {Period} s (totals: {Totals})",
-                        s.Name, total - last[i], RejectLogPeriod.TotalSeconds, string.Join(", ", parts));
+                    _log.LogWarning(
+                        "Sensor {Sensor}: {New} rejected input run(s) in the last {Period} s (totals: {Totals})",
+                        s.Name,
+                        total - last[i],
+                        RejectLogPeriod.TotalSeconds,
+                        string.Join(", ", parts)
+                    );
                     last[i] = total;
                 }
             }
@@ -174,8 +204,11 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
             if (s.TwoSources(now, _time))
             {
                 if (_faults.Raise(s.TwoSourcesFault, "frames from two connections interleave"))
-                    _log.LogWarning("Sensor {Sensor}: FAULT: two sources: frames from two connections interleave (connected: {Peers}); check Transport.AllowedClients and MaxClients",
-                        s.Name, string.Join(", ", _listeners.Where(l => l.Sensors.Contains(s)).SelectMany(l => l.Peers).DefaultIfEmpty("?")));
+                    _log.LogWarning(
+                        "Sensor {Sensor}: FAULT: two sources: frames from two connections interleave (connected: {Peers}); check Transport.AllowedClients and MaxClients",
+                        s.Name,
+                        string.Join(", ", _listeners.Where(l => l.Sensors.Contains(s)).SelectMany(l => l.Peers).DefaultIfEmpty("?"))
+                    );
             }
             else if (_faults.Clear(s.TwoSourcesFault))
                 _log.LogInformation("Sensor {Sensor}: one source again", s.Name);
@@ -192,7 +225,8 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _cts?.Cancel();
-        foreach (var l in _listeners) await l.DisposeAsync().ConfigureAwait(false);
+        foreach (var l in _listeners)
+            await l.DisposeAsync().ConfigureAwait(false);
         try
         {
             // Bounded: a transport stuck in a hung port is abandoned rather than holding the daemon's shutdown.
@@ -200,13 +234,18 @@ public sealed class SensorInputService : IHostedService, IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            _log.LogWarning("Sensor inputs: {Count} transport(s) did not stop within {Seconds} s; abandoned", _running.Count(t => !t.IsCompleted), StopBudget.TotalSeconds);
+            _log.LogWarning(
+                "Sensor inputs: {Count} transport(s) did not stop within {Seconds} s; abandoned",
+                _running.Count(t => !t.IsCompleted),
+                StopBudget.TotalSeconds
+            );
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var l in _listeners) await l.DisposeAsync().ConfigureAwait(false);
+        foreach (var l in _listeners)
+            await l.DisposeAsync().ConfigureAwait(false);
         _cts?.Dispose();
     }
 }

@@ -11,9 +11,12 @@ public sealed partial class SensorState
     /// <summary>Samples kept: 6 one-second samples span 5 s.</summary>
     private const int RateSamples = 6;
 
-    private readonly (long Timestamp, long Frames, long Bytes, long NoReturn, long Rejects)[] _samples = new (long, long, long, long, long)[RateSamples];
+    private readonly (long Timestamp, long Frames, long Bytes, long NoReturn, long Rejects)[] _samples = new (long, long, long, long, long)[
+        RateSamples
+    ];
     private readonly Lock _sampleLock = new();
-    private int _sampleHead, _sampleCount;
+    private int _sampleHead,
+        _sampleCount;
 
     /// <summary>Records the counters at <paramref name="now"/> (the input service calls this about once a second).</summary>
     public void Sample(long now)
@@ -22,7 +25,8 @@ public sealed partial class SensorState
         {
             _samples[_sampleHead] = (now, Frames, Bytes, NoReturn, TotalRejects);
             _sampleHead = (_sampleHead + 1) % RateSamples;
-            if (_sampleCount < RateSamples) _sampleCount++;
+            if (_sampleCount < RateSamples)
+                _sampleCount++;
         }
     }
 
@@ -32,15 +36,20 @@ public sealed partial class SensorState
     {
         lock (_sampleLock)
         {
-            if (_sampleCount < 2) return (0, 0, double.NaN, 0);
+            if (_sampleCount < 2)
+                return (0, 0, double.NaN, 0);
             var newest = _samples[(_sampleHead - 1 + RateSamples) % RateSamples];
             var oldest = _samples[(_sampleHead - _sampleCount + RateSamples) % RateSamples];
             var seconds = time.GetElapsedTime(oldest.Timestamp, newest.Timestamp).TotalSeconds;
-            if (seconds <= 0) return (0, 0, double.NaN, 0);
+            if (seconds <= 0)
+                return (0, 0, double.NaN, 0);
             var frames = newest.Frames - oldest.Frames;
-            return (frames / seconds, (newest.Bytes - oldest.Bytes) / seconds,
+            return (
+                frames / seconds,
+                (newest.Bytes - oldest.Bytes) / seconds,
                 frames > 0 ? (newest.NoReturn - oldest.NoReturn) / (double)frames : double.NaN,
-                (newest.Rejects - oldest.Rejects) / seconds);
+                (newest.Rejects - oldest.Rejects) / seconds
+            );
         }
     }
 
@@ -64,7 +73,8 @@ public sealed partial class SensorState
         }
         var rejects = new Dictionary<string, long>();
         for (var i = 0; i < RejectReasons.Count; i++)
-            if (Rejects((RejectReason)i) is var n and > 0) rejects[RejectReasons.Name((RejectReason)i)] = n;
+            if (Rejects((RejectReason)i) is var n and > 0)
+                rejects[RejectReasons.Name((RejectReason)i)] = n;
         return new SensorHealth
         {
             Name = Name,

@@ -12,13 +12,15 @@ public sealed partial class SensorState
     private readonly List<object> _fed = new(4); // connections that delivered frames and have not ended
     private object? _source;
     private long _interleaved = long.MinValue;
-    private long _clientsRefused, _clientsOverLimit;
+    private long _clientsRefused,
+        _clientsOverLimit;
 
     /// <summary>A decoded frame (or a chunk's frames) at <paramref name="timestamp"/> from <paramref name="source"/>
     /// (the connection's decoder: one per connection).</summary>
     public void FrameDecoded(long timestamp, object source)
     {
-        if (!ReferenceEquals(Volatile.Read(ref _source), source)) SwitchSource(timestamp, source);
+        if (!ReferenceEquals(Volatile.Read(ref _source), source))
+            SwitchSource(timestamp, source);
         Interlocked.Exchange(ref _lastFrame, timestamp);
     }
 
@@ -26,18 +28,26 @@ public sealed partial class SensorState
     {
         lock (_sourceLock)
         {
-            if (ReferenceEquals(_source, source)) return;
+            if (ReferenceEquals(_source, source))
+                return;
             // back to a connection that fed this sensor before and is still open, while another one fed it since:
             // two (or more) live connections feed this sensor
-            if (IndexOfFed(source) >= 0) { if (_source is not null) Interlocked.Exchange(ref _interleaved, now); }
-            else _fed.Add(source);
+            if (IndexOfFed(source) >= 0)
+            {
+                if (_source is not null)
+                    Interlocked.Exchange(ref _interleaved, now);
+            }
+            else
+                _fed.Add(source);
             Volatile.Write(ref _source, source);
         }
     }
 
     private int IndexOfFed(object source)
     {
-        for (var i = 0; i < _fed.Count; i++) if (ReferenceEquals(_fed[i], source)) return i;
+        for (var i = 0; i < _fed.Count; i++)
+            if (ReferenceEquals(_fed[i], source))
+                return i;
         return -1;
     }
 
@@ -47,11 +57,14 @@ public sealed partial class SensorState
         lock (_sourceLock)
         {
             var i = IndexOfFed(source);
-            if (i < 0) return;
+            if (i < 0)
+                return;
             _fed.RemoveAt(i);
             // the next frame from a connection still open is no switch back
-            if (ReferenceEquals(_source, source)) Volatile.Write(ref _source, null);
-            if (_fed.Count < 2) Interlocked.Exchange(ref _interleaved, long.MinValue);
+            if (ReferenceEquals(_source, source))
+                Volatile.Write(ref _source, null);
+            if (_fed.Count < 2)
+                Interlocked.Exchange(ref _interleaved, long.MinValue);
         }
     }
 

@@ -11,8 +11,15 @@ namespace Kavach.Edge.Sensors;
 public sealed partial class SensorState
 {
     private readonly long[] _rejects = new long[RejectReasons.Count];
-    private long _connects, _frames, _noReturn, _bytes, _rejectedBytes, _dropped, _lastFrame = long.MinValue;
-    private int _state, _clients;
+    private long _connects,
+        _frames,
+        _noReturn,
+        _bytes,
+        _rejectedBytes,
+        _dropped,
+        _lastFrame = long.MinValue;
+    private int _state,
+        _clients;
     private RejectSeen? _lastReject;
 
     public SensorState(int index, SensorOptions options)
@@ -32,10 +39,13 @@ public sealed partial class SensorState
     public long NoReturn => Interlocked.Read(ref _noReturn);
     public long Bytes => Interlocked.Read(ref _bytes);
     public long RejectedBytes => Interlocked.Read(ref _rejectedBytes);
+
     /// <summary>Readings the full queue refused (overflow policy: drop newest, count).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
     /// <summary><see cref="TimeProvider.GetTimestamp"/> of the last decoded frame, or long.MinValue.</summary>
     public long LastFrameTimestamp => Interlocked.Read(ref _lastFrame);
+
     /// <summary>The last rejected run, over all this sensor's connections: its reason and when it arrived; null before the first.</summary>
     public RejectSeen? LastReject => Volatile.Read(ref _lastReject);
 
@@ -46,7 +56,8 @@ public sealed partial class SensorState
         get
         {
             long sum = 0;
-            for (var i = 0; i < _rejects.Length; i++) sum += Interlocked.Read(ref _rejects[i]);
+            for (var i = 0; i < _rejects.Length; i++)
+                sum += Interlocked.Read(ref _rejects[i]);
             return sum;
         }
     }
@@ -55,7 +66,8 @@ public sealed partial class SensorState
     public ConnectionState SetConnection(ConnectionState state)
     {
         var previous = (ConnectionState)Interlocked.Exchange(ref _state, (int)state);
-        if (state == ConnectionState.Connected && previous != ConnectionState.Connected) Interlocked.Increment(ref _connects);
+        if (state == ConnectionState.Connected && previous != ConnectionState.Connected)
+            Interlocked.Increment(ref _connects);
         return previous;
     }
 
@@ -63,6 +75,7 @@ public sealed partial class SensorState
     public long Connects => Interlocked.Read(ref _connects);
 
     public int ClientConnected() => Interlocked.Increment(ref _clients);
+
     public int ClientDisconnected() => Interlocked.Decrement(ref _clients);
 
     public void CountDropped() => Interlocked.Increment(ref _dropped);
@@ -71,7 +84,8 @@ public sealed partial class SensorState
     public void AddFrames(int frames, int noReturn)
     {
         Interlocked.Add(ref _frames, frames);
-        if (noReturn != 0) Interlocked.Add(ref _noReturn, noReturn);
+        if (noReturn != 0)
+            Interlocked.Add(ref _noReturn, noReturn);
     }
 
     /// <summary>
@@ -91,13 +105,15 @@ public sealed partial class SensorState
         var rejected = false;
         for (var i = 0; i < _rejects.Length; i++)
             rejected |= AddNew(ref _rejects[i], c.Rejects((RejectReason)i), ref seen.Rejects[i]);
-        if (rejected && c.LastReject is { } reason) Volatile.Write(ref _lastReject, new RejectSeen(reason, now));
+        if (rejected && c.LastReject is { } reason)
+            Volatile.Write(ref _lastReject, new RejectSeen(reason, now));
     }
 
     private static bool AddNew(ref long total, long current, ref long seen)
     {
         var delta = current - seen;
-        if (delta == 0) return false;
+        if (delta == 0)
+            return false;
         Interlocked.Add(ref total, delta);
         seen = current;
         return true;

@@ -25,7 +25,8 @@ public static class SerialPorts
             ReadBufferSize = 64 * 1024,
         };
 
-    /// <summary>Opens on a background task; throws the open's error, or <see cref="TimeoutException"/> (the port is then abandoned).</summary>
+    /// <summary>Opens on a background task; throws the open's error, or <see cref="TimeoutException"/> (the port is then
+    /// abandoned).</summary>
     public static async Task OpenAsync(SerialPort port, TimeProvider time, CancellationToken ct)
     {
         var open = Task.Run(port.Open, CancellationToken.None);
@@ -37,7 +38,8 @@ public static class SerialPorts
         {
             // Dispose whenever the open finally returns; nobody waits for it.
             _ = open.ContinueWith(_ => port.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            if (e is TimeoutException) throw new TimeoutException($"open did not return within {OpenTimeout.TotalSeconds:0} s");
+            if (e is TimeoutException)
+                throw new TimeoutException($"open did not return within {OpenTimeout.TotalSeconds:0} s");
             throw;
         }
     }
@@ -48,10 +50,15 @@ public static class SerialPorts
     /// unobserved task exception. Call before closing.
     /// </summary>
     public static void Abandon(Task worker) =>
-        _ = worker.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = worker.ContinueWith(
+            static t => _ = t.Exception,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default
+        );
 
-    /// <summary>Disposes on a background task, waiting at most <see cref="CloseTimeout"/>; a hanging close is abandoned and logged.</summary>
+    /// <summary>Disposes on a background task, waiting at most <see cref="CloseTimeout"/>; a hanging close is abandoned and
+    /// logged.</summary>
     public static async Task CloseAsync(SerialPort port, string name, TimeProvider time, ILogger log)
     {
         var close = Task.Run(port.Dispose, CancellationToken.None);
@@ -61,7 +68,12 @@ public static class SerialPorts
         }
         catch (TimeoutException)
         {
-            log.LogWarning("Sensor {Sensor}: closing {Port} did not return within {Seconds} s; abandoned it", name, port.PortName, CloseTimeout.TotalSeconds);
+            log.LogWarning(
+                "Sensor {Sensor}: closing {Port} did not return within {Seconds} s; abandoned it",
+                name,
+                port.PortName,
+                CloseTimeout.TotalSeconds
+            );
         }
         catch (Exception e)
         {

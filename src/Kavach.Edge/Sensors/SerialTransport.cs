@@ -21,8 +21,12 @@ public sealed class SerialTransport(SensorEndpoint endpoint, Backoff backoff, Ti
         connected();
 
         var decoder = endpoint.NewDecoder();
-        var reader = Task.Factory.StartNew(() => ReadLoop(port, decoder, ct), CancellationToken.None,
-            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var reader = Task.Factory.StartNew(
+            () => ReadLoop(port, decoder, ct),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default
+        );
         try
         {
             // On stop, do not wait for a read that might hang: close in the background and leave.
@@ -32,7 +36,8 @@ public sealed class SerialTransport(SensorEndpoint endpoint, Backoff backoff, Ti
         {
             SerialPorts.Abandon(reader); // left running on stop, it fails when the port closes
             await SerialPorts.CloseAsync(port, Name, Time, Log).ConfigureAwait(false);
-            if (reader.IsCompleted) decoder.OnEnd();
+            if (reader.IsCompleted)
+                decoder.OnEnd();
         }
     }
 
@@ -50,7 +55,8 @@ public sealed class SerialTransport(SensorEndpoint endpoint, Backoff backoff, Ti
             {
                 continue; // quiet line: normal
             }
-            if (read > 0) decoder.OnBytes(buffer.AsSpan(0, read));
+            if (read > 0)
+                decoder.OnBytes(buffer.AsSpan(0, read));
         }
     }
 }

@@ -44,7 +44,8 @@ public sealed class TcpClientTransport(SensorEndpoint endpoint, Backoff backoff,
             while (true)
             {
                 var read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
-                if (read == 0) return;
+                if (read == 0)
+                    return;
                 decoder.OnBytes(buffer.AsSpan(0, read));
             }
         }

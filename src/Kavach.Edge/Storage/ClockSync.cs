@@ -23,10 +23,12 @@ public sealed class ClockSync(TimeProvider time)
     {
         get
         {
-            if (Override is { } o) return o;
+            if (Override is { } o)
+                return o;
             var now = time.GetTimestamp();
             var last = Interlocked.Read(ref _checkedAt);
-            if (last != long.MinValue && time.GetElapsedTime(last, now) < CacheFor) return _synced;
+            if (last != long.MinValue && time.GetElapsedTime(last, now) < CacheFor)
+                return _synced;
             _synced = Check();
             Interlocked.Exchange(ref _checkedAt, now);
             return _synced;
@@ -35,8 +37,10 @@ public sealed class ClockSync(TimeProvider time)
 
     private static bool Check()
     {
-        if (File.Exists("/run/systemd/timesync/synchronized")) return true;
-        if (!OperatingSystem.IsLinux()) return false;
+        if (File.Exists("/run/systemd/timesync/synchronized"))
+            return true;
+        if (!OperatingSystem.IsLinux())
+            return false;
         try
         {
             // struct timex is 208 bytes on 64-bit Linux; modes = 0 (first field) only reads.

@@ -15,7 +15,8 @@ public sealed class StorageUnavailableException(string message, Exception inner)
 /// </summary>
 public static class DatabaseCheck
 {
-    private const int SqliteCorrupt = 11, SqliteNotADb = 26;
+    private const int SqliteCorrupt = 11,
+        SqliteNotADb = 26;
 
     /// <summary>
     /// For selftest: opens the existing database read-write (never creates it), takes the write lock, writes a
@@ -26,16 +27,23 @@ public static class DatabaseCheck
     {
         try
         {
-            var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false, DefaultTimeout = 3 }.ToString();
+            var cs = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWrite,
+                Pooling = false,
+                DefaultTimeout = 3,
+            }.ToString();
             using var db = new SqliteConnection(cs);
             db.Open();
             Sql.Exec(db, "PRAGMA busy_timeout=3000;");
             using var tx = db.BeginTransaction(deferred: false); // BEGIN IMMEDIATE: takes the write lock
             Sql.Exec(db, "CREATE TABLE kavach_selftest_probe (x INTEGER); INSERT INTO kavach_selftest_probe VALUES (1);", tx);
             var version = Sql.Long(db, "PRAGMA user_version;", tx);
-            var events = Sql.Long(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='events';", tx) == 1
-                ? Sql.Long(db, "SELECT count(*) FROM events;", tx)
-                : -1;
+            var events =
+                Sql.Long(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='events';", tx) == 1
+                    ? Sql.Long(db, "SELECT count(*) FROM events;", tx)
+                    : -1;
             tx.Rollback();
             return (version, events);
         }
@@ -58,8 +66,15 @@ public static class DatabaseCheck
         try
         {
             // Default Timeout (seconds) bounds Microsoft.Data.Sqlite's own retry on SQLITE_BUSY (default 30 s).
-            using var db = new SqliteConnection(new SqliteConnectionStringBuilder
-                { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 5 }.ToString());
+            using var db = new SqliteConnection(
+                new SqliteConnectionStringBuilder
+                {
+                    DataSource = path,
+                    Mode = SqliteOpenMode.ReadOnly,
+                    Pooling = false,
+                    DefaultTimeout = 5,
+                }.ToString()
+            );
             db.Open();
             return Sql.Scalar(db, "PRAGMA quick_check;") as string != "ok";
         }
@@ -69,7 +84,10 @@ public static class DatabaseCheck
         }
         catch (SqliteException e)
         {
-            throw new StorageUnavailableException($"cannot open {path}: {e.Message} (extended code {e.SqliteExtendedErrorCode}); left in place, not moved aside", e);
+            throw new StorageUnavailableException(
+                $"cannot open {path}: {e.Message} (extended code {e.SqliteExtendedErrorCode}); left in place, not moved aside",
+                e
+            );
         }
     }
 
@@ -82,13 +100,21 @@ public static class DatabaseCheck
         var rows = new List<OutboxItem>();
         try
         {
-            using var db = new SqliteConnection(new SqliteConnectionStringBuilder
-                { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 5 }.ToString());
+            using var db = new SqliteConnection(
+                new SqliteConnectionStringBuilder
+                {
+                    DataSource = path,
+                    Mode = SqliteOpenMode.ReadOnly,
+                    Pooling = false,
+                    DefaultTimeout = 5,
+                }.ToString()
+            );
             db.Open();
             using var cmd = db.CreateCommand();
             cmd.CommandText = "SELECT id, kind, seq_from, seq_to, payload FROM outbox ORDER BY id;";
             using var r = cmd.ExecuteReader();
-            while (r.Read()) rows.Add(new OutboxItem(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4)));
+            while (r.Read())
+                rows.Add(new OutboxItem(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4)));
         }
         catch (SqliteException)
         {
@@ -107,7 +133,8 @@ public static class DatabaseCheck
     /// </summary>
     internal static void Requeue(SqliteConnection db, List<OutboxItem> rows)
     {
-        if (rows.Count == 0) return;
+        if (rows.Count == 0)
+            return;
         using var tx = db.BeginTransaction();
         using var cmd = db.CreateCommand();
         cmd.Transaction = tx;

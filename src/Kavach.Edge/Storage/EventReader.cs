@@ -4,9 +4,21 @@ namespace Kavach.Edge.Storage;
 
 /// <summary>One stored level change as the local API shows it.</summary>
 public sealed record EventRow(
-    long Id, string Utc, string Level, string? Previous, IReadOnlyList<string> Reasons, IReadOnlyList<string> Faults,
-    double? VisibilityM, bool VisibilityBound, string? FogClass, double? ObstacleRangeM, double? ClosingSpeedMps, double? TtcS,
-    string? ObstacleSource, string RaisedBy);
+    long Id,
+    string Utc,
+    string Level,
+    string? Previous,
+    IReadOnlyList<string> Reasons,
+    IReadOnlyList<string> Faults,
+    double? VisibilityM,
+    bool VisibilityBound,
+    string? FogClass,
+    double? ObstacleRangeM,
+    double? ClosingSpeedMps,
+    double? TtcS,
+    string? ObstacleSource,
+    string RaisedBy
+);
 
 /// <summary>A page of events, newest first; <see cref="Next"/> is the <c>before</c> cursor of the next page (null: no more).</summary>
 public sealed record EventPage(IReadOnlyList<EventRow> Events, long? Next);
@@ -47,14 +59,37 @@ public sealed class EventReader(string databasePath) : IEventReader
 
     private EventPage Query(EventFilter f)
     {
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using var db = new SqliteConnection(
+            new SqliteConnectionStringBuilder
+            {
+                DataSource = databasePath,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+            }.ToString()
+        );
         db.Open();
         using var cmd = db.CreateCommand();
         var where = new List<string>();
-        if (f.FromUtc is not null) { where.Add("ts_utc >= $from"); cmd.Parameters.AddWithValue("$from", f.FromUtc); }
-        if (f.ToUtc is not null) { where.Add("ts_utc < $to"); cmd.Parameters.AddWithValue("$to", f.ToUtc); }
-        if (f.Level is not null) { where.Add("level = $level"); cmd.Parameters.AddWithValue("$level", f.Level); }
-        if (f.Before is not null) { where.Add("id < $before"); cmd.Parameters.AddWithValue("$before", f.Before); }
+        if (f.FromUtc is not null)
+        {
+            where.Add("ts_utc >= $from");
+            cmd.Parameters.AddWithValue("$from", f.FromUtc);
+        }
+        if (f.ToUtc is not null)
+        {
+            where.Add("ts_utc < $to");
+            cmd.Parameters.AddWithValue("$to", f.ToUtc);
+        }
+        if (f.Level is not null)
+        {
+            where.Add("level = $level");
+            cmd.Parameters.AddWithValue("$level", f.Level);
+        }
+        if (f.Before is not null)
+        {
+            where.Add("id < $before");
+            cmd.Parameters.AddWithValue("$before", f.Before);
+        }
         cmd.CommandText = $"""
             SELECT id, ts_utc, level, previous, reasons, faults, visibility_m, visibility_bound, fog_class,
                    obstacle_range_m, closing_speed_mps, ttc_s, obstacle_source, raised_by
@@ -66,8 +101,24 @@ public sealed class EventReader(string databasePath) : IEventReader
         var rows = new List<EventRow>();
         while (r.Read())
         {
-            rows.Add(new EventRow(r.GetInt64(0), r.GetString(1), r.GetString(2), Str(r, 3), JsonText.ParseArray(r.GetString(4)), JsonText.ParseArray(r.GetString(5)),
-                Dbl(r, 6), r.GetInt64(7) != 0, Str(r, 8), Dbl(r, 9), Dbl(r, 10), Dbl(r, 11), Str(r, 12), r.GetString(13)));
+            rows.Add(
+                new EventRow(
+                    r.GetInt64(0),
+                    r.GetString(1),
+                    r.GetString(2),
+                    Str(r, 3),
+                    JsonText.ParseArray(r.GetString(4)),
+                    JsonText.ParseArray(r.GetString(5)),
+                    Dbl(r, 6),
+                    r.GetInt64(7) != 0,
+                    Str(r, 8),
+                    Dbl(r, 9),
+                    Dbl(r, 10),
+                    Dbl(r, 11),
+                    Str(r, 12),
+                    r.GetString(13)
+                )
+            );
         }
         long? next = null;
         if (rows.Count > f.Limit)

@@ -79,13 +79,15 @@ public sealed class EventStore : IDisposable
         string? movedAside = null;
         List<OutboxItem> recovered = [];
         bool corrupt;
-        using (StartTimeoutExtension.Begin()) corrupt = File.Exists(full) && DatabaseCheck.IsCorrupt(full);
+        using (StartTimeoutExtension.Begin())
+            corrupt = File.Exists(full) && DatabaseCheck.IsCorrupt(full);
         if (corrupt)
         {
             movedAside = $"{full}.corrupt-{time.GetUtcNow():yyyyMMddTHHmmssZ}";
             File.Move(full, movedAside);
             foreach (var side in new[] { "-wal", "-shm" })
-                if (File.Exists(full + side)) File.Move(full + side, movedAside + side);
+                if (File.Exists(full + side))
+                    File.Move(full + side, movedAside + side);
             recovered = DatabaseCheck.ReadOutbox(movedAside);
         }
         var db = Connect(full, synchronousFull: true);
@@ -146,7 +148,8 @@ public sealed class EventStore : IDisposable
         }
         SetMeta("next_seq", seq + 1, tx);
         SetMeta("last_level", level, tx);
-        if (shed > 0) SetMeta("shed_total", ShedTotal + shed, tx);
+        if (shed > 0)
+            SetMeta("shed_total", ShedTotal + shed, tx);
         own?.Commit();
         _nextSeq = seq + 1;
         _lastLevel = level;
@@ -156,14 +159,17 @@ public sealed class EventStore : IDisposable
 
     private long InsertEvent(SqliteTransaction tx, RiskState s, AlertContext c, long monoMs, long seq, Guid id, string payload)
     {
-        using var cmd = Command(tx, """
+        using var cmd = Command(
+            tx,
+            """
             INSERT INTO events (ts_utc, mono_ms, level, previous, reasons, faults, visibility_m, visibility_bound, fog_class,
                                 obstacle_range_m, closing_speed_mps, ttc_s, obstacle_source, raised_by, software, config_hash,
                                 seq, uuid, run, change, keep, clock_synced, maintenance, payload, commissioning)
             VALUES ($ts, $mono, $level, $prev, $reasons, $faults, $vis, $bound, $fog, $range, $speed, $ttc, $src, $by, $sw, $hash,
                     $seq, $uuid, $run, $change, $keep, $clock, $maint, $payload, $commissioning);
             SELECT last_insert_rowid();
-            """);
+            """
+        );
         var f = s.Floor;
         var p = cmd.Parameters;
         p.AddWithValue("$ts", AlertJson.Iso(s.Utc));
@@ -178,7 +184,10 @@ public sealed class EventStore : IDisposable
         p.AddWithValue("$range", Sql.Db(f?.ObstacleRangeM));
         p.AddWithValue("$speed", Sql.Db(f?.ClosingSpeedMps));
         p.AddWithValue("$ttc", Sql.Db(f?.TtcS));
-        p.AddWithValue("$src", f is null || f.ObstacleSource == ObstacleSource.None ? DBNull.Value : SafetyFloor.SourceName(f.ObstacleSource));
+        p.AddWithValue(
+            "$src",
+            f is null || f.ObstacleSource == ObstacleSource.None ? DBNull.Value : SafetyFloor.SourceName(f.ObstacleSource)
+        );
         p.AddWithValue("$by", s.RaisedBy);
         p.AddWithValue("$sw", c.Software);
         p.AddWithValue("$hash", c.ConfigHash);
@@ -200,7 +209,8 @@ public sealed class EventStore : IDisposable
     /// </summary>
     public void Batch(Action write)
     {
-        if (_batch is not null) throw new InvalidOperationException("a batch is already open");
+        if (_batch is not null)
+            throw new InvalidOperationException("a batch is already open");
         var (seq, level, shed) = (_nextSeq, _lastLevel, ShedTotal);
         _batch = _db.BeginTransaction();
         try
@@ -223,10 +233,13 @@ public sealed class EventStore : IDisposable
     /// <summary>Commits one operator event (acknowledgement, maintenance) at once (or inside a <see cref="Batch"/>); always kept.</summary>
     public void AppendOperator(OperatorEvent e, string software, string configHash, string? commissioning = null)
     {
-        using var cmd = Command(_batch, """
+        using var cmd = Command(
+            _batch,
+            """
             INSERT INTO operator_events (ts_utc, kind, by, source, run, episode, detail, software, config_hash, commissioning)
             VALUES ($ts, $kind, $by, $source, $run, $episode, $detail, $sw, $hash, $commissioning);
-            """);
+            """
+        );
         var p = cmd.Parameters;
         p.AddWithValue("$ts", AlertJson.Iso(e.Utc));
         p.AddWithValue("$kind", e.Kind);
@@ -242,23 +255,37 @@ public sealed class EventStore : IDisposable
     }
 
     /// <summary>Commits a batch of per-second summaries and health changes in one transaction.</summary>
-    public void WriteBatch(IReadOnlyList<SummaryRow> summaries, IReadOnlyList<HealthChange> health, string software, string configHash,
-        string? commissioning = null)
+    public void WriteBatch(
+        IReadOnlyList<SummaryRow> summaries,
+        IReadOnlyList<HealthChange> health,
+        string software,
+        string configHash,
+        string? commissioning = null
+    )
     {
-        if (summaries.Count == 0 && health.Count == 0) return;
+        if (summaries.Count == 0 && health.Count == 0)
+            return;
         using var tx = _db.BeginTransaction();
         if (summaries.Count > 0)
         {
-            using var cmd = Command(tx, """
+            using var cmd = Command(
+                tx,
+                """
                 INSERT INTO summaries (ts_s, sensor, frames, no_return_pm, min_cm, median_cm, strength, snr_cdb, speed_cmps, visibility_m, state)
                 VALUES ($ts, $sensor, $frames, $nr, $min, $med, $str, $snr, $speed, $vis, $state);
-                """);
+                """
+            );
             var p = cmd.Parameters;
-            var ts = p.Add("$ts", SqliteType.Integer); var sensor = p.Add("$sensor", SqliteType.Integer);
-            var frames = p.Add("$frames", SqliteType.Integer); var nr = p.Add("$nr", SqliteType.Integer);
-            var min = p.Add("$min", SqliteType.Integer); var med = p.Add("$med", SqliteType.Integer);
-            var str = p.Add("$str", SqliteType.Integer); var snr = p.Add("$snr", SqliteType.Integer);
-            var speed = p.Add("$speed", SqliteType.Integer); var vis = p.Add("$vis", SqliteType.Integer);
+            var ts = p.Add("$ts", SqliteType.Integer);
+            var sensor = p.Add("$sensor", SqliteType.Integer);
+            var frames = p.Add("$frames", SqliteType.Integer);
+            var nr = p.Add("$nr", SqliteType.Integer);
+            var min = p.Add("$min", SqliteType.Integer);
+            var med = p.Add("$med", SqliteType.Integer);
+            var str = p.Add("$str", SqliteType.Integer);
+            var snr = p.Add("$snr", SqliteType.Integer);
+            var speed = p.Add("$speed", SqliteType.Integer);
+            var vis = p.Add("$vis", SqliteType.Integer);
             var state = p.Add("$state", SqliteType.Integer);
             cmd.Prepare();
             foreach (var r in summaries)
@@ -279,10 +306,13 @@ public sealed class EventStore : IDisposable
         }
         foreach (var h in health)
         {
-            using var cmd = Command(tx, """
+            using var cmd = Command(
+                tx,
+                """
                 INSERT INTO health (ts_utc, sensor, state, previous, age_s, software, config_hash, commissioning)
                 VALUES ($ts, $sensor, $state, $prev, $age, $sw, $hash, $commissioning);
-                """);
+                """
+            );
             var p = cmd.Parameters;
             p.AddWithValue("$ts", AlertJson.Iso(h.Utc));
             p.AddWithValue("$sensor", h.Sensor);
@@ -299,8 +329,14 @@ public sealed class EventStore : IDisposable
 
     private long SensorId(SqliteTransaction tx, string name, string kind)
     {
-        if (_sensorIds.TryGetValue(name, out var id)) return id;
-        using (var cmd = Command(tx, "INSERT INTO sensor_names (name, kind) VALUES ($n, $k) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind;"))
+        if (_sensorIds.TryGetValue(name, out var id))
+            return id;
+        using (
+            var cmd = Command(
+                tx,
+                "INSERT INTO sensor_names (name, kind) VALUES ($n, $k) ON CONFLICT(name) DO UPDATE SET kind = excluded.kind;"
+            )
+        )
         {
             cmd.Parameters.AddWithValue("$n", name);
             cmd.Parameters.AddWithValue("$k", kind);
@@ -323,12 +359,14 @@ public sealed class EventStore : IDisposable
         cmd.Parameters.AddWithValue("$limit", limit);
         using var r = cmd.ExecuteReader();
         var list = new List<(long, string, string, string?, string)>();
-        while (r.Read()) list.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4)));
+        while (r.Read())
+            list.Add((r.GetInt64(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4)));
         return list;
     }
 
     /// <summary>Runs one bounded retention step (see <see cref="Retention"/>).</summary>
-    public RetentionResult RetentionStep(DateTimeOffset now, int? retentionDays, long maxBytes) => Retention.Step(_db, now, retentionDays, maxBytes);
+    public RetentionResult RetentionStep(DateTimeOffset now, int? retentionDays, long maxBytes) =>
+        Retention.Step(_db, now, retentionDays, maxBytes);
 
     internal SqliteConnection Connection => _db;
 

@@ -13,7 +13,8 @@ public static class JsonText
         using (var w = new Utf8JsonWriter(ms))
         {
             w.WriteStartArray();
-            foreach (var i in items) w.WriteStringValue(i);
+            foreach (var i in items)
+                w.WriteStringValue(i);
             w.WriteEndArray();
         }
         return Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
@@ -25,7 +26,8 @@ public static class JsonText
         var list = new List<string>();
         var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
         while (reader.Read())
-            if (reader.TokenType == JsonTokenType.String) list.Add(reader.GetString()!);
+            if (reader.TokenType == JsonTokenType.String)
+                list.Add(reader.GetString()!);
         return list;
     }
 }

@@ -60,7 +60,8 @@ public sealed class Outbox : IOutbox, IDisposable
             cmd.Parameters.AddWithValue("$n", max);
             using var r = cmd.ExecuteReader();
             var list = new List<OutboxItem>();
-            while (r.Read()) list.Add(new OutboxItem(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4)));
+            while (r.Read())
+                list.Add(new OutboxItem(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4)));
             return list;
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table", StringComparison.Ordinal))
@@ -80,7 +81,8 @@ public sealed class Outbox : IOutbox, IDisposable
     /// </summary>
     public void Remove(IReadOnlyList<OutboxItem> sent)
     {
-        if (sent.Count == 0) return;
+        if (sent.Count == 0)
+            return;
         try
         {
             using var tx = Db.BeginTransaction();
@@ -111,8 +113,15 @@ public sealed class Outbox : IOutbox, IDisposable
     /// <summary>Rows waiting.</summary>
     public long Count()
     {
-        try { return Sql.Long(Db, "SELECT COUNT(*) FROM outbox;"); }
-        catch (SqliteException) { Reset(); return -1; }
+        try
+        {
+            return Sql.Long(Db, "SELECT COUNT(*) FROM outbox;");
+        }
+        catch (SqliteException)
+        {
+            Reset();
+            return -1;
+        }
     }
 
     public void DeadLetter(OutboxItem refused, string reason, string deviceId, DateTimeOffset utc)
@@ -142,7 +151,8 @@ public sealed class Outbox : IOutbox, IDisposable
                 using var cmd = Db.CreateCommand();
                 cmd.Transaction = tx;
                 // the refused row's id: the record takes its place in the send order
-                cmd.CommandText = "INSERT INTO outbox (id, kind, seq_from, seq_to, payload) VALUES ($id, 'rejected', $from, $to, $payload);";
+                cmd.CommandText =
+                    "INSERT INTO outbox (id, kind, seq_from, seq_to, payload) VALUES ($id, 'rejected', $from, $to, $payload);";
                 cmd.Parameters.AddWithValue("$id", refused.Id);
                 cmd.Parameters.AddWithValue("$from", refused.SeqFrom);
                 cmd.Parameters.AddWithValue("$to", refused.SeqTo);
@@ -165,7 +175,8 @@ public sealed class Outbox : IOutbox, IDisposable
         cmd.CommandText = "SELECT run, change FROM events WHERE seq = $seq;";
         cmd.Parameters.AddWithValue("$seq", seq);
         using var r = cmd.ExecuteReader();
-        if (!r.Read() || r.IsDBNull(0) || r.IsDBNull(1)) return null;
+        if (!r.Read() || r.IsDBNull(0) || r.IsDBNull(1))
+            return null;
         return (r.GetInt64(0), r.GetInt64(1));
     }
 
@@ -193,11 +204,21 @@ public sealed class Outbox : IOutbox, IDisposable
     /// wait, drops the oldest and records their seq range in the shed record at the head (merging with one
     /// not yet sent). Returns how many alerts were dropped.
     /// </summary>
-    internal static long MakeRoom(SqliteConnection db, SqliteTransaction tx, int keepAlerts, string deviceId, string epoch, DateTimeOffset utc)
+    internal static long MakeRoom(
+        SqliteConnection db,
+        SqliteTransaction tx,
+        int keepAlerts,
+        string deviceId,
+        string epoch,
+        DateTimeOffset utc
+    )
     {
         var excess = Sql.Long(db, "SELECT COUNT(*) FROM outbox WHERE kind = 'alert';", tx) - keepAlerts;
-        if (excess <= 0) return 0;
-        long minId, fromSeq, toSeq;
+        if (excess <= 0)
+            return 0;
+        long minId,
+            fromSeq,
+            toSeq;
         using (var cmd = db.CreateCommand())
         {
             cmd.Transaction = tx;

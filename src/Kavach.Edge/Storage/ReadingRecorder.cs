@@ -6,14 +6,25 @@ namespace Kavach.Edge.Storage;
 
 /// <summary>One sensor's second, as stored (NaN: not applicable or nothing seen).</summary>
 public readonly record struct SummaryRow(
-    long UnixS, string Sensor, string Kind, int Frames, float NoReturnRatio, float MinM, float MedianM,
-    float Strength, float SnrDb, float SpeedMps, float VisibilityM, int State);
+    long UnixS,
+    string Sensor,
+    string Kind,
+    int Frames,
+    float NoReturnRatio,
+    float MinM,
+    float MedianM,
+    float Strength,
+    float SnrDb,
+    float SpeedMps,
+    float VisibilityM,
+    int State
+);
 
 /// <summary>A sensor's health changed (never seen → live → stale/frozen …).</summary>
 public sealed record HealthChange(DateTimeOffset Utc, string Sensor, string State, string? Previous, double AgeS);
 
 /// <summary>
-/// Watches the pipeline's fusion snapshots (<see cref="Pipeline.Pipeline.Ticked"/>, on the tick thread:
+/// Watches the pipeline's fusion snapshots (<see cref="Pipeline.TickPipeline.Ticked"/>, on the tick thread:
 /// a few comparisons per tick, a few small rows per second) and keeps, for the storage service to take
 /// in batches: one summary row per sensor per second (the snapshot whose window covers that second) and
 /// every health change. Bounded: when storage cannot keep up the oldest rows go, counted. Thread-safe.
@@ -56,17 +67,29 @@ public sealed class ReadingRecorder
         for (var i = 0; i < sensors.Length && i < _state.Length; i++)
         {
             var code = StateCode(sensors[i]);
-            if (code == _state[i]) continue;
+            if (code == _state[i])
+                continue;
             changes ??= [];
-            changes.Add(new HealthChange(_time.GetUtcNow(), _options.Sensors[i].Name, StateName(code), _state[i] < 0 ? null : StateName(_state[i]), sensors[i].AgeS));
+            changes.Add(
+                new HealthChange(
+                    _time.GetUtcNow(),
+                    _options.Sensors[i].Name,
+                    StateName(code),
+                    _state[i] < 0 ? null : StateName(_state[i]),
+                    sensors[i].AgeS
+                )
+            );
             _state[i] = code;
         }
-        if (!summarize && changes is null) return;
+        if (!summarize && changes is null)
+            return;
         var unixS = _time.GetUtcNow().ToUnixTimeSeconds();
         lock (_lock)
         {
-            if (changes is not null) _health.AddRange(changes);
-            if (!summarize) return;
+            if (changes is not null)
+                _health.AddRange(changes);
+            if (!summarize)
+                return;
             _lastSummary = snapshot.Timestamp;
             for (var i = 0; i < sensors.Length && i < _state.Length; i++)
             {
@@ -102,7 +125,8 @@ public sealed class ReadingRecorder
             _rows.Clear();
             var skip = Math.Max(0, merged.Count - MaxBufferedRows);
             _dropped += skip;
-            foreach (var r in merged.Skip(skip)) _rows.Enqueue(r);
+            foreach (var r in merged.Skip(skip))
+                _rows.Enqueue(r);
             _health.InsertRange(0, health); // health changes are rare: never dropped
         }
     }
@@ -116,9 +140,10 @@ public sealed class ReadingRecorder
         {
             var o = _options.Sensors[i];
             var kind = o.Kind.ToString().ToLowerInvariant();
-            list[i] = latest is null || i >= latest.Sensors.Length
-                ? new AlertSensor(o.Name, kind, "unknown", double.NaN)
-                : new AlertSensor(o.Name, kind, StateName(StateCode(latest.Sensors[i])), latest.Sensors[i].AgeS);
+            list[i] =
+                latest is null || i >= latest.Sensors.Length
+                    ? new AlertSensor(o.Name, kind, "unknown", double.NaN)
+                    : new AlertSensor(o.Name, kind, StateName(StateCode(latest.Sensors[i])), latest.Sensors[i].AgeS);
         }
         return list;
     }
@@ -128,23 +153,80 @@ public sealed class ReadingRecorder
         var noReturn = f.Frames > 0 && f.Kind != SensorKind.Camera ? 1 - f.ValidRatio : float.NaN;
         return f.Kind switch
         {
-            SensorKind.Lidar => new(unixS, o.Name, "lidar", f.Frames, noReturn, f.NearestM, f.MedianM, f.StrengthMedian, float.NaN, float.NaN, float.NaN, StateCode(f)),
-            SensorKind.Radar => new(unixS, o.Name, "radar", f.Frames, noReturn, float.NaN, f.RangeM, float.NaN, f.SnrDb, f.ClosingSpeedMps, float.NaN, StateCode(f)),
+            SensorKind.Lidar => new(
+                unixS,
+                o.Name,
+                "lidar",
+                f.Frames,
+                noReturn,
+                f.NearestM,
+                f.MedianM,
+                f.StrengthMedian,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                StateCode(f)
+            ),
+            SensorKind.Radar => new(
+                unixS,
+                o.Name,
+                "radar",
+                f.Frames,
+                noReturn,
+                float.NaN,
+                f.RangeM,
+                float.NaN,
+                f.SnrDb,
+                f.ClosingSpeedMps,
+                float.NaN,
+                StateCode(f)
+            ),
             // gnss: frames and state only (the own speed is the snapshot's Motion, not stored here yet)
-            SensorKind.Gnss => new(unixS, o.Name, "gnss", f.Frames, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, StateCode(f)),
-            _ => new(unixS, o.Name, "camera", f.Frames, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, float.NaN, f.VisibilityM, StateCode(f)),
+            SensorKind.Gnss => new(
+                unixS,
+                o.Name,
+                "gnss",
+                f.Frames,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                StateCode(f)
+            ),
+            _ => new(
+                unixS,
+                o.Name,
+                "camera",
+                f.Frames,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                float.NaN,
+                f.VisibilityM,
+                StateCode(f)
+            ),
         };
     }
 
     /// <summary>0 never seen, 1 live, 2 stale, 3 frozen (the summaries' state column).</summary>
-    public static int StateCode(in SensorFeatures f) => !f.EverSeen ? 0 : f.Stale ? 2 : f.Frozen ? 3 : 1;
+    public static int StateCode(in SensorFeatures f) =>
+        !f.EverSeen ? 0
+        : f.Stale ? 2
+        : f.Frozen ? 3
+        : 1;
 
-    public static string StateName(int code) => code switch
-    {
-        0 => "never-seen",
-        1 => "live",
-        2 => "stale",
-        3 => "frozen",
-        _ => "unknown",
-    };
+    public static string StateName(int code) =>
+        code switch
+        {
+            0 => "never-seen",
+            1 => "live",
+            2 => "stale",
+            3 => "frozen",
+            _ => "unknown",
+        };
 }

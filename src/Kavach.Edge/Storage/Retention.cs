@@ -35,13 +35,25 @@ public static class Retention
             var cutoffS = cutoff.ToUnixTimeSeconds();
             var cutoffIso = AlertJson.Iso(cutoff);
             // Old rows sit at the low rowids, so "WHERE old ORDER BY id LIMIT n" stops after n matches.
-            deleted += Delete(db, $"DELETE FROM summaries WHERE id IN (SELECT id FROM summaries WHERE ts_s < {cutoffS.ToString(CultureInfo.InvariantCulture)} ORDER BY id LIMIT {BatchRows});");
+            deleted += Delete(
+                db,
+                $"DELETE FROM summaries WHERE id IN (SELECT id FROM summaries WHERE ts_s < {cutoffS.ToString(CultureInfo.InvariantCulture)} ORDER BY id LIMIT {BatchRows});"
+            );
             if (deleted < BatchRows)
-                deleted += Delete(db, $"DELETE FROM health WHERE id IN (SELECT id FROM health WHERE ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});");
+                deleted += Delete(
+                    db,
+                    $"DELETE FROM health WHERE id IN (SELECT id FROM health WHERE ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});"
+                );
             if (deleted < BatchRows)
-                deleted += Delete(db, $"DELETE FROM operator_events WHERE id IN (SELECT id FROM operator_events WHERE {Refused} AND ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});");
+                deleted += Delete(
+                    db,
+                    $"DELETE FROM operator_events WHERE id IN (SELECT id FROM operator_events WHERE {Refused} AND ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});"
+                );
             if (deleted < BatchRows)
-                deleted += Delete(db, $"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE keep = 0 AND ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});");
+                deleted += Delete(
+                    db,
+                    $"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE keep = 0 AND ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});"
+                );
         }
 
         var size = UsedBytes(db);
@@ -49,14 +61,24 @@ public static class Retention
         {
             // Over the cap: the oldest go, whatever their age, in the same order of expendability.
             deleted += Delete(db, $"DELETE FROM summaries WHERE id IN (SELECT id FROM summaries ORDER BY id LIMIT {BatchRows});");
-            if (deleted == 0) deleted += Delete(db, $"DELETE FROM health WHERE id IN (SELECT id FROM health ORDER BY id LIMIT {BatchRows});");
-            if (deleted == 0) deleted += Delete(db, $"DELETE FROM operator_events WHERE id IN (SELECT id FROM operator_events WHERE {Refused} ORDER BY id LIMIT {BatchRows});");
-            if (deleted == 0) deleted += Delete(db, $"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE keep = 0 AND seq NOT IN (SELECT seq_from FROM outbox) ORDER BY id LIMIT {BatchRows});");
+            if (deleted == 0)
+                deleted += Delete(db, $"DELETE FROM health WHERE id IN (SELECT id FROM health ORDER BY id LIMIT {BatchRows});");
+            if (deleted == 0)
+                deleted += Delete(
+                    db,
+                    $"DELETE FROM operator_events WHERE id IN (SELECT id FROM operator_events WHERE {Refused} ORDER BY id LIMIT {BatchRows});"
+                );
+            if (deleted == 0)
+                deleted += Delete(
+                    db,
+                    $"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE keep = 0 AND seq NOT IN (SELECT seq_from FROM outbox) ORDER BY id LIMIT {BatchRows});"
+                );
         }
 
         var free = Sql.Long(db, "PRAGMA freelist_count;");
         var vacuumed = Math.Min(free, VacuumPages);
-        if (vacuumed > 0) Sql.Exec(db, $"PRAGMA incremental_vacuum({vacuumed.ToString(CultureInfo.InvariantCulture)});");
+        if (vacuumed > 0)
+            Sql.Exec(db, $"PRAGMA incremental_vacuum({vacuumed.ToString(CultureInfo.InvariantCulture)});");
         size = UsedBytes(db);
         var more = deleted >= BatchRows || free > vacuumed || (size > maxBytes && deleted > 0);
         return new RetentionResult(deleted, vacuumed, size, more);

@@ -29,7 +29,9 @@ public static class Schema
     {
         var version = Convert.ToInt32(Sql.Scalar(db, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
         if (version > Version)
-            throw new InvalidOperationException($"database schema version {version} is newer than this build's {Version}; refusing to touch it");
+            throw new InvalidOperationException(
+                $"database schema version {version} is newer than this build's {Version}; refusing to touch it"
+            );
         if (version < 1)
         {
             // Must precede the first table; an existing v1 file is converted by VACUUM below.

@@ -18,7 +18,8 @@ public sealed class StartTimeoutExtension : IDisposable
 
     private StartTimeoutExtension(ISystemdNotifier notifier, TimeProvider time)
     {
-        if (!notifier.IsEnabled) return;
+        if (!notifier.IsEnabled)
+            return;
         var message = new ServiceState($"EXTEND_TIMEOUT_USEC={(long)Grant.TotalMicroseconds}");
         _timer = time.CreateTimer(_ => notifier.Notify(message), null, TimeSpan.Zero, Period);
     }

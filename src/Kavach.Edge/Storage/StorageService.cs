@@ -42,14 +42,29 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
     private bool _ageSkipped;
 
     /// <param name="alarm">Read for the maintenance state and the last operator event each alert carries (null: none).</param>
-    public StorageService(KavachOptions options, StageFaults faults, TimeProvider time, ILogger<StorageService> log, AlarmControl? alarm = null)
+    public StorageService(
+        KavachOptions options,
+        StageFaults faults,
+        TimeProvider time,
+        ILogger<StorageService> log,
+        AlarmControl? alarm = null
+    )
     {
         _options = options;
         _time = time;
         _log = log;
         _alarm = alarm;
-        _runner = new OutputRunner<StorageItem>("storage", "Storage", options.Storage.QueueCapacity, this, faults, time, log,
-            TimeSpan.FromMilliseconds(options.Storage.FlushMs), pendingTimeout: TimeSpan.FromMilliseconds(options.Storage.CommitTimeoutMs));
+        _runner = new OutputRunner<StorageItem>(
+            "storage",
+            "Storage",
+            options.Storage.QueueCapacity,
+            this,
+            faults,
+            time,
+            log,
+            TimeSpan.FromMilliseconds(options.Storage.FlushMs),
+            pendingTimeout: TimeSpan.FromMilliseconds(options.Storage.CommitTimeoutMs)
+        );
         Recorder = new ReadingRecorder(options, time);
         Clock = new ClockSync(time);
         _outbox = new Outbox(options.Storage.Path);
@@ -90,8 +105,14 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
     {
         // At start-up a database that cannot be opened (busy, I/O, read-only; not corrupt) stops the daemon
         // (exit 2) naming the cause: running on would mean a new database and seq restarting at 1.
-        try { Open(); }
-        catch (Exception e) { throw new ConfigurationRefusedException($"Storage.Path: {e.Message}", e); }
+        try
+        {
+            Open();
+        }
+        catch (Exception e)
+        {
+            throw new ConfigurationRefusedException($"Storage.Path: {e.Message}", e);
+        }
         _runner.Start();
         return Task.CompletedTask;
     }
@@ -107,17 +128,36 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
         _store = EventStore.Open(_options.Storage.Path, _time);
         Run = _store.Run;
         if (_store.MovedAside is { } aside)
-            _log.LogError("Storage: SQLite reports {Path} corrupt; moved it aside to {Aside}, started a new one (new epoch {Epoch}, seq from 1) and queued its {Recovered} readable unsent outbox row(s) again",
-                _store.Path, aside, _store.Epoch, _store.Recovered);
-        _log.LogInformation("Storage: {Path} (schema {Version}, run {Run}, epoch {Epoch}, next alert seq {Seq})", _store.Path, EventStore.SchemaVersion, _store.Run, _store.Epoch, _store.NextSeq);
+            _log.LogError(
+                "Storage: SQLite reports {Path} corrupt; moved it aside to {Aside}, started a new one (new epoch {Epoch}, seq from 1) and queued its {Recovered} readable unsent outbox row(s) again",
+                _store.Path,
+                aside,
+                _store.Epoch,
+                _store.Recovered
+            );
+        _log.LogInformation(
+            "Storage: {Path} (schema {Version}, run {Run}, epoch {Epoch}, next alert seq {Seq})",
+            _store.Path,
+            EventStore.SchemaVersion,
+            _store.Run,
+            _store.Epoch,
+            _store.NextSeq
+        );
     }
 
     // At run time the file is never moved aside for a failure to open: FAULT and retry until it opens again.
     private EventStore Store()
     {
-        if (_store is not null) return _store;
-        try { Open(); }
-        catch (Exception e) { throw new OutputException($"cannot open {_options.Storage.Path}: {e.Message}", e); }
+        if (_store is not null)
+            return _store;
+        try
+        {
+            Open();
+        }
+        catch (Exception e)
+        {
+            throw new OutputException($"cannot open {_options.Storage.Path}: {e.Message}", e);
+        }
         return _store!;
     }
 
@@ -125,20 +165,28 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
     {
         var store = Store();
         _committed.Clear();
-        Write(() => store.Batch(() =>
-        {
-            foreach (var item in batch)
+        Write(() =>
+            store.Batch(() =>
             {
-                if (item.Change is { } state) _committed.Add((state, WriteAlert(store, state)));
-                else store.AppendOperator(item.Operator!, AppInfo.Version, _options.ConfigHash, _options.CommissioningHash);
-            }
-        }));
+                foreach (var item in batch)
+                {
+                    if (item.Change is { } state)
+                        _committed.Add((state, WriteAlert(store, state)));
+                    else
+                        store.AppendOperator(item.Operator!, AppInfo.Version, _options.ConfigHash, _options.CommissioningHash);
+                }
+            })
+        );
         foreach (var (state, alert) in _committed)
         {
             Interlocked.Increment(ref _written);
             if (alert.Shed > 0)
-                _log.LogWarning("Storage: the outbox is full ({Max} alerts); shed the {Count} oldest ({Total} ever); a shed record goes first",
-                    _options.Uplink.OutboxMaxRows, alert.Shed, store.ShedTotal);
+                _log.LogWarning(
+                    "Storage: the outbox is full ({Max} alerts); shed the {Count} oldest ({Total} ever); a shed record goes first",
+                    _options.Uplink.OutboxMaxRows,
+                    alert.Shed,
+                    store.ShedTotal
+                );
             Committed?.Invoke(state, alert);
         }
         _committed.Clear();
@@ -147,8 +195,17 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
     private CommittedAlert WriteAlert(EventStore store, RiskState state)
     {
         var monoMs = (long)(state.Timestamp * 1000.0 / _time.TimestampFrequency);
-        var context = new AlertContext(_options.Device.Id, AppInfo.Version, _options.ConfigHash, Clock.IsSynced,
-            _alarm?.InMaintenance ?? false, Recorder.Health(), _alarm?.MaintenanceUntil, _alarm?.LastEvent, _options.CommissioningHash);
+        var context = new AlertContext(
+            _options.Device.Id,
+            AppInfo.Version,
+            _options.ConfigHash,
+            Clock.IsSynced,
+            _alarm?.InMaintenance ?? false,
+            Recorder.Health(),
+            _alarm?.MaintenanceUntil,
+            _alarm?.LastEvent,
+            _options.CommissioningHash
+        );
         return store.AppendAlert(state, context, monoMs, _options.Uplink.OutboxMaxRows);
     }
 
@@ -159,7 +216,10 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
         var (rows, health) = Recorder.Take();
         if (rows.Count > 0 || health.Count > 0)
         {
-            try { Write(() => store.WriteBatch(rows, health, AppInfo.Version, _options.ConfigHash, _options.CommissioningHash)); }
+            try
+            {
+                Write(() => store.WriteBatch(rows, health, AppInfo.Version, _options.ConfigHash, _options.CommissioningHash));
+            }
             catch
             {
                 Recorder.PutBack(rows, health);
@@ -168,18 +228,32 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
             Flushed?.Invoke(rows.Count, health.Count);
         }
         var now = _time.GetTimestamp();
-        if (_nextRetention != long.MinValue && now < _nextRetention) return false;
+        if (_nextRetention != long.MinValue && now < _nextRetention)
+            return false;
         RetentionResult result = default;
         // By age only by a synchronised wall clock (a board without RTC boots with a wrong one); by size always.
         var synced = Clock.IsSynced;
         if (!synced && !_ageSkipped)
-            _log.LogInformation("Storage: retention by age waits for the wall clock to be synchronised (NTP); retention by size (Storage.MaxSizeMb) goes on");
+            _log.LogInformation(
+                "Storage: retention by age waits for the wall clock to be synchronised (NTP); retention by size (Storage.MaxSizeMb) goes on"
+            );
         _ageSkipped = !synced;
-        Write(() => result = store.RetentionStep(_time.GetUtcNow(), synced ? _options.Storage.RetentionDays : null, _options.Storage.MaxSizeMb * 1024L * 1024L));
+        Write(() =>
+            result = store.RetentionStep(
+                _time.GetUtcNow(),
+                synced ? _options.Storage.RetentionDays : null,
+                _options.Storage.MaxSizeMb * 1024L * 1024L
+            )
+        );
         // More to do: come back after the next batch; else in a minute.
         _nextRetention = result.MoreToDo ? now : now + _time.Ticks(RetentionEvery);
         if (result.Deleted > 0)
-            _log.LogDebug("Storage: retention deleted {Rows} row(s), returned {Pages} page(s); database {Mb:0.0} MB", result.Deleted, result.PagesFreed, result.SizeBytes / 1048576.0);
+            _log.LogDebug(
+                "Storage: retention deleted {Rows} row(s), returned {Pages} page(s); database {Mb:0.0} MB",
+                result.Deleted,
+                result.PagesFreed,
+                result.SizeBytes / 1048576.0
+            );
         return result.MoreToDo;
     }
 

@@ -8,6 +8,7 @@ public interface ICommandTarget
     CommandOutcome Acknowledge(long? episode, string by, CommandSource source);
     CommandOutcome StartMaintenance(TimeSpan duration, string by, CommandSource source);
     CommandOutcome EndMaintenance(string by, CommandSource source);
+
     /// <summary>The RiskState.Change that opened the current alarm episode.</summary>
     long CurrentEpisode { get; }
 }
@@ -16,7 +17,11 @@ public interface ICommandTarget
 public sealed class AlarmCommandTarget(AlarmControl alarm) : ICommandTarget
 {
     public CommandOutcome Acknowledge(long? episode, string by, CommandSource source) => alarm.Acknowledge(episode, by, source);
-    public CommandOutcome StartMaintenance(TimeSpan duration, string by, CommandSource source) => alarm.StartMaintenance(duration, by, source);
+
+    public CommandOutcome StartMaintenance(TimeSpan duration, string by, CommandSource source) =>
+        alarm.StartMaintenance(duration, by, source);
+
     public CommandOutcome EndMaintenance(string by, CommandSource source) => alarm.EndMaintenance(by, source);
+
     public long CurrentEpisode => alarm.CurrentEpisode;
 }

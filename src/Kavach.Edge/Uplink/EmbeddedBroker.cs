@@ -7,7 +7,8 @@ namespace Kavach.Edge.Uplink;
 /// <summary>
 /// An MQTT broker inside the process, for the demo when no <c>Uplink.Host</c> is configured: MQTTnet.Server
 /// on 127.0.0.1 only (its IPv6 endpoint is disabled: it would bind [::] otherwise), on a free port.
-/// Watch it with <c>mosquitto_sub -h 127.0.0.1 -p PORT -i kavach-watch -t 'kavach/#' -v</c> (MQTTnet refuses an empty client id, which mosquitto_sub sends by default). Dispose to stop.
+/// Watch it with <c>mosquitto_sub -h 127.0.0.1 -p PORT -i kavach-watch -t 'kavach/#' -v</c> (MQTTnet refuses an empty client id, which
+/// mosquitto_sub sends by default). Dispose to stop.
 /// </summary>
 public sealed class EmbeddedBroker : IAsyncDisposable
 {

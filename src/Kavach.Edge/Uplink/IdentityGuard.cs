@@ -33,7 +33,8 @@ public sealed class IdentityGuard
     private readonly ILogger _log;
     private readonly object _gate = new();
     private readonly HashSet<(string Instance, string State)> _predecessors = [];
-    private bool _online, _looking;
+    private bool _online,
+        _looking;
     private (string Instance, string State)? _baseline;
     private string? _evidence;
     private volatile string? _conflict;
@@ -67,13 +68,17 @@ public sealed class IdentityGuard
     public void OnDisconnected(MqttClientDisconnectReason reason)
     {
         if (reason == MqttClientDisconnectReason.SessionTakenOver)
-            Interlocked.Exchange(ref _evidence, $"the broker handed our MQTT session (client id {_deviceId}) to another client (session taken over)");
+            Interlocked.Exchange(
+                ref _evidence,
+                $"the broker handed our MQTT session (client id {_deviceId}) to another client (session taken over)"
+            );
     }
 
     /// <summary>This process has published its online status: from now on other instances' statuses count.</summary>
     public void MarkOnline()
     {
-        lock (_gate) _online = true;
+        lock (_gate)
+            _online = true;
     }
 
     /// <summary>A look while in conflict begins: the first status it sees is its baseline.</summary>
@@ -88,13 +93,15 @@ public sealed class IdentityGuard
 
     public void EndLook()
     {
-        lock (_gate) _looking = false;
+        lock (_gate)
+            _looking = false;
     }
 
     /// <summary>A message on our own status topic; true when it is evidence.</summary>
     public bool OnStatus(ReadOnlySequence<byte> payload, bool retained)
     {
-        if (!TryRead(payload, out var state, out var instance) || instance == InstanceId) return false;
+        if (!TryRead(payload, out var state, out var instance) || instance == InstanceId)
+            return false;
         var key = (instance, state);
         lock (_gate)
         {
@@ -103,15 +110,22 @@ public sealed class IdentityGuard
                 _baseline = key;
                 return false;
             }
-            if (_looking && _baseline == key) return false;
+            if (_looking && _baseline == key)
+                return false;
             if (!_looking && !_online)
             {
                 if (_predecessors.Add(key))
-                    _log.LogInformation("Uplink: the {Kind} status of {DeviceId} names instance {Instance} ({State}): taken for our predecessor",
-                        retained ? "retained" : "queued", _deviceId, instance, state);
+                    _log.LogInformation(
+                        "Uplink: the {Kind} status of {DeviceId} names instance {Instance} ({State}): taken for our predecessor",
+                        retained ? "retained" : "queued",
+                        _deviceId,
+                        instance,
+                        state
+                    );
                 return false;
             }
-            if (state is not ("online" or "conflict") || (!_looking && _predecessors.Contains(key))) return false;
+            if (state is not ("online" or "conflict") || (!_looking && _predecessors.Contains(key)))
+                return false;
         }
         Interlocked.Exchange(ref _evidence, $"instance {instance} published '{state}' on our status topic after we started");
         return true;
@@ -121,26 +135,37 @@ public sealed class IdentityGuard
     public bool TakeEvidence(DateTimeOffset now, TimeSpan holdOff)
     {
         var evidence = Interlocked.Exchange(ref _evidence, null);
-        if (evidence is null) return false;
+        if (evidence is null)
+            return false;
         _faults.Raise(Component, FaultMessage);
         if (_conflict is null)
         {
             Since = now;
             _conflict = FaultMessage;
-            _log.LogError("Uplink: {Message} ({Evidence}): FAULT; the uplink holds back (alerts wait in the outbox) and looks again every {HoldOffS:0} s. Give one unit its own id (Device.Id, install.sh --device-id) and restart it",
-                FaultMessage, evidence, holdOff.TotalSeconds);
+            _log.LogError(
+                "Uplink: {Message} ({Evidence}): FAULT; the uplink holds back (alerts wait in the outbox) and looks again every {HoldOffS:0} s. Give one unit its own id (Device.Id, install.sh --device-id) and restart it",
+                FaultMessage,
+                evidence,
+                holdOff.TotalSeconds
+            );
         }
-        else _log.LogWarning("Uplink: still {Message} ({Evidence})", FaultMessage, evidence);
+        else
+            _log.LogWarning("Uplink: still {Message} ({Evidence})", FaultMessage, evidence);
         return true;
     }
 
     /// <summary>A look of <paramref name="clean"/> saw no other unit: the fault clears.</summary>
     public void Clear(TimeSpan clean)
     {
-        if (_conflict is null) return;
+        if (_conflict is null)
+            return;
         _conflict = null;
         _faults.Clear(Component);
-        _log.LogInformation("Uplink: no other unit under device id {DeviceId} for {CleanS:0} s: the conflict FAULT clears and the uplink resumes", _deviceId, clean.TotalSeconds);
+        _log.LogInformation(
+            "Uplink: no other unit under device id {DeviceId} for {CleanS:0} s: the conflict FAULT clears and the uplink resumes",
+            _deviceId,
+            clean.TotalSeconds
+        );
     }
 
     private static bool TryRead(ReadOnlySequence<byte> payload, out string state, out string instance)
@@ -150,9 +175,12 @@ public sealed class IdentityGuard
         {
             using var doc = JsonDocument.Parse(payload);
             var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return false;
-            if (root.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String) state = s.GetString()!;
-            if (root.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.String) instance = i.GetString()!;
+            if (root.ValueKind != JsonValueKind.Object)
+                return false;
+            if (root.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String)
+                state = s.GetString()!;
+            if (root.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.String)
+                instance = i.GetString()!;
             return state.Length > 0 && instance.Length > 0; // a status without an instance (an older release) proves nothing
         }
         catch (JsonException)

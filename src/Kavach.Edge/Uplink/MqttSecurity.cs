@@ -19,7 +19,8 @@ public static class MqttSecurity
     {
         if (o.Username.Length > 0)
             b = b.WithCredentials(o.Username, o.PasswordFile.Length > 0 ? ReadPassword(o.PasswordFile) : "");
-        if (!o.Tls) return b;
+        if (!o.Tls)
+            return b;
         X509Certificate2Collection? ca = null;
         if (o.CaFile.Length > 0)
         {
@@ -31,8 +32,10 @@ public static class MqttSecurity
         {
             t.UseTls();
             t.WithTargetHost(host);
-            if (client is not null) t.WithClientCertificates([client]);
-            if (ca is not null) t.WithCertificateValidationHandler(e => Validate(e.Certificate, e.SslPolicyErrors, ca));
+            if (client is not null)
+                t.WithClientCertificates([client]);
+            if (ca is not null)
+                t.WithCertificateValidationHandler(e => Validate(e.Certificate, e.SslPolicyErrors, ca));
         });
     }
 
@@ -46,7 +49,10 @@ public static class MqttSecurity
     // The broker's certificate must chain to our CA (only: not the system store) and name the host we dialled.
     private static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection ca)
     {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
+        if (
+            certificate is null
+            || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0
+        )
             return false;
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;

@@ -29,7 +29,12 @@ public sealed class CentralRig : IAsyncDisposable
 
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    public static async Task<CentralRig> StartAsync(int brokerPort, string connectionString, string clientId = "central-1", Dictionary<string, string?>? extra = null)
+    public static async Task<CentralRig> StartAsync(
+        int brokerPort,
+        string connectionString,
+        string clientId = "central-1",
+        Dictionary<string, string?>? extra = null
+    )
     {
         var values = new Dictionary<string, string?>
         {
@@ -42,7 +47,8 @@ public sealed class CentralRig : IAsyncDisposable
             ["Mqtt:ReconnectMaxMs"] = "500",
             ["Http:Url"] = "http://127.0.0.1:0",
         };
-        foreach (var (k, v) in extra ?? []) values[k] = v;
+        foreach (var (k, v) in extra ?? [])
+            values[k] = v;
         var errors = new List<string>();
         var options = CentralOptions.Bind(new ConfigurationBuilder().AddInMemoryCollection(values).Build(), errors);
         Assert.True(errors.Count == 0, string.Join("\n", errors));

@@ -27,10 +27,18 @@ public sealed class DeviceClient : IAsyncDisposable
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var device = new DeviceClient(deviceId, client);
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(deviceId).WithCleanStart(true)
-            .WithWillTopic(device.Topics.Status).WithWillPayload(DevicePayloads.Offline(device.Instance)).WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await client.ConnectAsync(
+            new MqttClientOptionsBuilder()
+                .WithTcpServer("127.0.0.1", port)
+                .WithProtocolVersion(MqttProtocolVersion.V500)
+                .WithClientId(deviceId)
+                .WithCleanStart(true)
+                .WithWillTopic(device.Topics.Status)
+                .WithWillPayload(DevicePayloads.Offline(device.Instance))
+                .WithWillRetain(true)
+                .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build()
+        );
         return device;
     }
 
@@ -38,21 +46,35 @@ public sealed class DeviceClient : IAsyncDisposable
 
     public async Task PublishAsync(string topic, byte[] payload, bool retain = false)
     {
-        var r = await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithRetainFlag(retain).Build());
-        Assert.True(r.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers, $"publish refused: {r.ReasonCode}");
+        var r = await _client.PublishAsync(
+            new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithRetainFlag(retain)
+                .Build()
+        );
+        Assert.True(
+            r.ReasonCode is MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers,
+            $"publish refused: {r.ReasonCode}"
+        );
     }
 
     public Task OnlineAsync() => PublishAsync(Topics.Status, DevicePayloads.Online(Instance), retain: true);
 
     public Task AlertAsync(string epoch, long seq) => PublishAsync(Topics.Alerts, DevicePayloads.Alert(DeviceId, epoch, seq));
 
-    /// <summary>Drops the connection so that the broker publishes the last will (MQTT 5 reason 0x04), as a post losing power does.</summary>
-    public Task DieAsync() => _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build());
+    /// <summary>Drops the connection so that the broker publishes the last will (MQTT 5 reason 0x04), as a post losing power
+    /// does.</summary>
+    public Task DieAsync() =>
+        _client.DisconnectAsync(
+            new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build()
+        );
 
     public async ValueTask DisposeAsync()
     {
-        if (_client.IsConnected) await _client.DisconnectAsync();
+        if (_client.IsConnected)
+            await _client.DisconnectAsync();
         _client.Dispose();
     }
 }

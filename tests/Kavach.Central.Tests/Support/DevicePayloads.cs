@@ -14,20 +14,47 @@ public static class DevicePayloads
     {
         var state = new RiskState
         {
-            Change = seq, Level = level, Previous = seq > 1 ? Cycle[(seq - 2) % Cycle.Length] : null, Utc = utc, Reasons = [$"test alert {seq}"],
-            RaisedBy = "floor", Floor = new FloorAssessment { Level = level, Reasons = [$"test alert {seq}"] },
+            Change = seq,
+            Level = level,
+            Previous = seq > 1 ? Cycle[(seq - 2) % Cycle.Length] : null,
+            Utc = utc,
+            Reasons = [$"test alert {seq}"],
+            RaisedBy = "floor",
+            Floor = new FloorAssessment { Level = level, Reasons = [$"test alert {seq}"] },
         };
-        var context = new AlertContext(deviceId, "0.1.0", "3f9c1e07a2b4d658", true, false, [new AlertSensor("lidar", "lidar", "live", 0.01)]);
-        return AlertJson.Alert(state, Guid.CreateVersion7(), epoch, seq, seq > 1 ? RiskLevels.Name(Cycle[(seq - 2) % Cycle.Length]) : null, context);
+        var context = new AlertContext(
+            deviceId,
+            "0.1.0",
+            "3f9c1e07a2b4d658",
+            true,
+            false,
+            [new AlertSensor("lidar", "lidar", "live", 0.01)]
+        );
+        return AlertJson.Alert(
+            state,
+            Guid.CreateVersion7(),
+            epoch,
+            seq,
+            seq > 1 ? RiskLevels.Name(Cycle[(seq - 2) % Cycle.Length]) : null,
+            context
+        );
     }
 
-    /// <summary>The alert of <paramref name="seq"/> in the test cycle of levels, stamped <paramref name="seq"/> seconds after 2026-12-01.</summary>
+    /// <summary>The alert of <paramref name="seq"/> in the test cycle of levels, stamped <paramref name="seq"/> seconds after
+    /// 2026-12-01.</summary>
     public static string Alert(string deviceId, string epoch, long seq) =>
-        Alert(deviceId, epoch, seq, Cycle[(seq - 1) % Cycle.Length], new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(seq));
+        Alert(
+            deviceId,
+            epoch,
+            seq,
+            Cycle[(seq - 1) % Cycle.Length],
+            new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(seq)
+        );
 
     public static string Online(string instance) => UplinkJson.Online("0.1.0", DateTimeOffset.UtcNow, instance, [], "b07d2c41e9a35f18");
 
     public static string Offline(string instance) => UplinkJson.Offline(instance);
 
-    public static string Shed(string deviceId, string epoch, long from, long to) => AlertJson.Shed(deviceId, epoch, from, to, DateTimeOffset.UtcNow);
+    public static string Shed(string deviceId, string epoch, long from, long to) =>
+        AlertJson.Shed(deviceId, epoch, from, to, DateTimeOffset.UtcNow);
 }

@@ -48,7 +48,14 @@ public sealed class PostgresCluster : IAsyncDisposable
         get
         {
             var path = Path.Combine(_dir.Path, "postgres.log");
-            try { return File.Exists(path) ? File.ReadAllText(path) : ""; } catch (IOException) { return ""; }
+            try
+            {
+                return File.Exists(path) ? File.ReadAllText(path) : "";
+            }
+            catch (IOException)
+            {
+                return "";
+            }
         }
     }
 
@@ -70,19 +77,33 @@ public sealed class PostgresCluster : IAsyncDisposable
     }
 
     /// <summary>Starts the server (after <see cref="StopAsync"/>); returns when it accepts connections.</summary>
-    public Task StartServerAsync() => ServerToolAsync("pg_ctl", "-D", DataDir, "-l", Path.Combine(_dir.Path, "postgres.log"), "-w", "-t", "60",
-        "-o", $"-p {Port} -k {_dir.Path} -c listen_addresses=127.0.0.1", "start");
+    public Task StartServerAsync() =>
+        ServerToolAsync(
+            "pg_ctl",
+            "-D",
+            DataDir,
+            "-l",
+            Path.Combine(_dir.Path, "postgres.log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            $"-p {Port} -k {_dir.Path} -c listen_addresses=127.0.0.1",
+            "start"
+        );
 
     /// <summary>Starts the server if a test left it stopped.</summary>
     public async Task EnsureRunningAsync()
     {
-        if (!File.Exists(Path.Combine(DataDir, "postmaster.pid"))) await StartServerAsync();
+        if (!File.Exists(Path.Combine(DataDir, "postmaster.pid")))
+            await StartServerAsync();
     }
 
     /// <summary>Fast shutdown: open sessions are ended, the data is kept.</summary>
     public async Task StopAsync()
     {
-        if (!File.Exists(Path.Combine(DataDir, "postmaster.pid"))) return;
+        if (!File.Exists(Path.Combine(DataDir, "postmaster.pid")))
+            return;
         NpgsqlConnection.ClearAllPools();
         await ServerToolAsync("pg_ctl", "-D", DataDir, "-m", "fast", "-w", "-t", "60", "stop");
     }
@@ -100,7 +121,10 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try { await StopAsync(); }
+        try
+        {
+            await StopAsync();
+        }
         catch (InvalidOperationException) { }
         _dir.Dispose();
     }
@@ -108,37 +132,58 @@ public sealed class PostgresCluster : IAsyncDisposable
     private async Task ServerToolAsync(string tool, params string[] args)
     {
         var exe = Path.Combine(_bin, tool);
-        if (_runAs is null) await RunAsync(exe, args);
-        else await RunAsync("runuser", ["-u", _runAs, "--", exe, .. args]);
+        if (_runAs is null)
+            await RunAsync(exe, args);
+        else
+            await RunAsync("runuser", ["-u", _runAs, "--", exe, .. args]);
     }
 
     private static async Task RunAsync(string file, string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {file}");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         await p.WaitForExitAsync(cts.Token);
         if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', args)} exited with {p.ExitCode}: {await stderr} {await stdout}");
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(file)} {string.Join(' ', args)} exited with {p.ExitCode}: {await stderr} {await stdout}"
+            );
     }
 
     private static string FindBin()
     {
         const string root = "/usr/lib/postgresql";
         var bin = Directory.Exists(root)
-            ? Directory.GetDirectories(root)
-                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0))
+            ? Directory
+                .GetDirectories(root)
+                .Select(d =>
+                    (
+                        Dir: Path.Combine(d, "bin"),
+                        Version: int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : 0
+                    )
+                )
                 .Where(d => File.Exists(Path.Combine(d.Dir, "initdb")))
-                .OrderByDescending(d => d.Version).Select(d => d.Dir).FirstOrDefault()
+                .OrderByDescending(d => d.Version)
+                .Select(d => d.Dir)
+                .FirstOrDefault()
             : null;
-        return bin ?? throw new InvalidOperationException(
-            "PostgreSQL is not installed: these tests need a real server (apt-get install -y postgresql; tests/run.sh does it as root)");
+        return bin
+            ?? throw new InvalidOperationException(
+                "PostgreSQL is not installed: these tests need a real server (apt-get install -y postgresql; tests/run.sh does it as root)"
+            );
     }
 
-    private static bool IsRoot() => File.Exists("/proc/self/status")
+    private static bool IsRoot() =>
+        File.Exists("/proc/self/status")
         && File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal)) is { } uid
         && uid.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) == "0";
 

@@ -13,7 +13,10 @@ public class PostgresClusterTests(PostgresFixture pg)
         await using (var c = new NpgsqlConnection(cs))
         {
             await c.OpenAsync();
-            await using var cmd = new NpgsqlCommand("CREATE TABLE t (v int); INSERT INTO t VALUES (42); SELECT current_user || ' ' || current_setting('server_version_num')", c);
+            await using var cmd = new NpgsqlCommand(
+                "CREATE TABLE t (v int); INSERT INTO t VALUES (42); SELECT current_user || ' ' || current_setting('server_version_num')",
+                c
+            );
             var who = (string)(await cmd.ExecuteScalarAsync())!;
             Assert.StartsWith(PostgresCluster.User + " ", who);
         }

@@ -46,8 +46,18 @@ public class AlarmConfigTests
     [Fact]
     public void Gpio_needs_a_chip_a_red_line_and_distinct_lines()
     {
-        var errors = Errors(new() { ["Alarm:Driver"] = "gpio", ["Alarm:Green:Line"] = "5", ["Alarm:Amber:Line"] = "5" });
-        Assert.Contains(errors, e => e.StartsWith("Alarm.Chip: required with Driver gpio", StringComparison.Ordinal) && e.Contains("pinctrl-rp1", StringComparison.Ordinal));
+        var errors = Errors(
+            new()
+            {
+                ["Alarm:Driver"] = "gpio",
+                ["Alarm:Green:Line"] = "5",
+                ["Alarm:Amber:Line"] = "5",
+            }
+        );
+        Assert.Contains(errors, e =>
+            e.StartsWith("Alarm.Chip: required with Driver gpio", StringComparison.Ordinal)
+            && e.Contains("pinctrl-rp1", StringComparison.Ordinal)
+        );
         Assert.Contains(errors, e => e.StartsWith("Alarm.Red.Line: required with Driver gpio", StringComparison.Ordinal));
         Assert.Contains(errors, e => e == "Alarm.Amber.Line: line 5 is already used by Green");
     }
@@ -55,11 +65,15 @@ public class AlarmConfigTests
     [Fact]
     public void Pattern_override_replaces_the_whole_pattern()
     {
-        var a = TestConfig.Valid(overrides: new Dictionary<string, string?>
-        {
-            ["Alarm:Patterns:High:Red"] = "on",
-            ["Alarm:Patterns:High:Buzzer"] = "@100 300/300",
-        }).Alarm;
+        var a = TestConfig
+            .Valid(
+                overrides: new Dictionary<string, string?>
+                {
+                    ["Alarm:Patterns:High:Red"] = "on",
+                    ["Alarm:Patterns:High:Buzzer"] = "@100 300/300",
+                }
+            )
+            .Alarm;
         var high = a.Patterns[PatternKind.High];
         Assert.Equal("high: green off, amber off, red on, buzzer @100 300/300", high.ToString());
         Assert.False(high[AlarmLine.Buzzer].IsOn(0));
@@ -83,7 +97,17 @@ public class AlarmConfigTests
     public void Line_pattern_next_change_walks_the_segments()
     {
         var p = LinePattern.Cycle(0, 150, 150, 150, 1550);
-        Assert.Equal([150L, 300, 450, 2000, 2150], Enumerable.Range(0, 5).Aggregate(new List<long> { 0 }, (l, _) => { l.Add(p.NextChange(l[^1])); return l; }).Skip(1));
+        Assert.Equal(
+            [150L, 300, 450, 2000, 2150],
+            Enumerable
+                .Range(0, 5)
+                .Aggregate(new List<long> { 0 }, (l, _) =>
+                {
+                    l.Add(p.NextChange(l[^1]));
+                    return l;
+                })
+                .Skip(1)
+        );
         Assert.Equal(long.MaxValue, LinePattern.On.NextChange(5));
     }
 }

@@ -232,7 +232,9 @@ public abstract class AlarmContract
         r.Publish(RiskLevel.Fault);
         r.Control.Acknowledge(99, "asha", CommandSource.Api);
         r.Control.Acknowledge(null, "asha", CommandSource.Api);
-        var lines = r.Log.Where(l => l.Level == LogLevel.Information && l.Message.StartsWith("Operator ", StringComparison.Ordinal)).ToList();
+        var lines = r
+            .Log.Where(l => l.Level == LogLevel.Information && l.Message.StartsWith("Operator ", StringComparison.Ordinal))
+            .ToList();
         Assert.Equal(2, lines.Count);
         Assert.Contains("ack-refused by asha via Api", lines[0].Message);
         Assert.Contains("ack by asha via Api", lines[1].Message);
@@ -243,7 +245,11 @@ public abstract class AlarmContract
     {
         using var r = Rig();
         var toggles = new List<bool>();
-        for (var t = 0; t < 20; t++) { r.Tick(); toggles.Add(r.Lines.Heartbeat); } // 2 s of ticks
+        for (var t = 0; t < 20; t++)
+        {
+            r.Tick();
+            toggles.Add(r.Lines.Heartbeat);
+        } // 2 s of ticks
         Assert.True(r.Health.PipelineHealthy);
         Assert.InRange(r.Heartbeat.Toggles, 3, 4); // every 500 ms
         Assert.Contains(true, toggles);
@@ -259,7 +265,8 @@ public abstract class AlarmContract
         Assert.Equal(held, r.Heartbeat.Toggles);
         Assert.Contains(r.Log, l => l.Level == LogLevel.Warning && l.Message.StartsWith("Heartbeat held", StringComparison.Ordinal));
 
-        for (var t = 0; t < 10; t++) r.Tick();
+        for (var t = 0; t < 10; t++)
+            r.Tick();
         Assert.True(r.Heartbeat.Toggles > held, "resumes when the pipeline ticks again");
     }
 
@@ -267,10 +274,12 @@ public abstract class AlarmContract
     public void A_crashed_stage_is_fault_on_the_lamps_and_stops_the_heartbeat()
     {
         using var r = Rig();
-        for (var t = 0; t < 10; t++) r.Tick();
+        for (var t = 0; t < 10; t++)
+            r.Tick();
         r.H.Faults.Raise("fusion input", "test", FaultKind.Crashed);
         var toggles = r.Heartbeat.Toggles;
-        for (var t = 0; t < 10; t++) r.Tick();
+        for (var t = 0; t < 10; t++)
+            r.Tick();
         Assert.Equal(RiskLevel.Fault, r.H.Level);
         Assert.Contains(r.H.Risk.ActiveFaults, f => f.StartsWith("fusion input", StringComparison.Ordinal));
         Assert.True(r.Lines.Pattern is "fault" or "starting");
@@ -312,7 +321,8 @@ public abstract class AlarmContract
     {
         var r = Rig();
         r.Publish(RiskLevel.High);
-        for (var t = 0; t < 6; t++) r.Tick();
+        for (var t = 0; t < 6; t++)
+            r.Tick();
         await r.Service.StopAsync(CancellationToken.None);
         Assert.Equal(new OutputState("stopped", false, true, true, false, false), r.Lines);
         Assert.False(r.Outputs.IsOpen);
@@ -368,7 +378,8 @@ public abstract class AlarmContract
     {
         using var r = Rig(new() { ["LampTestMs"] = "1000" });
         r.Publish(RiskLevel.Fault, starting: true, graceMs: 2000);
-        for (var t = 0; t < 30; t++) r.Tick();
+        for (var t = 0; t < 30; t++)
+            r.Tick();
         r.Publish(RiskLevel.Medium);
         r.Advance(3000);
         r.Publish(RiskLevel.High);

@@ -9,7 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace Kavach.Edge.Tests.Alarm;
 
 /// <summary>Which GPIO driver a contract test runs on.</summary>
-public enum TestDriver { Simulated, Recording }
+public enum TestDriver
+{
+    Simulated,
+    Recording,
+}
 
 /// <summary>
 /// The alarm wired by hand on a <see cref="PipelineHarness"/> (FakeTimeProvider, stage faults, broadcaster,
@@ -34,7 +38,9 @@ public sealed class AlarmRig : IDisposable
             ["Alarm:Buzzer:Line"] = "8",
             ["Alarm:Heartbeat:Line"] = "9",
         };
-        if (alarm is not null) foreach (var kv in alarm) o[kv.Key.StartsWith("Alarm:", StringComparison.Ordinal) ? kv.Key : "Alarm:" + kv.Key] = kv.Value;
+        if (alarm is not null)
+            foreach (var kv in alarm)
+                o[kv.Key.StartsWith("Alarm:", StringComparison.Ordinal) ? kv.Key : "Alarm:" + kv.Key] = kv.Value;
         H = new PipelineHarness(TestConfig.Valid(overrides: o));
         var options = H.Options.Alarm;
         if (driver == TestDriver.Simulated)
@@ -58,12 +64,22 @@ public sealed class AlarmRig : IDisposable
         Health = new PipelineHealth(H.Options, H.Pipeline, H.Faults, H.Time);
         Heartbeat = new Heartbeat(options, Outputs, Health, H.Time, new RecordingLogger<Heartbeat>(Log));
         Button = new AckButton(options, Outputs, Control, H.Time);
-        Service = new AlarmService(options, Outputs, Engine, Heartbeat, Button, H.Broadcaster, new RecordingLogger<AlarmService>(Log), H.Time)
+        Service = new AlarmService(
+            options,
+            Outputs,
+            Engine,
+            Heartbeat,
+            Button,
+            H.Broadcaster,
+            new RecordingLogger<AlarmService>(Log),
+            H.Time
+        )
         {
             OpenDriver = () => (Driver, "test chip"),
         };
         Control.Recorded += e => Events.Add(e);
-        if (start) Start();
+        if (start)
+            Start();
     }
 
     private readonly Func<int, PinValue> _read;
@@ -111,7 +127,8 @@ public sealed class AlarmRig : IDisposable
     /// </summary>
     public void Advance(int ms)
     {
-        for (var i = 0; i < ms; i++) H.Time.Advance(TimeSpan.FromMilliseconds(1));
+        for (var i = 0; i < ms; i++)
+            H.Time.Advance(TimeSpan.FromMilliseconds(1));
     }
 
     /// <summary>Advances one fusion tick and runs it (the pipeline's LastTick moves).</summary>

@@ -25,7 +25,12 @@ public class GpioChipsTests
     [Fact]
     public void Chip_is_found_by_label_name_or_number()
     {
-        GpioChipInfo[] chips = [new(0, "gpiochip0", "pinctrl-rp1", 54), new(1, "gpiochip1", "rp1-gpio-aux", 4), new(4, "gpiochip4", "x", 2)];
+        GpioChipInfo[] chips =
+        [
+            new(0, "gpiochip0", "pinctrl-rp1", 54),
+            new(1, "gpiochip1", "rp1-gpio-aux", 4),
+            new(4, "gpiochip4", "x", 2),
+        ];
         Assert.Equal(0, GpioChips.Find(chips, "PINCTRL-RP1")!.Id);
         Assert.Equal(4, GpioChips.Find(chips, "gpiochip4")!.Id);
         Assert.Equal(1, GpioChips.Find(chips, "1")!.Id);
@@ -34,10 +39,14 @@ public class GpioChipsTests
 
     private static AlarmOptions Gpio(string chip)
     {
-        var o = TestConfig.Valid(overrides: new Dictionary<string, string?>
-        {
-            ["Alarm:Driver"] = "gpio", ["Alarm:Chip"] = chip, ["Alarm:Red:Line"] = "17",
-        });
+        var o = TestConfig.Valid(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Alarm:Driver"] = "gpio",
+                ["Alarm:Chip"] = chip,
+                ["Alarm:Red:Line"] = "17",
+            }
+        );
         return o.Alarm;
     }
 
@@ -64,12 +73,20 @@ public class GpioChipsTests
     public async Task Daemon_exits_2_with_the_message_when_the_gpio_chip_cannot_be_opened()
     {
         using var dir = Repo.NewTempDir();
-        var config = TestConfig.Minimal.Replace("\"Logging\": { \"File\": \"\" }",
-            $"\"Logging\": {{ \"File\": \"\", \"Console\": false }}, \"Storage\": {{ \"Path\": \"{dir.File("k.db")}\" }}, " +
-            "\"Alarm\": { \"Driver\": \"gpio\", \"Chip\": \"pinctrl-nothere\", \"Red\": { \"Line\": 17 } }");
+        var config = TestConfig.Minimal.Replace(
+            "\"Logging\": { \"File\": \"\" }",
+            $"\"Logging\": {{ \"File\": \"\", \"Console\": false }}, \"Storage\": {{ \"Path\": \"{dir.File("k.db")}\" }}, "
+                + "\"Alarm\": { \"Driver\": \"gpio\", \"Chip\": \"pinctrl-nothere\", \"Red\": { \"Line\": 17 } }"
+        );
         File.WriteAllText(dir.File("kavach.json"), config);
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = dir.Path };
-        foreach (var a in new[] { Repo.DaemonDll, "--config", dir.File("kavach.json") }) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            WorkingDirectory = dir.Path,
+        };
+        foreach (var a in new[] { Repo.DaemonDll, "--config", dir.File("kavach.json") })
+            psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEndAsync();

@@ -28,10 +28,12 @@ public class GpioRetryTests
     {
         using var r = new AlarmRig(alarm: new() { ["GpioRetryMs"] = "10000" }, start: false);
         var failures = 0;
-        r.Recording!.OpenFault = pin => pin == 8 && Interlocked.Increment(ref failures) <= 3
-            ? cause == "busy" ? new IOException($"Pin {pin} is not available. Error: Device or resource busy")
-                : new UnauthorizedAccessException($"Pin {pin}: Permission denied")
-            : null;
+        r.Recording!.OpenFault = pin =>
+            pin == 8 && Interlocked.Increment(ref failures) <= 3
+                ? cause == "busy"
+                    ? new IOException($"Pin {pin} is not available. Error: Device or resource busy")
+                    : new UnauthorizedAccessException($"Pin {pin}: Permission denied")
+                : null;
         var start = r.Service.StartAsync(CancellationToken.None);
         Assert.False(start.IsCompleted, "the first attempt fails and waits");
         var elapsedMs = await DriveAsync(r, start);
@@ -64,6 +66,9 @@ public class GpioRetryTests
         var start = r.Service.StartAsync(CancellationToken.None);
         Assert.True(start.IsFaulted, "refused at once: waiting cannot add a line to the chip");
         // observed here, or the finalizer reports it as an unobserved exception in whichever test runs then
-        Assert.StartsWith("Alarm.Red.Line: line 70 does not exist", Assert.IsType<ConfigurationRefusedException>(start.Exception!.InnerException).Message);
+        Assert.StartsWith(
+            "Alarm.Red.Line: line 70 does not exist",
+            Assert.IsType<ConfigurationRefusedException>(start.Exception!.InnerException).Message
+        );
     }
 }

@@ -17,10 +17,13 @@ public class OperatorBoundsTests
     /// <summary>A central system (or whoever holds its credentials) asks for 240 min every 10 min for a day.</summary>
     private static (int MaintenanceMinutes, int RedDarkMinutes, int Accepted) SpamRemoteMaintenanceForADay(AlarmRig r)
     {
-        int maintenance = 0, redDark = 0, accepted = 0;
+        int maintenance = 0,
+            redDark = 0,
+            accepted = 0;
         for (var minute = 0; minute < 24 * 60; minute++)
         {
-            if (minute % 10 == 0 && r.Control.StartMaintenance(TimeSpan.FromMinutes(240), "central", CommandSource.Mqtt).Accepted) accepted++;
+            if (minute % 10 == 0 && r.Control.StartMaintenance(TimeSpan.FromMinutes(240), "central", CommandSource.Mqtt).Accepted)
+                accepted++;
             // the red lamp of FAULT blinks, of HIGH is steady: look at the pattern and, within one blink, the lamp
             var redSeen = false;
             for (var ms = 0; ms < 1000; ms += 250)
@@ -28,8 +31,10 @@ public class OperatorBoundsTests
                 redSeen |= r.Lines.Red;
                 r.H.Time.Advance(TimeSpan.FromMilliseconds(250));
             }
-            if (r.Lines.Pattern == "maintenance") maintenance++;
-            if (!redSeen) redDark++;
+            if (r.Lines.Pattern == "maintenance")
+                maintenance++;
+            if (!redSeen)
+                redDark++;
             r.H.Time.Advance(TimeSpan.FromSeconds(59));
         }
         return (maintenance, redDark, accepted);
@@ -46,8 +51,11 @@ public class OperatorBoundsTests
         Assert.InRange(redDark, 239, 240);
         Assert.Equal("fault", r.Lines.Pattern);
         Assert.Contains(r.Events, e => e.Kind == "maintenance-refused" && e.Detail.Contains("MaxMaintenanceMs", StringComparison.Ordinal));
-        Assert.Contains(r.Events, e => e.Kind == "maintenance-refused" && e.Detail.Contains("MaxMaintenanceMinutesPerDay", StringComparison.Ordinal)
-            && e.Detail.Contains("local action", StringComparison.Ordinal));
+        Assert.Contains(r.Events, e =>
+            e.Kind == "maintenance-refused"
+            && e.Detail.Contains("MaxMaintenanceMinutesPerDay", StringComparison.Ordinal)
+            && e.Detail.Contains("local action", StringComparison.Ordinal)
+        );
         // a day after the first start the budget is back
         Assert.True(r.Control.StartMaintenance(TimeSpan.FromMinutes(240), "central", CommandSource.Mqtt).Accepted);
     }
@@ -83,8 +91,10 @@ public class OperatorBoundsTests
         r.Advance(9_000);
         Assert.Equal("maintenance", r.Lines.Pattern);
         Assert.False(r.Lines.Red);
-        if (stop) Assert.True(r.Control.EndMaintenance("gang-7", CommandSource.Api).Accepted);
-        else r.H.Time.Advance(TimeSpan.FromSeconds(1)); // exactly the expiry, one step
+        if (stop)
+            Assert.True(r.Control.EndMaintenance("gang-7", CommandSource.Api).Accepted);
+        else
+            r.H.Time.Advance(TimeSpan.FromSeconds(1)); // exactly the expiry, one step
         Assert.Equal("fault", r.Lines.Pattern);
         Assert.True(r.Lines.Red, "FAULT starts with its red lamp on");
         Assert.True(r.Lines.Buzzer);
@@ -94,7 +104,14 @@ public class OperatorBoundsTests
     [Fact]
     public void Past_the_bounds_a_remote_extension_is_refused_and_a_local_one_is_recorded_as_such()
     {
-        using var r = Rig(new() { ["MaxMaintenanceMs"] = "3600000", ["MaxMaintenanceMinutesPerDay"] = "75", ["AckButton:Line"] = "12" });
+        using var r = Rig(
+            new()
+            {
+                ["MaxMaintenanceMs"] = "3600000",
+                ["MaxMaintenanceMinutesPerDay"] = "75",
+                ["AckButton:Line"] = "12",
+            }
+        );
         r.Publish(RiskLevel.Fault);
         Assert.True(r.Control.StartMaintenance(TimeSpan.FromMinutes(60), "central", CommandSource.Mqtt).Accepted);
         r.H.Time.Advance(TimeSpan.FromMinutes(50));
@@ -120,8 +137,18 @@ public class OperatorBoundsTests
         var again = r.Control.StartMaintenance(TimeSpan.FromMinutes(10), "central", CommandSource.Mqtt);
         Assert.False(again.Accepted);
         Assert.Contains("MaxMaintenanceMinutesPerDay (75 min)", again.Reason);
-        Assert.Equal(["maintenance-start", "maintenance-refused", "maintenance-extend", "ack", "maintenance-extend", "maintenance-end", "maintenance-refused"],
-            r.Events.Select(e => e.Kind));
+        Assert.Equal(
+            [
+                "maintenance-start",
+                "maintenance-refused",
+                "maintenance-extend",
+                "ack",
+                "maintenance-extend",
+                "maintenance-end",
+                "maintenance-refused",
+            ],
+            r.Events.Select(e => e.Kind)
+        );
         Assert.Equal("maintenance-refused", r.Control.LastEvent!.Kind);
     }
 
@@ -158,7 +185,9 @@ public class OperatorBoundsTests
         var e = Assert.Single(r.Events);
         Assert.True(e.By.Length <= RemoteText.MaxLength, e.By);
         Assert.DoesNotContain(e.By, c => char.IsControl(c) || c is '\u202E' or '\u2066');
-        var line = Assert.Single(r.Log, l => l.Level == LogLevel.Information && l.Message.StartsWith("Operator ", StringComparison.Ordinal));
+        var line = Assert.Single(r.Log, l =>
+            l.Level == LogLevel.Information && l.Message.StartsWith("Operator ", StringComparison.Ordinal)
+        );
         Assert.DoesNotContain('\n', line.Message);
         Assert.DoesNotContain('\u001b', line.Message);
     }

@@ -37,7 +37,11 @@ public class RecordedTimingTests
         var buzzer = r.Recording.WritesTo(8).Skip(1).Select(w => (Ms(r, w.Timestamp, t0), w.Value == PinValue.High)).ToList();
         // 800 on / 200 off for 5 s: edges at 0, 800, 1000, 1800, 2000, ... exactly, nothing in between
         var expected = new List<(long, bool)>();
-        for (var c = 0; c < 5; c++) { expected.Add((c * 1000, true)); expected.Add((c * 1000 + 800, false)); }
+        for (var c = 0; c < 5; c++)
+        {
+            expected.Add((c * 1000, true));
+            expected.Add((c * 1000 + 800, false));
+        }
         expected.Add((5000, true));
         Assert.Equal(expected, buzzer);
     }
@@ -72,10 +76,12 @@ public class RecordedTimingTests
     public void Heartbeat_edges_are_HeartbeatMs_apart_while_healthy()
     {
         using var r = new AlarmRig(alarm: new() { ["HeartbeatMs"] = "300" });
-        for (var t = 0; t < 20; t++) r.Tick();
+        for (var t = 0; t < 20; t++)
+            r.Tick();
         var edges = r.Recording!.WritesTo(9).Skip(1).Select(w => w.Timestamp).ToList();
         Assert.True(edges.Count >= 5, $"{edges.Count} edges");
-        for (var i = 1; i < edges.Count; i++) Assert.Equal(300, Ms(r, edges[i], edges[i - 1]));
+        for (var i = 1; i < edges.Count; i++)
+            Assert.Equal(300, Ms(r, edges[i], edges[i - 1]));
     }
 
     [Fact]
@@ -101,7 +107,8 @@ public class RecordedTimingTests
     public void A_failing_write_raises_a_crashed_alarm_fault_and_stops_the_heartbeat()
     {
         using var r = new AlarmRig();
-        for (var t = 0; t < 10; t++) r.Tick();
+        for (var t = 0; t < 10; t++)
+            r.Tick();
         Assert.True(r.Heartbeat.Beating);
         r.Recording!.FailWrites = true;
         r.Publish(RiskLevel.High);
@@ -109,7 +116,8 @@ public class RecordedTimingTests
         Assert.False(r.Health.PipelineHealthy);
         r.Recording.FailWrites = false;
         var toggles = r.Heartbeat.Toggles;
-        for (var t = 0; t < 10; t++) r.Tick();
+        for (var t = 0; t < 10; t++)
+            r.Tick();
         Assert.Equal(toggles, r.Heartbeat.Toggles);
         Assert.Contains(r.Errors, m => m.Contains("cannot be written", StringComparison.Ordinal));
     }

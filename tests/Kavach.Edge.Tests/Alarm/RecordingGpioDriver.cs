@@ -27,19 +27,33 @@ public sealed class RecordingGpioDriver(TimeProvider time, int lines = 64) : Gpi
 
     public bool Disposed { get; private set; }
 
-    public PinValue Value(int pin) { lock (_lock) return _values.GetValueOrDefault(pin, PinValue.Low); }
+    public PinValue Value(int pin)
+    {
+        lock (_lock)
+            return _values.GetValueOrDefault(pin, PinValue.Low);
+    }
 
     /// <summary>Sets an input's level (the button).</summary>
-    public void SetInput(int pin, PinValue v) { lock (_lock) _values[pin] = v; }
+    public void SetInput(int pin, PinValue v)
+    {
+        lock (_lock)
+            _values[pin] = v;
+    }
 
-    public List<PinWrite> WritesTo(int pin) { lock (_lock) return Writes.Where(w => w.Pin == pin).ToList(); }
+    public List<PinWrite> WritesTo(int pin)
+    {
+        lock (_lock)
+            return Writes.Where(w => w.Pin == pin).ToList();
+    }
 
     protected override int PinCount => lines;
 
     protected override void OpenPin(int pinNumber)
     {
-        if (Busy.Contains(pinNumber)) throw new IOException($"Pin {pinNumber} is not available. Error: Device or resource busy");
-        if (OpenFault?.Invoke(pinNumber) is { } e) throw e;
+        if (Busy.Contains(pinNumber))
+            throw new IOException($"Pin {pinNumber} is not available. Error: Device or resource busy");
+        if (OpenFault?.Invoke(pinNumber) is { } e)
+            throw e;
     }
 
     protected override void ClosePin(int pinNumber) { }
@@ -49,7 +63,8 @@ public sealed class RecordingGpioDriver(TimeProvider time, int lines = 64) : Gpi
         lock (_lock)
         {
             _modes[pinNumber] = mode;
-            if (mode == PinMode.InputPullUp) _values.TryAdd(pinNumber, PinValue.High);
+            if (mode == PinMode.InputPullUp)
+                _values.TryAdd(pinNumber, PinValue.High);
         }
     }
 
@@ -63,7 +78,11 @@ public sealed class RecordingGpioDriver(TimeProvider time, int lines = 64) : Gpi
         }
     }
 
-    protected override PinMode GetPinMode(int pinNumber) { lock (_lock) return _modes.GetValueOrDefault(pinNumber, PinMode.Input); }
+    protected override PinMode GetPinMode(int pinNumber)
+    {
+        lock (_lock)
+            return _modes.GetValueOrDefault(pinNumber, PinMode.Input);
+    }
 
     protected override bool IsPinModeSupported(int pinNumber, PinMode mode) => true;
 
@@ -71,7 +90,8 @@ public sealed class RecordingGpioDriver(TimeProvider time, int lines = 64) : Gpi
 
     protected override void Write(int pinNumber, PinValue value)
     {
-        if (FailWrites) throw new IOException("Input/output error");
+        if (FailWrites)
+            throw new IOException("Input/output error");
         lock (_lock)
         {
             _values[pinNumber] = value;

@@ -9,12 +9,20 @@ public sealed class RecordingLogger<T> : ILogger<T>
 
     public RecordingLogger(List<(LogLevel Level, string Message)> lines) => _lines = lines;
 
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter
+    )
     {
-        lock (_lines) _lines.Add((logLevel, formatter(state, exception)));
+        lock (_lines)
+            _lines.Add((logLevel, formatter(state, exception)));
     }
 }

@@ -7,12 +7,12 @@ public class RemoteTextTests
     [Theory]
     [InlineData("signaller-7", "signaller-7")]
     [InlineData("eve\r\nINFO forged line", "eveINFO forged line")]
-    [InlineData("a\u001b[2Jb\u007f\u0085c", "a[2Jbc")]                    // ESC, DEL, NEL (C1)
+    [InlineData("a\u001b[2Jb\u007f\u0085c", "a[2Jbc")] // ESC, DEL, NEL (C1)
     [InlineData("\u202Eevil\u202C \u2066x\u2069\u200B\u200D\uFEFF", "evil x")] // bidi overrides, isolates, zero-width, BOM
     [InlineData("line\u2028para\u2029", "linepara")]
     [InlineData("  padded\t ", "padded")]
-    [InlineData("राम 🚆", "राम 🚆")]                                          // scripts and astral characters stay
-    [InlineData("tag\U000E0041", "tag")]                                       // astral format (tag) characters go
+    [InlineData("राम 🚆", "राम 🚆")] // scripts and astral characters stay
+    [InlineData("tag\U000E0041", "tag")] // astral format (tag) characters go
     [InlineData(null, "")]
     public void Strips_control_and_format_characters(string? input, string expected) => Assert.Equal(expected, RemoteText.Clean(input));
 

@@ -13,14 +13,21 @@ public class ApiAuthTests
     private const string Key = "k3y-for-tests-0123456789abcdef";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
-    private static async Task<(DaemonUnderTest D, TempDir Dir)> StartWithKeyAsync(string urls = "http://127.0.0.1:0", bool allowInsecureHttp = false)
+    private static async Task<(DaemonUnderTest D, TempDir Dir)> StartWithKeyAsync(
+        string urls = "http://127.0.0.1:0",
+        bool allowInsecureHttp = false
+    )
     {
         var dir = Repo.NewTempDir();
         dir.Secret("api.key", Key + "\n");
-        var d = await DaemonUnderTest.StartAsync(overrides: new()
-        {
-            ["Api:Urls"] = urls, ["Api:KeyFile"] = dir.File("api.key"), ["Api:AllowInsecureHttp"] = allowInsecureHttp ? "true" : "false",
-        });
+        var d = await DaemonUnderTest.StartAsync(
+            overrides: new()
+            {
+                ["Api:Urls"] = urls,
+                ["Api:KeyFile"] = dir.File("api.key"),
+                ["Api:AllowInsecureHttp"] = allowInsecureHttp ? "true" : "false",
+            }
+        );
         return (d, dir);
     }
 
@@ -136,7 +143,11 @@ public class ApiAuthTests
         env["KAVACH_Api__KeyFile"] = dir.Secret("api.key", Key + "\n");
         (code, var stdout, stderr) = await DaemonProcess.RunAsync(dir.Path, Timeout, env, "--config", dir.File("kavach.json"));
         Assert.True(code == 2, stdout + stderr);
-        Assert.Contains("Api.Urls: 'http://0.0.0.0:0' would send the API key in clear text beyond loopback", stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "Api.Urls: 'http://0.0.0.0:0' would send the API key in clear text beyond loopback",
+            stderr,
+            StringComparison.Ordinal
+        );
         Assert.Contains("Api.AllowInsecureHttp", stderr, StringComparison.Ordinal);
 
         // With a key and AllowInsecureHttp it starts on every interface (0.0.0.0:0 in this test only), and wants the key.
@@ -159,14 +170,19 @@ public class ApiAuthTests
         using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
         File.WriteAllText(dir.File("cert.pem"), cert.ExportCertificatePem());
         dir.Secret("key.pem", rsa.ExportPkcs8PrivateKeyPem());
-        await using var d = await DaemonUnderTest.StartAsync(overrides: new()
-        {
-            ["Api:Urls"] = "https://127.0.0.1:0",
-            ["Api:CertFile"] = dir.File("cert.pem"),
-            ["Api:CertKeyFile"] = dir.File("key.pem"),
-        });
+        await using var d = await DaemonUnderTest.StartAsync(
+            overrides: new()
+            {
+                ["Api:Urls"] = "https://127.0.0.1:0",
+                ["Api:CertFile"] = dir.File("cert.pem"),
+                ["Api:CertKeyFile"] = dir.File("key.pem"),
+            }
+        );
         Assert.StartsWith("https://127.0.0.1:", d.ApiUrl, StringComparison.Ordinal);
-        using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.Thumbprint == cert.Thumbprint };
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.Thumbprint == cert.Thumbprint,
+        };
         using var c = new HttpClient(handler) { BaseAddress = new Uri(d.ApiUrl) };
         var (code, json) = await c.GetJsonAsync("/api/ping");
         Assert.Equal(HttpStatusCode.OK, code);

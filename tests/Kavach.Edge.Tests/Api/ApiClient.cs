@@ -23,7 +23,8 @@ public static class ApiClient
     public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage r)
     {
         var text = await r.Content.ReadAsStringAsync();
-        if (text.Length == 0) return default;
+        if (text.Length == 0)
+            return default;
         Assert.StartsWith("application/json", r.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
         return JsonDocument.Parse(text).RootElement.Clone();
     }
@@ -37,9 +38,11 @@ public static class ApiClient
         while (true)
         {
             var r = await ws.ReceiveAsync(buffer, cts.Token);
-            if (r.MessageType == WebSocketMessageType.Close) throw new WebSocketException("closed by the server: " + r.CloseStatusDescription);
+            if (r.MessageType == WebSocketMessageType.Close)
+                throw new WebSocketException("closed by the server: " + r.CloseStatusDescription);
             ms.Write(buffer, 0, r.Count);
-            if (r.EndOfMessage) break;
+            if (r.EndOfMessage)
+                break;
         }
         return JsonDocument.Parse(ms.ToArray()).RootElement.Clone();
     }
@@ -51,15 +54,25 @@ public static class ApiClient
         while (true)
         {
             var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero) Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
+            if (left <= TimeSpan.Zero)
+                Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
             JsonElement m;
-            try { m = await ws.ReceiveJsonAsync(left); }
-            catch (OperationCanceledException) { Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}"); throw; }
-            if (match(m)) return m;
+            try
+            {
+                m = await ws.ReceiveJsonAsync(left);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}");
+                throw;
+            }
+            if (match(m))
+                return m;
         }
     }
 
-    public static Uri WsUri(string apiUrl, string path = "/ws/alerts") => new(apiUrl.Replace("http://", "ws://", StringComparison.Ordinal).Replace("https://", "wss://", StringComparison.Ordinal) + path);
+    public static Uri WsUri(string apiUrl, string path = "/ws/alerts") =>
+        new(apiUrl.Replace("http://", "ws://", StringComparison.Ordinal).Replace("https://", "wss://", StringComparison.Ordinal) + path);
 
     public static string Str(this JsonElement e, string name) => e.GetProperty(name).GetString()!;
 }

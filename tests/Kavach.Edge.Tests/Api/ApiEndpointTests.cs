@@ -41,8 +41,31 @@ public class ApiEndpointTests
         using var c = d.NewHttpClient();
         var (status, s) = await c.GetJsonAsync("/api/status");
         Assert.Equal(HttpStatusCode.OK, status);
-        foreach (var key in new[] { "device", "version", "utc", "uptimeS", "level", "previous", "change", "since", "reasons", "raisedBy", "starting",
-                     "faults", "visibility", "obstacle", "sensors", "outputs", "alarm", "model", "uplink", "pipeline" })
+        foreach (
+            var key in new[]
+            {
+                "device",
+                "version",
+                "utc",
+                "uptimeS",
+                "level",
+                "previous",
+                "change",
+                "since",
+                "reasons",
+                "raisedBy",
+                "starting",
+                "faults",
+                "visibility",
+                "obstacle",
+                "sensors",
+                "outputs",
+                "alarm",
+                "model",
+                "uplink",
+                "pipeline",
+            }
+        )
             Assert.True(s.TryGetProperty(key, out _), $"status has no '{key}': {s}");
         Assert.Equal("FAULT", s.Str("level"));
         Assert.True(s.GetProperty("starting").GetBoolean());
@@ -52,7 +75,25 @@ public class ApiEndpointTests
         Assert.False(s.GetProperty("obstacle").GetProperty("present").GetBoolean());
         var sensors = s.GetProperty("sensors").EnumerateArray().ToList();
         Assert.Equal(["lidar", "radar", "camera"], sensors.Select(x => x.Str("name")));
-        foreach (var key in new[] { "name", "kind", "required", "connection", "clients", "frames", "rejects", "rejectsByReason", "dropped", "lastFrameAgeS", "everSeen", "stale", "frozen", "live" })
+        foreach (
+            var key in new[]
+            {
+                "name",
+                "kind",
+                "required",
+                "connection",
+                "clients",
+                "frames",
+                "rejects",
+                "rejectsByReason",
+                "dropped",
+                "lastFrameAgeS",
+                "everSeen",
+                "stale",
+                "frozen",
+                "live",
+            }
+        )
             Assert.True(sensors[0].TryGetProperty(key, out _), $"sensor has no '{key}'");
         Assert.Equal("listening", sensors[0].Str("connection"));
         Assert.True(sensors[0].GetProperty("stale").GetBoolean());
@@ -104,7 +145,11 @@ public class ApiEndpointTests
         await Wait.UntilAsync(() => d.Sensor("lidar").Frames == 1 && d.Sensor("lidar").TotalRejects == 1, Timeout, "a frame and a reject");
         using var c = d.NewHttpClient();
         var text = "";
-        for (var deadline = DateTime.UtcNow + Timeout; !text.Contains("kavach_edge_pipeline_tick_duration_count", StringComparison.Ordinal); await Task.Delay(100))
+        for (
+            var deadline = DateTime.UtcNow + Timeout;
+            !text.Contains("kavach_edge_pipeline_tick_duration_count", StringComparison.Ordinal);
+            await Task.Delay(100)
+        )
         {
             Assert.True(DateTime.UtcNow < deadline, "no scrape with pipeline ticks:\n" + text);
             using var r = await c.GetAsync("/metrics");
@@ -131,9 +176,30 @@ public class ApiEndpointTests
         var t0 = new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
         using (var store = EventStore.Open(d.DatabasePath, TimeProvider.System))
         {
-            var levels = new[] { RiskLevel.Low, RiskLevel.Medium, RiskLevel.High, RiskLevel.Medium, RiskLevel.Low, RiskLevel.Fault, RiskLevel.Low };
+            var levels = new[]
+            {
+                RiskLevel.Low,
+                RiskLevel.Medium,
+                RiskLevel.High,
+                RiskLevel.Medium,
+                RiskLevel.Low,
+                RiskLevel.Fault,
+                RiskLevel.Low,
+            };
             for (var i = 0; i < levels.Length; i++)
-                store.AppendAlert(new RiskState { Change = 100 + i, Level = levels[i], Utc = t0.AddMinutes(i), Reasons = [$"test {i}"], Faults = [] }, new AlertContext("test-unit", "test", "hash", true, false, []), i, 100_000);
+                store.AppendAlert(
+                    new RiskState
+                    {
+                        Change = 100 + i,
+                        Level = levels[i],
+                        Utc = t0.AddMinutes(i),
+                        Reasons = [$"test {i}"],
+                        Faults = [],
+                    },
+                    new AlertContext("test-unit", "test", "hash", true, false, []),
+                    i,
+                    100_000
+                );
         }
         using var c = d.NewHttpClient();
         var (status, page) = await c.GetJsonAsync("/api/events?limit=3");
@@ -141,20 +207,47 @@ public class ApiEndpointTests
         var events = page.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(3, events.Count);
         Assert.Equal(["test 6", "test 5", "test 4"], events.Select(e => e.GetProperty("reasons")[0].GetString()));
-        foreach (var key in new[] { "id", "utc", "level", "previous", "reasons", "faults", "visibilityM", "visibilityBound", "fogClass", "obstacleRangeM", "closingSpeedMps", "ttcS", "obstacleSource", "raisedBy" })
+        foreach (
+            var key in new[]
+            {
+                "id",
+                "utc",
+                "level",
+                "previous",
+                "reasons",
+                "faults",
+                "visibilityM",
+                "visibilityBound",
+                "fogClass",
+                "obstacleRangeM",
+                "closingSpeedMps",
+                "ttcS",
+                "obstacleSource",
+                "raisedBy",
+            }
+        )
             Assert.True(events[0].TryGetProperty(key, out _), $"event has no '{key}'");
         var next = page.GetProperty("next").GetInt64();
         Assert.Equal(events[2].GetProperty("id").GetInt64(), next);
 
         (_, page) = await c.GetJsonAsync($"/api/events?limit=3&before={next}");
-        Assert.Equal(["test 3", "test 2", "test 1"], page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("reasons")[0].GetString()));
+        Assert.Equal(
+            ["test 3", "test 2", "test 1"],
+            page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("reasons")[0].GetString())
+        );
 
         (_, page) = await c.GetJsonAsync("/api/events?level=low&from=2030-01-01T12:00:00Z");
-        Assert.Equal(["test 6", "test 4", "test 0"], page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("reasons")[0].GetString()));
+        Assert.Equal(
+            ["test 6", "test 4", "test 0"],
+            page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("reasons")[0].GetString())
+        );
         Assert.Equal(JsonValueKind.Null, page.GetProperty("next").ValueKind);
 
         (_, page) = await c.GetJsonAsync("/api/events?from=2030-01-01T12:02:00Z&to=2030-01-01T17:34:00%2B05:30"); // to = 12:04 UTC, exclusive
-        Assert.Equal(["test 3", "test 2"], page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("reasons")[0].GetString()));
+        Assert.Equal(
+            ["test 3", "test 2"],
+            page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("reasons")[0].GetString())
+        );
 
         foreach (var bad in new[] { "limit=0", "limit=501", "level=GREEN", "from=yesterday", "before=-1", "colour=red" })
         {
@@ -213,7 +306,17 @@ public class ApiEndpointTests
         (status, _) = await c.PostJsonAsync("/api/maintenance", "{\"end\":true,\"by\":\"ravi\"}");
         Assert.Equal(HttpStatusCode.Conflict, status);
 
-        foreach (var bad in new[] { "{\"minutes\":0,\"by\":\"ravi\"}", "{\"minutes\":5000,\"by\":\"ravi\"}", "{\"minutes\":5,\"end\":true,\"by\":\"ravi\"}", "{\"minutes\":5}", "{\"minutes\":\"5\",\"by\":\"r\"}", "{\"mins\":5,\"by\":\"r\"}" })
+        foreach (
+            var bad in new[]
+            {
+                "{\"minutes\":0,\"by\":\"ravi\"}",
+                "{\"minutes\":5000,\"by\":\"ravi\"}",
+                "{\"minutes\":5,\"end\":true,\"by\":\"ravi\"}",
+                "{\"minutes\":5}",
+                "{\"minutes\":\"5\",\"by\":\"r\"}",
+                "{\"mins\":5,\"by\":\"r\"}",
+            }
+        )
         {
             (status, r) = await c.PostJsonAsync("/api/maintenance", bad);
             Assert.True(status == HttpStatusCode.BadRequest, bad);
@@ -240,9 +343,24 @@ public class ApiEndpointTests
                 Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
             }
         }
-        await Expect(await c.PostAsync("/api/alarm/ack", new StringContent("{not json", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "bad-request");
-        await Expect(await c.PostAsync("/api/alarm/ack", new StringContent("by=me", Encoding.UTF8, "application/x-www-form-urlencoded")), HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
-        await Expect(await c.PostAsync("/api/alarm/ack", new StringContent("{\"by\":\"" + new string('x', 5000) + "\"}", Encoding.UTF8, "application/json")), HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        await Expect(
+            await c.PostAsync("/api/alarm/ack", new StringContent("{not json", Encoding.UTF8, "application/json")),
+            HttpStatusCode.BadRequest,
+            "bad-request"
+        );
+        await Expect(
+            await c.PostAsync("/api/alarm/ack", new StringContent("by=me", Encoding.UTF8, "application/x-www-form-urlencoded")),
+            HttpStatusCode.UnsupportedMediaType,
+            "unsupported-media-type"
+        );
+        await Expect(
+            await c.PostAsync(
+                "/api/alarm/ack",
+                new StringContent("{\"by\":\"" + new string('x', 5000) + "\"}", Encoding.UTF8, "application/json")
+            ),
+            HttpStatusCode.RequestEntityTooLarge,
+            "payload-too-large"
+        );
         await Expect(await c.GetAsync("/api/nothing-here"), HttpStatusCode.NotFound, "not-found");
         await Expect(await c.GetAsync("/favicon.ico"), HttpStatusCode.NotFound, "not-found");
         await Expect(await c.DeleteAsync("/api/status"), HttpStatusCode.MethodNotAllowed, "method-not-allowed");
@@ -283,11 +401,16 @@ public class ApiEndpointTests
 
         await using var feed = await SensorFeed.StartAsync(d);
         var levels = new List<string>();
-        var low = await ws.ReceiveUntilAsync(m =>
-        {
-            if (m.Str("type") == "level") levels.Add(m.ToString());
-            return m.Str("type") == "level" && m.Str("level") == "LOW";
-        }, Timeout, "a LOW level message");
+        var low = await ws.ReceiveUntilAsync(
+            m =>
+            {
+                if (m.Str("type") == "level")
+                    levels.Add(m.ToString());
+                return m.Str("type") == "level" && m.Str("level") == "LOW";
+            },
+            Timeout,
+            "a LOW level message"
+        );
         Assert.True(low.Str("previous") == "FAULT", "FAULT → LOW expected, got: " + string.Join(" | ", levels));
         Assert.False(low.GetProperty("alert").GetBoolean());
         foreach (var key in new[] { "change", "utc", "reasons", "faults", "raisedBy" })
@@ -318,11 +441,18 @@ public class ApiEndpointTests
         await good.ReceiveJsonAsync(Timeout); // hello
 
         // A client that upgrades and then never reads: a tiny receive buffer, so the server's writes back up fast.
-        using var slow = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 1024 };
+        using var slow = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
+        {
+            ReceiveBufferSize = 1024,
+        };
         var uri = new Uri(d.ApiUrl);
         await slow.ConnectAsync(uri.Host, uri.Port);
-        await slow.SendAsync(Encoding.ASCII.GetBytes($"GET /ws/alerts HTTP/1.1\r\nHost: {uri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+        await slow.SendAsync(
+            Encoding.ASCII.GetBytes(
+                $"GET /ws/alerts HTTP/1.1\r\nHost: {uri.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+            )
+        );
         await Wait.UntilAsync(() => hub.Clients == 2, Timeout, "two clients");
 
         // Publish, in bursts the good client drains in between, far more than the slow client's socket
@@ -337,7 +467,11 @@ public class ApiEndpointTests
                 d.Broadcaster.Publish(latest with { Change = ++change, Reasons = [$"flood {change}", padding] });
             Assert.True(sw.ElapsedMilliseconds < 500, $"publishing a burst took {sw.ElapsedMilliseconds} ms");
             var last = change;
-            await good.ReceiveUntilAsync(m => m.Str("type") == "level" && m.GetProperty("change").GetInt64() == last, Timeout, $"burst {burst} at the good client");
+            await good.ReceiveUntilAsync(
+                m => m.Str("type") == "level" && m.GetProperty("change").GetInt64() == last,
+                Timeout,
+                $"burst {burst} at the good client"
+            );
         }
         await Wait.UntilAsync(() => hub.Dropped == 1, Timeout, "the slow client dropped");
         Assert.Equal(1, hub.Clients);

@@ -15,12 +15,22 @@ public class ApiHostTests
 {
     private const string Key = "k3y-for-tests-0123456789abcdef";
 
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient c, HttpMethod method, string path, string? host, string? origin = null, string? json = null)
+    private static async Task<HttpResponseMessage> SendAsync(
+        HttpClient c,
+        HttpMethod method,
+        string path,
+        string? host,
+        string? origin = null,
+        string? json = null
+    )
     {
         using var req = new HttpRequestMessage(method, path);
-        if (host is not null) req.Headers.Host = host;
-        if (origin is not null) req.Headers.Add("Origin", origin);
-        if (json is not null) req.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        if (host is not null)
+            req.Headers.Host = host;
+        if (origin is not null)
+            req.Headers.Add("Origin", origin);
+        if (json is not null)
+            req.Content = new StringContent(json, Encoding.UTF8, "application/json");
         return await c.SendAsync(req);
     }
 
@@ -60,10 +70,13 @@ public class ApiHostTests
     public async Task With_a_key_the_host_is_checked_first_so_a_rebinding_page_neither_reaches_the_key_check_nor_counts_as_a_guess()
     {
         using var dir = Repo.NewTempDir();
-        await using var d = await DaemonUnderTest.StartAsync(overrides: new()
-        {
-            ["Api:KeyFile"] = dir.Secret("api.key", Key + "\n"), ["Api:AllowedHosts"] = "post47.example; Kavach-LC47.local.",
-        });
+        await using var d = await DaemonUnderTest.StartAsync(
+            overrides: new()
+            {
+                ["Api:KeyFile"] = dir.Secret("api.key", Key + "\n"),
+                ["Api:AllowedHosts"] = "post47.example; Kavach-LC47.local.",
+            }
+        );
         using var right = d.NewHttpClient(Key);
         using var wrong = d.NewHttpClient("not-the-key-at-all-000000");
         using (var r = await SendAsync(right, HttpMethod.Post, "/api/alarm/ack", "evil.example", json: "{\"by\":\"x\"}"))
@@ -90,7 +103,9 @@ public class ApiHostTests
     public async Task A_websocket_or_post_from_a_page_of_another_origin_is_403_and_one_from_an_allowed_host_is_served()
     {
         await using var d = await DaemonUnderTest.StartAsync();
-        foreach (var origin in new[] { "http://evil.example", "https://evil.example:8080", "null", "file://", "http://127.0.0.1.evil.example" })
+        foreach (
+            var origin in new[] { "http://evil.example", "https://evil.example:8080", "null", "file://", "http://127.0.0.1.evil.example" }
+        )
         {
             using var ws = new ClientWebSocket();
             ws.Options.CollectHttpResponseDetails = true;
@@ -106,9 +121,19 @@ public class ApiHostTests
             Assert.Equal("hello", (await tunnel.ReceiveJsonAsync(TimeSpan.FromSeconds(20))).Str("type"));
         }
         using var c = d.NewHttpClient();
-        using (var r = await SendAsync(c, HttpMethod.Post, "/api/alarm/ack", host: null, origin: "http://evil.example", json: "{\"by\":\"x\"}"))
+        using (
+            var r = await SendAsync(c, HttpMethod.Post, "/api/alarm/ack", host: null, origin: "http://evil.example", json: "{\"by\":\"x\"}")
+        )
             Assert.Equal(HttpStatusCode.Forbidden, r.StatusCode);
-        using (var r = await SendAsync(c, HttpMethod.Get, "/api/status", host: null, origin: new Uri(d.ApiUrl).GetLeftPart(UriPartial.Authority)))
+        using (
+            var r = await SendAsync(
+                c,
+                HttpMethod.Get,
+                "/api/status",
+                host: null,
+                origin: new Uri(d.ApiUrl).GetLeftPart(UriPartial.Authority)
+            )
+        )
             Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         d.Log.AssertNoErrors();
     }

@@ -25,7 +25,8 @@ public class ApiThrottleTests
         dir.Secret("api.key", Key + "\n");
         var d = await DaemonUnderTest.StartAsync(
             overrides: new() { ["Api:Urls"] = "http://127.0.0.1:0", ["Api:KeyFile"] = dir.File("api.key") },
-            extra: s => s.AddSingleton(sp => new ApiThrottle(clock, sp.GetRequiredService<KavachMetrics>())));
+            extra: s => s.AddSingleton(sp => new ApiThrottle(clock, sp.GetRequiredService<KavachMetrics>()))
+        );
         return (d, dir);
     }
 
@@ -33,7 +34,8 @@ public class ApiThrottleTests
     {
         for (var i = 0; i < count; i++)
         {
-            if (i > 0 && clock is not null) clock.Advance(step);
+            if (i > 0 && clock is not null)
+                clock.Advance(step);
             using var r = await wrong.GetAsync("/api/status");
             Assert.True(r.StatusCode == HttpStatusCode.Unauthorized, $"wrong key {i + 1} of {count}: {(int)r.StatusCode}, expected 401");
         }
@@ -41,13 +43,21 @@ public class ApiThrottleTests
 
     private static async Task<HttpStatusCode> SessionAsync(HttpClient c, string? key)
     {
-        using var r = await c.PostAsync("/api/session", new StringContent(key is null ? "{}" : $"{{\"key\":\"{key}\"}}", Encoding.UTF8, "application/json"));
+        using var r = await c.PostAsync(
+            "/api/session",
+            new StringContent(key is null ? "{}" : $"{{\"key\":\"{key}\"}}", Encoding.UTF8, "application/json")
+        );
         return r.StatusCode;
     }
 
-    private static IReadOnlyList<string> Lockouts(DaemonUnderTest d) => d.Log.Events
-        .Where(e => e.Level == LogEventLevel.Warning && e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("locked out", StringComparison.Ordinal))
-        .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    private static IReadOnlyList<string> Lockouts(DaemonUnderTest d) =>
+        d
+            .Log.Events.Where(e =>
+                e.Level == LogEventLevel.Warning
+                && e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("locked out", StringComparison.Ordinal)
+            )
+            .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
 
     private static async Task AssertLockedOutAsync(HttpResponseMessage r, int retryAfterS)
     {
@@ -73,7 +83,8 @@ public class ApiThrottleTests
         Assert.Single(Lockouts(d));
         Assert.Contains("127.0.0.1", Lockouts(d)[0], StringComparison.Ordinal);
 
-        using (var r = await wrong.GetAsync("/api/status")) await AssertLockedOutAsync(r, 60);
+        using (var r = await wrong.GetAsync("/api/status"))
+            await AssertLockedOutAsync(r, 60);
         clock.Advance(TimeSpan.FromSeconds(20));
         foreach (var path in new[] { "/api/status", "/api/events", "/metrics" })
         {
@@ -82,7 +93,8 @@ public class ApiThrottleTests
         }
         using (var r = await right.PostAsync("/api/alarm/ack", new StringContent("{\"by\":\"x\"}", Encoding.UTF8, "application/json")))
             await AssertLockedOutAsync(r, 40);
-        using (var r = await anon.GetAsync("/api/status")) await AssertLockedOutAsync(r, 40);
+        using (var r = await anon.GetAsync("/api/status"))
+            await AssertLockedOutAsync(r, 40);
         Assert.Equal(HttpStatusCode.TooManyRequests, await SessionAsync(anon, Key)); // the page cannot trade the right key either
         Assert.Equal(HttpStatusCode.TooManyRequests, await SessionAsync(anon, WrongKey));
 
@@ -102,7 +114,8 @@ public class ApiThrottleTests
         using var __ = dir;
         using var wrong = d.NewHttpClient(WrongKey);
         await WrongKeysAsync(wrong, ApiThrottle.MaxWrongKeys);
-        using (var r = await wrong.GetAsync("/api/status")) await AssertLockedOutAsync(r, 60);
+        using (var r = await wrong.GetAsync("/api/status"))
+            await AssertLockedOutAsync(r, 60);
 
         foreach (var path in new[] { "/api/ping", "/", "/index.html", "/app.js", "/style.css" })
         {
@@ -112,7 +125,8 @@ public class ApiThrottleTests
         var (code, health) = await wrong.GetJsonAsync("/health");
         Assert.True(code is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"/health: {(int)code}"); // by its own rule, not 429
         Assert.False(string.IsNullOrEmpty(health.Str("status")));
-        using (var r = await wrong.DeleteAsync("/api/session")) Assert.Equal(HttpStatusCode.NoContent, r.StatusCode); // logging out needs no key
+        using (var r = await wrong.DeleteAsync("/api/session"))
+            Assert.Equal(HttpStatusCode.NoContent, r.StatusCode); // logging out needs no key
         d.Log.AssertNoErrors();
     }
 
@@ -129,16 +143,20 @@ public class ApiThrottleTests
         await WrongKeysAsync(wrong, ApiThrottle.MaxWrongKeys);
 
         clock.Advance(ApiThrottle.Lockout - TimeSpan.FromMilliseconds(1));
-        using (var r = await right.GetAsync("/api/status")) await AssertLockedOutAsync(r, 1); // the last millisecond still counts
+        using (var r = await right.GetAsync("/api/status"))
+            await AssertLockedOutAsync(r, 1); // the last millisecond still counts
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        using (var r = await right.GetAsync("/api/status")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        using (var r = await right.GetAsync("/api/status"))
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, await SessionAsync(anon, Key));
 
         // A clean slate: nine more wrong keys do not lock (the ten before the lockout are forgotten), the tenth does.
         await WrongKeysAsync(wrong, ApiThrottle.MaxWrongKeys - 1);
-        using (var r = await right.GetAsync("/api/status")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        using (var r = await right.GetAsync("/api/status"))
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         await WrongKeysAsync(wrong, 1);
-        using (var r = await right.GetAsync("/api/status")) await AssertLockedOutAsync(r, 60);
+        using (var r = await right.GetAsync("/api/status"))
+            await AssertLockedOutAsync(r, 60);
         Assert.Equal(2, Lockouts(d).Count);
         d.Log.AssertNoErrors();
     }
@@ -155,17 +173,20 @@ public class ApiThrottleTests
 
         // Twenty wrong keys, one every 7 s: any ten of them span 63 s.
         await WrongKeysAsync(wrong, 2 * ApiThrottle.MaxWrongKeys, clock, TimeSpan.FromSeconds(7));
-        using (var r = await right.GetAsync("/api/status")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        using (var r = await right.GetAsync("/api/status"))
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
 
         // The window slides: five, a pause longer than the window, then nine do not lock; one more (ten within 60 s) does.
         clock.Advance(ApiThrottle.Window);
         await WrongKeysAsync(wrong, 5);
         clock.Advance(ApiThrottle.Window);
         await WrongKeysAsync(wrong, ApiThrottle.MaxWrongKeys - 1);
-        using (var r = await right.GetAsync("/api/status")) Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        using (var r = await right.GetAsync("/api/status"))
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Empty(Lockouts(d));
         await WrongKeysAsync(wrong, 1);
-        using (var r = await right.GetAsync("/api/status")) await AssertLockedOutAsync(r, 60);
+        using (var r = await right.GetAsync("/api/status"))
+            await AssertLockedOutAsync(r, 60);
         d.Log.AssertNoErrors();
     }
 
@@ -236,7 +257,8 @@ public class ApiThrottleTests
         var clock = new FakeTimeProvider();
         var t = new ApiThrottle(clock);
         var attacker = IPAddress.Parse("192.168.1.66");
-        for (var i = 0; i < ApiThrottle.MaxWrongKeys; i++) t.RecordWrongKey(attacker);
+        for (var i = 0; i < ApiThrottle.MaxWrongKeys; i++)
+            t.RecordWrongKey(attacker);
         Assert.True(t.IsLockedOut(attacker, out _));
 
         var newcomer = IPAddress.Parse("10.0.0.1");
@@ -264,12 +286,18 @@ public class ApiThrottleTests
         var address = IPAddress.Parse("10.1.2.3");
         var started = 0;
         using var go = new ManualResetEventSlim();
-        var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
-        {
-            go.Wait();
-            for (var i = 0; i < 500; i++)
-                if (t.RecordWrongKey(address)) Interlocked.Increment(ref started);
-        })).ToArray();
+        var workers = Enumerable
+            .Range(0, 8)
+            .Select(_ =>
+                Task.Run(() =>
+                {
+                    go.Wait();
+                    for (var i = 0; i < 500; i++)
+                        if (t.RecordWrongKey(address))
+                            Interlocked.Increment(ref started);
+                })
+            )
+            .ToArray();
         go.Set();
         await Task.WhenAll(workers);
         Assert.Equal(1, started);

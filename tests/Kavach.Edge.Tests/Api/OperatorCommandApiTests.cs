@@ -46,8 +46,11 @@ public class OperatorCommandApiTests
         Assert.Equal(HttpStatusCode.OK, status);
         // after the start-up lamp test the lamps show maintenance; the status still says FAULT
         System.Text.Json.JsonElement s = default;
-        await Wait.UntilAsync(async () => (s = (await c.GetJsonAsync("/api/status")).Json).GetProperty("outputs").Str("pattern") != "lamp-test",
-            "the lamp test over", Timeout);
+        await Wait.UntilAsync(
+            async () => (s = (await c.GetJsonAsync("/api/status")).Json).GetProperty("outputs").Str("pattern") != "lamp-test",
+            "the lamp test over",
+            Timeout
+        );
         Assert.Equal("FAULT", s.Str("level"));
         Assert.True(s.GetProperty("alarm").GetProperty("maintenance").GetBoolean());
         Assert.Equal("maintenance", s.GetProperty("outputs").Str("pattern"));
@@ -62,7 +65,8 @@ public class OperatorCommandApiTests
         cmd.CommandText = "SELECT kind, by FROM operator_events ORDER BY id";
         using var r = cmd.ExecuteReader();
         var rows = new List<(string, string)>();
-        while (r.Read()) rows.Add((r.GetString(0), r.GetString(1)));
+        while (r.Read())
+            rows.Add((r.GetString(0), r.GetString(1)));
         return rows;
     }
 }

@@ -32,7 +32,12 @@ public class StatusPageBrowserTests
 
             feed.Obstacle = true; // a car stalls 60 m from the post
             await Browser.UntilAsync(driver, w => w.FindElement(By.Id("level")).Text == "HIGH", Timeout, "HIGH on the page");
-            await Browser.UntilAsync(driver, w => w.FindElement(By.Id("obstacle")).Text.StartsWith("6", StringComparison.Ordinal), Timeout, "the obstacle's range");
+            await Browser.UntilAsync(
+                driver,
+                w => w.FindElement(By.Id("obstacle")).Text.StartsWith("6", StringComparison.Ordinal),
+                Timeout,
+                "the obstacle's range"
+            );
             await Browser.UntilAsync(driver, w => w.FindElement(By.Id("ack")).Enabled, Timeout, "the acknowledge button enabled");
             Assert.False(control.BuzzerSilenced);
             driver.FindElement(By.Id("by")).SendKeys("asha");
@@ -41,13 +46,25 @@ public class StatusPageBrowserTests
             ((ITakesScreenshot)driver).GetScreenshot().SaveAsFile(Path.Combine(Repo.Root, "artifacts", "status-page-high.png"));
 
             driver.FindElement(By.Id("ack")).Click();
-            await Wait.UntilAsync(() => control.BuzzerSilenced, Timeout, "the buzzer silenced by the page's acknowledge (page: " + Browser.Text(driver, "ack-result") + ")");
-            await Browser.UntilAsync(driver, w => w.FindElement(By.Id("buzzer")).Text.Contains("SILENCED", StringComparison.Ordinal), Timeout, "the page to show the buzzer silenced");
+            await Wait.UntilAsync(
+                () => control.BuzzerSilenced,
+                Timeout,
+                "the buzzer silenced by the page's acknowledge (page: " + Browser.Text(driver, "ack-result") + ")"
+            );
+            await Browser.UntilAsync(
+                driver,
+                w => w.FindElement(By.Id("buzzer")).Text.Contains("SILENCED", StringComparison.Ordinal),
+                Timeout,
+                "the page to show the buzzer silenced"
+            );
             Assert.Equal("HIGH", Browser.Text(driver, "level"));
             // the command's answer ("done: …") and the broadcast operator event ("ack by …") share the field;
             // whichever arrives last shows, and both say the acknowledgement went through
             var ackText = Browser.Text(driver, "ack-result");
-            Assert.True(ackText.StartsWith("done", StringComparison.Ordinal) || ackText.StartsWith("ack by", StringComparison.Ordinal), ackText);
+            Assert.True(
+                ackText.StartsWith("done", StringComparison.Ordinal) || ackText.StartsWith("ack by", StringComparison.Ordinal),
+                ackText
+            );
 
             // The daemon goes away: the page must not keep showing a level as if live.
             await d.Api.StopAsync(CancellationToken.None);

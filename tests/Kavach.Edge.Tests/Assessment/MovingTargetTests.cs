@@ -12,7 +12,8 @@ namespace Kavach.Edge.Tests.Assessment;
 /// </summary>
 public class MovingTargetTests
 {
-    private const float Reflector = 200, Zone = 150;
+    private const float Reflector = 200,
+        Zone = 150;
 
     private static PipelineHarness NewPost(Dictionary<string, string?>? extra = null)
     {
@@ -22,7 +23,9 @@ public class MovingTargetTests
             ["Sensors:0:MinStrength"] = "40",
             ["Sensors:0:MaxStrength"] = "3500",
         };
-        if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
+        if (extra is not null)
+            foreach (var kv in extra)
+                o[kv.Key] = kv.Value;
         return new PipelineHarness(TestConfig.Valid(overrides: o));
     }
 
@@ -51,7 +54,9 @@ public class MovingTargetTests
     /// (LiDAR only, in front of the reflector). Returns the seconds from the object entering the zone to HIGH.</summary>
     private static double RunApproach(PipelineHarness h, out FloorAssessment atHigh)
     {
-        const double appearS = 2, r0 = 180, speed = 10;
+        const double appearS = 2,
+            r0 = 180,
+            speed = 10;
         var enterS = appearS + (r0 - Zone) / speed;
         double? highS = null;
         atHigh = null!;
@@ -59,9 +64,16 @@ public class MovingTargetTests
         for (var n = 1; n <= 80 && highS is null; n++)
         {
             var tEnd = n * tick;
-            h.Run(tick, (x, _) => LidarFrames(x, tEnd, t => t < appearS ? Reflector + (float)(t * 3 % 1) * 0.05f : (float)(r0 - speed * (t - appearS))));
-            if (h.Level == RiskLevel.High) { highS = tEnd; atHigh = h.Risk.LastFloor!; }
-            else if (tEnd is > 1.5 and < appearS) Assert.Equal(RiskLevel.Low, h.Level); // after the start-up FAULT and its hold
+            h.Run(tick, (x, _) =>
+                LidarFrames(x, tEnd, t => t < appearS ? Reflector + (float)(t * 3 % 1) * 0.05f : (float)(r0 - speed * (t - appearS)))
+            );
+            if (h.Level == RiskLevel.High)
+            {
+                highS = tEnd;
+                atHigh = h.Risk.LastFloor!;
+            }
+            else if (tEnd is > 1.5 and < appearS)
+                Assert.Equal(RiskLevel.Low, h.Level); // after the start-up FAULT and its hold
         }
         Assert.True(highS is not null, $"never HIGH: {string.Join("; ", h.Risk.Current.Reasons)}");
         return highS!.Value - enterS;
@@ -111,7 +123,9 @@ public class MovingTargetTests
         // dense fog: the reflector is lost; a weak false return at 1–8 m in every other frame at most (never two in
         // a row), here drifting outwards as a moving object would, and nothing in the other frames
         var h = NewPost();
-        h.Run(3, (x, t) => LidarFrames(x, (t + 1) * 0.1, s => ((int)Math.Round(s * 100)) % 2 == 0 ? 1 + (float)(s * 4 % 7) : null, strength: 60));
+        h.Run(3, (x, t) =>
+            LidarFrames(x, (t + 1) * 0.1, s => ((int)Math.Round(s * 100)) % 2 == 0 ? 1 + (float)(s * 4 % 7) : null, strength: 60)
+        );
         var f = h.Risk.LastFloor!;
         Assert.Equal(ObstacleSource.None, f.ObstacleSource);
         Assert.NotEqual(RiskLevel.High, h.Level);

@@ -19,7 +19,9 @@ public class SafetyFloorTests
             ["Sensors:0:MinStrength"] = "40",
             ["Sensors:0:MaxStrength"] = "3500",
         };
-        if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
+        if (extra is not null)
+            foreach (var kv in extra)
+                o[kv.Key] = kv.Value;
         return new PipelineHarness(TestConfig.Valid(overrides: o));
     }
 
@@ -30,18 +32,25 @@ public class SafetyFloorTests
         return PipelineHarness.World(s >= 40 ? Ref : null, s, radarM, closing, cameraM);
     }
 
-    public static TheoryData<string, double, RiskLevel, double, double> FogCases => new()
-    {
-        // name, true visibility, expected level, expected estimate lower bound, upper bound
-        { "clear air 5 km", 5000, RiskLevel.Low, 1000, 10_000 },
-        { "shallow fog 800 m", 800, RiskLevel.Low, 700, 900 },
-        { "moderate fog 400 m", 400, RiskLevel.Medium, 360, 440 },
-        { "dense fog 150 m: LiDAR loses the reflector, bound", 150, RiskLevel.Medium, 150, 400 },
-    };
+    public static TheoryData<string, double, RiskLevel, double, double> FogCases =>
+        new()
+        {
+            // name, true visibility, expected level, expected estimate lower bound, upper bound
+            { "clear air 5 km", 5000, RiskLevel.Low, 1000, 10_000 },
+            { "shallow fog 800 m", 800, RiskLevel.Low, 700, 900 },
+            { "moderate fog 400 m", 400, RiskLevel.Medium, 360, 440 },
+            { "dense fog 150 m: LiDAR loses the reflector, bound", 150, RiskLevel.Medium, 150, 400 },
+        };
 
     [Theory]
     [MemberData(nameof(FogCases))]
-    public void Visibility_from_two_way_attenuation_sets_the_level(string name, double visibilityM, RiskLevel expected, double lo, double hi)
+    public void Visibility_from_two_way_attenuation_sets_the_level(
+        string name,
+        double visibilityM,
+        RiskLevel expected,
+        double lo,
+        double hi
+    )
     {
         var h = NewPost();
         var level = h.Run(3, Fog(visibilityM));
@@ -150,7 +159,8 @@ public class SafetyFloorTests
         // visibility 100 m: the reflector is lost; fog backscatter gives weak returns at ~3 m in every frame
         h.Run(3, (x, t) =>
         {
-            for (var k = 0; k < 10; k++) x.Lidar("lidar", 3f + k * 0.05f, 60 + k);
+            for (var k = 0; k < 10; k++)
+                x.Lidar("lidar", 3f + k * 0.05f, 60 + k);
             x.Radar("radar", Ref + (t % 3) * 0.01f, 0);
         });
         Assert.Equal(RiskLevel.Medium, h.Level);
@@ -164,7 +174,8 @@ public class SafetyFloorTests
         var h = NewPost();
         h.Run(3, (x, t) =>
         {
-            for (var k = 0; k < 10; k++) x.Lidar("lidar", 3f + k * 0.01f, 3000 + k);
+            for (var k = 0; k < 10; k++)
+                x.Lidar("lidar", 3f + k * 0.01f, 3000 + k);
             x.Radar("radar", Ref + (t % 3) * 0.01f, 0);
         });
         Assert.Equal(RiskLevel.High, h.Level);

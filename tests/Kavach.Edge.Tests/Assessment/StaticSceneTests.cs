@@ -20,8 +20,10 @@ public class StaticSceneTests
     {
         public bool Commissioned => on;
         public double? ReferenceRangeM => null;
+
         public IReadOnlyList<LidarReturn> StaticLidarReturns(int sensor) =>
             on && sensor == 0 ? [new LidarReturn(Mast, 600, 0.1, 1, false)] : [];
+
         public IReadOnlyList<RadarTarget> StaticRadarTargets(int sensor) =>
             on && sensor == 1 ? [new RadarTarget(Mast, 20, 0, 1, true)] : [];
     }
@@ -29,21 +31,35 @@ public class StaticSceneTests
     private static PipelineHarness NewPost(bool commissioned, Dictionary<string, string?>? extra = null)
     {
         var o = new Dictionary<string, string?> { ["Sensors:0:MinStrength"] = "40", ["Sensors:0:MaxStrength"] = "3500" };
-        if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
+        if (extra is not null)
+            foreach (var kv in extra)
+                o[kv.Key] = kv.Value;
         return new PipelineHarness(TestConfig.Valid(overrides: o), scene: new Scene(commissioned));
     }
 
     /// <summary>One tick: 10 LiDAR frames at <paramref name="lidarM"/> and one radar frame with its nearest and second target.</summary>
-    private static Action<PipelineHarness, int> Feed(Func<int, float> lidarM, float lidarStrength,
-        Func<int, float> radarM, float radarSpeed = 0, float? radar2M = null, float radar2Speed = 0) =>
+    private static Action<PipelineHarness, int> Feed(
+        Func<int, float> lidarM,
+        float lidarStrength,
+        Func<int, float> radarM,
+        float radarSpeed = 0,
+        float? radar2M = null,
+        float radar2Speed = 0
+    ) =>
         (h, t) =>
         {
-            for (var k = 0; k < 10; k++) h.Lidar("lidar", lidarM(t) + ((t * 10 + k) % 7) * 0.01f, lidarStrength + k);
+            for (var k = 0; k < 10; k++)
+                h.Lidar("lidar", lidarM(t) + ((t * 10 + k) % 7) * 0.01f, lidarStrength + k);
             var r = Reading.Empty(h.IndexOf("radar"), SensorKind.Radar, h.Time.GetTimestamp());
             r.RangeM = radarM(t) + (t % 5) * 0.02f;
             r.ClosingSpeedMps = radarSpeed + (t % 3) * 0.001f;
             r.SnrDb = 20;
-            if (radar2M is { } r2) { r.Range2M = r2 + (t % 5) * 0.02f; r.ClosingSpeed2Mps = radar2Speed; r.Snr2Db = 20; }
+            if (radar2M is { } r2)
+            {
+                r.Range2M = r2 + (t % 5) * 0.02f;
+                r.ClosingSpeed2Mps = radar2Speed;
+                r.Snr2Db = 20;
+            }
             r.Targets = radar2M is null ? 1 : 2;
             h.Fusion.Add(r);
         };

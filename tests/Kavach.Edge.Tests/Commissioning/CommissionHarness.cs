@@ -19,8 +19,15 @@ public sealed class CommissionHarness : IDisposable
         Scenario = ScenarioConfig.Adapt(Kavach.Simulation.Scenario.BuiltIn(scenario));
         Keys = ScenarioConfig.Keys(Scenario, _dir.File("kavach.db"), "");
         // what commissioning learns: not set by hand
-        foreach (var k in Keys.Keys.Where(k => k == "Risk:ReferenceRangeM" || k.EndsWith(":BaselineStrength", StringComparison.Ordinal)
-                                               || k.EndsWith(":BaselineRangeM", StringComparison.Ordinal)).ToList())
+        foreach (
+            var k in Keys
+                .Keys.Where(k =>
+                    k == "Risk:ReferenceRangeM"
+                    || k.EndsWith(":BaselineStrength", StringComparison.Ordinal)
+                    || k.EndsWith(":BaselineRangeM", StringComparison.Ordinal)
+                )
+                .ToList()
+        )
             Keys.Remove(k);
         adjust?.Invoke(Keys);
         ConfigPath = _dir.File("kavach.json");
@@ -45,20 +52,37 @@ public sealed class CommissionHarness : IDisposable
     {
         using var stopPlayer = new CancellationTokenSource();
         Task play = Task.CompletedTask;
-        var code = await CommissionCommand.RunAsync(ConfigPath, seconds, yes, new StringReader(answer), terminal, Output,
+        var code = await CommissionCommand.RunAsync(
+            ConfigPath,
+            seconds,
+            yes,
+            new StringReader(answer),
+            terminal,
+            Output,
             started: inputs =>
             {
                 var player = new ScenarioPlayer();
-                play = player.RunAsync(Scenario, async (name, ct) =>
-                {
-                    var c = new System.Net.Sockets.TcpClient { NoDelay = true };
-                    await c.ConnectAsync(inputs.BoundEndpoints[name], ct);
-                    return c.GetStream();
-                }, new PlayerOptions { Loop = true }, TimeProvider.System, stopPlayer.Token);
+                play = player.RunAsync(
+                    Scenario,
+                    async (name, ct) =>
+                    {
+                        var c = new System.Net.Sockets.TcpClient { NoDelay = true };
+                        await c.ConnectAsync(inputs.BoundEndpoints[name], ct);
+                        return c.GetStream();
+                    },
+                    new PlayerOptions { Loop = true },
+                    TimeProvider.System,
+                    stopPlayer.Token
+                );
             },
-            environment: Environment, logger: Log.Logger);
+            environment: Environment,
+            logger: Log.Logger
+        );
         await stopPlayer.CancelAsync();
-        try { await play; }
+        try
+        {
+            await play;
+        }
         catch (Exception e) when (e is OperationCanceledException or IOException or System.Net.Sockets.SocketException) { }
         return code;
     }

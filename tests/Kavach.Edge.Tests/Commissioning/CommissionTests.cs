@@ -64,7 +64,10 @@ public class CommissionTests
         try
         {
             await committed.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the start-up FAULT is stored
-            using var http = new HttpClient { BaseAddress = new Uri(host.Services.GetRequiredService<Kavach.Edge.Api.ApiServer>().Urls[0]) };
+            using var http = new HttpClient
+            {
+                BaseAddress = new Uri(host.Services.GetRequiredService<Kavach.Edge.Api.ApiServer>().Urls[0]),
+            };
             using var status = JsonDocument.Parse(await http.GetStringAsync("/api/status"));
             var c = status.RootElement.GetProperty("commissioning");
             Assert.Equal("commissioned", c.GetProperty("state").GetString());
@@ -89,7 +92,9 @@ public class CommissionTests
         log.AssertNoErrors();
 
         // values set by hand win over the record
-        var byHand = Options(new Dictionary<string, string?>(h.Keys) { ["Sensors:0:BaselineStrength"] = "500", ["Risk:ReferenceRangeM"] = "97" });
+        var byHand = Options(
+            new Dictionary<string, string?>(h.Keys) { ["Sensors:0:BaselineStrength"] = "500", ["Risk:ReferenceRangeM"] = "97" }
+        );
         using (DaemonHost.Build(byHand, log.Logger, TimeProvider.System))
         {
             Assert.Equal(500, byHand.Sensors[0].BaselineStrength);
@@ -113,10 +118,15 @@ public class CommissionTests
         await using var d = await StartDaemonAsync(h);
         using var http = new HttpClient { BaseAddress = new Uri(d.Services.GetRequiredService<Kavach.Edge.Api.ApiServer>().Urls[0]) };
         using var health = JsonDocument.Parse(await (await http.GetAsync("/health")).Content.ReadAsStringAsync());
-        var radar = health.RootElement.GetProperty("components").EnumerateArray()
+        var radar = health
+            .RootElement.GetProperty("components")
+            .EnumerateArray()
             .Single(c => c.GetProperty("name").GetString() == CoverageMonitor.CoverageKey("radar"));
         Assert.True(radar.GetProperty("ok").GetBoolean());
-        Assert.Matches(@"^degraded: radar reach \d+ m < zone 150 m \(commissioned\): radar sees \d+ m of a 150 m zone", radar.GetProperty("detail").GetString());
+        Assert.Matches(
+            @"^degraded: radar reach \d+ m < zone 150 m \(commissioned\): radar sees \d+ m of a 150 m zone",
+            radar.GetProperty("detail").GetString()
+        );
 
         // lowering the gate as the report says closes the gap at the next start, without commissioning again
         var lowered = Options(new Dictionary<string, string?>(h.Keys) { ["Sensors:1:MinSnrDb"] = "13" });

@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Kavach.Edge.Tests.Commissioning;
 
-/// <summary>The record at start: refused for another sensor set (exit 2 from the real executable), "not commissioned" as a degradation.</summary>
+/// <summary>The record at start: refused for another sensor set (exit 2 from the real executable), "not commissioned" as a
+/// degradation.</summary>
 public class RecordLoadTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -34,11 +35,16 @@ public class RecordLoadTests
         var hash = RecordFile.Write(path, record);
         var (read, readHash) = RecordFile.Read(path);
         Assert.Equal(hash, readHash);
-        Assert.Equal(JsonSerializer.Serialize(record, CommissioningJson.Default.CommissioningRecord),
-            JsonSerializer.Serialize(read, CommissioningJson.Default.CommissioningRecord));
+        Assert.Equal(
+            JsonSerializer.Serialize(record, CommissioningJson.Default.CommissioningRecord),
+            JsonSerializer.Serialize(read, CommissioningJson.Default.CommissioningRecord)
+        );
         Assert.Single(Directory.GetFiles(dir.File("sub")));
         Assert.Equal(60, read.Reference!.RangeM);
-        var problems = SchemaCheck.Validate(Path.Combine(Repo.Root, "docs", "schemas", "commissioning.schema.json"), File.ReadAllText(path));
+        var problems = SchemaCheck.Validate(
+            Path.Combine(Repo.Root, "docs", "schemas", "commissioning.schema.json"),
+            File.ReadAllText(path)
+        );
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
@@ -51,16 +57,33 @@ public class RecordLoadTests
         // the radar was json-lines over tcp-listen when commissioned; it is now a TI radar on its own port
         var changed = record with
         {
-            Sensors = [record.Sensors[0], record.Sensors[1] with { Protocol = "ti-mmwave", Transport = "tcp-listen 127.0.0.1:9100" }, record.Sensors[2]],
+            Sensors =
+            [
+                record.Sensors[0],
+                record.Sensors[1] with
+                {
+                    Protocol = "ti-mmwave",
+                    Transport = "tcp-listen 127.0.0.1:9100",
+                },
+                record.Sensors[2],
+            ],
         };
         RecordFile.Write(recordPath, changed);
         File.WriteAllText(dir.File("kavach.json"), TestConfig.Minimal);
-        var env = new Dictionary<string, string> { ["KAVACH_Commissioning__RecordPath"] = recordPath, ["KAVACH_Storage__Path"] = dir.File("kavach.db") };
+        var env = new Dictionary<string, string>
+        {
+            ["KAVACH_Commissioning__RecordPath"] = recordPath,
+            ["KAVACH_Storage__Path"] = dir.File("kavach.db"),
+        };
         var (code, _, stderr) = await DaemonProcess.RunAsync(dir.Path, Timeout, env, "--config", dir.File("kavach.json"));
         Assert.Equal(2, code);
         Assert.Contains($"commissioning record {recordPath} was made for another sensor set", stderr, StringComparison.Ordinal);
         Assert.Contains("sensor 'radar' protocol: record 'ti-mmwave', configuration 'json-lines'", stderr, StringComparison.Ordinal);
-        Assert.Contains("sensor 'radar' transport: record 'tcp-listen 127.0.0.1:9100', configuration 'tcp-listen 127.0.0.1:0'", stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            "sensor 'radar' transport: record 'tcp-listen 127.0.0.1:9100', configuration 'tcp-listen 127.0.0.1:0'",
+            stderr,
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
 
         // a sensor added since is refused too, and so is a file that is not a record
@@ -78,13 +101,19 @@ public class RecordLoadTests
     {
         using var dir = Repo.NewTempDir();
         var recordPath = dir.File("commissioning.json");
-        var json = TestConfig.Minimal.Replace("\"Logging\": { \"File\": \"\" }",
-            $"\"Logging\": {{ \"File\": \"\" }}, \"Storage\": {{ \"Path\": \"{dir.File("kavach.db")}\" }}", StringComparison.Ordinal);
+        var json = TestConfig.Minimal.Replace(
+            "\"Logging\": { \"File\": \"\" }",
+            $"\"Logging\": {{ \"File\": \"\" }}, \"Storage\": {{ \"Path\": \"{dir.File("kavach.db")}\" }}",
+            StringComparison.Ordinal
+        );
         File.WriteAllText(dir.File("kavach.json"), json);
         var checks = new Kavach.Edge.SelfTest.ISelfTestCheck[] { new Kavach.Edge.SelfTest.Checks.CommissioningCheck() };
         var output = new StringWriter();
         await Kavach.Edge.SelfTest.SelfTestCommand.RunAsync(dir.File("kavach.json"), output, checks);
-        Assert.Matches(@"commissioning\s+SKIP\s+not commissioned: no record at " + System.Text.RegularExpressions.Regex.Escape(recordPath), output.ToString());
+        Assert.Matches(
+            @"commissioning\s+SKIP\s+not commissioned: no record at " + System.Text.RegularExpressions.Regex.Escape(recordPath),
+            output.ToString()
+        );
 
         var hash = RecordFile.Write(recordPath, RecordFor(TestConfig.Valid()));
         output = new StringWriter();
@@ -92,10 +121,16 @@ public class RecordLoadTests
         Assert.Matches($@"commissioning\s+PASS\s+.*record {hash} \(reference 60 m\)", output.ToString());
         Assert.Contains("coverage gap (a degradation): radar sees", output.ToString(), StringComparison.Ordinal);
 
-        File.WriteAllText(dir.File("kavach.json"), json.Replace("\"Name\": \"camera\"", "\"Name\": \"visibility\"", StringComparison.Ordinal));
+        File.WriteAllText(
+            dir.File("kavach.json"),
+            json.Replace("\"Name\": \"camera\"", "\"Name\": \"visibility\"", StringComparison.Ordinal)
+        );
         output = new StringWriter();
         Assert.Equal(1, await Kavach.Edge.SelfTest.SelfTestCommand.RunAsync(dir.File("kavach.json"), output, checks));
-        Assert.Matches(@"commissioning\s+FAIL\s+commissioning record .* another sensor set \(Sensors\[2\] is 'visibility', the record has 'camera'\)", output.ToString());
+        Assert.Matches(
+            @"commissioning\s+FAIL\s+commissioning record .* another sensor set \(Sensors\[2\] is 'visibility', the record has 'camera'\)",
+            output.ToString()
+        );
     }
 
     [Fact]
@@ -104,11 +139,19 @@ public class RecordLoadTests
         await using var d = await DaemonUnderTest.StartAsync();
         using var http = d.NewHttpClient();
         using var health = JsonDocument.Parse(await (await http.GetAsync("/health")).Content.ReadAsStringAsync());
-        var c = health.RootElement.GetProperty("components").EnumerateArray().Single(x => x.GetProperty("name").GetString() == "commissioning");
+        var c = health
+            .RootElement.GetProperty("components")
+            .EnumerateArray()
+            .Single(x => x.GetProperty("name").GetString() == "commissioning");
         Assert.True(c.GetProperty("ok").GetBoolean());
-        Assert.StartsWith("degraded: not commissioned: no record at " + Path.Combine(Path.GetDirectoryName(d.DatabasePath)!, "commissioning.json"),
-            c.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Contains(health.RootElement.GetProperty("degradations").EnumerateArray(), x => x.GetString()!.StartsWith("not commissioned", StringComparison.Ordinal));
+        Assert.StartsWith(
+            "degraded: not commissioned: no record at " + Path.Combine(Path.GetDirectoryName(d.DatabasePath)!, "commissioning.json"),
+            c.GetProperty("detail").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.Contains(health.RootElement.GetProperty("degradations").EnumerateArray(), x =>
+            x.GetString()!.StartsWith("not commissioned", StringComparison.Ordinal)
+        );
         using var status = JsonDocument.Parse(await http.GetStringAsync("/api/status"));
         Assert.Equal("not commissioned", status.RootElement.GetProperty("commissioning").GetProperty("state").GetString());
         Assert.False(status.RootElement.GetProperty("commissioning").TryGetProperty("hash", out _));

@@ -30,19 +30,29 @@ public class ConfigValidationTests
         // install.sh makes under /etc/kavach: stand in those files (the secrets 0600, as install.sh leaves them).
         using var dir = Repo.NewTempDir();
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
-        var req = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=lc-47-east", rsa,
-            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var req = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+            "CN=lc-47-east",
+            rsa,
+            System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.RSASignaturePadding.Pkcs1
+        );
         using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
         File.WriteAllText(dir.File("api-tls.crt"), cert.ExportCertificatePem());
-        var o = KavachOptions.Load(path, new Dictionary<string, string?>
-        {
-            ["KAVACH_Api__KeyFile"] = dir.Secret("api.key", "example-key-0123456789abcdef\n"),
-            ["KAVACH_Api__CertFile"] = dir.File("api-tls.crt"),
-            ["KAVACH_Api__CertKeyFile"] = dir.Secret("api-tls.key", rsa.ExportPkcs8PrivateKeyPem()),
-        }, out var errors);
+        var o = KavachOptions.Load(
+            path,
+            new Dictionary<string, string?>
+            {
+                ["KAVACH_Api__KeyFile"] = dir.Secret("api.key", "example-key-0123456789abcdef\n"),
+                ["KAVACH_Api__CertFile"] = dir.File("api-tls.crt"),
+                ["KAVACH_Api__CertKeyFile"] = dir.Secret("api-tls.key", rsa.ExportPkcs8PrivateKeyPem()),
+            },
+            out var errors
+        );
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         Assert.False(o!.Api.LoopbackOnly);
-        Assert.All(o.Api.ParsedUrls, u => Assert.True(u.Scheme == "https" || Kavach.Edge.Configuration.ApiOptions.IsLoopback(u), u.ToString()));
+        Assert.All(o.Api.ParsedUrls, u =>
+            Assert.True(u.Scheme == "https" || Kavach.Edge.Configuration.ApiOptions.IsLoopback(u), u.ToString())
+        );
         Assert.False(o.Api.AllowInsecureHttp);
         Assert.NotNull(o);
         Assert.Equal("lc-47-east", o!.Device.Id);
@@ -50,14 +60,15 @@ public class ConfigValidationTests
         Assert.Equal(9000, o.Sensors[0].Transport.Port);
     }
 
-    public static TheoryData<string, string, string> BadValues => new()
-    {
-        // json fragment replacing a sensor's transport, expected key path, expected words
-        { "\"Port\": 70000", "Sensors[0].Transport.Port", "must be 0-65535" },
-        { "\"Port\": \"abc\"", "Sensors[0].Transport.Port", "whole number" },
-        { "\"Baud\": 9600", "Sensors[0].Transport.Baud", "not a key of a tcp-listen transport" },
-        { "\"Prot\": 9000", "Sensors[0].Transport.Prot", "unknown key" },
-    };
+    public static TheoryData<string, string, string> BadValues =>
+        new()
+        {
+            // json fragment replacing a sensor's transport, expected key path, expected words
+            { "\"Port\": 70000", "Sensors[0].Transport.Port", "must be 0-65535" },
+            { "\"Port\": \"abc\"", "Sensors[0].Transport.Port", "whole number" },
+            { "\"Baud\": 9600", "Sensors[0].Transport.Baud", "not a key of a tcp-listen transport" },
+            { "\"Prot\": 9000", "Sensors[0].Transport.Prot", "unknown key" },
+        };
 
     [Theory]
     [MemberData(nameof(BadValues))]
@@ -101,7 +112,9 @@ public class ConfigValidationTests
     public void Bad_value_is_refused_naming_its_key(string key, string value, string path, string words)
     {
         var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { [key] = value });
-        var line = Assert.Single(errors, e => e.StartsWith(path + ":", StringComparison.Ordinal) || e.StartsWith(path + ".", StringComparison.Ordinal));
+        var line = Assert.Single(errors, e =>
+            e.StartsWith(path + ":", StringComparison.Ordinal) || e.StartsWith(path + ".", StringComparison.Ordinal)
+        );
         Assert.Contains(words, line);
     }
 
@@ -122,23 +135,25 @@ public class ConfigValidationTests
     [Fact]
     public void Every_problem_gets_its_own_line()
     {
-        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
-        {
-            ["Risk:StoppingDistanceM"] = "0",
-            ["Fusion:TickMs"] = "x",
-            ["Device:Id"] = "a/b",
-        });
+        var (_, errors) = TestConfig.Bind(
+            TestConfig.Minimal,
+            new Dictionary<string, string?>
+            {
+                ["Risk:StoppingDistanceM"] = "0",
+                ["Fusion:TickMs"] = "x",
+                ["Device:Id"] = "a/b",
+            }
+        );
         Assert.Equal(3, errors.Count);
     }
 
     [Fact]
     public void No_required_sensor_is_refused()
     {
-        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
-        {
-            ["Sensors:0:Required"] = "false",
-            ["Sensors:1:Required"] = "false",
-        });
+        var (_, errors) = TestConfig.Bind(
+            TestConfig.Minimal,
+            new Dictionary<string, string?> { ["Sensors:0:Required"] = "false", ["Sensors:1:Required"] = "false" }
+        );
         Assert.Contains(errors, e => e.StartsWith("Sensors: no sensor is Required", StringComparison.Ordinal));
     }
 
@@ -153,11 +168,10 @@ public class ConfigValidationTests
     [Fact]
     public void Tf_series_needs_a_known_variant()
     {
-        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
-        {
-            ["Sensors:0:Protocol"] = "tf-series",
-            ["Sensors:0:Variant"] = "tf99",
-        });
+        var (_, errors) = TestConfig.Bind(
+            TestConfig.Minimal,
+            new Dictionary<string, string?> { ["Sensors:0:Protocol"] = "tf-series", ["Sensors:0:Variant"] = "tf99" }
+        );
         Assert.Contains(errors, e => e.StartsWith("Sensors[0].Variant: must be one of tf-luna", StringComparison.Ordinal));
     }
 
@@ -168,32 +182,40 @@ public class ConfigValidationTests
     [InlineData("tf03", 100)]
     public void Lidar_reach_defaults_to_the_datasheet_of_its_variant(string variant, double reachM)
     {
-        var (o, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
-        {
-            ["Sensors:0:Protocol"] = "tf-series",
-            ["Sensors:0:Variant"] = variant,
-        });
+        var (o, errors) = TestConfig.Bind(
+            TestConfig.Minimal,
+            new Dictionary<string, string?> { ["Sensors:0:Protocol"] = "tf-series", ["Sensors:0:Variant"] = variant }
+        );
         Assert.Empty(errors);
         Assert.Equal(reachM, o!.Sensors[0].MaxRangeM);
         // a json-lines LiDAR's reach is unknown (0: no limit assumed); a TF03-180 is configured
         var (o2, _) = TestConfig.Bind(TestConfig.Minimal);
         Assert.Equal(0, o2!.Sensors[0].MaxRangeM);
-        var (o3, _) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
-        {
-            ["Sensors:0:Protocol"] = "tf-series", ["Sensors:0:Variant"] = "tf03", ["Sensors:0:MaxRangeM"] = "180",
-        });
+        var (o3, _) = TestConfig.Bind(
+            TestConfig.Minimal,
+            new Dictionary<string, string?>
+            {
+                ["Sensors:0:Protocol"] = "tf-series",
+                ["Sensors:0:Variant"] = "tf03",
+                ["Sensors:0:MaxRangeM"] = "180",
+            }
+        );
         Assert.Equal(180, o3!.Sensors[0].MaxRangeM);
     }
 
     [Fact]
     public void Two_sensors_of_one_kind_cannot_share_a_port()
     {
-        var (_, errors) = TestConfig.Bind("""
+        var (_, errors) = TestConfig.Bind(
+            """
             { "Sensors": [
               { "Name": "a", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Port": 9100 } },
               { "Name": "b", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Port": 9100 } } ] }
-            """);
-        Assert.Contains(errors, e => e.StartsWith("Sensors[1].Transport.Port: 9100 is shared with Sensors[0] of the same Kind", StringComparison.Ordinal));
+            """
+        );
+        Assert.Contains(errors, e =>
+            e.StartsWith("Sensors[1].Transport.Port: 9100 is shared with Sensors[0] of the same Kind", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -202,7 +224,11 @@ public class ConfigValidationTests
         using var dir = Repo.NewTempDir();
         var path = dir.File("k.json");
         File.WriteAllText(path, TestConfig.Minimal);
-        var o = KavachOptions.Load(path, new Dictionary<string, string?> { ["KAVACH_Risk__StoppingDistanceM"] = "220", ["PATH"] = "/bin" }, out var errors);
+        var o = KavachOptions.Load(
+            path,
+            new Dictionary<string, string?> { ["KAVACH_Risk__StoppingDistanceM"] = "220", ["PATH"] = "/bin" },
+            out var errors
+        );
         Assert.Empty(errors);
         Assert.Equal(220, o!.Risk.StoppingDistanceM);
 
@@ -266,8 +292,17 @@ public class ApiConfigTests
         dir.Secret("short.key", "abc");
         dir.Secret("good.key", "0123456789abcdef-good\n");
         var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?> { ["Api:KeyFile"] = dir.File("short.key") });
-        Assert.Contains(errors, e => e.StartsWith("Api.KeyFile:", StringComparison.Ordinal) && e.Contains("at least 16", StringComparison.Ordinal));
-        var o = TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Api:KeyFile"] = dir.File("good.key"), ["Api:Urls"] = "http://0.0.0.0:8080;http://127.0.0.1:8081", ["Api:AllowInsecureHttp"] = "true" });
+        Assert.Contains(errors, e =>
+            e.StartsWith("Api.KeyFile:", StringComparison.Ordinal) && e.Contains("at least 16", StringComparison.Ordinal)
+        );
+        var o = TestConfig.Valid(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Api:KeyFile"] = dir.File("good.key"),
+                ["Api:Urls"] = "http://0.0.0.0:8080;http://127.0.0.1:8081",
+                ["Api:AllowInsecureHttp"] = "true",
+            }
+        );
         Assert.False(o.Api.LoopbackOnly);
         Assert.Equal("0123456789abcdef-good", o.Api.Key);
     }
@@ -275,7 +310,9 @@ public class ApiConfigTests
     [Fact]
     public void Disabled_api_needs_no_key_whatever_it_would_bind()
     {
-        var o = TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Api:Enabled"] = "false", ["Api:Urls"] = "http://0.0.0.0:8080" });
+        var o = TestConfig.Valid(
+            overrides: new Dictionary<string, string?> { ["Api:Enabled"] = "false", ["Api:Urls"] = "http://0.0.0.0:8080" }
+        );
         Assert.False(o.Api.Enabled);
     }
 }

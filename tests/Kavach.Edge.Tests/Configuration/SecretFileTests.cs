@@ -13,14 +13,15 @@ public class SecretFileTests
     private const string Key = "k3y-for-tests-0123456789abcdef";
 
     // The secret's key path, and the overrides that make the daemon read it (FILE stands for its path).
-    public static TheoryData<string, string[]> Secrets => new()
-    {
-        { "Api.KeyFile", ["Api:KeyFile", "FILE"] },
-        { "Api.CertKeyFile", ["Api:Urls", "https://127.0.0.1:0", "Api:CertFile", "CERT", "Api:CertKeyFile", "FILE"] },
-        { "Api.CertFile", ["Api:Urls", "https://127.0.0.1:0", "Api:CertFile", "FILE"] }, // a PFX holds its private key
-        { "Uplink.PasswordFile", ["Uplink:Host", "127.0.0.1", "Uplink:Username", "kavach", "Uplink:PasswordFile", "FILE"] },
-        { "Uplink.KeyFile", ["Uplink:Host", "127.0.0.1", "Uplink:Tls", "true", "Uplink:CertFile", "CERT", "Uplink:KeyFile", "FILE"] },
-    };
+    public static TheoryData<string, string[]> Secrets =>
+        new()
+        {
+            { "Api.KeyFile", ["Api:KeyFile", "FILE"] },
+            { "Api.CertKeyFile", ["Api:Urls", "https://127.0.0.1:0", "Api:CertFile", "CERT", "Api:CertKeyFile", "FILE"] },
+            { "Api.CertFile", ["Api:Urls", "https://127.0.0.1:0", "Api:CertFile", "FILE"] }, // a PFX holds its private key
+            { "Uplink.PasswordFile", ["Uplink:Host", "127.0.0.1", "Uplink:Username", "kavach", "Uplink:PasswordFile", "FILE"] },
+            { "Uplink.KeyFile", ["Uplink:Host", "127.0.0.1", "Uplink:Tls", "true", "Uplink:CertFile", "CERT", "Uplink:KeyFile", "FILE"] },
+        };
 
     [Theory]
     [MemberData(nameof(Secrets))]
@@ -35,14 +36,19 @@ public class SecretFileTests
         {
             Chmod(secret, mode);
             var (_, errors) = TestConfig.Bind(TestConfig.Minimal, overrides);
-            Assert.Contains(errors, e => e.StartsWith(keyPath + ": ", StringComparison.Ordinal)
-                && e.Contains($"(mode 0{mode})", StringComparison.Ordinal) && e.EndsWith($"chmod 600 '{secret}'", StringComparison.Ordinal));
+            Assert.Contains(errors, e =>
+                e.StartsWith(keyPath + ": ", StringComparison.Ordinal)
+                && e.Contains($"(mode 0{mode})", StringComparison.Ordinal)
+                && e.EndsWith($"chmod 600 '{secret}'", StringComparison.Ordinal)
+            );
         }
         foreach (var mode in new[] { "600", "400" })
         {
             Chmod(secret, mode);
             var (_, errors) = TestConfig.Bind(TestConfig.Minimal, overrides);
-            Assert.DoesNotContain(errors, e => e.Contains("chmod", StringComparison.Ordinal) || e.Contains("chown", StringComparison.Ordinal));
+            Assert.DoesNotContain(errors, e =>
+                e.Contains("chmod", StringComparison.Ordinal) || e.Contains("chown", StringComparison.Ordinal)
+            );
         }
     }
 
@@ -50,7 +56,8 @@ public class SecretFileTests
     [MemberData(nameof(Secrets))]
     public void A_secret_owned_by_another_user_is_refused_with_the_chown_that_fixes_it(string keyPath, string[] settings)
     {
-        if (Environment.UserName != "root") return; // only root can give a file away (CI runs as root)
+        if (Environment.UserName != "root")
+            return; // only root can give a file away (CI runs as root)
         using var dir = Repo.NewTempDir();
         var secret = dir.Secret("secret", Key + "\n");
         Run("chown", "65534", secret); // nobody: 0600, readable by root, but not its own
@@ -71,14 +78,23 @@ public class SecretFileTests
         var env = new Dictionary<string, string> { ["KAVACH_Api__KeyFile"] = key, ["KAVACH_Storage__Path"] = dir.File("k.db") };
         var (code, _, stderr) = await DaemonProcess.RunAsync(dir.Path, TimeSpan.FromSeconds(20), env, "--config", dir.File("kavach.json"));
         Assert.Equal(2, code);
-        Assert.Contains($"Api.KeyFile: {key} is open to group or others (mode 0644); a secret must be readable by its owner only: chmod 600 {key}", stderr, StringComparison.Ordinal);
+        Assert.Contains(
+            $"Api.KeyFile: {key} is open to group or others (mode 0644); a secret must be readable by its owner only: chmod 600 {key}",
+            stderr,
+            StringComparison.Ordinal
+        );
     }
 
     private static Dictionary<string, string?> Overrides(string[] settings, string secret, string cert)
     {
         var o = new Dictionary<string, string?>();
         for (var i = 0; i < settings.Length; i += 2)
-            o[settings[i]] = settings[i + 1] switch { "FILE" => secret, "CERT" => cert, var v => v };
+            o[settings[i]] = settings[i + 1] switch
+            {
+                "FILE" => secret,
+                "CERT" => cert,
+                var v => v,
+            };
         return o;
     }
 

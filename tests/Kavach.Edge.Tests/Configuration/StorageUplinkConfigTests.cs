@@ -46,11 +46,17 @@ public class StorageUplinkConfigTests
     [Fact]
     public void Missing_files_are_refused_at_start_up_when_an_uplink_is_configured()
     {
-        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
-        {
-            ["Uplink:Host"] = "broker.example", ["Uplink:Tls"] = "true", ["Uplink:CaFile"] = "/nonexistent/ca.pem",
-            ["Uplink:Username"] = "u", ["Uplink:PasswordFile"] = "/nonexistent/pw",
-        });
+        var (_, errors) = TestConfig.Bind(
+            TestConfig.Minimal,
+            new Dictionary<string, string?>
+            {
+                ["Uplink:Host"] = "broker.example",
+                ["Uplink:Tls"] = "true",
+                ["Uplink:CaFile"] = "/nonexistent/ca.pem",
+                ["Uplink:Username"] = "u",
+                ["Uplink:PasswordFile"] = "/nonexistent/pw",
+            }
+        );
         Assert.Contains(errors, e => e.StartsWith("Uplink.CaFile: file not found", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Uplink.PasswordFile: file not found", StringComparison.Ordinal));
     }

@@ -23,13 +23,16 @@ public class TransportGuardConfigTests
     [Fact]
     public void Entries_match_addresses_and_blocks_of_both_families()
     {
-        var o = TestConfig.Valid(TestConfig.Minimal, new Dictionary<string, string?>
-        {
-            ["Sensors:0:Transport:AllowedClients:0"] = "192.168.10.21",
-            ["Sensors:0:Transport:AllowedClients:1"] = "10.20.0.0/16",
-            ["Sensors:0:Transport:AllowedClients:2"] = "fd00:1::/64",
-            ["Sensors:0:Transport:AllowedClients:3"] = "::ffff:172.16.0.9",
-        });
+        var o = TestConfig.Valid(
+            TestConfig.Minimal,
+            new Dictionary<string, string?>
+            {
+                ["Sensors:0:Transport:AllowedClients:0"] = "192.168.10.21",
+                ["Sensors:0:Transport:AllowedClients:1"] = "10.20.0.0/16",
+                ["Sensors:0:Transport:AllowedClients:2"] = "fd00:1::/64",
+                ["Sensors:0:Transport:AllowedClients:3"] = "::ffff:172.16.0.9",
+            }
+        );
         var a = o.Sensors[0].Transport.AllowedClients;
         Assert.True(a.Allows(IPAddress.Parse("192.168.10.21")));
         Assert.True(a.Allows(IPAddress.Parse("::ffff:192.168.10.21"))); // a dual-stack socket's view of an IPv4 client
@@ -44,8 +47,18 @@ public class TransportGuardConfigTests
 
     [Theory]
     [InlineData("Sensors:0:Transport:AllowedClients:0", "10.0.0.1/8", "Sensors[0].Transport.AllowedClients[0]", "did you mean 10.0.0.0/8")]
-    [InlineData("Sensors:0:Transport:AllowedClients:0", "10.0.0.0/33", "Sensors[0].Transport.AllowedClients[0]", "prefix length must be 0-32")]
-    [InlineData("Sensors:0:Transport:AllowedClients:0", "sensor.local", "Sensors[0].Transport.AllowedClients[0]", "not an IP address or CIDR block")]
+    [InlineData(
+        "Sensors:0:Transport:AllowedClients:0",
+        "10.0.0.0/33",
+        "Sensors[0].Transport.AllowedClients[0]",
+        "prefix length must be 0-32"
+    )]
+    [InlineData(
+        "Sensors:0:Transport:AllowedClients:0",
+        "sensor.local",
+        "Sensors[0].Transport.AllowedClients[0]",
+        "not an IP address or CIDR block"
+    )]
     [InlineData("Sensors:0:Transport:AllowedClients:0", "fd00::1/64", "Sensors[0].Transport.AllowedClients[0]", "did you mean fd00::/64")]
     [InlineData("Sensors:0:Transport:AllowedClients", "10.0.0.1", "Sensors[0].Transport.AllowedClients", "must be an array")]
     [InlineData("Sensors:0:Transport:MaxClients", "0", "Sensors[0].Transport.MaxClients", "must be 1-64")]
@@ -60,10 +73,14 @@ public class TransportGuardConfigTests
     [Fact]
     public void AllowedClients_is_refused_on_other_transports()
     {
-        var json = TestConfig.Minimal.Replace("""{ "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 },""",
-            """{ "Type": "tcp-client", "Host": "127.0.0.1", "Port": 9000, "AllowedClients": ["127.0.0.1"] },""");
+        var json = TestConfig.Minimal.Replace(
+            """{ "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 },""",
+            """{ "Type": "tcp-client", "Host": "127.0.0.1", "Port": 9000, "AllowedClients": ["127.0.0.1"] },"""
+        );
         var (_, errors) = TestConfig.Bind(json);
-        Assert.Contains(errors, e => e.StartsWith("Sensors[0].Transport.AllowedClients: is not a key of a tcp-client transport", StringComparison.Ordinal));
+        Assert.Contains(errors, e =>
+            e.StartsWith("Sensors[0].Transport.AllowedClients: is not a key of a tcp-client transport", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -75,7 +92,12 @@ public class TransportGuardConfigTests
               { "Name": "r", "Kind": "radar", "Transport": { "Type": "tcp-listen", "Port": 9000 } } ] }
             """;
         var (_, errors) = TestConfig.Bind(json);
-        Assert.Contains(errors, e => e.StartsWith("Sensors[1].Transport.AllowedClients: sensors sharing port 9000 must allow the same clients as Sensors[0] (10.0.0.5/32)", StringComparison.Ordinal));
+        Assert.Contains(errors, e =>
+            e.StartsWith(
+                "Sensors[1].Transport.AllowedClients: sensors sharing port 9000 must allow the same clients as Sensors[0] (10.0.0.5/32)",
+                StringComparison.Ordinal
+            )
+        );
     }
 
     [Fact]
@@ -93,9 +115,16 @@ public class TransportGuardConfigTests
         Assert.True(o.Sensors[0].Transport.Tls);
         Assert.Equal("post", o.Sensors[1].Transport.Username);
 
-        var (_, errors) = TestConfig.Bind(Json(Sensor("l", "lidar", good), Sensor("r", "radar", "\"Tls\": true, \"CaFile\": \"/nonexistent/ca.crt\", \"PasswordFile\": \"" + dir.File("pw") + "\"")));
+        var (_, errors) = TestConfig.Bind(
+            Json(
+                Sensor("l", "lidar", good),
+                Sensor("r", "radar", "\"Tls\": true, \"CaFile\": \"/nonexistent/ca.crt\", \"PasswordFile\": \"" + dir.File("pw") + "\"")
+            )
+        );
         Assert.Contains(errors, e => e == "Sensors[1].Transport.CaFile: file not found: /nonexistent/ca.crt");
         Assert.Contains(errors, e => e == "Sensors[1].Transport.PasswordFile: needs a Username");
-        Assert.Contains(errors, e => e.StartsWith("Sensors[1].Transport: sensors on broker 127.0.0.1:8883 share one client", StringComparison.Ordinal));
+        Assert.Contains(errors, e =>
+            e.StartsWith("Sensors[1].Transport: sensors on broker 127.0.0.1:8883 share one client", StringComparison.Ordinal)
+        );
     }
 }

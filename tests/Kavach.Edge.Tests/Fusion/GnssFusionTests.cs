@@ -14,7 +14,8 @@ public sealed class GnssFusionTests
 {
     private static KavachOptions Locomotive(string gnss)
     {
-        var (o, errors) = TestConfig.Bind($$"""
+        var (o, errors) = TestConfig.Bind(
+            $$"""
             {
               "Device": { "Id": "loco-30123-cab", "Mode": "locomotive" },
               "Train": { "Class": "test train" },
@@ -25,7 +26,8 @@ public sealed class GnssFusionTests
               ],
               "Logging": { "File": "" }
             }
-            """);
+            """
+        );
         Assert.Empty(errors);
         return o;
     }
@@ -50,7 +52,9 @@ public sealed class GnssFusionTests
         var clock = new FakeTimeProvider();
         var snap = new FusionEngine(TestConfig.Valid(), clock).Tick(clock.GetTimestamp());
         Assert.Equal(SpeedTrust.NeverSeen, snap.Motion.Trust);
-        Assert.True(double.IsNaN(snap.Motion.SpeedMps) && double.IsNaN(snap.Motion.CourseDeg) && double.IsNaN(snap.Motion.HeadingRateDegPerS));
+        Assert.True(
+            double.IsNaN(snap.Motion.SpeedMps) && double.IsNaN(snap.Motion.CourseDeg) && double.IsNaN(snap.Motion.HeadingRateDegPerS)
+        );
     }
 
     [Fact]
@@ -84,12 +88,27 @@ public sealed class GnssFusionTests
     public void A_quiet_window_of_a_1_Hz_receiver_does_not_make_the_model_abstain()
     {
         var o = Locomotive(Gnss("gps"));
-        SensorFeatures Live(int i, SensorKind kind, int frames) => new() { Sensor = i, Kind = kind, EverSeen = true, Frames = frames, LiveForS = 60,
-            NearestM = float.NaN, MedianM = float.NaN, ClusterRangeM = float.NaN, NearClusterRangeM = float.NaN, FarClusterRangeM = float.NaN };
+        SensorFeatures Live(int i, SensorKind kind, int frames) =>
+            new()
+            {
+                Sensor = i,
+                Kind = kind,
+                EverSeen = true,
+                Frames = frames,
+                LiveForS = 60,
+                NearestM = float.NaN,
+                MedianM = float.NaN,
+                ClusterRangeM = float.NaN,
+                NearClusterRangeM = float.NaN,
+                FarClusterRangeM = float.NaN,
+            };
         var gate = new ModelGate(o, 0);
         // the receiver sent nothing in this window (1 Hz against a shorter window) but is not stale: not a scene input
         Assert.Null(gate.Sensors(new FusionSnapshot(0, [Live(0, SensorKind.Lidar, 10), Live(1, SensorKind.Gnss, 0)]), 0));
         // the same gap in the LiDAR still is a silent sensor
-        Assert.StartsWith("model abstains", gate.Sensors(new FusionSnapshot(0, [Live(0, SensorKind.Lidar, 0), Live(1, SensorKind.Gnss, 1)]), 0));
+        Assert.StartsWith(
+            "model abstains",
+            gate.Sensors(new FusionSnapshot(0, [Live(0, SensorKind.Lidar, 0), Live(1, SensorKind.Gnss, 1)]), 0)
+        );
     }
 }

@@ -5,17 +5,21 @@ namespace Kavach.Edge.Tests.Fusion;
 /// <summary>The constant-speed track fit on synthetic 1 s windows of a 100 Hz LiDAR (tolerance 3 m, persistence 0.7).</summary>
 public class LidarTrackFitTests
 {
-    private const float Tol = 3, WindowS = 1;
+    private const float Tol = 3,
+        WindowS = 1;
     private const double Persistence = 0.7;
 
     /// <summary>A window of <paramref name="frames"/> frames, newest first (as the ring is read): range(t) or null for no return.</summary>
     private static (float[] T, float[] R, float[] S) Window(int frames, Func<int, float, float?> range, float strength = 500)
     {
-        List<float> t = [], r = [], s = [];
+        List<float> t = [],
+            r = [],
+            s = [];
         for (var i = 0; i < frames; i++)
         {
             var ti = -i * WindowS / frames;
-            if (range(i, ti) is not { } d) continue;
+            if (range(i, ti) is not { } d)
+                continue;
             t.Add(ti);
             r.Add(d);
             s.Add(strength);
@@ -106,7 +110,8 @@ public class LidarTrackFitTests
         var scratch = new float[w.T.Length];
         LidarTrackFit.TryFit(w.T, w.R, w.S, 100, Tol, Persistence, WindowS, scratch, out _); // warm up (JIT)
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var k = 0; k < 10; k++) LidarTrackFit.TryFit(w.T, w.R, w.S, 100, Tol, Persistence, WindowS, scratch, out _);
+        for (var k = 0; k < 10; k++)
+            LidarTrackFit.TryFit(w.T, w.R, w.S, 100, Tol, Persistence, WindowS, scratch, out _);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

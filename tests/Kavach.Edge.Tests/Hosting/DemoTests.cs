@@ -40,8 +40,11 @@ public class DemoTests
     {
         using var dir = Repo.NewTempDir();
         using var d = DaemonProcess.StartUnder(DaemonProcess.FromScript, dir.Path, "demo");
-        await Wait.UntilAsync(() => d.Stdout.Contains("mosquitto_sub", StringComparison.Ordinal) || d.Process.HasExited,
-            TimeSpan.FromSeconds(60), "the demo to start");
+        await Wait.UntilAsync(
+            () => d.Stdout.Contains("mosquitto_sub", StringComparison.Ordinal) || d.Process.HasExited,
+            TimeSpan.FromSeconds(60),
+            "the demo to start"
+        );
         Assert.False(d.Process.HasExited, d.Output);
 
         var sw = System.Diagnostics.Stopwatch.StartNew();

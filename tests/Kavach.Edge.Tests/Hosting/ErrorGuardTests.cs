@@ -23,19 +23,29 @@ public class ErrorGuardTests
     {
         var before = UnobservedTasks.Probes;
         await DropFaultedTaskAsync();
-        await Eventually.WaitAsync(() =>
-        {
-            UnobservedTasks.Take([]); // collects, runs the finalisers that raise the event
-            return UnobservedTasks.Probes > before;
-        }, TimeSpan.FromSeconds(10), "the dropped probe reported as unobserved");
+        await Eventually.WaitAsync(
+            () =>
+            {
+                UnobservedTasks.Take([]); // collects, runs the finalisers that raise the event
+                return UnobservedTasks.Probes > before;
+            },
+            TimeSpan.FromSeconds(10),
+            "the dropped probe reported as unobserved"
+        );
     }
 
     [Fact]
     public void Only_the_serial_port_close_race_of_the_library_is_let_through_not_a_null_reference_of_ours()
     {
         NullReferenceException? ours = null;
-        try { _ = ((string?)Environment.GetEnvironmentVariable("KAVACH_TEST_NEVER_SET"))!.Length; }
-        catch (NullReferenceException e) { ours = e; }
+        try
+        {
+            _ = ((string?)Environment.GetEnvironmentVariable("KAVACH_TEST_NEVER_SET"))!.Length;
+        }
+        catch (NullReferenceException e)
+        {
+            ours = e;
+        }
         Assert.NotNull(ours);
         Assert.False(UnobservedTasks.IsSerialStreamCloseRace(ours));
         Assert.False(UnobservedTasks.IsSerialStreamCloseRace(new NullReferenceException()));

@@ -41,9 +41,12 @@ public class ProcessTests
     public async Task Bad_configuration_exits_2_with_one_line_per_problem_naming_the_key()
     {
         using var dir = Repo.NewTempDir();
-        File.WriteAllText(dir.File("kavach.json"), TestConfig.Minimal
-            .Replace("\"Port\": 0 },\n      \"BaselineStrength\"", "\"Port\": 70000 },\n      \"BaselineStrength\"")
-            .Replace("\"Id\": \"test-unit\"", "\"Id\": \"test unit\", \"Colour\": \"red\""));
+        File.WriteAllText(
+            dir.File("kavach.json"),
+            TestConfig
+                .Minimal.Replace("\"Port\": 0 },\n      \"BaselineStrength\"", "\"Port\": 70000 },\n      \"BaselineStrength\"")
+                .Replace("\"Id\": \"test-unit\"", "\"Id\": \"test unit\", \"Colour\": \"red\"")
+        );
         var (code, _, stderr) = await DaemonProcess.RunAsync(dir.Path, Timeout, "--config", dir.File("kavach.json"));
         Assert.Equal(2, code);
         Assert.Contains("Sensors[0].Transport.Port: must be 0-65535, got 70000", stderr, StringComparison.Ordinal);
@@ -59,7 +62,9 @@ public class ProcessTests
         File.WriteAllText(dir.File("kavach.json"), TestConfig.Minimal.Replace("\"Device\": { \"Id\": \"test-unit\" },", ""));
         var (code, stdout, stderr) = await DaemonProcess.RunAsync(dir.Path, Timeout, "run", "--config", dir.File("kavach.json"));
         Assert.Equal(2, code);
-        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), l => l.Contains("Device.Id", StringComparison.Ordinal));
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), l =>
+            l.Contains("Device.Id", StringComparison.Ordinal)
+        );
         Assert.Contains("Device.Id: is required", line, StringComparison.Ordinal);
         Assert.DoesNotContain("kavach-edge-01", stdout + stderr, StringComparison.Ordinal);
     }
@@ -91,10 +96,19 @@ public class ProcessTests
     public async Task Run_stops_cleanly_on_the_signal_with_exit_0_within_5_seconds(string signal)
     {
         using var dir = Repo.NewTempDir();
-        File.WriteAllText(dir.File("kavach.json"), TestConfig.Minimal.Replace("\"Logging\": { \"File\": \"\" }",
-            $"\"Logging\": {{ \"File\": \"\" }}, \"Storage\": {{ \"Path\": \"{dir.File("k.db")}\" }}"));
+        File.WriteAllText(
+            dir.File("kavach.json"),
+            TestConfig.Minimal.Replace(
+                "\"Logging\": { \"File\": \"\" }",
+                $"\"Logging\": {{ \"File\": \"\" }}, \"Storage\": {{ \"Path\": \"{dir.File("k.db")}\" }}"
+            )
+        );
         using var d = DaemonProcess.StartUnder(DaemonProcess.FromScript, dir.Path, "--config", dir.File("kavach.json"));
-        await Wait.UntilAsync(() => d.Stdout.Contains("listening on tcp", StringComparison.Ordinal) || d.Process.HasExited, Timeout, "the daemon to listen");
+        await Wait.UntilAsync(
+            () => d.Stdout.Contains("listening on tcp", StringComparison.Ordinal) || d.Process.HasExited,
+            Timeout,
+            "the daemon to listen"
+        );
         Assert.False(d.Process.HasExited, d.Output);
 
         var sw = System.Diagnostics.Stopwatch.StartNew();

@@ -34,16 +34,20 @@ public class ScenarioLevelTests
         var logged = await ScenarioRun.PlayAsync(scenario, (services, w) =>
         {
             if (services.GetRequiredService<RiskBroadcaster>().Latest is { } s)
-                lock (samples) samples.Add((w.TimeS, s.Level, s.Starting, $"{s.RaisedBy}: {string.Join("; ", s.Reasons)}"));
+                lock (samples)
+                    samples.Add((w.TimeS, s.Level, s.Starting, $"{s.RaisedBy}: {string.Join("; ", s.Reasons)}"));
         });
 
         var problems = new List<string>();
-        if (logged.Length > 0) problems.Add(logged);
+        if (logged.Length > 0)
+            problems.Add(logged);
         // The start-up FAULT lasts until every required sensor has spoken and the first assessment is
         // made: on a loaded machine that can take a few seconds of scenario time. Judge from then on.
         double started;
-        lock (samples) started = samples.FirstOrDefault(x => !x.Starting).T;
-        if (started == 0 && samples.All(x => x.Starting)) return $"scenario {name}: the daemon never left its start-up FAULT";
+        lock (samples)
+            started = samples.FirstOrDefault(x => !x.Starting).T;
+        if (started == 0 && samples.All(x => x.Starting))
+            return $"scenario {name}: the daemon never left its start-up FAULT";
         foreach (var e in scenario.Expect)
         {
             var want = e.Level switch
@@ -57,11 +61,15 @@ public class ScenarioLevelTests
             // (a sensor silenced at 45 s is stale at 47 s by its 2 s timeout, decided at the next tick).
             var from = Math.Max(e.FromS + 1, started + 0.5);
             List<(double T, RiskLevel Level, bool Starting, string Why)> inWindow;
-            lock (samples) inWindow = samples.Where(x => x.T >= from && x.T <= e.ToS).ToList();
+            lock (samples)
+                inWindow = samples.Where(x => x.T >= from && x.T <= e.ToS).ToList();
             var wrong = inWindow.Where(x => x.Level != want).ToList();
-            if (inWindow.Count == 0) problems.Add($"{e.FromS}-{e.ToS} s: no sample");
+            if (inWindow.Count == 0)
+                problems.Add($"{e.FromS}-{e.ToS} s: no sample");
             else if (wrong.Count > 0)
-                problems.Add($"{e.FromS}-{e.ToS} s: expected {want}, got {string.Join(", ", wrong.Take(6).Select(x => $"{x.Level}@{x.T:0.0}s"))}{(wrong.Count > 6 ? $" (+{wrong.Count - 6})" : "")}; first: {wrong[0].Why}");
+                problems.Add(
+                    $"{e.FromS}-{e.ToS} s: expected {want}, got {string.Join(", ", wrong.Take(6).Select(x => $"{x.Level}@{x.T:0.0}s"))}{(wrong.Count > 6 ? $" (+{wrong.Count - 6})" : "")}; first: {wrong[0].Why}"
+                );
         }
         return problems.Count == 0 ? "" : $"scenario {name}:\n  " + string.Join("\n  ", problems);
     }

@@ -8,14 +8,15 @@ namespace Kavach.Edge.Tests.Hosting;
 /// <summary>`kavach-edge selftest` as a technician runs it: the real kavach-edge.dll in a child process, a temp config.</summary>
 public class SelfTestCommandTests
 {
-    private static string Config(string dbPath, string sensorsJson) => $$"""
-        {
-          "Device": { "Id": "selftest-unit" },
-          "Sensors": [ {{sensorsJson}} ],
-          "Storage": { "Path": "{{dbPath}}" },
-          "Logging": { "File": "", "Console": false }
-        }
-        """;
+    private static string Config(string dbPath, string sensorsJson) =>
+        $$"""
+            {
+              "Device": { "Id": "selftest-unit" },
+              "Sensors": [ {{sensorsJson}} ],
+              "Storage": { "Path": "{{dbPath}}" },
+              "Logging": { "File": "", "Console": false }
+            }
+            """;
 
     private const string LoopbackSensors = """
         { "Name": "lidar", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 }, "BaselineStrength": 2000, "BaselineRangeM": 60 },
@@ -32,7 +33,8 @@ public class SelfTestCommandTests
             WorkingDirectory = Path.GetTempPath(),
         };
         psi.ArgumentList.Add(Repo.DaemonDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -110,12 +112,19 @@ public class SelfTestCommandTests
     public async Task While_the_service_runs_its_ports_are_held_and_its_heartbeat_is_checked()
     {
         await using var daemon = await DaemonUnderTest.StartAsync();
-        await Wait.UntilAsync(() => File.Exists(Path.Combine(Path.GetDirectoryName(daemon.DatabasePath)!, "heartbeat")), TimeSpan.FromSeconds(10), "the heartbeat file");
+        await Wait.UntilAsync(
+            () => File.Exists(Path.Combine(Path.GetDirectoryName(daemon.DatabasePath)!, "heartbeat")),
+            TimeSpan.FromSeconds(10),
+            "the heartbeat file"
+        );
         using var dir = Repo.NewTempDir();
         File.WriteAllText(dir.File("kavach.json"), Config(daemon.DatabasePath, LoopbackSensors));
         var (exit, output) = await RunAsync("selftest", "--config", dir.File("kavach.json"));
         Assert.True(exit == 0, output);
-        Assert.Matches(@"^service\s+PASS\s+running \(lock .*kavach-edge\.lock held\); heartbeat \d+\.\d s old: pid=\d+ ticks=\d+ level=", Row(output, "service"));
+        Assert.Matches(
+            @"^service\s+PASS\s+running \(lock .*kavach-edge\.lock held\); heartbeat \d+\.\d s old: pid=\d+ ticks=\d+ level=",
+            Row(output, "service")
+        );
         Assert.Matches(@"SKIP\s+tcp-listen 127\.0\.0\.1:0: held by the running service", Row(output, "sensor lidar"));
         Assert.Matches(@"PASS\s+.*writable \(write rolled back\), schema v\d+", Row(output, "database"));
         daemon.Log.AssertNoErrors();

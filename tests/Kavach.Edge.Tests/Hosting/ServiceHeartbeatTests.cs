@@ -13,6 +13,7 @@ public class ServiceHeartbeatTests
     {
         public List<string> Sent { get; } = [];
         public bool IsEnabled => true;
+
         public void Notify(ServiceState state) => Sent.Add(state.ToString());
     }
 
@@ -21,7 +22,16 @@ public class ServiceHeartbeatTests
         var h = new PipelineHarness();
         var n = new RecordingNotifier();
         var dir = Repo.NewTempDir();
-        var beat = new ServiceHeartbeat(h.Options, h.Pipeline, h.Faults, h.Time, n, NullLogger<ServiceHeartbeat>.Instance, watchdog, dir.File("heartbeat"));
+        var beat = new ServiceHeartbeat(
+            h.Options,
+            h.Pipeline,
+            h.Faults,
+            h.Time,
+            n,
+            NullLogger<ServiceHeartbeat>.Instance,
+            watchdog,
+            dir.File("heartbeat")
+        );
         return (h, n, beat, dir);
     }
 

@@ -14,9 +14,9 @@ public sealed class BrakingModelTests
     public void Default_train_brakes_from_100_kmh_in_about_1200_m_plus_its_200_m_reaction_distance()
     {
         var v = 100 / 3.6;
-        Assert.Equal(200, Default.ReactionDistanceM(v), 6);               // 27.78 m/s · 7.2 s
-        Assert.Equal(v * v / 0.64, Default.BrakingDistanceM(v), 9);        // 1205.6 m
-        Assert.InRange(Default.BrakingDistanceM(v), 1195, 1215);          // the RDSO "about 1200 m"
+        Assert.Equal(200, Default.ReactionDistanceM(v), 6); // 27.78 m/s · 7.2 s
+        Assert.Equal(v * v / 0.64, Default.BrakingDistanceM(v), 9); // 1205.6 m
+        Assert.InRange(Default.BrakingDistanceM(v), 1195, 1215); // the RDSO "about 1200 m"
         Assert.Equal(1405.6, Default.StoppingDistanceM(v), 1);
         Assert.Equal(200 + v * v / 0.5, Default.StoppingDistanceM(v, BrakeApplication.Service), 9);
     }
@@ -54,13 +54,24 @@ public sealed class BrakingModelTests
     [Fact]
     public void Speed_for_distance_inverts_stopping_distance_and_never_overshoots()
     {
-        Gen.Select(Gen.Double[0, 15], Gen.Double[0.05, 1.5], Gen.Double[0, 5000]).Sample((t, a, d) =>
-        {
-            var model = new BrakingModel(new TrainOptions { ReactionTimeS = t, EmergencyDecelerationMps2 = a, ServiceDecelerationMps2 = a });
-            var v = model.SpeedForDistanceMps(d);
-            Assert.True(v >= 0);
-            Assert.True(model.StoppingDistanceM(v) <= d, $"S({v}) = {model.StoppingDistanceM(v)} > {d}");
-            Assert.True(d - model.StoppingDistanceM(v) < 1e-6 * Math.Max(1, d), "the inverse is more than a rounding step short");
-        }, iter: 2000);
+        Gen.Select(Gen.Double[0, 15], Gen.Double[0.05, 1.5], Gen.Double[0, 5000])
+            .Sample(
+                (t, a, d) =>
+                {
+                    var model = new BrakingModel(
+                        new TrainOptions
+                        {
+                            ReactionTimeS = t,
+                            EmergencyDecelerationMps2 = a,
+                            ServiceDecelerationMps2 = a,
+                        }
+                    );
+                    var v = model.SpeedForDistanceMps(d);
+                    Assert.True(v >= 0);
+                    Assert.True(model.StoppingDistanceM(v) <= d, $"S({v}) = {model.StoppingDistanceM(v)} > {d}");
+                    Assert.True(d - model.StoppingDistanceM(v) < 1e-6 * Math.Max(1, d), "the inverse is more than a rounding step short");
+                },
+                iter: 2000
+            );
     }
 }

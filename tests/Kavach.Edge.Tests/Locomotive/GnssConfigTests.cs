@@ -11,21 +11,23 @@ public sealed class GnssConfigTests
 {
     private const string NeedsCab = "Sensors: Device.Mode locomotive needs";
 
-    private static string Config(string gnss, string mode = "locomotive") => $$"""
-        {
-          "Device": { "Id": "loco-30123-cab", "Mode": "{{mode}}" },
-          {{(mode == "locomotive" ? "\"Train\": { \"Class\": \"test train\" }," : "")}}
-          "Sensors": [
-            { "Name": "lidar", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03",
-              "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
-            { "Name": "gps", "Kind": "gnss", "Protocol": "nmea", {{gnss}}
-              "Transport": { "Type": "serial", "Path": "/dev/ttyUSB0", "Baud": 9600 } }
-          ],
-          "Logging": { "File": "" }
-        }
-        """;
+    private static string Config(string gnss, string mode = "locomotive") =>
+        $$"""
+            {
+              "Device": { "Id": "loco-30123-cab", "Mode": "{{mode}}" },
+              {{(mode == "locomotive" ? "\"Train\": { \"Class\": \"test train\" }," : "")}}
+              "Sensors": [
+                { "Name": "lidar", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03",
+                  "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
+                { "Name": "gps", "Kind": "gnss", "Protocol": "nmea", {{gnss}}
+                  "Transport": { "Type": "serial", "Path": "/dev/ttyUSB0", "Baud": 9600 } }
+              ],
+              "Logging": { "File": "" }
+            }
+            """;
 
-    /// <summary>The errors other than the locomotive cross-checks (a gnss sensor, a forward sensor of known reach), which some cases below break on purpose.</summary>
+    /// <summary>The errors other than the locomotive cross-checks (a gnss sensor, a forward sensor of known reach), which some cases below
+    /// break on purpose.</summary>
     private static (KavachOptions Options, List<string> Errors) Bind(string json)
     {
         var (o, errors) = TestConfig.Bind(json);
@@ -50,7 +52,9 @@ public sealed class GnssConfigTests
     [Fact]
     public void The_tracker_thresholds_are_configurable_and_Required_may_be_set_on_purpose()
     {
-        var (o, errors) = Bind(Config("\"StaleMs\": 2500, \"MinSatellites\": 6, \"MaxHdop\": 2.5, \"Required\": true, \"TimeoutMs\": 3000,"));
+        var (o, errors) = Bind(
+            Config("\"StaleMs\": 2500, \"MinSatellites\": 6, \"MaxHdop\": 2.5, \"Required\": true, \"TimeoutMs\": 3000,")
+        );
         Assert.Empty(errors);
         var trust = NmeaProtocol.TrustOptions(o.Sensors[1]);
         Assert.Equal(2500, trust.StaleMs);
@@ -98,9 +102,14 @@ public sealed class GnssConfigTests
         Assert.Equal("Sensors[0].StaleMs: applies to nmea sensors only", Assert.Single(errors));
 
         (_, errors) = Bind(Config("").Replace("\"Protocol\": \"nmea\",", "\"Protocol\": \"json-lines\","));
-        Assert.StartsWith("Sensors[1].Protocol: 'json-lines' is a lidar or radar or camera protocol, but Kind is gnss", Assert.Single(errors));
+        Assert.StartsWith(
+            "Sensors[1].Protocol: 'json-lines' is a lidar or radar or camera protocol, but Kind is gnss",
+            Assert.Single(errors)
+        );
 
-        (_, errors) = Bind(Config("").Replace("\"Protocol\": \"tf-series\"", "\"Protocol\": \"nmea\"").Replace("\"Variant\": \"tf03\",", ""));
+        (_, errors) = Bind(
+            Config("").Replace("\"Protocol\": \"tf-series\"", "\"Protocol\": \"nmea\"").Replace("\"Variant\": \"tf03\",", "")
+        );
         Assert.StartsWith("Sensors[0].Protocol: 'nmea' is a gnss protocol, but Kind is lidar", Assert.Single(errors));
     }
 
@@ -111,10 +120,16 @@ public sealed class GnssConfigTests
 
         var noGnss = Config("").Replace("\"Kind\": \"gnss\", \"Protocol\": \"nmea\",", "\"Kind\": \"radar\", \"Protocol\": \"ops243\",");
         var errors = TestConfig.Bind(noGnss).Errors;
-        Assert.Contains("Sensors: Device.Mode locomotive needs a gnss sensor (Kind gnss, Protocol nmea) for the train's own speed (docs/locomotive.md)", errors);
+        Assert.Contains(
+            "Sensors: Device.Mode locomotive needs a gnss sensor (Kind gnss, Protocol nmea) for the train's own speed (docs/locomotive.md)",
+            errors
+        );
 
         var noReach = Config("").Replace("\"Variant\": \"tf03\",", "\"Variant\": \"tf03\", \"MaxRangeM\": 0,");
         errors = TestConfig.Bind(noReach).Errors;
-        Assert.StartsWith("Sensors: Device.Mode locomotive needs a lidar or radar sensor with a known reach (MaxRangeM)", Assert.Single(errors));
+        Assert.StartsWith(
+            "Sensors: Device.Mode locomotive needs a lidar or radar sensor with a known reach (MaxRangeM)",
+            Assert.Single(errors)
+        );
     }
 }

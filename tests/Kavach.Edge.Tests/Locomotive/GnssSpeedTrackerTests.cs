@@ -9,11 +9,21 @@ public sealed class GnssSpeedTrackerTests
     private static NmeaFrame Rmc(double kmh, double course, bool valid = true, NmeaMode mode = NmeaMode.Autonomous) =>
         NmeaFrame.Empty(NmeaSentence.Rmc, NmeaTalker.Combined) with
         {
-            Valid = valid, Mode = mode, SpeedKnots = kmh / NmeaFrame.KmhPerKnot, SpeedKmh = kmh, CourseTrueDeg = course,
+            Valid = valid,
+            Mode = mode,
+            SpeedKnots = kmh / NmeaFrame.KmhPerKnot,
+            SpeedKmh = kmh,
+            CourseTrueDeg = course,
         };
 
     private static NmeaFrame Gga(int quality, int satellites, double hdop) =>
-        NmeaFrame.Empty(NmeaSentence.Gga, NmeaTalker.Combined) with { Valid = quality != 0, FixQuality = quality, Satellites = satellites, Hdop = hdop };
+        NmeaFrame.Empty(NmeaSentence.Gga, NmeaTalker.Combined) with
+        {
+            Valid = quality != 0,
+            FixQuality = quality,
+            Satellites = satellites,
+            Hdop = hdop,
+        };
 
     private static NmeaFrame Decoded(string sentence)
     {

@@ -36,6 +36,7 @@ public sealed class LocomotiveDaemonTests
         public volatile float SpeedKmh = 40;
         public volatile bool GnssSilent;
         public volatile float VisibilityM = 5000;
+
         /// <summary>Range of an object on the track ahead, m (NaN: none); it closes at the train's speed.</summary>
         public float ObstacleM = float.NaN;
     }
@@ -57,22 +58,38 @@ public sealed class LocomotiveDaemonTests
                 {
                     var v = cab.SpeedKmh / 3.6f;
                     var obstacle = cab.ObstacleM;
-                    if (!float.IsNaN(obstacle)) cab.ObstacleM = obstacle - v * 0.1f;
+                    if (!float.IsNaN(obstacle))
+                        cab.ObstacleM = obstacle - v * 0.1f;
                     var seen = !float.IsNaN(obstacle) && obstacle <= 180;
                     var lines = new StringBuilder();
                     for (var k = 0; k < 10; k++)
-                        lines.Append(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteLidar(buf, seen ? obstacle - v * 0.01f * k : null, 0.9f, seen ? 900 : null)));
+                        lines.Append(
+                            Encoding.UTF8.GetString(
+                                buf,
+                                0,
+                                JsonLineEncoder.WriteLidar(buf, seen ? obstacle - v * 0.01f * k : null, 0.9f, seen ? 900 : null)
+                            )
+                        );
                     await lidar.SendAsync(lines.ToString());
-                    await radar.SendAsync(Encoding.UTF8.GetString(buf, 0, float.IsNaN(obstacle)
-                        ? JsonLineEncoder.WriteRadar(buf, null, null, null, 0)
-                        : JsonLineEncoder.WriteRadar(buf, obstacle, v, 20, 1)));
+                    await radar.SendAsync(
+                        Encoding.UTF8.GetString(
+                            buf,
+                            0,
+                            float.IsNaN(obstacle)
+                                ? JsonLineEncoder.WriteRadar(buf, null, null, null, 0)
+                                : JsonLineEncoder.WriteRadar(buf, obstacle, v, 20, 1)
+                        )
+                    );
                     await camera.SendAsync(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteCameraMetres(buf, cab.VisibilityM)));
                     if (!cab.GnssSilent && t % 2 == 0) // a 5 Hz receiver: VTG with speed and course
                     {
                         var vtg = NmeaFrame.Empty(NmeaSentence.Vtg, NmeaTalker.Combined) with
                         {
-                            Valid = true, Mode = NmeaMode.Autonomous, CourseTrueDeg = 90,
-                            SpeedKmh = cab.SpeedKmh, SpeedKnots = cab.SpeedKmh / NmeaFrame.KmhPerKnot,
+                            Valid = true,
+                            Mode = NmeaMode.Autonomous,
+                            CourseTrueDeg = 90,
+                            SpeedKmh = cab.SpeedKmh,
+                            SpeedKnots = cab.SpeedKmh / NmeaFrame.KmhPerKnot,
                         };
                         await gps.SendAsync(Encoding.ASCII.GetString(buf, 0, NmeaEncoder.Encode(buf, vtg)));
                     }
@@ -82,12 +99,18 @@ public sealed class LocomotiveDaemonTests
             }
             catch (OperationCanceledException) { }
             catch (IOException) { } // the daemon stopped first
-            finally { lidar.Dispose(); radar.Dispose(); camera.Dispose(); gps.Dispose(); }
+            finally
+            {
+                lidar.Dispose();
+                radar.Dispose();
+                camera.Dispose();
+                gps.Dispose();
+            }
         });
         return (run, stop);
     }
 
-    private static FloorAssessment? Latest(DaemonUnderTest d) => d.Host.Services.GetRequiredService<Pipeline.Pipeline>().LastAssessment;
+    private static FloorAssessment? Latest(DaemonUnderTest d) => d.Host.Services.GetRequiredService<Pipeline.TickPipeline>().LastAssessment;
 
     [Fact]
     public async Task A_vehicle_on_the_track_inside_the_stopping_distance_is_high_from_the_cabs_floor_with_the_speed_on_the_alert()
@@ -97,7 +120,11 @@ public sealed class LocomotiveDaemonTests
         var (run, stop) = await FeedAsync(d, cab);
         try
         {
-            await Wait.UntilAsync(() => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Trusted }, TimeSpan.FromSeconds(10), "a trusted own speed");
+            await Wait.UntilAsync(
+                () => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Trusted },
+                TimeSpan.FromSeconds(10),
+                "a trusted own speed"
+            );
             await d.WaitForLevelAsync(RiskLevel.Low, TimeSpan.FromSeconds(10));
             Assert.Equal(ModelState.Disabled, d.Host.Services.GetRequiredService<ModelLayer>().Health.State);
 
@@ -108,7 +135,10 @@ public sealed class LocomotiveDaemonTests
             var high = d.Committed.First(s => s.Level == RiskLevel.High);
             Assert.Equal("floor", high.RaisedBy);
             Assert.Equal(ObstacleSource.Radar | ObstacleSource.Lidar, high.Floor!.ObstacleSource);
-            Assert.Contains(high.Reasons, r => r.Contains("ahead on the track", StringComparison.Ordinal) && r.Contains("within the stopping distance 273 m + 50 m at 40 km/h", StringComparison.Ordinal));
+            Assert.Contains(high.Reasons, r =>
+                r.Contains("ahead on the track", StringComparison.Ordinal)
+                && r.Contains("within the stopping distance 273 m + 50 m at 40 km/h", StringComparison.Ordinal)
+            );
             Assert.Equal(40, high.Floor!.Cab!.OwnSpeedKmh, 0.5);
             Assert.True(high.Floor.ObstacleRangeM <= 323, $"HIGH at {high.Floor.ObstacleRangeM:0} m, beyond S(v) + margin");
         }
@@ -129,17 +159,27 @@ public sealed class LocomotiveDaemonTests
         {
             await d.WaitForLevelAsync(RiskLevel.Medium, TimeSpan.FromSeconds(15));
             var medium = d.Committed.First(s => s.Level == RiskLevel.Medium);
-            Assert.Contains(medium.Reasons, r => r.StartsWith("running 60 km/h, above 31 km/h, the speed that stops within 180 m", StringComparison.Ordinal));
+            Assert.Contains(medium.Reasons, r =>
+                r.StartsWith("running 60 km/h, above 31 km/h, the speed that stops within 180 m", StringComparison.Ordinal)
+            );
             Assert.True(medium.Floor!.Cab!.OverSpeed);
             Assert.Equal(31, medium.Floor.Cab.SightSpeedKmh);
 
             cab.GnssSilent = true; // a tunnel with a receiver that stops talking: stale within 2 s, never a FAULT
-            await Wait.UntilAsync(() => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Stale }, TimeSpan.FromSeconds(5), "the own speed shown stale");
+            await Wait.UntilAsync(
+                () => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Stale },
+                TimeSpan.FromSeconds(5),
+                "the own speed shown stale"
+            );
             Assert.Contains(Latest(d)!.Reasons, r => r == "own speed unknown (gnss: stale): every return on the track is HIGH");
             Assert.DoesNotContain(d.Committed, s => s.Level == RiskLevel.Fault && s.Utc > medium.Utc);
 
             cab.GnssSilent = false; // out of the tunnel: trusted again without a restart
-            await Wait.UntilAsync(() => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Trusted }, TimeSpan.FromSeconds(5), "the own speed trusted again");
+            await Wait.UntilAsync(
+                () => Latest(d)?.Cab is { SpeedTrust: SpeedTrust.Trusted },
+                TimeSpan.FromSeconds(5),
+                "the own speed trusted again"
+            );
         }
         finally
         {

@@ -14,7 +14,9 @@ namespace Kavach.Edge.Tests.Locomotive;
 /// </summary>
 public sealed class LocomotiveFloorTests
 {
-    private const int Lidar = 0, Radar = 1, Camera = 2;
+    private const int Lidar = 0,
+        Radar = 1,
+        Camera = 2;
     private readonly FakeTimeProvider _time = new();
     private readonly LocomotiveFloor _floor;
 
@@ -25,20 +27,52 @@ public sealed class LocomotiveFloorTests
         _floor = new LocomotiveFloor(o, _time, _ => throw new InvalidOperationException("the tests pass the motion"));
     }
 
-    private static OwnMotion Running(double kmh, double headingRateDegPerS = 0) => new(kmh / 3.6, 90, headingRateDegPerS, SpeedTrust.Trusted);
+    private static OwnMotion Running(double kmh, double headingRateDegPerS = 0) =>
+        new(kmh / 3.6, 90, headingRateDegPerS, SpeedTrust.Trusted);
 
-    private static FusionSnapshot Scene(float visibilityM = 5000, float? radarM = null, float radarClosing = 0,
-        float? lidarTrackM = null, float lidarClosing = 0, float? lidarClusterM = null, float radarLateralM = 0)
+    private static FusionSnapshot Scene(
+        float visibilityM = 5000,
+        float? radarM = null,
+        float radarClosing = 0,
+        float? lidarTrackM = null,
+        float lidarClosing = 0,
+        float? lidarClusterM = null,
+        float radarLateralM = 0
+    )
     {
         var s = new SensorFeatures[3];
         s[Lidar].Clear(Lidar, SensorKind.Lidar);
         s[Radar].Clear(Radar, SensorKind.Radar);
         s[Camera].Clear(Camera, SensorKind.Camera);
-        foreach (ref var f in s.AsSpan()) { f.EverSeen = true; f.Frames = 10; f.AgeS = 0.05f; f.LiveForS = 10; }
+        foreach (ref var f in s.AsSpan())
+        {
+            f.EverSeen = true;
+            f.Frames = 10;
+            f.AgeS = 0.05f;
+            f.LiveForS = 10;
+        }
         s[Camera].VisibilityM = visibilityM;
-        if (radarM is { } r) { s[Radar].RangeM = r; s[Radar].ClosingSpeedMps = radarClosing; s[Radar].ValidRatio = 1; s[Radar].SnrDb = 20; s[Radar].LateralM = radarLateralM; }
-        if (lidarTrackM is { } t) { s[Lidar].TrackRangeM = t; s[Lidar].TrackClosingSpeedMps = lidarClosing; s[Lidar].TrackPersistence = 0.9f; s[Lidar].ValidRatio = 0.9f; }
-        if (lidarClusterM is { } c) { s[Lidar].NearClusterRangeM = c; s[Lidar].NearClusterPersistence = 0.9f; s[Lidar].ValidRatio = 0.9f; }
+        if (radarM is { } r)
+        {
+            s[Radar].RangeM = r;
+            s[Radar].ClosingSpeedMps = radarClosing;
+            s[Radar].ValidRatio = 1;
+            s[Radar].SnrDb = 20;
+            s[Radar].LateralM = radarLateralM;
+        }
+        if (lidarTrackM is { } t)
+        {
+            s[Lidar].TrackRangeM = t;
+            s[Lidar].TrackClosingSpeedMps = lidarClosing;
+            s[Lidar].TrackPersistence = 0.9f;
+            s[Lidar].ValidRatio = 0.9f;
+        }
+        if (lidarClusterM is { } c)
+        {
+            s[Lidar].NearClusterRangeM = c;
+            s[Lidar].NearClusterPersistence = 0.9f;
+            s[Lidar].ValidRatio = 0.9f;
+        }
         return new FusionSnapshot(0, s) { AllRequiredSeen = true };
     }
 
@@ -116,7 +150,10 @@ public sealed class LocomotiveFloorTests
         a = _floor.Judge(fog, Running(60));
         Assert.Equal(RiskLevel.Medium, a.Level);
         Assert.True(a.Cab!.OverSpeed);
-        Assert.Contains("running 60 km/h, above 31 km/h, the speed that stops within 180 m (limited by sensor reach 180 m; visibility 200 m)", a.Reasons);
+        Assert.Contains(
+            "running 60 km/h, above 31 km/h, the speed that stops within 180 m (limited by sensor reach 180 m; visibility 200 m)",
+            a.Reasons
+        );
 
         _floor.Judge(fog, Running(25)); // 6 km/h under: clears once it has held for the confirm time
         _time.Advance(TimeSpan.FromMilliseconds(2000));
@@ -167,7 +204,10 @@ public sealed class LocomotiveFloorTests
         // an OPS243 gives no angle: its 30 m target alone could be that mast
         var alone = _floor.Judge(Scene(radarM: 30.2f, radarClosing: 11.1f, radarLateralM: float.NaN), Running(40));
         Assert.Equal(ObstacleSource.None, alone.ObstacleSource);
-        var confirmed = _floor.Judge(Scene(radarM: 150, radarClosing: 11.1f, radarLateralM: float.NaN, lidarTrackM: 151, lidarClosing: 11.1f), Running(40));
+        var confirmed = _floor.Judge(
+            Scene(radarM: 150, radarClosing: 11.1f, radarLateralM: float.NaN, lidarTrackM: 151, lidarClosing: 11.1f),
+            Running(40)
+        );
         Assert.Equal(RiskLevel.High, confirmed.Level);
         Assert.Equal(ObstacleSource.Radar | ObstacleSource.Lidar, confirmed.ObstacleSource);
     }

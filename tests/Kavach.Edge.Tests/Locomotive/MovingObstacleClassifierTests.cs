@@ -15,16 +15,16 @@ public sealed class MovingObstacleClassifierTests
         // 25 m/s turning 0.025 rad/s (1.4324°/s) to the right: R = 1000 m; to the left: −1000 m.
         Assert.Equal(1000, TrackCorridor.CurveRadiusM(25, 0.025 * 180 / Math.PI), 6);
         Assert.Equal(-1000, TrackCorridor.CurveRadiusM(25, -0.025 * 180 / Math.PI), 6);
-        Assert.Equal(double.PositiveInfinity, TrackCorridor.CurveRadiusM(25, 0.001));     // straight
-        Assert.Equal(double.PositiveInfinity, TrackCorridor.CurveRadiusM(1, 5));          // too slow to trust the course
+        Assert.Equal(double.PositiveInfinity, TrackCorridor.CurveRadiusM(25, 0.001)); // straight
+        Assert.Equal(double.PositiveInfinity, TrackCorridor.CurveRadiusM(1, 5)); // too slow to trust the course
         Assert.Equal(double.PositiveInfinity, TrackCorridor.CurveRadiusM(double.NaN, 1)); // no speed: assume straight
     }
 
     [Theory]
     [InlineData(10, 12, 1, 2)]
-    [InlineData(359, 1, 1, 2)]      // across north, the short way
+    [InlineData(359, 1, 1, 2)] // across north, the short way
     [InlineData(1, 359, 0.5, -4)]
-    [InlineData(90, 270, 1, 180)]   // a reversal reads as +180
+    [InlineData(90, 270, 1, 180)] // a reversal reads as +180
     public void Heading_rate_takes_the_short_way_round(double from, double to, double seconds, double rate) =>
         Assert.Equal(rate, TrackCorridor.HeadingRateDegPerS(from, to, seconds), 9);
 
@@ -77,7 +77,11 @@ public sealed class MovingObstacleClassifierTests
         var straight = TrackCorridor.For(double.PositiveInfinity, 2, 100, 10);
         // A mast 3.5 m right of the centre line, 40 m ahead: bearing atan(3.5/40) = 5.0°; it closes at v·cos(bearing).
         var bearing = Math.Atan2(3.5, 40) * 180 / Math.PI;
-        var mast = Classifier.Classify(new CabReturn(Math.Sqrt(40 * 40 + 3.5 * 3.5), bearing, 15 * Math.Cos(bearing * Math.PI / 180)), 15, straight);
+        var mast = Classifier.Classify(
+            new CabReturn(Math.Sqrt(40 * 40 + 3.5 * 3.5), bearing, 15 * Math.Cos(bearing * Math.PI / 180)),
+            15,
+            straight
+        );
         Assert.Equal(CabVerdict.OffTrackStatic, mast.Verdict);
         Assert.Equal(3.5, mast.OffsetFromTrackM, 6);
         // A car on a road beside the line, moving: off track too, and said to be moving.
@@ -124,17 +128,26 @@ public sealed class MovingObstacleClassifierTests
     [Fact]
     public void Any_return_on_the_centre_line_within_the_covered_length_is_an_obstacle_and_none_beyond_it_for_a_beam()
     {
-        Gen.Select(Gen.Double[300, 20_000], Gen.Bool, Gen.Double[0.5, 5], Gen.Double[1, 400], Gen.Double[0, 40]).Sample((radius, right, halfWidth, along, speed) =>
-        {
-            var r = right ? radius : -radius;
-            var withView = TrackCorridor.For(r, halfWidth, 400, 15);
-            var lateral = withView.CentreLineOffsetM(along);
-            var onLine = new CabReturn(Math.Sqrt(along * along + lateral * lateral), Math.Atan2(lateral, along) * 180 / Math.PI, double.NaN);
-            if (along <= withView.CoveredLengthM) Assert.True(Classifier.Classify(onLine, speed, withView).IsObstacle);
+        Gen.Select(Gen.Double[300, 20_000], Gen.Bool, Gen.Double[0.5, 5], Gen.Double[1, 400], Gen.Double[0, 40])
+            .Sample(
+                (radius, right, halfWidth, along, speed) =>
+                {
+                    var r = right ? radius : -radius;
+                    var withView = TrackCorridor.For(r, halfWidth, 400, 15);
+                    var lateral = withView.CentreLineOffsetM(along);
+                    var onLine = new CabReturn(
+                        Math.Sqrt(along * along + lateral * lateral),
+                        Math.Atan2(lateral, along) * 180 / Math.PI,
+                        double.NaN
+                    );
+                    if (along <= withView.CoveredLengthM)
+                        Assert.True(Classifier.Classify(onLine, speed, withView).IsObstacle);
 
-            var beam = TrackCorridor.For(r, halfWidth, 400);
-            var straightAhead = Classifier.Classify(new CabReturn(along, 0, double.NaN), speed, beam);
-            Assert.Equal(along <= beam.CoveredLengthM + 1e-9, straightAhead.IsObstacle);
-        }, iter: 3000);
+                    var beam = TrackCorridor.For(r, halfWidth, 400);
+                    var straightAhead = Classifier.Classify(new CabReturn(along, 0, double.NaN), speed, beam);
+                    Assert.Equal(along <= beam.CoveredLengthM + 1e-9, straightAhead.IsObstacle);
+                },
+                iter: 3000
+            );
     }
 }

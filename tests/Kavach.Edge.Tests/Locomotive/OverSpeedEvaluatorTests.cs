@@ -9,8 +9,12 @@ public sealed class OverSpeedEvaluatorTests
     // t = 5 s, a = 0.5 m/s²: stop-within-sight speed 36 km/h at 150 m (see StopWithinSightTests).
     private static readonly TrainOptions Train = new()
     {
-        ReactionTimeS = 5, EmergencyDecelerationMps2 = 0.5, ServiceDecelerationMps2 = 0.5,
-        OverSpeedConfirmMs = 2000, OverSpeedHysteresisKmh = 5, FogVisibilityM = 1000,
+        ReactionTimeS = 5,
+        EmergencyDecelerationMps2 = 0.5,
+        ServiceDecelerationMps2 = 0.5,
+        OverSpeedConfirmMs = 2000,
+        OverSpeedHysteresisKmh = 5,
+        FogVisibilityM = 1000,
     };
 
     private static readonly BrakingModel Model = new(Train);
@@ -30,7 +34,10 @@ public sealed class OverSpeedEvaluatorTests
         Assert.True(r.Medium);
         Assert.Equal(OverSpeedStatus.Judged, r.Status);
         Assert.Equal(36, r.LimitKmh, 9);
-        Assert.Equal("running 50 km/h, above 36 km/h, the speed that stops within 150 m (limited by visibility 150 m; sensor reach 180 m)", r.Describe());
+        Assert.Equal(
+            "running 50 km/h, above 36 km/h, the speed that stops within 150 m (limited by visibility 150 m; sensor reach 180 m)",
+            r.Describe()
+        );
     }
 
     [Fact]
@@ -82,7 +89,10 @@ public sealed class OverSpeedEvaluatorTests
         Assert.False(r.Medium);
         Assert.False(r.InFog);
         // S = 180 m ⇔ v² + 5v − 180 = 0 ⇔ v = (−5 + √745) / 2 = 11.147 m/s = 40.1 km/h.
-        Assert.Equal("at 100 km/h; stop-within-sight speed 40 km/h, stopping within 180 m (limited by sensor reach 180 m; visibility 1500 m)", r.Describe());
+        Assert.Equal(
+            "at 100 km/h; stop-within-sight speed 40 km/h, stopping within 180 m (limited by sensor reach 180 m; visibility 1500 m)",
+            r.Describe()
+        );
 
         e.Evaluate(100, Fog150);
         time.Advance(TimeSpan.FromSeconds(2));

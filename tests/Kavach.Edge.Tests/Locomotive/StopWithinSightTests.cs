@@ -9,18 +9,26 @@ public sealed class StopWithinSightTests
     // A train chosen so the hand calculation is exact: t = 5 s, a = 0.5 m/s², so S(v) = 5·v + v² (v in m/s).
     // S = 150 m ⇔ v² + 5v − 150 = 0 ⇔ v = (−5 + √625) / 2 = 10 m/s (36 km/h); S = 500 m ⇔ v = 20 m/s (72 km/h);
     // S = 1050 m ⇔ v = 30 m/s (108 km/h).
-    private static readonly BrakingModel Hand = new(new TrainOptions { ReactionTimeS = 5, EmergencyDecelerationMps2 = 0.5, ServiceDecelerationMps2 = 0.5 });
+    private static readonly BrakingModel Hand = new(
+        new TrainOptions
+        {
+            ReactionTimeS = 5,
+            EmergencyDecelerationMps2 = 0.5,
+            ServiceDecelerationMps2 = 0.5,
+        }
+    );
 
-    public static TheoryData<double, double[], double, double, int> Rows() => new()
-    {
-        // visibility, sensor reaches, expected distance, expected m/s, expected shown km/h
-        { 150, [180], 150, 10, 36 },            // dense fog: the visibility limits
-        { 1050, [500, 180], 500, 20, 72 },      // clear-ish: the longest-reaching sensor limits
-        { 1050, [1200], 1050, 30, 108 },
-        { 5000, [150, double.NaN], 150, 10, 36 }, // a NaN reach counts as no sensor
-        { 150, [], 0, 0, 0 },                   // no working sensor: nothing protects the train
-        { 0, [180], 0, 0, 0 },
-    };
+    public static TheoryData<double, double[], double, double, int> Rows() =>
+        new()
+        {
+            // visibility, sensor reaches, expected distance, expected m/s, expected shown km/h
+            { 150, [180], 150, 10, 36 }, // dense fog: the visibility limits
+            { 1050, [500, 180], 500, 20, 72 }, // clear-ish: the longest-reaching sensor limits
+            { 1050, [1200], 1050, 30, 108 },
+            { 5000, [150, double.NaN], 150, 10, 36 }, // a NaN reach counts as no sensor
+            { 150, [], 0, 0, 0 }, // no working sensor: nothing protects the train
+            { 0, [180], 0, 0, 0 },
+        };
 
     [Theory]
     [MemberData(nameof(Rows))]
@@ -53,7 +61,8 @@ public sealed class StopWithinSightTests
         var speeds = Array.Find(doc, l => l.StartsWith("| speed (km/h, rounded down) |", StringComparison.Ordinal));
         Assert.NotNull(head);
         Assert.NotNull(speeds);
-        static double[] Cells(string row) => row.Trim('|').Split('|').Skip(1).Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        static double[] Cells(string row) =>
+            row.Trim('|').Split('|').Skip(1).Select(c => double.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var distances = Cells(head);
         var kmh = Cells(speeds);
         Assert.Equal(distances.Length, kmh.Length);
@@ -72,15 +81,26 @@ public sealed class StopWithinSightTests
     [Fact]
     public void Never_exceeds_the_speed_whose_stopping_distance_is_the_visibility()
     {
-        Gen.Select(Gen.Double[0, 15], Gen.Double[0.05, 1.5], Gen.Double[0, 3000], Gen.Double[0, 400].Array[0, 4]).Sample((t, a, visibility, reaches) =>
-        {
-            var model = new BrakingModel(new TrainOptions { ReactionTimeS = t, EmergencyDecelerationMps2 = a, ServiceDecelerationMps2 = a });
-            var s = StopWithinSight.Compute(model, visibility, reaches);
-            var atVisibility = model.SpeedForDistanceMps(visibility);
-            Assert.True(s.SpeedMps <= atVisibility, $"{s.SpeedMps} > {atVisibility}");
-            Assert.True(model.StoppingDistanceM(s.SpeedMps) <= visibility);
-            Assert.True(model.StoppingDistanceM(s.SpeedMps) <= reaches.DefaultIfEmpty(0).Max());
-            Assert.True(s.FloorKmh <= atVisibility * 3.6);
-        }, iter: 3000);
+        Gen.Select(Gen.Double[0, 15], Gen.Double[0.05, 1.5], Gen.Double[0, 3000], Gen.Double[0, 400].Array[0, 4])
+            .Sample(
+                (t, a, visibility, reaches) =>
+                {
+                    var model = new BrakingModel(
+                        new TrainOptions
+                        {
+                            ReactionTimeS = t,
+                            EmergencyDecelerationMps2 = a,
+                            ServiceDecelerationMps2 = a,
+                        }
+                    );
+                    var s = StopWithinSight.Compute(model, visibility, reaches);
+                    var atVisibility = model.SpeedForDistanceMps(visibility);
+                    Assert.True(s.SpeedMps <= atVisibility, $"{s.SpeedMps} > {atVisibility}");
+                    Assert.True(model.StoppingDistanceM(s.SpeedMps) <= visibility);
+                    Assert.True(model.StoppingDistanceM(s.SpeedMps) <= reaches.DefaultIfEmpty(0).Max());
+                    Assert.True(s.FloorKmh <= atVisibility * 3.6);
+                },
+                iter: 3000
+            );
     }
 }

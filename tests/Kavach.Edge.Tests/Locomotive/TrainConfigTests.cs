@@ -14,7 +14,9 @@ public sealed class TrainConfigTests
     [Fact]
     public void Trackside_refuses_a_train_section_with_one_clear_line()
     {
-        var (_, errors) = TestConfig.Bind(With("\"Device\": { \"Id\": \"test-unit\" }", "{ \"Class\": \"x\", \"ReactionTimeS\": 3, \"Bogus\": 1 }"));
+        var (_, errors) = TestConfig.Bind(
+            With("\"Device\": { \"Id\": \"test-unit\" }", "{ \"Class\": \"x\", \"ReactionTimeS\": 3, \"Bogus\": 1 }")
+        );
         var e = Assert.Single(errors);
         Assert.StartsWith("Train: a Train section is for Device.Mode locomotive; this unit is trackside", e);
     }
@@ -40,7 +42,9 @@ public sealed class TrainConfigTests
     [Fact]
     public void Locomotive_with_a_class_takes_the_defaults_and_is_refused_only_for_its_sensors()
     {
-        var (o, errors) = TestConfig.Bind(With("\"Device\": { \"Id\": \"test-unit\", \"Mode\": \"locomotive\" }", "{ \"Class\": \"LHB 24-coach passenger\" }"));
+        var (o, errors) = TestConfig.Bind(
+            With("\"Device\": { \"Id\": \"test-unit\", \"Mode\": \"locomotive\" }", "{ \"Class\": \"LHB 24-coach passenger\" }")
+        );
         Assert.NotEmpty(errors);
         Assert.All(errors, e => Assert.StartsWith(NeedsCab, e));
         Assert.Equal("LHB 24-coach passenger", o.Train.Class);
@@ -53,8 +57,12 @@ public sealed class TrainConfigTests
     [Fact]
     public void Each_bad_key_gets_its_own_line()
     {
-        var (_, errors) = TestConfig.Bind(With("\"Device\": { \"Id\": \"test-unit\", \"Mode\": \"locomotive\" }",
-            "{ \"Class\": \"freight\", \"ReactionTimeS\": -1, \"EmergencyDecelerationMps2\": \"fast\", \"OverSpeedConfirmMs\": 1.5, \"Brakes\": 2 }"));
+        var (_, errors) = TestConfig.Bind(
+            With(
+                "\"Device\": { \"Id\": \"test-unit\", \"Mode\": \"locomotive\" }",
+                "{ \"Class\": \"freight\", \"ReactionTimeS\": -1, \"EmergencyDecelerationMps2\": \"fast\", \"OverSpeedConfirmMs\": 1.5, \"Brakes\": 2 }"
+            )
+        );
         Assert.Contains("Train.ReactionTimeS: must be 0-60, got -1", errors);
         Assert.Contains("Train.EmergencyDecelerationMps2: must be a number, got 'fast'", errors);
         Assert.Contains("Train.OverSpeedConfirmMs: must be a whole number, got '1.5'", errors);
@@ -65,12 +73,19 @@ public sealed class TrainConfigTests
     [Fact]
     public void Service_above_emergency_and_a_gradient_that_leaves_no_brake_are_refused()
     {
-        var (_, errors) = TestConfig.Bind(With("\"Device\": { \"Id\": \"test-unit\", \"Mode\": \"locomotive\" }",
-            "{ \"Class\": \"x\", \"ServiceDecelerationMps2\": 0.5 }"));
-        Assert.Contains(errors, e => e.StartsWith("Train.ServiceDecelerationMps2: must be at most EmergencyDecelerationMps2 (0.32)", StringComparison.Ordinal));
+        var (_, errors) = TestConfig.Bind(
+            With(
+                "\"Device\": { \"Id\": \"test-unit\", \"Mode\": \"locomotive\" }",
+                "{ \"Class\": \"x\", \"ServiceDecelerationMps2\": 0.5 }"
+            )
+        );
+        Assert.Contains(errors, e =>
+            e.StartsWith("Train.ServiceDecelerationMps2: must be at most EmergencyDecelerationMps2 (0.32)", StringComparison.Ordinal)
+        );
 
-        (_, errors) = TestConfig.Bind(With("\"Device\": { \"Id\": \"test-unit\", \"Mode\": \"locomotive\" }",
-            "{ \"Class\": \"x\", \"GradientPermille\": -25 }"));
+        (_, errors) = TestConfig.Bind(
+            With("\"Device\": { \"Id\": \"test-unit\", \"Mode\": \"locomotive\" }", "{ \"Class\": \"x\", \"GradientPermille\": -25 }")
+        );
         Assert.Contains(errors, e => e.StartsWith("Train.GradientPermille: -25‰ leaves the service brake", StringComparison.Ordinal));
     }
 }

@@ -24,7 +24,10 @@ public partial class CommittedModelTests
         Assert.Equal(sha, new ModelOptions().Sha256);
         Assert.Equal(sha, ModelFiles.ReadMetrics().GetProperty("sha256").GetString());
         // the repository's copy and the one next to the executable are the same file
-        Assert.Equal(File.ReadAllBytes(Path.Combine(Support.Repo.Root, "models", "kavach-risk.onnx")), File.ReadAllBytes(ModelFiles.Committed));
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(Support.Repo.Root, "models", "kavach-risk.onnx")),
+            File.ReadAllBytes(ModelFiles.Committed)
+        );
     }
 
     [Fact]
@@ -32,7 +35,14 @@ public partial class CommittedModelTests
     {
         var metrics = ModelFiles.ReadMetrics().GetProperty("high_probability").GetDouble();
         Assert.Equal(ModelContract.CommittedHighProbability, Math.Round(metrics, 4), 4);
-        Assert.Equal(ModelContract.CommittedHighProbability, double.Parse(CardThreshold().Match(File.ReadAllText(ModelFiles.Card)).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 4);
+        Assert.Equal(
+            ModelContract.CommittedHighProbability,
+            double.Parse(
+                CardThreshold().Match(File.ReadAllText(ModelFiles.Card)).Groups[1].Value,
+                System.Globalization.CultureInfo.InvariantCulture
+            ),
+            4
+        );
     }
 
     [Fact]
@@ -42,7 +52,11 @@ public partial class CommittedModelTests
         // a different expected hash is refused, naming both
         var wrong = (ModelContract.CommittedSha256[0] == '0' ? "1" : "0") + ModelContract.CommittedSha256[1..];
         var e = Assert.Throws<ModelLoadException>(() => OnnxRiskModel.Load(ModelFiles.Committed, wrong));
-        Assert.Contains($"SHA-256 {ModelContract.CommittedSha256} does not match Model.Sha256 {wrong}", e.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            $"SHA-256 {ModelContract.CommittedSha256} does not match Model.Sha256 {wrong}",
+            e.Message,
+            StringComparison.Ordinal
+        );
         // and so is the committed hash on a file one byte away from the committed model
         using var dir = Support.Repo.NewTempDir();
         var bytes = File.ReadAllBytes(ModelFiles.Committed);
@@ -68,7 +82,8 @@ public partial class CommittedModelTests
         foreach (var r in rows.Take(500))
         {
             m.Predict(r.Features, out var o);
-            for (var i = 0; i < 5; i++) Assert.Equal(r.ExpectedFog[i], o.Fog[i], 1e-3f);
+            for (var i = 0; i < 5; i++)
+                Assert.Equal(r.ExpectedFog[i], o.Fog[i], 1e-3f);
             Assert.Equal(r.ExpectedVisLog10, o.VisibilityLog10, 1e-3f);
             Assert.Equal(r.ExpectedObstacle, o.ObstacleProbability, 1e-3f);
         }
@@ -79,9 +94,11 @@ public partial class CommittedModelTests
     {
         using var m = OnnxRiskModel.Load(ModelFiles.Committed, null);
         var x = new float[FeatureVector.Count];
-        for (var i = 0; i < 100; i++) m.Predict(x, out _);
+        for (var i = 0; i < 100; i++)
+            m.Predict(x, out _);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++) m.Predict(x, out _);
+        for (var i = 0; i < 1000; i++)
+            m.Predict(x, out _);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

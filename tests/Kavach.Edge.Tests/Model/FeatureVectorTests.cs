@@ -56,7 +56,11 @@ public class FeatureVectorTests
     {
         var o = TestConfig.Valid(TwoLidars);
         var sensors = new SensorFeatures[4];
-        for (var i = 0; i < 4; i++) { sensors[i].Clear(i, o.Sensors[i].Kind); sensors[i].Stale = true; }
+        for (var i = 0; i < 4; i++)
+        {
+            sensors[i].Clear(i, o.Sensors[i].Kind);
+            sensors[i].Stale = true;
+        }
         var x = new float[FeatureVector.Count];
         Array.Fill(x, 42f);
         FeatureVector.Fill(new FusionSnapshot(0, sensors), o, x);
@@ -110,7 +114,10 @@ public class FeatureVectorTests
     [Fact]
     public void A_radar_target_beyond_the_lidars_reach_reads_as_unseeable_not_as_lost()
     {
-        var o = TestConfig.Valid(TwoLidars, new Dictionary<string, string?> { ["Sensors:0:MaxRangeM"] = "40", ["Sensors:1:MaxRangeM"] = "40" });
+        var o = TestConfig.Valid(
+            TwoLidars,
+            new Dictionary<string, string?> { ["Sensors:0:MaxRangeM"] = "40", ["Sensors:1:MaxRangeM"] = "40" }
+        );
         var radar = Live(2, SensorKind.Radar);
         radar.RangeM = radar.LatestRangeM = 120;
         radar.ClosingSpeedMps = 0;
@@ -119,7 +126,7 @@ public class FeatureVectorTests
         var x = new float[FeatureVector.Count];
         FeatureVector.Fill(new FusionSnapshot(0, [silent, silent2, radar, Live(3, SensorKind.Camera)]), o, x);
         Assert.Equal(-2f, x[I("lidar_margin_at_radar")]); // the bottom of the range: could not see it in clear air
-        Assert.Equal(0f, x[I("lidar_vis_bound")]);        // and so no fog bound from its silence
+        Assert.Equal(0f, x[I("lidar_vis_bound")]); // and so no fog bound from its silence
 
         var reach = TestConfig.Valid(TwoLidars, new Dictionary<string, string?> { ["Sensors:0:MaxRangeM"] = "180" });
         FeatureVector.Fill(new FusionSnapshot(0, [silent, silent2, radar, Live(3, SensorKind.Camera)]), reach, x);
@@ -190,7 +197,8 @@ public class FeatureVectorTests
         var x = new float[FeatureVector.Count];
         FeatureVector.Fill(snapshot, h.Options, x);
         var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++) FeatureVector.Fill(snapshot, h.Options, x);
+        for (var i = 0; i < 1000; i++)
+            FeatureVector.Fill(snapshot, h.Options, x);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(1f, x[I("lidar_sees_radar_target")]);
     }

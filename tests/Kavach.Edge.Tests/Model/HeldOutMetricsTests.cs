@@ -9,37 +9,68 @@ namespace Kavach.Edge.Tests.Model;
 /// </summary>
 public class HeldOutMetricsTests
 {
-    private sealed record Counts(double FogAccuracy, double RecallObservable, double FalseAlarmClear, double FloorRecallObservable,
-        double FusedRecallObservable, double FusedFalseAlarmClear, int Positives, int Negatives);
+    private sealed record Counts(
+        double FogAccuracy,
+        double RecallObservable,
+        double FalseAlarmClear,
+        double FloorRecallObservable,
+        double FusedRecallObservable,
+        double FusedFalseAlarmClear,
+        int Positives,
+        int Negatives
+    );
 
     private static Counts Recompute()
     {
         var (_, rows) = EvalRow.Load(ModelFiles.HeldOutSmall);
         using var m = OnnxRiskModel.Load(ModelFiles.Committed, ModelContract.CommittedSha256);
-        int fogOk = 0, pos = 0, hit = 0, floorHit = 0, fusedHit = 0, neg = 0, fa = 0, fusedFa = 0;
+        int fogOk = 0,
+            pos = 0,
+            hit = 0,
+            floorHit = 0,
+            fusedHit = 0,
+            neg = 0,
+            fa = 0,
+            fusedFa = 0;
         foreach (var r in rows)
         {
             m.Predict(r.Features, out var o);
             var best = 0;
-            for (var i = 1; i < 5; i++) if (o.Fog[i] > o.Fog[best]) best = i;
-            if (best == r.FogClass) fogOk++;
+            for (var i = 1; i < 5; i++)
+                if (o.Fog[i] > o.Fog[best])
+                    best = i;
+            if (best == r.FogClass)
+                fogOk++;
             var alarm = o.ObstacleProbability >= ModelContract.CommittedHighProbability;
             if (r.Observable && !r.UnitFault)
             {
                 pos++;
-                if (alarm) hit++;
-                if (r.FloorHazard) floorHit++;
-                if (alarm || r.FloorHazard) fusedHit++;
+                if (alarm)
+                    hit++;
+                if (r.FloorHazard)
+                    floorHit++;
+                if (alarm || r.FloorHazard)
+                    fusedHit++;
             }
             if (r.VisibilityM > 1000 && !r.ObstacleInWindow)
             {
                 neg++;
-                if (alarm) fa++;
-                if (alarm || r.FloorHazard) fusedFa++;
+                if (alarm)
+                    fa++;
+                if (alarm || r.FloorHazard)
+                    fusedFa++;
             }
         }
-        return new Counts(fogOk / (double)rows.Count, hit / (double)pos, fa / (double)neg, floorHit / (double)pos,
-            fusedHit / (double)pos, fusedFa / (double)neg, pos, neg);
+        return new Counts(
+            fogOk / (double)rows.Count,
+            hit / (double)pos,
+            fa / (double)neg,
+            floorHit / (double)pos,
+            fusedHit / (double)pos,
+            fusedFa / (double)neg,
+            pos,
+            neg
+        );
     }
 
     private static readonly Lazy<Counts> Measured = new(Recompute);
@@ -85,7 +116,9 @@ public class HeldOutMetricsTests
         // set (the card says so); the recall the card states is checked above.
         Assert.True(Measured.Value.FalseAlarmClear <= 0.02, $"model false alarms {Measured.Value.FalseAlarmClear:P2}");
         Assert.True(Measured.Value.FusedFalseAlarmClear <= 0.02, $"fused false alarms {Measured.Value.FusedFalseAlarmClear:P2}");
-        Assert.True(Measured.Value.FusedRecallObservable > Measured.Value.FloorRecallObservable + 0.005,
-            $"fused {Measured.Value.FusedRecallObservable:P2} against the floor's {Measured.Value.FloorRecallObservable:P2}");
+        Assert.True(
+            Measured.Value.FusedRecallObservable > Measured.Value.FloorRecallObservable + 0.005,
+            $"fused {Measured.Value.FusedRecallObservable:P2} against the floor's {Measured.Value.FloorRecallObservable:P2}"
+        );
     }
 }

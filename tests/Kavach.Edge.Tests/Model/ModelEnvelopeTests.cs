@@ -20,7 +20,10 @@ public class ModelEnvelopeTests
         Assert.Equal(FeatureVector.Count, e.Min.Count);
         Assert.Equal(0.05, e.Tolerance);
         // the repository's copy is the one beside the executable, and each input says what it means
-        Assert.Equal(File.ReadAllText(Path.Combine(Repo.Root, "models", "kavach-risk.envelope.json")), File.ReadAllText(ModelEnvelope.PathFor(ModelFiles.Committed)));
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(Repo.Root, "models", "kavach-risk.envelope.json")),
+            File.ReadAllText(ModelEnvelope.PathFor(ModelFiles.Committed))
+        );
         var doc = JsonNode.Parse(File.ReadAllText(ModelEnvelope.PathFor(ModelFiles.Committed)))!;
         Assert.All(doc["inputs"]!.AsArray(), i => Assert.False(string.IsNullOrWhiteSpace(i!["meaning"]!.GetValue<string>())));
     }
@@ -34,12 +37,15 @@ public class ModelEnvelopeTests
         var header = lines[0].Split(',');
         var heldout = Array.IndexOf(header, "heldout_sensors");
         var (_, rows) = EvalRow.Load(ModelFiles.HeldOutSmall);
-        int seen = 0, outside = 0;
+        int seen = 0,
+            outside = 0;
         for (var i = 0; i < rows.Count; i++)
         {
-            if (lines[i + 1].Split(',')[heldout] != "0") continue;
+            if (lines[i + 1].Split(',')[heldout] != "0")
+                continue;
             seen++;
-            if (e.FirstOutside(rows[i].Features) >= 0) outside++;
+            if (e.FirstOutside(rows[i].Features) >= 0)
+                outside++;
         }
         Assert.True(seen > 1000);
         Assert.Equal(0, outside);
@@ -59,11 +65,17 @@ public class ModelEnvelopeTests
         var doc = JsonNode.Parse(text)!;
         switch (kind)
         {
-            case "other-model": doc["modelSha256"] = new string('a', 64); break;
-            case "renamed-input": doc["inputs"]![3]!["name"] = "nearest_m"; break;
+            case "other-model":
+                doc["modelSha256"] = new string('a', 64);
+                break;
+            case "renamed-input":
+                doc["inputs"]![3]!["name"] = "nearest_m";
+                break;
         }
-        if (kind == "not-json") File.WriteAllText(ModelEnvelope.PathFor(model), "{ not json");
-        else if (kind != "missing") File.WriteAllText(ModelEnvelope.PathFor(model), doc.ToJsonString());
+        if (kind == "not-json")
+            File.WriteAllText(ModelEnvelope.PathFor(model), "{ not json");
+        else if (kind != "missing")
+            File.WriteAllText(ModelEnvelope.PathFor(model), doc.ToJsonString());
         var e = Assert.Throws<ModelLoadException>(() => ModelLayer.Load(new ModelOptions { Path = model }));
         Assert.Contains(expected, e.Message);
         Assert.Contains(model, e.Message);

@@ -14,16 +14,22 @@ public class ModelFallbackTests
 {
     // a clear, empty track: no LiDAR return, no radar target; the floor says LOW
     private static readonly Action<PipelineHarness, int> ClearEmpty = PipelineHarness.World(null, 0, null);
+
     // a stalled car 60 m away, seen by both sensors: the floor says HIGH
     private static readonly Action<PipelineHarness, int> CarInZone = PipelineHarness.World(60, 1000, 60);
+
     // a LiDAR return at 100 m in 2 frames of 10: too intermittent for the floor, but evidence for a model HIGH
     private static readonly Action<PipelineHarness, int> Glimpse = (h, t) =>
     {
-        for (var k = 0; k < 10; k++) h.Lidar("lidar", k < 2 ? 100 + (t % 7) * 0.01f : null, 800 + t % 5);
+        for (var k = 0; k < 10; k++)
+            h.Lidar("lidar", k < 2 ? 100 + (t % 7) * 0.01f : null, 800 + t % 5);
         h.Radar("radar", null);
     };
 
-    private static (PipelineHarness H, FakeModel Model, ListLogger Log) Harness(Action<FakeModel>? set = null, KavachOptions? options = null)
+    private static (PipelineHarness H, FakeModel Model, ListLogger Log) Harness(
+        Action<FakeModel>? set = null,
+        KavachOptions? options = null
+    )
     {
         var fake = new FakeModel();
         set?.Invoke(fake);
@@ -61,7 +67,11 @@ public class ModelFallbackTests
     {
         // the model would say dense fog; until every live sensor has been live for the window + 0.5 s (training
         // never saw a half-filled window) it is not asked, so the clear floor decides
-        var (h, fake, _) = Harness(m => { m.FogClass = (int)FogClass.Dense; m.VisibilityLog10 = 2; });
+        var (h, fake, _) = Harness(m =>
+        {
+            m.FogClass = (int)FogClass.Dense;
+            m.VisibilityLog10 = 2;
+        });
         h.Run(1.2, ClearEmpty);
         Assert.Equal(0, fake.Calls);
         Assert.Equal("model abstains: sensor 'lidar' window still filling", h.Pipeline.LastModelView!.Abstained);
@@ -72,11 +82,15 @@ public class ModelFallbackTests
     }
 
     [Theory]
-    [InlineData(new[] { 0.1f, 0.3f, 0.35f, 0.15f, 0.1f }, 300, true)]   // 60 % on moderate or worse, 300 m
+    [InlineData(new[] { 0.1f, 0.3f, 0.35f, 0.15f, 0.1f }, 300, true)] // 60 % on moderate or worse, 300 m
     [InlineData(new[] { 0.1f, 0.3f, 0.35f, 0.15f, 0.1f }, 8800, false)] // the heads disagree: a class beside an 8.8 km regression
-    [InlineData(new[] { 0.3f, 0.25f, 0.4f, 0.05f, 0f }, 400, false)]    // moderate is the likeliest class, but only 45 % ≤ 500 m
-    [InlineData(new[] { 0f, 0.1f, 0.2f, 0.3f, 0.4f }, 900, true)]       // within a factor 2 of the 500 m line
-    public void Model_fog_medium_needs_half_the_mass_at_or_past_the_line_and_the_visibility_head_to_agree(float[] fog, double visibilityM, bool medium)
+    [InlineData(new[] { 0.3f, 0.25f, 0.4f, 0.05f, 0f }, 400, false)] // moderate is the likeliest class, but only 45 % ≤ 500 m
+    [InlineData(new[] { 0f, 0.1f, 0.2f, 0.3f, 0.4f }, 900, true)] // within a factor 2 of the 500 m line
+    public void Model_fog_medium_needs_half_the_mass_at_or_past_the_line_and_the_visibility_head_to_agree(
+        float[] fog,
+        double visibilityM,
+        bool medium
+    )
     {
         Assert.Equal(medium, ModelLayer.FogMedium(fog, visibilityM, FogClass.Moderate));
     }
@@ -84,7 +98,11 @@ public class ModelFallbackTests
     [Fact]
     public void Model_fog_raises_medium()
     {
-        var (h, _, _) = Harness(m => { m.FogClass = (int)FogClass.Dense; m.VisibilityLog10 = 2; });
+        var (h, _, _) = Harness(m =>
+        {
+            m.FogClass = (int)FogClass.Dense;
+            m.VisibilityLog10 = 2;
+        });
         Assert.Equal(RiskLevel.Medium, h.Run(2, ClearEmpty));
         Assert.Equal("model", h.Risk.Current.RaisedBy);
         Assert.Equal(FogClass.Dense, h.Risk.Current.Model!.FogClass);

@@ -15,17 +15,22 @@ namespace Kavach.Edge.Tests.Model;
 public class ModelGateTests
 {
     private static readonly Action<PipelineHarness, int> ClearEmpty = PipelineHarness.World(null, 0, null);
+
     // the far reference at 170 m, seen by both sensors: outside the 150 m zone + 10 m margin
     private static readonly Action<PipelineHarness, int> FarReflector = PipelineHarness.World(170, 500, 170);
 
     // a LiDAR return at 100 m in 2 frames of 10, else nothing: too intermittent for the floor, evidence for the model
     private static void Glimpse(PipelineHarness h, int t)
     {
-        for (var k = 0; k < 10; k++) h.Lidar("lidar", k < 2 ? 100 + (t % 7) * 0.01f : null, 800 + t % 5);
+        for (var k = 0; k < 10; k++)
+            h.Lidar("lidar", k < 2 ? 100 + (t % 7) * 0.01f : null, 800 + t % 5);
         h.Radar("radar", null);
     }
 
-    private static (PipelineHarness H, FakeModel Model, ListLogger Log) Harness(Action<FakeModel>? set = null, KavachOptions? options = null)
+    private static (PipelineHarness H, FakeModel Model, ListLogger Log) Harness(
+        Action<FakeModel>? set = null,
+        KavachOptions? options = null
+    )
     {
         var fake = new FakeModel();
         set?.Invoke(fake);
@@ -64,7 +69,10 @@ public class ModelGateTests
         var (h, _, _) = Harness(m => m.ObstacleProbability = 0.99f);
         h.Run(2, ClearEmpty);
         var r = 200f;
-        h.Run(0.5, (h, t) => { PipelineHarness.World(null, 0, r -= 3, 30)(h, t); });
+        h.Run(0.5, (h, t) =>
+        {
+            PipelineHarness.World(null, 0, r -= 3, 30)(h, t);
+        });
         Assert.True(h.Pipeline.LastModelView!.Hazard);
     }
 
@@ -73,10 +81,16 @@ public class ModelGateTests
     [InlineData(60.0)] // the feed ends
     public void A_silent_lidar_is_FAULT_within_its_timeout_plus_a_tick_and_never_HIGH_whatever_the_model_says(double silentS)
     {
-        var (h, _, _) = Harness(m => m.ObstacleProbability = 0.99f, TestConfig.Valid(overrides: new Dictionary<string, string?>
-        {
-            ["Risk:ReferenceRangeM"] = "170", ["Sensors:0:MaxRangeM"] = "180", // commissioned by hand
-        }));
+        var (h, _, _) = Harness(
+            m => m.ObstacleProbability = 0.99f,
+            TestConfig.Valid(
+                overrides: new Dictionary<string, string?>
+                {
+                    ["Risk:ReferenceRangeM"] = "170",
+                    ["Sensors:0:MaxRangeM"] = "180", // commissioned by hand
+                }
+            )
+        );
         h.Run(10, FarReflector);
         Assert.Equal(RiskLevel.Medium, h.Level); // the model's suspicion, no more
         var silentFrom = h.Time.GetUtcNow() - TimeSpan.FromMilliseconds(h.Options.Fusion.TickMs); // the last frames' time
@@ -87,7 +101,8 @@ public class ModelGateTests
             h.Run(0.1, radarOnly);
             Assert.NotEqual(RiskLevel.High, h.Level);
             Assert.NotEqual(RiskLevel.High, h.Pipeline.LastModelView!.Level);
-            if (double.IsNaN(faultAtS) && h.Level == RiskLevel.Fault) faultAtS = (h.Time.GetUtcNow() - silentFrom).TotalSeconds;
+            if (double.IsNaN(faultAtS) && h.Level == RiskLevel.Fault)
+                faultAtS = (h.Time.GetUtcNow() - silentFrom).TotalSeconds;
         }
         var timeoutS = h.Options.Sensors[0].TimeoutMs / 1000.0;
         Assert.InRange(faultAtS, timeoutS, timeoutS + h.Options.Fusion.TickMs / 1000.0 + 1e-6);
@@ -126,11 +141,15 @@ public class ModelGateTests
     public void A_lidar_return_beyond_its_configured_reach_makes_the_model_abstain_and_says_so()
     {
         // the example's reach (100 m) against a TF03 that really returns the reflector at 170 m
-        var (h, fake, log) = Harness(m => m.ObstacleProbability = 0.99f, TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Sensors:0:MaxRangeM"] = "100" }));
+        var (h, fake, log) = Harness(
+            m => m.ObstacleProbability = 0.99f,
+            TestConfig.Valid(overrides: new Dictionary<string, string?> { ["Sensors:0:MaxRangeM"] = "100" })
+        );
         Assert.Equal(RiskLevel.Low, h.Run(60, FarReflector));
         Assert.DoesNotContain(h.Changes, c => c.Level is RiskLevel.High or RiskLevel.Medium);
         Assert.Equal(0, fake.Calls);
-        const string why = "model abstains: lidar 'lidar' returns at 170 m, beyond its MaxRangeM 100 m (set MaxRangeM to the sensor's real reach)";
+        const string why =
+            "model abstains: lidar 'lidar' returns at 170 m, beyond its MaxRangeM 100 m (set MaxRangeM to the sensor's real reach)";
         Assert.Equal(why, h.Pipeline.LastModelView!.Abstained);
         // the risk state says it at each change (here the start-up FAULT → LOW, while the window filled); health says it live
         Assert.Contains(h.Risk.Current.Reasons, r => r.StartsWith("model abstains: ", StringComparison.Ordinal));
@@ -146,7 +165,11 @@ public class ModelGateTests
         var (model, _, _) = ModelLayer.Load(new ModelOptions { Path = ModelFiles.Committed });
         using var committed = model!;
         var envelope = committed.Envelope!;
-        var (h, fake, _) = Harness(m => { m.ObstacleProbability = 0.99f; m.Envelope = envelope; });
+        var (h, fake, _) = Harness(m =>
+        {
+            m.ObstacleProbability = 0.99f;
+            m.Envelope = envelope;
+        });
         // a radar target at 290 m: beyond the 250 m seen in training (radar_range_m 2.9 against [0, 2.5])
         h.Run(5, PipelineHarness.World(null, 0, 290));
         var why = h.Pipeline.LastModelView!.Abstained;

@@ -46,12 +46,14 @@ public class ModelLoadTests
     [Fact]
     public void Floor_only_runs_without_the_model_and_says_so()
     {
-        var o = TestConfig.Valid(overrides: new Dictionary<string, string?>
-        {
-            ["Model:Path"] = ModelFiles.Fixture("wrong-shape.onnx"),
-            ["Model:Sha256"] = Sha(ModelFiles.Fixture("wrong-shape.onnx")),
-            ["Model:OnLoadFailure"] = "floor-only",
-        });
+        var o = TestConfig.Valid(
+            overrides: new Dictionary<string, string?>
+            {
+                ["Model:Path"] = ModelFiles.Fixture("wrong-shape.onnx"),
+                ["Model:Sha256"] = Sha(ModelFiles.Fixture("wrong-shape.onnx")),
+                ["Model:OnLoadFailure"] = "floor-only",
+            }
+        );
         var (model, state, reason) = ModelLayer.Load(o.Model);
         Assert.Null(model);
         Assert.Equal(ModelState.FloorOnly, state);
@@ -78,7 +80,8 @@ public class ModelLoadTests
     public async Task Daemon_refuses_to_start_with_exit_code_2(string kind, string expected)
     {
         using var dir = Repo.NewTempDir();
-        string path = ModelFiles.Committed, sha = ModelContract.CommittedSha256;
+        string path = ModelFiles.Committed,
+            sha = ModelContract.CommittedSha256;
         switch (kind)
         {
             case "corrupt":
@@ -95,8 +98,11 @@ public class ModelLoadTests
                 break;
         }
         var config = dir.File("kavach.json");
-        await File.WriteAllTextAsync(config, TestConfig.Minimal.TrimEnd().TrimEnd('}') +
-            $$""", "Storage": { "Path": "{{dir.File("k.db")}}" }, "Model": { "Path": "{{path}}", "Sha256": "{{sha}}" } }""");
+        await File.WriteAllTextAsync(
+            config,
+            TestConfig.Minimal.TrimEnd().TrimEnd('}')
+                + $$""", "Storage": { "Path": "{{dir.File("k.db")}}" }, "Model": { "Path": "{{path}}", "Sha256": "{{sha}}" } }"""
+        );
         var psi = new ProcessStartInfo("dotnet", [Repo.DaemonDll, "run", "--config", config])
         {
             RedirectStandardError = true,
@@ -114,19 +120,23 @@ public class ModelLoadTests
         Assert.Contains("floor-only", err);
     }
 
-    private static string Sha(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+    private static string Sha(string path) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
 
     [Fact]
     public void Model_keys_are_validated_one_line_each()
     {
-        var (_, errors) = TestConfig.Bind(TestConfig.Minimal, new Dictionary<string, string?>
-        {
-            ["Model:Sha256"] = "xyz",
-            ["Model:OnLoadFailure"] = "ignore",
-            ["Model:HighProbability"] = "2",
-            ["Model:MediumFogClass"] = "foggy",
-            ["Model:Threshold"] = "0.5",
-        });
+        var (_, errors) = TestConfig.Bind(
+            TestConfig.Minimal,
+            new Dictionary<string, string?>
+            {
+                ["Model:Sha256"] = "xyz",
+                ["Model:OnLoadFailure"] = "ignore",
+                ["Model:HighProbability"] = "2",
+                ["Model:MediumFogClass"] = "foggy",
+                ["Model:Threshold"] = "0.5",
+            }
+        );
         Assert.Contains(errors, e => e.StartsWith("Model.Sha256: must be 64 hexadecimal digits", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Model.OnLoadFailure: must be one of refuse, floor-only", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Model.HighProbability: must be", StringComparison.Ordinal));

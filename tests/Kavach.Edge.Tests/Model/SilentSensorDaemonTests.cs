@@ -22,10 +22,15 @@ public class SilentSensorDaemonTests
             if (lidar is not null)
             {
                 var sb = new StringBuilder();
-                for (var k = 0; k < 10; k++) sb.Append(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteLidar(buf, 170 + ((t * 10 + k) % 7) * 0.01f, 0.9f, 300 + k)));
+                for (var k = 0; k < 10; k++)
+                    sb.Append(
+                        Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteLidar(buf, 170 + ((t * 10 + k) % 7) * 0.01f, 0.9f, 300 + k))
+                    );
                 await lidar.SendAsync(sb.ToString());
             }
-            await radar.SendAsync(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteRadar(buf, 170 + (t % 5) * 0.02f, (t % 3) * 0.001f, 20, 1)));
+            await radar.SendAsync(
+                Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteRadar(buf, 170 + (t % 5) * 0.02f, (t % 3) * 0.001f, 20, 1))
+            );
             await Task.Delay(100);
         }
     }
@@ -33,10 +38,14 @@ public class SilentSensorDaemonTests
     [Fact]
     public async Task A_lidar_link_silent_for_3_s_is_FAULT_never_HIGH_and_the_abstentions_are_counted()
     {
-        await using var d = await DaemonUnderTest.StartAsync(overrides: new()
-        {
-            ["Risk:ReferenceRangeM"] = "170", ["Sensors:0:MaxRangeM"] = "180", ["Risk:StartupGraceMs"] = "0",
-        });
+        await using var d = await DaemonUnderTest.StartAsync(
+            overrides: new()
+            {
+                ["Risk:ReferenceRangeM"] = "170",
+                ["Sensors:0:MaxRangeM"] = "180",
+                ["Risk:StartupGraceMs"] = "0",
+            }
+        );
         using var lidar = await d.ConnectAsync("lidar");
         using var radar = await d.ConnectAsync("radar");
         await StreamAsync(lidar, radar, 4);
@@ -46,7 +55,9 @@ public class SilentSensorDaemonTests
         await StreamAsync(lidarBack, radar, 3);
         await d.WaitForLevelAsync(RiskLevel.Fault, Timeout);
         Assert.DoesNotContain(d.Committed, s => s.Level == RiskLevel.High);
-        Assert.Contains(d.Committed, s => s.Level == RiskLevel.Fault && s.Faults.Any(f => f.StartsWith("sensor lidar: stale", StringComparison.Ordinal)));
+        Assert.Contains(d.Committed, s =>
+            s.Level == RiskLevel.Fault && s.Faults.Any(f => f.StartsWith("sensor lidar: stale", StringComparison.Ordinal))
+        );
 
         using var c = d.NewHttpClient();
         var text = await c.GetStringAsync("/metrics");

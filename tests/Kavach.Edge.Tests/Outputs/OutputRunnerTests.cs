@@ -13,14 +13,18 @@ public class OutputRunnerTests
     {
         public readonly ManualResetEventSlim Open = new(true);
         public readonly List<int[]> Batches = [];
-        public int FailNext, Ticks, Entered;
+        public int FailNext,
+            Ticks,
+            Entered;
 
         public void Emit(IReadOnlyList<int> batch)
         {
             Interlocked.Increment(ref Entered);
             Open.Wait();
-            if (Interlocked.Decrement(ref FailNext) >= 0) throw new OutputException("cannot write: test failure");
-            lock (Batches) Batches.Add([.. batch]);
+            if (Interlocked.Decrement(ref FailNext) >= 0)
+                throw new OutputException("cannot write: test failure");
+            lock (Batches)
+                Batches.Add([.. batch]);
         }
 
         public bool Tick()
@@ -29,7 +33,14 @@ public class OutputRunnerTests
             return false;
         }
 
-        public int[] Written { get { lock (Batches) return Batches.SelectMany(b => b).ToArray(); } }
+        public int[] Written
+        {
+            get
+            {
+                lock (Batches)
+                    return Batches.SelectMany(b => b).ToArray();
+            }
+        }
     }
 
     private static (OutputRunner<int> Runner, GateSink Sink, StageFaults Faults, ListLogger Log) Build(int capacity = 16)
@@ -37,8 +48,16 @@ public class OutputRunnerTests
         var sink = new GateSink();
         var faults = new StageFaults();
         var log = new ListLogger();
-        var runner = new OutputRunner<int>("test", "Test", capacity, sink, faults, TimeProvider.System, log,
-            backoff: new Backoff(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20)));
+        var runner = new OutputRunner<int>(
+            "test",
+            "Test",
+            capacity,
+            sink,
+            faults,
+            TimeProvider.System,
+            log,
+            backoff: new Backoff(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(20))
+        );
         return (runner, sink, faults, log);
     }
 
@@ -50,7 +69,8 @@ public class OutputRunnerTests
         runner.Start();
         Assert.True(runner.TryEnqueue(0));
         await Wait.UntilAsync(() => Volatile.Read(ref sink.Entered) == 1, "the first batch held in the sink");
-        for (var i = 1; i <= 16; i++) Assert.True(runner.TryEnqueue(i));
+        for (var i = 1; i <= 16; i++)
+            Assert.True(runner.TryEnqueue(i));
         Assert.False(runner.TryEnqueue(17));
         Assert.False(runner.TryEnqueue(18));
         Assert.Equal(2, runner.Overflowed);
@@ -71,7 +91,8 @@ public class OutputRunnerTests
         runner.Start();
         runner.TryEnqueue(0);
         await Wait.UntilAsync(() => Volatile.Read(ref sink.Entered) == 1, "the first batch held in the sink");
-        for (var i = 1; i < 300; i++) Assert.True(runner.TryEnqueue(i));
+        for (var i = 1; i < 300; i++)
+            Assert.True(runner.TryEnqueue(i));
         sink.Open.Set();
         await runner.StopAsync(CancellationToken.None);
 
@@ -90,7 +111,10 @@ public class OutputRunnerTests
         runner.Start();
         runner.TryEnqueue(1);
         runner.TryEnqueue(2);
-        await Wait.UntilAsync(() => sink.Written.Length == 2 && !faults.IsActive("test"), "three failures, then the write and the fault clearing");
+        await Wait.UntilAsync(
+            () => sink.Written.Length == 2 && !faults.IsActive("test"),
+            "three failures, then the write and the fault clearing"
+        );
         Assert.Equal(4, Volatile.Read(ref sink.Entered));
         Assert.Equal(1, log.Count(LogLevel.Error, "Test: cannot write: test failure. The unit is FAULT"));
         Assert.Equal(1, log.Count(LogLevel.Information, "Test: writing again"));
@@ -104,7 +128,8 @@ public class OutputRunnerTests
         var (runner, sink, faults, log) = Build(capacity: 500);
         sink.Open.Reset();
         runner.Start();
-        for (var i = 0; i < 500; i++) runner.TryEnqueue(i);
+        for (var i = 0; i < 500; i++)
+            runner.TryEnqueue(i);
         var stop = runner.StopAsync(CancellationToken.None);
         Assert.False(runner.TryEnqueue(999)); // after stop: counted, not a fault
         sink.Open.Set();

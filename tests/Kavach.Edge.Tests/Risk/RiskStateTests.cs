@@ -13,14 +13,15 @@ public class RiskStateTests
     private static PipelineHarness NewPost(Dictionary<string, string?>? extra = null, ISafetyFloor? floor = null)
     {
         var o = new Dictionary<string, string?> { ["Risk:ReferenceRangeM"] = "120" };
-        if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
+        if (extra is not null)
+            foreach (var kv in extra)
+                o[kv.Key] = kv.Value;
         return new PipelineHarness(TestConfig.Valid(overrides: o), floor);
     }
 
     private static Action<PipelineHarness, int> Clear => PipelineHarness.World(Ref, Physics.Strength(Ref, 5000), Ref);
 
-    private static Action<PipelineHarness, int> VisibleAt(double v) =>
-        PipelineHarness.World(Ref, Physics.Strength(Ref, v), Ref);
+    private static Action<PipelineHarness, int> VisibleAt(double v) => PipelineHarness.World(Ref, Physics.Strength(Ref, v), Ref);
 
     [Fact]
     public void Starts_in_fault_starting_until_every_required_sensor_reported()
@@ -49,10 +50,14 @@ public class RiskStateTests
         Assert.Equal(RiskLevel.Low, h.Level);
 
         // the radar goes silent; TimeoutMs is 2000 (default): FAULT within 2 s + one tick, never LOW meanwhile
-        var radarSilent = (Action<PipelineHarness, int>)((x, t) =>
-        {
-            for (var k = 0; k < 10; k++) x.Lidar("lidar", Ref + ((t * 10 + k) % 7) * 0.01f, 400 + k);
-        });
+        var radarSilent =
+            (Action<PipelineHarness, int>)(
+                (x, t) =>
+                {
+                    for (var k = 0; k < 10; k++)
+                        x.Lidar("lidar", Ref + ((t * 10 + k) % 7) * 0.01f, 400 + k);
+                }
+            );
         h.Run(1.9, radarSilent);
         Assert.Equal(RiskLevel.Low, h.Level);
         h.Run(0.2, radarSilent);
@@ -77,7 +82,8 @@ public class RiskStateTests
         // the LiDAR repeats one frame bit for bit (a stuck sensor); FrozenMs defaults to 5000
         h.Run(7, (x, t) =>
         {
-            for (var k = 0; k < 10; k++) x.Lidar("lidar", 118.5f, 401);
+            for (var k = 0; k < 10; k++)
+                x.Lidar("lidar", 118.5f, 401);
             x.Radar("radar", Ref + (t % 3) * 0.01f, 0);
         });
         Assert.Equal(RiskLevel.Fault, h.Level);

@@ -45,7 +45,7 @@ public class CounterTests
             while (decoder.TryRead(ref data, out _)) { }
             state.Absorb(decoder.Counters, seen, i);
             Assert.Equal(3 * i, decoder.Counters.Frames); // never reset by the consumer
-            Assert.Equal(3 * i, state.Frames);           // nor counted twice
+            Assert.Equal(3 * i, state.Frames); // nor counted twice
             Assert.Equal(chunk.Length * i, state.Bytes);
         }
         Assert.Equal(3, decoder.Counters.Rejects(RejectReason.BadHeader));
@@ -115,7 +115,8 @@ public class CounterTests
         var state = Sensor("tf-series", "\"Variant\": \"tf03\", \"MinStrength\": 200,");
         var time = new FakeTimeProvider();
         var c = Kavach.Edge.Sensors.Protocols.TfSeriesProtocol.Connection(state, new ReadingQueue(1024), time);
-        for (var i = 0; i < 2; i++) c.OnBytes([.. Frame(500), .. Frame(100), .. Frame(10)]); // valid, weak (config), weak (model)
+        for (var i = 0; i < 2; i++)
+            c.OnBytes([.. Frame(500), .. Frame(100), .. Frame(10)]); // valid, weak (config), weak (model)
 
         Assert.Equal(6, state.Frames);
         Assert.Equal(4, state.NoReturn);

@@ -25,8 +25,9 @@ public class DecoderInputTests
     [Fact]
     public async Task Tf_series_frames_become_lidar_readings_and_rejects_are_counted_by_reason()
     {
-        await using var h = await new InputHarness(SensorJson.Config(
-            SensorJson.Listen("lidar", "lidar", "tf-series", "\"Variant\": \"tf03\", \"MinStrength\": 100,"))).StartAsync();
+        await using var h = await new InputHarness(
+            SensorJson.Config(SensorJson.Listen("lidar", "lidar", "tf-series", "\"Variant\": \"tf03\", \"MinStrength\": 100,"))
+        ).StartAsync();
         using var s = await ConnectAsync(h, "lidar");
 
         var bad = Tf(500, 900);
@@ -63,8 +64,12 @@ public class DecoderInputTests
         using var s = await ConnectAsync(h, "radar");
         var buf = new byte[TiMmwaveEncoder.MaxFrameLength(3)];
         // y along boresight; velocity positive = moving away → closing speed is its negative
-        var n = TiMmwaveEncoder.Encode(buf, 7, [new(0, 80, 0, 1f), new(0, 42, 0, -3f), new(0, 120, 0, 0)],
-            [new(150, 20), new(233, 20), new(90, 20)]);
+        var n = TiMmwaveEncoder.Encode(
+            buf,
+            7,
+            [new(0, 80, 0, 1f), new(0, 42, 0, -3f), new(0, 120, 0, 0)],
+            [new(150, 20), new(233, 20), new(90, 20)]
+        );
         var empty = new byte[TiMmwaveEncoder.MaxFrameLength(0)];
         var m = TiMmwaveEncoder.Encode(empty, 8, [], []);
         await s.SendAsync(buf.AsMemory(0, n));
@@ -86,8 +91,12 @@ public class DecoderInputTests
     {
         // the reference is configured, but the input layer does not judge it: the static scene is the floor's
         // (Assessment/StaticScene.cs, ReferenceSceneTests)
-        await using var h = await new InputHarness(SensorJson.Config(SensorJson.Listen("radar", "radar", "ti-mmwave"),
-            "\"ReferenceRangeM\": 60, \"ConfirmToleranceM\": 3, \"MinClosingSpeedMps\": 0.5")).StartAsync();
+        await using var h = await new InputHarness(
+            SensorJson.Config(
+                SensorJson.Listen("radar", "radar", "ti-mmwave"),
+                "\"ReferenceRangeM\": 60, \"ConfirmToleranceM\": 3, \"MinClosingSpeedMps\": 0.5"
+            )
+        ).StartAsync();
         using var s = await ConnectAsync(h, "radar");
         var buf = new byte[TiMmwaveEncoder.MaxFrameLength(3)];
         // the reflector (static, 60.5 m) and a car behind it (static too, 75 m), listed far first
@@ -110,13 +119,17 @@ public class DecoderInputTests
     [Fact]
     public async Task Ld06_packets_become_readings_of_the_nearest_return_inside_the_corridor()
     {
-        await using var h = await new InputHarness(SensorJson.Config(SensorJson.Listen("scan", "lidar", "ld06",
-            "\"CorridorStartDeg\": 350, \"CorridorEndDeg\": 10, \"MinIntensity\": 100,"))).StartAsync();
+        await using var h = await new InputHarness(
+            SensorJson.Config(
+                SensorJson.Listen("scan", "lidar", "ld06", "\"CorridorStartDeg\": 350, \"CorridorEndDeg\": 10, \"MinIntensity\": 100,")
+            )
+        ).StartAsync();
         using var s = await ConnectAsync(h, "scan");
         var packet = new byte[Ld06Encoder.FrameLength];
         var p = new Ld06Point[12];
         // 355° → 5.5°: the corridor wraps through 0; the nearest strong point is index 6 (1.2 m), index 3 is weak
-        for (var k = 0; k < 12; k++) p[k] = new Ld06Point((ushort)(3000 + k), 200, 0);
+        for (var k = 0; k < 12; k++)
+            p[k] = new Ld06Point((ushort)(3000 + k), 200, 0);
         p[3] = new Ld06Point(500, 20, 0);
         p[6] = new Ld06Point(1200, 200, 0);
         Ld06Encoder.Encode(packet, 3600, 35500, 550, 1234, p);
@@ -140,8 +153,9 @@ public class DecoderInputTests
     [Fact]
     public async Task Ops243_lines_apply_the_configured_sign_and_unit()
     {
-        await using var h = await new InputHarness(SensorJson.Config(SensorJson.Listen("doppler", "radar", "ops243",
-            "\"PositiveIsApproaching\": false, \"SpeedUnit\": \"km/h\","))).StartAsync();
+        await using var h = await new InputHarness(
+            SensorJson.Config(SensorJson.Listen("doppler", "radar", "ops243", "\"PositiveIsApproaching\": false, \"SpeedUnit\": \"km/h\","))
+        ).StartAsync();
         using var s = await ConnectAsync(h, "doppler");
         await s.SendAsync("36.0\r\n-18\r\nnot a number\r\n"u8.ToArray());
         await h.WaitForReadingsAsync("doppler", 2);
@@ -157,16 +171,26 @@ public class DecoderInputTests
     [Fact]
     public async Task Several_tcp_listen_clients_feed_one_sensor_at_once()
     {
-        await using var h = await new InputHarness(SensorJson.Config(
-            SensorJson.Listen("lidar", "lidar", "tf-series", "\"Variant\": \"tf-luna\", \"TimeoutMs\": 30000,").Replace("\"Port\": 0", "\"Port\": 0, \"MaxClients\": 4"))).StartAsync();
+        await using var h = await new InputHarness(
+            SensorJson.Config(
+                SensorJson
+                    .Listen("lidar", "lidar", "tf-series", "\"Variant\": \"tf-luna\", \"TimeoutMs\": 30000,")
+                    .Replace("\"Port\": 0", "\"Port\": 0, \"MaxClients\": 4")
+            )
+        ).StartAsync();
         var clients = new List<Socket>();
-        for (var c = 0; c < 4; c++) clients.Add(await ConnectAsync(h, "lidar"));
+        for (var c = 0; c < 4; c++)
+            clients.Add(await ConnectAsync(h, "lidar"));
         await Eventually.WaitAsync(() => h.Sensor("lidar").Clients == 4, "four clients connected");
 
-        var sends = clients.Select((c, k) => Task.Run(async () =>
-        {
-            for (var f = 0; f < 250; f++) await c.SendAsync(Tf((ushort)(100 + k), 500));
-        }));
+        var sends = clients.Select(
+            (c, k) =>
+                Task.Run(async () =>
+                {
+                    for (var f = 0; f < 250; f++)
+                        await c.SendAsync(Tf((ushort)(100 + k), 500));
+                })
+        );
         await Task.WhenAll(sends);
         await h.WaitForReadingsAsync("lidar", 1000);
         var byDistance = h.Readings.GroupBy(r => r.DistanceM).ToDictionary(g => g.Key, g => g.Count());
@@ -174,14 +198,19 @@ public class DecoderInputTests
         Assert.All(byDistance.Values, n => Assert.Equal(250, n));
         Assert.Equal(0, h.Sensor("lidar").TotalRejects); // per-client decoders: no frame torn between clients
         // four devices whose frames interleave on one sensor: not a sensor the unit can trust
-        await Wait.UntilAsync(async () =>
-        {
-            foreach (var c in clients) await c.SendAsync(Tf(100, 500));
-            await Task.Delay(20);
-            return h.Log.Count(Microsoft.Extensions.Logging.LogLevel.Warning, "lidar: FAULT: two sources") >= 1;
-        }, "the two-sources fault");
+        await Wait.UntilAsync(
+            async () =>
+            {
+                foreach (var c in clients)
+                    await c.SendAsync(Tf(100, 500));
+                await Task.Delay(20);
+                return h.Log.Count(Microsoft.Extensions.Logging.LogLevel.Warning, "lidar: FAULT: two sources") >= 1;
+            },
+            "the two-sources fault"
+        );
 
-        foreach (var c in clients) c.Dispose();
+        foreach (var c in clients)
+            c.Dispose();
         await Eventually.WaitAsync(() => h.Sensor("lidar").Clients == 0, "clients gone");
     }
 }

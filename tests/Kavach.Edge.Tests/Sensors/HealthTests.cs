@@ -17,7 +17,8 @@ public class HealthTests
     private static byte[] Frames(int n, ushort strength)
     {
         var b = new byte[n * TfSeriesEncoder.FrameLength];
-        for (var i = 0; i < n; i++) TfSeriesEncoder.Encode(b.AsSpan(i * 9), (ushort)(1000 + i % 7), strength, 30);
+        for (var i = 0; i < n; i++)
+            TfSeriesEncoder.Encode(b.AsSpan(i * 9), (ushort)(1000 + i % 7), strength, 30);
         return b;
     }
 
@@ -31,8 +32,8 @@ public class HealthTests
         for (var s = 0; s < 5; s++)
         {
             c.OnBytes(Frames(80, 500)); // 80 returns
-            c.OnBytes(Frames(20, 10));  // 20 below the TF03 floor (40): no return
-            c.OnBytes([0x01, 0x02]);     // garbage
+            c.OnBytes(Frames(20, 10)); // 20 below the TF03 floor (40): no return
+            c.OnBytes([0x01, 0x02]); // garbage
             time.Advance(TimeSpan.FromSeconds(1));
             state.Sample(time.GetTimestamp());
         }

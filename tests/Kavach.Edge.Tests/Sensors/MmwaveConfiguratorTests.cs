@@ -11,31 +11,38 @@ namespace Kavach.Edge.Tests.Sensors;
 public class MmwaveConfiguratorTests
 {
     /// <summary>Answers each line like the OOB demo's CLI: echo, "Done", prompt. Records what it got.</summary>
-    private static Task FakeCliAsync(SocatPair pair, List<string> received) => Task.Run(() =>
-    {
-        try
+    private static Task FakeCliAsync(SocatPair pair, List<string> received) =>
+        Task.Run(() =>
         {
-            using var s = pair.OpenSensor();
-            var line = new StringBuilder();
-            var b = new byte[256];
-            while (true)
+            try
             {
-                var n = s.Read(b, 0, b.Length);
-                if (n <= 0) return;
-                foreach (var c in Encoding.ASCII.GetString(b, 0, n))
+                using var s = pair.OpenSensor();
+                var line = new StringBuilder();
+                var b = new byte[256];
+                while (true)
                 {
-                    if (c != '\n') { line.Append(c); continue; }
-                    var text = line.ToString().Trim();
-                    line.Clear();
-                    lock (received) received.Add(text);
-                    var answer = Encoding.ASCII.GetBytes($"{text}\r\nDone\r\nmmwDemo:/>");
-                    s.Write(answer);
-                    s.Flush();
+                    var n = s.Read(b, 0, b.Length);
+                    if (n <= 0)
+                        return;
+                    foreach (var c in Encoding.ASCII.GetString(b, 0, n))
+                    {
+                        if (c != '\n')
+                        {
+                            line.Append(c);
+                            continue;
+                        }
+                        var text = line.ToString().Trim();
+                        line.Clear();
+                        lock (received)
+                            received.Add(text);
+                        var answer = Encoding.ASCII.GetBytes($"{text}\r\nDone\r\nmmwDemo:/>");
+                        s.Write(answer);
+                        s.Flush();
+                    }
                 }
             }
-        }
-        catch (IOException) { }
-    });
+            catch (IOException) { }
+        });
 
     [Fact]
     public async Task The_radar_is_configured_at_connect_and_again_after_a_silence()
@@ -47,22 +54,51 @@ public class MmwaveConfiguratorTests
         var received = new List<string>();
         var radar = FakeCliAsync(cli, received);
 
-        await using var h = await new InputHarness(SensorJson.Config(SensorJson.Listen("radar", "radar", "ti-mmwave",
-            $"\"TimeoutMs\": 400, \"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\","))).StartAsync();
+        await using var h = await new InputHarness(
+            SensorJson.Config(
+                SensorJson.Listen(
+                    "radar",
+                    "radar",
+                    "ti-mmwave",
+                    $"\"TimeoutMs\": 400, \"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\","
+                )
+            )
+        ).StartAsync();
         var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await data.ConnectAsync(h.Service.BoundEndpoints["radar"]);
 
-        await Eventually.WaitAsync(() => { lock (received) return received.Count >= 3; }, "the configuration at connect");
-        lock (received) Assert.Equal(["sensorStop", "flushCfg", "sensorStart"], received.Take(3));
-        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "configured the radar (data port connected): 3 lines") == 1, "the outcome logged");
+        await Eventually.WaitAsync(
+            () =>
+            {
+                lock (received)
+                    return received.Count >= 3;
+            },
+            "the configuration at connect"
+        );
+        lock (received)
+            Assert.Equal(["sensorStop", "flushCfg", "sensorStart"], received.Take(3));
+        await Eventually.WaitAsync(
+            () => h.Log.Count(LogLevel.Information, "configured the radar (data port connected): 3 lines") == 1,
+            "the outcome logged"
+        );
 
         // the data port stays silent (a radar that restarted unconfigured): tcp-listen closes the idle client after
         // TimeoutMs; the serial-to-Ethernet converter connects again, and the radar is configured again
-        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "disconnected (idle: no frame for 400 ms") >= 1, "the idle data port closed");
+        await Eventually.WaitAsync(
+            () => h.Log.Count(LogLevel.Information, "disconnected (idle: no frame for 400 ms") >= 1,
+            "the idle data port closed"
+        );
         data.Dispose();
         data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await data.ConnectAsync(h.Service.BoundEndpoints["radar"]);
-        await Eventually.WaitAsync(() => { lock (received) return received.Count >= 6; }, "the configuration after a silence");
+        await Eventually.WaitAsync(
+            () =>
+            {
+                lock (received)
+                    return received.Count >= 6;
+            },
+            "the configuration after a silence"
+        );
         await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Information, "configured the radar (") >= 2, "the second outcome logged");
         data.Dispose();
         cli.Unplug();
@@ -76,11 +112,22 @@ public class MmwaveConfiguratorTests
         using var dir = Repo.NewTempDir();
         var cfg = dir.File("radar.cfg");
         await File.WriteAllTextAsync(cfg, "sensorStop\nsensorStart\n");
-        await using var h = await new InputHarness(SensorJson.Config(SensorJson.Listen("radar", "radar", "ti-mmwave",
-            $"\"TimeoutMs\": 60000, \"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\","))).StartAsync();
+        await using var h = await new InputHarness(
+            SensorJson.Config(
+                SensorJson.Listen(
+                    "radar",
+                    "radar",
+                    "ti-mmwave",
+                    $"\"TimeoutMs\": 60000, \"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\","
+                )
+            )
+        ).StartAsync();
         using var data = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await data.ConnectAsync(h.Service.BoundEndpoints["radar"]);
-        await Eventually.WaitAsync(() => h.Log.Count(LogLevel.Warning, "line 1 'sensorStop': no answer within 2 s") == 1, "the failure logged");
+        await Eventually.WaitAsync(
+            () => h.Log.Count(LogLevel.Warning, "line 1 'sensorStop': no answer within 2 s") == 1,
+            "the failure logged"
+        );
     }
 
     [Fact]
@@ -90,8 +137,13 @@ public class MmwaveConfiguratorTests
         using var dir = Repo.NewTempDir();
         var cfg = dir.File("radar.cfg");
         await File.WriteAllTextAsync(cfg, "sensorStop\n");
-        var options = TestConfig.Valid(SensorJson.Config(SensorJson.Listen("radar", "radar", "ti-mmwave",
-            $"\"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\","))).Sensors[0];
+        var options = TestConfig
+            .Valid(
+                SensorJson.Config(
+                    SensorJson.Listen("radar", "radar", "ti-mmwave", $"\"ConfigPort\": \"{cli.DevicePath}\", \"ConfigFile\": \"{cfg}\",")
+                )
+            )
+            .Sensors[0];
         var time = new FakeTimeProvider();
         var log = new ListLogger();
         var configure = new MmwaveConfigurator(new SensorState(0, options), time, log).ConfigureAsync("test", CancellationToken.None);

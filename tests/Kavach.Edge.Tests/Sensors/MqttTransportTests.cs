@@ -10,12 +10,15 @@ namespace Kavach.Edge.Tests.Sensors;
 /// <summary>mqtt input against a real mosquitto (apt package mosquitto; required) on a free loopback port.</summary>
 public class MqttTransportTests
 {
-    private static string Config(int port) => SensorJson.Config($$"""
-        { "Name": "lidar", "Kind": "lidar", "Transport": { "Type": "mqtt", "Host": "127.0.0.1", "Port": {{port}} } },
-        { "Name": "radar", "Kind": "radar", "Transport": { "Type": "mqtt", "Host": "127.0.0.1", "Port": {{port}} } },
-        { "Name": "tf", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03", "Required": false,
-          "Transport": { "Type": "mqtt", "Host": "127.0.0.1", "Port": {{port}}, "Topic": "raw/tf" } }
-        """);
+    private static string Config(int port) =>
+        SensorJson.Config(
+            $$"""
+            { "Name": "lidar", "Kind": "lidar", "Transport": { "Type": "mqtt", "Host": "127.0.0.1", "Port": {{port}} } },
+            { "Name": "radar", "Kind": "radar", "Transport": { "Type": "mqtt", "Host": "127.0.0.1", "Port": {{port}} } },
+            { "Name": "tf", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03", "Required": false,
+              "Transport": { "Type": "mqtt", "Host": "127.0.0.1", "Port": {{port}}, "Topic": "raw/tf" } }
+            """
+        );
 
     /// <summary>A publisher standing in for the sensors.</summary>
     private static async Task<IMqttClient> PublisherAsync(int port)
@@ -28,7 +31,8 @@ public class MqttTransportTests
     private static Task PublishAsync(IMqttClient c, string topic, byte[] payload) =>
         c.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).Build());
 
-    private static Task PublishAsync(IMqttClient c, string topic, string payload) => PublishAsync(c, topic, Encoding.UTF8.GetBytes(payload));
+    private static Task PublishAsync(IMqttClient c, string topic, string payload) =>
+        PublishAsync(c, topic, Encoding.UTF8.GetBytes(payload));
 
     [Fact]
     public async Task Lines_take_their_kind_from_the_topic_and_binary_payloads_are_decoded()
@@ -40,11 +44,14 @@ public class MqttTransportTests
         using var pub = await PublisherAsync(broker.Port);
 
         // the subscription may land a moment after CONNACK: publish until the first line arrives
-        await Eventually.WaitAsync(() =>
-        {
-            PublishAsync(pub, "kavach/sensors/lidar", """{"distance": 42.5, "strength": 1500}""").Wait();
-            return h.Count("lidar") > 0;
-        }, "the first lidar line");
+        await Eventually.WaitAsync(
+            () =>
+            {
+                PublishAsync(pub, "kavach/sensors/lidar", """{"distance": 42.5, "strength": 1500}""").Wait();
+                return h.Count("lidar") > 0;
+            },
+            "the first lidar line"
+        );
         await PublishAsync(pub, "kavach/sensors/radar", """{"range": 80, "speed": 2.5, "snr": 20}""" + "\n");
         await PublishAsync(pub, "kavach/sensors/post-7", """{"sensor": "radar", "range": 81, "speed": 2.5}""");
         var frames = new byte[18];
@@ -76,11 +83,14 @@ public class MqttTransportTests
         await h.WaitForConnectionAsync("lidar", ConnectionState.Connected, TimeSpan.FromSeconds(15));
 
         using var pub = await PublisherAsync(broker.Port);
-        await Eventually.WaitAsync(() =>
-        {
-            PublishAsync(pub, "kavach/sensors/lidar", """{"distance": 10, "strength": 900}""").Wait();
-            return h.Count("lidar") > 0;
-        }, "a line after the broker came back");
+        await Eventually.WaitAsync(
+            () =>
+            {
+                PublishAsync(pub, "kavach/sensors/lidar", """{"distance": 10, "strength": 900}""").Wait();
+                return h.Count("lidar") > 0;
+            },
+            "a line after the broker came back"
+        );
         Assert.Equal(1, h.Log.Count(LogLevel.Warning, "lost mqtt 127.0.0.1"));
         Assert.Contains(h.Log.Entries, e => e.Message.Contains("as test-unit-sensors", StringComparison.Ordinal));
     }

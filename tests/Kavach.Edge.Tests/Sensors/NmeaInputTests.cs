@@ -33,7 +33,8 @@ public sealed class NmeaInputTests
 
     private static KavachOptions Options(string transport)
     {
-        var (o, errors) = TestConfig.Bind($$"""
+        var (o, errors) = TestConfig.Bind(
+            $$"""
             {
               "Device": { "Id": "loco-30123-cab", "Mode": "locomotive" },
               "Train": { "Class": "test train" },
@@ -44,7 +45,8 @@ public sealed class NmeaInputTests
               ],
               "Logging": { "File": "" }
             }
-            """);
+            """
+        );
         Assert.Empty(errors);
         return o;
     }
@@ -54,7 +56,10 @@ public sealed class NmeaInputTests
     {
         using var pair = await SocatPair.StartAsync();
         var clock = new FakeTimeProvider(Start);
-        await using var h = await new InputHarness(Options($$"""{ "Type": "serial", "Path": "{{pair.DevicePath}}", "Baud": 9600 }"""), clock).StartAsync();
+        await using var h = await new InputHarness(
+            Options($$"""{ "Type": "serial", "Path": "{{pair.DevicePath}}", "Baud": 9600 }"""),
+            clock
+        ).StartAsync();
         await h.WaitForConnectionAsync("gps", ConnectionState.Connected);
         await using (var receiver = pair.OpenSensor())
         {
@@ -73,10 +78,14 @@ public sealed class NmeaInputTests
     {
         using var server = new TcpSensorServer();
         var clock = new FakeTimeProvider(Start);
-        await using var h = await new InputHarness(Options($$"""{ "Type": "tcp-client", "Host": "127.0.0.1", "Port": {{server.Port}} }"""), clock).StartAsync();
+        await using var h = await new InputHarness(
+            Options($$"""{ "Type": "tcp-client", "Host": "127.0.0.1", "Port": {{server.Port}} }"""),
+            clock
+        ).StartAsync();
         await Eventually.WaitAsync(() => server.Connected == 1, "the daemon connected");
         await h.WaitForConnectionAsync("gps", ConnectionState.Connected);
-        foreach (var chunk in Chunks) server.Send(chunk);
+        foreach (var chunk in Chunks)
+            server.Send(chunk);
         await WaitForAllAsync(h);
         Check(h, clock);
     }
@@ -85,8 +94,11 @@ public sealed class NmeaInputTests
     {
         await h.WaitForReadingsAsync("gps", 3);
         var gps = h.Sensor("gps");
-        await Eventually.WaitAsync(() => gps.Rejects(RejectReason.BadChecksum) == 1 && gps.Frames == 3, TimeSpan.FromSeconds(10),
-            $"3 frames and 1 bad checksum (have {gps.Frames}, {gps.Rejects(RejectReason.BadChecksum)})");
+        await Eventually.WaitAsync(
+            () => gps.Rejects(RejectReason.BadChecksum) == 1 && gps.Frames == 3,
+            TimeSpan.FromSeconds(10),
+            $"3 frames and 1 bad checksum (have {gps.Frames}, {gps.Rejects(RejectReason.BadChecksum)})"
+        );
     }
 
     private static void Check(InputHarness h, FakeTimeProvider clock)

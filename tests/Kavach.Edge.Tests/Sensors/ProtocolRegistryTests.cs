@@ -17,7 +17,8 @@ public class ProtocolRegistryTests
 {
     private static readonly ProtocolRegistry WithRanger = ProtocolRegistry.BuiltIn.With(RangerTextProtocol.Entry);
 
-    private static string Ranger(string extra = "", string kind = "lidar") => SensorJson.Config(SensorJson.Listen("ranger", kind, "ranger-text", extra));
+    private static string Ranger(string extra = "", string kind = "lidar") =>
+        SensorJson.Config(SensorJson.Listen("ranger", kind, "ranger-text", extra));
 
     [Fact]
     public void The_built_in_protocols_are_registered_once_each_with_the_kinds_they_serve()
@@ -48,7 +49,10 @@ public class ProtocolRegistryTests
     public void An_unregistered_protocol_is_refused_listing_the_registered_ones()
     {
         var errors = TestConfig.Bind(Ranger()).Errors;
-        Assert.Contains("Sensors[0].Protocol: must be one of json-lines, tf-series, ti-mmwave, ops243, ld06, nmea, got 'ranger-text'", errors);
+        Assert.Contains(
+            "Sensors[0].Protocol: must be one of json-lines, tf-series, ti-mmwave, ops243, ld06, nmea, got 'ranger-text'",
+            errors
+        );
         Assert.Empty(TestConfig.Bind(Ranger(), protocols: WithRanger).Errors);
     }
 
@@ -64,12 +68,18 @@ public class ProtocolRegistryTests
         Assert.Contains("Sensors[0].Protocol: 'ranger-text' is a lidar protocol, but Kind is radar", wrongKind);
 
         // its key on another protocol's sensor is refused once, naming the owner (not also as an unknown key)
-        var foreign = TestConfig.Bind(SensorJson.Config(SensorJson.Listen("tf", "lidar", "tf-series", "\"Variant\": \"tf03\", \"MinSignal\": 5,")),
-            protocols: WithRanger).Errors;
+        var foreign = TestConfig
+            .Bind(
+                SensorJson.Config(SensorJson.Listen("tf", "lidar", "tf-series", "\"Variant\": \"tf03\", \"MinSignal\": 5,")),
+                protocols: WithRanger
+            )
+            .Errors;
         Assert.Equal(["Sensors[0].MinSignal: applies to ranger-text sensors only"], foreign);
         // and a built-in protocol's key on a ranger-text sensor likewise
-        Assert.Contains("Sensors[0].MinSnrDb: applies to ti-mmwave sensors only",
-            TestConfig.Bind(Ranger("\"MinSnrDb\": 10,"), protocols: WithRanger).Errors);
+        Assert.Contains(
+            "Sensors[0].MinSnrDb: applies to ti-mmwave sensors only",
+            TestConfig.Bind(Ranger("\"MinSnrDb\": 10,"), protocols: WithRanger).Errors
+        );
     }
 
     [Fact]
@@ -109,7 +119,8 @@ public class ProtocolRegistryTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var split = 1; split < bytes.Length; split++)
         {
-            ReadOnlySpan<byte> a = bytes.AsSpan(0, split), b = bytes.AsSpan(split);
+            ReadOnlySpan<byte> a = bytes.AsSpan(0, split),
+                b = bytes.AsSpan(split);
             while (decoder.TryRead(ref a, out _)) { }
             while (decoder.TryRead(ref b, out _)) { }
         }

@@ -25,9 +25,13 @@ public class SensorConfigTests
     [Fact]
     public void Protocol_keys_bind_with_their_defaults_and_values()
     {
-        var o = TestConfig.Valid(SensorJson.Config(
-            SensorJson.Listen("scan", "lidar", "ld06", "\"CorridorStartDeg\": 350, \"CorridorEndDeg\": 10, \"MinIntensity\": 100,") + "," +
-            SensorJson.Listen("doppler", "radar", "ops243", "\"SpeedUnit\": \"km/h\",")));
+        var o = TestConfig.Valid(
+            SensorJson.Config(
+                SensorJson.Listen("scan", "lidar", "ld06", "\"CorridorStartDeg\": 350, \"CorridorEndDeg\": 10, \"MinIntensity\": 100,")
+                    + ","
+                    + SensorJson.Listen("doppler", "radar", "ops243", "\"SpeedUnit\": \"km/h\",")
+            )
+        );
         Assert.Equal(350, o.Sensors[0].CorridorStartDeg);
         Assert.Equal(10, o.Sensors[0].CorridorEndDeg);
         Assert.Equal(100, o.Sensors[0].MinIntensity);
@@ -44,16 +48,28 @@ public class SensorConfigTests
 
     [Fact]
     public void Ops243_speed_unit_must_be_known() =>
-        Assert.Contains(Errors(SensorJson.Listen("d", "radar", "ops243", "\"SpeedUnit\": \"knots\",")),
-            e => e.StartsWith("Sensors[0].SpeedUnit: must be one of m/s, km/h, mph, ft/s, cm/s", StringComparison.Ordinal));
+        Assert.Contains(Errors(SensorJson.Listen("d", "radar", "ops243", "\"SpeedUnit\": \"knots\",")), e =>
+            e.StartsWith("Sensors[0].SpeedUnit: must be one of m/s, km/h, mph, ft/s, cm/s", StringComparison.Ordinal)
+        );
 
     [Fact]
     public void Mmwave_config_port_and_file_come_together_and_the_file_must_exist()
     {
-        Assert.Contains("Sensors[0].ConfigFile: is required with ConfigPort (the .cfg file of CLI lines to send)",
-            Errors(SensorJson.Listen("r", "radar", "ti-mmwave", "\"ConfigPort\": \"/dev/ttyACM0\",")));
-        Assert.Contains("Sensors[0].ConfigFile: file '/nonexistent/radar.cfg' not found",
-            Errors(SensorJson.Listen("r", "radar", "ti-mmwave", "\"ConfigPort\": \"/dev/ttyACM0\", \"ConfigFile\": \"/nonexistent/radar.cfg\",")));
+        Assert.Contains(
+            "Sensors[0].ConfigFile: is required with ConfigPort (the .cfg file of CLI lines to send)",
+            Errors(SensorJson.Listen("r", "radar", "ti-mmwave", "\"ConfigPort\": \"/dev/ttyACM0\","))
+        );
+        Assert.Contains(
+            "Sensors[0].ConfigFile: file '/nonexistent/radar.cfg' not found",
+            Errors(
+                SensorJson.Listen(
+                    "r",
+                    "radar",
+                    "ti-mmwave",
+                    "\"ConfigPort\": \"/dev/ttyACM0\", \"ConfigFile\": \"/nonexistent/radar.cfg\","
+                )
+            )
+        );
     }
 
     [Fact]
@@ -62,10 +78,20 @@ public class SensorConfigTests
         static string Mqtt(string name, string kind, string protocol, string topic = "kavach/sensors/#") =>
             $$"""{ "Name": "{{name}}", "Kind": "{{kind}}", "Protocol": "{{protocol}}", {{(protocol == "tf-series" ? "\"Variant\": \"tf03\"," : "")}} "Transport": { "Type": "mqtt", "Topic": "{{topic}}" } }""";
         Assert.Empty(TestConfig.Bind(SensorJson.Config(Mqtt("l", "lidar", "json-lines") + "," + Mqtt("r", "radar", "json-lines"))).Errors);
-        Assert.Contains(TestConfig.Bind(SensorJson.Config(Mqtt("l", "lidar", "json-lines") + "," + Mqtt("l2", "lidar", "json-lines"))).Errors,
-            e => e.StartsWith("Sensors[1].Transport.Topic: 'kavach/sensors/#' is shared with Sensors[0] of the same Kind", StringComparison.Ordinal));
-        Assert.Contains(TestConfig.Bind(SensorJson.Config(Mqtt("l", "lidar", "tf-series") + "," + Mqtt("r", "radar", "json-lines"))).Errors,
-            e => e.Contains("only json-lines sensors may share a topic", StringComparison.Ordinal));
-        Assert.Empty(TestConfig.Bind(SensorJson.Config(Mqtt("l", "lidar", "tf-series", "raw/lidar") + "," + Mqtt("r", "radar", "json-lines"))).Errors);
+        Assert.Contains(
+            TestConfig.Bind(SensorJson.Config(Mqtt("l", "lidar", "json-lines") + "," + Mqtt("l2", "lidar", "json-lines"))).Errors,
+            e =>
+                e.StartsWith(
+                    "Sensors[1].Transport.Topic: 'kavach/sensors/#' is shared with Sensors[0] of the same Kind",
+                    StringComparison.Ordinal
+                )
+        );
+        Assert.Contains(
+            TestConfig.Bind(SensorJson.Config(Mqtt("l", "lidar", "tf-series") + "," + Mqtt("r", "radar", "json-lines"))).Errors,
+            e => e.Contains("only json-lines sensors may share a topic", StringComparison.Ordinal)
+        );
+        Assert.Empty(
+            TestConfig.Bind(SensorJson.Config(Mqtt("l", "lidar", "tf-series", "raw/lidar") + "," + Mqtt("r", "radar", "json-lines"))).Errors
+        );
     }
 }

@@ -9,10 +9,13 @@ namespace Kavach.Edge.Tests.Sensors;
 /// <summary>serial over real pseudo-terminal pairs made by socat (apt package socat; required).</summary>
 public class SerialTransportTests
 {
-    private static string Config(string path) => SensorJson.Config($$"""
-        { "Name": "lidar", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03",
-          "Transport": { "Type": "serial", "Path": "{{path}}", "Baud": 115200 } }
-        """);
+    private static string Config(string path) =>
+        SensorJson.Config(
+            $$"""
+            { "Name": "lidar", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03",
+              "Transport": { "Type": "serial", "Path": "{{path}}", "Baud": 115200 } }
+            """
+        );
 
     /// <summary>Writes TF frames to the sensor end until stopped (a sensor at ~200 Hz); tolerates the pty vanishing.</summary>
     private static async Task StreamAsync(SocatPair pair, ushort cm, CancellationToken ct)

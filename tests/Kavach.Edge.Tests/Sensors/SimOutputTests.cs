@@ -12,7 +12,9 @@ namespace Kavach.Edge.Tests.Sensors;
 /// </summary>
 public class SimOutputTests
 {
-    private const int LidarFrames = 3000, RadarPackets = 600, CameraLines = 30; // clear: 30 s × 100 / 20 / 1 Hz
+    private const int LidarFrames = 3000,
+        RadarPackets = 600,
+        CameraLines = 30; // clear: 30 s × 100 / 20 / 1 Hz
     private static readonly TimeSpan SimTimeout = TimeSpan.FromSeconds(60);
 
     // ---------------------------------------------------------------- serial (pty)
@@ -33,23 +35,42 @@ public class SimOutputTests
                 lock (frames)
                 {
                     ReadOnlySpan<byte> input = chunk;
-                    while (decoder.TryRead(ref input, out var f)) frames.Add(f);
+                    while (decoder.TryRead(ref input, out var f))
+                        frames.Add(f);
                 }
             });
             var output = string.Format(CultureInfo.InvariantCulture, outputFormat, pair.SensorPath);
             using var sim = SimProcess.Start("run", "clear", "--speed", "100", "--quiet", "--sensor", $"lidar={output}");
             var code = await sim.WaitForExitAsync(SimTimeout);
             Assert.True(code == 0, $"kavach-sim exited with {code}\n{sim.Output}");
-            Assert.Contains($"lidar: {LidarFrames} frames, {LidarFrames * TfSeriesDecoder.FrameLength} bytes, 0 skipped, 0 output failures", sim.Stdout);
+            Assert.Contains(
+                $"lidar: {LidarFrames} frames, {LidarFrames * TfSeriesDecoder.FrameLength} bytes, 0 skipped, 0 output failures",
+                sim.Stdout
+            );
 
-            await Wait.UntilAsync(() => { lock (frames) return frames.Count >= LidarFrames; },
-                () => { lock (frames) return $"{LidarFrames} TF frames on {pair.DevicePath} (got {frames.Count}, {decoder.Counters.TotalRejects} rejects)\n{sim.Output}"; },
-                TimeSpan.FromSeconds(20));
+            await Wait.UntilAsync(
+                () =>
+                {
+                    lock (frames)
+                        return frames.Count >= LidarFrames;
+                },
+                () =>
+                {
+                    lock (frames)
+                        return $"{LidarFrames} TF frames on {pair.DevicePath} (got {frames.Count}, {decoder.Counters.TotalRejects} rejects)\n{sim.Output}";
+                },
+                TimeSpan.FromSeconds(20)
+            );
         }
         finally
         {
             pair.Dispose(); // kills socat: the device end hangs up and the reader stops
-            if (reading is not null) await Wait.ForAsync(reading.ContinueWith(_ => true, TaskScheduler.Default), TimeSpan.FromSeconds(10), "the pty reader to stop");
+            if (reading is not null)
+                await Wait.ForAsync(
+                    reading.ContinueWith(_ => true, TaskScheduler.Default),
+                    TimeSpan.FromSeconds(10),
+                    "the pty reader to stop"
+                );
         }
 
         lock (frames)
@@ -76,7 +97,8 @@ public class SimOutputTests
                 lock (frames)
                 {
                     ReadOnlySpan<byte> input = chunk;
-                    while (decoder.TryRead(ref input, out var f)) frames.Add(f);
+                    while (decoder.TryRead(ref input, out var f))
+                        frames.Add(f);
                 }
             });
             using var sim = SimProcess.Start("run", "clear", "--speed", "100", "--quiet", "--sensor", $"radar={pair.SensorPath}"); // 921600 baud
@@ -85,14 +107,29 @@ public class SimOutputTests
             Assert.Contains($"radar: {RadarPackets} frames,", sim.Stdout);
             Assert.Contains("0 skipped, 0 output failures", sim.Stdout);
 
-            await Wait.UntilAsync(() => { lock (frames) return frames.Count >= RadarPackets; },
-                () => { lock (frames) return $"{RadarPackets} mmWave packets on {pair.DevicePath} (got {frames.Count}, {decoder.Counters.TotalRejects} rejects)\n{sim.Output}"; },
-                TimeSpan.FromSeconds(20));
+            await Wait.UntilAsync(
+                () =>
+                {
+                    lock (frames)
+                        return frames.Count >= RadarPackets;
+                },
+                () =>
+                {
+                    lock (frames)
+                        return $"{RadarPackets} mmWave packets on {pair.DevicePath} (got {frames.Count}, {decoder.Counters.TotalRejects} rejects)\n{sim.Output}";
+                },
+                TimeSpan.FromSeconds(20)
+            );
         }
         finally
         {
             pair.Dispose();
-            if (reading is not null) await Wait.ForAsync(reading.ContinueWith(_ => true, TaskScheduler.Default), TimeSpan.FromSeconds(10), "the pty reader to stop");
+            if (reading is not null)
+                await Wait.ForAsync(
+                    reading.ContinueWith(_ => true, TaskScheduler.Default),
+                    TimeSpan.FromSeconds(10),
+                    "the pty reader to stop"
+                );
         }
 
         lock (frames)
@@ -121,36 +158,70 @@ public class SimOutputTests
                 index = counts.Count - 1;
             }
             readers.Add(ReadDevice(pair.DevicePath, chunk =>
-            {
-                ReadOnlySpan<byte> input = chunk;
-                var n = 0;
-                while (d.TryRead(ref input, out var f)) if (Math.Abs(f.DistanceM - 95f) <= 0.5f) n++;
-                lock (counts) counts[index] += n;
-            }));
+                {
+                    ReadOnlySpan<byte> input = chunk;
+                    var n = 0;
+                    while (d.TryRead(ref input, out var f))
+                        if (Math.Abs(f.DistanceM - 95f) <= 0.5f)
+                            n++;
+                    lock (counts)
+                        counts[index] += n;
+                }));
         }
-        int Count(int i) { lock (counts) return counts.Count > i ? counts[i] : 0; }
+        int Count(int i)
+        {
+            lock (counts)
+                return counts.Count > i ? counts[i] : 0;
+        }
         try
         {
             Read();
-            using var sim = SimProcess.Start("run", "clear", "--loop", "--quiet", "--sensor", $"lidar=serial://{pair.SensorPath}?baud=115200");
-            await Wait.UntilAsync(() => Count(0) >= 50, () => $"50 TF frames before the unplug (got {Count(0)})\n{sim.Output}", TimeSpan.FromSeconds(20));
+            using var sim = SimProcess.Start(
+                "run",
+                "clear",
+                "--loop",
+                "--quiet",
+                "--sensor",
+                $"lidar=serial://{pair.SensorPath}?baud=115200"
+            );
+            await Wait.UntilAsync(
+                () => Count(0) >= 50,
+                () => $"50 TF frames before the unplug (got {Count(0)})\n{sim.Output}",
+                TimeSpan.FromSeconds(20)
+            );
 
             pair.Unplug(); // both ptys vanish, like a USB adapter pulled: the sim's writes fail
-            await Wait.ForAsync(readers[0].ContinueWith(_ => true, TaskScheduler.Default), TimeSpan.FromSeconds(10), "the first reader to see the hang-up");
-            await Wait.UntilAsync(() => sim.Stderr.Contains("(retrying)", StringComparison.Ordinal),
-                () => $"the sim to report the lost output\n{sim.Output}", TimeSpan.FromSeconds(20));
+            await Wait.ForAsync(
+                readers[0].ContinueWith(_ => true, TaskScheduler.Default),
+                TimeSpan.FromSeconds(10),
+                "the first reader to see the hang-up"
+            );
+            await Wait.UntilAsync(
+                () => sim.Stderr.Contains("(retrying)", StringComparison.Ordinal),
+                () => $"the sim to report the lost output\n{sim.Output}",
+                TimeSpan.FromSeconds(20)
+            );
 
             await pair.ReplugAsync();
             Read();
-            await Wait.UntilAsync(() => Count(1) >= 50, () => $"50 TF frames after the replug (got {Count(1)})\n{sim.Output}", TimeSpan.FromSeconds(30));
-            Assert.False(sim.Process.HasExited, $"kavach-sim exited with {(sim.Process.HasExited ? sim.Process.ExitCode : 0)}\n{sim.Output}");
+            await Wait.UntilAsync(
+                () => Count(1) >= 50,
+                () => $"50 TF frames after the replug (got {Count(1)})\n{sim.Output}",
+                TimeSpan.FromSeconds(30)
+            );
+            Assert.False(
+                sim.Process.HasExited,
+                $"kavach-sim exited with {(sim.Process.HasExited ? sim.Process.ExitCode : 0)}\n{sim.Output}"
+            );
         }
         finally
         {
             pair.Dispose();
-            foreach (var r in readers) await Wait.ForAsync(r.ContinueWith(_ => true, TaskScheduler.Default), TimeSpan.FromSeconds(10), "a pty reader to stop");
+            foreach (var r in readers)
+                await Wait.ForAsync(r.ContinueWith(_ => true, TaskScheduler.Default), TimeSpan.FromSeconds(10), "a pty reader to stop");
         }
-        foreach (var r in readers) await r;
+        foreach (var r in readers)
+            await r;
     }
 
     /// <summary>
@@ -160,22 +231,28 @@ public class SimOutputTests
     private static Task ReadDevice(string path, Action<byte[]> onChunk)
     {
         var device = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
-        return Task.Factory.StartNew(() =>
-        {
-            using (device)
+        return Task.Factory.StartNew(
+            () =>
             {
-                var buffer = new byte[4096];
-                try
+                using (device)
                 {
-                    int n;
-                    while ((n = device.Read(buffer)) > 0) onChunk(buffer[..n]);
+                    var buffer = new byte[4096];
+                    try
+                    {
+                        int n;
+                        while ((n = device.Read(buffer)) > 0)
+                            onChunk(buffer[..n]);
+                    }
+                    catch (IOException)
+                    {
+                        // the pty hung up: socat was killed at the end of the test
+                    }
                 }
-                catch (IOException)
-                {
-                    // the pty hung up: socat was killed at the end of the test
-                }
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default
+        );
     }
 
     // ---------------------------------------------------------------- MQTT
@@ -187,13 +264,24 @@ public class SimOutputTests
         await using var sub = await TestSubscriber.StartAsync(broker.Port, "kavach/sensors/#");
         const string topic = "kavach/sensors/camera";
 
-        using var sim = SimProcess.Start("run", "clear", "--speed", "30", "--quiet", "--sensor", $"camera=mqtt://127.0.0.1:{broker.Port}/{topic}");
+        using var sim = SimProcess.Start(
+            "run",
+            "clear",
+            "--speed",
+            "30",
+            "--quiet",
+            "--sensor",
+            $"camera=mqtt://127.0.0.1:{broker.Port}/{topic}"
+        );
         var code = await sim.WaitForExitAsync(SimTimeout);
         Assert.True(code == 0, $"kavach-sim exited with {code}\n{sim.Output}");
         Assert.Contains($"camera: {CameraLines} frames,", sim.Stdout);
         Assert.Contains("0 skipped, 0 output failures", sim.Stdout);
-        await Wait.UntilAsync(() => sub.On(topic).Count >= CameraLines,
-            () => $"{CameraLines} messages on {topic} (got {sub.On(topic).Count})\n{sim.Output}", TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(
+            () => sub.On(topic).Count >= CameraLines,
+            () => $"{CameraLines} messages on {topic} (got {sub.On(topic).Count})\n{sim.Output}",
+            TimeSpan.FromSeconds(20)
+        );
 
         var messages = sub.On(topic);
         Assert.Equal(CameraLines, messages.Count);
@@ -213,21 +301,34 @@ public class SimOutputTests
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var sub = await TestSubscriber.StartAsync(broker.Port, "kavach/sensors/#");
-        const string lidarTopic = "kavach/sensors/lidar", radarTopic = "kavach/sensors/radar";
+        const string lidarTopic = "kavach/sensors/lidar",
+            radarTopic = "kavach/sensors/radar";
 
-        using var sim = SimProcess.Start("run", "clear", "--speed", "30", "--quiet",
-            "--sensor", $"lidar=mqtt://127.0.0.1:{broker.Port}/{lidarTopic}",
-            "--sensor", $"radar=mqtt://127.0.0.1:{broker.Port}/{radarTopic}");
+        using var sim = SimProcess.Start(
+            "run",
+            "clear",
+            "--speed",
+            "30",
+            "--quiet",
+            "--sensor",
+            $"lidar=mqtt://127.0.0.1:{broker.Port}/{lidarTopic}",
+            "--sensor",
+            $"radar=mqtt://127.0.0.1:{broker.Port}/{radarTopic}"
+        );
         var code = await sim.WaitForExitAsync(SimTimeout);
         Assert.True(code == 0, $"kavach-sim exited with {code}\n{sim.Output}");
-        Assert.Contains($"lidar: {LidarFrames} frames, {LidarFrames * TfSeriesDecoder.FrameLength} bytes, 0 skipped, 0 output failures", sim.Stdout);
+        Assert.Contains(
+            $"lidar: {LidarFrames} frames, {LidarFrames * TfSeriesDecoder.FrameLength} bytes, 0 skipped, 0 output failures",
+            sim.Stdout
+        );
         Assert.Contains($"radar: {RadarPackets} frames,", sim.Stdout);
 
         // Every message decodes on its own (a fresh decoder each: whole frames, nothing left over), and the
         // frames of all messages add up to every frame played.
         var lidarFrames = 0;
         var radarNumbers = new List<uint>();
-        int lidarSeen = 0, radarSeen = 0;
+        int lidarSeen = 0,
+            radarSeen = 0;
         var decodeFailures = new List<string>();
         void DecodeNew()
         {
@@ -240,10 +341,13 @@ public class SimOutputTests
                 while (d.TryRead(ref input, out var f))
                 {
                     n++;
-                    if (Math.Abs(f.DistanceM - 95f) > 0.5f) decodeFailures.Add($"lidar frame at {f.DistanceM} m");
+                    if (Math.Abs(f.DistanceM - 95f) > 0.5f)
+                        decodeFailures.Add($"lidar frame at {f.DistanceM} m");
                 }
                 if (n == 0 || d.Counters.TotalRejects != 0 || d.PendingBytes != 0)
-                    decodeFailures.Add($"lidar message of {m.Bytes.Length} bytes: {n} frames, {d.Counters.TotalRejects} rejects, {d.PendingBytes} left over");
+                    decodeFailures.Add(
+                        $"lidar message of {m.Bytes.Length} bytes: {n} frames, {d.Counters.TotalRejects} rejects, {d.PendingBytes} left over"
+                    );
                 lidarFrames += n;
             }
             lidarSeen = lidar.Count;
@@ -259,13 +363,22 @@ public class SimOutputTests
                     radarNumbers.Add(f.FrameNumber);
                 }
                 if (n == 0 || d.Counters.TotalRejects != 0 || d.PendingBytes != 0)
-                    decodeFailures.Add($"radar message of {m.Bytes.Length} bytes: {n} packets, {d.Counters.TotalRejects} rejects, {d.PendingBytes} left over");
+                    decodeFailures.Add(
+                        $"radar message of {m.Bytes.Length} bytes: {n} packets, {d.Counters.TotalRejects} rejects, {d.PendingBytes} left over"
+                    );
             }
             radarSeen = radar.Count;
         }
-        await Wait.UntilAsync(() => { DecodeNew(); return lidarFrames >= LidarFrames && radarNumbers.Count >= RadarPackets || decodeFailures.Count > 0; },
-            () => $"{LidarFrames} TF frames and {RadarPackets} mmWave packets over MQTT (got {lidarFrames} in {lidarSeen} messages, {radarNumbers.Count} in {radarSeen})\n{sim.Output}",
-            TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(
+            () =>
+            {
+                DecodeNew();
+                return lidarFrames >= LidarFrames && radarNumbers.Count >= RadarPackets || decodeFailures.Count > 0;
+            },
+            () =>
+                $"{LidarFrames} TF frames and {RadarPackets} mmWave packets over MQTT (got {lidarFrames} in {lidarSeen} messages, {radarNumbers.Count} in {radarSeen})\n{sim.Output}",
+            TimeSpan.FromSeconds(20)
+        );
 
         Assert.Empty(decodeFailures);
         Assert.Equal(LidarFrames, lidarFrames);
@@ -279,16 +392,35 @@ public class SimOutputTests
         await using var broker = await MosquittoBroker.StartAsync();
         await using var sub = await TestSubscriber.StartAsync(broker.Port, "kavach/sensors/#");
         const string topic = "kavach/sensors/camera";
-        using var sim = SimProcess.Start("run", "clear", "--loop", "--speed", "10", "--quiet", "--sensor", $"camera=mqtt://127.0.0.1:{broker.Port}/{topic}");
-        await Wait.UntilAsync(() => sub.On(topic).Count >= 5, () => $"5 messages before the restart (got {sub.On(topic).Count})\n{sim.Output}", TimeSpan.FromSeconds(20));
+        using var sim = SimProcess.Start(
+            "run",
+            "clear",
+            "--loop",
+            "--speed",
+            "10",
+            "--quiet",
+            "--sensor",
+            $"camera=mqtt://127.0.0.1:{broker.Port}/{topic}"
+        );
+        await Wait.UntilAsync(
+            () => sub.On(topic).Count >= 5,
+            () => $"5 messages before the restart (got {sub.On(topic).Count})\n{sim.Output}",
+            TimeSpan.FromSeconds(20)
+        );
 
         await broker.RestartAsync();
-        await Wait.UntilAsync(() => sim.Stderr.Contains("(retrying)", StringComparison.Ordinal),
-            () => $"the sim to report the lost connection\n{sim.Output}", TimeSpan.FromSeconds(20));
+        await Wait.UntilAsync(
+            () => sim.Stderr.Contains("(retrying)", StringComparison.Ordinal),
+            () => $"the sim to report the lost connection\n{sim.Output}",
+            TimeSpan.FromSeconds(20)
+        );
         await sub.ReconnectAsync();
         var before = sub.On(topic).Count;
-        await Wait.UntilAsync(() => sub.On(topic).Count >= before + 5,
-            () => $"5 messages after the restart (got {sub.On(topic).Count - before})\n{sim.Output}", TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(
+            () => sub.On(topic).Count >= before + 5,
+            () => $"5 messages after the restart (got {sub.On(topic).Count - before})\n{sim.Output}",
+            TimeSpan.FromSeconds(30)
+        );
 
         Assert.False(sim.Process.HasExited, $"kavach-sim exited\n{sim.Output}");
         Assert.All(sub.On(topic), m => Assert.Null(JsonLineDecoder.Parse(m.Bytes, SensorKind.Unspecified, out _)));

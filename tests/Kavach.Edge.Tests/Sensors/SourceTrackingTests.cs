@@ -9,7 +9,9 @@ public class SourceTrackingTests
 {
     private static (SensorState State, FakeTimeProvider Time) Lidar()
     {
-        var o = TestConfig.Valid(SensorJson.Config(SensorJson.Listen("lidar", "lidar", "tf-series", "\"Variant\": \"tf03\", \"TimeoutMs\": 2000,")));
+        var o = TestConfig.Valid(
+            SensorJson.Config(SensorJson.Listen("lidar", "lidar", "tf-series", "\"Variant\": \"tf03\", \"TimeoutMs\": 2000,"))
+        );
         return (new SensorState(0, o.Sensors[0]), new FakeTimeProvider());
     }
 
@@ -28,7 +30,8 @@ public class SourceTrackingTests
     public void Two_connections_taking_turns_are_two_sources()
     {
         var (s, t) = Lidar();
-        object a = new(), b = new();
+        object a = new(),
+            b = new();
         Feed(s, t, a, a, b);
         Assert.False(TwoSources(s, t));
         Feed(s, t, a);
@@ -40,7 +43,9 @@ public class SourceTrackingTests
     {
         // A→B→C→A never goes straight back to the connection before: the rule looks at every open one
         var (s, t) = Lidar();
-        object a = new(), b = new(), c = new();
+        object a = new(),
+            b = new(),
+            c = new();
         Feed(s, t, a, b, c);
         Assert.False(TwoSources(s, t));
         Feed(s, t, a);
@@ -51,7 +56,9 @@ public class SourceTrackingTests
     public void A_reconnect_is_one_source_and_the_fault_clears_when_all_but_one_have_ended()
     {
         var (s, t) = Lidar();
-        object a = new(), b = new(), c = new();
+        object a = new(),
+            b = new(),
+            c = new();
         Feed(s, t, a, a);
         s.SourceEnded(a);
         Feed(s, t, b, b, b);
@@ -69,7 +76,8 @@ public class SourceTrackingTests
     public void The_fault_holds_for_TimeoutMs_after_the_last_switch_back_then_clears()
     {
         var (s, t) = Lidar();
-        object a = new(), b = new();
+        object a = new(),
+            b = new();
         Feed(s, t, a, b, a);
         Assert.True(TwoSources(s, t));
         t.Advance(TimeSpan.FromMilliseconds(1990));

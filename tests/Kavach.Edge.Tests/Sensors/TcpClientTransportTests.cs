@@ -14,10 +14,13 @@ public class TcpClientTransportTests
         return b;
     }
 
-    private static string Config(int port) => SensorJson.Config($$"""
-        { "Name": "lidar", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03",
-          "Transport": { "Type": "tcp-client", "Host": "127.0.0.1", "Port": {{port}} } }
-        """);
+    private static string Config(int port) =>
+        SensorJson.Config(
+            $$"""
+            { "Name": "lidar", "Kind": "lidar", "Protocol": "tf-series", "Variant": "tf03",
+              "Transport": { "Type": "tcp-client", "Host": "127.0.0.1", "Port": {{port}} } }
+            """
+        );
 
     [Fact]
     public async Task Reconnects_when_the_server_goes_away_and_comes_back()

@@ -14,7 +14,14 @@ public class TcpJsonLinesEndToEndTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
     /// <summary>One 100 ms burst of a live clear-air world: 10 LiDAR lines, a radar line, a camera line.</summary>
-    private static string Burst(int t, float? lidarM = 120, float strength = 430, float? radarM = 120, float speed = 0, float? cameraVis = 1)
+    private static string Burst(
+        int t,
+        float? lidarM = 120,
+        float strength = 430,
+        float? radarM = 120,
+        float speed = 0,
+        float? cameraVis = 1
+    )
     {
         var sb = new StringBuilder();
         var buf = new byte[JsonLineEncoder.MaxLineLength];
@@ -23,12 +30,22 @@ public class TcpJsonLinesEndToEndTests
             var n = JsonLineEncoder.WriteLidar(buf, lidarM + ((t * 10 + k) % 7) * 0.01f, 0.9f, strength + k);
             sb.Append(Encoding.UTF8.GetString(buf, 0, n));
         }
-        sb.Append(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteRadar(buf, radarM + (t % 5) * 0.02f, speed, 20, radarM is null ? 0 : 1)));
-        if (cameraVis is { } v) sb.Append(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteCamera(buf, v)));
+        sb.Append(
+            Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteRadar(buf, radarM + (t % 5) * 0.02f, speed, 20, radarM is null ? 0 : 1))
+        );
+        if (cameraVis is { } v)
+            sb.Append(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteCamera(buf, v)));
         return sb.ToString();
     }
 
-    private static async Task StreamAsync(SensorClient lidar, SensorClient radar, SensorClient? camera, double seconds, Func<int, string> burst, Func<bool>? until = null)
+    private static async Task StreamAsync(
+        SensorClient lidar,
+        SensorClient radar,
+        SensorClient? camera,
+        double seconds,
+        Func<int, string> burst,
+        Func<bool>? until = null
+    )
     {
         var ticks = (int)(seconds * 10);
         for (var t = 0; t < ticks && !(until?.Invoke() ?? false); t++)
@@ -36,8 +53,12 @@ public class TcpJsonLinesEndToEndTests
             var lines = burst(t).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             foreach (var line in lines)
             {
-                var target = line.Contains("\"lidar\"", StringComparison.Ordinal) ? lidar : line.Contains("\"radar\"", StringComparison.Ordinal) ? radar : camera;
-                if (target is not null) await target.SendAsync(line + "\n");
+                var target =
+                    line.Contains("\"lidar\"", StringComparison.Ordinal) ? lidar
+                    : line.Contains("\"radar\"", StringComparison.Ordinal) ? radar
+                    : camera;
+                if (target is not null)
+                    await target.SendAsync(line + "\n");
             }
             await Task.Delay(100);
         }
@@ -47,7 +68,14 @@ public class TcpJsonLinesEndToEndTests
     public async Task Lines_over_tcp_reach_the_risk_state_and_every_change_is_in_sqlite()
     {
         // the floor's path end to end (the model may legitimately alarm a tick earlier: tests/…/Model cover it)
-        await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Risk:ReferenceRangeM"] = "120", ["Risk:StartupGraceMs"] = "0", ["Model:Enabled"] = "false" });
+        await using var d = await DaemonUnderTest.StartAsync(
+            overrides: new()
+            {
+                ["Risk:ReferenceRangeM"] = "120",
+                ["Risk:StartupGraceMs"] = "0",
+                ["Model:Enabled"] = "false",
+            }
+        );
         using var lidar = await d.ConnectAsync("lidar");
         using var radar = await d.ConnectAsync("radar");
         using var camera = await d.ConnectAsync("camera");
@@ -57,7 +85,14 @@ public class TcpJsonLinesEndToEndTests
         await d.WaitForLevelAsync(RiskLevel.Low, Timeout);
 
         // a car stalls 60 m from the post → HIGH
-        await StreamAsync(lidar, radar, camera, 8, t => Burst(t, lidarM: 60, strength: 1900, radarM: 60), () => d.Committed.Any(c => c.Level == RiskLevel.High));
+        await StreamAsync(
+            lidar,
+            radar,
+            camera,
+            8,
+            t => Burst(t, lidarM: 60, strength: 1900, radarM: 60),
+            () => d.Committed.Any(c => c.Level == RiskLevel.High)
+        );
         await d.WaitForLevelAsync(RiskLevel.High, Timeout);
 
         Assert.True(d.Sensor("lidar").Frames > 50);
@@ -69,22 +104,45 @@ public class TcpJsonLinesEndToEndTests
         cmd.CommandText = "SELECT level, previous, raised_by, software, config_hash, obstacle_range_m, reasons FROM events ORDER BY id";
         using var r = cmd.ExecuteReader();
         var rows = new List<(string Level, string? Prev, string By, string Sw, string Hash, double? Range, string Reasons)>();
-        while (r.Read()) rows.Add((r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetDouble(5), r.GetString(6)));
-        Assert.True(rows.Select(x => x.Level).Take(3).SequenceEqual(["FAULT", "LOW", "HIGH"]), string.Join("\n", rows.Select(x => $"{x.Level}: {x.Reasons}")));
+        while (r.Read())
+            rows.Add(
+                (
+                    r.GetString(0),
+                    r.IsDBNull(1) ? null : r.GetString(1),
+                    r.GetString(2),
+                    r.GetString(3),
+                    r.GetString(4),
+                    r.IsDBNull(5) ? null : r.GetDouble(5),
+                    r.GetString(6)
+                )
+            );
+        Assert.True(
+            rows.Select(x => x.Level).Take(3).SequenceEqual(["FAULT", "LOW", "HIGH"]),
+            string.Join("\n", rows.Select(x => $"{x.Level}: {x.Reasons}"))
+        );
         Assert.Equal("LOW", rows[2].Prev);
         Assert.Equal("floor", rows[2].By);
         Assert.Equal(d.Options.ConfigHash, rows[2].Hash);
         Assert.InRange(rows[2].Range!.Value, 58, 62);
-        Assert.Equal(1, Convert.ToInt32(new SqliteCommand("PRAGMA user_version", db).ExecuteScalar(), CultureInfo.InvariantCulture) >= 1 ? 1 : 0);
+        Assert.Equal(
+            1,
+            Convert.ToInt32(new SqliteCommand("PRAGMA user_version", db).ExecuteScalar(), CultureInfo.InvariantCulture) >= 1 ? 1 : 0
+        );
         d.Log.AssertNoErrors();
     }
 
     [Fact]
     public async Task Malformed_lines_are_rejected_by_reason_and_the_daemon_keeps_running()
     {
-        await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Risk:ReferenceRangeM"] = "120", ["Sensors:0:Transport:MaxClients"] = "4",
-            // lines without a valid frame for TimeoutMs close the client as idle: give a loaded machine time for all of them
-            ["Sensors:0:TimeoutMs"] = "30000" });
+        await using var d = await DaemonUnderTest.StartAsync(
+            overrides: new()
+            {
+                ["Risk:ReferenceRangeM"] = "120",
+                ["Sensors:0:Transport:MaxClients"] = "4",
+                // lines without a valid frame for TimeoutMs close the client as idle: give a loaded machine time for all of them
+                ["Sensors:0:TimeoutMs"] = "30000",
+            }
+        );
         var lidarState = d.Sensor("lidar");
 
         // a client that connects and sends nothing
@@ -102,8 +160,11 @@ public class TcpJsonLinesEndToEndTests
         await lidar.SendAsync("{\"sensor\":\"radar\",\"speed\":1,\"range\":9}\n"); // a radar line on the LiDAR's port
         await lidar.SendAsync("{\"sensor\":\"lidar\",\"distance\":12.5,\"c\":1}\n");
 
-        await Wait.UntilAsync(() => lidarState.Frames >= 1 && lidarState.TotalRejects >= 7, Timeout,
-            $"7 rejects and 1 frame (rejects {lidarState.TotalRejects}, frames {lidarState.Frames})");
+        await Wait.UntilAsync(
+            () => lidarState.Frames >= 1 && lidarState.TotalRejects >= 7,
+            Timeout,
+            $"7 rejects and 1 frame (rejects {lidarState.TotalRejects}, frames {lidarState.Frames})"
+        );
         Assert.Equal(1, lidarState.Rejects(RejectReason.Malformed));
         Assert.Equal(1, lidarState.Rejects(RejectReason.WrongType));
         Assert.Equal(1, lidarState.Rejects(RejectReason.NotFinite));

@@ -16,8 +16,10 @@ public class TcpListenGuardTests
 {
     private static readonly byte[] Line = Encoding.UTF8.GetBytes("{\"distance\": 42.5, \"strength\": 1500}\n");
 
-    private static string Config(string transport, int timeoutMs = 2000) => SensorJson.Config(
-        $$"""{ "Name": "lidar", "Kind": "lidar", "TimeoutMs": {{timeoutMs}}, "Transport": { "Type": "tcp-listen", "Port": 0, {{transport}} } }""");
+    private static string Config(string transport, int timeoutMs = 2000) =>
+        SensorJson.Config(
+            $$"""{ "Name": "lidar", "Kind": "lidar", "TimeoutMs": {{timeoutMs}}, "Transport": { "Type": "tcp-listen", "Port": 0, {{transport}} } }"""
+        );
 
     private static async Task<Socket> ConnectFromAsync(string source, IPEndPoint to)
     {
@@ -32,21 +34,36 @@ public class TcpListenGuardTests
     private static async Task<bool> ClosedByDaemonAsync(Socket s, TimeSpan within)
     {
         using var cts = new CancellationTokenSource(within);
-        try { return await s.ReceiveAsync(new byte[64], SocketFlags.None, cts.Token) == 0; }
-        catch (SocketException) { return true; }
-        catch (OperationCanceledException) { return false; }
+        try
+        {
+            return await s.ReceiveAsync(new byte[64], SocketFlags.None, cts.Token) == 0;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     [Fact]
     public async Task A_client_outside_AllowedClients_is_closed_unread_counted_and_logged_once()
     {
-        await using var h = await new InputHarness(Config("\"Host\": \"127.0.0.1\", \"AllowedClients\": [\"127.0.0.2\", \"10.0.0.0/8\"]")).StartAsync();
+        await using var h = await new InputHarness(
+            Config("\"Host\": \"127.0.0.1\", \"AllowedClients\": [\"127.0.0.2\", \"10.0.0.0/8\"]")
+        ).StartAsync();
         var port = h.Service.BoundEndpoints["lidar"];
 
         for (var i = 0; i < 3; i++)
         {
             using var intruder = await ConnectFromAsync("127.0.0.1", port);
-            try { await intruder.SendAsync(Line); } catch (SocketException) { } // it may already be closed
+            try
+            {
+                await intruder.SendAsync(Line);
+            }
+            catch (SocketException) { } // it may already be closed
             Assert.True(await ClosedByDaemonAsync(intruder, TimeSpan.FromSeconds(5)), "the daemon closes a client it does not allow");
         }
         await Eventually.WaitAsync(() => h.Sensor("lidar").ClientsRefused == 3, "three refusals counted");
@@ -57,14 +74,19 @@ public class TcpListenGuardTests
 
         Assert.Equal(1, h.Count("lidar")); // nothing of the intruders' lines was read
         Assert.Equal(Line.Length, h.Sensor("lidar").Bytes);
-        Assert.Equal(1, h.Log.Count(LogLevel.Warning, "refused a client from 127.0.0.1: not in Transport.AllowedClients (127.0.0.2/32, 10.0.0.0/8)"));
+        Assert.Equal(
+            1,
+            h.Log.Count(LogLevel.Warning, "refused a client from 127.0.0.1: not in Transport.AllowedClients (127.0.0.2/32, 10.0.0.0/8)")
+        );
         Assert.Equal(3, h.Sensor("lidar").Health(TimeProvider.System.GetTimestamp(), TimeProvider.System).ClientsRefused);
     }
 
     [Fact]
     public async Task On_a_dual_stack_port_an_ipv4_client_matches_ipv4_entries_and_ipv6_entries_are_exact()
     {
-        await using var h = await new InputHarness(Config("\"Host\": \"::\", \"AllowedClients\": [\"127.0.0.1\"], \"MaxClients\": 2")).StartAsync();
+        await using var h = await new InputHarness(
+            Config("\"Host\": \"::\", \"AllowedClients\": [\"127.0.0.1\"], \"MaxClients\": 2")
+        ).StartAsync();
         var port = h.Service.BoundEndpoints["lidar"].Port;
 
         using var v6 = await ConnectFromAsync("::1", new IPEndPoint(IPAddress.IPv6Loopback, port));
@@ -82,25 +104,41 @@ public class TcpListenGuardTests
         await using var h = await new InputHarness(Config("\"Host\": \"127.0.0.1\"", timeoutMs: 500)).StartAsync();
         var port = h.Service.BoundEndpoints["lidar"];
         var idle = new List<Socket>();
-        for (var i = 0; i < 16; i++) idle.Add(await ConnectFromAsync("127.0.0.1", port));
+        for (var i = 0; i < 16; i++)
+            idle.Add(await ConnectFromAsync("127.0.0.1", port));
         try
         {
             // one of them keeps sending garbage: bytes that never decode hold no slot either
             using var garbage = new CancellationTokenSource();
             var noise = Task.Run(async () =>
             {
-                try { while (!garbage.IsCancellationRequested) { await idle[0].SendAsync("not json at all\n"u8.ToArray()); await Task.Delay(50); } }
+                try
+                {
+                    while (!garbage.IsCancellationRequested)
+                    {
+                        await idle[0].SendAsync("not json at all\n"u8.ToArray());
+                        await Task.Delay(50);
+                    }
+                }
                 catch (SocketException) { }
             });
 
             // the real sensor, like a serial-to-Ethernet converter, reconnects until it is served
-            await Wait.UntilAsync(async () =>
-            {
-                using var s = await ConnectFromAsync("127.0.0.1", port);
-                try { await s.SendAsync(Line); } catch (SocketException) { }
-                await Task.Delay(100);
-                return h.Count("lidar") > 0;
-            }, "a reading from the real sensor", TimeSpan.FromSeconds(10));
+            await Wait.UntilAsync(
+                async () =>
+                {
+                    using var s = await ConnectFromAsync("127.0.0.1", port);
+                    try
+                    {
+                        await s.SendAsync(Line);
+                    }
+                    catch (SocketException) { }
+                    await Task.Delay(100);
+                    return h.Count("lidar") > 0;
+                },
+                "a reading from the real sensor",
+                TimeSpan.FromSeconds(10)
+            );
             await garbage.CancelAsync();
             await noise;
 
@@ -110,7 +148,8 @@ public class TcpListenGuardTests
         }
         finally
         {
-            foreach (var s in idle) s.Dispose();
+            foreach (var s in idle)
+                s.Dispose();
         }
     }
 
@@ -125,13 +164,25 @@ public class TcpListenGuardTests
         using var stop = new CancellationTokenSource();
         async Task Feed(Socket s)
         {
-            try { while (!stop.IsCancellationRequested) { await s.SendAsync(Line); await Task.Delay(40); } }
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await s.SendAsync(Line);
+                    await Task.Delay(40);
+                }
+            }
             catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
         }
         var feeding = Task.WhenAll(Feed(real), Feed(spoof));
-        await Eventually.WaitAsync(() => h.Faults.Snapshot().Any(f => f.StartsWith("two sources for sensor lidar", StringComparison.Ordinal)),
-            "the two-sources fault");
-        Assert.Equal("two sources for sensor lidar", h.Sensor("lidar").Health(TimeProvider.System.GetTimestamp(), TimeProvider.System).Fault);
+        await Eventually.WaitAsync(
+            () => h.Faults.Snapshot().Any(f => f.StartsWith("two sources for sensor lidar", StringComparison.Ordinal)),
+            "the two-sources fault"
+        );
+        Assert.Equal(
+            "two sources for sensor lidar",
+            h.Sensor("lidar").Health(TimeProvider.System.GetTimestamp(), TimeProvider.System).Fault
+        );
         Assert.Equal(1, h.Log.Count(LogLevel.Warning, "FAULT: two sources"));
 
         spoof.Dispose(); // one goes away: the fault clears while the real sensor goes on
@@ -152,18 +203,31 @@ public class TcpListenGuardTests
         using var stop = new CancellationTokenSource();
         async Task Feed(SensorClient c)
         {
-            try { while (!stop.IsCancellationRequested) { await c.SendAsync("{\"sensor\":\"lidar\",\"distance\":40,\"c\":1,\"strength\":1500}\n"); await Task.Delay(40); } }
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await c.SendAsync("{\"sensor\":\"lidar\",\"distance\":40,\"c\":1,\"strength\":1500}\n");
+                    await Task.Delay(40);
+                }
+            }
             catch (Exception e) when (e is IOException or ObjectDisposedException) { }
         }
         var feeding = Task.WhenAll(Feed(real), Feed(spoof));
-        await Wait.UntilAsync(() => risk.ActiveFaults.Contains("two sources for sensor lidar: frames from two connections interleave"),
-            () => "the fault in the risk state; active: " + string.Join(" / ", risk.ActiveFaults));
+        await Wait.UntilAsync(
+            () => risk.ActiveFaults.Contains("two sources for sensor lidar: frames from two connections interleave"),
+            () => "the fault in the risk state; active: " + string.Join(" / ", risk.ActiveFaults)
+        );
 
         // a third client finds both slots taken: refused, and counted where the operator looks
         using (var third = await d.ConnectAsync("lidar"))
             await Wait.UntilAsync(() => d.Sensor("lidar").ClientsOverLimit == 1, "the third client refused");
         using var http = d.NewHttpClient();
-        Assert.Contains("kavach_edge_sensor_clients_refused{reason=\"over-limit\",sensor=\"lidar\"} 1", await http.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        Assert.Contains(
+            "kavach_edge_sensor_clients_refused{reason=\"over-limit\",sensor=\"lidar\"} 1",
+            await http.GetStringAsync("/metrics"),
+            StringComparison.Ordinal
+        );
         await stop.CancelAsync();
         await feeding;
         d.Log.AssertNoErrors();
@@ -191,9 +255,10 @@ public class TcpListenGuardTests
         var h = new InputHarness(Config("\"Host\": \"127.0.0.1\""));
         await using var _ = h;
         var failures = 0;
-        h.Service.Accept = (listener, ct) => Interlocked.Increment(ref failures) <= 3
-            ? ValueTask.FromException<Socket>(new SocketException((int)SocketError.TooManyOpenSockets))
-            : listener.AcceptAsync(ct);
+        h.Service.Accept = (listener, ct) =>
+            Interlocked.Increment(ref failures) <= 3
+                ? ValueTask.FromException<Socket>(new SocketException((int)SocketError.TooManyOpenSockets))
+                : listener.AcceptAsync(ct);
         await h.StartAsync();
 
         using var s = await ConnectFromAsync("127.0.0.1", h.Service.BoundEndpoints["lidar"]);

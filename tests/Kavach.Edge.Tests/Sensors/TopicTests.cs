@@ -23,6 +23,5 @@ public class TopicTests
     [InlineData("kavach/sensors/Radar", SensorKind.Radar)]
     [InlineData("camera", SensorKind.Camera)]
     [InlineData("kavach/sensors/post-7", SensorKind.Unspecified)]
-    public void The_last_topic_level_names_the_kind(string topic, SensorKind kind) =>
-        Assert.Equal(kind, MqttTransport.KindOfTopic(topic));
+    public void The_last_topic_level_names_the_kind(string topic, SensorKind kind) => Assert.Equal(kind, MqttTransport.KindOfTopic(topic));
 }

@@ -14,18 +14,43 @@ public class AlertCabViewTests
 {
     private static readonly string AlertSchema = Path.Combine(Repo.Root, "docs", "schemas", "alert.schema.json");
     private static readonly string TelemetrySchema = Path.Combine(Repo.Root, "docs", "schemas", "telemetry.schema.json");
-    private static readonly AlertContext Context = new("loco-30123-cab", "0.1.0", "3f9c1e07a2b4d658", true, false, [new AlertSensor("gnss", "gnss", "live", 0.2)]);
+    private static readonly AlertContext Context = new(
+        "loco-30123-cab",
+        "0.1.0",
+        "3f9c1e07a2b4d658",
+        true,
+        false,
+        [new AlertSensor("gnss", "gnss", "live", 0.2)]
+    );
     private static readonly BrakingModel Train = new(new TrainOptions());
 
     // 62.4 km/h in fog of 200 m with a 180 m LiDAR: stop within 180 m, 31 km/h (docs/locomotive.md)
-    private static readonly CabView Fog = new(62.44, SpeedTrust.Trusted, StopWithinSight.Compute(Train, 200, [180]), true, double.PositiveInfinity, 180);
+    private static readonly CabView Fog = new(
+        62.44,
+        SpeedTrust.Trusted,
+        StopWithinSight.Compute(Train, 200, [180]),
+        true,
+        double.PositiveInfinity,
+        180
+    );
 
     private static JsonElement Alert(CabView? cab)
     {
         var state = new RiskState
         {
-            Change = 3, Level = RiskLevel.Medium, Previous = RiskLevel.Low, Utc = DateTimeOffset.UnixEpoch, Reasons = ["running 62 km/h, above 31 km/h"],
-            RaisedBy = "floor", Floor = new FloorAssessment { Level = RiskLevel.Medium, VisibilityM = 200, Reasons = ["running 62 km/h, above 31 km/h"], Cab = cab },
+            Change = 3,
+            Level = RiskLevel.Medium,
+            Previous = RiskLevel.Low,
+            Utc = DateTimeOffset.UnixEpoch,
+            Reasons = ["running 62 km/h, above 31 km/h"],
+            RaisedBy = "floor",
+            Floor = new FloorAssessment
+            {
+                Level = RiskLevel.Medium,
+                VisibilityM = 200,
+                Reasons = ["running 62 km/h, above 31 km/h"],
+                Cab = cab,
+            },
         };
         var json = AlertJson.Alert(state, Guid.CreateVersion7(), "0123456789abcdef", 9, "LOW", Context);
         var errors = SchemaCheck.Validate(AlertSchema, json);
@@ -49,7 +74,14 @@ public class AlertCabViewTests
     [Fact]
     public void Without_a_speed_or_a_visibility_the_cab_view_says_null_not_a_number_it_does_not_have()
     {
-        var lost = new CabView(double.NaN, SpeedTrust.NoFix, StopWithinSight.Compute(Train, double.NaN, [180]), false, double.PositiveInfinity, 180);
+        var lost = new CabView(
+            double.NaN,
+            SpeedTrust.NoFix,
+            StopWithinSight.Compute(Train, double.NaN, [180]),
+            false,
+            double.PositiveInfinity,
+            180
+        );
         var cab = Alert(lost).GetProperty("cab");
         Assert.Equal(JsonValueKind.Null, cab.GetProperty("ownSpeedKmh").ValueKind);
         Assert.Equal("no-fix", cab.GetProperty("speedTrust").GetString());

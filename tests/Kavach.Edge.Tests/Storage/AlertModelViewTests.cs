@@ -7,18 +7,32 @@ using Kavach.Edge.Tests.Support;
 
 namespace Kavach.Edge.Tests.Storage;
 
-/// <summary>The alert carries both views: the floor's and the model's (probability, fog class, visibility, abstained), as the schema says.</summary>
+/// <summary>The alert carries both views: the floor's and the model's (probability, fog class, visibility, abstained), as the schema
+/// says.</summary>
 public class AlertModelViewTests
 {
     private static readonly string Schema = Path.Combine(Repo.Root, "docs", "schemas", "alert.schema.json");
-    private static readonly AlertContext Context = new("lc-47-east", "0.1.0", "3f9c1e07a2b4d658", true, false, [new AlertSensor("lidar", "lidar", "live", 0.01)]);
+    private static readonly AlertContext Context = new(
+        "lc-47-east",
+        "0.1.0",
+        "3f9c1e07a2b4d658",
+        true,
+        false,
+        [new AlertSensor("lidar", "lidar", "live", 0.01)]
+    );
 
     private static JsonElement Alert(ModelView? model)
     {
         var state = new RiskState
         {
-            Change = 7, Level = RiskLevel.High, Previous = RiskLevel.Low, Utc = DateTimeOffset.UnixEpoch, Reasons = ["model: obstacle inside 150 m, probability 0.97"],
-            RaisedBy = "model", Floor = new FloorAssessment { Level = RiskLevel.Low, Reasons = ["nothing detected"] }, Model = model,
+            Change = 7,
+            Level = RiskLevel.High,
+            Previous = RiskLevel.Low,
+            Utc = DateTimeOffset.UnixEpoch,
+            Reasons = ["model: obstacle inside 150 m, probability 0.97"],
+            RaisedBy = "model",
+            Floor = new FloorAssessment { Level = RiskLevel.Low, Reasons = ["nothing detected"] },
+            Model = model,
         };
         var json = AlertJson.Alert(state, Guid.CreateVersion7(), "0123456789abcdef", 42, "LOW", Context);
         var errors = SchemaCheck.Validate(Schema, json);
@@ -29,7 +43,17 @@ public class AlertModelViewTests
     [Fact]
     public void An_answering_model_shows_its_probability_fog_class_and_visibility()
     {
-        var m = Alert(new ModelView { Hazard = true, ObstacleProbability = 0.97312, FogClass = FogClass.Dense, FogProbability = 0.8, VisibilityM = 164.24 }).GetProperty("model");
+        var m = Alert(
+                new ModelView
+                {
+                    Hazard = true,
+                    ObstacleProbability = 0.97312,
+                    FogClass = FogClass.Dense,
+                    FogProbability = 0.8,
+                    VisibilityM = 164.24,
+                }
+            )
+            .GetProperty("model");
         Assert.Equal("HIGH", m.GetProperty("level").GetString());
         Assert.Equal(0.9731, m.GetProperty("obstacleProbability").GetDouble());
         Assert.Equal("dense", m.GetProperty("fogClass").GetString());

@@ -19,9 +19,15 @@ public class ClockSyncTests
     // (state 5 = TIME_ERROR, unsynchronised).
     private static bool Expected()
     {
-        if (File.Exists("/run/systemd/timesync/synchronized")) return true;
-        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3",
-            ["-c", "import ctypes; b = ctypes.create_string_buffer(512); print(ctypes.CDLL(None).adjtimex(b))"]) { RedirectStandardOutput = true };
+        if (File.Exists("/run/systemd/timesync/synchronized"))
+            return true;
+        var psi = new System.Diagnostics.ProcessStartInfo(
+            "/usr/bin/python3",
+            ["-c", "import ctypes; b = ctypes.create_string_buffer(512); print(ctypes.CDLL(None).adjtimex(b))"]
+        )
+        {
+            RedirectStandardOutput = true,
+        };
         using var p = System.Diagnostics.Process.Start(psi)!;
         var state = int.Parse(p.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
         p.WaitForExit();

@@ -1,5 +1,5 @@
-using Kavach.Edge.Configuration;
 using Kavach.Edge.Assessment;
+using Kavach.Edge.Configuration;
 using Kavach.Edge.Risk;
 using Kavach.Edge.Storage;
 using Kavach.Edge.Tests.Support;
@@ -64,9 +64,15 @@ public class EpochTests : IDisposable
         using (var store = EventStore.Open(path, _time))
         {
             oldEpoch = store.Epoch;
-            oldPayloads = [.. Enumerable.Range(1, 3).Select(i => store.AppendAlert(State(i, RiskLevel.Low, _time.GetUtcNow()), Context, 0, 100).Payload)];
+            oldPayloads =
+            [
+                .. Enumerable
+                    .Range(1, 3)
+                    .Select(i => store.AppendAlert(State(i, RiskLevel.Low, _time.GetUtcNow()), Context, 0, 100).Payload),
+            ];
         }
-        using (var outbox = new Outbox(path)) outbox.Remove(outbox.Peek(1)); // seq 1 was sent
+        using (var outbox = new Outbox(path))
+            outbox.Remove(outbox.Peek(1)); // seq 1 was sent
         CorruptTable(path, "health");
 
         using var fresh = EventStore.Open(path, _time);
@@ -125,7 +131,8 @@ public class EpochTests : IDisposable
     /// <summary>Overwrites the root page of <paramref name="table"/> so quick_check fails while the outbox still reads.</summary>
     private static void CorruptTable(string path, string table)
     {
-        long root, pageSize;
+        long root,
+            pageSize;
         using (var db = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             db.Open();

@@ -16,23 +16,37 @@ public class EventStoreTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    internal static readonly AlertContext Context = new("test-unit", "0.1.0", "0123456789abcdef", true, false,
-        [new AlertSensor("lidar", "lidar", "live", 0.01), new AlertSensor("radar", "radar", "stale", 3.2)]);
+    internal static readonly AlertContext Context = new(
+        "test-unit",
+        "0.1.0",
+        "0123456789abcdef",
+        true,
+        false,
+        [new AlertSensor("lidar", "lidar", "live", 0.01), new AlertSensor("radar", "radar", "stale", 3.2)]
+    );
 
-    internal static RiskState State(long change, RiskLevel level, DateTimeOffset utc) => new()
-    {
-        Change = change,
-        Level = level,
-        Utc = utc,
-        Reasons = [level == RiskLevel.High ? "obstacle 62 m in zone (radar)" : "nothing detected"],
-        Faults = level == RiskLevel.Fault ? ["sensor radar: stale (3.2 s without a frame)"] : [],
-        RaisedBy = level == RiskLevel.Fault ? "fault" : "floor",
-        Floor = new FloorAssessment
+    internal static RiskState State(long change, RiskLevel level, DateTimeOffset utc) =>
+        new()
         {
-            VisibilityM = 180, VisibilitySource = "lidar", ObstacleSource = ObstacleSource.Radar, ObstacleRangeM = 62,
-            ClosingSpeedMps = 4.2, TtcS = 14.8, InZone = true, Level = level, Reasons = ["obstacle 62 m in zone (radar)"],
-        },
-    };
+            Change = change,
+            Level = level,
+            Utc = utc,
+            Reasons = [level == RiskLevel.High ? "obstacle 62 m in zone (radar)" : "nothing detected"],
+            Faults = level == RiskLevel.Fault ? ["sensor radar: stale (3.2 s without a frame)"] : [],
+            RaisedBy = level == RiskLevel.Fault ? "fault" : "floor",
+            Floor = new FloorAssessment
+            {
+                VisibilityM = 180,
+                VisibilitySource = "lidar",
+                ObstacleSource = ObstacleSource.Radar,
+                ObstacleRangeM = 62,
+                ClosingSpeedMps = 4.2,
+                TtcS = 14.8,
+                InZone = true,
+                Level = level,
+                Reasons = ["obstacle 62 m in zone (radar)"],
+            },
+        };
 
     [Fact]
     public void Migrates_a_v1_database_keeping_its_events()
@@ -123,7 +137,8 @@ public class EventStoreTests : IDisposable
     {
         var path = _dir.File("kavach.db");
         using var store = EventStore.Open(path, _time);
-        for (var i = 1; i <= 15; i++) store.AppendAlert(State(i, RiskLevel.Low, _time.GetUtcNow()), Context, 0, outboxMaxRows: 10);
+        for (var i = 1; i <= 15; i++)
+            store.AppendAlert(State(i, RiskLevel.Low, _time.GetUtcNow()), Context, 0, outboxMaxRows: 10);
         Assert.Equal(5, store.ShedTotal);
         using var outbox = new Outbox(path);
         var rows = outbox.Peek(100);
@@ -152,8 +167,12 @@ public class EventStoreTests : IDisposable
         store.AppendAlert(State(2, RiskLevel.Low, old), Context, 0, 100);
         store.AppendAlert(State(3, RiskLevel.Fault, old), Context, 0, 100);
         store.AppendOperator(new OperatorEvent("ack", "op1", CommandSource.Mqtt, old, 1, "acknowledged"), "0.1.0", "hash");
-        store.WriteBatch([new SummaryRow(old.ToUnixTimeSeconds(), "lidar", "lidar", 100, 0.1f, 10, 20, 900, float.NaN, float.NaN, float.NaN, 1)],
-            [new HealthChange(old, "lidar", "live", null, 0)], "0.1.0", "hash");
+        store.WriteBatch(
+            [new SummaryRow(old.ToUnixTimeSeconds(), "lidar", "lidar", 100, 0.1f, 10, 20, 900, float.NaN, float.NaN, float.NaN, 1)],
+            [new HealthChange(old, "lidar", "live", null, 0)],
+            "0.1.0",
+            "hash"
+        );
 
         var result = store.RetentionStep(old.AddDays(91), retentionDays: 90, maxBytes: long.MaxValue);
         Assert.Equal(3, result.Deleted); // the LOW event, the summary, the health change
@@ -170,7 +189,23 @@ public class EventStoreTests : IDisposable
         var t0 = _time.GetUtcNow().ToUnixTimeSeconds();
         for (var batch = 0; batch < 20; batch++)
         {
-            var rows = Enumerable.Range(0, 1000).Select(i => new SummaryRow(t0 + batch * 1000 + i, "lidar", "lidar", 100, 0.1f, 10.5f, 20.25f, 900, float.NaN, float.NaN, float.NaN, 1)).ToList();
+            var rows = Enumerable
+                .Range(0, 1000)
+                .Select(i => new SummaryRow(
+                    t0 + batch * 1000 + i,
+                    "lidar",
+                    "lidar",
+                    100,
+                    0.1f,
+                    10.5f,
+                    20.25f,
+                    900,
+                    float.NaN,
+                    float.NaN,
+                    float.NaN,
+                    1
+                ))
+                .ToList();
             store.WriteBatch(rows, [], "0.1.0", "hash");
         }
         var before = Retention.UsedBytes(store.Connection);

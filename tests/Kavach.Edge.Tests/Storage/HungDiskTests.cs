@@ -31,14 +31,20 @@ public class HungDiskTests : IDisposable
         {
             disk.Freeze();
             h.Broadcaster.Publish(h.Risk.Current); // its commit blocks in the kernel
-            await Wait.UntilAsync(() =>
-            {
-                h.Time.Advance(TimeSpan.FromMilliseconds(100)); // the commit timeout runs on the test's clock
-                return h.Faults.IsActive("storage");
-            }, () => $"the storage FAULT while the commit hangs (faults: {string.Join("; ", h.Faults.Snapshot())})");
+            await Wait.UntilAsync(
+                () =>
+                {
+                    h.Time.Advance(TimeSpan.FromMilliseconds(100)); // the commit timeout runs on the test's clock
+                    return h.Faults.IsActive("storage");
+                },
+                () => $"the storage FAULT while the commit hangs (faults: {string.Join("; ", h.Faults.Snapshot())})"
+            );
             Assert.True(s.Runner.Hung);
             Assert.Equal(1, Volatile.Read(ref committed));
-            Assert.Contains(h.Faults.Snapshot(), f => f.StartsWith("storage: write pending for", StringComparison.Ordinal) && f.EndsWith("the disk does not answer", StringComparison.Ordinal));
+            Assert.Contains(h.Faults.Snapshot(), f =>
+                f.StartsWith("storage: write pending for", StringComparison.Ordinal)
+                && f.EndsWith("the disk does not answer", StringComparison.Ordinal)
+            );
             Assert.Equal(1, log.Count(LogLevel.Error, "the disk does not answer"));
         }
         finally
@@ -46,7 +52,10 @@ public class HungDiskTests : IDisposable
             disk.Thaw(); // before waiting on the writer: a write to a frozen file system cannot be interrupted
         }
 
-        await Wait.UntilAsync(() => Volatile.Read(ref committed) == 2 && !h.Faults.IsActive("storage"), "the commit returning after the thaw and the fault clearing");
+        await Wait.UntilAsync(
+            () => Volatile.Read(ref committed) == 2 && !h.Faults.IsActive("storage"),
+            "the commit returning after the thaw and the fault clearing"
+        );
         Assert.False(s.Runner.Hung);
         Assert.True(log.Has(LogLevel.Information, "Storage: the pending write returned; writing again"));
         await s.StopAsync(default);
@@ -58,7 +67,8 @@ public class HungDiskTests : IDisposable
 public sealed class FrozenDisk : IDisposable
 {
     private readonly string _image;
-    private bool _frozen, _mounted;
+    private bool _frozen,
+        _mounted;
 
     private FrozenDisk(string image, string mountPoint)
     {
@@ -70,8 +80,10 @@ public sealed class FrozenDisk : IDisposable
 
     public static FrozenDisk Create(string folder, int sizeMb = 32)
     {
-        Assert.True(Environment.IsPrivilegedProcess,
-            "HungDiskTests need root (mount -o loop, fsfreeze) and the packages e2fsprogs and util-linux: run the tests as root, as CI does (tests/run.sh installs them)");
+        Assert.True(
+            Environment.IsPrivilegedProcess,
+            "HungDiskTests need root (mount -o loop, fsfreeze) and the packages e2fsprogs and util-linux: run the tests as root, as CI does (tests/run.sh installs them)"
+        );
         Directory.CreateDirectory(folder);
         var image = Path.Combine(folder, "disk.img");
         var mountPoint = Path.Combine(folder, "mnt");
@@ -92,29 +104,55 @@ public sealed class FrozenDisk : IDisposable
 
     public void Thaw()
     {
-        if (!_frozen) return;
+        if (!_frozen)
+            return;
         Run("fsfreeze", "--unfreeze", MountPoint);
         _frozen = false;
     }
 
     public void Dispose()
     {
-        try { Thaw(); } catch (InvalidOperationException) { }
+        try
+        {
+            Thaw();
+        }
+        catch (InvalidOperationException) { }
         if (_mounted)
         {
-            try { Run("umount", MountPoint); }
-            catch (InvalidOperationException) { try { Run("umount", "-l", MountPoint); } catch (InvalidOperationException) { } }
+            try
+            {
+                Run("umount", MountPoint);
+            }
+            catch (InvalidOperationException)
+            {
+                try
+                {
+                    Run("umount", "-l", MountPoint);
+                }
+                catch (InvalidOperationException) { }
+            }
         }
-        try { File.Delete(_image); } catch (IOException) { }
+        try
+        {
+            File.Delete(_image);
+        }
+        catch (IOException) { }
     }
 
     private static void Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         Process p;
-        try { p = Process.Start(psi)!; }
-        catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException($"{file} is missing ({e.Message}): install e2fsprogs and util-linux", e); }
+        try
+        {
+            p = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{file} is missing ({e.Message}): install e2fsprogs and util-linux", e);
+        }
         using (p)
         {
             var stderr = p.StandardError.ReadToEndAsync();

@@ -10,7 +10,12 @@ public class StartTimeoutExtensionTests
     {
         public List<string> Sent { get; } = [];
         public bool IsEnabled => enabled;
-        public void Notify(ServiceState state) { lock (Sent) Sent.Add(state.ToString()); }
+
+        public void Notify(ServiceState state)
+        {
+            lock (Sent)
+                Sent.Add(state.ToString());
+        }
     }
 
     [Fact]
@@ -33,7 +38,8 @@ public class StartTimeoutExtensionTests
     {
         var notifier = new RecordingNotifier(enabled: false);
         var time = new FakeTimeProvider();
-        using (StartTimeoutExtension.Begin(notifier, time)) time.Advance(TimeSpan.FromMinutes(2));
+        using (StartTimeoutExtension.Begin(notifier, time))
+            time.Advance(TimeSpan.FromMinutes(2));
         Assert.Empty(notifier.Sent);
     }
 }

@@ -31,18 +31,22 @@ public class StorageQueueTests : IDisposable
         using var tx = blocker.BeginTransaction(deferred: false);
         h.Broadcaster.Publish(h.Risk.Current);
         await Wait.UntilAsync(() => s.Runner.Queued == 0, "the loop taking the change into a batch");
-        for (var i = 1; i <= 64; i++) s.Record(Ack(i, h.Time.GetUtcNow()));
+        for (var i = 1; i <= 64; i++)
+            s.Record(Ack(i, h.Time.GetUtcNow()));
         h.Broadcaster.Publish(h.Risk.Current); // a risk change into a full queue: counted, FAULT
         s.Record(Ack(99, h.Time.GetUtcNow()));
         Assert.Equal(2, s.Runner.Overflowed);
         Assert.Contains("output storage: queue full (64), 2 item(s) not written", h.Faults.Snapshot());
 
         tx.Rollback();
-        await Wait.UntilAsync(() =>
-        {
-            h.Time.Advance(TimeSpan.FromSeconds(1)); // past a backoff, if the busy wait gave up first
-            return !h.Faults.IsActive("output storage") && !h.Faults.IsActive("storage");
-        }, () => $"the faults clearing once the queue drained: {string.Join("; ", h.Faults.Snapshot())}");
+        await Wait.UntilAsync(
+            () =>
+            {
+                h.Time.Advance(TimeSpan.FromSeconds(1)); // past a backoff, if the busy wait gave up first
+                return !h.Faults.IsActive("output storage") && !h.Faults.IsActive("storage");
+            },
+            () => $"the faults clearing once the queue drained: {string.Join("; ", h.Faults.Snapshot())}"
+        );
         await s.StopAsync(default);
 
         Assert.Equal(2, Volatile.Read(ref alerts));
@@ -60,13 +64,19 @@ public class StorageQueueTests : IDisposable
         var path = _dir.File("kavach.db");
         var (h, s, log) = StorageServiceTests.Build(path);
         var order = new List<string>();
-        s.Committed += (_, a) => { lock (order) order.Add($"alert {a.Seq}"); };
+        s.Committed += (_, a) =>
+        {
+            lock (order)
+                order.Add($"alert {a.Seq}");
+        };
         await s.StartAsync(default);
         // queued while the loop is busy or not: one queue either way; the stop drains them all
         for (var i = 0; i < 100; i++)
         {
-            if (i % 3 == 0) h.Broadcaster.Publish(h.Risk.Current);
-            else s.Record(Ack(i, h.Time.GetUtcNow()));
+            if (i % 3 == 0)
+                h.Broadcaster.Publish(h.Risk.Current);
+            else
+                s.Record(Ack(i, h.Time.GetUtcNow()));
         }
         await s.StopAsync(default);
 
@@ -78,7 +88,8 @@ public class StorageQueueTests : IDisposable
         cmd.CommandText = "SELECT episode FROM operator_events ORDER BY id;";
         using var r = cmd.ExecuteReader();
         var episodes = new List<long>();
-        while (r.Read()) episodes.Add(r.GetInt64(0));
+        while (r.Read())
+            episodes.Add(r.GetInt64(0));
         Assert.Equal(Enumerable.Range(0, 100).Where(i => i % 3 != 0).Select(i => (long)i), episodes);
         Assert.Equal(Enumerable.Range(1, 34).Select(i => $"alert {i}"), order);
         Assert.False(log.Has(Microsoft.Extensions.Logging.LogLevel.Error, ""), string.Join("\n", log.Lines));
@@ -99,23 +110,48 @@ public class StorageRetentionClockTests : IDisposable
         var (h, s, log) = StorageServiceTests.Build(path);
         var old = h.Time.GetUtcNow().AddDays(-200);
         using (var store = Kavach.Edge.Storage.EventStore.Open(path, h.Time))
-            store.WriteBatch([new Kavach.Edge.Storage.SummaryRow(old.ToUnixTimeSeconds(), "lidar", "lidar", 100, 0.1f, 10, 20, 900, float.NaN, float.NaN, float.NaN, 1)],
-                [], "0.1.0", "hash");
+            store.WriteBatch(
+                [
+                    new Kavach.Edge.Storage.SummaryRow(
+                        old.ToUnixTimeSeconds(),
+                        "lidar",
+                        "lidar",
+                        100,
+                        0.1f,
+                        10,
+                        20,
+                        900,
+                        float.NaN,
+                        float.NaN,
+                        float.NaN,
+                        1
+                    ),
+                ],
+                [],
+                "0.1.0",
+                "hash"
+            );
         s.Clock.Override = false;
         await s.StartAsync(default);
-        await Wait.UntilAsync(() =>
-        {
-            h.Time.Advance(TimeSpan.FromSeconds(6)); // past FlushMs: a tick with its retention step
-            return log.Has(Microsoft.Extensions.Logging.LogLevel.Information, "retention by age waits for the wall clock");
-        }, "a retention step without a synchronised clock");
+        await Wait.UntilAsync(
+            () =>
+            {
+                h.Time.Advance(TimeSpan.FromSeconds(6)); // past FlushMs: a tick with its retention step
+                return log.Has(Microsoft.Extensions.Logging.LogLevel.Information, "retention by age waits for the wall clock");
+            },
+            "a retention step without a synchronised clock"
+        );
         Assert.Equal(1L, Count(path));
 
         s.Clock.Override = true;
-        await Wait.UntilAsync(() =>
-        {
-            h.Time.Advance(TimeSpan.FromSeconds(20)); // the next step comes within a minute
-            return Count(path) == 0;
-        }, "the old summary deleted once the clock is synchronised");
+        await Wait.UntilAsync(
+            () =>
+            {
+                h.Time.Advance(TimeSpan.FromSeconds(20)); // the next step comes within a minute
+                return Count(path) == 0;
+            },
+            "the old summary deleted once the clock is synchronised"
+        );
         await s.StopAsync(default);
     }
 
@@ -127,14 +163,16 @@ public class StorageRetentionClockTests : IDisposable
     }
 }
 
-/// <summary>Refused commands are pruned like readings, by age and by size; accepted acks and maintenance are kept (issue 14, item 9).</summary>
+/// <summary>Refused commands are pruned like readings, by age and by size; accepted acks and maintenance are kept (issue 14, item
+/// 9).</summary>
 public class RefusedCommandRetentionTests : IDisposable
 {
     private readonly TempDir _dir = Repo.NewTempDir();
 
     public void Dispose() => _dir.Dispose();
 
-    private static OperatorEvent Op(string kind, int i, DateTimeOffset utc) => new(kind, $"op-{i}", CommandSource.Mqtt, utc, i, new string('x', 300));
+    private static OperatorEvent Op(string kind, int i, DateTimeOffset utc) =>
+        new(kind, $"op-{i}", CommandSource.Mqtt, utc, i, new string('x', 300));
 
     [Fact]
     public void Refused_commands_go_by_age_accepted_ones_stay()
@@ -158,12 +196,17 @@ public class RefusedCommandRetentionTests : IDisposable
         store.AppendOperator(Op("ack", 0, time.GetUtcNow()), "0.1.0", "hash");
         store.Batch(() =>
         {
-            for (var i = 1; i <= 6000; i++) store.AppendOperator(Op("ack-refused", i, time.GetUtcNow()), "0.1.0", "hash");
+            for (var i = 1; i <= 6000; i++)
+                store.AppendOperator(Op("ack-refused", i, time.GetUtcNow()), "0.1.0", "hash");
         });
         var cap = Kavach.Edge.Storage.Retention.UsedBytes(store.Connection) / 2;
         Kavach.Edge.Storage.RetentionResult r;
         var steps = 0;
-        do { r = store.RetentionStep(time.GetUtcNow(), 90, cap); steps++; } while (r.MoreToDo && steps < 100);
+        do
+        {
+            r = store.RetentionStep(time.GetUtcNow(), 90, cap);
+            steps++;
+        } while (r.MoreToDo && steps < 100);
         Assert.True(r.SizeBytes <= cap, $"{r.SizeBytes} bytes > cap {cap}");
         Assert.Equal(1L, EventStoreTests.Scalar(store.Connection, "SELECT COUNT(*) FROM operator_events WHERE kind = 'ack';"));
         var left = (long)EventStoreTests.Scalar(store.Connection, "SELECT MIN(episode) FROM operator_events WHERE kind = 'ack-refused';")!;

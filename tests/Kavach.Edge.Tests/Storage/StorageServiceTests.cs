@@ -16,14 +16,22 @@ public class StorageServiceTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    internal static (PipelineHarness H, StorageService S, LineLogger<StorageService> Log) Build(string dbPath, Dictionary<string, string?>? extra = null)
+    internal static (PipelineHarness H, StorageService S, LineLogger<StorageService> Log) Build(
+        string dbPath,
+        Dictionary<string, string?>? extra = null
+    )
     {
         var o = new Dictionary<string, string?> { ["Risk:ReferenceRangeM"] = "120", ["Storage:Path"] = dbPath };
-        if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
+        if (extra is not null)
+            foreach (var kv in extra)
+                o[kv.Key] = kv.Value;
         var h = new PipelineHarness(TestConfig.Valid(overrides: o));
         var log = new LineLogger<StorageService>();
         var s = new StorageService(h.Options, h.Faults, h.Time, log);
-        Kavach.Edge.Hosting.FanOut.Connect(Kavach.Edge.Hosting.FanOut.RiskToStorage(h.Broadcaster, s), Kavach.Edge.Hosting.FanOut.TicksToStorage(h.Pipeline, s));
+        Kavach.Edge.Hosting.FanOut.Connect(
+            Kavach.Edge.Hosting.FanOut.RiskToStorage(h.Broadcaster, s),
+            Kavach.Edge.Hosting.FanOut.TicksToStorage(h.Pipeline, s)
+        );
         return (h, s, log);
     }
 
@@ -35,7 +43,11 @@ public class StorageServiceTests : IDisposable
         var path = _dir.File("kavach.db");
         var (h, s, log) = Build(path);
         var flushes = new List<(int Rows, int Health)>();
-        s.Flushed += (r, hc) => { lock (flushes) flushes.Add((r, hc)); };
+        s.Flushed += (r, hc) =>
+        {
+            lock (flushes)
+                flushes.Add((r, hc));
+        };
         var alerts = 0;
         s.Committed += (_, _) => Interlocked.Increment(ref alerts);
         await s.StartAsync(default);
@@ -46,16 +58,28 @@ public class StorageServiceTests : IDisposable
         // Nothing is committed before FlushMs (5 s) has passed...
         h.Run(4.5, Clear);
         await Task.Delay(300);
-        lock (flushes) Assert.Empty(flushes);
+        lock (flushes)
+            Assert.Empty(flushes);
         // ...then the buffered seconds go in one transaction
         h.Run(1, Clear);
-        await Wait.UntilAsync(() => { lock (flushes) return flushes.Count == 1; }, "the first batch");
+        await Wait.UntilAsync(
+            () =>
+            {
+                lock (flushes)
+                    return flushes.Count == 1;
+            },
+            "the first batch"
+        );
         h.Run(14.5, Clear);
-        await Wait.UntilAsync(() =>
-        {
-            h.Time.Advance(TimeSpan.FromMilliseconds(500)); // no ticks: only the flush timer moves
-            lock (flushes) return flushes.Sum(f => f.Rows) >= 60;
-        }, () => $"20 s of summaries: {string.Join(",", flushes)}");
+        await Wait.UntilAsync(
+            () =>
+            {
+                h.Time.Advance(TimeSpan.FromMilliseconds(500)); // no ticks: only the flush timer moves
+                lock (flushes)
+                    return flushes.Sum(f => f.Rows) >= 60;
+            },
+            () => $"20 s of summaries: {string.Join(",", flushes)}"
+        );
         h.Broadcaster.Complete();
         await s.StopAsync(default);
 
@@ -68,7 +92,8 @@ public class StorageServiceTests : IDisposable
         using var db = new SqliteConnection($"Data Source={path};Pooling=False");
         db.Open();
         using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT frames, no_return_pm, median_cm, strength FROM summaries s JOIN sensor_names n ON n.id = s.sensor WHERE n.name = 'lidar' ORDER BY s.id DESC LIMIT 1;";
+        cmd.CommandText =
+            "SELECT frames, no_return_pm, median_cm, strength FROM summaries s JOIN sensor_names n ON n.id = s.sensor WHERE n.name = 'lidar' ORDER BY s.id DESC LIMIT 1;";
         using var r = cmd.ExecuteReader();
         Assert.True(r.Read());
         Assert.InRange(r.GetInt64(0), 95, 105); // the harness LiDAR runs at 100 Hz; the window is 1 s
@@ -83,12 +108,23 @@ public class StorageServiceTests : IDisposable
         var path = _dir.File("kavach.db");
         var (h, s, _) = Build(path);
         var committed = new List<CommittedAlert>();
-        s.Committed += (_, a) => { lock (committed) committed.Add(a); };
+        s.Committed += (_, a) =>
+        {
+            lock (committed)
+                committed.Add(a);
+        };
         await s.StartAsync(default);
         h.Broadcaster.Publish(h.Risk.Current); // starting FAULT
         h.Run(3, Clear); // → LOW
         Assert.Equal(RiskLevel.Low, h.Level);
-        await Wait.UntilAsync(() => { lock (committed) return committed.Count == 2; }, "two alerts");
+        await Wait.UntilAsync(
+            () =>
+            {
+                lock (committed)
+                    return committed.Count == 2;
+            },
+            "two alerts"
+        );
         h.Broadcaster.Complete();
         await s.StopAsync(default);
 
@@ -98,7 +134,13 @@ public class StorageServiceTests : IDisposable
         Assert.Contains("\"state\":\"live\"", committed[1].Payload, StringComparison.Ordinal);
         using var db = new SqliteConnection($"Data Source={path};Pooling=False");
         db.Open();
-        Assert.Equal(2L, EventStoreTests.Scalar(db, "SELECT COUNT(*) FROM events WHERE software IS NOT NULL AND config_hash = '" + h.Options.ConfigHash + "';"));
+        Assert.Equal(
+            2L,
+            EventStoreTests.Scalar(
+                db,
+                "SELECT COUNT(*) FROM events WHERE software IS NOT NULL AND config_hash = '" + h.Options.ConfigHash + "';"
+            )
+        );
     }
 
     [Fact]
@@ -151,7 +193,12 @@ public class StorageServiceTests : IDisposable
             using (var f = File.OpenWrite(filler))
             {
                 var block = new byte[64 * 1024];
-                try { while (true) f.Write(block); } catch (IOException) { }
+                try
+                {
+                    while (true)
+                        f.Write(block);
+                }
+                catch (IOException) { }
             }
         }
         catch (IOException) { }
@@ -161,7 +208,14 @@ public class StorageServiceTests : IDisposable
         Assert.True(log.Has(LogLevel.Error, "Storage: cannot"));
         File.Delete(filler);
         h.Time.Advance(TimeSpan.FromSeconds(31)); // past the longest backoff
-        await Wait.UntilAsync(() => { h.Time.Advance(TimeSpan.FromSeconds(1)); return Volatile.Read(ref committed) >= 2 && !h.Faults.IsActive("storage"); }, "recovery after space returns");
+        await Wait.UntilAsync(
+            () =>
+            {
+                h.Time.Advance(TimeSpan.FromSeconds(1));
+                return Volatile.Read(ref committed) >= 2 && !h.Faults.IsActive("storage");
+            },
+            "recovery after space returns"
+        );
         h.Broadcaster.Complete();
         await s.StopAsync(default);
     }
@@ -174,7 +228,10 @@ public class StorageServiceTests : IDisposable
             db.Open();
             return (long)EventStoreTests.Scalar(db, $"SELECT COUNT(*) FROM {table};")!;
         }
-        catch (SqliteException) { return -1; }
+        catch (SqliteException)
+        {
+            return -1;
+        }
     }
 }
 
@@ -196,16 +253,23 @@ public sealed class TmpfsMount : IDisposable
 
     public void Dispose()
     {
-        try { Run("umount", "-l", Path); } catch (InvalidOperationException) { }
+        try
+        {
+            Run("umount", "-l", Path);
+        }
+        catch (InvalidOperationException) { }
     }
 
     private static void Run(string file, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         p.WaitForExit();
         if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {p.StandardError.ReadToEnd()} — these tests need root (mount)");
+            throw new InvalidOperationException(
+                $"{file} {string.Join(' ', args)} failed ({p.ExitCode}): {p.StandardError.ReadToEnd()} — these tests need root (mount)"
+            );
     }
 }

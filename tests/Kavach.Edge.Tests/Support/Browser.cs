@@ -15,14 +15,26 @@ public static class Browser
     public static ChromeDriver Start(TempDir profile, int width = 480, int height = 1400)
     {
         if (!File.Exists(ChromiumPath) || !File.Exists(Path.Combine(DriverFolder, "chromedriver")))
-            Assert.Fail($"headless Chromium is missing ({ChromiumPath}, {DriverFolder}/chromedriver): apt-get update && apt-get install -y chromium chromium-driver (tests/run.sh does this as root)");
+            Assert.Fail(
+                $"headless Chromium is missing ({ChromiumPath}, {DriverFolder}/chromedriver): apt-get update && apt-get install -y chromium chromium-driver (tests/run.sh does this as root)"
+            );
         var service = ChromeDriverService.CreateDefaultService(DriverFolder, "chromedriver");
         service.SuppressInitialDiagnosticInformation = true;
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-            $"--user-data-dir={profile.Path}", $"--window-size={width},{height}");
+        options.AddArguments(
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+            $"--user-data-dir={profile.Path}",
+            $"--window-size={width},{height}"
+        );
         return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
     }
 
@@ -34,18 +46,27 @@ public static class Browser
         {
             try
             {
-                if (condition(driver)) return;
+                if (condition(driver))
+                    return;
             }
             catch (WebDriverException) { } // the element is being replaced: look again
             if (DateTime.UtcNow > deadline)
-                Assert.Fail($"timed out after {timeout.TotalSeconds:0} s waiting for {what}; the page shows: {Text(driver, "level")} / {Text(driver, "reasons")} / {Text(driver, "conn")}");
+                Assert.Fail(
+                    $"timed out after {timeout.TotalSeconds:0} s waiting for {what}; the page shows: {Text(driver, "level")} / {Text(driver, "reasons")} / {Text(driver, "conn")}"
+                );
             await Task.Delay(100);
         }
     }
 
     public static string Text(IWebDriver driver, string id)
     {
-        try { return driver.FindElement(By.Id(id)).Text; }
-        catch (WebDriverException) { return "?"; }
+        try
+        {
+            return driver.FindElement(By.Id(id)).Text;
+        }
+        catch (WebDriverException)
+        {
+            return "?";
+        }
     }
 }

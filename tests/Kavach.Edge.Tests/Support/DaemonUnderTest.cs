@@ -33,7 +33,11 @@ public sealed class DaemonUnderTest : IAsyncDisposable
         Storage = host.Services.GetRequiredService<StorageService>();
         Broadcaster = host.Services.GetRequiredService<RiskBroadcaster>();
         Api = host.Services.GetRequiredService<ApiServer>();
-        Storage.Committed += (s, _) => { lock (_committed) _committed.Add(s); };
+        Storage.Committed += (s, _) =>
+        {
+            lock (_committed)
+                _committed.Add(s);
+        };
     }
 
     public KavachOptions Options { get; }
@@ -52,21 +56,35 @@ public sealed class DaemonUnderTest : IAsyncDisposable
     public HttpClient NewHttpClient(string? apiKey = null)
     {
         var c = new HttpClient { BaseAddress = new Uri(ApiUrl), Timeout = TimeSpan.FromSeconds(10) };
-        if (apiKey is not null) c.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        if (apiKey is not null)
+            c.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         return c;
     }
 
-    public IReadOnlyList<RiskState> Committed { get { lock (_committed) return [.. _committed]; } }
+    public IReadOnlyList<RiskState> Committed
+    {
+        get
+        {
+            lock (_committed)
+                return [.. _committed];
+        }
+    }
 
     public RiskLevel? Level => Broadcaster.Latest?.Level;
 
-    /// <param name="extra">Registrations after the daemon's own (the last registration of a service wins): a fake clock for one component, say.</param>
-    public static async Task<DaemonUnderTest> StartAsync(string json = TestConfig.Minimal, Dictionary<string, string?>? overrides = null,
-        Action<IServiceCollection>? extra = null)
+    /// <param name="extra">Registrations after the daemon's own (the last registration of a service wins): a fake clock for one component,
+    /// say.</param>
+    public static async Task<DaemonUnderTest> StartAsync(
+        string json = TestConfig.Minimal,
+        Dictionary<string, string?>? overrides = null,
+        Action<IServiceCollection>? extra = null
+    )
     {
         var dir = Repo.NewTempDir();
         var o = new Dictionary<string, string?> { ["Storage:Path"] = dir.File("kavach.db"), ["Api:Urls"] = "http://127.0.0.1:0" };
-        if (overrides is not null) foreach (var kv in overrides) o[kv.Key] = kv.Value;
+        if (overrides is not null)
+            foreach (var kv in overrides)
+                o[kv.Key] = kv.Value;
         var options = TestConfig.Valid(json, o);
         var log = new LogCapture();
         var host = DaemonHost.Build(options, log.Logger, TimeProvider.System, extra);
@@ -88,7 +106,11 @@ public sealed class DaemonUnderTest : IAsyncDisposable
     }
 
     public Task WaitForLevelAsync(RiskLevel level, TimeSpan timeout) =>
-        Wait.UntilAsync(() => Committed.Any(s => s.Level == level), timeout, $"a stored {level} event (levels so far: {string.Join(", ", Committed.Select(c => c.Level))})");
+        Wait.UntilAsync(
+            () => Committed.Any(s => s.Level == level),
+            timeout,
+            $"a stored {level} event (levels so far: {string.Join(", ", Committed.Select(c => c.Level))})"
+        );
 
     public async ValueTask DisposeAsync()
     {

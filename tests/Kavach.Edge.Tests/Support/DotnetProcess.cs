@@ -9,27 +9,58 @@ namespace Kavach.Edge.Tests.Support;
 /// </summary>
 public abstract class DotnetProcess : IDisposable
 {
-    private readonly StringBuilder _out = new(), _err = new();
+    private readonly StringBuilder _out = new(),
+        _err = new();
     private readonly string _name;
 
     protected DotnetProcess(string name, string dll, IEnumerable<string> args, Action<ProcessStartInfo>? configure = null)
     {
         _name = name;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         psi.ArgumentList.Add(dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         configure?.Invoke(psi);
         Process = new Process { StartInfo = psi };
-        Process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_out) _out.AppendLine(e.Data); };
-        Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_err) _err.AppendLine(e.Data); };
+        Process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (_out)
+                    _out.AppendLine(e.Data);
+        };
+        Process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (_err)
+                    _err.AppendLine(e.Data);
+        };
         Process.Start();
         Process.BeginOutputReadLine();
         Process.BeginErrorReadLine();
     }
 
     public Process Process { get; }
-    public string Stdout { get { lock (_out) return _out.ToString(); } }
-    public string Stderr { get { lock (_err) return _err.ToString(); } }
+    public string Stdout
+    {
+        get
+        {
+            lock (_out)
+                return _out.ToString();
+        }
+    }
+    public string Stderr
+    {
+        get
+        {
+            lock (_err)
+                return _err.ToString();
+        }
+    }
 
     /// <summary>Both streams, for failure messages.</summary>
     public string Output => $"stdout:\n{Stdout}\nstderr:\n{Stderr}";
@@ -68,7 +99,9 @@ public abstract class DotnetProcess : IDisposable
                 Process.WaitForExit(5000);
             }
         }
-        catch (InvalidOperationException) { /* never started or already gone */ }
+        catch (InvalidOperationException)
+        { /* never started or already gone */
+        }
         Process.Dispose();
         GC.SuppressFinalize(this);
     }

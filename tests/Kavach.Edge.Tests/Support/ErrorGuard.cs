@@ -13,7 +13,8 @@ public sealed class ErrorGuard
 
     public ErrorGuard() => UnobservedTasks.Watch();
 
-    /// <summary>An error the test provokes on purpose: entries (and unobserved exceptions) containing <paramref name="substring"/> pass.</summary>
+    /// <summary>An error the test provokes on purpose: entries (and unobserved exceptions) containing <paramref name="substring"/>
+    /// pass.</summary>
     public void Expect(string substring) => _expected.Enqueue(substring);
 
     public bool IsExpected(string message) => _expected.Any(x => message.Contains(x, StringComparison.Ordinal));
@@ -22,6 +23,9 @@ public sealed class ErrorGuard
     public void Check(IEnumerable<string> errors)
     {
         var found = errors.Where(e => !IsExpected(e)).Concat(UnobservedTasks.Take([.. _expected])).ToList();
-        Assert.True(found.Count == 0, "hidden errors (name one with Log.Expect(\"...\") if the test provokes it):\n" + string.Join("\n", found));
+        Assert.True(
+            found.Count == 0,
+            "hidden errors (name one with Log.Expect(\"...\") if the test provokes it):\n" + string.Join("\n", found)
+        );
     }
 }

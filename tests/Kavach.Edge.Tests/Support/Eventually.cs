@@ -8,7 +8,8 @@ public static class Eventually
         var deadline = DateTime.UtcNow + timeout;
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeout.TotalSeconds:0.#} s waiting for {what}");
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"timed out after {timeout.TotalSeconds:0.#} s waiting for {what}");
             await Task.Delay(20);
         }
     }

@@ -13,10 +13,13 @@ public sealed class InputHarness : IAsyncDisposable
     private readonly List<Reading> _readings = [];
     private bool _stopped;
 
-    public InputHarness(string json, int backoffInitialMs = 100, int backoffMaxMs = 500, Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null)
-        : this(TestConfig.Valid(json, protocols: protocols), TimeProvider.System, backoffInitialMs, backoffMaxMs)
-    {
-    }
+    public InputHarness(
+        string json,
+        int backoffInitialMs = 100,
+        int backoffMaxMs = 500,
+        Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null
+    )
+        : this(TestConfig.Valid(json, protocols: protocols), TimeProvider.System, backoffInitialMs, backoffMaxMs) { }
 
     /// <summary>Already bound options (a locomotive configuration, which Bind still refuses to run) on <paramref name="time"/>
     /// (a FakeTimeProvider stamps the readings; the transports' reads are real).</summary>
@@ -34,6 +37,7 @@ public sealed class InputHarness : IAsyncDisposable
     public ReadingQueue Queue { get; }
     public SensorInputService Service { get; }
     public ListLogger Log { get; } = new();
+
     /// <summary>The stage faults the inputs raise (two sources for one sensor).</summary>
     public StageFaults Faults { get; } = new();
 
@@ -52,7 +56,8 @@ public sealed class InputHarness : IAsyncDisposable
         {
             lock (_readings)
             {
-                while (Queue.Reader.TryRead(out var r)) _readings.Add(r);
+                while (Queue.Reader.TryRead(out var r))
+                    _readings.Add(r);
                 return _readings.ToArray();
             }
         }
@@ -62,14 +67,23 @@ public sealed class InputHarness : IAsyncDisposable
 
     /// <summary>Waits until <paramref name="sensor"/> has at least <paramref name="count"/> readings in all.</summary>
     public Task WaitForReadingsAsync(string sensor, int count, TimeSpan? timeout = null) =>
-        Eventually.WaitAsync(() => Count(sensor) >= count, timeout ?? TimeSpan.FromSeconds(10), $"{count} readings of {sensor} (have {Count(sensor)})");
+        Eventually.WaitAsync(
+            () => Count(sensor) >= count,
+            timeout ?? TimeSpan.FromSeconds(10),
+            $"{count} readings of {sensor} (have {Count(sensor)})"
+        );
 
     public Task WaitForConnectionAsync(string sensor, ConnectionState state, TimeSpan? timeout = null) =>
-        Eventually.WaitAsync(() => Sensor(sensor).Connection == state, timeout ?? TimeSpan.FromSeconds(10), $"{sensor} {state} (is {Sensor(sensor).Connection})");
+        Eventually.WaitAsync(
+            () => Sensor(sensor).Connection == state,
+            timeout ?? TimeSpan.FromSeconds(10),
+            $"{sensor} {state} (is {Sensor(sensor).Connection})"
+        );
 
     public async Task StopAsync()
     {
-        if (_stopped) return;
+        if (_stopped)
+            return;
         _stopped = true;
         await Service.StopAsync(CancellationToken.None);
     }

@@ -10,10 +10,15 @@ public sealed class ListLogger : ILogger
 
     public IReadOnlyList<(LogLevel Level, string Message)> Entries
     {
-        get { lock (_entries) return _entries.ToArray(); }
+        get
+        {
+            lock (_entries)
+                return _entries.ToArray();
+        }
     }
 
-    public int Count(LogLevel level, string contains) => Entries.Count(e => e.Level == level && e.Message.Contains(contains, StringComparison.Ordinal));
+    public int Count(LogLevel level, string contains) =>
+        Entries.Count(e => e.Level == level && e.Message.Contains(contains, StringComparison.Ordinal));
 
     /// <summary>The expected errors and the unobserved-task check.</summary>
     public ErrorGuard Guard { get; } = new();
@@ -24,12 +29,21 @@ public sealed class ListLogger : ILogger
     /// <summary>Fails the test when an unexpected error was logged or a task exception went unobserved.</summary>
     public void AssertNoErrors() => Guard.Check(Entries.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message));
 
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter
+    )
     {
-        lock (_entries) _entries.Add((logLevel, formatter(state, exception) + (exception is null ? "" : " " + exception.Message)));
+        lock (_entries)
+            _entries.Add((logLevel, formatter(state, exception) + (exception is null ? "" : " " + exception.Message)));
     }
 }
 
@@ -37,8 +51,17 @@ public sealed class ListLogger : ILogger
 public sealed class ListLogger<T>(ListLogger inner) : ILogger<T>
 {
     public ListLogger Inner => inner;
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => inner.BeginScope(state);
+
     public bool IsEnabled(LogLevel logLevel) => true;
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        inner.Log(logLevel, eventId, state, exception, formatter);
+
+    public void Log<TState>(
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter
+    ) => inner.Log(logLevel, eventId, state, exception, formatter);
 }

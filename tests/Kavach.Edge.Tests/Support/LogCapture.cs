@@ -24,8 +24,11 @@ public sealed class LogCapture : ILogEventSink
     public void Emit(LogEvent logEvent) => _events.Enqueue(logEvent);
 
     /// <summary>Error-level (or worse) messages logged so far.</summary>
-    public IReadOnlyList<string> Errors => _events.Where(e => e.Level >= LogEventLevel.Error)
-        .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + (e.Exception is { } x ? " " + x : "")).ToList();
+    public IReadOnlyList<string> Errors =>
+        _events
+            .Where(e => e.Level >= LogEventLevel.Error)
+            .Select(e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture) + (e.Exception is { } x ? " " + x : ""))
+            .ToList();
 
     /// <summary>Names an error the test provokes on purpose (a substring of the message or exception).</summary>
     public void Expect(string substring) => Guard.Expect(substring);

@@ -33,20 +33,29 @@ public sealed class MosquittoProcess : IAsyncDisposable
         get
         {
             foreach (var p in new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto" })
-                if (File.Exists(p)) return p;
-            throw new InvalidOperationException("mosquitto is not installed: these tests need a real broker (apt-get install -y mosquitto mosquitto-clients openssl)");
+                if (File.Exists(p))
+                    return p;
+            throw new InvalidOperationException(
+                "mosquitto is not installed: these tests need a real broker (apt-get install -y mosquitto mosquitto-clients openssl)"
+            );
         }
     }
 
-    /// <summary>Starts with <paramref name="listenerLines"/> after the listener line (e.g. cafile/certfile/keyfile, password_file).</summary>
-    public static async Task<MosquittoProcess> StartAsync(IEnumerable<string>? listenerLines = null, bool allowAnonymous = true, TempDir? folder = null)
+    /// <summary>Starts with <paramref name="listenerLines"/> after the listener line (e.g. cafile/certfile/keyfile,
+    /// password_file).</summary>
+    public static async Task<MosquittoProcess> StartAsync(
+        IEnumerable<string>? listenerLines = null,
+        bool allowAnonymous = true,
+        TempDir? folder = null
+    )
     {
         var exe = Executable;
         var dir = folder ?? Repo.NewTempDir();
         var port = FreePort();
         var conf = Path.Combine(dir.Path, "mosquitto.conf");
         var lines = new List<string> { $"listener {port} 127.0.0.1", $"allow_anonymous {(allowAnonymous ? "true" : "false")}" };
-        if (listenerLines is not null) lines.AddRange(listenerLines);
+        if (listenerLines is not null)
+            lines.AddRange(listenerLines);
         lines.AddRange([
             "persistence true",
             $"persistence_location {dir.Path}/",
@@ -72,7 +81,9 @@ public sealed class MosquittoProcess : IAsyncDisposable
         while (true)
         {
             if (_process.HasExited)
-                throw new InvalidOperationException($"mosquitto exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync()} {Log}");
+                throw new InvalidOperationException(
+                    $"mosquitto exited with {_process.ExitCode}: {await _process.StandardError.ReadToEndAsync()} {Log}"
+                );
             try
             {
                 using var c = new TcpClient();
@@ -92,18 +103,33 @@ public sealed class MosquittoProcess : IAsyncDisposable
         get
         {
             var path = Path.Combine(_dir.Path, "mosquitto.log");
-            try { return File.Exists(path) ? File.ReadAllText(path) : ""; } catch (IOException) { return ""; }
+            try
+            {
+                return File.Exists(path) ? File.ReadAllText(path) : "";
+            }
+            catch (IOException)
+            {
+                return "";
+            }
         }
     }
 
     /// <summary>SIGTERM and wait: mosquitto saves its persistence file on the way out.</summary>
     public async Task StopAsync()
     {
-        if (_process is null || _process.HasExited) return;
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+        if (_process is null || _process.HasExited)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try { await _process.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException) { _process.Kill(); }
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill();
+        }
     }
 
     public async Task RestartAsync()

@@ -16,8 +16,12 @@ namespace Kavach.Edge.Tests.Support;
 /// </summary>
 public sealed class PipelineHarness
 {
-    public PipelineHarness(KavachOptions? options = null, ISafetyFloor? floor = null, Func<KavachOptions, ModelLayer>? model = null,
-        Kavach.Edge.Commissioning.ICommissionedScene? scene = null)
+    public PipelineHarness(
+        KavachOptions? options = null,
+        ISafetyFloor? floor = null,
+        Func<KavachOptions, ModelLayer>? model = null,
+        Kavach.Edge.Commissioning.ICommissionedScene? scene = null
+    )
     {
         Options = options ?? TestConfig.Valid();
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
@@ -27,7 +31,16 @@ public sealed class PipelineHarness
         Faults = new StageFaults();
         Broadcaster = new RiskBroadcaster();
         Model = model?.Invoke(Options);
-        Pipeline = new Pipeline.Pipeline(Fusion, Floor, Risk, Broadcaster, Faults, Time, NullLogger<Pipeline.Pipeline>.Instance, model: Model);
+        Pipeline = new Pipeline.TickPipeline(
+            Fusion,
+            Floor,
+            Risk,
+            Broadcaster,
+            Faults,
+            Time,
+            NullLogger<Pipeline.TickPipeline>.Instance,
+            model: Model
+        );
         Broadcaster.Changed += s => Changes.Add(s);
     }
 
@@ -35,12 +48,13 @@ public sealed class PipelineHarness
     public FakeTimeProvider Time { get; }
     public FusionEngine Fusion { get; }
     public ISafetyFloor Floor { get; }
+
     /// <summary>The model layer (null: the floor alone, as before the model existed).</summary>
     public ModelLayer? Model { get; }
     public RiskStateMachine Risk { get; }
     public StageFaults Faults { get; }
     public RiskBroadcaster Broadcaster { get; }
-    public Pipeline.Pipeline Pipeline { get; }
+    public Pipeline.TickPipeline Pipeline { get; }
     public List<RiskState> Changes { get; } = [];
     public RiskLevel Level => Risk.Current.Level;
 
@@ -93,7 +107,13 @@ public sealed class PipelineHarness
     }
 
     /// <summary>A live world: LiDAR at 100 Hz (10 per tick) with noise-free values, radar and camera per tick.</summary>
-    public static Action<PipelineHarness, int> World(float? lidarM, float lidarStrength, float? radarM, float closing = 0, float? cameraM = null) =>
+    public static Action<PipelineHarness, int> World(
+        float? lidarM,
+        float lidarStrength,
+        float? radarM,
+        float closing = 0,
+        float? cameraM = null
+    ) =>
         (h, t) =>
         {
             for (var k = 0; k < 10; k++)
@@ -103,6 +123,7 @@ public sealed class PipelineHarness
                 h.Lidar("lidar", lidarM is { } d ? d + j : null, lidarStrength + j * 100);
             }
             h.Radar("radar", radarM is { } r ? r + ((t % 5) * 0.02f) : null, closing + (t % 3) * 0.001f);
-            if (cameraM is { } c && h.IndexOf("camera") >= 0) h.Camera("camera", c + (t % 3));
+            if (cameraM is { } c && h.IndexOf("camera") >= 0)
+                h.Camera("camera", c + (t % 3));
         };
 }

@@ -9,7 +9,8 @@ public static class Repo
     private static string FindRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kavach.Edge.sln"))) dir = dir.Parent;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Kavach.Edge.sln")))
+            dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("Kavach.Edge.sln not found above " + AppContext.BaseDirectory);
     }
 
@@ -46,7 +47,8 @@ public sealed class TempDir : IDisposable
     {
         var path = File(name);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using var f = new FileStream(path, options);
         f.Write(System.Text.Encoding.UTF8.GetBytes(text));
         return path;
@@ -54,6 +56,11 @@ public sealed class TempDir : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 }

@@ -24,15 +24,28 @@ public static class ScenarioRun
         await host.StartAsync();
         var inputs = (SensorInputService)host.Services.GetService(typeof(SensorInputService))!;
         var opts = new PlayerOptions { StepIntervalS = 0.25, OnStep = w => onStep(host.Services, w) };
-        await new ScenarioPlayer().RunAsync(scenario, async (sensor, ct) =>
+        await new ScenarioPlayer().RunAsync(
+            scenario,
+            async (sensor, ct) =>
+            {
+                var c = new System.Net.Sockets.TcpClient { NoDelay = true };
+                await c.ConnectAsync(inputs.BoundEndpoints[sensor], ct);
+                return c.GetStream();
+            },
+            opts,
+            TimeProvider.System,
+            CancellationToken.None
+        );
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            await host.StopAsync(cts.Token);
+        try
         {
-            var c = new System.Net.Sockets.TcpClient { NoDelay = true };
-            await c.ConnectAsync(inputs.BoundEndpoints[sensor], ct);
-            return c.GetStream();
-        }, opts, TimeProvider.System, CancellationToken.None);
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10))) await host.StopAsync(cts.Token);
-        try { log.AssertNoErrors(); }
-        catch (Xunit.Sdk.XunitException e) { return e.Message; }
+            log.AssertNoErrors();
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            return e.Message;
+        }
         return "";
     }
 }

@@ -10,7 +10,9 @@ namespace Kavach.Edge.Tests.Support;
 /// </summary>
 public sealed class SensorFeed : IAsyncDisposable
 {
-    private readonly SensorClient _lidar, _radar, _camera;
+    private readonly SensorClient _lidar,
+        _radar,
+        _camera;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
 
@@ -24,7 +26,9 @@ public sealed class SensorFeed : IAsyncDisposable
     public static Dictionary<string, string?> Overrides(Dictionary<string, string?>? more = null)
     {
         var o = new Dictionary<string, string?> { ["Risk:ReferenceRangeM"] = "120", ["Risk:StartupGraceMs"] = "0" };
-        if (more is not null) foreach (var kv in more) o[kv.Key] = kv.Value;
+        if (more is not null)
+            foreach (var kv in more)
+                o[kv.Key] = kv.Value;
         return o;
     }
 
@@ -43,12 +47,22 @@ public sealed class SensorFeed : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 var obstacle = Obstacle;
-                float lidarM = obstacle ? 60 : 120, strength = obstacle ? 1900 : 430, radarM = obstacle ? 60 : 120;
+                float lidarM = obstacle ? 60 : 120,
+                    strength = obstacle ? 1900 : 430,
+                    radarM = obstacle ? 60 : 120;
                 var lidar = new StringBuilder();
                 for (var k = 0; k < 10; k++)
-                    lidar.Append(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteLidar(buf, lidarM + ((t * 10 + k) % 7) * 0.01f, 0.9f, strength + k)));
+                    lidar.Append(
+                        Encoding.UTF8.GetString(
+                            buf,
+                            0,
+                            JsonLineEncoder.WriteLidar(buf, lidarM + ((t * 10 + k) % 7) * 0.01f, 0.9f, strength + k)
+                        )
+                    );
                 await _lidar.SendAsync(lidar.ToString());
-                await _radar.SendAsync(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteRadar(buf, radarM + (t % 5) * 0.02f, 0, 20, 1)));
+                await _radar.SendAsync(
+                    Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteRadar(buf, radarM + (t % 5) * 0.02f, 0, 20, 1))
+                );
                 await _camera.SendAsync(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteCamera(buf, 1)));
                 t++;
                 await Task.Delay(100, _stop.Token);

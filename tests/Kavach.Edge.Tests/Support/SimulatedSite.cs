@@ -28,7 +28,8 @@ public sealed class SimulatedSite(Scenario scenario, PipelineHarness harness)
         var sensors = scenario.Sensors.Select(s => new SimSensor(s, scenario.Seed)).ToArray();
         var index = scenario.Sensors.Select(s => harness.IndexOf(s.Name)).ToArray();
         var next = new double[sensors.Length];
-        for (var i = 0; i < sensors.Length; i++) next[i] = (i + 1) * 0.0037 % (1 / sensors[i].Spec.RateHz); // phase offsets
+        for (var i = 0; i < sensors.Length; i++)
+            next[i] = (i + 1) * 0.0037 % (1 / sensors[i].Spec.RateHz); // phase offsets
         var tickS = harness.Options.Fusion.TickMs / 1000.0;
         var start = harness.Time.GetTimestamp();
         var end = seconds ?? scenario.DurationS;
@@ -41,7 +42,8 @@ public sealed class SimulatedSite(Scenario scenario, PipelineHarness harness)
                 {
                     world.AdvanceTo(next[i]);
                     var s = sensors[i].Sample(world);
-                    if (index[i] < 0 || s.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated) continue;
+                    if (index[i] < 0 || s.Fault is FaultType.Dropout or FaultType.Silent or FaultType.BadChecksum or FaultType.Truncated)
+                        continue;
                     harness.Fusion.Add(SimulatedReadings.ToReading(index[i], s, start + (long)(next[i] * harness.Time.TimestampFrequency)));
                 }
             }
@@ -51,5 +53,4 @@ public sealed class SimulatedSite(Scenario scenario, PipelineHarness harness)
         }
         return this;
     }
-
 }

@@ -42,9 +42,13 @@ public sealed class SocatPair : IDisposable
         File.Delete(DevicePath);
         File.Delete(SensorPath);
         _process = Tools.Start(_socat, "-d", "-d", $"pty,raw,echo=0,link={DevicePath}", $"pty,raw,echo=0,link={SensorPath}");
-        await Eventually.WaitAsync(() => File.Exists(DevicePath) && File.Exists(SensorPath) || _process.HasExited,
-            TimeSpan.FromSeconds(10), "socat to create its pty links");
-        if (_process.HasExited) Assert.Fail($"socat exited with code {_process.ExitCode}");
+        await Eventually.WaitAsync(
+            () => File.Exists(DevicePath) && File.Exists(SensorPath) || _process.HasExited,
+            TimeSpan.FromSeconds(10),
+            "socat to create its pty links"
+        );
+        if (_process.HasExited)
+            Assert.Fail($"socat exited with code {_process.ExitCode}");
     }
 
     /// <summary>Kills socat: both ptys vanish.</summary>

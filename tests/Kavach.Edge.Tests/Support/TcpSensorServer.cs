@@ -38,7 +38,11 @@ public sealed class TcpSensorServer : IDisposable
             while (true)
             {
                 var s = await listener.AcceptSocketAsync();
-                lock (_clients) { _clients.Add(s); Accepted++; }
+                lock (_clients)
+                {
+                    _clients.Add(s);
+                    Accepted++;
+                }
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
@@ -46,7 +50,11 @@ public sealed class TcpSensorServer : IDisposable
 
     public int Connected
     {
-        get { lock (_clients) return _clients.Count; }
+        get
+        {
+            lock (_clients)
+                return _clients.Count;
+        }
     }
 
     /// <summary>Sends to every connected client.</summary>
@@ -63,7 +71,8 @@ public sealed class TcpSensorServer : IDisposable
         _listener = null;
         lock (_clients)
         {
-            foreach (var c in _clients) c.Dispose();
+            foreach (var c in _clients)
+                c.Dispose();
             _clients.Clear();
         }
     }

@@ -24,13 +24,17 @@ public static class TestConfig
     public static IConfiguration Build(string json, IDictionary<string, string?>? overrides = null)
     {
         var b = new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)));
-        if (overrides is not null) b.AddInMemoryCollection(overrides);
+        if (overrides is not null)
+            b.AddInMemoryCollection(overrides);
         return b.Build();
     }
 
     /// <param name="protocols">The registry the sensors' Protocol is read against (null: the built-in one).</param>
-    public static (KavachOptions Options, List<string> Errors) Bind(string json, IDictionary<string, string?>? overrides = null,
-        Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null)
+    public static (KavachOptions Options, List<string> Errors) Bind(
+        string json,
+        IDictionary<string, string?>? overrides = null,
+        Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null
+    )
     {
         var errors = new List<string>();
         var o = KavachOptions.Bind(Build(json, overrides), errors, protocols: protocols);
@@ -38,8 +42,11 @@ public static class TestConfig
     }
 
     /// <summary>Valid options or a failed test listing the errors.</summary>
-    public static KavachOptions Valid(string json = Minimal, IDictionary<string, string?>? overrides = null,
-        Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null)
+    public static KavachOptions Valid(
+        string json = Minimal,
+        IDictionary<string, string?>? overrides = null,
+        Kavach.Edge.Sensors.Protocols.ProtocolRegistry? protocols = null
+    )
     {
         var (o, errors) = Bind(json, overrides, protocols);
         Assert.True(errors.Count == 0, string.Join("\n", errors));

@@ -26,7 +26,9 @@ public sealed class TestSubscriber : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var m = e.ApplicationMessage;
-            Messages.Enqueue(new Received(m.Topic, Encoding.UTF8.GetString(m.Payload), m.Retain, m.CorrelationData) { Bytes = m.Payload.ToArray() });
+            Messages.Enqueue(
+                new Received(m.Topic, Encoding.UTF8.GetString(m.Payload), m.Retain, m.CorrelationData) { Bytes = m.Payload.ToArray() }
+            );
             return Task.CompletedTask;
         };
     }
@@ -50,14 +52,20 @@ public sealed class TestSubscriber : IAsyncDisposable
 
     public async Task ReconnectAsync()
     {
-        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", _port).WithProtocolVersion(MqttProtocolVersion.V500)
-            .WithClientId(_clientId).WithCleanStart(false).WithSessionExpiryInterval(600).Build();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", _port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(_clientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(600)
+            .Build();
         var sw = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             try
             {
-                if (_client.IsConnected) await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+                if (_client.IsConnected)
+                    await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
                 await _client.ConnectAsync(options);
                 break;
             }
@@ -66,7 +74,9 @@ public sealed class TestSubscriber : IAsyncDisposable
                 await Task.Delay(100);
             }
         }
-        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(_filter, MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        await _client.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(_filter, MqttQualityOfServiceLevel.AtLeastOnce).Build()
+        );
     }
 
     public List<Received> On(string topicSuffix) => Messages.Where(m => m.Topic.EndsWith(topicSuffix, StringComparison.Ordinal)).ToList();
@@ -74,17 +84,28 @@ public sealed class TestSubscriber : IAsyncDisposable
     /// <summary>Publishes a command the way an operator's client would (QoS 1, expiry).</summary>
     public Task PublishAsync(string topic, string payload, uint expiryS = 30, bool retain = false, byte[]? correlation = null)
     {
-        var b = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithRetainFlag(retain)
+        var b = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithRetainFlag(retain)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        if (expiryS > 0) b = b.WithMessageExpiryInterval(expiryS);
-        if (correlation is not null) b = b.WithCorrelationData(correlation);
+        if (expiryS > 0)
+            b = b.WithMessageExpiryInterval(expiryS);
+        if (correlation is not null)
+            b = b.WithCorrelationData(correlation);
         return _client.PublishAsync(b.Build());
     }
 
     public async ValueTask DisposeAsync()
     {
-        try { if (_client.IsConnected) await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build()); }
-        catch (Exception) { /* broker already gone */ }
+        try
+        {
+            if (_client.IsConnected)
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build());
+        }
+        catch (Exception)
+        { /* broker already gone */
+        }
         _client.Dispose();
     }
 }

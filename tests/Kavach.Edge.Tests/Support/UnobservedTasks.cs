@@ -12,13 +12,17 @@ public static class UnobservedTasks
     private static readonly ConcurrentQueue<Exception> Seen = new();
     private static int _probes;
 
-    static UnobservedTasks() => TaskScheduler.UnobservedTaskException += (_, e) =>
-    {
-        // The guard's own test drops probes: counted apart, so a test running beside it never reports them.
-        if (e.Exception.InnerExceptions.All(x => x is ProbeException)) Interlocked.Increment(ref _probes);
-        else if (e.Exception.InnerExceptions.All(IsSerialStreamCloseRace)) Interlocked.Increment(ref _libraryRaces);
-        else Seen.Enqueue(e.Exception);
-    };
+    static UnobservedTasks() =>
+        TaskScheduler.UnobservedTaskException += (_, e) =>
+        {
+            // The guard's own test drops probes: counted apart, so a test running beside it never reports them.
+            if (e.Exception.InnerExceptions.All(x => x is ProbeException))
+                Interlocked.Increment(ref _probes);
+            else if (e.Exception.InnerExceptions.All(IsSerialStreamCloseRace))
+                Interlocked.Increment(ref _libraryRaces);
+            else
+                Seen.Enqueue(e.Exception);
+        };
 
     private static int _libraryRaces;
 
@@ -29,7 +33,8 @@ public static class UnobservedTasks
     /// Nothing of ours can observe it either (the task is private). Only that exact signature is let through.
     /// </summary>
     public static bool IsSerialStreamCloseRace(Exception x) =>
-        x is NullReferenceException && x.StackTrace is { } st
+        x is NullReferenceException
+        && x.StackTrace is { } st
         && st.Contains("System.IO.Ports.SerialStream.get_TotalBytesAvailable", StringComparison.Ordinal)
         && st.Contains("System.IO.Ports.SerialStream.IOLoop", StringComparison.Ordinal);
 
@@ -39,7 +44,8 @@ public static class UnobservedTasks
     /// <summary>Probes (<see cref="ProbeException"/>) seen unobserved so far.</summary>
     public static int Probes => Volatile.Read(ref _probes);
 
-    /// <summary>Hooks the event (idempotent); harnesses call it when they start, so the hook is in place before any task can fault.</summary>
+    /// <summary>Hooks the event (idempotent); harnesses call it when they start, so the hook is in place before any task can
+    /// fault.</summary>
     public static void Watch() { }
 
     /// <summary>
@@ -56,7 +62,8 @@ public static class UnobservedTasks
         while (Seen.TryDequeue(out var e))
         {
             var text = "unobserved task exception: " + e;
-            if (!expected.Any(x => text.Contains(x, StringComparison.Ordinal))) found.Add(text);
+            if (!expected.Any(x => text.Contains(x, StringComparison.Ordinal)))
+                found.Add(text);
         }
         return found;
     }

@@ -8,7 +8,8 @@ public static class Wait
         using var cts = new CancellationTokenSource(timeout);
         while (!condition())
         {
-            if (cts.IsCancellationRequested) Assert.Fail($"timed out after {timeout.TotalSeconds:0.#} s waiting for {what}");
+            if (cts.IsCancellationRequested)
+                Assert.Fail($"timed out after {timeout.TotalSeconds:0.#} s waiting for {what}");
             await Task.Delay(10, CancellationToken.None);
         }
     }
@@ -16,11 +17,13 @@ public static class Wait
     public static async Task<T> ForAsync<T>(Task<T> task, TimeSpan timeout, string what)
     {
         var done = await Task.WhenAny(task, Task.Delay(timeout));
-        if (done != task) Assert.Fail($"timed out after {timeout.TotalSeconds:0.#} s waiting for {what}");
+        if (done != task)
+            Assert.Fail($"timed out after {timeout.TotalSeconds:0.#} s waiting for {what}");
         return await task;
     }
 
-    /// <summary>Polls <paramref name="condition"/> until true; fails the test with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>Polls <paramref name="condition"/> until true; fails the test with <paramref name="what"/> after
+    /// <paramref name="timeout"/>.</summary>
     public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
         UntilAsync(condition, () => what, timeout);
 
@@ -31,7 +34,8 @@ public static class Wait
         var sw = System.Diagnostics.Stopwatch.StartNew();
         while (!condition())
         {
-            if (sw.Elapsed > limit) Assert.Fail($"timed out after {limit.TotalSeconds:0} s waiting for {describe()}");
+            if (sw.Elapsed > limit)
+                Assert.Fail($"timed out after {limit.TotalSeconds:0} s waiting for {describe()}");
             await Task.Delay(20);
         }
     }
@@ -43,7 +47,8 @@ public static class Wait
         var sw = System.Diagnostics.Stopwatch.StartNew();
         while (!await condition())
         {
-            if (sw.Elapsed > limit) Assert.Fail($"timed out after {limit.TotalSeconds:0} s waiting for {what}");
+            if (sw.Elapsed > limit)
+                Assert.Fail($"timed out after {limit.TotalSeconds:0} s waiting for {what}");
             await Task.Delay(50);
         }
     }

@@ -24,7 +24,9 @@ public class DaemonCrashTests
         var sensorPort = FreePort();
         var db = dir.File("kavach.db");
         var config = dir.File("kavach.json");
-        await File.WriteAllTextAsync(config, $$"""
+        await File.WriteAllTextAsync(
+            config,
+            $$"""
             {
               "Device": { "Id": "crash-unit" },
               "Sensors": [
@@ -38,7 +40,8 @@ public class DaemonCrashTests
               "Api": { "Urls": "http://127.0.0.1:0" },
               "Logging": { "File": "", "Console": true }
             }
-            """);
+            """
+        );
 
         var feeder = new Feeder(sensorPort);
         var daemon = Daemon.Start(config);
@@ -53,11 +56,15 @@ public class DaemonCrashTests
             var sw = Stopwatch.StartNew();
             while (MaxSeq(db) < 6)
             {
-                Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), "no level changes while toggling the obstacle; daemon says: " + daemon.Output);
+                Assert.True(
+                    sw.Elapsed < TimeSpan.FromSeconds(60),
+                    "no level changes while toggling the obstacle; daemon says: " + daemon.Output
+                );
                 var before = MaxSeq(db);
                 feeder.Obstacle = !feeder.Obstacle;
                 var toggled = Stopwatch.StartNew();
-                while (MaxSeq(db) == before && toggled.Elapsed < TimeSpan.FromSeconds(3)) await Task.Delay(50);
+                while (MaxSeq(db) == before && toggled.Elapsed < TimeSpan.FromSeconds(3))
+                    await Task.Delay(50);
             }
             daemon.Kill(); // SIGKILL: no goodbye, no flush
             await feeder.StopAsync();
@@ -68,10 +75,16 @@ public class DaemonCrashTests
             await sub.ReconnectAsync();
             daemon = Daemon.Start(config);
             await feeder.StartAsync();
-            await Wait.UntilAsync(() => Seqs(sub).Distinct().Count() >= committed + 1, () => $"every alert after the restart, got {string.Join(",", Seqs(sub))}; daemon says: {daemon.Output}", TimeSpan.FromSeconds(40));
+            await Wait.UntilAsync(
+                () => Seqs(sub).Distinct().Count() >= committed + 1,
+                () => $"every alert after the restart, got {string.Join(",", Seqs(sub))}; daemon says: {daemon.Output}",
+                TimeSpan.FromSeconds(40)
+            );
 
             var firstSeen = new List<long>();
-            foreach (var s in Seqs(sub)) if (!firstSeen.Contains(s)) firstSeen.Add(s);
+            foreach (var s in Seqs(sub))
+                if (!firstSeen.Contains(s))
+                    firstSeen.Add(s);
             Assert.Equal(Enumerable.Range(1, firstSeen.Count).Select(i => (long)i), firstSeen); // in order, no gap
             var stored = Payloads(db);
             foreach (var m in sub.Messages)
@@ -79,7 +92,9 @@ public class DaemonCrashTests
                 var seq = JsonDocument.Parse(m.Payload).RootElement.GetProperty("seq").GetInt64();
                 Assert.Equal(stored[seq], m.Payload); // exactly as committed
             }
-            var afterRestart = JsonDocument.Parse(sub.Messages.First(m => m.Payload.Contains($"\"seq\":{committed + 1},", StringComparison.Ordinal)).Payload).RootElement;
+            var afterRestart = JsonDocument
+                .Parse(sub.Messages.First(m => m.Payload.Contains($"\"seq\":{committed + 1},", StringComparison.Ordinal)).Payload)
+                .RootElement;
             Assert.Equal("FAULT", afterRestart.GetProperty("level").GetString());
             var lastBefore = JsonDocument.Parse(stored[committed]).RootElement.GetProperty("level").GetString();
             Assert.Equal(lastBefore, afterRestart.GetProperty("previous").GetString()); // "previous" survives the crash
@@ -96,7 +111,8 @@ public class DaemonCrashTests
 
     private static long MaxSeq(string db)
     {
-        if (!File.Exists(db)) return 0;
+        if (!File.Exists(db))
+            return 0;
         try
         {
             using var c = new SqliteConnection($"Data Source={db};Pooling=False");
@@ -105,7 +121,10 @@ public class DaemonCrashTests
             cmd.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events;";
             return (long)cmd.ExecuteScalar()!;
         }
-        catch (SqliteException) { return 0; }
+        catch (SqliteException)
+        {
+            return 0;
+        }
     }
 
     private static Dictionary<long, string> Payloads(string db)
@@ -116,7 +135,8 @@ public class DaemonCrashTests
         cmd.CommandText = "SELECT seq, payload FROM events WHERE seq IS NOT NULL;";
         using var r = cmd.ExecuteReader();
         var d = new Dictionary<long, string>();
-        while (r.Read()) d[r.GetInt64(0)] = r.GetString(1);
+        while (r.Read())
+            d[r.GetInt64(0)] = r.GetString(1);
         return d;
     }
 
@@ -135,17 +155,37 @@ public class DaemonCrashTests
 
         private Daemon(Process p) => _p = p;
 
-        public string Output { get { lock (_out) return _out.Length > 4000 ? _out.ToString(_out.Length - 4000, 4000) : _out.ToString(); } }
+        public string Output
+        {
+            get
+            {
+                lock (_out)
+                    return _out.Length > 4000 ? _out.ToString(_out.Length - 4000, 4000) : _out.ToString();
+            }
+        }
 
         public static Daemon Start(string config)
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(config)! };
+            var psi = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = Path.GetDirectoryName(config)!,
+            };
             psi.ArgumentList.Add(Repo.DaemonDll);
             psi.ArgumentList.Add("--config");
             psi.ArgumentList.Add(config);
             var d = new Daemon(Process.Start(psi)!);
-            d._p.OutputDataReceived += (_, e) => { lock (d._out) d._out.AppendLine(e.Data); };
-            d._p.ErrorDataReceived += (_, e) => { lock (d._out) d._out.AppendLine(e.Data); };
+            d._p.OutputDataReceived += (_, e) =>
+            {
+                lock (d._out)
+                    d._out.AppendLine(e.Data);
+            };
+            d._p.ErrorDataReceived += (_, e) =>
+            {
+                lock (d._out)
+                    d._out.AppendLine(e.Data);
+            };
             d._p.BeginOutputReadLine();
             d._p.BeginErrorReadLine();
             return d;
@@ -153,7 +193,8 @@ public class DaemonCrashTests
 
         public void Kill()
         {
-            if (_p.HasExited) return;
+            if (_p.HasExited)
+                return;
             _p.Kill(entireProcessTree: true); // SIGKILL
             _p.WaitForExit(10_000);
         }
@@ -174,8 +215,15 @@ public class DaemonCrashTests
             var sw = Stopwatch.StartNew();
             while (true)
             {
-                try { await client.ConnectAsync("127.0.0.1", port); break; }
-                catch (SocketException) when (sw.Elapsed < TimeSpan.FromSeconds(20)) { await Task.Delay(100); }
+                try
+                {
+                    await client.ConnectAsync("127.0.0.1", port);
+                    break;
+                }
+                catch (SocketException) when (sw.Elapsed < TimeSpan.FromSeconds(20))
+                {
+                    await Task.Delay(100);
+                }
             }
             _run = Task.Run(() => RunAsync(client, _cts.Token));
         }
@@ -193,11 +241,17 @@ public class DaemonCrashTests
                     n++;
                     var j = (n % 7) * 0.01;
                     var sb = new StringBuilder();
-                    sb.Append(CultureInfo.InvariantCulture, $"{{\"sensor\":\"lidar\",\"distance\":{120 + j:0.00},\"strength\":{414 + n % 5},\"c\":1}}\n");
+                    sb.Append(
+                        CultureInfo.InvariantCulture,
+                        $"{{\"sensor\":\"lidar\",\"distance\":{120 + j:0.00},\"strength\":{414 + n % 5},\"c\":1}}\n"
+                    );
                     if (n % 5 == 0)
                     {
                         var range = Obstacle ? 60 + (n % 3) * 0.02 : 120 + (n % 3) * 0.02;
-                        sb.Append(CultureInfo.InvariantCulture, $"{{\"sensor\":\"radar\",\"range\":{range:0.00},\"speed\":{(n % 3) * 0.001:0.000},\"snr\":20,\"targets\":1}}\n");
+                        sb.Append(
+                            CultureInfo.InvariantCulture,
+                            $"{{\"sensor\":\"radar\",\"range\":{range:0.00},\"speed\":{(n % 3) * 0.001:0.000},\"snr\":20,\"targets\":1}}\n"
+                        );
                     }
                     await stream.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), ct);
                 }

@@ -25,23 +25,39 @@ public partial class IdentityConflictTests
         var (a, apiA) = Start(dirA, broker.Port);
         using var _a = a;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await Wait.UntilAsync(() => Connections(broker) >= 1 && a.Stdout.Contains("Uplink: connected", StringComparison.Ordinal),
-            () => "daemon A connected\n" + a.Output + broker.Log, TimeSpan.FromSeconds(60));
+        await Wait.UntilAsync(
+            () => Connections(broker) >= 1 && a.Stdout.Contains("Uplink: connected", StringComparison.Ordinal),
+            () => "daemon A connected\n" + a.Output + broker.Log,
+            TimeSpan.FromSeconds(60)
+        );
         string? statusA = null;
-        await Wait.UntilAsync(async () => (statusA = await TryStatusAsync(http, apiA)) is not null, "daemon A's API", TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(
+            async () => (statusA = await TryStatusAsync(http, apiA)) is not null,
+            "daemon A's API",
+            TimeSpan.FromSeconds(30)
+        );
         Assert.DoesNotContain(Fault, Faults(JsonDocument.Parse(statusA!).RootElement));
 
         var (b, apiB) = Start(dirB, broker.Port);
         using var _b = b;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        string? lastA = null, lastB = null;
+        string? lastA = null,
+            lastB = null;
         while (true)
         {
             lastA = await TryStatusAsync(http, apiA);
             lastB = await TryStatusAsync(http, apiB);
-            if (lastA is not null && lastB is not null && lastA.Contains(Fault, StringComparison.Ordinal) && lastB.Contains(Fault, StringComparison.Ordinal)) break;
-            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60),
-                $"both daemons to show the named fault within 60 s\nA: {lastA}\nB: {lastB}\nA says:\n{a.Output}\nB says:\n{b.Output}\nbroker:\n{broker.Log}");
+            if (
+                lastA is not null
+                && lastB is not null
+                && lastA.Contains(Fault, StringComparison.Ordinal)
+                && lastB.Contains(Fault, StringComparison.Ordinal)
+            )
+                break;
+            Assert.True(
+                sw.Elapsed < TimeSpan.FromSeconds(60),
+                $"both daemons to show the named fault within 60 s\nA: {lastA}\nB: {lastB}\nA says:\n{a.Output}\nB says:\n{b.Output}\nbroker:\n{broker.Log}"
+            );
             await Task.Delay(100);
         }
         var detectedS = sw.Elapsed.TotalSeconds;
@@ -51,13 +67,21 @@ public partial class IdentityConflictTests
             var root = JsonDocument.Parse(status).RootElement;
             Assert.Equal("FAULT", root.GetProperty("level").GetString());
             Assert.Contains(Fault, Faults(root));
-            Assert.StartsWith("held back: another unit uses device id " + Id, root.GetProperty("uplink").GetProperty("state").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith(
+                "held back: another unit uses device id " + Id,
+                root.GetProperty("uplink").GetProperty("state").GetString(),
+                StringComparison.Ordinal
+            );
         }
 
         // The fault shows as soon as a unit sees the evidence; the one taken over still connects once more to tell
         // the other (after its reconnect backoff). Both log "holding back" once their sequence is done: count from there.
-        await Wait.UntilAsync(() => a.Stdout.Contains("holding back", StringComparison.Ordinal) && b.Stdout.Contains("holding back", StringComparison.Ordinal),
-            () => "both daemons holding back\nA says:\n" + a.Output + "\nB says:\n" + b.Output, TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(
+            () =>
+                a.Stdout.Contains("holding back", StringComparison.Ordinal) && b.Stdout.Contains("holding back", StringComparison.Ordinal),
+            () => "both daemons holding back\nA says:\n" + a.Output + "\nB says:\n" + b.Output,
+            TimeSpan.FromSeconds(30)
+        );
 
         // No connect loop: once both hold back, not one more connection for the hold-off. Watch a while (the old code
         // reconnected every 0.1-0.5 s, for ever). Before that, a few takeovers while the two find each other out; how many
@@ -66,15 +90,19 @@ public partial class IdentityConflictTests
         var atDetection = Connections(broker);
         await Task.Delay(TimeSpan.FromSeconds(5)); // an observation window, not a synchronisation
         var after = Connections(broker);
-        Assert.True(after <= 14 && after == atDetection,
-            $"connections as {Id}: {atDetection} at detection ({detectedS:0.0} s after B started), {after} 5 s later (want at most 14, no more after)\nA says:\n{a.Output}\nB says:\n{b.Output}\nbroker:\n{broker.Log}");
+        Assert.True(
+            after <= 14 && after == atDetection,
+            $"connections as {Id}: {atDetection} at detection ({detectedS:0.0} s after B started), {after} 5 s later (want at most 14, no more after)\nA says:\n{a.Output}\nB says:\n{b.Output}\nbroker:\n{broker.Log}"
+        );
         Assert.Contains("another unit uses device id " + Id, a.Stdout + b.Stdout, StringComparison.Ordinal);
     }
 
     private static (DaemonProcess Daemon, string Api) Start(TempDir dir, int brokerPort)
     {
         var config = dir.File("kavach.json");
-        File.WriteAllText(config, $$"""
+        File.WriteAllText(
+            config,
+            $$"""
             {
               "Device": { "Id": "{{Id}}" },
               "Sensors": [
@@ -86,7 +114,8 @@ public partial class IdentityConflictTests
               "Uplink": { "Host": "127.0.0.1", "Port": {{brokerPort}}, "ReconnectMinMs": 100, "ReconnectMaxMs": 500, "TelemetryMs": 0 },
               "Logging": { "File": "", "Console": true }
             }
-            """);
+            """
+        );
         var api = $"http://127.0.0.1:{FreePort()}";
         var d = DaemonProcess.Start(dir.Path, new Dictionary<string, string> { ["KAVACH_Api__Urls"] = api }, "run", "--config", config);
         return (d, api);
@@ -100,8 +129,14 @@ public partial class IdentityConflictTests
 
     private static async Task<string?> TryStatusAsync(HttpClient http, string api)
     {
-        try { return await http.GetStringAsync(api + "/api/status"); }
-        catch (HttpRequestException) { return null; } // not listening yet
+        try
+        {
+            return await http.GetStringAsync(api + "/api/status");
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        } // not listening yet
     }
 
     private static List<string> Faults(JsonElement status) =>

@@ -28,11 +28,22 @@ public class IdentityHoldBackTests
         await using var rig = new UplinkRig(broker.Port, FastHoldOff);
         await using var sub = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/#");
         // a unit that lost power before the broker sent its will left this behind
-        await sub.PublishAsync($"kavach/{rig.DeviceId}/status", """{"state":"online","instance":"0123456789abcdef","version":"0.1.0","startedAt":"2026-01-01T00:00:00Z"}""", expiryS: 0, retain: true);
+        await sub.PublishAsync(
+            $"kavach/{rig.DeviceId}/status",
+            """{"state":"online","instance":"0123456789abcdef","version":"0.1.0","startedAt":"2026-01-01T00:00:00Z"}""",
+            expiryS: 0,
+            retain: true
+        );
         await rig.StartAsync();
         rig.Publish(RiskLevel.Low);
-        await Wait.UntilAsync(() => sub.On("/alerts").Count >= 1, () => "the alert; log: " + string.Join(" / ", rig.Log.Lines.Select(l => l.Message)));
-        await Wait.UntilAsync(() => sub.On("/status").Any(m => m.Payload.Contains(rig.Uplink.InstanceId, StringComparison.Ordinal)), "our online status");
+        await Wait.UntilAsync(
+            () => sub.On("/alerts").Count >= 1,
+            () => "the alert; log: " + string.Join(" / ", rig.Log.Lines.Select(l => l.Message))
+        );
+        await Wait.UntilAsync(
+            () => sub.On("/status").Any(m => m.Payload.Contains(rig.Uplink.InstanceId, StringComparison.Ordinal)),
+            "our online status"
+        );
         var payload = sub.On("/status").Last(m => m.Payload.Contains(rig.Uplink.InstanceId, StringComparison.Ordinal)).Payload;
         AssertSchema(payload);
         var online = JsonDocument.Parse(payload).RootElement;
@@ -52,11 +63,16 @@ public class IdentityHoldBackTests
         await Wait.UntilAsync(() => a.Uplink.Connected, "A connected");
         var b = new UplinkRig(broker.Port, FastHoldOff);
         await b.StartAsync();
-        await Wait.UntilAsync(() => a.Uplink.IdConflict is not null && b.Uplink.IdConflict is not null,
-            () => $"both held back; A: {a.Uplink.IdConflict}, B: {b.Uplink.IdConflict}\nA: {string.Join(" / ", a.Log.Lines.Select(l => l.Message))}\nB: {string.Join(" / ", b.Log.Lines.Select(l => l.Message))}");
+        await Wait.UntilAsync(
+            () => a.Uplink.IdConflict is not null && b.Uplink.IdConflict is not null,
+            () =>
+                $"both held back; A: {a.Uplink.IdConflict}, B: {b.Uplink.IdConflict}\nA: {string.Join(" / ", a.Log.Lines.Select(l => l.Message))}\nB: {string.Join(" / ", b.Log.Lines.Select(l => l.Message))}"
+        );
         Assert.True(a.H.Faults.IsActive(IdentityGuard.Component) && b.H.Faults.IsActive(IdentityGuard.Component));
         Assert.Contains("uplink: another unit uses device id test-unit", a.H.Faults.Snapshot());
-        var conflict = Assert.Single(sub.On("/status").Where(m => m.Payload.Contains("\"state\":\"conflict\"", StringComparison.Ordinal)).Take(1));
+        var conflict = Assert.Single(
+            sub.On("/status").Where(m => m.Payload.Contains("\"state\":\"conflict\"", StringComparison.Ordinal)).Take(1)
+        );
         AssertSchema(conflict.Payload);
         Assert.Contains("another unit uses device id test-unit", conflict.Payload, StringComparison.Ordinal);
 
@@ -68,7 +84,11 @@ public class IdentityHoldBackTests
         Assert.Empty(sub.On("/alerts"));
 
         await b.DisposeAsync(); // the other unit is renamed and restarted elsewhere
-        await Wait.UntilAsync(() => a.Uplink.IdConflict is null && a.Uplink.Connected, () => "A clears; A: " + string.Join(" / ", a.Log.Lines.Select(l => l.Message)), TimeSpan.FromSeconds(15));
+        await Wait.UntilAsync(
+            () => a.Uplink.IdConflict is null && a.Uplink.Connected,
+            () => "A clears; A: " + string.Join(" / ", a.Log.Lines.Select(l => l.Message)),
+            TimeSpan.FromSeconds(15)
+        );
         Assert.False(a.H.Faults.IsActive(IdentityGuard.Component));
         await Wait.UntilAsync(() => sub.On("/alerts").Count >= 1, "the held alert, delivered after the conflict cleared");
     }

@@ -30,17 +30,28 @@ public class RefusedPublishTests
         };
         rig.H.Broadcaster.Publish(big); // seq 2: over the broker's limit
         rig.Publish(RiskLevel.Low); // seq 3
-        await Wait.UntilAsync(() => sub.On("/alerts").Count >= 3, () => $"alert 1, the rejected record, alert 3 (got {sub.On("/alerts").Count})");
+        await Wait.UntilAsync(
+            () => sub.On("/alerts").Count >= 3,
+            () => $"alert 1, the rejected record, alert 3 (got {sub.On("/alerts").Count})"
+        );
 
         var messages = sub.On("/alerts").Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
         Assert.Equal(["alert", "rejected", "alert"], messages.Select(m => m.GetProperty("type").GetString()));
-        Assert.Equal([1L, 3L], messages.Where(m => m.GetProperty("type").GetString() == "alert").Select(m => m.GetProperty("seq").GetInt64()));
+        Assert.Equal(
+            [1L, 3L],
+            messages.Where(m => m.GetProperty("type").GetString() == "alert").Select(m => m.GetProperty("seq").GetInt64())
+        );
         var rejected = messages[1];
         Assert.Equal((2L, 2L), (rejected.GetProperty("fromSeq").GetInt64(), rejected.GetProperty("toSeq").GetInt64()));
         Assert.StartsWith("reason code 0x95", rejected.GetProperty("reason").GetString(), StringComparison.Ordinal); // packet too large
-        Assert.Empty(SchemaCheck.Validate(Path.Combine(Repo.Root, "docs", "schemas", "rejected.schema.json"), sub.On("/alerts")[1].Payload));
+        Assert.Empty(
+            SchemaCheck.Validate(Path.Combine(Repo.Root, "docs", "schemas", "rejected.schema.json"), sub.On("/alerts")[1].Payload)
+        );
         Assert.Equal(1, rig.Uplink.DeadLettered);
-        Assert.True(rig.Log.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "refused our publish to kavach/"), "the refused status is logged");
+        Assert.True(
+            rig.Log.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "refused our publish to kavach/"),
+            "the refused status is logged"
+        );
         Assert.False(rig.Log.Has(Microsoft.Extensions.Logging.LogLevel.Error, ""), string.Join("\n", rig.Log.Lines));
 
         using var db = new SqliteConnection($"Data Source={rig.H.Options.Storage.Path};Pooling=False;Mode=ReadOnly");

@@ -19,7 +19,8 @@ public class RemoteCommandBoundsTests
     private static async Task<Dictionary<byte, JsonElement>> ResultsAsync(TestSubscriber op, int count)
     {
         await Wait.UntilAsync(() => op.On("/cmd-result").Count >= count, () => $"{count} results, got {op.On("/cmd-result").Count}");
-        foreach (var m in op.On("/cmd-result")) Assert.Empty(SchemaCheck.Validate(ResultSchema, m.Payload));
+        foreach (var m in op.On("/cmd-result"))
+            Assert.Empty(SchemaCheck.Validate(ResultSchema, m.Payload));
         return op.On("/cmd-result").ToDictionary(m => m.CorrelationData![0], m => JsonDocument.Parse(m.Payload).RootElement);
     }
 
@@ -35,7 +36,8 @@ public class RemoteCommandBoundsTests
         cmd.CommandText = "SELECT kind, by, source FROM operator_events ORDER BY id";
         using var r = cmd.ExecuteReader();
         var rows = new List<(string, string, string)>();
-        while (r.Read()) rows.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+        while (r.Read())
+            rows.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
         return rows;
     }
 
@@ -65,11 +67,11 @@ public class RemoteCommandBoundsTests
     public async Task Allowed_remote_maintenance_is_bounded_a_high_in_it_is_stored_and_uplinked_and_a_replayed_ack_is_refused()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        await using var rig = new UplinkRig(broker.Port, new()
-        {
-            ["Uplink:AllowRemoteMaintenance"] = "true",
-            ["Alarm:MaxMaintenanceMs"] = "3600000",
-        }, realAlarm: true);
+        await using var rig = new UplinkRig(
+            broker.Port,
+            new() { ["Uplink:AllowRemoteMaintenance"] = "true", ["Alarm:MaxMaintenanceMs"] = "3600000" },
+            realAlarm: true
+        );
         await using var op = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/#");
         await rig.StartAsync();
         await SubscribedAsync(rig, op);
@@ -81,14 +83,25 @@ public class RemoteCommandBoundsTests
 
         // a HIGH during maintenance: committed and sent like any other, saying who holds the post
         var high = rig.Publish(RiskLevel.High);
-        rig.Alarm.OnRiskState(new Kavach.Edge.Risk.RiskState { Change = high, Level = RiskLevel.High, Utc = rig.H.Time.GetUtcNow() });
+        rig.Alarm.OnRiskState(
+            new Kavach.Edge.Risk.RiskState
+            {
+                Change = high,
+                Level = RiskLevel.High,
+                Utc = rig.H.Time.GetUtcNow(),
+            }
+        );
         await Wait.UntilAsync(() => op.On("/alerts").Count >= 1, "the HIGH alert");
         var payload = op.On("/alerts")[0].Payload;
         Assert.Empty(SchemaCheck.Validate(AlertSchema, payload));
         var alert = JsonDocument.Parse(payload).RootElement;
         Assert.Equal("HIGH", alert.GetProperty("level").GetString());
         Assert.True(alert.GetProperty("maintenance").GetBoolean());
-        Assert.Equal(rig.Alarm.MaintenanceUntil!.Value, alert.GetProperty("maintenanceUntil").GetDateTimeOffset(), TimeSpan.FromMilliseconds(1));
+        Assert.Equal(
+            rig.Alarm.MaintenanceUntil!.Value,
+            alert.GetProperty("maintenanceUntil").GetDateTimeOffset(),
+            TimeSpan.FromMilliseconds(1)
+        );
         var who = alert.GetProperty("operator");
         Assert.Equal("maintenance-start", who.GetProperty("kind").GetString());
         Assert.Equal("mqtt", who.GetProperty("source").GetString());
@@ -113,12 +126,20 @@ public class RemoteCommandBoundsTests
         Assert.Equal("reboot", r[5].GetProperty("command").GetString());
         Assert.Contains("unknown command 'reboot'", r[5].GetProperty("reason").GetString());
         Assert.Contains("unknown field 'why'", r[6].GetProperty("reason").GetString());
-        foreach (var m in op.On("/cmd-result")) Assert.DoesNotContain(m.Payload, c => char.IsControl(c) || c is '\u202E' or '\u2066' or '\u200B');
+        foreach (var m in op.On("/cmd-result"))
+            Assert.DoesNotContain(m.Payload, c => char.IsControl(c) || c is '\u202E' or '\u2066' or '\u200B');
 
         // every start, refusal and ack is stored, with the clean name
         var db = rig.H.Options.Storage.Path;
         await Wait.UntilAsync(() => OperatorEvents(db).Count >= 4, () => $"four operator events, got {OperatorEvents(db).Count}");
-        Assert.Equal([("maintenance-start", "opsFORGED line[2J", "mqtt"), ("maintenance-refused", "ops", "mqtt"), ("ack", "ops", "mqtt"), ("ack-refused", "ops", "mqtt")],
-            OperatorEvents(db));
+        Assert.Equal(
+            [
+                ("maintenance-start", "opsFORGED line[2J", "mqtt"),
+                ("maintenance-refused", "ops", "mqtt"),
+                ("ack", "ops", "mqtt"),
+                ("ack-refused", "ops", "mqtt"),
+            ],
+            OperatorEvents(db)
+        );
     }
 }

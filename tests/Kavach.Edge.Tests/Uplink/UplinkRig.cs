@@ -27,15 +27,22 @@ public sealed class UplinkRig : IAsyncDisposable
             ["Uplink:ReconnectMaxMs"] = "500",
             ["Uplink:TelemetryMs"] = "1000",
         };
-        if (extra is not null) foreach (var kv in extra) o[kv.Key] = kv.Value;
+        if (extra is not null)
+            foreach (var kv in extra)
+                o[kv.Key] = kv.Value;
         H = new PipelineHarness(TestConfig.Valid(overrides: o));
-        if (realAlarm) Alarm = new AlarmControl(H.Options.Alarm, H.Time, new LineLogger<AlarmControl>());
+        if (realAlarm)
+            Alarm = new AlarmControl(H.Options.Alarm, H.Time, new LineLogger<AlarmControl>());
         Storage = new StorageService(H.Options, H.Faults, H.Time, new LineLogger<StorageService>(), Alarm);
         Log = new LineLogger<UplinkService>();
         Target = target ?? (Alarm is not null ? new AlarmCommandTarget(Alarm) : new FakeTarget());
         Uplink = new UplinkService(H.Options, Storage, H.Broadcaster, H.Faults, TimeProvider.System, Log, Target);
-        FanOut.Connect([FanOut.RiskToStorage(H.Broadcaster, Storage), FanOut.TicksToStorage(H.Pipeline, Storage), FanOut.CommitsToUplink(Storage, Uplink),
-            .. Alarm is null ? Array.Empty<FanOut.Edge>() : [FanOut.OperatorToStorage(Alarm, Storage)]]);
+        FanOut.Connect([
+            FanOut.RiskToStorage(H.Broadcaster, Storage),
+            FanOut.TicksToStorage(H.Pipeline, Storage),
+            FanOut.CommitsToUplink(Storage, Uplink),
+            .. Alarm is null ? Array.Empty<FanOut.Edge>() : [FanOut.OperatorToStorage(Alarm, Storage)],
+        ]);
     }
 
     public PipelineHarness H { get; }
@@ -77,19 +84,22 @@ public sealed class FakeTarget : ICommandTarget
 
     public CommandOutcome Acknowledge(long? episode, string by, CommandSource source)
     {
-        lock (Calls) Calls.Add($"ack {episode} {by} {source}");
+        lock (Calls)
+            Calls.Add($"ack {episode} {by} {source}");
         return new CommandOutcome(true, "acknowledged; buzzer silenced");
     }
 
     public CommandOutcome StartMaintenance(TimeSpan duration, string by, CommandSource source)
     {
-        lock (Calls) Calls.Add($"maintenance {duration.TotalMinutes} {by} {source}");
+        lock (Calls)
+            Calls.Add($"maintenance {duration.TotalMinutes} {by} {source}");
         return new CommandOutcome(true, $"maintenance for {duration.TotalMinutes} min");
     }
 
     public CommandOutcome EndMaintenance(string by, CommandSource source)
     {
-        lock (Calls) Calls.Add($"end {by} {source}");
+        lock (Calls)
+            Calls.Add($"end {by} {source}");
         return new CommandOutcome(true, "maintenance ended");
     }
 }

@@ -12,14 +12,19 @@ public class UplinkTests
     private static readonly string AlertSchema = Path.Combine(Repo.Root, "docs", "schemas", "alert.schema.json");
 
     private static List<long> Seqs(TestSubscriber sub) =>
-        sub.On("/alerts").Select(m => JsonDocument.Parse(m.Payload).RootElement).Where(e => e.GetProperty("type").GetString() == "alert")
-            .Select(e => e.GetProperty("seq").GetInt64()).ToList();
+        sub.On("/alerts")
+            .Select(m => JsonDocument.Parse(m.Payload).RootElement)
+            .Where(e => e.GetProperty("type").GetString() == "alert")
+            .Select(e => e.GetProperty("seq").GetInt64())
+            .ToList();
 
     /// <summary>At least once, in order: after removing repeats of what came before, seq is 1..n with no gap.</summary>
     private static void AssertInOrderNoGap(List<long> seqs, int n)
     {
         var firstSeen = new List<long>();
-        foreach (var s in seqs) if (!firstSeen.Contains(s)) firstSeen.Add(s);
+        foreach (var s in seqs)
+            if (!firstSeen.Contains(s))
+                firstSeen.Add(s);
         Assert.Equal(Enumerable.Range(1, n).Select(i => (long)i), firstSeen);
     }
 
@@ -33,7 +38,10 @@ public class UplinkTests
         rig.Publish(RiskLevel.Fault);
         rig.Publish(RiskLevel.Low);
         rig.Publish(RiskLevel.High);
-        await Wait.UntilAsync(() => Seqs(sub).Count >= 3, () => "three alerts; log: " + string.Join(" / ", rig.Log.Lines.Select(l => l.Message)));
+        await Wait.UntilAsync(
+            () => Seqs(sub).Count >= 3,
+            () => "three alerts; log: " + string.Join(" / ", rig.Log.Lines.Select(l => l.Message))
+        );
 
         var alerts = sub.On("/alerts");
         foreach (var a in alerts)
@@ -53,7 +61,10 @@ public class UplinkTests
         Assert.Contains("\"startedAt\"", status.Payload, StringComparison.Ordinal);
         // retained: a newcomer sees it
         await using var late = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/status");
-        await Wait.UntilAsync(() => late.Messages.Any(m => m.Retain && m.Payload.Contains("\"online\"", StringComparison.Ordinal)), "the retained online status");
+        await Wait.UntilAsync(
+            () => late.Messages.Any(m => m.Retain && m.Payload.Contains("\"online\"", StringComparison.Ordinal)),
+            "the retained online status"
+        );
         await Wait.UntilAsync(() => sub.On("/telemetry").Count > 0, "telemetry");
         Assert.Contains("\"type\":\"telemetry\"", sub.On("/telemetry")[0].Payload, StringComparison.Ordinal);
     }
@@ -65,16 +76,22 @@ public class UplinkTests
         await using var rig = new UplinkRig(broker.Port);
         await using var sub = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/alerts");
         await rig.StartAsync();
-        for (var i = 0; i < 5; i++) rig.Publish(i % 2 == 0 ? RiskLevel.High : RiskLevel.Low);
+        for (var i = 0; i < 5; i++)
+            rig.Publish(i % 2 == 0 ? RiskLevel.High : RiskLevel.Low);
         await Wait.UntilAsync(() => Seqs(sub).Count >= 5, "the first five");
 
         await broker.StopAsync();
-        for (var i = 0; i < 20; i++) rig.Publish(i % 2 == 0 ? RiskLevel.Medium : RiskLevel.Low);
+        for (var i = 0; i < 20; i++)
+            rig.Publish(i % 2 == 0 ? RiskLevel.Medium : RiskLevel.Low);
         await Wait.UntilAsync(() => rig.Storage.Written == 25, "25 alerts committed while the broker is down");
         Assert.False(rig.Uplink.Connected);
         await broker.RestartAsync();
         await sub.ReconnectAsync();
-        await Wait.UntilAsync(() => Seqs(sub).Distinct().Count() >= 25, () => $"all 25 after the outage, got {string.Join(",", Seqs(sub))}", TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(
+            () => Seqs(sub).Distinct().Count() >= 25,
+            () => $"all 25 after the outage, got {string.Join(",", Seqs(sub))}",
+            TimeSpan.FromSeconds(30)
+        );
         AssertInOrderNoGap(Seqs(sub), 25);
         Assert.True(rig.Log.Has(LogLevel.Warning, "connection to 127.0.0.1"), "the loss is logged");
     }
@@ -87,7 +104,8 @@ public class UplinkTests
         await using var sub = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/alerts"); // persistent session
         await broker.StopAsync();
         await rig.StartAsync();
-        for (var i = 0; i < 15; i++) rig.Publish(i % 2 == 0 ? RiskLevel.High : RiskLevel.Low);
+        for (var i = 0; i < 15; i++)
+            rig.Publish(i % 2 == 0 ? RiskLevel.High : RiskLevel.Low);
         await Wait.UntilAsync(() => rig.Storage.Written == 15, "15 alerts committed");
         await broker.RestartAsync();
         await sub.ReconnectAsync();
@@ -126,9 +144,9 @@ public class UplinkTests
         Assert.Contains("unknown field 'why'", results[5].GetProperty("reason").GetString());
         Assert.Contains("no alert with seq 99", results[6].GetProperty("reason").GetString());
         Assert.Contains("JSON object", results[7].GetProperty("reason").GetString());
-        foreach (var r in op.Messages) Assert.Empty(SchemaCheck.Validate(Path.Combine(Repo.Root, "docs", "schemas", "cmd-result.schema.json"), r.Payload));
+        foreach (var r in op.Messages)
+            Assert.Empty(SchemaCheck.Validate(Path.Combine(Repo.Root, "docs", "schemas", "cmd-result.schema.json"), r.Payload));
         Assert.Empty(target.Calls);
-
     }
 
     [Fact]
@@ -155,8 +173,8 @@ public class UplinkTests
         await using var rig = new UplinkRig(broker.Port, new() { ["Uplink:AllowRemoteMaintenance"] = "true" }, target: target);
         await using var op = await TestSubscriber.StartAsync(broker.Port, $"kavach/{rig.DeviceId}/#");
         await rig.StartAsync();
-        rig.Publish(RiskLevel.Fault);                    // seq 1, change 1
-        var high = rig.Publish(RiskLevel.High);          // seq 2, change 2
+        rig.Publish(RiskLevel.Fault); // seq 1, change 1
+        var high = rig.Publish(RiskLevel.High); // seq 2, change 2
         target.CurrentEpisode = high;
         await Wait.UntilAsync(() => Seqs(op).Count >= 2, "two alerts");
         var cmd = $"kavach/{rig.DeviceId}/cmd/";
@@ -186,7 +204,10 @@ public class UplinkTests
         await using var rig = new UplinkRig(broker.Port, new() { ["Uplink:Username"] = "kavach", ["Uplink:PasswordFile"] = pwFile });
         await rig.StartAsync();
         rig.Publish(RiskLevel.High);
-        await Wait.UntilAsync(() => rig.Log.Count(LogLevel.Error, "refused our credentials") >= 3, () => "three refusals; log: " + string.Join(" / ", rig.Log.Lines.Select(l => l.Message)));
+        await Wait.UntilAsync(
+            () => rig.Log.Count(LogLevel.Error, "refused our credentials") >= 3,
+            () => "three refusals; log: " + string.Join(" / ", rig.Log.Lines.Select(l => l.Message))
+        );
         Assert.True(rig.Log.Has(LogLevel.Error, "check Uplink.Username and Uplink.PasswordFile"));
         Assert.False(rig.Uplink.Connected);
 
@@ -202,18 +223,28 @@ public class UplinkTests
         TestPki.Make(pki.Path, "ca", "server");
         TestPki.Make(pki.Path, "other-ca", null);
         await using var broker = await MosquittoProcess.StartAsync([
-            $"cafile {pki.File("ca.crt")}", $"certfile {pki.File("server.crt")}", $"keyfile {pki.File("server.key")}", "tls_version tlsv1.2"]);
+            $"cafile {pki.File("ca.crt")}",
+            $"certfile {pki.File("server.crt")}",
+            $"keyfile {pki.File("server.key")}",
+            "tls_version tlsv1.2",
+        ]);
 
         await using (var good = new UplinkRig(broker.Port, new() { ["Uplink:Tls"] = "true", ["Uplink:CaFile"] = pki.File("ca.crt") }))
         {
             await good.StartAsync();
             good.Publish(RiskLevel.High);
-            await Wait.UntilAsync(() => good.Uplink.Sent >= 1, () => "an alert over TLS; log: " + string.Join(" / ", good.Log.Lines.Select(l => l.Message)));
+            await Wait.UntilAsync(
+                () => good.Uplink.Sent >= 1,
+                () => "an alert over TLS; log: " + string.Join(" / ", good.Log.Lines.Select(l => l.Message))
+            );
         }
         await using var bad = new UplinkRig(broker.Port, new() { ["Uplink:Tls"] = "true", ["Uplink:CaFile"] = pki.File("other-ca.crt") });
         await bad.StartAsync();
         bad.Publish(RiskLevel.High);
-        await Wait.UntilAsync(() => bad.Log.Count(LogLevel.Error, "TLS with 127.0.0.1") >= 2, () => "TLS refusals; log: " + string.Join(" / ", bad.Log.Lines.Select(l => l.Message)));
+        await Wait.UntilAsync(
+            () => bad.Log.Count(LogLevel.Error, "TLS with 127.0.0.1") >= 2,
+            () => "TLS refusals; log: " + string.Join(" / ", bad.Log.Lines.Select(l => l.Message))
+        );
         Assert.Equal(0, bad.Uplink.Sent);
     }
 
@@ -225,7 +256,9 @@ public class UplinkTests
         await using var sub = await TestSubscriber.StartAsync(broker.Port, "kavach/#");
         await sub.PublishAsync("kavach/x/alerts", "{}");
         await Wait.UntilAsync(() => sub.Messages.Count == 1, "the message back");
-        var listeners = File.ReadAllLines("/proc/net/tcp6").Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var listeners = File.ReadAllLines("/proc/net/tcp6")
+            .Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Where(f => f[3] == "0A" && Convert.ToInt32(f[1].Split(':')[1], 16) == broker.Port);
         Assert.Empty(listeners); // nothing on [::]
     }
@@ -233,7 +266,8 @@ public class UplinkTests
     internal static void Run(string file, params string[] args)
     {
         var psi = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
         using var p = System.Diagnostics.Process.Start(psi)!;
         var err = p.StandardError.ReadToEnd();
         p.WaitForExit();
@@ -247,12 +281,55 @@ public static class TestPki
     public static void Make(string dir, string ca, string? server)
     {
         string F(string n) => Path.Combine(dir, n);
-        UplinkTests.Run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", $"/CN=Kavach test {ca}",
-            "-keyout", F(ca + ".key"), "-out", F(ca + ".crt"));
-        if (server is null) return;
-        UplinkTests.Run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", F(server + ".key"), "-out", F(server + ".csr"));
+        UplinkTests.Run(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            $"/CN=Kavach test {ca}",
+            "-keyout",
+            F(ca + ".key"),
+            "-out",
+            F(ca + ".crt")
+        );
+        if (server is null)
+            return;
+        UplinkTests.Run(
+            "openssl",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            F(server + ".key"),
+            "-out",
+            F(server + ".csr")
+        );
         File.WriteAllText(F("ext.cnf"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-        UplinkTests.Run("openssl", "x509", "-req", "-in", F(server + ".csr"), "-CA", F(ca + ".crt"), "-CAkey", F(ca + ".key"), "-CAcreateserial",
-            "-days", "2", "-extfile", F("ext.cnf"), "-out", F(server + ".crt"));
+        UplinkTests.Run(
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            F(server + ".csr"),
+            "-CA",
+            F(ca + ".crt"),
+            "-CAkey",
+            F(ca + ".key"),
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            F("ext.cnf"),
+            "-out",
+            F(server + ".crt")
+        );
     }
 }

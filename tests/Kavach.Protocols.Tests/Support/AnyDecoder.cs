@@ -17,21 +17,28 @@ internal static class AnyDecoder
     public static readonly string[] Formats = ["tf-series", "ti-mmwave", "ld06", "ops243", "nmea"];
 
     /// <summary>A decoder for a case folder's format, with the options of its expected.json ("options").</summary>
-    public static IAnyDecoder Create(string format, JsonElement options) => format switch
-    {
-        "tf-series" => new Any<TfFrame>(new TfSeriesDecoder(ParseVariant(Str(options, "variant") ?? "tf-luna"))),
-        "ti-mmwave" => Ti(new TiMmwaveDecoder()),
-        "ld06" => Ld(new Ld06Decoder(Num(options, "corridorStartDeg"), Num(options, "corridorEndDeg"), (byte)Num(options, "minIntensity"))),
-        "ops243" => new Any<Ops243Frame>(new Ops243Decoder(new Ops243Options
+    public static IAnyDecoder Create(string format, JsonElement options) =>
+        format switch
         {
-            PositiveIsApproaching = Bool(options, "positiveIsApproaching") ?? true,
-            SpeedUnit = Enum.Parse<Ops243SpeedUnit>(Str(options, "speedUnit") ?? nameof(Ops243SpeedUnit.MetersPerSecond)),
-            RangeUnit = Enum.Parse<Ops243RangeUnit>(Str(options, "rangeUnit") ?? nameof(Ops243RangeUnit.Meters)),
-            PlainValueIsRange = Bool(options, "plainValueIsRange") ?? false,
-        })),
-        "nmea" => new Any<NmeaFrame>(new NmeaDecoder()),
-        _ => throw new ArgumentException($"unknown format folder '{format}'"),
-    };
+            "tf-series" => new Any<TfFrame>(new TfSeriesDecoder(ParseVariant(Str(options, "variant") ?? "tf-luna"))),
+            "ti-mmwave" => Ti(new TiMmwaveDecoder()),
+            "ld06" => Ld(
+                new Ld06Decoder(Num(options, "corridorStartDeg"), Num(options, "corridorEndDeg"), (byte)Num(options, "minIntensity"))
+            ),
+            "ops243" => new Any<Ops243Frame>(
+                new Ops243Decoder(
+                    new Ops243Options
+                    {
+                        PositiveIsApproaching = Bool(options, "positiveIsApproaching") ?? true,
+                        SpeedUnit = Enum.Parse<Ops243SpeedUnit>(Str(options, "speedUnit") ?? nameof(Ops243SpeedUnit.MetersPerSecond)),
+                        RangeUnit = Enum.Parse<Ops243RangeUnit>(Str(options, "rangeUnit") ?? nameof(Ops243RangeUnit.Meters)),
+                        PlainValueIsRange = Bool(options, "plainValueIsRange") ?? false,
+                    }
+                )
+            ),
+            "nmea" => new Any<NmeaFrame>(new NmeaDecoder()),
+            _ => throw new ArgumentException($"unknown format folder '{format}'"),
+        };
 
     public static IAnyDecoder Create(string format) => Create(format, default);
 
@@ -48,12 +55,21 @@ internal static class AnyDecoder
         o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var v) ? v.GetBoolean() : null;
 
     /// <summary>Any decoder through the shell they share (<see cref="StreamDecoder{TFrame}"/>), frames boxed.</summary>
-    private sealed class Any<TFrame>(StreamDecoder<TFrame> d, Func<object[]>? points = null) : IAnyDecoder where TFrame : struct
+    private sealed class Any<TFrame>(StreamDecoder<TFrame> d, Func<object[]>? points = null) : IAnyDecoder
+        where TFrame : struct
     {
         public DecoderCounters Counters => d.Counters;
         public int PendingBytes => d.PendingBytes;
-        public bool TryRead(ref ReadOnlySpan<byte> input, out object frame) { var ok = d.TryRead(ref input, out var f); frame = f; return ok; }
+
+        public bool TryRead(ref ReadOnlySpan<byte> input, out object frame)
+        {
+            var ok = d.TryRead(ref input, out var f);
+            frame = f;
+            return ok;
+        }
+
         public object[] LastPoints() => points?.Invoke() ?? [];
+
         public void Reset() => d.Reset();
     }
 
@@ -70,11 +86,13 @@ internal static class Feed
     public static List<(object Frame, object[] Points)> All(IAnyDecoder decoder, ReadOnlySpan<byte> data, int chunk = 0)
     {
         var frames = new List<(object, object[])>();
-        if (chunk <= 0) chunk = Math.Max(1, data.Length);
+        if (chunk <= 0)
+            chunk = Math.Max(1, data.Length);
         for (var i = 0; i < data.Length; i += chunk)
         {
             var input = data.Slice(i, Math.Min(chunk, data.Length - i));
-            while (decoder.TryRead(ref input, out var frame)) frames.Add((frame, decoder.LastPoints()));
+            while (decoder.TryRead(ref input, out var frame))
+                frames.Add((frame, decoder.LastPoints()));
             Assert.True(input.IsEmpty, "TryRead returned false with input left");
         }
 
@@ -89,7 +107,8 @@ internal static class Feed
         foreach (var cut in cuts.Where(c => c > 0 && c < data.Length).Distinct().Order().Append(data.Length))
         {
             ReadOnlySpan<byte> input = data.AsSpan(previous, cut - previous);
-            while (decoder.TryRead(ref input, out var frame)) frames.Add(frame);
+            while (decoder.TryRead(ref input, out var frame))
+                frames.Add(frame);
             Assert.True(input.IsEmpty);
             previous = cut;
         }

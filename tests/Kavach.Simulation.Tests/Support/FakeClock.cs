@@ -14,9 +14,11 @@ internal static class FakeClock
         while (!run.IsCompleted && time.GetUtcNow() < end)
         {
             time.Advance(step);
-            for (var i = 0; i < 3 && !run.IsCompleted; i++) await Task.Delay(1);
+            for (var i = 0; i < 3 && !run.IsCompleted; i++)
+                await Task.Delay(1);
         }
-        if (!run.IsCompleted) throw new TimeoutException($"the run did not complete within {limit} of fake time");
+        if (!run.IsCompleted)
+            throw new TimeoutException($"the run did not complete within {limit} of fake time");
         await run;
     }
 }

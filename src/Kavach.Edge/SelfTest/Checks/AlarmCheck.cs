@@ -16,20 +16,26 @@ public sealed class AlarmCheck : ISelfTestCheck
     public Task<SelfTestResult> RunAsync(SelfTestContext context, CancellationToken cancellationToken)
     {
         var a = context.Options.Alarm;
-        if (a.Driver == AlarmDriver.Simulated) return Task.FromResult(SelfTestResult.Skip(Name, "driver simulated: no GPIO to test"));
+        if (a.Driver == AlarmDriver.Simulated)
+            return Task.FromResult(SelfTestResult.Skip(Name, "driver simulated: no GPIO to test"));
         try
         {
             var (driver, description) = GpioChips.Open(a);
             using var controller = new GpioController(driver);
             var lines = new (string Name, int? Line)[]
             {
-                ("Green", a.Green.Line), ("Amber", a.Amber.Line), ("Red", a.Red.Line), ("Buzzer", a.Buzzer.Line),
-                ("Heartbeat", a.Heartbeat.Line), ("AckButton", a.AckButton.Line),
+                ("Green", a.Green.Line),
+                ("Amber", a.Amber.Line),
+                ("Red", a.Red.Line),
+                ("Buzzer", a.Buzzer.Line),
+                ("Heartbeat", a.Heartbeat.Line),
+                ("AckButton", a.AckButton.Line),
             };
             var opened = new List<string>();
             foreach (var (name, line) in lines)
             {
-                if (line is not { } n) continue;
+                if (line is not { } n)
+                    continue;
                 try
                 {
                     controller.OpenPin(n, PinMode.Input);
@@ -38,8 +44,12 @@ public sealed class AlarmCheck : ISelfTestCheck
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    return Task.FromResult(SelfTestResult.Fail(Name,
-                        $"Alarm.{name}.Line {n} on {description}: {e.Message} (busy? `gpioinfo` shows the holder; permission? group gpio)"));
+                    return Task.FromResult(
+                        SelfTestResult.Fail(
+                            Name,
+                            $"Alarm.{name}.Line {n} on {description}: {e.Message} (busy? `gpioinfo` shows the holder; permission? group gpio)"
+                        )
+                    );
                 }
             }
             return Task.FromResult(SelfTestResult.Pass(Name, $"{description}; lines {string.Join(", ", opened)} requestable"));

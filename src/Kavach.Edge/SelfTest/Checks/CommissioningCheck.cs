@@ -26,9 +26,19 @@ public sealed class CommissioningCheck : ISelfTestCheck
         {
             return Task.FromResult(SelfTestResult.Fail(Name, e.Message));
         }
-        if (!state.Commissioned) return Task.FromResult(SelfTestResult.Skip(Name, CommissioningState.NotCommissioned(state.RecordPath)));
+        if (!state.Commissioned)
+            return Task.FromResult(SelfTestResult.Skip(Name, CommissioningState.NotCommissioned(state.RecordPath)));
         var gaps = state.CurrentCoverage(options).Where(c => !c.Coverage.Covered).Select(c => c.Coverage.Detail).ToList();
-        return Task.FromResult(SelfTestResult.Pass(Name, $"{state.RecordPath}: {state.Summary}" +
-            (gaps.Count == 0 ? "; every ranging sensor covers the zone" : "; coverage gap (a degradation): " + string.Join("; ", gaps))));
+        return Task.FromResult(
+            SelfTestResult.Pass(
+                Name,
+                $"{state.RecordPath}: {state.Summary}"
+                    + (
+                        gaps.Count == 0
+                            ? "; every ranging sensor covers the zone"
+                            : "; coverage gap (a degradation): " + string.Join("; ", gaps)
+                    )
+            )
+        );
     }
 }

@@ -22,17 +22,25 @@ public sealed class CpuTemperatureCheck(string thermalRoot = "/sys/class/thermal
             try
             {
                 var raw = File.ReadAllText(Path.Combine(z, "temp")).Trim();
-                if (!double.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var milli)) continue;
+                if (!double.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var milli))
+                    continue;
                 var type = File.Exists(Path.Combine(z, "type")) ? File.ReadAllText(Path.Combine(z, "type")).Trim() : Path.GetFileName(z);
                 var c = milli / 1000.0;
-                if (hottest is null || c > hottest.Value.C) hottest = (type, c);
+                if (hottest is null || c > hottest.Value.C)
+                    hottest = (type, c);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         }
-        if (hottest is not { } h) return Task.FromResult(SelfTestResult.Skip(Name, $"no readable thermal zone under {thermalRoot}"));
+        if (hottest is not { } h)
+            return Task.FromResult(SelfTestResult.Skip(Name, $"no readable thermal zone under {thermalRoot}"));
         var detail = string.Create(CultureInfo.InvariantCulture, $"{h.C:0.0} °C ({h.Zone}, hottest of {zones.Length} zone(s))");
-        return Task.FromResult(h.C < MaxCelsius
-            ? SelfTestResult.Pass(Name, detail)
-            : SelfTestResult.Fail(Name, detail + string.Create(CultureInfo.InvariantCulture, $": at or above {MaxCelsius:0} °C, check cooling")));
+        return Task.FromResult(
+            h.C < MaxCelsius
+                ? SelfTestResult.Pass(Name, detail)
+                : SelfTestResult.Fail(
+                    Name,
+                    detail + string.Create(CultureInfo.InvariantCulture, $": at or above {MaxCelsius:0} °C, check cooling")
+                )
+        );
     }
 }

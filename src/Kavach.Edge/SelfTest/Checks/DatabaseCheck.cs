@@ -19,13 +19,20 @@ public sealed class DatabaseCheck : ISelfTestCheck
         if (!File.Exists(path))
         {
             if (!Directory.Exists(dir))
-                return Task.FromResult(SelfTestResult.Skip(Name, $"{path}: not created yet and its folder {dir} does not exist (the unit's StateDirectory= creates it at the first start)"));
+                return Task.FromResult(
+                    SelfTestResult.Skip(
+                        Name,
+                        $"{path}: not created yet and its folder {dir} does not exist (the unit's StateDirectory= creates it at the first start)"
+                    )
+                );
             var probe = Path.Combine(dir, $".kavach-selftest-{Environment.ProcessId}");
             try
             {
                 File.WriteAllText(probe, "");
                 File.Delete(probe);
-                return Task.FromResult(SelfTestResult.Pass(Name, $"{path}: not created yet; folder writable, the daemon creates it at start"));
+                return Task.FromResult(
+                    SelfTestResult.Pass(Name, $"{path}: not created yet; folder writable, the daemon creates it at start")
+                );
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -36,8 +43,15 @@ public sealed class DatabaseCheck : ISelfTestCheck
         {
             var (version, events) = Storage.DatabaseCheck.ProbeWritable(path);
             var size = new FileInfo(path).Length;
-            return Task.FromResult(SelfTestResult.Pass(Name, string.Create(CultureInfo.InvariantCulture,
-                $"{path}: writable (write rolled back), schema v{version}{(events >= 0 ? $", events: {events}" : "")}, {size / 1024.0:0} KiB")));
+            return Task.FromResult(
+                SelfTestResult.Pass(
+                    Name,
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{path}: writable (write rolled back), schema v{version}{(events >= 0 ? $", events: {events}" : "")}, {size / 1024.0:0} KiB"
+                    )
+                )
+            );
         }
         catch (Storage.StorageUnavailableException e)
         {

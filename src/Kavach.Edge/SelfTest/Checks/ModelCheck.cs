@@ -21,7 +21,8 @@ public sealed class ModelCheck : ISelfTestCheck
     public Task<SelfTestResult> RunAsync(SelfTestContext context, CancellationToken cancellationToken)
     {
         var m = context.Options.Model;
-        if (!m.Enabled) return Task.FromResult(SelfTestResult.Skip(Name, "Model.Enabled is false: the safety floor alone decides"));
+        if (!m.Enabled)
+            return Task.FromResult(SelfTestResult.Skip(Name, "Model.Enabled is false: the safety floor alone decides"));
         var path = ResolvePath(m.Path);
         try
         {
@@ -29,16 +30,22 @@ public sealed class ModelCheck : ISelfTestCheck
             ModelEnvelope.Load(path, model.Sha256); // throws, naming the envelope, when it is missing or another model's
             var input = new float[FeatureVector.Count]; // every role absent
             model.Predict(input, out var o);
-            var answer = string.Create(CultureInfo.InvariantCulture,
-                $"fog [{o.Fog[0]:0.0000} {o.Fog[1]:0.0000} {o.Fog[2]:0.0000} {o.Fog[3]:0.0000} {o.Fog[4]:0.0000}], log10 visibility {o.VisibilityLog10:0.0000}, obstacle {o.ObstacleProbability:0.0000}");
+            var answer = string.Create(
+                CultureInfo.InvariantCulture,
+                $"fog [{o.Fog[0]:0.0000} {o.Fog[1]:0.0000} {o.Fog[2]:0.0000} {o.Fog[3]:0.0000} {o.Fog[4]:0.0000}], log10 visibility {o.VisibilityLog10:0.0000}, obstacle {o.ObstacleProbability:0.0000}"
+            );
             if (!string.Equals(m.Sha256, ModelContract.CommittedSha256, StringComparison.OrdinalIgnoreCase))
                 return Task.FromResult(SelfTestResult.Pass(Name, $"{path}: loaded (custom model, no known answer): {answer}"));
-            var ok = Math.Abs(o.VisibilityLog10 - KnownAnswer.VisibilityLog10) <= Tolerance
-                     && Math.Abs(o.ObstacleProbability - KnownAnswer.ObstacleProbability) <= Tolerance;
-            for (var i = 0; i < KnownFog.Length; i++) ok &= Math.Abs(o.Fog[i] - KnownFog[i]) <= Tolerance;
-            return Task.FromResult(ok
-                ? SelfTestResult.Pass(Name, $"{path}: sha256 ok, training envelope ok, known input answered as the card says")
-                : SelfTestResult.Fail(Name, $"{path}: known input answered {answer}; expected the committed model's known output"));
+            var ok =
+                Math.Abs(o.VisibilityLog10 - KnownAnswer.VisibilityLog10) <= Tolerance
+                && Math.Abs(o.ObstacleProbability - KnownAnswer.ObstacleProbability) <= Tolerance;
+            for (var i = 0; i < KnownFog.Length; i++)
+                ok &= Math.Abs(o.Fog[i] - KnownFog[i]) <= Tolerance;
+            return Task.FromResult(
+                ok
+                    ? SelfTestResult.Pass(Name, $"{path}: sha256 ok, training envelope ok, known input answered as the card says")
+                    : SelfTestResult.Fail(Name, $"{path}: known input answered {answer}; expected the committed model's known output")
+            );
         }
         catch (Exception e)
         {
@@ -51,6 +58,12 @@ public sealed class ModelCheck : ISelfTestCheck
 
     private static class KnownAnswer
     {
-        public const float Fog0 = 0.0952f, Fog1 = 0.2311f, Fog2 = 0.3711f, Fog3 = 0.1155f, Fog4 = 0.1871f, VisibilityLog10 = 2.2683f, ObstacleProbability = 0.0001f;
+        public const float Fog0 = 0.0952f,
+            Fog1 = 0.2311f,
+            Fog2 = 0.3711f,
+            Fog3 = 0.1155f,
+            Fog4 = 0.1871f,
+            VisibilityLog10 = 2.2683f,
+            ObstacleProbability = 0.0001f;
     }
 }

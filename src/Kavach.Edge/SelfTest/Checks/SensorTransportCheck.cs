@@ -18,7 +18,8 @@ public sealed class SensorTransportCheck(SensorOptions sensor) : ISelfTestCheck
     {
         var t = sensor.Transport;
         var what = TransportOptions.TypeName(t.Type);
-        if (context.Service.Running) return SelfTestResult.Skip(Name, $"{what} {Describe(t)}: {SelfTestContext.HeldByService}");
+        if (context.Service.Running)
+            return SelfTestResult.Skip(Name, $"{what} {Describe(t)}: {SelfTestContext.HeldByService}");
         return t.Type switch
         {
             TransportType.Serial => await SerialAsync(t, cancellationToken).ConfigureAwait(false),
@@ -34,12 +35,15 @@ public sealed class SensorTransportCheck(SensorOptions sensor) : ISelfTestCheck
         if (!File.Exists(t.Path))
             return SelfTestResult.Fail(Name, $"serial {t.Path}: no such device (adapter unplugged? udev rule for its name?)");
         // Open/Close can block on a misbehaving USB adapter: run it aside and give up after a few seconds.
-        var open = Task.Run(() =>
-        {
-            using var port = new SerialPort(t.Path, t.Baud, t.Parity, t.DataBits, t.StopBits);
-            port.Open();
-            port.Close();
-        }, CancellationToken.None);
+        var open = Task.Run(
+            () =>
+            {
+                using var port = new SerialPort(t.Path, t.Baud, t.Parity, t.DataBits, t.StopBits);
+                port.Open();
+                port.Close();
+            },
+            CancellationToken.None
+        );
         try
         {
             await open.WaitAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
@@ -52,7 +56,8 @@ public sealed class SensorTransportCheck(SensorOptions sensor) : ISelfTestCheck
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             // messages are bare resource keys in a trimmed build: name the cause ourselves
-            var why = e is UnauthorizedAccessException ? "permission denied (is the user in group dialout?)" : $"{e.GetType().Name}: {e.Message}";
+            var why =
+                e is UnauthorizedAccessException ? "permission denied (is the user in group dialout?)" : $"{e.GetType().Name}: {e.Message}";
             return SelfTestResult.Fail(Name, $"serial {t.Path}: {why}");
         }
     }
@@ -65,7 +70,8 @@ public sealed class SensorTransportCheck(SensorOptions sensor) : ISelfTestCheck
             "localhost" => IPAddress.Loopback,
             _ => IPAddress.Parse(t.Host),
         };
-        if (t.Port == 0) return SelfTestResult.Pass(Name, $"tcp-listen {t.Host}:0: the system picks a free port");
+        if (t.Port == 0)
+            return SelfTestResult.Pass(Name, $"tcp-listen {t.Host}:0: the system picks a free port");
         try
         {
             var listener = new TcpListener(address, t.Port);
@@ -83,6 +89,8 @@ public sealed class SensorTransportCheck(SensorOptions sensor) : ISelfTestCheck
     {
         var what = TransportOptions.TypeName(t.Type);
         var (ok, detail) = await TcpProbe.ConnectAsync(t.Host, t.Port, timeout, ct).ConfigureAwait(false);
-        return ok ? SelfTestResult.Pass(Name, $"{what} {t.Host}:{t.Port}: {detail}") : SelfTestResult.Fail(Name, $"{what} {t.Host}:{t.Port}: {detail}");
+        return ok
+            ? SelfTestResult.Pass(Name, $"{what} {t.Host}:{t.Port}: {detail}")
+            : SelfTestResult.Fail(Name, $"{what} {t.Host}:{t.Port}: {detail}");
     }
 }

@@ -18,20 +18,28 @@ public sealed class ServiceCheck : ISelfTestCheck
     {
         if (!context.Service.Running)
             return Task.FromResult(SelfTestResult.Skip(Name, "not running: ports and lines are tested directly"));
-        var freshest = StatePaths.HeartbeatCandidates(context.Options)
+        var freshest = StatePaths
+            .HeartbeatCandidates(context.Options)
             .Distinct(StringComparer.Ordinal)
             .Where(File.Exists)
             .Select(p => (Path: p, Written: File.GetLastWriteTimeUtc(p)))
             .OrderByDescending(h => h.Written)
             .FirstOrDefault();
         if (freshest.Path is null)
-            return Task.FromResult(SelfTestResult.Fail(Name, $"running ({context.Service.How}) but no heartbeat file: the pipeline has not become healthy"));
+            return Task.FromResult(
+                SelfTestResult.Fail(Name, $"running ({context.Service.How}) but no heartbeat file: the pipeline has not become healthy")
+            );
         var age = context.Time.GetUtcNow().UtcDateTime - freshest.Written;
         var content = ReadQuietly(freshest.Path);
-        var detail = string.Create(CultureInfo.InvariantCulture, $"running ({context.Service.How}); heartbeat {Math.Max(0, age.TotalSeconds):0.0} s old: {content}");
-        return Task.FromResult(age <= MaxHeartbeatAge
-            ? SelfTestResult.Pass(Name, detail)
-            : SelfTestResult.Fail(Name, detail + $" (stale: over {MaxHeartbeatAge.TotalSeconds:0} s means a hung pipeline)"));
+        var detail = string.Create(
+            CultureInfo.InvariantCulture,
+            $"running ({context.Service.How}); heartbeat {Math.Max(0, age.TotalSeconds):0.0} s old: {content}"
+        );
+        return Task.FromResult(
+            age <= MaxHeartbeatAge
+                ? SelfTestResult.Pass(Name, detail)
+                : SelfTestResult.Fail(Name, detail + $" (stale: over {MaxHeartbeatAge.TotalSeconds:0} s means a hung pipeline)")
+        );
     }
 
     private static string ReadQuietly(string path)

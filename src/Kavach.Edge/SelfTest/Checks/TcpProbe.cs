@@ -15,7 +15,13 @@ public static class TcpProbe
         return (ok, detail);
     }
 
-    public static async Task<(bool Ok, string Detail)> ConnectAsync(TcpClient client, string host, int port, TimeSpan timeout, CancellationToken ct)
+    public static async Task<(bool Ok, string Detail)> ConnectAsync(
+        TcpClient client,
+        string host,
+        int port,
+        TimeSpan timeout,
+        CancellationToken ct
+    )
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
@@ -39,7 +45,13 @@ public static class TcpProbe
     /// TLS handshake on a connected client. With <paramref name="caFile"/> (PEM) the server certificate must
     /// chain to it (and match <paramref name="host"/>); without, the system trust store decides.
     /// </summary>
-    public static async Task<(bool Ok, string Detail)> TlsHandshakeAsync(TcpClient client, string host, string? caFile, TimeSpan timeout, CancellationToken ct)
+    public static async Task<(bool Ok, string Detail)> TlsHandshakeAsync(
+        TcpClient client,
+        string host,
+        string? caFile,
+        TimeSpan timeout,
+        CancellationToken ct
+    )
     {
         X509Certificate2Collection? roots = null;
         if (!string.IsNullOrEmpty(caFile))
@@ -49,7 +61,8 @@ public static class TcpProbe
                 roots = [];
                 roots.ImportFromPemFile(caFile);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+            catch (Exception e)
+                when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
             {
                 return (false, $"CA file {caFile}: {e.Message}");
             }
@@ -57,7 +70,11 @@ public static class TcpProbe
         var options = new SslClientAuthenticationOptions { TargetHost = host };
         if (roots is not null)
         {
-            options.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            options.CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+            };
             options.CertificateChainPolicy.CustomTrustStore.AddRange(roots);
         }
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -14,9 +14,13 @@ public sealed class ThrottlingCheck : ISelfTestCheck
 
     public async Task<SelfTestResult> RunAsync(SelfTestContext context, CancellationToken cancellationToken)
     {
-        var r = await ExternalTool.RunAsync("vcgencmd", ["get_throttled"], TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
-        if (r is null) return SelfTestResult.Skip(Name, "vcgencmd not present (not a Raspberry Pi)");
-        if (r.ExitCode != 0 || !TryParse(r.Output, out var bits)) return SelfTestResult.Skip(Name, $"vcgencmd get_throttled answered '{r.Output.Trim()}'");
+        var r = await ExternalTool
+            .RunAsync("vcgencmd", ["get_throttled"], TimeSpan.FromSeconds(3), cancellationToken)
+            .ConfigureAwait(false);
+        if (r is null)
+            return SelfTestResult.Skip(Name, "vcgencmd not present (not a Raspberry Pi)");
+        if (r.ExitCode != 0 || !TryParse(r.Output, out var bits))
+            return SelfTestResult.Skip(Name, $"vcgencmd get_throttled answered '{r.Output.Trim()}'");
         return Judge(bits);
     }
 
@@ -32,7 +36,8 @@ public sealed class ThrottlingCheck : ISelfTestCheck
     {
         const string name = "throttling";
         var hex = $"throttled=0x{bits:x}";
-        if (bits == 0) return SelfTestResult.Pass(name, hex + ": no under-voltage or throttling since boot");
+        if (bits == 0)
+            return SelfTestResult.Pass(name, hex + ": no under-voltage or throttling since boot");
         var now = Describe(bits & 0xF);
         var past = Describe((bits >> 16) & 0xF);
         return (bits & 0xF) != 0
@@ -43,10 +48,14 @@ public sealed class ThrottlingCheck : ISelfTestCheck
     private static string Describe(uint nibble)
     {
         var parts = new List<string>();
-        if ((nibble & 1) != 0) parts.Add("under-voltage");
-        if ((nibble & 2) != 0) parts.Add("frequency capped");
-        if ((nibble & 4) != 0) parts.Add("throttled");
-        if ((nibble & 8) != 0) parts.Add("soft temperature limit");
+        if ((nibble & 1) != 0)
+            parts.Add("under-voltage");
+        if ((nibble & 2) != 0)
+            parts.Add("frequency capped");
+        if ((nibble & 4) != 0)
+            parts.Add("throttled");
+        if ((nibble & 8) != 0)
+            parts.Add("soft temperature limit");
         return parts.Count == 0 ? "none" : string.Join(", ", parts);
     }
 }

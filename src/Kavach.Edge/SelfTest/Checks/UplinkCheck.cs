@@ -18,12 +18,19 @@ public sealed class UplinkCheck(bool tls = false, string? caFile = null) : ISelf
     public async Task<SelfTestResult> RunAsync(SelfTestContext context, CancellationToken cancellationToken)
     {
         var u = context.Options.Uplink;
-        if (string.IsNullOrEmpty(u.Host)) return SelfTestResult.Skip(Name, "no uplink configured (Uplink.Host is empty)");
+        if (string.IsNullOrEmpty(u.Host))
+            return SelfTestResult.Skip(Name, "no uplink configured (Uplink.Host is empty)");
         using var client = new TcpClient();
-        var (ok, detail) = await TcpProbe.ConnectAsync(client, u.Host, u.Port, context.ProbeTimeout, cancellationToken).ConfigureAwait(false);
-        if (!ok) return SelfTestResult.Fail(Name, $"broker {u.Host}:{u.Port}: {detail}");
-        if (!tls) return SelfTestResult.Pass(Name, $"broker {u.Host}:{u.Port}: {detail} (plain TCP, no TLS)");
-        var (tlsOk, tlsDetail) = await TcpProbe.TlsHandshakeAsync(client, u.Host, caFile, context.ProbeTimeout, cancellationToken).ConfigureAwait(false);
+        var (ok, detail) = await TcpProbe
+            .ConnectAsync(client, u.Host, u.Port, context.ProbeTimeout, cancellationToken)
+            .ConfigureAwait(false);
+        if (!ok)
+            return SelfTestResult.Fail(Name, $"broker {u.Host}:{u.Port}: {detail}");
+        if (!tls)
+            return SelfTestResult.Pass(Name, $"broker {u.Host}:{u.Port}: {detail} (plain TCP, no TLS)");
+        var (tlsOk, tlsDetail) = await TcpProbe
+            .TlsHandshakeAsync(client, u.Host, caFile, context.ProbeTimeout, cancellationToken)
+            .ConfigureAwait(false);
         return tlsOk
             ? SelfTestResult.Pass(Name, $"broker {u.Host}:{u.Port}: {detail}; {tlsDetail}")
             : SelfTestResult.Fail(Name, $"broker {u.Host}:{u.Port}: {detail}; {tlsDetail}");

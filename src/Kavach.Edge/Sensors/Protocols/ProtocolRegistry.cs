@@ -12,15 +12,15 @@ public sealed class ProtocolRegistry
     private readonly FrozenDictionary<string, ProtocolEntry> _byName;
 
     /// <summary>The protocols of this build.</summary>
-    public static ProtocolRegistry BuiltIn { get; } = new(
-    [
-        JsonLinesProtocol.Entry,
-        TfSeriesProtocol.Entry,
-        TiMmwaveProtocol.Entry,
-        Ops243Protocol.Entry,
-        Ld06Protocol.Entry,
-        NmeaProtocol.Entry,
-    ]);
+    public static ProtocolRegistry BuiltIn { get; } =
+        new([
+            JsonLinesProtocol.Entry,
+            TfSeriesProtocol.Entry,
+            TiMmwaveProtocol.Entry,
+            Ops243Protocol.Entry,
+            Ld06Protocol.Entry,
+            NmeaProtocol.Entry,
+        ]);
 
     /// <exception cref="ArgumentException">Two entries share a name.</exception>
     public ProtocolRegistry(IReadOnlyList<ProtocolEntry> entries)
@@ -28,7 +28,8 @@ public sealed class ProtocolRegistry
         All = entries;
         var byName = new Dictionary<string, ProtocolEntry>(StringComparer.OrdinalIgnoreCase);
         foreach (var e in entries)
-            if (!byName.TryAdd(e.Name, e)) throw new ArgumentException($"protocol '{e.Name}' is registered twice", nameof(entries));
+            if (!byName.TryAdd(e.Name, e))
+                throw new ArgumentException($"protocol '{e.Name}' is registered twice", nameof(entries));
         _byName = byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 

@@ -31,21 +31,27 @@ public sealed class RangerTextDecoder : StreamDecoder<RangerFrame>
         {
             var end = input.IndexOf((byte)'\n');
             var part = end < 0 ? input : input[..end];
-            if (!_discarding && _length + part.Length > MaxLineBytes) _discarding = true;
-            if (!_discarding) part.CopyTo(_line.AsSpan(_length));
+            if (!_discarding && _length + part.Length > MaxLineBytes)
+                _discarding = true;
+            if (!_discarding)
+                part.CopyTo(_line.AsSpan(_length));
             _length += part.Length;
             input = end < 0 ? default : input[(end + 1)..];
-            if (end < 0) break;
+            if (end < 0)
+                break;
 
             var runBytes = _length + 1; // with its LF
-            if (_discarding) Counters.Reject(RejectReason.TooLong, runBytes);
+            if (_discarding)
+                Counters.Reject(RejectReason.TooLong, runBytes);
             else if (Parse(_line.AsSpan(0, _length), out frame))
             {
                 found = true;
                 Counters.Frames++;
-                if (frame.NoReturn) Counters.NoReturn++;
+                if (frame.NoReturn)
+                    Counters.NoReturn++;
             }
-            else Counters.Reject(RejectReason.Malformed, runBytes);
+            else
+                Counters.Reject(RejectReason.Malformed, runBytes);
             _length = 0;
             _discarding = false;
         }
@@ -62,19 +68,24 @@ public sealed class RangerTextDecoder : StreamDecoder<RangerFrame>
     private static bool Parse(ReadOnlySpan<byte> line, out RangerFrame frame)
     {
         frame = default;
-        if (line.EndsWith((byte)'\r')) line = line[..^1];
-        if (!line.StartsWith("R,"u8)) return false;
+        if (line.EndsWith((byte)'\r'))
+            line = line[..^1];
+        if (!line.StartsWith("R,"u8))
+            return false;
         line = line[2..];
         var comma = line.IndexOf((byte)',');
-        if (comma < 0) return false;
+        if (comma < 0)
+            return false;
         var range = line[..comma];
-        if (!Utf8Parser.TryParse(line[(comma + 1)..], out int signal, out var used) || used != line.Length - comma - 1 || signal < 0) return false;
+        if (!Utf8Parser.TryParse(line[(comma + 1)..], out int signal, out var used) || used != line.Length - comma - 1 || signal < 0)
+            return false;
         if (range.SequenceEqual("-"u8))
         {
             frame = new RangerFrame(float.NaN, signal, NoReturn: true);
             return true;
         }
-        if (!Utf8Parser.TryParse(range, out float metres, out used) || used != range.Length || !float.IsFinite(metres) || metres < 0) return false;
+        if (!Utf8Parser.TryParse(range, out float metres, out used) || used != range.Length || !float.IsFinite(metres) || metres < 0)
+            return false;
         frame = new RangerFrame(metres, signal, NoReturn: false);
         return true;
     }

@@ -17,24 +17,31 @@ public sealed class RangerTextOptions
 /// </summary>
 public static class RangerTextProtocol
 {
-    public static ProtocolEntry Entry { get; } = new()
-    {
-        Name = "ranger-text",
-        Kinds = [SensorKind.Lidar],
-        OwnKeys = ["MinSignal"],
-        ReadOptions = static (_, r) => new RangerTextOptions { MinSignal = r.Int("MinSignal", 0, 0, 65535) },
-        DefaultMaxRangeM = static _ => 40,
-        Connect = static (endpoint, queue, time) =>
+    public static ProtocolEntry Entry { get; } =
+        new()
         {
-            var sensor = endpoint.Primary;
-            var minSignal = ((RangerTextOptions)sensor.Options.ProtocolOptions!).MinSignal;
-            return new FrameConnection<RangerFrame>(sensor, queue, time, new RangerTextDecoder(), (in RangerFrame f, long _, ref Reading r) =>
+            Name = "ranger-text",
+            Kinds = [SensorKind.Lidar],
+            OwnKeys = ["MinSignal"],
+            ReadOptions = static (_, r) => new RangerTextOptions { MinSignal = r.Int("MinSignal", 0, 0, 65535) },
+            DefaultMaxRangeM = static _ => 40,
+            Connect = static (endpoint, queue, time) =>
             {
-                r.NoReturn = f.NoReturn || f.Signal < minSignal;
-                r.DistanceM = r.NoReturn ? float.NaN : f.DistanceM;
-                r.Strength = f.Signal;
-                return r.NoReturn && !f.NoReturn ? FrameUse.GatedNoReturn : FrameUse.Reading;
-            });
-        },
-    };
+                var sensor = endpoint.Primary;
+                var minSignal = ((RangerTextOptions)sensor.Options.ProtocolOptions!).MinSignal;
+                return new FrameConnection<RangerFrame>(
+                    sensor,
+                    queue,
+                    time,
+                    new RangerTextDecoder(),
+                    (in RangerFrame f, long _, ref Reading r) =>
+                    {
+                        r.NoReturn = f.NoReturn || f.Signal < minSignal;
+                        r.DistanceM = r.NoReturn ? float.NaN : f.DistanceM;
+                        r.Strength = f.Signal;
+                        return r.NoReturn && !f.NoReturn ? FrameUse.GatedNoReturn : FrameUse.Reading;
+                    }
+                );
+            },
+        };
 }

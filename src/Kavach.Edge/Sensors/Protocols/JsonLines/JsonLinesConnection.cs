@@ -16,14 +16,16 @@ public sealed class JsonLinesConnection : IConnectionDecoder
     private readonly DecoderCursor _seen = new(countFrames: false); // frames are routed by kind below
     private readonly SensorKind _endpointKind;
     private readonly SensorState?[] _byKind = new SensorState?[4];
-    private readonly int[] _frames = new int[4], _noReturn = new int[4];
+    private readonly int[] _frames = new int[4],
+        _noReturn = new int[4];
 
     public JsonLinesConnection(SensorEndpoint endpoint, ReadingQueue queue, TimeProvider time)
     {
         _endpoint = endpoint;
         _queue = queue;
         _time = time;
-        foreach (var s in endpoint.Sensors) _byKind[(int)s.Kind] = s;
+        foreach (var s in endpoint.Sensors)
+            _byKind[(int)s.Kind] = s;
         _endpointKind = endpoint.Sensors.Count == 1 ? endpoint.Primary.Kind : SensorKind.Unspecified;
         _decoder = new JsonLineDecoder(_endpointKind);
     }
@@ -53,7 +55,8 @@ public sealed class JsonLinesConnection : IConnectionDecoder
                 continue;
             }
             _frames[(int)f.Kind]++;
-            if (f.NoReturn) _noReturn[(int)f.Kind]++;
+            if (f.NoReturn)
+                _noReturn[(int)f.Kind]++;
             var r = Reading.Empty(sensor.Index, sensor.Kind, now);
             switch (f.Kind)
             {
@@ -85,7 +88,8 @@ public sealed class JsonLinesConnection : IConnectionDecoder
     {
         for (var k = 1; k < 4; k++)
         {
-            if (_frames[k] == 0) continue;
+            if (_frames[k] == 0)
+                continue;
             _byKind[k]!.AddFrames(_frames[k], _noReturn[k]);
             _frames[k] = _noReturn[k] = 0;
         }

@@ -9,14 +9,15 @@ namespace Kavach.Edge.Sensors.Protocols;
 /// </summary>
 public static class Ld06Protocol
 {
-    public static ProtocolEntry Entry { get; } = new()
-    {
-        Name = "ld06",
-        Kinds = [SensorKind.Lidar],
-        Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
-        OwnKeys = ["CorridorStartDeg", "CorridorEndDeg", "MinIntensity"],
-        DefaultMaxRangeM = static _ => 12, // docs/protocols.md §3
-    };
+    public static ProtocolEntry Entry { get; } =
+        new()
+        {
+            Name = "ld06",
+            Kinds = [SensorKind.Lidar],
+            Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
+            OwnKeys = ["CorridorStartDeg", "CorridorEndDeg", "MinIntensity"],
+            DefaultMaxRangeM = static _ => 12, // docs/protocols.md §3
+        };
 
     /// <summary>A connection of <paramref name="sensor"/>, with its corridor.</summary>
     public static FrameConnection<Ld06Frame> Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
@@ -25,7 +26,8 @@ public static class Ld06Protocol
         var decoder = new Ld06Decoder((float)o.CorridorStartDeg, (float)o.CorridorEndDeg, (byte)o.MinIntensity);
         return new FrameConnection<Ld06Frame>(sensor, queue, time, decoder, static (in Ld06Frame f, long _, ref Reading r) =>
         {
-            if (!f.HasCorridorPoints) return FrameUse.Skip;
+            if (!f.HasCorridorPoints)
+                return FrameUse.Skip;
             r.NoReturn = f.NoReturn;
             r.DistanceM = f.NearestRangeM;
             r.Strength = f.NoReturn ? float.NaN : f.NearestIntensity;

@@ -12,26 +12,28 @@ namespace Kavach.Edge.Sensors.Protocols;
 /// </summary>
 public static class NmeaProtocol
 {
-    public static ProtocolEntry Entry { get; } = new()
-    {
-        Name = "nmea",
-        Kinds = [SensorKind.Gnss],
-        Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
-        OwnKeys = ["StaleMs", "MinSatellites", "MaxHdop"],
-        ReadOptions = static (_, r) =>
+    public static ProtocolEntry Entry { get; } =
+        new()
         {
-            var d = new GnssTrustOptions();
-            return new GnssTrustOptions
+            Name = "nmea",
+            Kinds = [SensorKind.Gnss],
+            Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
+            OwnKeys = ["StaleMs", "MinSatellites", "MaxHdop"],
+            ReadOptions = static (_, r) =>
             {
-                StaleMs = r.Int("StaleMs", d.StaleMs, 100, 60_000),
-                MinSatellites = r.Int("MinSatellites", d.MinSatellites, 0, 99),
-                MaxHdop = r.Double("MaxHdop", d.MaxHdop, 0.5, 100),
-            };
-        },
-    };
+                var d = new GnssTrustOptions();
+                return new GnssTrustOptions
+                {
+                    StaleMs = r.Int("StaleMs", d.StaleMs, 100, 60_000),
+                    MinSatellites = r.Int("MinSatellites", d.MinSatellites, 0, 99),
+                    MaxHdop = r.Double("MaxHdop", d.MaxHdop, 0.5, 100),
+                };
+            },
+        };
 
     /// <summary>The tracker thresholds of a gnss sensor (its configured keys, or the defaults).</summary>
-    public static GnssTrustOptions TrustOptions(Configuration.SensorOptions sensor) => sensor.ProtocolOptions as GnssTrustOptions ?? new GnssTrustOptions();
+    public static GnssTrustOptions TrustOptions(Configuration.SensorOptions sensor) =>
+        sensor.ProtocolOptions as GnssTrustOptions ?? new GnssTrustOptions();
 
     /// <summary>A connection of <paramref name="sensor"/>: each RMC, VTG or GGA sentence becomes one reading.</summary>
     public static FrameConnection<NmeaFrame> Connection(SensorState sensor, ReadingQueue queue, TimeProvider time) =>

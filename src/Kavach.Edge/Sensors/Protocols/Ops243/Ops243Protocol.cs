@@ -9,22 +9,21 @@ namespace Kavach.Edge.Sensors.Protocols;
 /// </summary>
 public static class Ops243Protocol
 {
-    public static ProtocolEntry Entry { get; } = new()
-    {
-        Name = "ops243",
-        Kinds = [SensorKind.Radar],
-        Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
-        OwnKeys = ["PositiveIsApproaching", "SpeedUnit"],
-    };
+    public static ProtocolEntry Entry { get; } =
+        new()
+        {
+            Name = "ops243",
+            Kinds = [SensorKind.Radar],
+            Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
+            OwnKeys = ["PositiveIsApproaching", "SpeedUnit"],
+        };
 
     /// <summary>A connection of <paramref name="sensor"/>, with its sign convention and speed unit.</summary>
     public static FrameConnection<Ops243Frame> Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
     {
-        var decoder = new Ops243Decoder(new Ops243Options
-        {
-            PositiveIsApproaching = sensor.Options.PositiveIsApproaching,
-            SpeedUnit = sensor.Options.SpeedUnit,
-        });
+        var decoder = new Ops243Decoder(
+            new Ops243Options { PositiveIsApproaching = sensor.Options.PositiveIsApproaching, SpeedUnit = sensor.Options.SpeedUnit }
+        );
         return new FrameConnection<Ops243Frame>(sensor, queue, time, decoder, static (in Ops243Frame f, long _, ref Reading r) =>
         {
             r.RangeM = f.HasRange ? f.RangeM : float.NaN;

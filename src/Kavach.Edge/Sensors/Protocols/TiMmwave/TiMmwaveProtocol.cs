@@ -11,22 +11,27 @@ namespace Kavach.Edge.Sensors.Protocols;
 /// </summary>
 public static class TiMmwaveProtocol
 {
-    /// <summary>Also: the radar's CLI is configured at connect (<see cref="MmwaveConfigurator"/>), and commissioning learns its point cloud.</summary>
-    public static ProtocolEntry Entry { get; } = new()
-    {
-        Name = "ti-mmwave",
-        Kinds = [SensorKind.Radar],
-        GivesBearing = true,
-        Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
-        OwnKeys = ["ConfigPort", "ConfigFile", "MinSnrDb"],
-        ReadOptions = static (o, r) =>
+    /// <summary>Also: the radar's CLI is configured at connect (<see cref="MmwaveConfigurator"/>), and commissioning learns its point
+    /// cloud.</summary>
+    public static ProtocolEntry Entry { get; } =
+        new()
         {
-            if (o.ConfigPort is not null && o.ConfigFile is null) r.Error("ConfigFile", "is required with ConfigPort (the .cfg file of CLI lines to send)");
-            if (o.ConfigFile is not null && o.ConfigPort is null) r.Error("ConfigPort", "is required with ConfigFile (the radar's CLI serial port)");
-            if (o.ConfigFile is not null && !File.Exists(o.ConfigFile)) r.Error("ConfigFile", $"file '{o.ConfigFile}' not found");
-            return null;
-        },
-    };
+            Name = "ti-mmwave",
+            Kinds = [SensorKind.Radar],
+            GivesBearing = true,
+            Connect = static (endpoint, queue, time) => Connection(endpoint.Primary, queue, time),
+            OwnKeys = ["ConfigPort", "ConfigFile", "MinSnrDb"],
+            ReadOptions = static (o, r) =>
+            {
+                if (o.ConfigPort is not null && o.ConfigFile is null)
+                    r.Error("ConfigFile", "is required with ConfigPort (the .cfg file of CLI lines to send)");
+                if (o.ConfigFile is not null && o.ConfigPort is null)
+                    r.Error("ConfigPort", "is required with ConfigFile (the radar's CLI serial port)");
+                if (o.ConfigFile is not null && !File.Exists(o.ConfigFile))
+                    r.Error("ConfigFile", $"file '{o.ConfigFile}' not found");
+                return null;
+            },
+        };
 
     /// <summary>A connection of <paramref name="sensor"/>, with its MinSnrDb gate.</summary>
     public static FrameConnection<MmwaveFrame> Connection(SensorState sensor, ReadingQueue queue, TimeProvider time)
@@ -60,17 +65,29 @@ public static class TiMmwaveProtocol
 
     /// <summary>Indices of the nearest and second-nearest points at or above <paramref name="minSnrDb"/> (and, with a
     /// <paramref name="lateralGateM"/> over 0, within that distance of the boresight); −1 when none.</summary>
-    internal static (int Nearest, int Second) Nearest(ReadOnlySpan<MmwavePoint> points, ReadOnlySpan<MmwaveSideInfo> side, float minSnrDb,
-        float lateralGateM = 0)
+    internal static (int Nearest, int Second) Nearest(
+        ReadOnlySpan<MmwavePoint> points,
+        ReadOnlySpan<MmwaveSideInfo> side,
+        float minSnrDb,
+        float lateralGateM = 0
+    )
     {
-        int first = -1, second = -1;
+        int first = -1,
+            second = -1;
         for (var i = 0; i < points.Length; i++)
         {
-            if (i < side.Length && side[i].SnrDb < minSnrDb) continue; // clutter
-            if (lateralGateM > 0 && MathF.Abs(points[i].X) > lateralGateM) continue; // beside a cab's track
+            if (i < side.Length && side[i].SnrDb < minSnrDb)
+                continue; // clutter
+            if (lateralGateM > 0 && MathF.Abs(points[i].X) > lateralGateM)
+                continue; // beside a cab's track
             var range = points[i].RangeM;
-            if (first < 0 || range < points[first].RangeM) { second = first; first = i; }
-            else if (second < 0 || range < points[second].RangeM) second = i;
+            if (first < 0 || range < points[first].RangeM)
+            {
+                second = first;
+                first = i;
+            }
+            else if (second < 0 || range < points[second].RangeM)
+                second = i;
         }
         return (first, second);
     }

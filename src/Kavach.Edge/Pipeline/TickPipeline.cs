@@ -9,19 +9,20 @@ namespace Kavach.Edge.Pipeline;
 
 /// <summary>
 /// One tick of the diagram: fusion window → assessment (safety floor ∥ model) → risk state → broadcast.
-/// A failing safety floor is FAULT, never LOW; a failing model leaves the floor in charge (a degradation). <see cref="Step"/> is called by the tick loop (or by a
-/// test with a FakeTimeProvider); not thread-safe against itself.
+/// A failing safety floor is FAULT, never LOW; a failing model leaves the floor in charge (a degradation). <see cref="Step"/> is called by
+/// the tick loop (or by a test with a FakeTimeProvider); not thread-safe against itself.
 /// </summary>
-public sealed class Pipeline(
+public sealed class TickPipeline(
     FusionEngine fusion,
     ISafetyFloor floor,
     RiskStateMachine risk,
     RiskBroadcaster broadcaster,
     StageFaults faults,
     TimeProvider time,
-    ILogger<Pipeline> log,
+    ILogger<TickPipeline> log,
     Hosting.KavachMetrics? metrics = null,
-    ModelLayer? model = null)
+    ModelLayer? model = null
+)
 {
     private long _lastTick = long.MinValue;
     private long _ticks;
@@ -36,7 +37,8 @@ public sealed class Pipeline(
     /// <summary>The latest fusion output (API, console).</summary>
     public FusionSnapshot? LastSnapshot { get; private set; }
 
-    /// <summary>The model's view at the last tick (null: no model, or it failed that tick; <see cref="ModelView.Abstained"/>: it abstained).</summary>
+    /// <summary>The model's view at the last tick (null: no model, or it failed that tick; <see cref="ModelView.Abstained"/>: it
+    /// abstained).</summary>
     public ModelView? LastModelView { get; private set; }
 
     /// <summary>The floor's view at the last tick (null: it failed that tick); in a cab its <see cref="FloorAssessment.Cab"/>
@@ -72,7 +74,8 @@ public sealed class Pipeline(
         }
         catch (Exception e)
         {
-            if (!_floorFailing) log.LogError(e, "Safety floor failed: the unit is FAULT until it recovers");
+            if (!_floorFailing)
+                log.LogError(e, "Safety floor failed: the unit is FAULT until it recovers");
             _floorFailing = true;
             faults.Raise("safety floor", e.GetType().Name + ": " + e.Message);
         }
@@ -88,7 +91,12 @@ public sealed class Pipeline(
             if (change.Level is RiskLevel.High or RiskLevel.Fault)
                 log.LogWarning("Risk {Previous} -> {Level}: {Reasons}", change.Previous is { } p ? RiskLevels.Name(p) : "-", level, why);
             else
-                log.LogInformation("Risk {Previous} -> {Level}: {Reasons}", change.Previous is { } p ? RiskLevels.Name(p) : "-", level, why);
+                log.LogInformation(
+                    "Risk {Previous} -> {Level}: {Reasons}",
+                    change.Previous is { } p ? RiskLevels.Name(p) : "-",
+                    level,
+                    why
+                );
             broadcaster.Publish(change);
         }
         Interlocked.Exchange(ref _lastTick, now);
