@@ -42,12 +42,21 @@
 .PARAMETER Output
     Folder for the archives and their unpacked trees. Default: ./artifacts.
 
+.PARAMETER Package
+    What to build from each published tree: tar (the .tar.gz above, the default), deb (a Debian package
+    kavach-edge_<version>_<arm64|amd64>.deb built with dpkg-deb by deploy/deb/build-deb.sh: the way a fleet
+    installs and upgrades, docs/operations.md), or both: -Package tar,deb.
+
 .EXAMPLE
     pwsh ./publish.ps1
     Builds artifacts/kavach-edge-0.1.0-linux-arm64.tar.gz.
 
 .EXAMPLE
     pwsh ./publish.ps1 -Runtime linux-arm64,linux-x64 -Version 0.2.0-rc1 -Output ./release
+
+.EXAMPLE
+    pwsh ./publish.ps1 -Runtime linux-arm64,linux-x64 -Package deb
+    Builds artifacts/kavach-edge_0.1.0_arm64.deb and artifacts/kavach-edge_0.1.0_amd64.deb.
 
 .NOTES
     Exit code 0 when every archive was built; 1 when a publish failed or printed a warning.
@@ -56,7 +65,8 @@
 param(
     [string[]] $Runtime = @('linux-arm64'),
     [string] $Version,
-    [string] $Output = './artifacts'
+    [string] $Output = './artifacts',
+    [string[]] $Package = @('tar')
 )
 
 Set-StrictMode -Version Latest
@@ -78,6 +88,10 @@ if (-not $Version) {
 }
 if ($Version -notmatch '^[0-9]+\.[0-9]+\.[0-9]+([-.+][0-9A-Za-z.-]+)?$') { throw "-Version '$Version' is not a version like 1.2.3 or 1.2.3-rc1" }
 $commit = (& git -C $repo rev-parse --short HEAD 2>$null) ?? 'unknown'
+
+$Package = @($Package | ForEach-Object { $_ -split '[,\s]+' } | Where-Object { $_ })
+foreach ($p in $Package) { if ($p -notin 'tar', 'deb') { throw "-Package ${p}: expected tar or deb" } }
+if ('deb' -in $Package -and -not (Get-Command dpkg-deb -ErrorAction SilentlyContinue)) { throw '-Package deb needs dpkg-deb (apt-get install dpkg)' }
 
 # Native AOT links with clang; for linux-arm64 on another architecture also with the arm64 cross linker (binutils).
 $hostArm64 = [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'Arm64'
@@ -141,11 +155,20 @@ $results = foreach ($rid in $Runtime) {
     Set-Content -Path (Join-Path $stage 'SHA256SUMS') -Value $sums
 
     $archive = Join-Path $Output "$name.tar.gz"
-    if (Test-Path $archive) { Remove-Item -Force $archive }
-    & tar --sort=name --owner=0 --group=0 --numeric-owner -C $Output -czf $archive $name
-    if ($LASTEXITCODE -ne 0) { Write-Error "tar failed for $rid"; exit 1 }
-    $archiveHash = (Get-FileHash -Algorithm SHA256 $archive).Hash.ToLowerInvariant()
-    Set-Content -Path "$archive.sha256" -Value "$archiveHash  $name.tar.gz"
+    $archiveHash = ''
+    if ('tar' -in $Package) {
+        if (Test-Path $archive) { Remove-Item -Force $archive }
+        & tar --sort=name --owner=0 --group=0 --numeric-owner -C $Output -czf $archive $name
+        if ($LASTEXITCODE -ne 0) { Write-Error "tar failed for $rid"; exit 1 }
+        $archiveHash = (Get-FileHash -Algorithm SHA256 $archive).Hash.ToLowerInvariant()
+        Set-Content -Path "$archive.sha256" -Value "$archiveHash  $name.tar.gz"
+    }
+    $deb = $null
+    if ('deb' -in $Package) {
+        $arch = if ($rid -eq 'linux-arm64') { 'arm64' } else { 'amd64' }
+        $deb = & bash (Join-Path $repo 'deploy/deb/build-deb.sh') --app $app --arch $arch --out $Output --version $Version --commit $commit
+        if ($LASTEXITCODE -ne 0) { Write-Error "build-deb failed for $rid"; exit 1 }
+    }
 
     $unpacked = ($files | Measure-Object -Property Length -Sum).Sum
     $appSize = (Get-ChildItem -Path $app -Recurse -File | Measure-Object -Property Length -Sum).Sum
@@ -154,11 +177,12 @@ $results = foreach ($rid in $Runtime) {
         Archive  = $archive
         Unpacked = Format-Size $unpacked
         App      = Format-Size $appSize
-        TarGz    = Format-Size (Get-Item $archive).Length
-        Sha256   = $archiveHash.Substring(0, 16)
+        TarGz    = if ('tar' -in $Package) { Format-Size (Get-Item $archive).Length } else { '-' }
+        Sha256   = if ($archiveHash) { $archiveHash.Substring(0, 16) } else { '-' }
+        Deb      = if ($deb) { Format-Size (Get-Item $deb).Length } else { '-' }
     }
 }
 
 $results | Format-Table -AutoSize | Out-String | Write-Host
-foreach ($r in $results) { Write-Host "size $($r.Runtime): unpacked $($r.Unpacked), archive $($r.TarGz)" }
+foreach ($r in $results) { Write-Host "size $($r.Runtime): unpacked $($r.Unpacked), archive $($r.TarGz), deb $($r.Deb)" }
 exit 0

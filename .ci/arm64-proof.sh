@@ -16,7 +16,11 @@
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$(mktemp -d /tmp/kavach-arm64-proof.XXXXXX)
-if [ "${KAVACH_PROOF_KEEP:-0}" != 1 ]; then trap 'rm -rf "$WORK"' EXIT; fi
+# Read and unset: the daemon takes every KAVACH_* variable as configuration and refuses unknown keys.
+PROOF_KEEP=${KAVACH_PROOF_KEEP:-0}
+PROOF_SKIP_APT=${KAVACH_PROOF_SKIP_APT:-0}
+unset KAVACH_PROOF_KEEP KAVACH_PROOF_SKIP_APT
+if [ "$PROOF_KEEP" != 1 ]; then trap 'rm -rf "$WORK"' EXIT; fi
 START=$(date +%s)
 step() { printf '\n==> [%3ss] %s\n' "$(($(date +%s) - START))" "$*"; }
 fail() { printf 'arm64-proof: FAIL: %s\n' "$*" >&2; exit 1; }
@@ -24,7 +28,7 @@ passed=0
 pass() { passed=$((passed + 1)); printf '  ok  %s\n' "$*"; }
 
 # ---------------------------------------------------------------- tools
-if [ "${KAVACH_PROOF_SKIP_APT:-0}" != 1 ]; then
+if [ "$PROOF_SKIP_APT" != 1 ]; then
     step "apt-get: qemu-user-static, arm64 cross libc/libstdc++, systemd, shellcheck"
     export DEBIAN_FRONTEND=noninteractive
     dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
@@ -46,12 +50,13 @@ fi
 # ---------------------------------------------------------------- static checks
 step "shellcheck"
 shellcheck -x "$REPO/deploy/install.sh" "$REPO/deploy/soak.sh" "$REPO/tests/deploy/install-test.sh" "$REPO/.ci/arm64-proof.sh" \
-    "$REPO/.ci/aot-toolchain.sh" "$REPO/deploy/cpu-idle.sh" "$REPO/deploy/rss-steady.sh"
-pass "shellcheck: install.sh, soak.sh, install-test.sh, arm64-proof.sh, aot-toolchain.sh, cpu-idle.sh, rss-steady.sh"
+    "$REPO/.ci/aot-toolchain.sh" "$REPO/deploy/cpu-idle.sh" "$REPO/deploy/rss-steady.sh" "$REPO/deploy/deb/build-deb.sh" \
+    "$REPO/deploy/deb/postinst" "$REPO/deploy/deb/prerm" "$REPO/deploy/deb/postrm" "$REPO/deploy/deb/apt-repo.sh" "$REPO/.ci/deb-test.sh"
+pass "shellcheck: install.sh, soak.sh, install-test.sh, arm64-proof.sh, aot-toolchain.sh, cpu-idle.sh, rss-steady.sh, deb scripts"
 
 # ---------------------------------------------------------------- publish
 step "publish.ps1 -Runtime linux-arm64 (native AOT, cross-compiled; warnings are errors)"
-"$PWSH" -NoProfile -File "$REPO/publish.ps1" -Runtime linux-arm64 -Output "$WORK/artifacts" > "$WORK/publish.log" 2>&1 \
+"$PWSH" -NoProfile -File "$REPO/publish.ps1" -Runtime linux-arm64 -Package tar,deb -Output "$WORK/artifacts" > "$WORK/publish.log" 2>&1 \
     || { cat "$WORK/publish.log"; fail "publish.ps1"; }
 grep '^size ' "$WORK/publish.log"
 ARCHIVE=$(ls "$WORK"/artifacts/kavach-edge-*-linux-arm64.tar.gz)
@@ -88,6 +93,24 @@ if [ -n "$MODEL" ]; then
     pass "model $(basename "$MODEL") with an aarch64 libonnxruntime.so"
 fi
 
+step "the arm64 Debian package: metadata and contents (dpkg-deb --info, --contents)"
+DEB=$(ls "$WORK"/artifacts/kavach-edge_*_arm64.deb)
+dpkg-deb --info "$DEB" > "$WORK/deb-info.txt"
+grep -qx ' Architecture: arm64' "$WORK/deb-info.txt" || { cat "$WORK/deb-info.txt"; fail "$DEB: Architecture is not arm64"; }
+grep -q '^ Depends: .*libssl3' "$WORK/deb-info.txt" || { cat "$WORK/deb-info.txt"; fail "$DEB: no libssl3 dependency"; }
+for s in postinst prerm postrm conffiles md5sums; do grep -q " $s\$" "$WORK/deb-info.txt" || grep -q " $s " "$WORK/deb-info.txt" || fail "$DEB: no $s"; done
+dpkg-deb --contents "$DEB" > "$WORK/deb-contents.txt"
+for f in ./opt/kavach-edge/kavach-edge ./opt/kavach-edge/libe_sqlite3.so ./etc/kavach/kavach.json \
+    ./usr/lib/systemd/system/kavach-edge.service ./usr/lib/udev/rules.d/99-kavach.rules ./usr/share/doc/kavach-edge/copyright; do
+    grep -q " $f\$" "$WORK/deb-contents.txt" || fail "$DEB: $f missing"
+done
+if grep -q '\.dbg$\|\.pdb$' "$WORK/deb-contents.txt"; then fail "$DEB: debug symbols in the package"; fi
+[ "$(dpkg-deb --ctrl-tarfile "$DEB" | tar -xO ./conffiles)" = /etc/kavach/kavach.json ] || fail "$DEB: kavach.json is not its conffile"
+dpkg-deb -x "$DEB" "$WORK/deb-root"
+[ "$(machine "$WORK/deb-root/opt/kavach-edge/kavach-edge")" = 183 ] || fail "the package's kavach-edge is not an aarch64 ELF"
+DEB_SIZE=$(stat -c %s "$DEB")
+pass "$(basename "$DEB"): arm64, depends on libssl3, conffile, unit, udev rules, maintainer scripts; $((DEB_SIZE / 1024 / 1024)) MiB"
+
 step "install.sh into a temporary root with the real archive"
 "$REPO/tests/deploy/install-test.sh" "$PKG" > "$WORK/install-test.log" 2>&1 || { cat "$WORK/install-test.log"; fail "install-test.sh"; }
 tail -1 "$WORK/install-test.log"
@@ -109,6 +132,8 @@ awk -v e="$EXPOSURE" 'BEGIN { exit !(e <= 2.0) }' || fail "exposure $EXPOSURE > 
 pass "systemd-analyze security: exposure $EXPOSURE (limit 2.0)"
 
 # ---------------------------------------------------------------- under qemu-aarch64
+# What runs under qemu from here on is the arm64 Debian package's program (the same files as the archive's app/).
+APP=$WORK/deb-root/opt/kavach-edge
 # ONNX Runtime parses /proc/cpuinfo: give it an arm64 one in a private mount namespace (docs/platform.md).
 cat > "$WORK/cpuinfo" <<'EOF'
 processor	: 0
