@@ -13,7 +13,7 @@ namespace Kavach.Edge.Api;
 
 /// <summary>
 /// Pushes level changes, operator events and a 1 Hz status to the /ws/alerts clients. Nothing here may
-/// slow the pipeline: the broadcaster's <c>Changed</c> handler only enqueues and returns; one pump
+/// slow the pipeline: the fan-out's risk → API edge (<see cref="OnRiskChanged"/>) only enqueues and returns; one pump
 /// serialises each message once and offers it to every client's small bounded queue; a client whose
 /// queue is full (or whose socket takes longer than <see cref="SendTimeout"/> to take a message) is
 /// dropped rather than waited for. Thread-safe; owned by <see cref="ApiServer"/>, which starts and stops it.
@@ -27,8 +27,6 @@ public sealed class AlertHub : IAsyncDisposable
     public static readonly TimeSpan StatusPeriod = TimeSpan.FromSeconds(1);
 
     private readonly KavachOptions _options;
-    private readonly RiskBroadcaster _broadcaster;
-    private readonly AlarmControl _control;
     private readonly StatusReader _status;
     private readonly TimeProvider _time;
     private readonly ILogger<AlertHub> _log;
@@ -44,19 +42,9 @@ public sealed class AlertHub : IAsyncDisposable
         _lost,
         _sent;
 
-    public AlertHub(
-        KavachOptions options,
-        RiskBroadcaster broadcaster,
-        AlarmControl control,
-        StatusReader status,
-        KavachMetrics metrics,
-        TimeProvider time,
-        ILogger<AlertHub> log
-    )
+    public AlertHub(KavachOptions options, StatusReader status, KavachMetrics metrics, TimeProvider time, ILogger<AlertHub> log)
     {
         _options = options;
-        _broadcaster = broadcaster;
-        _control = control;
         _status = status;
         _time = time;
         _log = log;
@@ -77,23 +65,23 @@ public sealed class AlertHub : IAsyncDisposable
     /// <summary>Clients dropped because they could not keep up.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>Starts pushing. The risk changes and operator events arrive through the fan-out (Hosting/FanOut.cs).</summary>
     public void Start()
     {
-        _broadcaster.Changed += OnChanged;
-        _control.Recorded += OnRecorded;
         _pump = Task.Run(PumpAsync);
         _ticker = Task.Run(TickAsync);
     }
 
-    // On the tick thread: enqueue and return. The channel is large; a full one means the pump is stuck, and the page then goes stale by
-    // itself.
-    private void OnChanged(RiskState s)
+    /// <summary>A risk change (the fan-out's risk → API edge, on the tick thread): enqueued, nothing else. The channel is large; a full
+    /// one means the pump is stuck, and the page then goes stale by itself.</summary>
+    public void OnRiskChanged(RiskState s)
     {
         if (!_events.Writer.TryWrite(s))
             Interlocked.Increment(ref _lost);
     }
 
-    private void OnRecorded(OperatorEvent e)
+    /// <summary>An operator event (the fan-out's operator → API edge): enqueued, nothing else.</summary>
+    public void OnOperatorEvent(OperatorEvent e)
     {
         if (!_events.Writer.TryWrite(e))
             Interlocked.Increment(ref _lost);
@@ -255,8 +243,6 @@ public sealed class AlertHub : IAsyncDisposable
     /// <summary>Stops pushing and closes every client.</summary>
     public async ValueTask DisposeAsync()
     {
-        _broadcaster.Changed -= OnChanged;
-        _control.Recorded -= OnRecorded;
         Client[] clients;
         lock (_lock)
         {

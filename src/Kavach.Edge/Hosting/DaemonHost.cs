@@ -50,12 +50,21 @@ public static class DaemonHost
         {
             var risk = sp.GetRequiredService<RiskBroadcaster>();
             var storage = sp.GetRequiredService<StorageService>();
-            return new FanOut([
+            var alarm = sp.GetRequiredService<AlarmControl>();
+            List<FanOut.Edge> edges =
+            [
                 FanOut.RiskToStorage(risk, storage),
                 FanOut.TicksToStorage(sp.GetRequiredService<Pipeline.TickPipeline>(), storage),
-                FanOut.OperatorToStorage(sp.GetRequiredService<AlarmControl>(), storage),
+                FanOut.OperatorToStorage(alarm, storage),
                 FanOut.CommitsToUplink(storage, sp.GetRequiredService<UplinkService>()),
-            ]);
+            ];
+            if (options.Api.Enabled)
+            {
+                var hub = sp.GetRequiredService<Api.AlertHub>();
+                edges.Add(FanOut.RiskToApi(risk, hub));
+                edges.Add(FanOut.OperatorToApi(alarm, hub));
+            }
+            return new FanOut(edges);
         });
 
         // the commissioning record fills what the configuration leaves unset, before any stage reads the options;

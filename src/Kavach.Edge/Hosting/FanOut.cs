@@ -11,6 +11,9 @@ namespace Kavach.Edge.Hosting;
 /// <see cref="Edge"/> is one arrow of the README's diagram. As a hosted service the edges connect before
 /// any output or input starts (no change is missed) and disconnect after every output has stopped and
 /// drained. Handlers run on the sender's thread and only queue or signal.
+/// One arrow is deliberately not here: risk state ──▶ alarm outputs. The alarm subscribes when its lines are open and
+/// renders the latest state at once (Alarm/AlarmService.cs), and detaches when it halts them: the lamps follow the
+/// hardware's life, not the host's.
 /// </summary>
 public sealed class FanOut(IReadOnlyList<FanOut.Edge> edges) : IHostedService
 {
@@ -34,6 +37,14 @@ public sealed class FanOut(IReadOnlyList<FanOut.Edge> edges) : IHostedService
     /// <summary>operator events (acks, maintenance) ──▶ storage, into the same queue as the risk changes.</summary>
     public static Edge OperatorToStorage(AlarmControl alarm, StorageService storage) =>
         new("operator events → storage", () => alarm.Recorded += storage.Record, () => alarm.Recorded -= storage.Record);
+
+    /// <summary>risk state ──▶ the local API's WebSocket push (only when the API is enabled).</summary>
+    public static Edge RiskToApi(RiskBroadcaster risk, Api.AlertHub hub) =>
+        new("risk state → API push", () => risk.Changed += hub.OnRiskChanged, () => risk.Changed -= hub.OnRiskChanged);
+
+    /// <summary>operator events ──▶ the local API's WebSocket push (only when the API is enabled).</summary>
+    public static Edge OperatorToApi(AlarmControl alarm, Api.AlertHub hub) =>
+        new("operator events → API push", () => alarm.Recorded += hub.OnOperatorEvent, () => alarm.Recorded -= hub.OnOperatorEvent);
 
     /// <summary>storage commits ──▶ uplink (wakes its outbox drain).</summary>
     public static Edge CommitsToUplink(StorageService storage, UplinkService uplink) =>

@@ -1,10 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Kavach.Edge.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace Kavach.Edge.Tests.Uplink;
 
@@ -21,7 +18,7 @@ public class DaemonCrashTests
         using var dir = Repo.NewTempDir();
         await using var broker = await MosquittoBroker.StartAsync();
         await using var sub = await TestSubscriber.StartAsync(broker.Port, "kavach/crash-unit/alerts");
-        var sensorPort = FreePort();
+        var sensorPort = AlertDatabase.FreePort();
         var db = dir.File("kavach.db");
         var config = dir.File("kavach.json");
         await File.WriteAllTextAsync(
@@ -43,32 +40,32 @@ public class DaemonCrashTests
             """
         );
 
-        var feeder = new Feeder(sensorPort);
+        var feeder = new ObstacleFeeder(sensorPort);
         var daemon = Daemon.Start(config);
         try
         {
             await feeder.StartAsync();
-            await Wait.UntilAsync(() => MaxSeq(db) >= 2, () => "FAULT then LOW committed; daemon says: " + daemon.Output);
+            await Wait.UntilAsync(() => AlertDatabase.MaxSeq(db) >= 2, () => "FAULT then LOW committed; daemon says: " + daemon.Output);
             await Wait.UntilAsync(() => sub.Messages.Count >= 2, "the first two alerts uplinked");
 
             await broker.StopAsync();
             // a car comes and goes at 60 m: level changes (MEDIUM/HIGH/LOW) committed while the broker is down
             var sw = Stopwatch.StartNew();
-            while (MaxSeq(db) < 6)
+            while (AlertDatabase.MaxSeq(db) < 6)
             {
                 Assert.True(
                     sw.Elapsed < TimeSpan.FromSeconds(60),
                     "no level changes while toggling the obstacle; daemon says: " + daemon.Output
                 );
-                var before = MaxSeq(db);
+                var before = AlertDatabase.MaxSeq(db);
                 feeder.Obstacle = !feeder.Obstacle;
                 var toggled = Stopwatch.StartNew();
-                while (MaxSeq(db) == before && toggled.Elapsed < TimeSpan.FromSeconds(3))
+                while (AlertDatabase.MaxSeq(db) == before && toggled.Elapsed < TimeSpan.FromSeconds(3))
                     await Task.Delay(50);
             }
             daemon.Kill(); // SIGKILL: no goodbye, no flush
             await feeder.StopAsync();
-            var committed = MaxSeq(db); // what the killed daemon had committed
+            var committed = AlertDatabase.MaxSeq(db); // what the killed daemon had committed
             Assert.True(committed >= 6);
 
             await broker.RestartAsync();
@@ -86,7 +83,7 @@ public class DaemonCrashTests
                 if (!firstSeen.Contains(s))
                     firstSeen.Add(s);
             Assert.Equal(Enumerable.Range(1, firstSeen.Count).Select(i => (long)i), firstSeen); // in order, no gap
-            var stored = Payloads(db);
+            var stored = AlertDatabase.Payloads(db);
             foreach (var m in sub.Messages)
             {
                 var seq = JsonDocument.Parse(m.Payload).RootElement.GetProperty("seq").GetInt64();
@@ -108,44 +105,6 @@ public class DaemonCrashTests
 
     private static List<long> Seqs(TestSubscriber sub) =>
         sub.Messages.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("seq").GetInt64()).ToList();
-
-    private static long MaxSeq(string db)
-    {
-        if (!File.Exists(db))
-            return 0;
-        try
-        {
-            using var c = new SqliteConnection($"Data Source={db};Pooling=False");
-            c.Open();
-            using var cmd = c.CreateCommand();
-            cmd.CommandText = "SELECT COALESCE(MAX(seq), 0) FROM events;";
-            return (long)cmd.ExecuteScalar()!;
-        }
-        catch (SqliteException)
-        {
-            return 0;
-        }
-    }
-
-    private static Dictionary<long, string> Payloads(string db)
-    {
-        using var c = new SqliteConnection($"Data Source={db};Pooling=False");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT seq, payload FROM events WHERE seq IS NOT NULL;";
-        using var r = cmd.ExecuteReader();
-        var d = new Dictionary<long, string>();
-        while (r.Read())
-            d[r.GetInt64(0)] = r.GetString(1);
-        return d;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     /// <summary>The daemon as a child process, its output kept for failure messages.</summary>
     private sealed class Daemon
@@ -197,72 +156,6 @@ public class DaemonCrashTests
                 return;
             _p.Kill(entireProcessTree: true); // SIGKILL
             _p.WaitForExit(10_000);
-        }
-    }
-
-    /// <summary>A LiDAR at 100 Hz and a radar at 20 Hz as JSON lines on one TCP connection.</summary>
-    private sealed class Feeder(int port)
-    {
-        private CancellationTokenSource? _cts;
-        private Task _run = Task.CompletedTask;
-
-        public volatile bool Obstacle;
-
-        public async Task StartAsync()
-        {
-            _cts = new CancellationTokenSource();
-            var client = new TcpClient();
-            var sw = Stopwatch.StartNew();
-            while (true)
-            {
-                try
-                {
-                    await client.ConnectAsync("127.0.0.1", port);
-                    break;
-                }
-                catch (SocketException) when (sw.Elapsed < TimeSpan.FromSeconds(20))
-                {
-                    await Task.Delay(100);
-                }
-            }
-            _run = Task.Run(() => RunAsync(client, _cts.Token));
-        }
-
-        private async Task RunAsync(TcpClient client, CancellationToken ct)
-        {
-            using var _ = client;
-            var stream = client.GetStream();
-            var n = 0;
-            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-            try
-            {
-                while (await timer.WaitForNextTickAsync(ct))
-                {
-                    n++;
-                    var j = (n % 7) * 0.01;
-                    var sb = new StringBuilder();
-                    sb.Append(
-                        CultureInfo.InvariantCulture,
-                        $"{{\"sensor\":\"lidar\",\"distance\":{120 + j:0.00},\"strength\":{414 + n % 5},\"c\":1}}\n"
-                    );
-                    if (n % 5 == 0)
-                    {
-                        var range = Obstacle ? 60 + (n % 3) * 0.02 : 120 + (n % 3) * 0.02;
-                        sb.Append(
-                            CultureInfo.InvariantCulture,
-                            $"{{\"sensor\":\"radar\",\"range\":{range:0.00},\"speed\":{(n % 3) * 0.001:0.000},\"snr\":20,\"targets\":1}}\n"
-                        );
-                    }
-                    await stream.WriteAsync(Encoding.UTF8.GetBytes(sb.ToString()), ct);
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or IOException or SocketException) { }
-        }
-
-        public async Task StopAsync()
-        {
-            _cts?.Cancel();
-            await _run;
         }
     }
 }
