@@ -8,6 +8,36 @@ namespace Kavach.Edge.Tests.Support;
 /// <summary>A LiDAR at 100 Hz and a radar at 20 Hz as JSON lines on one TCP connection.</summary>
 public sealed class ObstacleFeeder(int port)
 {
+    /// <summary>Writes the configuration of a daemon these lines suit: the LiDAR and radar on one tcp-listen port, the reference at
+    /// 120 m, short confirm and hold times (<paramref name="holdMs"/>), an uplink to the broker on <paramref name="brokerPort"/>.</summary>
+    public static Task WriteDaemonConfigAsync(
+        string path,
+        string deviceId,
+        int sensorPort,
+        string db,
+        int brokerPort,
+        int holdMs,
+        int reconnectMaxMs
+    ) =>
+        File.WriteAllTextAsync(
+            path,
+            $$"""
+            {
+              "Device": { "Id": "{{deviceId}}" },
+              "Sensors": [
+                { "Name": "lidar", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": {{sensorPort}} },
+                  "BaselineStrength": 2000, "BaselineRangeM": 60 },
+                { "Name": "radar", "Kind": "radar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": {{sensorPort}} } }
+              ],
+              "Risk": { "ReferenceRangeM": 120, "ConfirmMs": 100, "HighHoldMs": {{holdMs}}, "MediumHoldMs": {{holdMs}}, "FaultHoldMs": {{holdMs}}, "StartupGraceMs": 0 },
+              "Storage": { "Path": "{{db}}" },
+              "Uplink": { "Host": "127.0.0.1", "Port": {{brokerPort}}, "ReconnectMinMs": 100, "ReconnectMaxMs": {{reconnectMaxMs}}, "TelemetryMs": 0 },
+              "Api": { "Urls": "http://127.0.0.1:0" },
+              "Logging": { "File": "", "Console": true }
+            }
+            """
+        );
+
     private CancellationTokenSource? _cts;
     private Task _run = Task.CompletedTask;
 

@@ -21,24 +21,7 @@ public class DaemonCrashTests
         var sensorPort = AlertDatabase.FreePort();
         var db = dir.File("kavach.db");
         var config = dir.File("kavach.json");
-        await File.WriteAllTextAsync(
-            config,
-            $$"""
-            {
-              "Device": { "Id": "crash-unit" },
-              "Sensors": [
-                { "Name": "lidar", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": {{sensorPort}} },
-                  "BaselineStrength": 2000, "BaselineRangeM": 60 },
-                { "Name": "radar", "Kind": "radar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": {{sensorPort}} } }
-              ],
-              "Risk": { "ReferenceRangeM": 120, "ConfirmMs": 100, "HighHoldMs": 300, "MediumHoldMs": 300, "FaultHoldMs": 300, "StartupGraceMs": 0 },
-              "Storage": { "Path": "{{db}}" },
-              "Uplink": { "Host": "127.0.0.1", "Port": {{broker.Port}}, "ReconnectMinMs": 100, "ReconnectMaxMs": 500, "TelemetryMs": 0 },
-              "Api": { "Urls": "http://127.0.0.1:0" },
-              "Logging": { "File": "", "Console": true }
-            }
-            """
-        );
+        await ObstacleFeeder.WriteDaemonConfigAsync(config, "crash-unit", sensorPort, db, broker.Port, holdMs: 300, reconnectMaxMs: 500);
 
         var feeder = new ObstacleFeeder(sensorPort);
         var daemon = Daemon.Start(config);

@@ -27,24 +27,7 @@ public class DaemonKillSeriesTests(ITestOutputHelper output)
         var sensorPort = AlertDatabase.FreePort();
         var db = dir.File("kavach.db");
         var config = dir.File("kavach.json");
-        await File.WriteAllTextAsync(
-            config,
-            $$"""
-            {
-              "Device": { "Id": "kill-unit" },
-              "Sensors": [
-                { "Name": "lidar", "Kind": "lidar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": {{sensorPort}} },
-                  "BaselineStrength": 2000, "BaselineRangeM": 60 },
-                { "Name": "radar", "Kind": "radar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": {{sensorPort}} } }
-              ],
-              "Risk": { "ReferenceRangeM": 120, "ConfirmMs": 100, "HighHoldMs": 200, "MediumHoldMs": 200, "FaultHoldMs": 200, "StartupGraceMs": 0 },
-              "Storage": { "Path": "{{db}}" },
-              "Uplink": { "Host": "127.0.0.1", "Port": {{broker.Port}}, "ReconnectMinMs": 100, "ReconnectMaxMs": 400, "TelemetryMs": 0 },
-              "Api": { "Urls": "http://127.0.0.1:0" },
-              "Logging": { "File": "", "Console": true }
-            }
-            """
-        );
+        await ObstacleFeeder.WriteDaemonConfigAsync(config, "kill-unit", sensorPort, db, broker.Port, holdMs: 200, reconnectMaxMs: 400);
 
         var feeder = new ObstacleFeeder(sensorPort);
         var brokerUp = true;
