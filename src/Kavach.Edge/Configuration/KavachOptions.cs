@@ -24,6 +24,7 @@ public sealed class KavachOptions
     public LoggingOptions Logging { get; } = new();
     public CommissioningOptions Commissioning { get; } = new();
     public TrainOptions Train { get; } = new();
+    public RouteOptions Route { get; } = new();
 
     /// <summary>Where the configuration came from (for the log).</summary>
     public string Source { get; private set; } = "";
@@ -120,6 +121,10 @@ public sealed class KavachOptions
                 r.Section("Train", s => o.Train.Read(s, o.Device.Mode));
             else
                 r.Seen("Train");
+            if (r.Has("Route"))
+                r.Section("Route", s => o.Route.Read(s, o.Device.Mode));
+            else
+                r.Seen("Route");
         }
         if (o.Device.Mode == DeviceMode.Locomotive)
         {

@@ -94,6 +94,9 @@ public static class DaemonHost
             )
             : ModelLayer.Load(options.Model);
         s.AddSingleton(sp => new ModelLayer(options, model, sp.GetRequiredService<ILogger<ModelLayer>>(), modelState, modelReason));
+        // the route files load here, before anything starts: a bad row throws ConfigurationRefusedException (exit 2)
+        if (cab && options.Route.Present)
+            s.AddSingleton(Route.RouteFiles.Load(options.Route, options.Source));
         s.AddSingleton<RiskStateMachine>();
         s.AddSingleton<Pipeline.TickPipeline>();
 

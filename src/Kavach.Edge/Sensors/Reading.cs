@@ -82,6 +82,12 @@ public struct Reading
     /// <summary>GNSS: course over ground, degrees true (RMC, VTG).</summary>
     public float CourseDeg;
 
+    /// <summary>GNSS: latitude, degrees, north positive (RMC, GGA); NaN when absent (VTG, or no fix).</summary>
+    public double LatitudeDeg;
+
+    /// <summary>GNSS: longitude, degrees, east positive (RMC, GGA); NaN when absent (VTG, or no fix).</summary>
+    public double LongitudeDeg;
+
     /// <summary>An empty reading of one sensor at one time (every value absent).</summary>
     public static Reading Empty(int sensor, SensorKind kind, long timestamp) =>
         new()
@@ -106,5 +112,7 @@ public struct Reading
             Hdop = float.NaN,
             SpeedMps = float.NaN,
             CourseDeg = float.NaN,
+            LatitudeDeg = double.NaN,
+            LongitudeDeg = double.NaN,
         };
 }

@@ -5,7 +5,7 @@ namespace Kavach.Edge.Sensors.Protocols;
 
 /// <summary>
 /// nmea: NMEA 0183 RMC, VTG and GGA sentences from a GNSS receiver (docs/protocols.md §8) → gnss readings, one per
-/// sentence, carrying what the receiver claims (validity, mode, fix quality, satellites, HDOP, speed, course). Whether
+/// sentence, carrying what the receiver claims (validity, mode, fix quality, satellites, HDOP, speed, course, position). Whether
 /// the speed can be trusted is decided in fusion by <see cref="GnssSpeedTracker"/>, with the thresholds read here
 /// (<c>StaleMs</c>, <c>MinSatellites</c>, <c>MaxHdop</c>: a <see cref="GnssTrustOptions"/> in the sensor's ProtocolOptions).
 /// Locomotive mode only (docs/locomotive.md).
@@ -47,6 +47,8 @@ public static class NmeaProtocol
             r.Hdop = (float)f.Hdop;
             r.SpeedMps = (float)f.SpeedMps;
             r.CourseDeg = (float)f.CourseTrueDeg;
+            r.LatitudeDeg = f.LatitudeDeg; // RMC and GGA carry the position (route matching, docs/route.md); VTG leaves NaN
+            r.LongitudeDeg = f.LongitudeDeg;
             return FrameUse.Reading;
         });
 }
