@@ -65,10 +65,8 @@ public sealed class ApiEndpoints(
             return Results.NoContent();
         });
         app.Map("/ws/alerts", AlertsAsync);
-        app.MapGet("/", () => StatusPage.Get("/"));
-        app.MapGet("/index.html", () => StatusPage.Get("/index.html"));
-        app.MapGet("/app.js", () => StatusPage.Get("/app.js"));
-        app.MapGet("/style.css", () => StatusPage.Get("/style.css"));
+        foreach (var path in StatusPage.Paths) // the status page, the cab display and their shared script
+            app.MapGet(path, () => StatusPage.Get(path));
     }
 
     // RouteHandler methods take the CancellationToken so they bind as handlers (a HttpContext-only method returning Task<IResult> would be

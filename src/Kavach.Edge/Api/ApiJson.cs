@@ -98,6 +98,80 @@ public sealed record Status(
     /// "no-fix", "dead-reckoning", "poor-geometry", "stale"). Left out when no gnss sensor is configured.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? SpeedTrust { get; init; }
+
+    /// <summary>Locomotive mode: the cab's floor at the last tick (<see cref="CabStatus"/>, telemetry's "cab"), null before its first
+    /// assessment or after a tick whose floor failed. The key is left out on a trackside unit.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public NullableCab? Cab { get; init; }
+}
+
+/// <summary>
+/// The "cab" object of a locomotive unit, one shape for /api/status, alerts and telemetry (docs/schemas/telemetry.schema.json):
+/// the own speed against the stop-within-sight speed. Unknown numbers are null.
+/// </summary>
+/// <param name="OwnSpeedKmh">The train's speed, km/h to 0.1; null when <see cref="SpeedTrust"/> is not "trusted".</param>
+/// <param name="SpeedTrust">"trusted", "never-seen", "no-fix", "dead-reckoning", "poor-geometry" or "stale".</param>
+/// <param name="SightSpeedKmh">The stop-within-sight speed, whole km/h rounded down; null when the visibility is unknown.</param>
+/// <param name="SightDistanceM">min(visibility, longest working sensor reach), m.</param>
+/// <param name="LimitedBy">What limits <see cref="SightDistanceM"/>: "visibility" or "reach" (null when unknown).</param>
+/// <param name="OverSpeed">The over-speed MEDIUM stands.</param>
+/// <param name="CurveRadiusM">Signed curve radius, m, right positive; null on straight track or when unknown.</param>
+/// <param name="CoveredM">How far ahead the sensors' view stays on the track, m.</param>
+public sealed record CabStatus(
+    double? OwnSpeedKmh,
+    string SpeedTrust,
+    double? SightSpeedKmh,
+    double? SightDistanceM,
+    string? LimitedBy,
+    bool OverSpeed,
+    double? CurveRadiusM,
+    double? CoveredM
+)
+{
+    public static CabStatus From(Locomotive.CabView cab) =>
+        new(
+            Finite(Math.Round(cab.OwnSpeedKmh, 1)),
+            Locomotive.LocomotiveFloor.SpeedTrustName(cab.SpeedTrust),
+            Finite(cab.SightSpeedKmh),
+            Finite(Math.Round(cab.Sight.DistanceM)),
+            double.IsNaN(cab.Sight.DistanceM) ? null
+                : cab.Sight.LimitedByReach ? "reach"
+                : "visibility",
+            cab.OverSpeed,
+            Finite(Math.Round(cab.RadiusM)),
+            Finite(Math.Round(cab.CoveredM))
+        );
+
+    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+}
+
+/// <summary>The cab in /api/status: the object, or null while a locomotive unit has none; like <see cref="NullableKmh"/>, the key stays
+/// when the value is unknown.</summary>
+[JsonConverter(typeof(NullableCabConverter))]
+public readonly record struct NullableCab(CabStatus? Value);
+
+internal sealed class NullableCabConverter : JsonConverter<NullableCab>
+{
+    public override bool HandleNull => true;
+
+    public override NullableCab Read(
+        ref System.Text.Json.Utf8JsonReader reader,
+        Type typeToConvert,
+        System.Text.Json.JsonSerializerOptions options
+    ) =>
+        new(
+            reader.TokenType == System.Text.Json.JsonTokenType.Null
+                ? null
+                : System.Text.Json.JsonSerializer.Deserialize(ref reader, ApiJson.Default.CabStatus)
+        );
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, NullableCab value, System.Text.Json.JsonSerializerOptions options)
+    {
+        if (value.Value is { } cab)
+            System.Text.Json.JsonSerializer.Serialize(writer, cab, ApiJson.Default.CabStatus);
+        else
+            writer.WriteNullValue();
+    }
 }
 
 /// <summary>A number that may be unknown, written as the number or as null: unlike a plain <c>double?</c>, whose null a
@@ -169,6 +243,7 @@ public sealed record StatusMessage(string Type, Status Status);
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(Health))]
 [JsonSerializable(typeof(Status))]
+[JsonSerializable(typeof(CabStatus))]
 [JsonSerializable(typeof(EventPage))]
 [JsonSerializable(typeof(AckRequest))]
 [JsonSerializable(typeof(MaintenanceRequest))]

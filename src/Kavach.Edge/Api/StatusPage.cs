@@ -3,13 +3,17 @@ using Microsoft.AspNetCore.Http;
 namespace Kavach.Edge.Api;
 
 /// <summary>
-/// The technician's status page: static HTML, CSS and JS embedded in the assembly (Api/wwwroot; no build
-/// step, no files to deploy). It holds no data itself — it fetches /api/status and listens on /ws/alerts —
-/// so it is served without the key; the page asks for the key when the API answers 401.
+/// The technician's status page (/) and the cab display (/cab, docs/cab-display.md): static HTML, CSS and JS embedded
+/// in the assembly (Api/wwwroot; no build step, no files to deploy). They hold no data themselves — they fetch
+/// /api/status and listen on /ws/alerts (live.js, shared) — so they are served without the key; a page asks for the
+/// key when the API answers 401.
 /// </summary>
 public static class StatusPage
 {
     private static readonly Dictionary<string, (byte[] Body, string ContentType)> Files = Load();
+
+    /// <summary>Every path served: each file under its name, and "/" and "/cab" for index.html and cab.html.</summary>
+    public static IEnumerable<string> Paths => Files.Keys;
 
     public static bool Serves(PathString path) => path.HasValue && Files.ContainsKey(path.Value!);
 
@@ -39,6 +43,8 @@ public static class StatusPage
             files[path] = (ms.ToArray(), type);
             if (path == "/index.html")
                 files["/"] = (ms.ToArray(), type);
+            else if (path == "/cab.html")
+                files["/cab"] = (ms.ToArray(), type);
         }
         return files;
     }

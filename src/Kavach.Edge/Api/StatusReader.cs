@@ -94,8 +94,11 @@ public sealed class StatusReader(
         {
             OwnSpeedKmh = _hasGnss ? new NullableKmh(OwnSpeedKmh(pipeline.LastSnapshot)) : null,
             SpeedTrust = _hasGnss ? SpeedTrustName(pipeline.LastSnapshot?.Motion.Trust ?? Locomotive.SpeedTrust.NeverSeen) : null,
+            Cab = _locomotive ? new NullableCab(pipeline.LastAssessment?.Cab is { } cab ? CabStatus.From(cab) : null) : null,
         };
     }
+
+    private readonly bool _locomotive = options.Device.Mode == DeviceMode.Locomotive;
 
     private readonly bool _hasGnss = options.CountOf(SensorKind.Gnss) > 0;
 

@@ -135,22 +135,12 @@ public static class AlertJson
             w.WriteBoolean("clockSynced", c.ClockSynced);
         });
 
-    /// <summary>The "cab" object of a locomotive unit (alert and telemetry): own speed and the stop-within-sight speed.</summary>
+    /// <summary>The "cab" object of a locomotive unit (alert and telemetry): own speed and the stop-within-sight speed; the same
+    /// shape as /api/status's (<see cref="Api.CabStatus"/>).</summary>
     internal static void Cab(Utf8JsonWriter w, Locomotive.CabView cab)
     {
-        w.WriteStartObject("cab");
-        Number(w, "ownSpeedKmh", Math.Round(cab.OwnSpeedKmh, 1));
-        w.WriteString("speedTrust", Locomotive.LocomotiveFloor.SpeedTrustName(cab.SpeedTrust));
-        Number(w, "sightSpeedKmh", cab.SightSpeedKmh);
-        Number(w, "sightDistanceM", Math.Round(cab.Sight.DistanceM));
-        if (double.IsNaN(cab.Sight.DistanceM))
-            w.WriteNull("limitedBy");
-        else
-            w.WriteString("limitedBy", cab.Sight.LimitedByReach ? "reach" : "visibility");
-        w.WriteBoolean("overSpeed", cab.OverSpeed);
-        Number(w, "curveRadiusM", double.IsFinite(cab.RadiusM) ? Math.Round(cab.RadiusM) : double.NaN);
-        Number(w, "coveredM", Math.Round(cab.CoveredM));
-        w.WriteEndObject();
+        w.WritePropertyName("cab");
+        JsonSerializer.Serialize(w, Api.CabStatus.From(cab), Api.ApiJson.Default.CabStatus);
     }
 
     /// <summary>The record that tells the receiver which alerts the full outbox dropped.</summary>

@@ -53,7 +53,7 @@ public class ApiAuthTests
         }
         var (code, _) = await anon.PostJsonAsync("/api/alarm/ack", "{\"by\":\"x\"}");
         Assert.Equal(HttpStatusCode.Unauthorized, code);
-        foreach (var path in new[] { "/api/ping", "/", "/app.js", "/style.css" })
+        foreach (var path in new[] { "/api/ping", "/", "/app.js", "/style.css", "/live.js", "/cab", "/cab.js", "/cab.css" })
         {
             using var r = await anon.GetAsync(path);
             Assert.True(r.StatusCode == HttpStatusCode.OK, path);

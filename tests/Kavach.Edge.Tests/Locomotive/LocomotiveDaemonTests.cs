@@ -1,9 +1,7 @@
-using System.Text;
 using Kavach.Edge.Assessment;
 using Kavach.Edge.Locomotive;
 using Kavach.Edge.Model;
 using Kavach.Edge.Tests.Support;
-using Kavach.Protocols;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Kavach.Edge.Tests.Locomotive;
@@ -15,109 +13,14 @@ namespace Kavach.Edge.Tests.Locomotive;
 /// </summary>
 public sealed class LocomotiveDaemonTests
 {
-    private const string Config = """
-        {
-          "Device": { "Id": "loco-30123-cab", "Mode": "locomotive" },
-          "Train": { "Class": "loaded passenger (defaults)" },
-          "Risk": { "StartupGraceMs": 0 },
-          "Sensors": [
-            { "Name": "lidar", "Kind": "lidar", "MaxRangeM": 180, "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
-            { "Name": "radar", "Kind": "radar", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
-            { "Name": "camera", "Kind": "camera", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } },
-            { "Name": "gps", "Kind": "gnss", "Protocol": "nmea", "Transport": { "Type": "tcp-listen", "Host": "127.0.0.1", "Port": 0 } }
-          ],
-          "Logging": { "File": "" }
-        }
-        """;
-
-    /// <summary>What the cab's sensors report, changed by the test while the feed runs.</summary>
-    private sealed class Cab
-    {
-        public volatile float SpeedKmh = 40;
-        public volatile bool GnssSilent;
-        public volatile float VisibilityM = 5000;
-
-        /// <summary>Range of an object on the track ahead, m (NaN: none); it closes at the train's speed.</summary>
-        public float ObstacleM = float.NaN;
-    }
-
-    private static async Task<(Task Run, CancellationTokenSource Stop)> FeedAsync(DaemonUnderTest d, Cab cab)
-    {
-        var lidar = await d.ConnectAsync("lidar");
-        var radar = await d.ConnectAsync("radar");
-        var camera = await d.ConnectAsync("camera");
-        var gps = await d.ConnectAsync("gps");
-        var stop = new CancellationTokenSource();
-        var run = Task.Run(async () =>
-        {
-            var buf = new byte[JsonLineEncoder.MaxLineLength];
-            var t = 0;
-            try
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    var v = cab.SpeedKmh / 3.6f;
-                    var obstacle = cab.ObstacleM;
-                    if (!float.IsNaN(obstacle))
-                        cab.ObstacleM = obstacle - v * 0.1f;
-                    var seen = !float.IsNaN(obstacle) && obstacle <= 180;
-                    var lines = new StringBuilder();
-                    for (var k = 0; k < 10; k++)
-                        lines.Append(
-                            Encoding.UTF8.GetString(
-                                buf,
-                                0,
-                                JsonLineEncoder.WriteLidar(buf, seen ? obstacle - v * 0.01f * k : null, 0.9f, seen ? 900 : null)
-                            )
-                        );
-                    await lidar.SendAsync(lines.ToString());
-                    await radar.SendAsync(
-                        Encoding.UTF8.GetString(
-                            buf,
-                            0,
-                            float.IsNaN(obstacle)
-                                ? JsonLineEncoder.WriteRadar(buf, null, null, null, 0)
-                                : JsonLineEncoder.WriteRadar(buf, obstacle, v, 20, 1)
-                        )
-                    );
-                    await camera.SendAsync(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteCameraMetres(buf, cab.VisibilityM)));
-                    if (!cab.GnssSilent && t % 2 == 0) // a 5 Hz receiver: VTG with speed and course
-                    {
-                        var vtg = NmeaFrame.Empty(NmeaSentence.Vtg, NmeaTalker.Combined) with
-                        {
-                            Valid = true,
-                            Mode = NmeaMode.Autonomous,
-                            CourseTrueDeg = 90,
-                            SpeedKmh = cab.SpeedKmh,
-                            SpeedKnots = cab.SpeedKmh / NmeaFrame.KmhPerKnot,
-                        };
-                        await gps.SendAsync(Encoding.ASCII.GetString(buf, 0, NmeaEncoder.Encode(buf, vtg)));
-                    }
-                    t++;
-                    await Task.Delay(100, stop.Token);
-                }
-            }
-            catch (OperationCanceledException) { }
-            catch (IOException) { } // the daemon stopped first
-            finally
-            {
-                lidar.Dispose();
-                radar.Dispose();
-                camera.Dispose();
-                gps.Dispose();
-            }
-        });
-        return (run, stop);
-    }
-
     private static FloorAssessment? Latest(DaemonUnderTest d) => d.Host.Services.GetRequiredService<Pipeline.TickPipeline>().LastAssessment;
 
     [Fact]
     public async Task A_vehicle_on_the_track_inside_the_stopping_distance_is_high_from_the_cabs_floor_with_the_speed_on_the_alert()
     {
-        await using var d = await DaemonUnderTest.StartAsync(Config);
-        var cab = new Cab();
-        var (run, stop) = await FeedAsync(d, cab);
+        await using var d = await DaemonUnderTest.StartAsync(CabFeed.Config);
+        var cab = new CabFeed.Scene();
+        var (run, stop) = await CabFeed.StartAsync(d, cab);
         try
         {
             await Wait.UntilAsync(
@@ -152,9 +55,9 @@ public sealed class LocomotiveDaemonTests
     [Fact]
     public async Task Running_faster_than_the_sight_allows_in_fog_is_medium_and_a_silent_receiver_is_named_not_a_fault()
     {
-        await using var d = await DaemonUnderTest.StartAsync(Config);
-        var cab = new Cab { SpeedKmh = 60, VisibilityM = 200 };
-        var (run, stop) = await FeedAsync(d, cab);
+        await using var d = await DaemonUnderTest.StartAsync(CabFeed.Config);
+        var cab = new CabFeed.Scene { SpeedKmh = 60, VisibilityM = 200 };
+        var (run, stop) = await CabFeed.StartAsync(d, cab);
         try
         {
             await d.WaitForLevelAsync(RiskLevel.Medium, TimeSpan.FromSeconds(15));

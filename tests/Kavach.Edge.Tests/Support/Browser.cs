@@ -38,6 +38,20 @@ public static class Browser
         return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>
+    /// Sizes the window so the page's viewport is <paramref name="width"/> x <paramref name="height"/> CSS pixels (a kiosk's
+    /// whole screen): headless Chromium's --window-size counts its window's frame too.
+    /// </summary>
+    public static void SetViewport(ChromeDriver driver, int width, int height)
+    {
+        var inner = (IReadOnlyCollection<object>)driver.ExecuteScript("return [window.innerWidth, window.innerHeight]")!;
+        var (w, h) = (Convert.ToInt32(inner.First()), Convert.ToInt32(inner.Last()));
+        var outer = driver.Manage().Window.Size;
+        driver.Manage().Window.Size = new System.Drawing.Size(outer.Width + width - w, outer.Height + height - h);
+        inner = (IReadOnlyCollection<object>)driver.ExecuteScript("return [window.innerWidth, window.innerHeight]")!;
+        Assert.Equal([width, height], inner.Select(Convert.ToInt32));
+    }
+
     /// <summary>Polls the page until <paramref name="condition"/> holds; fails with what the page shows.</summary>
     public static async Task UntilAsync(IWebDriver driver, Func<IWebDriver, bool> condition, TimeSpan timeout, string what)
     {

@@ -1,13 +1,9 @@
-// Kavach Edge status page: /api/status once, then live over /ws/alerts (status every second, level
-// changes and operator events at once). No message for STALE_MS, or the socket down, and the page turns
-// grey with a banner: a stale page must never look like "all clear". Text only via textContent.
+// Kavach Edge status page: live data from live.js (loaded first; shared with the cab display). When live.js says the
+// data is stale the page turns grey with a banner: a stale page must never look like "all clear". Text only via textContent.
 'use strict';
-const $ = id => document.getElementById(id);
-const STALE_MS = 3500;
-let ws = null, lastMessage = 0, retryMs = 1000, current = null, locked = false;
+let current = null, live = null;
 
 const num = (v, unit, digits = 0) => v == null ? '?' : `${v.toFixed(digits)} ${unit}`;
-const set = (id, text) => { $(id).textContent = text; };
 
 function showLevel(level, reasons) {
   $('level-box').className = 'level ' + level;
@@ -58,18 +54,10 @@ function stale(on) {
   set('reasons', current ? `last known ${current.level} — connection lost, data is stale` : 'no connection to the daemon');
   $('ack').disabled = true;
 }
-setInterval(() => stale(!ws || ws.readyState !== WebSocket.OPEN || Date.now() - lastMessage > STALE_MS), 500);
-
-async function api(method, path, body) {
-  const r = await fetch(path, { method, cache: 'no-store', credentials: 'same-origin',
-    headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
-  if (r.status === 401) { askKey(); throw new Error('unauthorized'); }
-  return r;
-}
 
 async function loadEvents() {
   try {
-    const r = await api('GET', '/api/events?limit=10');
+    const r = await live.api('GET', '/api/events?limit=10');
     if (!r.ok) return;
     const page = await r.json();
     $('events').replaceChildren(...page.events.map(e => {
@@ -79,54 +67,6 @@ async function loadEvents() {
     }));
   } catch { /* the next level change retries */ }
 }
-
-function connect() {
-  const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/alerts`);
-  ws = socket;
-  socket.onmessage = e => {
-    lastMessage = Date.now(); retryMs = 1000;
-    const m = JSON.parse(e.data);
-    if (m.type === 'status') renderStatus(m.status);
-    else if (m.type === 'level') {
-      showLevel(m.level, m.reasons);
-      $('ack').disabled = true; // until the next status (≤ 1 s) names this alarm's episode: never acknowledge a stale one
-      loadEvents();
-    } else if (m.type === 'operator') set('ack-result', `${m.kind} by ${m.by} (${m.source}): ${m.detail}`);
-  };
-  socket.onclose = () => {
-    if (ws === socket) ws = null;
-    stale(true);
-    setTimeout(start, retryMs);
-    retryMs = Math.min(retryMs * 2, 5000);
-  };
-}
-
-async function start() {
-  if (locked) return;
-  try {
-    const r = await api('GET', '/api/status');
-    if (r.ok) renderStatus(await r.json());
-  } catch (e) {
-    if (!locked) setTimeout(start, retryMs);
-    return;
-  }
-  loadEvents();
-  connect();
-}
-
-function askKey() {
-  if (locked) return;
-  locked = true;
-  $('login').showModal();
-}
-
-$('login-form').addEventListener('submit', async ev => {
-  ev.preventDefault();
-  const r = await fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key: $('key').value }) });
-  if (!r.ok) { set('login-error', r.status === 429 ? `too many wrong keys: try again in ${r.headers.get('Retry-After') || 60} s` : 'wrong key'); return; }
-  $('key').value = ''; set('login-error', '');
-  $('login').close(); locked = false; start();
-});
 
 function who() {
   const by = $('by').value.trim();
@@ -139,10 +79,10 @@ async function command(path, body, resultId) {
   const by = who();
   if (!by) { set(resultId, 'enter your name first'); return; }
   try {
-    const r = await api('POST', path, { ...body, by });
+    const r = await live.api('POST', path, { ...body, by });
     const j = await r.json();
     set(resultId, r.ok ? `done: ${j.reason}` : `refused: ${j.reason || j.detail || j.error}`);
-    const s = await api('GET', '/api/status');
+    const s = await live.api('GET', '/api/status');
     if (s.ok) renderStatus(await s.json());
   } catch (e) { set(resultId, 'failed: ' + e.message); }
 }
@@ -151,5 +91,14 @@ $('by').value = localStorage.getItem('kavach.by') || '';
 $('ack').addEventListener('click', () => command('/api/alarm/ack', current ? { episode: current.alarm.episode } : {}, 'ack-result'));
 $('maint-start').addEventListener('click', () => command('/api/maintenance', { minutes: Number($('minutes').value) }, 'maint-result'));
 $('maint-end').addEventListener('click', () => command('/api/maintenance', { end: true }, 'maint-result'));
-stale(true);
-start();
+live = kavachLive({
+  status: renderStatus,
+  level: m => {
+    showLevel(m.level, m.reasons);
+    $('ack').disabled = true; // until the next status (≤ 1 s) names this alarm's episode: never acknowledge a stale one
+    loadEvents();
+  },
+  operator: m => set('ack-result', `${m.kind} by ${m.by} (${m.source}): ${m.detail}`),
+  stale,
+  started: loadEvents,
+});
