@@ -11,14 +11,25 @@ public enum CommandSource
     Button,
     Mqtt,
     Api,
+
+    /// <summary>Not an operator: the route announcer (docs/route.md). Its "announce" events are recorded with the operators'
+    /// so that the acknowledgement that follows has its subject beside it.</summary>
+    Route,
 }
+
+/// <summary>A landmark announcement the alarm shows until it is acknowledged or the landmark is passed.</summary>
+/// <param name="Key">The landmark it is for (ends it when passed).</param>
+/// <param name="Text">What was announced ("signal S12 ahead, 500 metres").</param>
+/// <param name="Pattern">The lamps and buzzer of its landmark kind.</param>
+public sealed record Announcement(object Key, string Text, AlarmPattern Pattern);
 
 /// <summary>The answer to an operator command: refused commands say why.</summary>
 public sealed record CommandOutcome(bool Accepted, string Reason);
 
 /// <summary>
 /// One operator action, recorded whether it was accepted or refused.
-/// Kind: "ack", "ack-refused", "maintenance-start", "maintenance-extend", "maintenance-end", "maintenance-refused".
+/// Kind: "ack", "ack-refused", "maintenance-start", "maintenance-extend", "maintenance-end", "maintenance-refused", and
+/// "announce" (a landmark ahead, <see cref="CommandSource.Route"/>).
 /// <see cref="By"/> and <see cref="Detail"/> are clean (<see cref="RemoteText"/>).
 /// </summary>
 public sealed record OperatorEvent(string Kind, string By, CommandSource Source, DateTimeOffset Utc, long Episode, string Detail);
@@ -56,6 +67,7 @@ public sealed class AlarmControl
     private TimeSpan _lastGrant;
     private long _ackedEpisode;
     private OperatorEvent? _last;
+    private Announcement? _announcement;
 
     public AlarmControl(AlarmOptions options, TimeProvider time, ILogger<AlarmControl> log)
     {
@@ -110,6 +122,44 @@ public sealed class AlarmControl
         }
     }
 
+    /// <summary>The landmark announcement being shown; null when none (acknowledged, passed, or none made).</summary>
+    public Announcement? Announcement
+    {
+        get
+        {
+            lock (_lock)
+                return _announcement;
+        }
+    }
+
+    /// <summary>
+    /// Shows <paramref name="a"/> (replacing an earlier one) until the ack button or <see cref="EndAnnouncement"/>; recorded as
+    /// an "announce" event. The alarm shows its pattern over LOW, and its buzzer over MEDIUM; HIGH, FAULT and maintenance
+    /// are never covered (<see cref="AlarmEngine"/>).
+    /// </summary>
+    public void Announce(Announcement a)
+    {
+        OperatorEvent e;
+        lock (_lock)
+        {
+            _announcement = a;
+            e = Event("announce", "route", CommandSource.Route, a.Text);
+        }
+        Publish(e);
+    }
+
+    /// <summary>Ends the announcement for <paramref name="key"/> if it is the one shown (the landmark was passed).</summary>
+    public void EndAnnouncement(object key)
+    {
+        lock (_lock)
+        {
+            if (_announcement is null || !ReferenceEquals(_announcement.Key, key))
+                return;
+            _announcement = null;
+        }
+        StateChanged?.Invoke();
+    }
+
     public bool BuzzerSilenced
     {
         get
@@ -131,7 +181,12 @@ public sealed class AlarmControl
         lock (_lock)
         {
             var now = _time.GetTimestamp();
-            if (_episode == 0)
+            // an announcement is acknowledged by any press (with the episode's acknowledgement when one is due)
+            var announced = _announcement?.Text;
+            _announcement = null;
+            if (announced is not null && (_episode == 0 || _ackedEpisode == _episode || (episode is { } a && a != _episode)))
+                e = Event("ack", by, source, $"announcement acknowledged: {announced}");
+            else if (_episode == 0)
                 e = Event("ack-refused", by, source, "nothing to acknowledge: the level is LOW");
             else if (episode is { } asked && asked != _episode)
                 e = Event(
@@ -151,7 +206,13 @@ public sealed class AlarmControl
             {
                 _ackedEpisode = _episode;
                 _silenceUntil = now + Ticks(_options.SilenceMs);
-                e = Event("ack", by, source, $"buzzer silenced for {_options.SilenceMs / 1000.0:0.#} s at {Level}; lamps unchanged");
+                e = Event(
+                    "ack",
+                    by,
+                    source,
+                    $"buzzer silenced for {_options.SilenceMs / 1000.0:0.#} s at {Level}; lamps unchanged"
+                        + (announced is null ? "" : $"; announcement acknowledged: {announced}")
+                );
                 Reschedule(now);
             }
         }
@@ -339,8 +400,9 @@ public sealed class AlarmControl
 
     private CommandOutcome Publish(OperatorEvent e)
     {
-        lock (_lock)
-            _last = e;
+        if (e.Source != CommandSource.Route) // the alerts carry the latest operator's action, not the announcer's
+            lock (_lock)
+                _last = e;
         _log.LogInformation(
             "Operator {Kind} by {By} via {Source} (episode {Episode}): {Detail}",
             e.Kind,

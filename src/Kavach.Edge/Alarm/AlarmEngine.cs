@@ -13,7 +13,9 @@ namespace Kavach.Edge.Alarm;
 /// the level's pattern (maintenance covers LOW, MEDIUM and FAULT, never HIGH; when it ends the level shows at once). A level's pattern is
 /// shown at least <c>MinOnMs</c> before a less severe one replaces it; a more severe one replaces it at once, starting with its lamps and
 /// buzzer on. During the start-up grace (starting FAULT before GraceEndsAt) the FAULT lamps show with the buzzer quiet
-/// ("starting"). An acknowledgement mutes only the buzzer.</para>
+/// ("starting"). An acknowledgement mutes only the buzzer. A landmark announcement (<see cref="AlarmControl.Announce"/>) shows
+/// its pattern over LOW and its buzzer over MEDIUM until acknowledged or passed; it never covers HIGH, FAULT, maintenance
+/// or the lamp test.</para>
 /// Thread-safe: risk changes arrive on the tick thread, commands and timers elsewhere; one lock.
 /// </summary>
 public sealed class AlarmEngine : IDisposable
@@ -29,6 +31,7 @@ public sealed class AlarmEngine : IDisposable
     private readonly ITimer _timer;
     private RiskState? _risk;
     private PatternKind? _shown;
+    private Announcement? _shownAnnouncement;
     private string _shownName = "";
     private long _shownSince;
     private long _lampTestEnd = long.MinValue;
@@ -133,29 +136,43 @@ public sealed class AlarmEngine : IDisposable
             return;
         var deadline = long.MaxValue;
         var (kind, name, buzzerAllowed) = Choose(now, ref deadline);
-        var changed = kind != _shown;
+        // a landmark announcement: its whole pattern over LOW, its buzzer over MEDIUM; nothing over the rest
+        var announcement = kind is PatternKind.Low or PatternKind.Medium && name is "low" or "medium" ? _control.Announcement : null;
+        var changed = kind != _shown || !ReferenceEquals(announcement, _shownAnnouncement);
+        if (announcement is not null)
+        {
+            name += "+announce";
+            buzzerAllowed = true; // the episode's silence was for the alarm acknowledged, not for a landmark announced since
+        }
         var renamed = name != _shownName;
         if (changed)
         {
             _shown = kind;
+            _shownAnnouncement = announcement;
             _shownSince = now;
         }
         _shownName = name;
 
         // pins first (red and buzzer leading), words after: the log never delays a lamp
         var pattern = _patterns[kind];
+        var lamps = announcement is not null && kind == PatternKind.Low ? announcement.Pattern : pattern;
+        var buzzer = announcement?.Pattern ?? pattern;
         var ms = (long)_time.GetElapsedTime(_shownSince, now).TotalMilliseconds;
-        _outputs.Set(AlarmLine.Red, pattern[AlarmLine.Red].IsOn(ms));
-        _outputs.Set(AlarmLine.Buzzer, buzzerAllowed && pattern[AlarmLine.Buzzer].IsOn(ms));
-        _outputs.Set(AlarmLine.Amber, pattern[AlarmLine.Amber].IsOn(ms));
-        _outputs.Set(AlarmLine.Green, pattern[AlarmLine.Green].IsOn(ms));
+        _outputs.Set(AlarmLine.Red, lamps[AlarmLine.Red].IsOn(ms));
+        _outputs.Set(AlarmLine.Buzzer, buzzerAllowed && buzzer[AlarmLine.Buzzer].IsOn(ms));
+        _outputs.Set(AlarmLine.Amber, lamps[AlarmLine.Amber].IsOn(ms));
+        _outputs.Set(AlarmLine.Green, lamps[AlarmLine.Green].IsOn(ms));
         _outputs.SetPattern(name);
         if (changed && _log.IsEnabled(LogLevel.Information))
-            _log.LogInformation("Alarm shows {Pattern}: {Lines}", name, pattern.Lines);
+            _log.LogInformation(
+                "Alarm shows {Pattern}: {Lines}",
+                name,
+                announcement is null ? pattern.Lines : $"{lamps.Lines} (buzzer from {announcement.Pattern.Name})"
+            );
         else if (renamed)
             _log.LogInformation("Alarm shows {Pattern}", name);
 
-        var next = pattern.NextChange(ms);
+        var next = Math.Min(lamps.NextChange(ms), buzzer.NextChange(ms));
         if (next != long.MaxValue)
             deadline = Math.Min(deadline, _shownSince + Ticks(next));
         _timer.Change(deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : Due(now, deadline), Timeout.InfiniteTimeSpan);

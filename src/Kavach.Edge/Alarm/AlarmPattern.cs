@@ -9,6 +9,9 @@ public enum PatternKind
     High,
     Maintenance,
     LampTest,
+
+    /// <summary>A landmark ahead (locomotive mode with a route): the default announcement pattern.</summary>
+    Announce,
 }
 
 /// <summary>A named pattern: what each lamp and the buzzer do (the heartbeat is not part of it).</summary>
@@ -57,13 +60,15 @@ public static class AlarmPatterns
             PatternKind.Fault => "Fault",
             PatternKind.High => "High",
             PatternKind.Maintenance => "Maintenance",
+            PatternKind.Announce => "Announce",
             _ => "LampTest",
         };
 
     /// <summary>
     /// Defaults: LOW the <paramref name="lowLamp"/> steady; MEDIUM amber 500/500; HIGH red steady, buzzer
     /// 800/200; FAULT red and amber alternating 500/500, buzzer double chirp 150/150/150/1550; maintenance
-    /// green and amber alternating slowly 1000/1000, buzzer quiet; lamp test all lamps, buzzer 200 ms.
+    /// green and amber alternating slowly 1000/1000, buzzer quiet; lamp test all lamps, buzzer 200 ms; a landmark
+    /// announcement the LOW lamp with amber flashing fast 250/250 and a short chirp every two seconds 150/1850.
     /// </summary>
     public static AlarmPattern Default(PatternKind kind, Configuration.LowLamp lowLamp = Configuration.LowLamp.Green)
     {
@@ -82,6 +87,15 @@ public static class AlarmPatterns
             PatternKind.Maintenance => new(
                 "maintenance",
                 [LinePattern.Cycle(1000, 1000, 1000), LinePattern.Cycle(0, 1000, 1000), off, off]
+            ),
+            PatternKind.Announce => new(
+                "announce",
+                [
+                    lowLamp == Configuration.LowLamp.Green ? LinePattern.On : off,
+                    LinePattern.Cycle(0, 250, 250),
+                    off,
+                    LinePattern.Cycle(0, 150, 1850),
+                ]
             ),
             _ => new("lamp-test", [LinePattern.On, LinePattern.On, LinePattern.On, LinePattern.Cycle(0, 200, 59_800)]),
         };

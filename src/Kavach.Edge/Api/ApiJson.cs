@@ -117,6 +117,8 @@ public sealed record Status(
 /// <param name="OverSpeed">The over-speed MEDIUM stands.</param>
 /// <param name="CurveRadiusM">Signed curve radius, m, right positive; null on straight track or when unknown.</param>
 /// <param name="CoveredM">How far ahead the sensors' view stays on the track, m.</param>
+/// <param name="Route">Where the train is on its route and the next landmarks (<see cref="RouteStatus"/>); null when no route
+/// is loaded.</param>
 public sealed record CabStatus(
     double? OwnSpeedKmh,
     string SpeedTrust,
@@ -125,7 +127,8 @@ public sealed record CabStatus(
     string? LimitedBy,
     bool OverSpeed,
     double? CurveRadiusM,
-    double? CoveredM
+    double? CoveredM,
+    RouteStatus? Route = null
 )
 {
     public static CabStatus From(Locomotive.CabView cab) =>
@@ -139,10 +142,62 @@ public sealed record CabStatus(
                 : "visibility",
             cab.OverSpeed,
             Finite(Math.Round(cab.RadiusM)),
-            Finite(Math.Round(cab.CoveredM))
+            Finite(Math.Round(cab.CoveredM)),
+            cab.Route is { } route ? RouteStatus.From(route) : null
         );
 
-    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
+    internal static double? Finite(double v) => double.IsFinite(v) ? v : null;
+}
+
+/// <summary>
+/// The route in the cab object (docs/route.md): "on-route" with the line, direction and next landmarks, or
+/// "position-unknown" with the reason and no landmark at all (never a stale "next signal in 300 m").
+/// </summary>
+/// <param name="State">"on-route" or "position-unknown".</param>
+/// <param name="Reason">Why unknown ("no-fix", "gnss-not-trusted", "stale", "acquiring", "off-route", "outliers"); null when on
+/// the route.</param>
+/// <param name="Line">The line's id; null when unknown.</param>
+/// <param name="Direction">"up" or "down"; null when unknown (no landmark is given then).</param>
+/// <param name="ChainageM">Metres along the line from its first point; null when unknown.</param>
+/// <param name="Next">The next landmarks ahead (at most three), nearest first.</param>
+public sealed record RouteStatus(
+    string State,
+    string? Reason,
+    string? Line,
+    string? Direction,
+    double? ChainageM,
+    IReadOnlyList<LandmarkStatus> Next
+)
+{
+    public static RouteStatus From(Route.RouteView view)
+    {
+        var p = view.Position;
+        var next = new LandmarkStatus[view.Ahead.Length];
+        var ahead = view.Ahead.Span;
+        for (var i = 0; i < next.Length; i++)
+            next[i] = LandmarkStatus.From(ahead[i]);
+        return new(view.StateName, view.ReasonName, p.Line, view.DirectionName, CabStatus.Finite(Math.Round(p.ChainageM)), next);
+    }
+}
+
+/// <summary>One landmark ahead.</summary>
+/// <param name="Kind">"signal", "level-crossing", "station", "speed-restriction", "bridge", "neutral-section" or "custom".</param>
+/// <param name="Name">Its name as the crew knows it.</param>
+/// <param name="DistanceM">Distance along the line, m, whole metres.</param>
+/// <param name="TimeS">Time to reach it at the current speed, whole seconds; null when standing.</param>
+/// <param name="SpeedLimitKmh">A speed restriction's permitted speed, km/h; null for the other kinds.</param>
+/// <param name="KmPost">Its kilometre post, km; null when the route does not give it.</param>
+public sealed record LandmarkStatus(string Kind, string Name, double DistanceM, double? TimeS, double? SpeedLimitKmh, double? KmPost)
+{
+    public static LandmarkStatus From(in Route.LandmarkAhead a) =>
+        new(
+            Route.RouteNames.Kind(a.Landmark.Kind),
+            a.Landmark.Name,
+            Math.Round(a.DistanceM),
+            CabStatus.Finite(Math.Round(a.TimeS)),
+            CabStatus.Finite(a.Landmark.SpeedLimitKmh),
+            CabStatus.Finite(a.Landmark.KmPost)
+        );
 }
 
 /// <summary>The cab in /api/status: the object, or null while a locomotive unit has none; like <see cref="NullableKmh"/>, the key stays
@@ -244,6 +299,7 @@ public sealed record StatusMessage(string Type, Status Status);
 [JsonSerializable(typeof(Health))]
 [JsonSerializable(typeof(Status))]
 [JsonSerializable(typeof(CabStatus))]
+[JsonSerializable(typeof(RouteStatus))]
 [JsonSerializable(typeof(EventPage))]
 [JsonSerializable(typeof(AckRequest))]
 [JsonSerializable(typeof(MaintenanceRequest))]

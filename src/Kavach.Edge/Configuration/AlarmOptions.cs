@@ -93,6 +93,9 @@ public sealed class AlarmOptions
     /// <summary>Per-level pattern overrides ("Patterns": { "High": { "Red": "on", "Buzzer": "800/200" } }).</summary>
     public Dictionary<PatternKind, AlarmPattern> Patterns { get; } = [];
 
+    /// <summary>Spoken landmark announcements through espeak-ng (locomotive mode with a route; docs/route.md).</summary>
+    public VoiceOptions Voice { get; } = new();
+
     /// <summary>The stage-health age limit in effect.</summary>
     public int EffectiveMaxTickAgeMs(int tickMs) => MaxTickAgeMs > 0 ? MaxTickAgeMs : 2 * tickMs;
 
@@ -114,6 +117,7 @@ public sealed class AlarmOptions
         LampTestMs = r.Int("LampTestMs", LampTestMs, 0, 10_000);
         LowLamp = r.Choice("LowLamp", LowLamp, ("green", LowLamp.Green), ("amber", LowLamp.Amber));
         r.Section("Patterns", ReadPatterns);
+        r.Section("Voice", s => Voice.Read(s));
 
         if (Driver != AlarmDriver.Gpio)
             return;
@@ -158,25 +162,29 @@ public sealed class AlarmOptions
             var name = AlarmPatterns.KindName(kind);
             if (kind == PatternKind.LampTest || !r.Has(name))
                 continue; // LampTest is fixed: all on
-            r.Section(name, s =>
-            {
-                var lines = new LinePattern[4];
-                foreach (var line in AlarmLines.Lamps)
-                    lines[(int)line] = ReadPattern(s, AlarmLines.Name(line));
-                if (kind != PatternKind.Maintenance)
-                    lines[(int)AlarmLine.Buzzer] = ReadPattern(s, "Buzzer");
-                else if (s.Has("Buzzer"))
-                {
-                    s.Seen("Buzzer");
-                    s.Error("Buzzer", "the buzzer is always quiet in maintenance");
-                }
-                lines[(int)AlarmLine.Buzzer] ??= LinePattern.Off;
-                var p = new AlarmPattern(name.ToLowerInvariant(), lines);
-                foreach (var problem in AlarmPatterns.Check(kind, p))
-                    s.Error(problem.Key, problem.Message);
-                Patterns[kind] = p;
-            });
+            r.Section(name, s => Patterns[kind] = ReadPattern(s, kind, name.ToLowerInvariant()));
         }
+    }
+
+    /// <summary>A pattern object (Green, Amber, Red, Buzzer: "on", "off" or on/off ms) checked against the rules of
+    /// <paramref name="kind"/>; also read for the route's per-landmark-kind announcements.</summary>
+    internal static AlarmPattern ReadPattern(ConfigReader s, PatternKind kind, string name)
+    {
+        var lines = new LinePattern[4];
+        foreach (var line in AlarmLines.Lamps)
+            lines[(int)line] = ReadPattern(s, AlarmLines.Name(line));
+        if (kind != PatternKind.Maintenance)
+            lines[(int)AlarmLine.Buzzer] = ReadPattern(s, "Buzzer");
+        else if (s.Has("Buzzer"))
+        {
+            s.Seen("Buzzer");
+            s.Error("Buzzer", "the buzzer is always quiet in maintenance");
+        }
+        lines[(int)AlarmLine.Buzzer] ??= LinePattern.Off;
+        var p = new AlarmPattern(name, lines);
+        foreach (var problem in AlarmPatterns.Check(kind, p))
+            s.Error(problem.Key, problem.Message);
+        return p;
     }
 
     private static LinePattern ReadPattern(ConfigReader s, string key)
@@ -241,5 +249,36 @@ public sealed class AckButtonOptions
         ActiveLow = r.Bool("ActiveLow", ActiveLow);
         Pull = r.Choice("Pull", Pull, ("none", LinePull.None), ("up", LinePull.Up), ("down", LinePull.Down));
         DebounceMs = r.Int("DebounceMs", DebounceMs, 5, 2000);
+    }
+}
+
+/// <summary>
+/// <c>Alarm.Voice</c>: landmark announcements spoken by espeak-ng ("signal S12 ahead, 500 metres") from a bounded queue that
+/// never delays the lamps. Configured but espeak-ng absent: a warning at start-up, and the announcements go on without voice.
+/// </summary>
+public sealed class VoiceOptions
+{
+    /// <summary>Speak the announcements.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The program: a name looked up on PATH, or a path.</summary>
+    public string Command { get; set; } = "espeak-ng";
+
+    /// <summary>espeak-ng's voice (<c>-v</c>): "en", "en-gb", "hi".</summary>
+    public string Language { get; set; } = "en";
+
+    /// <summary>Words per minute (<c>-s</c>).</summary>
+    public int WordsPerMinute { get; set; } = 150;
+
+    /// <summary>Announcements waiting to be spoken; when full the oldest is dropped (it is out of date) and counted.</summary>
+    public int QueueLength { get; set; } = 4;
+
+    internal void Read(ConfigReader r)
+    {
+        Enabled = r.Bool("Enabled", Enabled);
+        Command = r.String("Command", Command, allowEmpty: false);
+        Language = r.String("Language", Language, allowEmpty: false);
+        WordsPerMinute = r.Int("WordsPerMinute", WordsPerMinute, 80, 450);
+        QueueLength = r.Int("QueueLength", QueueLength, 1, 32);
     }
 }

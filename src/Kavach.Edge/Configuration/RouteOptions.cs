@@ -20,6 +20,10 @@ public sealed class RouteOptions
     /// <summary>...or this long before the train reaches it at its current speed, s (0: the distance alone).</summary>
     public double WarnTimeS { get; set; } = 30;
 
+    /// <summary>Per landmark kind (route-file names: "level-crossing"), the alarm pattern of its announcement; a kind not
+    /// listed shows <c>Alarm.Patterns.Announce</c>.</summary>
+    public Dictionary<Route.LandmarkKind, Alarm.AlarmPattern> Patterns { get; } = [];
+
     /// <summary>Reads the section; <paramref name="mode"/> decides whether it is allowed at all.</summary>
     internal void Read(ConfigReader r, DeviceMode mode)
     {
@@ -39,5 +43,14 @@ public sealed class RouteOptions
             Files.AddRange(files);
         WarnDistanceM = r.Double("WarnDistanceM", WarnDistanceM, 50, 5000);
         WarnTimeS = r.Double("WarnTimeS", WarnTimeS, 0, 600);
+        r.Section("Patterns", p =>
+        {
+            foreach (var kind in Enum.GetValues<Route.LandmarkKind>())
+            {
+                var name = Route.RouteNames.Kind(kind);
+                if (kind != Route.LandmarkKind.Track && p.Has(name))
+                    p.Section(name, s => Patterns[kind] = AlarmOptions.ReadPattern(s, Alarm.PatternKind.Announce, "announce-" + name));
+            }
+        });
     }
 }

@@ -22,9 +22,11 @@ public sealed class FusionEngine
     private readonly GnssSpeedTracker?[] _trackers; // per sensor: non-null for gnss sensors
     private readonly int _motionSensor = -1; // the first configured gnss sensor
     private readonly Lock _lock = new();
+    private readonly Route.RouteMatcher? _route; // a cab with a route: fed by the motion sensor's fixes
 
     /// <param name="scene">The commissioned static scene radar frames are passed over for (null: the reference alone).</param>
-    public FusionEngine(KavachOptions options, TimeProvider time, ICommissionedScene? scene = null)
+    /// <param name="route">A locomotive's route (null: none loaded): the first gnss sensor's fixes are matched to it.</param>
+    public FusionEngine(KavachOptions options, TimeProvider time, ICommissionedScene? scene = null, Route.RouteMap? route = null)
     {
         _options = options;
         _time = time;
@@ -41,6 +43,12 @@ public sealed class FusionEngine
             if (_motionSensor < 0)
                 _motionSensor = i;
         }
+        if (route is not null && _motionSensor >= 0)
+            _route = new Route.RouteMatcher(
+                route,
+                time,
+                new Route.RouteMatchOptions { StaleMs = NmeaProtocol.TrustOptions(options.Sensors[_motionSensor]).StaleMs }
+            );
     }
 
     public void Add(in Reading reading)
@@ -65,8 +73,11 @@ public sealed class FusionEngine
     private void AddLocked(in Reading r)
     {
         _windows[r.Sensor].Add(r);
-        if (r.Kind == SensorKind.Gnss)
-            _trackers[r.Sensor]?.Observe(r); // at the reading's own arrival time
+        if (r.Kind != SensorKind.Gnss)
+            return;
+        _trackers[r.Sensor]?.Observe(r); // at the reading's own arrival time
+        if (_route is not null && r.Sensor == _motionSensor)
+            _route.Observe(r, _trackers[r.Sensor]!.Current(r.Timestamp));
     }
 
     /// <summary>Computes the features of every window at <paramref name="now"/>.</summary>
@@ -75,6 +86,7 @@ public sealed class FusionEngine
         var features = new SensorFeatures[_windows.Length];
         var allRequiredSeen = true;
         var motion = FusionSnapshot.NoGnss;
+        Route.RouteView? route = null;
         lock (_lock)
         {
             for (var i = 0; i < _windows.Length; i++)
@@ -85,7 +97,18 @@ public sealed class FusionEngine
             }
             if (_motionSensor >= 0)
                 motion = _trackers[_motionSensor]!.Current(now);
+            if (_route is not null)
+            {
+                var ahead = new Route.LandmarkAhead[Route.RouteView.Shown];
+                var position = _route.Locate(now, ahead);
+                route = new Route.RouteView(position, ahead.AsMemory(0, position.AheadCount));
+            }
         }
-        return new FusionSnapshot(now, features) { AllRequiredSeen = allRequiredSeen, Motion = motion };
+        return new FusionSnapshot(now, features)
+        {
+            AllRequiredSeen = allRequiredSeen,
+            Motion = motion,
+            Route = route,
+        };
     }
 }

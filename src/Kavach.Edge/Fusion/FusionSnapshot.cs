@@ -28,6 +28,10 @@ public sealed class FusionSnapshot
     /// a speed only while <see cref="OwnMotion.Trusted"/>, otherwise the named reason (docs/locomotive.md).</summary>
     public OwnMotion Motion { get; init; } = NoGnss;
 
+    /// <summary>Locomotive mode with a route: where the train is on it and the landmarks ahead at this tick (null: no route
+    /// loaded).</summary>
+    public Route.RouteView? Route { get; init; }
+
     /// <summary>The motion of a unit with no gnss sensor: nothing known, never seen.</summary>
     public static OwnMotion NoGnss { get; } = new(double.NaN, double.NaN, double.NaN, SpeedTrust.NeverSeen);
 

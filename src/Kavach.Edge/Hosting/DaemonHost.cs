@@ -145,6 +145,15 @@ public static class DaemonHost
         s.AddSingleton<Api.ApiServer>();
         s.AddHostedService(sp => sp.GetRequiredService<Api.ApiServer>());
 
+        // a cab's route: landmarks announced on the lamps and buzzer (and spoken), subscribed before the first tick
+        if (cab && options.Route.Present)
+        {
+            if (options.Alarm.Voice.Enabled)
+                s.AddSingleton<Alarm.VoiceQueue>();
+            s.AddSingleton<Route.RouteAnnouncer>();
+            s.AddHostedService(sp => sp.GetRequiredService<Route.RouteAnnouncer>());
+        }
+
         // then the pipeline, then the inputs
         s.AddSingleton<Pipeline.PipelineService>();
         s.AddHostedService(sp => sp.GetRequiredService<Pipeline.PipelineService>());

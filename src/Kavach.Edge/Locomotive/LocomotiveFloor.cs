@@ -13,7 +13,16 @@ namespace Kavach.Edge.Locomotive;
 /// <param name="OverSpeed">The over-speed MEDIUM stands.</param>
 /// <param name="RadiusM">Signed curve radius the corridor was built on, m (+∞: straight or unknown).</param>
 /// <param name="CoveredM">How far ahead the longest-reaching working sensor's view stays on the track, m.</param>
-public sealed record CabView(double OwnSpeedKmh, SpeedTrust SpeedTrust, SightSpeed Sight, bool OverSpeed, double RadiusM, double CoveredM)
+/// <param name="Route">The route at the tick (null: none loaded).</param>
+public sealed record CabView(
+    double OwnSpeedKmh,
+    SpeedTrust SpeedTrust,
+    SightSpeed Sight,
+    bool OverSpeed,
+    double RadiusM,
+    double CoveredM,
+    Route.RouteView? Route = null
+)
 {
     /// <summary>The stop-within-sight speed, km/h rounded down (NaN when the visibility is unknown).</summary>
     public double SightSpeedKmh => double.IsFinite(Sight.SpeedMps) ? Sight.FloorKmh : double.NaN;
@@ -179,6 +188,20 @@ public sealed class LocomotiveFloor : ISafetyFloor
 
         if (over.Medium)
             level = RiskLevels.Max(level, RiskLevel.Medium);
+        // a speed restriction ahead, within its warning distance or time, that the train runs faster than (docs/route.md)
+        if (motion.Trusted && snapshot.Route is { } route)
+            foreach (ref readonly var a in route.Ahead.Span)
+                if (Route.LandmarkWarning.RestrictionExceeded(a, speedKmh, _options.Route))
+                {
+                    level = RiskLevels.Max(level, RiskLevel.Medium);
+                    reasons.Add(
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"speed restriction {a.Landmark.SpeedLimitKmh:0} km/h ({a.Landmark.Name}) {a.DistanceM:0} m ahead, running at {Math.Round(speedKmh):0} km/h"
+                        )
+                    );
+                    break;
+                }
         if (over.Medium || over.Status != OverSpeedStatus.Judged)
             reasons.Add(over.Describe());
         if (!motion.Trusted)
@@ -205,7 +228,7 @@ public sealed class LocomotiveFloor : ISafetyFloor
             BackscatterSeen = backscatter,
             Level = level,
             Reasons = reasons,
-            Cab = new CabView(speedKmh, motion.Trust, sight, over.Medium, radius, covered),
+            Cab = new CabView(speedKmh, motion.Trust, sight, over.Medium, radius, covered, snapshot.Route),
         };
 
         void Offer(CabReturn ret, ObstacleSource from, in TrackCorridor corridor)

@@ -12,47 +12,26 @@ namespace Kavach.Edge.Tests.Api;
 /// sensors. Screenshots go to artifacts/ (ignored by git); docs/cab-day.png, cab-night.png and cab-nodata.png are copies,
 /// refreshed by hand when the page changes.
 /// </summary>
-public class CabPageBrowserTests
+public class CabPageBrowserTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    // /api/status has no "route" yet (issue 16, items 1-3): this script, run before the page's own, adds one to every
-    // status the WebSocket brings, in the shape the page expects, its distances counting down at 60 km/h (a 600 m cycle).
-    // window.cabTestRoute switches the state.
-    private const string RouteScript = """
-        (() => {
-          const t0 = Date.now(), v = 60 / 3.6;
-          window.cabTestRoute = 'on-route';
-          const route = () => {
-            const run = ((Date.now() - t0) / 1000 * v) % 600;
-            const next = [['signal', 'S-14 Kamalpur home', 850], ['level-crossing', 'LC 27 (manned)', 2300],
-                          ['speed-restriction', 'Bridge 112', 3950, 50]]
-              .map(([kind, name, at, limit]) => Object.assign({ kind, name, distanceM: at - run, timeS: (at - run) / v },
-                                                               limit ? { speedLimitKmh: limit } : {}));
-            return { state: window.cabTestRoute, line: 'KMP-BRP', direction: 'UP', next: window.cabTestRoute === 'on-route' ? next : [] };
-          };
-          const Native = window.WebSocket;
-          window.WebSocket = class extends Native {
-            set onmessage(handler) {
-              super.onmessage = e => {
-                const m = JSON.parse(e.data);
-                if (m.type === 'status') m.status.route = route();
-                handler({ data: JSON.stringify(m) });
-              };
-            }
-          };
-        })();
-        """;
 
     [Fact]
     public async Task The_cab_page_shows_the_speeds_of_the_status_in_day_and_night_and_no_data_when_the_daemon_is_gone()
     {
         using var profile = Repo.NewTempDir();
         using var driver = Browser.Start(profile, 800, 480);
-        driver.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["source"] = RouteScript });
-        await using var d = await DaemonUnderTest.StartAsync(CabFeed.Config);
-        // 60 km/h in 200 m of fog with a 180 m LiDAR: stop-within-sight 31 km/h for 180 m (the reach), over-speed MEDIUM
-        var scene = new CabFeed.Scene { SpeedKmh = 60, VisibilityM = 200 };
+        await using var d = await DaemonUnderTest.StartAsync(
+            CabFeed.ConfigWithRoute(Path.Combine(Repo.Root, "deploy", "route.sample.csv"))
+        );
+        // 60 km/h in 200 m of fog with a 180 m LiDAR: stop-within-sight 31 km/h for 180 m (the reach), over-speed MEDIUM;
+        // on the sample route's UP-MAIN line 200 m from its start, 600 m before its distant signal
+        var scene = new CabFeed.Scene
+        {
+            SpeedKmh = 60,
+            VisibilityM = 200,
+            EastM = 200,
+        };
         var (run, stop) = await CabFeed.StartAsync(d, scene);
         using var http = d.NewHttpClient();
         try
@@ -72,13 +51,21 @@ public class CabPageBrowserTests
             Assert.Equal("MEDIUM", Browser.Text(driver, "level"));
             Assert.Contains("MEDIUM", driver.FindElement(By.Id("level-box")).GetAttribute("class"), StringComparison.Ordinal);
 
-            // the next landmarks: three rows, the first one's distance counting down
-            var rows = driver.FindElements(By.CssSelector("#landmarks li"));
-            Assert.Equal(3, rows.Count);
-            Assert.Equal("SIG", rows[0].FindElement(By.ClassName("kind")).Text);
-            Assert.Equal("SR 50", rows[2].FindElement(By.ClassName("kind")).Text);
-            Assert.Matches(@"^\d\d:\d\d$", rows[0].FindElement(By.ClassName("time")).Text);
-            Assert.Equal("NEXT · KMP-BRP UP", Browser.Text(driver, "route-title"));
+            // the next landmarks from the route: three rows, the first one's distance counting down
+            await Browser.UntilAsync(driver, w => w.FindElements(By.CssSelector("#landmarks li")).Count == 3, Timeout, "three landmarks");
+            // (read in one script: the rows are redrawn every second)
+            var rows = (
+                (IReadOnlyCollection<object>)
+                    driver.ExecuteScript(
+                        "return [...document.querySelectorAll('#landmarks li')].map(li => [...li.children].map(c => c.textContent))"
+                    )!
+            )
+                .Select(r => ((IReadOnlyCollection<object>)r).Cast<string>().ToArray())
+                .ToArray();
+            Assert.Equal(["SIG", "SIG", "STN"], rows.Select(r => r[0]));
+            Assert.Equal("Distant D1 (Amritvan)", rows[0][1]);
+            Assert.Matches(@"^\d\d:\d\d$", rows[0][3]);
+            Assert.Equal("NEXT · UP-MAIN UP", Browser.Text(driver, "route-title"));
             var first = FirstDistanceM(driver);
             await Browser.UntilAsync(
                 driver,
@@ -109,14 +96,35 @@ public class CabPageBrowserTests
             Assert.Contains("night", BodyClasses(driver));
             Shot(driver, "cab-night.png");
 
-            // position unknown: said prominently, no landmark distance left standing
-            ((IJavaScriptExecutor)driver).ExecuteScript("window.cabTestRoute = 'position-unknown'");
-            await Browser.UntilAsync(driver, w => Browser.Text(w, "route-state") == "POSITION UNKNOWN", Timeout, "position unknown");
-            Assert.Empty(driver.FindElements(By.CssSelector("#landmarks li")));
+            // the distant signal is announced at 500 m (60 km/h: 30 s is 500 m too): the outputs add its pattern to MEDIUM's,
+            // and one acknowledgement silences the over-speed's episode and ends the announcement
+            await Wait.UntilAsync(
+                async () =>
+                    (await http.GetJsonAsync("/api/status")).Item2.GetProperty("outputs").GetProperty("pattern").GetString()
+                    == "medium+announce",
+                "the announcement on the outputs",
+                Timeout
+            );
+            var (code, ack) = await http.PostJsonAsync("/api/alarm/ack", "{\"by\":\"loco pilot\"}");
+            Assert.Equal(HttpStatusCode.OK, code);
+            output.WriteLine(ack.GetProperty("reason").GetString());
+            Assert.Contains(
+                "announcement acknowledged: signal Distant D1 (Amritvan): ",
+                ack.GetProperty("reason").GetString(),
+                StringComparison.Ordinal
+            );
 
-            // a silent receiver: the speed is not shown, the reason is; the sight speed stays
+            // a silent receiver: the speed is not shown, the reason is; the sight speed stays; the position is unknown,
+            // said prominently, and no landmark distance is left standing
             scene.GnssSilent = true;
             await Browser.UntilAsync(driver, w => Browser.Text(w, "speed") == "—", Timeout, "the speed withdrawn");
+            await Browser.UntilAsync(
+                driver,
+                w => Browser.Text(w, "route-state") == "POSITION UNKNOWN · GNSS silent",
+                Timeout,
+                "position unknown"
+            );
+            Assert.Empty(driver.FindElements(By.CssSelector("#landmarks li")));
             Assert.Equal("SPEED UNKNOWN: GNSS silent (stale)", Browser.Text(driver, "trust"));
             Assert.Contains("untrusted", driver.FindElement(By.Id("speed-box")).GetAttribute("class"), StringComparison.Ordinal);
             Assert.Equal("31", Browser.Text(driver, "sight-speed"));

@@ -33,9 +33,9 @@ public sealed class CabStatusTests
     public void The_status_cab_is_telemetrys_cab_with_unknown_numbers_null()
     {
         const string running =
-            """{"ownSpeedKmh":62.5,"speedTrust":"trusted","sightSpeedKmh":31,"sightDistanceM":180,"limitedBy":"reach","overSpeed":true,"curveRadiusM":-850,"coveredM":172}""";
+            """{"ownSpeedKmh":62.5,"speedTrust":"trusted","sightSpeedKmh":31,"sightDistanceM":180,"limitedBy":"reach","overSpeed":true,"curveRadiusM":-850,"coveredM":172,"route":null}""";
         const string unknown =
-            """{"ownSpeedKmh":null,"speedTrust":"stale","sightSpeedKmh":null,"sightDistanceM":null,"limitedBy":null,"overSpeed":false,"curveRadiusM":null,"coveredM":180}""";
+            """{"ownSpeedKmh":null,"speedTrust":"stale","sightSpeedKmh":null,"sightDistanceM":null,"limitedBy":null,"overSpeed":false,"curveRadiusM":null,"coveredM":180,"route":null}""";
         Assert.Equal(running, TelemetryCab(Running));
         Assert.Equal(unknown, TelemetryCab(Unknown));
         Assert.Equal(running, JsonSerializer.Serialize(CabStatus.From(Running), ApiJson.Default.CabStatus));

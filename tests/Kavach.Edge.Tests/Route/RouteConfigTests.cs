@@ -8,7 +8,7 @@ namespace Kavach.Edge.Tests.Route;
 /// <summary>The Route section: locomotive units only; its files are loaded at start-up and a bad one refuses the start.</summary>
 public sealed class RouteConfigTests
 {
-    private static string Config(string route, string mode = "locomotive") =>
+    internal static string Config(string route, string mode = "locomotive") =>
         $$"""
             {
               "Device": { "Id": "loco-30123-cab", "Mode": "{{mode}}" },

@@ -34,7 +34,25 @@ public static class CabFeed
 
         /// <summary>Range of an object on the track ahead, m (NaN: none); it closes at the train's speed.</summary>
         public float ObstacleM = float.NaN;
+
+        /// <summary>
+        /// Non-null: the receiver also gives its position (RMC instead of VTG), running east along latitude
+        /// <see cref="RouteOrigin"/>'s from its longitude, this many metres along (advanced at the train's speed): the first,
+        /// straight kilometres of deploy/route.sample.csv's UP-MAIN line.
+        /// </summary>
+        public double? EastM;
     }
+
+    /// <summary>Where deploy/route.sample.csv's UP-MAIN line starts; it runs due east for its first 3.9 km.</summary>
+    public static readonly (double Lat, double Lon) RouteOrigin = (26.8, 80.9);
+
+    /// <summary><see cref="Config"/> with a Route section loading <paramref name="routeFile"/>.</summary>
+    public static string ConfigWithRoute(string routeFile) =>
+        Config.Replace(
+            "\"Logging\"",
+            $"\"Route\": {{ \"Files\": [\"{routeFile.Replace("\\", "/", StringComparison.Ordinal)}\"] }},\n  \"Logging\"",
+            StringComparison.Ordinal
+        );
 
     /// <summary>Connects to the four sensors and feeds them every 100 ms until <c>Stop</c> is cancelled; await <c>Run</c> after.</summary>
     public static async Task<(Task Run, CancellationTokenSource Stop)> StartAsync(DaemonUnderTest d, Scene cab)
@@ -77,7 +95,26 @@ public static class CabFeed
                         )
                     );
                     await camera.SendAsync(Encoding.UTF8.GetString(buf, 0, JsonLineEncoder.WriteCameraMetres(buf, cab.VisibilityM)));
-                    if (!cab.GnssSilent && t % 2 == 0) // a 5 Hz receiver: VTG with speed and course
+                    if (cab.EastM is { } east)
+                        cab.EastM = east + v * 0.1;
+                    if (!cab.GnssSilent && t % 2 == 0 && cab.EastM is { } along) // a 5 Hz receiver with its position: RMC
+                    {
+                        var (_, mLon) = Kavach.Edge.Route.LocalFrame.MetresPerDegree(RouteOrigin.Lat);
+                        var rmc = NmeaFrame.Empty(NmeaSentence.Rmc, NmeaTalker.Combined) with
+                        {
+                            Valid = true,
+                            Mode = NmeaMode.Autonomous,
+                            LatitudeDeg = RouteOrigin.Lat,
+                            LongitudeDeg = RouteOrigin.Lon + along / mLon,
+                            CourseTrueDeg = 90,
+                            SpeedKnots = cab.SpeedKmh / NmeaFrame.KmhPerKnot,
+                            SpeedKmh = cab.SpeedKmh,
+                            UtcTimeS = DateTimeOffset.UtcNow.TimeOfDay.TotalSeconds,
+                            UtcDate = DateOnly.FromDateTime(DateTime.UtcNow),
+                        };
+                        await gps.SendAsync(Encoding.ASCII.GetString(buf, 0, NmeaEncoder.Encode(buf, rmc)));
+                    }
+                    else if (!cab.GnssSilent && t % 2 == 0) // a 5 Hz receiver: VTG with speed and course
                     {
                         var vtg = NmeaFrame.Empty(NmeaSentence.Vtg, NmeaTalker.Combined) with
                         {

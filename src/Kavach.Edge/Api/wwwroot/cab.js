@@ -9,6 +9,11 @@ const TRUST = {
   'never-seen': 'no GNSS data yet', 'no-fix': 'GNSS has no fix', 'dead-reckoning': 'GNSS dead reckoning only',
   'poor-geometry': 'poor GNSS geometry', stale: 'GNSS silent (stale)',
 };
+// why the position is unknown (status cab.route.reason), in the crew's words
+const UNKNOWN = {
+  'no-fix': 'no GNSS fix', 'gnss-not-trusted': 'GNSS not trusted', stale: 'GNSS silent', acquiring: 'finding the line',
+  'off-route': 'off the route', outliers: 'GNSS jumping',
+};
 const KINDS = {
   signal: 'SIG', 'level-crossing': 'LC', station: 'STN', 'speed-restriction': 'SR', bridge: 'BR',
   'neutral-section': 'NS', custom: '•',
@@ -53,7 +58,7 @@ function render(s) {
   set('overspeed', cab && cab.sightSpeedKmh != null ? `OVER SPEED · SLOW TO ${whole(cab.sightSpeedKmh)}` : 'OVER SPEED');
   $('sight-box').classList.toggle('over', !!(cab && cab.overSpeed));
 
-  renderRoute(s ? s.route : null, !s);
+  renderRoute(cab ? cab.route : null, !s);
 
   const v = s ? s.visibility : null;
   set('visibility', !v || v.m == null ? '—' : `${v.bound ? '≤ ' : ''}${Math.round(v.m)} m`);
@@ -72,7 +77,7 @@ function renderRoute(route, blank) {
   let state;
   if (blank) state = '—';
   else if (!route || route.state === 'no-route') state = 'no route loaded';
-  else if (route.state === 'position-unknown') state = 'POSITION UNKNOWN';
+  else if (route.state === 'position-unknown') state = 'POSITION UNKNOWN' + (route.reason ? ` · ${UNKNOWN[route.reason] || route.reason}` : '');
   else {
     state = '';
     for (const l of (route.next || []).slice(0, 3)) {
@@ -85,7 +90,7 @@ function renderRoute(route, blank) {
     }
     if (!rows.length) state = 'no landmark ahead';
   }
-  box.className = 'panel route' + (state === 'POSITION UNKNOWN' ? ' unknown' : rows.length ? '' : ' idle');
+  box.className = 'panel route' + (state.startsWith('POSITION UNKNOWN') ? ' unknown' : rows.length ? '' : ' idle');
   set('route-title', route && route.state === 'on-route' && route.line ? `Next · ${route.line} ${route.direction || ''}` : 'Next landmarks');
   set('route-state', state);
   $('landmarks').replaceChildren(...rows);
