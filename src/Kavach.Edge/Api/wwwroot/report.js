@@ -29,7 +29,7 @@ function lines(...parts) {
 function render(r) {
   document.title = `Incident ${r.id} · ${r.device} — Kavach Edge`;
   set('id', r.id);
-  set('device', `${r.device} · report made ${utc(r.generatedUtc)} UTC · window ${utc(r.from)} to ${utc(r.to)}`);
+  set('device', `${r.device} · report made ${utc(new Date(r.generatedUtc).toISOString())} UTC · window ${utc(r.from)} to ${utc(r.to)}`);
   const end = r.end.how === 'ongoing' ? 'ongoing (the level has not returned to LOW)'
     : r.end.how === 'low' ? `${utc(r.end.utc)} — back to LOW (change ${r.end.change})`
     : r.end.how === 'restart' ? `${utc(r.end.utc)} — the daemon restarted above LOW (next run ${r.end.run})`
