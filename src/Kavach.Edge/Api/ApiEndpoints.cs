@@ -34,6 +34,7 @@ public sealed class ApiEndpoints(
 
     private readonly HostAllowList _hosts = new(options.Api);
     private readonly Lazy<MetricsExporter> _exporter = new(() => new MetricsExporter(metrics));
+    private readonly IncidentReportReader _incidents = new(options, time);
 
     public void Map(WebApplication app)
     {
@@ -54,6 +55,7 @@ public sealed class ApiEndpoints(
         });
         app.MapGet("/api/status", () => Results.Json(status.Status(), ApiJson.Default.Status));
         app.MapGet("/api/events", Events);
+        app.MapGet("/api/incidents/{id}", (string id) => IncidentReportEndpoint.Get(_incidents, id, log));
         app.MapPost("/api/alarm/ack", AcknowledgeAsync);
         app.MapPost("/api/maintenance", MaintenanceAsync);
         app.MapPost("/api/session", SessionAsync);
@@ -212,7 +214,7 @@ public sealed class ApiEndpoints(
             _ => "error",
         };
 
-    private static IResult Error(int statusCode, string? detail) =>
+    internal static IResult Error(int statusCode, string? detail) =>
         Results.Json(new ApiError(ErrorCode(statusCode), detail), ApiJson.Default.ApiError, statusCode: statusCode);
 
     // Anyone gets the status and a short reason (monitors need no key); the level and the components' details

@@ -301,6 +301,7 @@ public sealed record StatusMessage(string Type, Status Status);
 [JsonSerializable(typeof(CabStatus))]
 [JsonSerializable(typeof(RouteStatus))]
 [JsonSerializable(typeof(EventPage))]
+[JsonSerializable(typeof(IncidentReport))]
 [JsonSerializable(typeof(AckRequest))]
 [JsonSerializable(typeof(MaintenanceRequest))]
 [JsonSerializable(typeof(SessionRequest))]

@@ -2,7 +2,8 @@ using Microsoft.Data.Sqlite;
 
 namespace Kavach.Edge.Storage;
 
-/// <summary>One stored level change as the local API shows it.</summary>
+/// <summary>One stored level change as the local API shows it. <see cref="Run"/> and <see cref="Change"/> (null on a v1 row) name it for
+/// the incident report (/api/incidents/RUN-CHANGE).</summary>
 public sealed record EventRow(
     long Id,
     string Utc,
@@ -17,7 +18,9 @@ public sealed record EventRow(
     double? ClosingSpeedMps,
     double? TtcS,
     string? ObstacleSource,
-    string RaisedBy
+    string RaisedBy,
+    long? Run = null,
+    long? Change = null
 );
 
 /// <summary>A page of events, newest first; <see cref="Next"/> is the <c>before</c> cursor of the next page (null: no more).</summary>
@@ -92,7 +95,7 @@ public sealed class EventReader(string databasePath) : IEventReader
         }
         cmd.CommandText = $"""
             SELECT id, ts_utc, level, previous, reasons, faults, visibility_m, visibility_bound, fog_class,
-                   obstacle_range_m, closing_speed_mps, ttc_s, obstacle_source, raised_by
+                   obstacle_range_m, closing_speed_mps, ttc_s, obstacle_source, raised_by, run, change
             FROM events {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
             ORDER BY id DESC LIMIT $limit;
             """;
@@ -116,7 +119,9 @@ public sealed class EventReader(string databasePath) : IEventReader
                     Dbl(r, 10),
                     Dbl(r, 11),
                     Str(r, 12),
-                    r.GetString(13)
+                    r.GetString(13),
+                    r.IsDBNull(14) ? null : r.GetInt64(14),
+                    r.IsDBNull(15) ? null : r.GetInt64(15)
                 )
             );
         }

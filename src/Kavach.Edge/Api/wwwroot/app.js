@@ -63,6 +63,12 @@ async function loadEvents() {
     $('events').replaceChildren(...page.events.map(e => {
       const li = document.createElement('li');
       li.textContent = `${new Date(e.utc).toLocaleTimeString()} ${e.previous || '-'} → ${e.level}: ${e.reasons.join('; ')}`;
+      li.className = 'lv-' + e.level;
+      if (e.level !== 'LOW' && e.run != null) { // an alarm: its printable incident report (report.html)
+        const a = document.createElement('a');
+        a.href = `/report.html#${e.run}-${e.change}`; a.className = 'report-link'; a.textContent = 'incident report';
+        li.append(' ', a);
+      }
       return li;
     }));
   } catch { /* the next level change retries */ }
