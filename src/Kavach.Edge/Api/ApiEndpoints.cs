@@ -25,6 +25,7 @@ public sealed class ApiEndpoints(
     AlertHub hub,
     KavachMetrics metrics,
     IEventReader events,
+    ITrendReader trends,
     TimeProvider time,
     ILogger<ApiEndpoints> log
 ) : IDisposable
@@ -54,6 +55,7 @@ public sealed class ApiEndpoints(
         });
         app.MapGet("/api/status", () => Results.Json(status.Status(), ApiJson.Default.Status));
         app.MapGet("/api/events", Events);
+        app.MapGet("/api/trends", Trends);
         app.MapPost("/api/alarm/ack", AcknowledgeAsync);
         app.MapPost("/api/maintenance", MaintenanceAsync);
         app.MapPost("/api/session", SessionAsync);
@@ -258,6 +260,22 @@ public sealed class ApiEndpoints(
         {
             log.LogWarning("API: events not readable from {Path}: {Message}", options.Storage.Path, e.Message);
             return Error(StatusCodes.Status503ServiceUnavailable, "the event store cannot be read now");
+        }
+    }
+
+    private IResult Trends(HttpContext ctx)
+    {
+        var query = TrendsQuery.Parse(ctx.Request.Query, time.GetUtcNow(), out var error);
+        if (query is null)
+            return Error(StatusCodes.Status400BadRequest, error);
+        try
+        {
+            return Results.Json(trends.Read(query), ApiJson.Default.TrendPage);
+        }
+        catch (StorageReadException e)
+        {
+            log.LogWarning("API: trends not readable from {Path}: {Message}", options.Storage.Path, e.Message);
+            return Error(StatusCodes.Status503ServiceUnavailable, "the trend store cannot be read now");
         }
     }
 

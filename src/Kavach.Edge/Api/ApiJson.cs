@@ -245,6 +245,7 @@ public sealed record StatusMessage(string Type, Status Status);
 [JsonSerializable(typeof(Status))]
 [JsonSerializable(typeof(CabStatus))]
 [JsonSerializable(typeof(EventPage))]
+[JsonSerializable(typeof(TrendPage))]
 [JsonSerializable(typeof(AckRequest))]
 [JsonSerializable(typeof(MaintenanceRequest))]
 [JsonSerializable(typeof(SessionRequest))]
