@@ -270,7 +270,7 @@ public sealed class ApiEndpoints(
             return Error(StatusCodes.Status400BadRequest, error);
         try
         {
-            return Results.Json(trends.Read(query), ApiJson.Default.TrendPage);
+            return Results.Json(trends.Read(query) with { MediumVisibilityM = options.Risk.MediumVisibilityM }, ApiJson.Default.TrendPage);
         }
         catch (StorageReadException e)
         {

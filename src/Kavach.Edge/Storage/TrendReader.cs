@@ -32,7 +32,12 @@ public sealed record TrendPage(
     string?[] Level,
     IReadOnlyList<TrendLevel> Levels,
     IReadOnlyList<TrendSensor> Sensors
-);
+)
+{
+    /// <summary>The configured MEDIUM visibility (Risk.MediumVisibilityM), for the chart's line; set by the API.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public double? MediumVisibilityM { get; init; }
+}
 
 /// <summary>Trends for readers outside storage (the local API). Thread-safe; throws <see cref="StorageReadException"/>.</summary>
 public interface ITrendReader
@@ -194,16 +199,15 @@ public sealed class TrendReader(string databasePath) : ITrendReader
     /// <paramref name="toS"/>, by binary search over the rowid (rows are appended in time order). lo &gt; hi: none.</summary>
     private static (long Lo, long Hi) RowRange(SqliteConnection db, long fromS, long toS)
     {
-        using var bounds = db.CreateCommand();
-        bounds.CommandText = "SELECT MIN(id), MAX(id) FROM summaries;"; // both O(log n) on the rowid b-tree
-        long minId,
-            maxId;
-        using (var r = bounds.ExecuteReader())
+        // two queries: SQLite answers a lone MIN or MAX of the rowid from the b-tree's edge, but MIN(id), MAX(id) together scan
+        long? Edge(string order)
         {
-            if (!r.Read() || r.IsDBNull(0))
-                return (1, 0);
-            (minId, maxId) = (r.GetInt64(0), r.GetInt64(1));
+            using var c = db.CreateCommand();
+            c.CommandText = $"SELECT id FROM summaries ORDER BY id {order} LIMIT 1;";
+            return c.ExecuteScalar() is long v ? v : null;
         }
+        if (Edge("ASC") is not { } minId || Edge("DESC") is not { } maxId)
+            return (1, 0);
         using var at = db.CreateCommand();
         at.CommandText = "SELECT id, ts_s FROM summaries WHERE id >= $id ORDER BY id LIMIT 1;";
         var p = at.Parameters.Add("$id", SqliteType.Integer);
