@@ -7,7 +7,8 @@ namespace Kavach.Benchmarks;
 /// bypass BenchmarkDotNet (they measure a running daemon, not a method):
 /// `load` (the spine under JSON-lines load over loopback TCP), `inputs` (binary frames from 4 TCP sensors),
 /// `alarm` (risk change → first pin write latency), `storage` (alerts/s, outbox drain, bytes written per hour),
-/// `api` (the local API: WebSocket latency, /api/status throughput, the memory the API adds).
+/// `api` (the local API: WebSocket latency, /api/status throughput, the memory the API adds),
+/// `trends` (/api/trends over 24 h on a 30-day database).
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -27,6 +28,8 @@ public static class BenchmarkProgram
             return await StorageBenchmark.RunAsync(args[1..]).ConfigureAwait(false);
         if (args is ["api", ..])
             return await ApiBench.RunAsync(args[1..]);
+        if (args is ["trends", ..])
+            return await TrendsBench.RunAsync(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
         return 0;
     }

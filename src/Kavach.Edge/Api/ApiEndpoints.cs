@@ -25,6 +25,7 @@ public sealed class ApiEndpoints(
     AlertHub hub,
     KavachMetrics metrics,
     IEventReader events,
+    ITrendReader trends,
     TimeProvider time,
     ILogger<ApiEndpoints> log
 ) : IDisposable
@@ -56,6 +57,7 @@ public sealed class ApiEndpoints(
         app.MapGet("/api/status", () => Results.Json(status.Status(), ApiJson.Default.Status));
         app.MapGet("/api/events", Events);
         app.MapGet("/api/incidents/{id}", (string id) => IncidentReportEndpoint.Get(_incidents, id, log));
+        app.MapGet("/api/trends", Trends);
         app.MapPost("/api/alarm/ack", AcknowledgeAsync);
         app.MapPost("/api/maintenance", MaintenanceAsync);
         app.MapPost("/api/session", SessionAsync);
@@ -260,6 +262,22 @@ public sealed class ApiEndpoints(
         {
             log.LogWarning("API: events not readable from {Path}: {Message}", options.Storage.Path, e.Message);
             return Error(StatusCodes.Status503ServiceUnavailable, "the event store cannot be read now");
+        }
+    }
+
+    private IResult Trends(HttpContext ctx)
+    {
+        var query = TrendsQuery.Parse(ctx.Request.Query, time.GetUtcNow(), out var error);
+        if (query is null)
+            return Error(StatusCodes.Status400BadRequest, error);
+        try
+        {
+            return Results.Json(trends.Read(query) with { MediumVisibilityM = options.Risk.MediumVisibilityM }, ApiJson.Default.TrendPage);
+        }
+        catch (StorageReadException e)
+        {
+            log.LogWarning("API: trends not readable from {Path}: {Message}", options.Storage.Path, e.Message);
+            return Error(StatusCodes.Status503ServiceUnavailable, "the trend store cannot be read now");
         }
     }
 

@@ -302,6 +302,7 @@ public sealed record StatusMessage(string Type, Status Status);
 [JsonSerializable(typeof(RouteStatus))]
 [JsonSerializable(typeof(EventPage))]
 [JsonSerializable(typeof(IncidentReport))]
+[JsonSerializable(typeof(TrendPage))]
 [JsonSerializable(typeof(AckRequest))]
 [JsonSerializable(typeof(MaintenanceRequest))]
 [JsonSerializable(typeof(SessionRequest))]

@@ -139,6 +139,7 @@ public static class DaemonHost
         s.AddSingleton(sp => new Api.ApiAuth(options.Api, time));
         s.AddSingleton(sp => new Api.ApiThrottle(time, sp.GetRequiredService<KavachMetrics>()));
         s.AddSingleton<IEventReader>(sp => sp.GetRequiredService<StorageService>().Events);
+        s.AddSingleton<ITrendReader>(_ => new TrendReader(options.Storage.Path));
         s.AddSingleton<Api.StatusReader>();
         s.AddSingleton<Api.AlertHub>();
         s.AddSingleton<Api.ApiEndpoints>();

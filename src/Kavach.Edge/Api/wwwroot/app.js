@@ -98,7 +98,7 @@ $('ack').addEventListener('click', () => command('/api/alarm/ack', current ? { e
 $('maint-start').addEventListener('click', () => command('/api/maintenance', { minutes: Number($('minutes').value) }, 'maint-result'));
 $('maint-end').addEventListener('click', () => command('/api/maintenance', { end: true }, 'maint-result'));
 live = kavachLive({
-  status: renderStatus,
+  status: s => { renderStatus(s); kavachTrends.status(s); },
   level: m => {
     showLevel(m.level, m.reasons);
     $('ack').disabled = true; // until the next status (≤ 1 s) names this alarm's episode: never acknowledge a stale one
@@ -106,5 +106,5 @@ live = kavachLive({
   },
   operator: m => set('ack-result', `${m.kind} by ${m.by} (${m.source}): ${m.detail}`),
   stale,
-  started: loadEvents,
+  started: () => { loadEvents(); kavachTrends.started(live); },
 });
