@@ -1,7 +1,7 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    Builds the release archives of kavach-edge: native AOT, one .tar.gz per runtime.
+    Builds the releases of kavach-edge: native AOT, a .tar.gz and/or a Debian package per runtime.
 
 .DESCRIPTION
     For each runtime identifier, runs `dotnet publish src/Kavach.Edge` in Release with PublishAot (one
@@ -11,9 +11,8 @@
     kavach-edge-<version>-<rid>.tar.gz:
 
         kavach-edge-<version>-<rid>/
-          install.sh             run as root on the board (deploy/install.sh)
           VERSION                version=, runtime=, commit=
-          SHA256SUMS             of every file in the archive (install.sh checks it)
+          SHA256SUMS             of every file in the archive
           app/                   the native executable and the native libraries it loads for <rid>
                                  (libe_sqlite3.so, libSystem.IO.Ports.Native.so; libonnxruntime.so when
                                  the model stage is in), and
@@ -140,11 +139,10 @@ $results = foreach ($rid in $Runtime) {
     Copy-Item (Join-Path $repo 'deploy/systemd/kavach-edge.service') $deploy
     Copy-Item (Join-Path $repo 'deploy/udev/99-kavach.rules') $deploy
     Copy-Item (Join-Path $repo 'deploy/kavach.example.json') $deploy
-    Copy-Item (Join-Path $repo 'deploy/install.sh') $stage
     $docs = New-Item -ItemType Directory -Force -Path (Join-Path $stage 'docs')
     if (Test-Path (Join-Path $repo 'docs/operations.md')) { Copy-Item (Join-Path $repo 'docs/operations.md') $docs }
     Set-Content -Path (Join-Path $stage 'VERSION') -Value "version=$Version`nruntime=$rid`ncommit=$commit" -NoNewline:$false
-    & chmod 0755 (Join-Path $stage 'install.sh') (Join-Path $app 'kavach-edge')
+    & chmod 0755 (Join-Path $app 'kavach-edge')
 
     # SHA256SUMS in sha256sum's format, paths relative to the archive folder
     $files = Get-ChildItem -Path $stage -Recurse -File | Sort-Object FullName

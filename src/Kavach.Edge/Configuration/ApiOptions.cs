@@ -113,7 +113,7 @@ public sealed class ApiOptions
                 r.Error(
                     "Urls",
                     $"'{u.GetLeftPart(UriPartial.Authority)}' would send the API key in clear text beyond loopback: bind https:// "
-                        + "(Api.CertFile and Api.CertKeyFile; deploy/install.sh makes a self-signed pair), or set Api.AllowInsecureHttp true to accept that"
+                        + "(Api.CertFile and Api.CertKeyFile; the Debian package makes a self-signed pair), or set Api.AllowInsecureHttp true to accept that"
                 );
 
         var https = urls.Exists(u => u.Scheme == "https");

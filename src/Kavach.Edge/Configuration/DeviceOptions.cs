@@ -22,7 +22,7 @@ public sealed partial class DeviceOptions
     /// <summary>
     /// Unit id: 1–64 of letters, digits, '-', '_' (it becomes the MQTT client id and a topic level).
     /// Required, with no default: two units sharing one id take each other's MQTT session, status,
-    /// commands and seq series, so every unit must be named on purpose (install.sh --device-id).
+    /// commands and seq series, so every unit must be named on purpose (the package leaves it empty).
     /// </summary>
     public string Id { get; set; } = "";
 
@@ -38,7 +38,7 @@ public sealed partial class DeviceOptions
             if (r.Errors.Count == before) // absent (an empty value already has its own line)
                 r.Error(
                     "Id",
-                    "is required: a name unique to this unit, 1-64 of letters, digits, '-' or '_' (it becomes the MQTT client id and topic level), e.g. \"lc-47-east\"; install.sh --device-id sets it"
+                    "is required: a name unique to this unit, 1-64 of letters, digits, '-' or '_' (it becomes the MQTT client id and topic level), e.g. \"lc-47-east\""
                 );
         }
         else if (!IdPattern().IsMatch(Id))

@@ -143,7 +143,7 @@ public sealed class IdentityGuard
             Since = now;
             _conflict = FaultMessage;
             _log.LogError(
-                "Uplink: {Message} ({Evidence}): FAULT; the uplink holds back (alerts wait in the outbox) and looks again every {HoldOffS:0} s. Give one unit its own id (Device.Id, install.sh --device-id) and restart it",
+                "Uplink: {Message} ({Evidence}): FAULT; the uplink holds back (alerts wait in the outbox) and looks again every {HoldOffS:0} s. Give one unit its own id (Device.Id in /etc/kavach/kavach.json) and restart it",
                 FaultMessage,
                 evidence,
                 holdOff.TotalSeconds

@@ -27,7 +27,7 @@ public class ConfigValidationTests
     {
         var path = Path.Combine(Repo.Root, "deploy", "kavach.example.json");
         // The example opens the API on the maintenance network over HTTPS with the key and the certificate
-        // install.sh makes under /etc/kavach: stand in those files (the secrets 0600, as install.sh leaves them).
+        // the package makes under /etc/kavach: stand in those files (the secrets 0600, as the package leaves them).
         using var dir = Repo.NewTempDir();
         using var rsa = System.Security.Cryptography.RSA.Create(2048);
         var req = new System.Security.Cryptography.X509Certificates.CertificateRequest(

@@ -75,7 +75,7 @@ public class SiteScenarioTests
     private static KavachOptions Example()
     {
         // The sensing and risk sections as the example has them; its API (HTTPS on the maintenance network with
-        // install.sh's key and certificate) is not under test here, so it stays on loopback.
+        // the package's key and certificate) is not under test here, so it stays on loopback.
         var o = KavachOptions.Load(
             Path.Combine(Repo.Root, "deploy", "kavach.example.json"),
             new Dictionary<string, string?>
