@@ -96,6 +96,23 @@ runuser -u kavach -- /opt/kavach-edge/kavach-edge selftest --config /etc/kavach/
 tail -n 2 "$WORK/selftest1.txt"
 pass "selftest as the service user passes (config, database folder, model, sensors)"
 
+step "W^X: the installed program under the kernel's memory-deny-write-execute (the unit's MemoryDenyWriteExecute=yes)"
+CC=$(command -v cc || command -v clang || command -v gcc) || fail "no C compiler for .ci/mdwe.c"
+"$CC" -O2 -o "$WORK/mdwe" "$REPO/.ci/mdwe.c"
+rc=0; "$WORK/mdwe" /bin/true || rc=$?
+if [ "$rc" = 125 ]; then
+    pass "W^X: skipped, this kernel ($(uname -r)) has no PR_SET_MDWE (Linux 6.3+)"
+else
+    runuser -u kavach -- "$WORK/mdwe" /opt/kavach-edge/kavach-edge selftest --config /etc/kavach/kavach.json \
+        > "$WORK/selftest-mdwe.txt" 2>&1 || { cat "$WORK/selftest-mdwe.txt"; fail "selftest under W^X"; }
+    mkdir -p "$WORK/demo" && chown kavach "$WORK/demo"
+    (cd "$WORK/demo" && timeout 180 runuser -u kavach -- "$WORK/mdwe" /opt/kavach-edge/kavach-edge demo) > "$WORK/demo-mdwe.txt" 2>&1 \
+        || { cat "$WORK/demo-mdwe.txt"; fail "the demo under W^X"; }
+    grep -q 'Walk: FAULT → LOW → MEDIUM → HIGH → MEDIUM → LOW' "$WORK/demo-mdwe.txt" \
+        || { cat "$WORK/demo-mdwe.txt"; fail "the demo under W^X did not walk FAULT → LOW → MEDIUM → HIGH → MEDIUM → LOW"; }
+    pass "W^X: selftest and the whole demo (model, database, sockets, API) run with no writable-executable memory"
+fi
+
 step "upgrade to $V2 with the edited conffile"
 apt-get install -y -qq -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$D2" > "$WORK/install2.log" 2>&1 \
     || { cat "$WORK/install2.log"; fail "apt-get install $D2"; }
