@@ -17,12 +17,17 @@ internal sealed class LocomotiveScene
         _vx,
         _vy;
     private readonly bool[] _present;
-    private readonly double _cosStartLat;
+    private readonly double _startLat,
+        _startLon,
+        _metresPerDegLat,
+        _metresPerDegLon;
+    private readonly RoutePath? _route;
 
     public LocomotiveScene(Scenario scenario)
     {
         _train = scenario.Train ?? throw new ArgumentException("a locomotive scenario needs a train", nameof(scenario));
-        Geometry = new TrackGeometry(_train.Track, _train.Start.CourseDeg);
+        _route = _train.Route is { } r ? new RoutePath(r) : null;
+        Geometry = _route ?? (ITrackPath)new TrackGeometry(_train.Track, _train.Start.CourseDeg);
         _objects = [.. scenario.Objects];
         _x = new double[_objects.Length];
         _y = new double[_objects.Length];
@@ -35,10 +40,16 @@ internal sealed class LocomotiveScene
             if (_objects[i].SpeedMps == 0)
                 (_x[i], _y[i]) = Geometry.PointAt(_objects[i].AtM, _objects[i].LateralM);
         }
-        _cosStartLat = Math.Cos(_train.Start.LatitudeDeg * Math.PI / 180);
+        (_startLat, _startLon) = (_train.Start.LatitudeDeg, _train.Start.LongitudeDeg);
+        // the plane to latitude and longitude: a route's own frame (the WGS 84 radii at its start, so that a point between
+        // two route points is where the daemon interpolates it), else a sphere (good for tens of km)
+        (_metresPerDegLat, _metresPerDegLon) = _route is { } p
+            ? (p.MetresPerDegreeLat, p.MetresPerDegreeLon)
+            : (EarthRadiusM * Math.PI / 180, EarthRadiusM * Math.Cos(_startLat * Math.PI / 180) * Math.PI / 180);
+        RouteChainageM = double.NaN;
     }
 
-    public TrackGeometry Geometry { get; }
+    public ITrackPath Geometry { get; }
 
     public TrainMotion Train => _train;
 
@@ -57,6 +68,9 @@ internal sealed class LocomotiveScene
 
     public double LongitudeDeg { get; private set; }
 
+    /// <summary>With a route: the cab's chainage on the route's line, m (the daemon's chainage); NaN without one.</summary>
+    public double RouteChainageM { get; private set; }
+
     /// <summary>Distance along the track to the nearest object on the track ahead, metres (NaN when none).</summary>
     public double TrackObstacleRangeM { get; private set; }
 
@@ -69,8 +83,10 @@ internal sealed class LocomotiveScene
         DistanceM = SpeedProfile.DistanceM(_train.SpeedProfile, tS);
         Cab = Geometry.At(DistanceM);
         CurvaturePerM = Geometry.CurvatureAt(DistanceM);
-        LatitudeDeg = _train.Start.LatitudeDeg + Cab.Y / EarthRadiusM * 180 / Math.PI;
-        LongitudeDeg = _train.Start.LongitudeDeg + Cab.X / (EarthRadiusM * _cosStartLat) * 180 / Math.PI;
+        LatitudeDeg = _startLat + Cab.Y / _metresPerDegLat;
+        LongitudeDeg = _startLon + Cab.X / _metresPerDegLon;
+        if (_route is not null)
+            RouteChainageM = _route.ChainageAt(DistanceM);
 
         TrackObstacleRangeM = TrackObstacleClosingSpeedMps = double.NaN;
         for (var i = 0; i < _objects.Length; i++)

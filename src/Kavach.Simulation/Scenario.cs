@@ -56,7 +56,10 @@ public sealed record Scenario
     /// <summary>Parse and validate scenario JSON. Throws <see cref="ScenarioException"/> naming the bad key.</summary>
     /// <param name="json">The document.</param>
     /// <param name="source">Where it came from, for error messages (a file name).</param>
-    public static Scenario Parse(string json, string source = "scenario") => ScenarioReader.Read(json, source);
+    /// <remarks>A route file a locomotive scenario names (<c>train.route.file</c>) is read from the current folder, or is
+    /// one embedded with the built-in scenarios.</remarks>
+    public static Scenario Parse(string json, string source = "scenario") =>
+        ScenarioReader.Read(json, source, RouteReader(Directory.GetCurrentDirectory()));
 
     /// <summary>Read, parse and validate a scenario file.</summary>
     public static Scenario Load(string path)
@@ -70,7 +73,7 @@ public sealed record Scenario
         {
             throw new ScenarioException($"{path}: cannot read the scenario file: {e.Message}", e);
         }
-        return Parse(json, Path.GetFileName(path));
+        return ScenarioReader.Read(json, Path.GetFileName(path), RouteReader(Path.GetDirectoryName(Path.GetFullPath(path))));
     }
 
     /// <summary>A scenario embedded in this assembly (see <see cref="BuiltInNames"/>), by name with or without ".json".</summary>
@@ -80,8 +83,52 @@ public sealed record Scenario
         using var stream = typeof(Scenario).Assembly.GetManifestResourceStream(ResourcePrefix + file)
             ?? throw new ScenarioException($"no built-in scenario '{name}'; built-in: {string.Join(", ", BuiltInNames)}");
         using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd(), file);
+        return ScenarioReader.Read(reader.ReadToEnd(), file, RouteReader(null));
     }
+
+    /// <summary>Names of the route files embedded with the built-in scenarios (deploy/route.sample.csv as
+    /// <c>route.sample.csv</c>).</summary>
+    public static IReadOnlyList<string> BuiltInRoutes { get; } = ListResources(".csv");
+
+    /// <summary>The text of an embedded route file (<see cref="BuiltInRoutes"/>), or null.</summary>
+    public static string? BuiltInRoute(string name)
+    {
+        if (name.Contains('/') || name.Contains('\\'))
+            return null;
+        using var stream = typeof(Scenario).Assembly.GetManifestResourceStream(ResourcePrefix + name);
+        if (stream is null)
+            return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    // A route file named by a scenario: relative to baseDir (a scenario file's folder), else an embedded one by name.
+    private static Func<string, List<string>, string?> RouteReader(string? baseDir) =>
+        (name, errors) =>
+        {
+            if (baseDir is not null)
+            {
+                var path = Path.IsPathRooted(name) ? name : Path.Combine(baseDir, name);
+                if (File.Exists(path))
+                {
+                    try
+                    {
+                        return File.ReadAllText(path);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        errors.Add($"train.route.file: cannot read {path}: {e.Message}");
+                        return null;
+                    }
+                }
+            }
+            if (BuiltInRoute(name) is { } text)
+                return text;
+            errors.Add(
+                $"train.route.file: '{name}' not found{(baseDir is null ? "" : $" in {baseDir}")} nor among the built-in routes ({string.Join(", ", BuiltInRoutes)})"
+            );
+            return null;
+        };
 
     /// <summary>A built-in name or a file path: built-in names win when no such file exists.</summary>
     public static Scenario LoadOrBuiltIn(string nameOrPath) =>
@@ -101,13 +148,15 @@ public sealed record Scenario
 
     private const string ResourcePrefix = "Kavach.Simulation.Scenarios.";
 
-    private static string[] ListBuiltIns()
+    private static string[] ListBuiltIns() => [.. ListResources(".json").Select(n => n[..^".json".Length])];
+
+    private static string[] ListResources(string extension)
     {
         var names = new List<string>();
         foreach (var r in typeof(Scenario).Assembly.GetManifestResourceNames())
         {
-            if (r.StartsWith(ResourcePrefix, StringComparison.Ordinal) && r.EndsWith(".json", StringComparison.Ordinal))
-                names.Add(r[ResourcePrefix.Length..^".json".Length]);
+            if (r.StartsWith(ResourcePrefix, StringComparison.Ordinal) && r.EndsWith(extension, StringComparison.Ordinal))
+                names.Add(r[ResourcePrefix.Length..]);
         }
         names.Sort(StringComparer.Ordinal);
         return [.. names];

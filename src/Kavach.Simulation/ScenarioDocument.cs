@@ -65,6 +65,15 @@ internal sealed class TrainDocument
     public List<TrackSegmentDocument?>? Track { get; set; }
     public TrainStartDocument? Start { get; set; }
     public double? CorridorHalfWidthM { get; set; }
+    public TrainRouteDocument? Route { get; set; }
+}
+
+internal sealed class TrainRouteDocument
+{
+    public string? File { get; set; }
+    public string? Line { get; set; }
+    public string? Direction { get; set; }
+    public double? StartM { get; set; }
 }
 
 internal sealed class SpeedKeyframeDocument

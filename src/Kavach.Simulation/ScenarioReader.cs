@@ -6,7 +6,7 @@ namespace Kavach.Simulation;
 /// <summary>Turns scenario JSON into a validated <see cref="Scenario"/>; every error names the file and the key.</summary>
 internal static partial class ScenarioReader
 {
-    public static Scenario Read(string json, string source)
+    public static Scenario Read(string json, string source, Func<string, List<string>, string?> readRoute)
     {
         ScenarioDocument? doc;
         try
@@ -21,7 +21,7 @@ internal static partial class ScenarioReader
             throw new ScenarioException($"{source}: the document is null; expected a scenario object");
 
         var errors = new List<string>();
-        var scenario = Convert(doc, errors);
+        var scenario = Convert(doc, errors, readRoute);
         if (errors.Count == 0)
             Check(scenario!, errors);
         Throw(source, errors);
@@ -64,7 +64,7 @@ internal static partial class ScenarioReader
         : message.Contains("List`1", StringComparison.Ordinal) ? "an array"
         : "an object";
 
-    private static Scenario? Convert(ScenarioDocument d, List<string> errors)
+    private static Scenario? Convert(ScenarioDocument d, List<string> errors, Func<string, List<string>, string?> readRoute)
     {
         if (string.IsNullOrWhiteSpace(d.Name))
             errors.Add("name: required (a non-empty string)");
@@ -164,7 +164,7 @@ internal static partial class ScenarioReader
             };
         }
 
-        var (platform, train, objects) = ConvertLocomotive(d, errors);
+        var (platform, train, objects) = ConvertLocomotive(d, errors, readRoute);
 
         if (errors.Count > 0)
             return null;

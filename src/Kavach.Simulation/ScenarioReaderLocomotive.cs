@@ -6,7 +6,11 @@ namespace Kavach.Simulation;
 // The locomotive part of a scenario file: platform, train, objects (docs/simulator.md, "Locomotive scenarios").
 internal static partial class ScenarioReader
 {
-    private static (Platform, TrainMotion?, IReadOnlyList<TrackObject>) ConvertLocomotive(ScenarioDocument d, List<string> errors)
+    private static (Platform, TrainMotion?, IReadOnlyList<TrackObject>) ConvertLocomotive(
+        ScenarioDocument d,
+        List<string> errors,
+        Func<string, List<string>, string?> readRoute
+    )
     {
         var platform = Platform.Trackside;
         if (d.Platform is not null && !SimNames.TryParse(d.Platform, out platform))
@@ -78,40 +82,62 @@ internal static partial class ScenarioReader
                 track.Add(new TrackSegment(g.LengthM.Value, g.RadiusM, direction));
         }
 
+        var route = t.Route is null ? null : ConvertRoute(t.Route, errors, readRoute);
+        if (t.Route is not null && t.Track is not null)
+            errors.Add("train.track: not used with train.route (the train follows the route's line); leave it out");
+        var routePath = route is null ? null : new RoutePath(route);
+
         TrainStart? start = null;
+        if (t.Start is null && t.Route is not null)
+            t.Start = new TrainStartDocument();
         if (t.Start is not { } st)
             errors.Add("train.start: required ({ latitudeDeg, longitudeDeg, courseDeg }) for the GNSS fixes");
-        else
+        else if (t.Route is not null)
         {
-            if (st.LatitudeDeg is null)
+            // the route gives the position and the course; a second source of them could only disagree
+            if (st.LatitudeDeg is not null || st.LongitudeDeg is not null || st.CourseDeg is not null)
+                errors.Add("train.start: with train.route the position and course come from the route; give only altitudeM and utc");
+            if (routePath is not null)
+                (st.LatitudeDeg, st.LongitudeDeg, st.CourseDeg) = (
+                    routePath.StartLatitudeDeg,
+                    routePath.StartLongitudeDeg,
+                    routePath.StartCourseDeg
+                );
+        }
+        if (t.Start is { } st2 && t.Route is null)
+        {
+            if (st2.LatitudeDeg is null)
                 errors.Add("train.start.latitudeDeg: required (degrees north)");
-            if (st.LongitudeDeg is null)
+            if (st2.LongitudeDeg is null)
                 errors.Add("train.start.longitudeDeg: required (degrees east)");
-            if (st.CourseDeg is null)
+            if (st2.CourseDeg is null)
                 errors.Add("train.start.courseDeg: required (degrees true, clockwise from north)");
+        }
+        if (t.Start is { } given)
+        {
             var utc = default(DateTime);
             if (
-                st.Utc is not null
+                given.Utc is not null
                 && !DateTime.TryParse(
-                    st.Utc,
+                    given.Utc,
                     CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal,
                     out utc
                 )
             )
-                errors.Add($"train.start.utc: '{st.Utc}' is not an ISO 8601 time (e.g. 2026-01-15T06:30:00Z)");
-            if (st.LatitudeDeg is not null && st.LongitudeDeg is not null && st.CourseDeg is not null)
+                errors.Add($"train.start.utc: '{given.Utc}' is not an ISO 8601 time (e.g. 2026-01-15T06:30:00Z)");
+            if (given.LatitudeDeg is not null && given.LongitudeDeg is not null && given.CourseDeg is not null)
             {
                 var s = new TrainStart
                 {
-                    LatitudeDeg = st.LatitudeDeg.Value,
-                    LongitudeDeg = st.LongitudeDeg.Value,
-                    CourseDeg = st.CourseDeg.Value,
+                    LatitudeDeg = given.LatitudeDeg.Value,
+                    LongitudeDeg = given.LongitudeDeg.Value,
+                    CourseDeg = given.CourseDeg.Value,
                 };
                 start = s with
                 {
-                    AltitudeM = st.AltitudeM ?? s.AltitudeM,
-                    Utc = st.Utc is null ? s.Utc : DateTime.SpecifyKind(utc, DateTimeKind.Utc),
+                    AltitudeM = given.AltitudeM ?? s.AltitudeM,
+                    Utc = given.Utc is null ? s.Utc : DateTime.SpecifyKind(utc, DateTimeKind.Utc),
                 };
             }
         }
@@ -180,8 +206,52 @@ internal static partial class ScenarioReader
             SpeedProfile = profile,
             Track = track,
             Start = start,
+            Route = route,
         };
         return (platform, train with { CorridorHalfWidthM = t.CorridorHalfWidthM ?? train.CorridorHalfWidthM }, objects);
+    }
+
+    private static TrainRoute? ConvertRoute(TrainRouteDocument r, List<string> errors, Func<string, List<string>, string?> readRoute)
+    {
+        var before = errors.Count;
+        if (string.IsNullOrWhiteSpace(r.File))
+            errors.Add("train.route.file: required (a route file in the CSV form of docs/route.md)");
+        if (string.IsNullOrWhiteSpace(r.Line))
+            errors.Add("train.route.line: required (the id of the line to drive, e.g. UP-MAIN)");
+        var direction = RouteTravel.Up;
+        if (r.Direction is "down")
+            direction = RouteTravel.Down;
+        else if (r.Direction is not (null or "up"))
+            errors.Add($"train.route.direction: '{r.Direction}' is not one of up, down");
+        if (errors.Count > before)
+            return null;
+        if (!r.File!.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            errors.Add($"train.route.file: '{r.File}': the simulator reads the CSV form of a route (docs/route.md)");
+            return null;
+        }
+        var text = readRoute(r.File, errors);
+        if (text is null)
+            return null;
+        var routeErrors = new List<string>();
+        var line = RouteLine.FromCsv(text, r.File, r.Line!, routeErrors);
+        errors.AddRange(routeErrors.Select(e => $"train.route: {e}"));
+        if (line is null)
+            return null;
+        var startM = r.StartM ?? 0;
+        if (!(startM >= 0 && startM <= line.LengthM))
+        {
+            errors.Add($"train.route.startM: {startM} must be 0-{line.LengthM:0.#} (the length of line '{line.Id}', m)");
+            return null;
+        }
+        return new TrainRoute
+        {
+            File = r.File,
+            Text = text,
+            Geometry = line,
+            Direction = direction,
+            StartM = startM,
+        };
     }
 
     // Semantic checks of the locomotive keys, shared by parsed and hand-built scenarios.

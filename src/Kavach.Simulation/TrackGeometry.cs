@@ -6,7 +6,7 @@ namespace Kavach.Simulation;
 /// s / R (right: θ grows). Closed form per segment, no integration error. Beyond the last segment: straight.
 /// Immutable; thread-safe.
 /// </summary>
-public sealed class TrackGeometry
+public sealed class TrackGeometry : ITrackPath
 {
     private readonly double[] _startS;
     private readonly Pose[] _startPose;

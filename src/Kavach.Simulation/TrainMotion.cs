@@ -48,6 +48,44 @@ public sealed record TrainMotion
     /// (half the broad-gauge moving dimension width of about 3.66 m, plus a little).
     /// </summary>
     public double CorridorHalfWidthM { get; init; } = 2.0;
+
+    /// <summary>A line of a route file the train follows instead of <see cref="Track"/> (<c>route</c>); null: the track. With a
+    /// route, <see cref="Start"/>'s position and course are the route's at <see cref="TrainRoute.StartM"/>.</summary>
+    public TrainRoute? Route { get; init; }
+}
+
+/// <summary>Which way a train runs along a route line: <c>up</c> in the file's order of points (chainage growing), or
+/// <c>down</c> (docs/route.md).</summary>
+public enum RouteTravel
+{
+    /// <summary><c>up</c>: chainage grows.</summary>
+    Up = 0,
+
+    /// <summary><c>down</c>: chainage falls.</summary>
+    Down,
+}
+
+/// <summary>
+/// A route the train drives (scenario key <c>train.route</c>): a line of a route file (docs/route.md, CSV), followed from
+/// <see cref="StartM"/> in <see cref="Direction"/>, so that the GNSS fixes run exactly along the line the daemon is given.
+/// </summary>
+public sealed record TrainRoute
+{
+    /// <summary>The route file as named in the scenario (<c>file</c>): relative to the scenario file's folder, or the name
+    /// of a route embedded with the built-in scenarios (<c>route.sample.csv</c>, deploy/'s sample route).</summary>
+    public required string File { get; init; }
+
+    /// <summary>The file's text, for a test or demo to give the daemon the very same route.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>The line driven (<c>line</c>).</summary>
+    public required RouteLine Geometry { get; init; }
+
+    /// <summary>Up or down the line (<c>direction</c>, default up).</summary>
+    public RouteTravel Direction { get; init; }
+
+    /// <summary>Where the cab starts, m of chainage from the line's first point (<c>startM</c>, default 0).</summary>
+    public double StartM { get; init; }
 }
 
 /// <summary>The train's speed at a time (scenario key <c>train.speedProfile[]</c>).</summary>

@@ -67,6 +67,10 @@ public sealed class World
     /// <summary>Locomotive: the track's curvature under the cab, 1/m, right positive (0 on a straight; NaN on a trackside post).</summary>
     public double TrackCurvaturePerM => _loco?.CurvaturePerM ?? double.NaN;
 
+    /// <summary>Locomotive on a route (<c>train.route</c>): the cab's chainage on the route's line, metres from its first
+    /// point, as the daemon measures it (NaN without a route).</summary>
+    public double RouteChainageM => _loco?.RouteChainageM ?? double.NaN;
+
     /// <summary>
     /// Locomotive: the longest reach (maximum range) among the scenario's LiDARs and radars, metres — the ground truth's
     /// yardstick for "within the sensors' reach" (NaN on a trackside post).
@@ -99,7 +103,8 @@ public sealed class World
             TrainSpeedMps,
             TrainDistanceM,
             ObstacleInReach,
-            ReachM
+            ReachM,
+            RouteChainageM
         );
 
     /// <summary>Set the world to scenario time <paramref name="tS"/> (any order; cheapest when moving forward).</summary>
@@ -200,6 +205,7 @@ public sealed class World
 /// <param name="TrainDistanceM">Locomotive: distance run along the track, metres (NaN on a trackside post).</param>
 /// <param name="ObstacleInReach">Locomotive ground truth: an object on the track ahead is within <paramref name="ReachM"/>.</param>
 /// <param name="ReachM">Locomotive: the longest maximum range among the LiDARs and radars, metres (NaN on a trackside post).</param>
+/// <param name="RouteChainageM">Locomotive on a route: the cab's chainage on the route's line, metres (NaN otherwise).</param>
 public readonly record struct WorldState(
     double TimeS,
     double VisibilityM,
@@ -212,7 +218,8 @@ public readonly record struct WorldState(
     double TrainSpeedMps = double.NaN,
     double TrainDistanceM = double.NaN,
     bool ObstacleInReach = false,
-    double ReachM = double.NaN
+    double ReachM = double.NaN,
+    double RouteChainageM = double.NaN
 )
 {
     /// <summary>
@@ -236,6 +243,8 @@ public readonly record struct WorldState(
                 inv,
                 $",\"trainDistanceM\":{N(TrainDistanceM, "0.###")},\"obstacleInReach\":{(ObstacleInReach ? "true" : "false")},\"reachM\":{N(ReachM, "0.#")}"
             );
+            if (double.IsFinite(RouteChainageM))
+                b.Append(inv, $",\"routeChainageM\":{N(RouteChainageM, "0.###")}");
         }
         return b.Append('}').ToString();
     }

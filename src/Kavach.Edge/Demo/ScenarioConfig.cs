@@ -37,8 +37,16 @@ public static class ScenarioConfig
                 .ToList(),
         };
 
-    /// <summary>Configuration keys for <paramref name="scenario"/> (already adapted), storage at <paramref name="databasePath"/>.</summary>
-    public static Dictionary<string, string?> Keys(Scenario scenario, string databasePath, string logFile, int? brokerPort = null)
+    /// <summary>Configuration keys for <paramref name="scenario"/> (already adapted), storage at <paramref name="databasePath"/>;
+    /// a scenario that drives a route (<c>train.route</c>) gets a Route section with <paramref name="routeFile"/>, where the
+    /// caller wrote the scenario's route text (<see cref="TrainRoute.Text"/>), and the default warning distance and time.</summary>
+    public static Dictionary<string, string?> Keys(
+        Scenario scenario,
+        string databasePath,
+        string logFile,
+        int? brokerPort = null,
+        string? routeFile = null
+    )
     {
         var inv = CultureInfo.InvariantCulture;
         var k = new Dictionary<string, string?>
@@ -64,6 +72,8 @@ public static class ScenarioConfig
             k["Train:Class"] = "simulator: loaded passenger (defaults)";
             if (scenario.Train is { } train)
                 k["Train:CorridorHalfWidthM"] = train.CorridorHalfWidthM.ToString(inv);
+            if (scenario.Train?.Route is not null && routeFile is not null)
+                k["Route:Files:0"] = routeFile;
         }
         if (scenario.ProtectedZoneM is { } zone)
             k["Risk:StoppingDistanceM"] = zone.ToString(inv);
@@ -120,9 +130,15 @@ public static class ScenarioConfig
     }
 
     /// <summary>Validated options for a scenario (throws with the error lines if the mapping is wrong: a bug, not user input).</summary>
-    public static KavachOptions Options(Scenario scenario, string databasePath, string logFile, int? brokerPort = null)
+    public static KavachOptions Options(
+        Scenario scenario,
+        string databasePath,
+        string logFile,
+        int? brokerPort = null,
+        string? routeFile = null
+    )
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(Keys(scenario, databasePath, logFile, brokerPort)).Build();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(Keys(scenario, databasePath, logFile, brokerPort, routeFile)).Build();
         var errors = new List<string>();
         var options = KavachOptions.Bind(config, errors);
         if (errors.Count > 0)
