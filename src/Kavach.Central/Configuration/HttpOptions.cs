@@ -2,7 +2,8 @@ using Kavach.Edge.Configuration;
 
 namespace Kavach.Central.Configuration;
 
-/// <summary><c>Http</c> section: the read-only fleet API (<c>/fleet</c>, <c>/health</c>).</summary>
+/// <summary><c>Http</c> section: the fleet API and page (<c>/api/fleet</c>, <c>/api/devices/{id}/alerts</c>, <c>/health</c>,
+/// <c>/metrics</c>).</summary>
 public sealed class HttpOptions
 {
     /// <summary>Listen address (port 0: a free one). Loopback only: there is no operator authentication yet.</summary>
