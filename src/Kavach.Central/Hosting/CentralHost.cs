@@ -72,6 +72,8 @@ public static class CentralHost
             var view = await FleetQuery.HistoryAsync(db, id, from, n, ct).ConfigureAwait(false);
             return view is null ? Error(404, $"no device '{id}'") : Results.Json(view, FleetJson.Default.HistoryView);
         });
+        foreach (var path in FleetPage.Paths)
+            app.MapGet(path, (HttpContext http) => FleetPage.Get(http, path));
         app.MapGet("/health", (IngestCounters c) =>
         {
             var view = new HealthView(
