@@ -76,8 +76,24 @@ public class ConfigurationTests
             )
         );
         Assert.Equal(
-            (d.Http.Url, d.Fleet.KeepAliveS, d.Logging.Level, d.Logging.File, d.Logging.FileSizeLimitMb, d.Logging.RetainedFiles),
-            (o.Http.Url, o.Fleet.KeepAliveS, o.Logging.Level, o.Logging.File, o.Logging.FileSizeLimitMb, o.Logging.RetainedFiles)
+            (
+                d.Http.Url,
+                d.Fleet.KeepAliveS,
+                d.Fleet.CommandExpiryS,
+                d.Logging.Level,
+                d.Logging.File,
+                d.Logging.FileSizeLimitMb,
+                d.Logging.RetainedFiles
+            ),
+            (
+                o.Http.Url,
+                o.Fleet.KeepAliveS,
+                o.Fleet.CommandExpiryS,
+                o.Logging.Level,
+                o.Logging.File,
+                o.Logging.FileSizeLimitMb,
+                o.Logging.RetainedFiles
+            )
         );
     }
 

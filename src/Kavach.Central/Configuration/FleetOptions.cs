@@ -16,8 +16,13 @@ public sealed class FleetOptions
     /// <summary>The silence after which a post is offline: 1.5 × <see cref="KeepAliveS"/>, as the broker's last will.</summary>
     public TimeSpan SilenceLimit => TimeSpan.FromSeconds(KeepAliveS * 1.5);
 
+    /// <summary>The MQTT 5 message expiry interval of the commands the central sends, in seconds: the broker drops a
+    /// command not delivered by then. A post refuses any above its <c>Uplink.MaxCommandAgeS</c> (default 60).</summary>
+    public int CommandExpiryS { get; set; } = 60;
+
     internal void Read(ConfigReader r)
     {
         KeepAliveS = r.Int("KeepAliveS", KeepAliveS, 1, 86_400);
+        CommandExpiryS = r.Int("CommandExpiryS", CommandExpiryS, 1, 3600);
     }
 }

@@ -34,7 +34,9 @@ public static class CentralHost
         s.AddSingleton<BatchCommitter>();
         s.AddSingleton<CentralMetrics>();
         s.AddHostedService<PartitionMaintenance>();
-        s.AddHostedService<MqttIngest>();
+        s.AddSingleton<MqttIngest>();
+        s.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
+        s.AddSingleton<Commands>();
         s.AddHostedService<SilenceSweeper>();
         s.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJson.Default));
 
@@ -72,6 +74,11 @@ public static class CentralHost
             var view = await FleetQuery.HistoryAsync(db, id, from, n, ct).ConfigureAwait(false);
             return view is null ? Error(404, $"no device '{id}'") : Results.Json(view, FleetJson.Default.HistoryView);
         });
+        // commands and the audit need an operator key (X-Api-Key); the audit is only added to and read, never changed
+        app.MapPost("/api/devices/{id}/ack", (HttpContext http, string id, Commands c) => c.AckAsync(http, id));
+        app.MapPost("/api/devices/{id}/maintenance", (HttpContext http, string id, Commands c) => c.MaintenanceAsync(http, id));
+        app.MapGet("/api/audit", (HttpContext http, string? device, string? limit, Commands c) => c.AuditAsync(http, device, limit));
+        app.MapGet("/api/audit/{id:guid}", (HttpContext http, Guid id, Commands c) => c.AuditEntryAsync(http, id));
         foreach (var path in FleetPage.Paths)
             app.MapGet(path, (HttpContext http) => FleetPage.Get(http, path));
         app.MapGet("/health", (IngestCounters c) =>

@@ -24,12 +24,14 @@ public static class FleetQuery
         "no-alert",
     ];
 
+    /// <summary>The fleet, or only <paramref name="deviceId"/> when given.</summary>
     public static async Task<FleetView> ReadAsync(
         NpgsqlDataSource db,
         TimeSpan silenceLimit,
         int keepAliveS,
         DateTimeOffset utc,
-        CancellationToken ct
+        CancellationToken ct,
+        string? deviceId = null
     )
     {
         await using var cmd = db.CreateCommand(
@@ -48,9 +50,11 @@ public static class FleetQuery
                                ORDER BY a.seq DESC LIMIT 1) ep ON d.level IS NOT NULL AND d.level <> 'LOW'
             LEFT JOIN LATERAL (SELECT min(r.received_at) AS at FROM cmd_results r
                                WHERE r.device_id = d.device_id AND r.command = 'ack' AND r.accepted AND r.seq = ep.seq) ack ON ep.seq IS NOT NULL
+            WHERE $2::text IS NULL OR d.device_id = $2
             """
         );
         cmd.Parameters.Add(new NpgsqlParameter<double> { TypedValue = silenceLimit.TotalSeconds });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = deviceId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var list = new List<(int Rank, FleetDevice D)>();
         await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {

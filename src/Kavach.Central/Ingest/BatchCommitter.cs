@@ -190,7 +190,7 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    // Every result kept once (a re-delivery is a no-op).
+    // Every result kept once (a re-delivery is a no-op); an answer to one of the central's commands fills its audit row.
     private static async Task InsertCommandResultsAsync(
         NpgsqlConnection c,
         NpgsqlTransaction tx,
@@ -214,6 +214,26 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         Add(cmd, NpgsqlDbType.TimestampTz, rows.Select(r => r.R.Ts.UtcDateTime).ToArray());
         Add(cmd, NpgsqlDbType.Bytea, rows.Select(r => r.Correlation).ToArray());
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+
+        // the answers to the central's own commands: their correlation data is the audit id (16 bytes); the first answer stays
+        var answers = rows.Where(r => r.Correlation is { Length: 16 }).ToList();
+        if (answers.Count == 0)
+            return;
+        await using var audit = new NpgsqlCommand(
+            """
+            UPDATE audit a SET result_at = now(), result_accepted = u.acc, result_reason = u.reason, result_ts = u.ts
+            FROM (SELECT DISTINCT ON (id) * FROM unnest($1, $2, $3, $4, $5) AS x(id, dev, acc, reason, ts) ORDER BY id, ts) u
+            WHERE a.id = u.id AND a.device_id = u.dev AND a.result_at IS NULL
+            """,
+            c,
+            tx
+        );
+        Add(audit, NpgsqlDbType.Uuid, answers.Select(r => new Guid(r.Correlation!, bigEndian: true)).ToArray());
+        Add(audit, NpgsqlDbType.Text, answers.Select(r => r.R.DeviceId).ToArray());
+        Add(audit, NpgsqlDbType.Boolean, answers.Select(r => r.R.Accepted).ToArray());
+        Add(audit, NpgsqlDbType.Text, answers.Select(r => r.R.Reason).ToArray());
+        Add(audit, NpgsqlDbType.TimestampTz, answers.Select(r => r.R.Ts.UtcDateTime).ToArray());
+        await audit.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     // One row per device: last seen now; the level of its newest alert (by ts) wins over an older one; a status

@@ -185,6 +185,26 @@ public sealed class MqttIngest(
         }
     }
 
+    /// <summary>Publishes <paramref name="message"/> on this instance's connection (the API's commands); the broker's
+    /// answer (Success, NoMatchingSubscribers, NotAuthorized, …), or "not connected".</summary>
+    public async Task<string> PublishAsync(MqttApplicationMessage message, CancellationToken ct)
+    {
+        var client = Volatile.Read(ref _client);
+        if (client is not { IsConnected: true })
+            return NotConnected;
+        try
+        {
+            var r = await client.PublishAsync(message, ct).ConfigureAwait(false);
+            return r.ReasonCode.ToString();
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            return NotConnected + ": " + e.Message;
+        }
+    }
+
+    public const string NotConnected = "not connected";
+
     private async Task CommitLoopAsync(CancellationToken stop)
     {
         var o = options.Database;
