@@ -6,7 +6,8 @@ using Serilog;
 
 namespace Kavach.Central;
 
-/// <summary>kavach-central: the control room's fleet service (docs/central.md). Verbs: run (default), migrate, version.</summary>
+/// <summary>kavach-central: the control room's fleet service (docs/central.md). Verbs: run (default), migrate, operator add,
+/// version.</summary>
 public static class Program
 {
     public const int ExitOk = 0;
@@ -14,10 +15,11 @@ public static class Program
     public const int ExitUsage = 2;
 
     public const string Usage = """
-        usage: kavach-central [run|migrate|version] [--config PATH]
-          run       apply migrations, then ingest alerts and statuses from the broker into PostgreSQL (default)
-          migrate   apply the database migrations and create the alert partitions ahead, then exit
-          version   print the version
+        usage: kavach-central [run|migrate|operator add NAME|version] [--config PATH]
+          run                apply migrations, then ingest alerts and statuses from the broker into PostgreSQL (default)
+          migrate            apply the database migrations and create the alert partitions ahead, then exit
+          operator add NAME  add an operator and print their new key, once (1-64 of letters, digits, '.', '-', '_')
+          version            print the version
         config: --config PATH, else ./kavach-central.json, else /etc/kavach/kavach-central.json
                 (deploy/kavach-central.example.json; overrides: KAVACHCENTRAL_Section__Key)
         """;
@@ -27,7 +29,8 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         string? verb = null,
-            config = null;
+            config = null,
+            operatorName = null;
         for (var i = 0; i < args.Length; i++)
         {
             var a = args[i];
@@ -40,6 +43,19 @@ public static class Program
             }
             else if (verb is null && a is "run" or "migrate" or "version")
                 verb = a;
+            else if (verb is null && a == "operator" && i + 2 < args.Length && args[i + 1] == "add")
+            {
+                verb = "operator-add";
+                operatorName = args[i + 2];
+                i += 2;
+                if (!Operators.IsValidName(operatorName))
+                {
+                    Console.Error.WriteLine(
+                        $"kavach-central: operator name '{operatorName}': 1-64 of letters, digits, '.', '-', '_' (it is the commands' \"by\")"
+                    );
+                    return ExitUsage;
+                }
+            }
             else
             {
                 Console.Error.WriteLine($"kavach-central: unknown argument '{a}'");
@@ -76,6 +92,20 @@ public static class Program
                 Migrator.Latest,
                 applied.Count > 0 ? $" (applied v{string.Join(", v", applied)})" : " (up to date)"
             );
+            if (verb == "operator-add")
+            {
+                var key = await Operators.AddAsync(db, operatorName!, CancellationToken.None).ConfigureAwait(false);
+                if (key is null)
+                {
+                    Console.Error.WriteLine(
+                        $"kavach-central: operator '{operatorName}' exists already (docs/central.md: revoking and replacing a key)"
+                    );
+                    return ExitUsage;
+                }
+                Console.WriteLine($"operator '{operatorName}' added. Their key, shown this once (only its hash is stored):");
+                Console.WriteLine(key);
+                return ExitOk;
+            }
             if (verb == "migrate")
             {
                 var created = await Partitions

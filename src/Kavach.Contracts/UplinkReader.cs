@@ -88,6 +88,26 @@ public static class UplinkReader
         return true;
     }
 
+    /// <summary>A command result from <c>kavach/DEVICE/cmd-result</c> (docs/schemas/cmd-result.schema.json).</summary>
+    public static bool TryReadCommandResult(ReadOnlySpan<byte> json, out CommandResultRecord? result, out string error)
+    {
+        result = null;
+        if (!TryFields(json, out var f, out error))
+            return false;
+        if (f.Str("type") != "cmd-result")
+            return Fail(out error, "type: not cmd-result");
+        if (!f.Need(out error, "deviceId", "command", "accepted", "reason", "ts"))
+            return false;
+        if (f.Bool("accepted") is not { } accepted)
+            return Fail(out error, "accepted: not a boolean");
+        if (f.Str("deviceId") is not { } deviceId || f.Str("command") is not { } command || f.Str("reason") is not { } reason)
+            return Fail(out error, "deviceId, command, reason: not strings");
+        if (!TryTime(f.Str("ts"), out var ts))
+            return Fail(out error, "ts: not an ISO 8601 time");
+        result = new CommandResultRecord(deviceId, command, accepted, reason, f.Long("seq"), ts);
+        return true;
+    }
+
     private static bool Fail(out string error, string message)
     {
         error = message;

@@ -24,6 +24,11 @@ public sealed record ShedRecord(string DeviceId, string Epoch, long FromSeq, lon
 /// <c>offline</c> (the last will and a clean stop) or <c>conflict</c>; version, start and commissioning only when online.</summary>
 public sealed record StatusRecord(string State, string Instance, string? Version, DateTimeOffset? StartedAt, string? Commissioning);
 
+/// <summary>A post's answer to a command, on <c>kavach/DEVICE/cmd-result</c> (docs/schemas/cmd-result.schema.json):
+/// <paramref name="Seq"/> is the alert seq an <c>ack</c> named. The command's MQTT 5 correlation data travels beside it, as
+/// a message property.</summary>
+public sealed record CommandResultRecord(string DeviceId, string Command, bool Accepted, string Reason, long? Seq, DateTimeOffset Ts);
+
 /// <summary>The alert levels as the daemon writes them.</summary>
 public static class AlertLevels
 {

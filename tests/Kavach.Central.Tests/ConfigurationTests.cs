@@ -76,8 +76,24 @@ public class ConfigurationTests
             )
         );
         Assert.Equal(
-            (d.Http.Url, d.Logging.Level, d.Logging.File, d.Logging.FileSizeLimitMb, d.Logging.RetainedFiles),
-            (o.Http.Url, o.Logging.Level, o.Logging.File, o.Logging.FileSizeLimitMb, o.Logging.RetainedFiles)
+            (
+                d.Http.Url,
+                d.Fleet.KeepAliveS,
+                d.Fleet.CommandExpiryS,
+                d.Logging.Level,
+                d.Logging.File,
+                d.Logging.FileSizeLimitMb,
+                d.Logging.RetainedFiles
+            ),
+            (
+                o.Http.Url,
+                o.Fleet.KeepAliveS,
+                o.Fleet.CommandExpiryS,
+                o.Logging.Level,
+                o.Logging.File,
+                o.Logging.FileSizeLimitMb,
+                o.Logging.RetainedFiles
+            )
         );
     }
 
@@ -89,9 +105,13 @@ public class ConfigurationTests
         values["Database:BatchMaxRows"] = "0";
         values["Http:Url"] = "http://0.0.0.0:8090";
         values["Tuning"] = "fast";
+        values["Fleet:KeepAliveZ"] = "60";
+        values["Fleet:KeepAliveS"] = "0";
         var errors = Bind(values);
         Assert.Contains("Mqtt.Prot: unknown key", errors);
         Assert.Contains("Tuning: unknown key", errors);
+        Assert.Contains("Fleet.KeepAliveZ: unknown key", errors);
+        Assert.Contains("Fleet.KeepAliveS: must be 1-86400, got 0", errors);
         Assert.Contains("Database.BatchMaxRows: must be 1-5000, got 0", errors);
         Assert.Contains(errors, e => e.StartsWith("Http.Url: must be a loopback address", StringComparison.Ordinal));
     }

@@ -95,7 +95,7 @@ public class IngestTests(PostgresFixture pg)
         );
 
         using var http = new HttpClient();
-        var fleet = JsonDocument.Parse(await http.GetStringAsync(central.BaseUrl + "/fleet")).RootElement;
+        var fleet = JsonDocument.Parse(await http.GetStringAsync(central.BaseUrl + "/api/fleet")).RootElement;
         Assert.Equal(1, fleet.GetProperty("online").GetInt32());
         var row = fleet.GetProperty("fleet")[0];
         Assert.Equal(
@@ -190,7 +190,7 @@ public class IngestTests(PostgresFixture pg)
         Assert.Equal(13, await central.ScalarAsync("SELECT max_seq FROM streams WHERE device_id = 'lc-gaps'"));
 
         using var http = new HttpClient();
-        var row = JsonDocument.Parse(await http.GetStringAsync(central.BaseUrl + "/fleet")).RootElement.GetProperty("fleet")[0];
+        var row = JsonDocument.Parse(await http.GetStringAsync(central.BaseUrl + "/api/fleet")).RootElement.GetProperty("fleet")[0];
         Assert.Equal((1, 1), (row.GetProperty("openGaps").GetInt32(), row.GetProperty("missingAlerts").GetInt32()));
     }
 }

@@ -72,4 +72,17 @@ public class UplinkReaderTests
         Assert.False(UplinkReader.TryReadAlerts(Encoding.UTF8.GetBytes(json), out _, out _, out var error));
         Assert.Contains(reason, error);
     }
+
+    [Fact]
+    public void The_daemons_command_result_is_read_and_a_broken_one_is_refused_naming_the_field()
+    {
+        var json = Encoding.UTF8.GetBytes(DevicePayloads.CommandResult("lc-1", "ack", true, "acknowledged", 1042));
+        Assert.True(UplinkReader.TryReadCommandResult(json, out var r, out var error), error);
+        Assert.Equal(("lc-1", "ack", true, "acknowledged", (long?)1042), (r!.DeviceId, r.Command, r.Accepted, r.Reason, r.Seq));
+        json = Encoding.UTF8.GetBytes(DevicePayloads.CommandResult("lc-1", "maintenance", false, "remote maintenance is off", null));
+        Assert.True(UplinkReader.TryReadCommandResult(json, out r, out error), error);
+        Assert.Null(r!.Seq);
+        Assert.False(UplinkReader.TryReadCommandResult("{\"type\":\"cmd-result\",\"deviceId\":\"lc-1\"}"u8, out _, out error));
+        Assert.Equal("command: missing", error);
+    }
 }

@@ -17,6 +17,7 @@ public sealed class CentralOptions
     public DatabaseOptions Database { get; } = new();
     public MqttOptions Mqtt { get; } = new();
     public HttpOptions Http { get; } = new();
+    public FleetOptions Fleet { get; } = new();
     public CentralLoggingOptions Logging { get; } = new();
 
     public string Source { get; private set; } = "";
@@ -82,6 +83,7 @@ public sealed class CentralOptions
             r.Section("Database", s => o.Database.Read(s));
             r.Section("Mqtt", s => o.Mqtt.Read(s));
             r.Section("Http", s => o.Http.Read(s));
+            r.Section("Fleet", s => o.Fleet.Read(s));
             r.Section("Logging", s => o.Logging.Read(s));
         }
         var sb = new StringBuilder();

@@ -13,7 +13,8 @@ using Serilog.Extensions.Logging;
 namespace Kavach.Central.Hosting;
 
 /// <summary>
-/// The composition root: the database, partition maintenance, the ingest and the HTTP API, registered explicitly.
+/// The composition root: the database, partition maintenance, the ingest, the silence sweeper and the HTTP API, registered
+/// explicitly.
 /// Start order: partitions, then the ingest (downstream first); the host stops them in reverse.
 /// </summary>
 public static class CentralHost
@@ -33,16 +34,53 @@ public static class CentralHost
         s.AddSingleton<BatchCommitter>();
         s.AddSingleton<CentralMetrics>();
         s.AddHostedService<PartitionMaintenance>();
-        s.AddHostedService<MqttIngest>();
+        s.AddSingleton<MqttIngest>();
+        s.AddHostedService(sp => sp.GetRequiredService<MqttIngest>());
+        s.AddSingleton<Commands>();
+        s.AddHostedService<SilenceSweeper>();
         s.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, FleetJson.Default));
 
         var app = builder.Build();
-        app.MapGet("/fleet", async (CancellationToken ct) =>
+        app.MapGet("/api/fleet", async (CancellationToken ct) =>
             Results.Json(
-                await FleetQuery.ReadAsync(db, TimeProvider.System.GetUtcNow(), ct).ConfigureAwait(false),
+                await FleetQuery
+                    .ReadAsync(db, options.Fleet.SilenceLimit, options.Fleet.KeepAliveS, TimeProvider.System.GetUtcNow(), ct)
+                    .ConfigureAwait(false),
                 FleetJson.Default.FleetView
             )
         );
+        app.MapGet("/api/devices/{id}/alerts", async (string id, string? before, string? limit, CancellationToken ct) =>
+        {
+            DateTimeOffset? from = null;
+            if (!string.IsNullOrEmpty(before))
+            {
+                if (
+                    !DateTimeOffset.TryParse(
+                        before,
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal,
+                        out var t
+                    )
+                )
+                    return Error(400, "before: not an ISO 8601 time (e.g. 2026-12-01T06:14:03.217Z)");
+                from = t;
+            }
+            var n = FleetQuery.DefaultLimit;
+            if (
+                !string.IsNullOrEmpty(limit)
+                && (!int.TryParse(limit, System.Globalization.CultureInfo.InvariantCulture, out n) || n < 1 || n > FleetQuery.MaxLimit)
+            )
+                return Error(400, $"limit: must be 1-{FleetQuery.MaxLimit}");
+            var view = await FleetQuery.HistoryAsync(db, id, from, n, ct).ConfigureAwait(false);
+            return view is null ? Error(404, $"no device '{id}'") : Results.Json(view, FleetJson.Default.HistoryView);
+        });
+        // commands and the audit need an operator key (X-Api-Key); the audit is only added to and read, never changed
+        app.MapPost("/api/devices/{id}/ack", (HttpContext http, string id, Commands c) => c.AckAsync(http, id));
+        app.MapPost("/api/devices/{id}/maintenance", (HttpContext http, string id, Commands c) => c.MaintenanceAsync(http, id));
+        app.MapGet("/api/audit", (HttpContext http, string? device, string? limit, Commands c) => c.AuditAsync(http, device, limit));
+        app.MapGet("/api/audit/{id:guid}", (HttpContext http, Guid id, Commands c) => c.AuditEntryAsync(http, id));
+        foreach (var path in FleetPage.Paths)
+            app.MapGet(path, (HttpContext http) => FleetPage.Get(http, path));
         app.MapGet("/health", (IngestCounters c) =>
         {
             var view = new HealthView(
@@ -69,4 +107,7 @@ public static class CentralHost
         });
         return app;
     }
+
+    private static IResult Error(int status, string message) =>
+        Results.Json(new ErrorView(message), FleetJson.Default.ErrorView, statusCode: status);
 }

@@ -6,14 +6,14 @@ namespace Kavach.Central.Ingest;
 
 /// <summary>
 /// Commits one batch of received messages in one PostgreSQL transaction: alerts with one multi-row
-/// <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> (a re-delivery is a no-op), shed records, statuses and
-/// the devices they touch, and messages that do not fit the contract (into <c>rejects</c>). Throws on any database
+/// <c>INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING</c> (a re-delivery is a no-op), shed records, statuses,
+/// command results and the devices they touch, and messages that do not fit the contract (into <c>rejects</c>). Throws on any database
 /// failure with nothing committed: the caller keeps the batch unacknowledged and retries. Thread-safe: each call has its
 /// own connection and transaction (several committers run at once, Database.Committers).
 /// </summary>
 public sealed class BatchCommitter(NpgsqlDataSource db)
 {
-    public sealed record Result(int Alerts, int AlertsNew, int Sheds, int Statuses, int Rejects);
+    public sealed record Result(int Alerts, int AlertsNew, int Sheds, int Statuses, int Rejects, int CommandResults = 0);
 
     private sealed class Device
     {
@@ -29,6 +29,7 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         var alerts = new List<(AlertRecord A, byte[] Payload)>();
         var sheds = new List<ShedRecord>();
         var rejects = new List<(string Topic, string Reason, byte[] Payload)>();
+        var results = new List<(CommandResultRecord R, byte[]? Correlation)>();
         var devices = new Dictionary<string, Device>(StringComparer.Ordinal);
         var statuses = 0;
         foreach (var m in batch)
@@ -73,8 +74,24 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
                 else
                     Touch(devices, deviceId);
             }
+            else if (leaf == "cmd-result" && UplinkReader.TryReadCommandResult(m.Payload, out var result, out error))
+            {
+                if (result!.DeviceId != deviceId)
+                    rejects.Add((m.Topic, $"deviceId: '{result.DeviceId}' on the topic of '{deviceId}'", m.Payload));
+                else
+                {
+                    results.Add((result, m.Correlation));
+                    Touch(devices, deviceId);
+                }
+            }
             else
-                rejects.Add((m.Topic, leaf is "alerts" or "status" or "telemetry" ? error : $"topic: unexpected leaf '{leaf}'", m.Payload));
+                rejects.Add(
+                    (
+                        m.Topic,
+                        leaf is "alerts" or "status" or "telemetry" or "cmd-result" ? error : $"topic: unexpected leaf '{leaf}'",
+                        m.Payload
+                    )
+                );
         }
 
         await using var c = await db.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -92,10 +109,12 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         await GapTracker.ApplyAsync(c, tx, arrived, sheds.Select(x => (x.DeviceId, x.Epoch, x.FromSeq, x.ToSeq)), ct).ConfigureAwait(false);
         if (rejects.Count > 0)
             await InsertRejectsAsync(c, tx, rejects, ct).ConfigureAwait(false);
+        if (results.Count > 0)
+            await InsertCommandResultsAsync(c, tx, results, ct).ConfigureAwait(false);
         if (devices.Count > 0)
             await UpsertDevicesAsync(c, tx, devices, ct).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        return new Result(alerts.Count, arrived.Count, sheds.Count, statuses, rejects.Count);
+        return new Result(alerts.Count, arrived.Count, sheds.Count, statuses, rejects.Count, results.Count);
     }
 
     private static Device Touch(Dictionary<string, Device> devices, string id)
@@ -171,8 +190,55 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    // Every result kept once (a re-delivery is a no-op); an answer to one of the central's commands fills its audit row.
+    private static async Task InsertCommandResultsAsync(
+        NpgsqlConnection c,
+        NpgsqlTransaction tx,
+        List<(CommandResultRecord R, byte[]? Correlation)> rows,
+        CancellationToken ct
+    )
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO cmd_results (device_id, command, accepted, reason, seq, ts, correlation)
+            SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING
+            """,
+            c,
+            tx
+        );
+        Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.R.DeviceId).ToArray());
+        Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.R.Command).ToArray());
+        Add(cmd, NpgsqlDbType.Boolean, rows.Select(r => r.R.Accepted).ToArray());
+        Add(cmd, NpgsqlDbType.Text, rows.Select(r => r.R.Reason).ToArray());
+        Add(cmd, NpgsqlDbType.Bigint, rows.Select(r => r.R.Seq).ToArray());
+        Add(cmd, NpgsqlDbType.TimestampTz, rows.Select(r => r.R.Ts.UtcDateTime).ToArray());
+        Add(cmd, NpgsqlDbType.Bytea, rows.Select(r => r.Correlation).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+
+        // the answers to the central's own commands: their correlation data is the audit id (16 bytes); the first answer stays
+        var answers = rows.Where(r => r.Correlation is { Length: 16 }).ToList();
+        if (answers.Count == 0)
+            return;
+        await using var audit = new NpgsqlCommand(
+            """
+            UPDATE audit a SET result_at = now(), result_accepted = u.acc, result_reason = u.reason, result_ts = u.ts
+            FROM (SELECT DISTINCT ON (id) * FROM unnest($1, $2, $3, $4, $5) AS x(id, dev, acc, reason, ts) ORDER BY id, ts) u
+            WHERE a.id = u.id AND a.device_id = u.dev AND a.result_at IS NULL
+            """,
+            c,
+            tx
+        );
+        Add(audit, NpgsqlDbType.Uuid, answers.Select(r => new Guid(r.Correlation!, bigEndian: true)).ToArray());
+        Add(audit, NpgsqlDbType.Text, answers.Select(r => r.R.DeviceId).ToArray());
+        Add(audit, NpgsqlDbType.Boolean, answers.Select(r => r.R.Accepted).ToArray());
+        Add(audit, NpgsqlDbType.Text, answers.Select(r => r.R.Reason).ToArray());
+        Add(audit, NpgsqlDbType.TimestampTz, answers.Select(r => r.R.Ts.UtcDateTime).ToArray());
+        await audit.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
     // One row per device: last seen now; the level of its newest alert (by ts) wins over an older one; a status
-    // replaces the previous one, except an offline (a last will) from an instance that is no longer the current one.
+    // replaces the previous one, except an offline (a last will) from an instance that is no longer the current one;
+    // a post marked 'silent' (SilenceSweeper) is online again with any message.
     private static async Task UpsertDevicesAsync(
         NpgsqlConnection c,
         NpgsqlTransaction tx,
@@ -193,13 +259,13 @@ public sealed class BatchCommitter(NpgsqlDataSource db)
                 last_epoch = CASE WHEN excluded.level_ts IS NOT NULL AND (d.level_ts IS NULL OR excluded.level_ts >= d.level_ts) THEN excluded.last_epoch ELSE d.last_epoch END,
                 last_seq   = CASE WHEN excluded.level_ts IS NOT NULL AND (d.level_ts IS NULL OR excluded.level_ts >= d.level_ts) THEN excluded.last_seq ELSE d.last_seq END,
                 level_ts   = greatest(d.level_ts, excluded.level_ts),
-                online        = CASE WHEN u_apply(excluded.state, excluded.instance, d.instance) THEN excluded.online ELSE d.online END,
-                state         = CASE WHEN u_apply(excluded.state, excluded.instance, d.instance) THEN excluded.state ELSE d.state END,
+                online        = CASE WHEN u_apply(excluded.state, excluded.instance, d.instance) THEN excluded.online WHEN d.state = 'silent' THEN true ELSE d.online END,
+                state         = CASE WHEN u_apply(excluded.state, excluded.instance, d.instance) THEN excluded.state WHEN d.state = 'silent' THEN 'online' ELSE d.state END,
                 instance      = CASE WHEN u_apply(excluded.state, excluded.instance, d.instance) THEN excluded.instance ELSE d.instance END,
                 software      = CASE WHEN excluded.state = 'online' THEN excluded.software ELSE d.software END,
                 commissioning = CASE WHEN excluded.state = 'online' THEN excluded.commissioning ELSE d.commissioning END,
                 started_at    = CASE WHEN excluded.state = 'online' THEN excluded.started_at ELSE d.started_at END,
-                status_at     = CASE WHEN u_apply(excluded.state, excluded.instance, d.instance) THEN excluded.status_at ELSE d.status_at END
+                status_at     = CASE WHEN u_apply(excluded.state, excluded.instance, d.instance) THEN excluded.status_at WHEN d.state = 'silent' THEN now() ELSE d.status_at END
             """.Replace(
                 "u_apply(excluded.state, excluded.instance, d.instance)",
                 "(excluded.state IS NOT NULL AND (excluded.state <> 'offline' OR d.instance IS NULL OR d.instance = excluded.instance))",

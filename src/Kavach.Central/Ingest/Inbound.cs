@@ -5,14 +5,16 @@ namespace Kavach.Central.Ingest;
 /// <summary>One message received and not yet acknowledged: its topic and payload (copied out of MQTTnet's buffer),
 /// the event that acknowledges it, and the connection it came on (<paramref name="Connection"/>: an acknowledgement
 /// is sent only on that connection; after a reconnect the broker sends the message again) and, when the sender stamped it,
-/// its publish time (<paramref name="SentUnixMs"/>, the MQTT 5 user property <see cref="SentProperty"/>; 0 when absent).</summary>
+/// its publish time (<paramref name="SentUnixMs"/>, the MQTT 5 user property <see cref="SentProperty"/>; 0 when absent);
+/// <paramref name="Correlation"/>: its MQTT 5 correlation data (a cmd-result carries the command's).</summary>
 public sealed record Inbound(
     string Topic,
     byte[] Payload,
     MqttApplicationMessageReceivedEventArgs? Message,
     long Connection,
     long ReceivedTicks,
-    long SentUnixMs = 0
+    long SentUnixMs = 0,
+    byte[]? Correlation = null
 )
 {
     /// <summary>Set by kavach-sim fleet (Unix milliseconds at publish); the daemon sets none.</summary>

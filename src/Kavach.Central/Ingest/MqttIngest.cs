@@ -13,8 +13,8 @@ using Npgsql;
 namespace Kavach.Central.Ingest;
 
 /// <summary>
-/// The ingest: one MQTT 5 client in the shared subscription group (<c>$share/GROUP/kavach/+/alerts</c> and
-/// <c>…/status</c>, QoS 1; <c>…/telemetry</c>, QoS 0, as a sign of life) with MANUAL acknowledgement, and <c>Database.Committers</c>
+/// The ingest: one MQTT 5 client in the shared subscription group (<c>$share/GROUP/kavach/+/alerts</c>,
+/// <c>…/status</c> and <c>…/cmd-result</c>, QoS 1; <c>…/telemetry</c>, QoS 0, as a sign of life) with MANUAL acknowledgement, and <c>Database.Committers</c>
 /// committers (batches in parallel; acknowledgements sent by their own loop after the commit). A message is acknowledged to the broker only
 /// after the transaction holding its row has committed, so a crash or a PostgreSQL outage loses nothing: the broker keeps the message in
 /// this instance's persistent session (fixed client id, clean start off) and sends it again. Re-deliveries are no-ops in the database
@@ -82,7 +82,15 @@ public sealed class MqttIngest(
                 var m = e.ApplicationMessage;
                 counters.OnReceived();
                 _inbox.Writer.TryWrite(
-                    new Inbound(m.Topic, m.Payload.ToArray(), e, connection, Stopwatch.GetTimestamp(), Inbound.SentMs(m.UserProperties))
+                    new Inbound(
+                        m.Topic,
+                        m.Payload.ToArray(),
+                        e,
+                        connection,
+                        Stopwatch.GetTimestamp(),
+                        Inbound.SentMs(m.UserProperties),
+                        m.CorrelationData is { Length: > 0 } cd ? cd.ToArray() : null
+                    )
                 );
                 return Task.CompletedTask;
             };
@@ -110,6 +118,7 @@ public sealed class MqttIngest(
                         new MqttClientSubscribeOptionsBuilder()
                             .WithTopicFilter(Topics.Shared(o.SharedGroup, "alerts"), MqttQualityOfServiceLevel.AtLeastOnce)
                             .WithTopicFilter(Topics.Shared(o.SharedGroup, "status"), MqttQualityOfServiceLevel.AtLeastOnce)
+                            .WithTopicFilter(Topics.Shared(o.SharedGroup, "cmd-result"), MqttQualityOfServiceLevel.AtLeastOnce)
                             .WithTopicFilter(Topics.Shared(o.SharedGroup, "telemetry"), MqttQualityOfServiceLevel.AtMostOnce) // live only, QoS 0 at the post
                             .Build(),
                         stop
@@ -175,6 +184,26 @@ public sealed class MqttIngest(
             }
         }
     }
+
+    /// <summary>Publishes <paramref name="message"/> on this instance's connection (the API's commands); the broker's
+    /// answer (Success, NoMatchingSubscribers, NotAuthorized, …), or "not connected".</summary>
+    public async Task<string> PublishAsync(MqttApplicationMessage message, CancellationToken ct)
+    {
+        var client = Volatile.Read(ref _client);
+        if (client is not { IsConnected: true })
+            return NotConnected;
+        try
+        {
+            var r = await client.PublishAsync(message, ct).ConfigureAwait(false);
+            return r.ReasonCode.ToString();
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException)
+        {
+            return NotConnected + ": " + e.Message;
+        }
+    }
+
+    public const string NotConnected = "not connected";
 
     private async Task CommitLoopAsync(CancellationToken stop)
     {

@@ -68,8 +68,14 @@ public sealed class CentralRig : IAsyncDisposable
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private bool _disposed;
+
+    /// <summary>Stops the central (a test may stop it early, to see what its clients do without it); idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Db.DisposeAsync();

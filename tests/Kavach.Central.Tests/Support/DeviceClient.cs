@@ -62,6 +62,8 @@ public sealed class DeviceClient : IAsyncDisposable
 
     public Task OnlineAsync() => PublishAsync(Topics.Status, DevicePayloads.Online(Instance), retain: true);
 
+    public Task TelemetryAsync() => PublishAsync(Topics.Telemetry, DevicePayloads.Telemetry(DeviceId));
+
     public Task AlertAsync(string epoch, long seq) => PublishAsync(Topics.Alerts, DevicePayloads.Alert(DeviceId, epoch, seq));
 
     /// <summary>Drops the connection so that the broker publishes the last will (MQTT 5 reason 0x04), as a post losing power

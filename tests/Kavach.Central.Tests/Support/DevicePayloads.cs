@@ -10,13 +10,17 @@ public static class DevicePayloads
 {
     public static readonly RiskLevel[] Cycle = [RiskLevel.Low, RiskLevel.Medium, RiskLevel.High, RiskLevel.Fault];
 
-    public static string Alert(string deviceId, string epoch, long seq, RiskLevel level, DateTimeOffset utc)
+    public static string Alert(string deviceId, string epoch, long seq, RiskLevel level, DateTimeOffset utc) =>
+        Alert(deviceId, epoch, seq, level, seq > 1 ? Cycle[(seq - 2) % Cycle.Length] : null, utc);
+
+    /// <summary>An alert with the level it rose or fell from (<paramref name="previous"/>; null: the device's first).</summary>
+    public static string Alert(string deviceId, string epoch, long seq, RiskLevel level, RiskLevel? previous, DateTimeOffset utc)
     {
         var state = new RiskState
         {
             Change = seq,
             Level = level,
-            Previous = seq > 1 ? Cycle[(seq - 2) % Cycle.Length] : null,
+            Previous = previous,
             Utc = utc,
             Reasons = [$"test alert {seq}"],
             RaisedBy = "floor",
@@ -30,14 +34,7 @@ public static class DevicePayloads
             false,
             [new AlertSensor("lidar", "lidar", "live", 0.01)]
         );
-        return AlertJson.Alert(
-            state,
-            Guid.CreateVersion7(),
-            epoch,
-            seq,
-            seq > 1 ? RiskLevels.Name(Cycle[(seq - 2) % Cycle.Length]) : null,
-            context
-        );
+        return AlertJson.Alert(state, Guid.CreateVersion7(), epoch, seq, previous is { } p ? RiskLevels.Name(p) : null, context);
     }
 
     /// <summary>The alert of <paramref name="seq"/> in the test cycle of levels, stamped <paramref name="seq"/> seconds after
@@ -52,6 +49,12 @@ public static class DevicePayloads
         );
 
     public static string Online(string instance) => UplinkJson.Online("0.1.0", DateTimeOffset.UtcNow, instance, [], "b07d2c41e9a35f18");
+
+    public static string Telemetry(string deviceId) =>
+        UplinkJson.Telemetry(deviceId, DateTimeOffset.UtcNow, RiskLevel.Low, 0, 0, true, null, []);
+
+    public static string CommandResult(string deviceId, string command, bool accepted, string reason, long? seq) =>
+        UplinkJson.CommandResult(deviceId, command, accepted, reason, seq, DateTimeOffset.UtcNow);
 
     public static string Offline(string instance) => UplinkJson.Offline(instance);
 
