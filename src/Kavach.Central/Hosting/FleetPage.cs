@@ -9,7 +9,10 @@ namespace Kavach.Central.Hosting;
 /// </summary>
 public static class FleetPage
 {
-    private static readonly Dictionary<string, (byte[] Body, string ContentType)> Files = Load();
+    private static readonly Dictionary<string, (byte[] Body, string ContentType)> Files = Contracts.EmbeddedPages.Load(
+        typeof(FleetPage).Assembly,
+        ("/", "/index.html")
+    );
 
     /// <summary>Every path served: each file under its name, and "/" for index.html.</summary>
     public static IEnumerable<string> Paths => Files.Keys;
@@ -22,31 +25,5 @@ public static class FleetPage
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.CacheControl = "no-cache";
         return Results.Bytes(f.Body, f.ContentType);
-    }
-
-    private static Dictionary<string, (byte[], string)> Load()
-    {
-        var asm = typeof(FleetPage).Assembly;
-        var files = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
-        foreach (var name in asm.GetManifestResourceNames())
-        {
-            if (!name.StartsWith("wwwroot/", StringComparison.Ordinal))
-                continue;
-            using var s = asm.GetManifestResourceStream(name)!;
-            using var ms = new MemoryStream();
-            s.CopyTo(ms);
-            var path = name["wwwroot".Length..];
-            var type = Path.GetExtension(path) switch
-            {
-                ".html" => "text/html; charset=utf-8",
-                ".css" => "text/css; charset=utf-8",
-                ".js" => "text/javascript; charset=utf-8",
-                _ => "application/octet-stream",
-            };
-            files[path] = (ms.ToArray(), type);
-            if (path == "/index.html")
-                files["/"] = (ms.ToArray(), type);
-        }
-        return files;
     }
 }

@@ -10,7 +10,11 @@ namespace Kavach.Edge.Api;
 /// </summary>
 public static class StatusPage
 {
-    private static readonly Dictionary<string, (byte[] Body, string ContentType)> Files = Load();
+    private static readonly Dictionary<string, (byte[] Body, string ContentType)> Files = Contracts.EmbeddedPages.Load(
+        typeof(StatusPage).Assembly,
+        ("/", "/index.html"),
+        ("/cab", "/cab.html")
+    );
 
     /// <summary>Every path served: each file under its name, and "/" and "/cab" for index.html and cab.html.</summary>
     public static IEnumerable<string> Paths => Files.Keys;
@@ -19,33 +23,4 @@ public static class StatusPage
 
     public static IResult Get(PathString path) =>
         Files.TryGetValue(path.Value ?? "/", out var f) ? Results.Bytes(f.Body, f.ContentType) : Results.NotFound();
-
-    private static Dictionary<string, (byte[], string)> Load()
-    {
-        var asm = typeof(StatusPage).Assembly;
-        var files = new Dictionary<string, (byte[], string)>(StringComparer.Ordinal);
-        foreach (var name in asm.GetManifestResourceNames())
-        {
-            if (!name.StartsWith("wwwroot/", StringComparison.Ordinal))
-                continue;
-            using var s = asm.GetManifestResourceStream(name)!;
-            using var ms = new MemoryStream();
-            s.CopyTo(ms);
-            var path = name["wwwroot".Length..];
-            var type = Path.GetExtension(path) switch
-            {
-                ".html" => "text/html; charset=utf-8",
-                ".css" => "text/css; charset=utf-8",
-                ".js" => "text/javascript; charset=utf-8",
-                ".svg" => "image/svg+xml",
-                _ => "application/octet-stream",
-            };
-            files[path] = (ms.ToArray(), type);
-            if (path == "/index.html")
-                files["/"] = (ms.ToArray(), type);
-            else if (path == "/cab.html")
-                files["/cab"] = (ms.ToArray(), type);
-        }
-        return files;
-    }
 }
