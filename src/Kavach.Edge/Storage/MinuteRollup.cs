@@ -26,13 +26,13 @@ public static class MinuteRollup
     /// <see cref="TrendReader"/>'s column order: seconds, frames, no_return sum and count, nearest, strength sum and count,
     /// SNR sum and count, visibility, ttc. Values only from live rows (state 1): a stale or frozen sensor's numbers are not
     /// evidence. Nearest: the lidar's nearest return, the radar's nearest target (its median_cm); ttc: range over closing speed
-    /// where it closes.</summary>
+    /// where it closes. Only nearest, visibility and ttc can be NULL (a sum over no value is 0, its count says so).</summary>
     internal const string Aggregates = """
         COUNT(*), SUM(frames),
-        SUM(CASE WHEN state = 1 THEN no_return_pm END), COUNT(CASE WHEN state = 1 THEN no_return_pm END),
+        COALESCE(SUM(CASE WHEN state = 1 THEN no_return_pm END), 0), COUNT(CASE WHEN state = 1 THEN no_return_pm END),
         MIN(CASE WHEN state = 1 THEN COALESCE(min_cm, median_cm) END),
-        SUM(CASE WHEN state = 1 THEN strength END), COUNT(CASE WHEN state = 1 THEN strength END),
-        SUM(CASE WHEN state = 1 THEN snr_cdb END), COUNT(CASE WHEN state = 1 THEN snr_cdb END),
+        COALESCE(SUM(CASE WHEN state = 1 THEN strength END), 0), COUNT(CASE WHEN state = 1 THEN strength END),
+        COALESCE(SUM(CASE WHEN state = 1 THEN snr_cdb END), 0), COUNT(CASE WHEN state = 1 THEN snr_cdb END),
         MIN(CASE WHEN state = 1 THEN visibility_m END),
         MIN(CASE WHEN state = 1 AND speed_cmps > 0 THEN median_cm * 1.0 / speed_cmps END)
         """;

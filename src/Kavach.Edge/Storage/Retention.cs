@@ -12,7 +12,7 @@ public readonly record struct RetentionResult(long Deleted, long PagesFreed, lon
 /// returned to the file system per step, so no step holds the write lock for long.
 /// By age (RetentionDays): summaries and their minute rollup, health changes, refused commands and LOW/MEDIUM events go; HIGH
 /// and FAULT events (keep = 1), accepted operator events (acknowledgements, maintenance) and the outbox are kept.
-/// By size (MaxSizeMb): the oldest summaries go first, then the oldest minute rollup rows (a fortieth of their size: they keep
+/// By size (MaxSizeMb): the oldest summaries go first, then the oldest minute rollup rows (1/45 of their size: they keep
 /// the trends' history longest), then health changes, then refused commands, then LOW/MEDIUM events.
 /// By age only while the wall clock is synchronised: a board without RTC may boot with a clock years off, and
 /// deleting by it would take rows that are minutes old (by size needs no clock).

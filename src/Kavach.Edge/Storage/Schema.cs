@@ -205,19 +205,20 @@ public static class Schema
         -- One row per sensor per minute, rolled up from summaries once a row of a later minute is stored (MinuteRollup), for
         -- the trends. Sums and counts rather than means, so any number of minutes add up to exactly what their per-second rows
         -- give; values from live rows only (state 1), as the trends read them. Clustered by (minute, sensor): appends at the
-        -- end, a range is one b-tree walk. ~50 bytes a row: a day of three sensors is 4 320 rows where summaries hold 259 200.
+        -- end, a range is one b-tree walk. ~40 bytes a row: a day of three sensors is 4 320 rows (170 KB) where summaries
+        -- hold 259 200 (7.9 MB).
         CREATE TABLE summaries_minute (
             ts_s         INTEGER NOT NULL,   -- unix seconds (UTC) at the start of the minute: the summaries with ts_s in [ts_s, ts_s + 60)
             sensor       INTEGER NOT NULL REFERENCES sensor_names(id),
             seconds      INTEGER NOT NULL,   -- summary rows in the minute, any state (a repeated second counts twice)
             live         INTEGER NOT NULL,   -- of which live
             frames       INTEGER NOT NULL,   -- sum
-            nr_sum       INTEGER,            -- no_return_pm: sum and count over live rows holding one
+            nr_sum       INTEGER NOT NULL,   -- no_return_pm: sum and count over live rows holding one
             nr_n         INTEGER NOT NULL,
             nearest_cm   INTEGER,            -- min of COALESCE(min_cm, median_cm) (lidar nearest return, radar nearest target)
-            str_sum      INTEGER,            -- strength: sum and count
+            str_sum      INTEGER NOT NULL,   -- strength: sum and count
             str_n        INTEGER NOT NULL,
-            snr_sum      INTEGER,            -- snr_cdb: sum and count
+            snr_sum      INTEGER NOT NULL,   -- snr_cdb: sum and count
             snr_n        INTEGER NOT NULL,
             visibility_m INTEGER,            -- min (the worst)
             ttc_s        REAL,               -- min of median_cm / speed_cmps where speed_cmps > 0 (closing), seconds

