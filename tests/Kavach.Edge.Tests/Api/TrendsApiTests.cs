@@ -124,7 +124,8 @@ public class TrendsApiTests
         using (var store = Kavach.Edge.Storage.EventStore.Open(path, TimeProvider.System))
             while (store.Rollup()) { }
         // what the seconds give, then the seconds of the rolled minutes (t0 … t0 + 480) deleted: only the minutes can give it now
-        var q = new Kavach.Edge.Storage.TrendQuery(t0 - 120, t0 + 720, 120);
+        var from = (t0 - 120) / 120 * 120; // as the API rounds it: t0 is a whole minute, not always a multiple of 120 s
+        var q = new Kavach.Edge.Storage.TrendQuery(from, t0 + 720, 120);
         var expected = JsonSerializer.Serialize(
             new Kavach.Edge.Storage.TrendReader(path, minuteRollup: false).Read(q),
             Kavach.Edge.Api.ApiJson.Default.TrendPage
@@ -138,12 +139,28 @@ public class TrendsApiTests
         }
         await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Storage:Path"] = path });
         using var c = d.NewHttpClient();
-        var (status, page) = await c.GetJsonAsync($"/api/trends?from={t0 - 120}&to={t0 + 720}&step=120");
+        var (status, page) = await c.GetJsonAsync($"/api/trends?from={from}&to={t0 + 720}&step=120");
         Assert.Equal(HttpStatusCode.OK, status);
         using var want = JsonDocument.Parse(expected);
         foreach (var key in new[] { "t", "series", "level", "levels", "sensors" })
             Assert.Equal(want.RootElement.GetProperty(key).GetRawText(), page.GetProperty(key).GetRawText());
-        Assert.Equal([null, 1200, 150, 150, 800, 800, null], Nums(page.GetProperty("series").GetProperty("visibilityM")));
+        // and the seeded camera: the least of each bucket's seconds (1200 m, then 150 m from 180 s, 800 m from 360 s, none after 540 s)
+        double? Worst(long b) =>
+            Enumerable
+                .Range(0, 540)
+                .Where(s => t0 + s >= b && t0 + s < b + 120)
+                .Select(s =>
+                    (double?)(
+                        s < 180 ? 1200
+                        : s < 360 ? 150
+                        : 800
+                    )
+                )
+                .Min();
+        var t = page.GetProperty("t").EnumerateArray().Select(e => e.GetInt64()).ToList();
+        Assert.Equal(from, t[0]);
+        Assert.Equal(t.Select(Worst), Nums(page.GetProperty("series").GetProperty("visibilityM")));
+        Assert.Contains(150, Nums(page.GetProperty("series").GetProperty("visibilityM")));
     }
 
     [Theory]
