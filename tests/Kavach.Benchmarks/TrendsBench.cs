@@ -12,11 +12,13 @@ using Serilog;
 namespace Kavach.Benchmarks;
 
 /// <summary>
-/// `trends [--days 30] [--runs 100] [--db PATH]`: GET /api/trends over the last 24 h on a database holding <c>--days</c> of
+/// `trends [--days 30] [--runs 100] [--db PATH] [--seconds]`: GET /api/trends over the last 24 h on a database holding <c>--days</c> of
 /// per-second summaries of the demo configuration's three sensors (lidar, radar, camera: 259 200 rows a day), written by one
 /// bulk insert (a prepared statement in one transaction, no journal; WAL set afterwards as the daemon leaves it) and a level
-/// change every 10 minutes. Times (1) <see cref="TrendReader.Read"/> alone and (2) the request through the real daemon's
-/// API on loopback (query, JSON, HTTP). Prints the median and p95 of each. <c>--db</c> keeps the database for another run.
+/// change every 10 minutes, then rolled up into <c>summaries_minute</c> by the daemon's own backfill (<see cref="EventStore.Rollup"/>).
+/// Times (1) <see cref="TrendReader.Read"/> alone and (2) the request through the real daemon's API on loopback (query, JSON,
+/// HTTP); with <c>--seconds</c> also (3) the reader on the per-second rows alone (the path before v6). Prints the median, p95
+/// and max of each, and the process's CPU time a call. <c>--db</c> keeps the database for another run.
 /// </summary>
 public static class TrendsBench
 {
@@ -36,25 +38,9 @@ public static class TrendsBench
             Console.WriteLine(
                 $"database {db}: {new FileInfo(db).Length / 1e6:0} MB, {days} days x 3 sensors ({Environment.ProcessorCount} cores)"
             );
-            var reader = new TrendReader(db);
-            var ms = new List<double>();
-            TrendPage? page = null;
-            for (var i = 0; i < runs + 5; i++)
-            {
-                var q = TrendsQuery.Parse(
-                    [
-                        new("from", (now - 86_400).ToString(CultureInfo.InvariantCulture)),
-                        new("to", now.ToString(CultureInfo.InvariantCulture)),
-                    ],
-                    DateTimeOffset.UtcNow,
-                    out _
-                )!;
-                var t = Stopwatch.GetTimestamp();
-                page = reader.Read(q);
-                if (i >= 5)
-                    ms.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            }
-            Report($"TrendReader.Read, 24 h ({page!.T.Length} points of {page.Step} s, {page.Sensors.Count} sensors)", ms);
+            Time(new TrendReader(db), "TrendReader.Read", now, runs);
+            if (args.Contains("--seconds"))
+                Time(new TrendReader(db, minuteRollup: false), "TrendReader.Read from the per-second rows only", now, Math.Min(runs, 20));
             await HttpAsync(dir, db, now, runs).ConfigureAwait(false);
             return 0;
         }
@@ -66,6 +52,28 @@ public static class TrendsBench
             }
             catch (IOException) { }
         }
+    }
+
+    private static void Time(TrendReader reader, string what, long now, int runs)
+    {
+        var ms = new List<double>();
+        TrendPage? page = null;
+        var cpu = TimeSpan.Zero;
+        for (var i = 0; i < runs + 5; i++)
+        {
+            if (i == 5)
+                cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var q = TrendsQuery.Parse(
+                [new("from", (now - 86_400).ToString(CultureInfo.InvariantCulture)), new("to", now.ToString(CultureInfo.InvariantCulture))],
+                DateTimeOffset.UtcNow,
+                out _
+            )!;
+            var t = Stopwatch.GetTimestamp();
+            page = reader.Read(q);
+            if (i >= 5)
+                ms.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+        }
+        Report($"{what}, 24 h ({page!.T.Length} points of {page.Step} s, {page.Sensors.Count} sensors)", ms, Cpu(cpu, runs));
     }
 
     private static async Task HttpAsync(string dir, string db, long now, int runs)
@@ -101,15 +109,18 @@ public static class TrendsBench
             var path = $"/api/trends?from={now - 86_400}&to={now}";
             var ms = new List<double>();
             long bytes = 0;
+            var cpu = TimeSpan.Zero;
             for (var i = 0; i < runs + 5; i++)
             {
+                if (i == 5)
+                    cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var t = Stopwatch.GetTimestamp();
                 var body = await c.GetByteArrayAsync(path).ConfigureAwait(false);
                 if (i >= 5)
                     ms.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                 bytes = body.Length;
             }
-            Report($"GET {path[..11]} over 24 h through the daemon's API ({bytes / 1024.0:0} KB of JSON)", ms);
+            Report($"GET {path[..11]} over 24 h through the daemon's API ({bytes / 1024.0:0} KB of JSON)", ms, Cpu(cpu, runs));
         }
         finally
         {
@@ -194,6 +205,17 @@ public static class TrendsBench
             Sql.Exec(db, "PRAGMA journal_mode=WAL;");
         }
         Console.WriteLine($"generated {days} days x 3 sensors ({days * 86_400L * 3:N0} rows) in {sw.Elapsed.TotalSeconds:0} s");
+
+        // the minute rollup as the daemon fills it after start on a database from before v6: its backfill, an hour per step
+        sw.Restart();
+        var steps = 1;
+        using (var store = EventStore.Open(path, TimeProvider.System))
+        {
+            store.RollupDays = Math.Max(days, 90);
+            while (store.Rollup())
+                steps++;
+        }
+        Console.WriteLine($"rolled up into summaries_minute by the daemon's backfill: {steps} steps in {sw.Elapsed.TotalSeconds:0.0} s");
     }
 
     private static void Insert(SqliteParameter[] p, SqliteCommand cmd, long ts, int sensor, int frames, params int?[] rest)
@@ -206,11 +228,18 @@ public static class TrendsBench
         cmd.ExecuteNonQuery();
     }
 
-    private static void Report(string what, List<double> ms)
+    // The process's CPU time per call since `since` (all threads: in the HTTP case the daemon's own ticks too): the work
+    // itself, which the wall-clock figures show plus any wait for a core on a loaded machine.
+    private static double Cpu(TimeSpan since, int runs) =>
+        (Process.GetCurrentProcess().TotalProcessorTime - since).TotalMilliseconds / runs;
+
+    private static void Report(string what, List<double> ms, double cpuMs)
     {
         ms.Sort();
         double At(double q) => ms[Math.Min(ms.Count - 1, (int)Math.Ceiling(q * ms.Count) - 1)];
-        Console.WriteLine($"{what}: n {ms.Count}, median {At(0.5):0.0} ms, p95 {At(0.95):0.0} ms, max {ms[^1]:0.0} ms");
+        Console.WriteLine(
+            $"{what}: n {ms.Count}, median {At(0.5):0.0} ms, p95 {At(0.95):0.0} ms, max {ms[^1]:0.0} ms; CPU {cpuMs:0.0} ms a call"
+        );
     }
 
     private static int Arg(string[] args, string name, int fallback)

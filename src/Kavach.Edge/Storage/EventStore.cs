@@ -254,8 +254,16 @@ public sealed class EventStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    /// <summary>Commits a batch of per-second summaries and health changes in one transaction.</summary>
-    public void WriteBatch(
+    /// <summary>How far back from the latest summary the minute rollup fills missing minutes (<see cref="MinuteRollup"/>; the
+    /// storage service sets Storage.RetentionDays).</summary>
+    public int RollupDays { get; set; } = 90;
+
+    /// <summary>
+    /// Commits a batch of per-second summaries and health changes in one transaction, with a minute rollup step in it (the
+    /// finished minute, when the batch crossed into the next one: one small write a minute). True: older minutes are still
+    /// waiting to be rolled (call <see cref="Rollup"/>).
+    /// </summary>
+    public bool WriteBatch(
         IReadOnlyList<SummaryRow> summaries,
         IReadOnlyList<HealthChange> health,
         string software,
@@ -264,7 +272,7 @@ public sealed class EventStore : IDisposable
     )
     {
         if (summaries.Count == 0 && health.Count == 0)
-            return;
+            return false;
         using var tx = _db.BeginTransaction();
         if (summaries.Count > 0)
         {
@@ -324,7 +332,19 @@ public sealed class EventStore : IDisposable
             p.AddWithValue("$commissioning", (object?)commissioning ?? DBNull.Value);
             cmd.ExecuteNonQuery();
         }
+        var more = MinuteRollup.Step(_db, tx, RollupDays * 86_400L).MoreToDo;
         tx.Commit();
+        return more;
+    }
+
+    /// <summary>One minute rollup step in its own transaction (backfill between batches); nothing is written when no finished
+    /// minute is waiting. True: more are waiting.</summary>
+    public bool Rollup()
+    {
+        using var tx = _db.BeginTransaction();
+        var result = MinuteRollup.Step(_db, tx, RollupDays * 86_400L);
+        tx.Commit();
+        return result.MoreToDo;
     }
 
     private long SensorId(SqliteTransaction tx, string name, string kind)

@@ -10,9 +10,10 @@ public readonly record struct RetentionResult(long Deleted, long PagesFreed, lon
 /// Retention in small bounded steps, run by the storage service between its batches (never on the
 /// alarm or tick path): at most <see cref="BatchRows"/> rows deleted and <see cref="VacuumPages"/> pages
 /// returned to the file system per step, so no step holds the write lock for long.
-/// By age (RetentionDays): summaries, health changes, refused commands and LOW/MEDIUM events go; HIGH and FAULT
-/// events (keep = 1), accepted operator events (acknowledgements, maintenance) and the outbox are kept.
-/// By size (MaxSizeMb): the oldest summaries go first, then health changes, then refused commands, then LOW/MEDIUM events.
+/// By age (RetentionDays): summaries and their minute rollup, health changes, refused commands and LOW/MEDIUM events go; HIGH
+/// and FAULT events (keep = 1), accepted operator events (acknowledgements, maintenance) and the outbox are kept.
+/// By size (MaxSizeMb): the oldest summaries go first, then the oldest minute rollup rows (1/45 of their size: they keep
+/// the trends' history longest), then health changes, then refused commands, then LOW/MEDIUM events.
 /// By age only while the wall clock is synchronised: a board without RTC may boot with a clock years off, and
 /// deleting by it would take rows that are minutes old (by size needs no clock).
 /// </summary>
@@ -40,6 +41,8 @@ public static class Retention
                 $"DELETE FROM summaries WHERE id IN (SELECT id FROM summaries WHERE ts_s < {cutoffS.ToString(CultureInfo.InvariantCulture)} ORDER BY id LIMIT {BatchRows});"
             );
             if (deleted < BatchRows)
+                deleted += Delete(db, OldestMinutes($"WHERE ts_s < {cutoffS.ToString(CultureInfo.InvariantCulture)}"));
+            if (deleted < BatchRows)
                 deleted += Delete(
                     db,
                     $"DELETE FROM health WHERE id IN (SELECT id FROM health WHERE ts_utc < '{cutoffIso}' ORDER BY id LIMIT {BatchRows});"
@@ -61,6 +64,8 @@ public static class Retention
         {
             // Over the cap: the oldest go, whatever their age, in the same order of expendability.
             deleted += Delete(db, $"DELETE FROM summaries WHERE id IN (SELECT id FROM summaries ORDER BY id LIMIT {BatchRows});");
+            if (deleted == 0)
+                deleted += Delete(db, OldestMinutes(""));
             if (deleted == 0)
                 deleted += Delete(db, $"DELETE FROM health WHERE id IN (SELECT id FROM health ORDER BY id LIMIT {BatchRows});");
             if (deleted == 0)
@@ -87,6 +92,10 @@ public static class Retention
     /// <summary>Bytes the database uses (file pages less free pages).</summary>
     public static long UsedBytes(SqliteConnection db) =>
         (Sql.Long(db, "PRAGMA page_count;") - Sql.Long(db, "PRAGMA freelist_count;")) * Sql.Long(db, "PRAGMA page_size;");
+
+    // summaries_minute is clustered by (ts_s, sensor): the oldest are the first keys.
+    private static string OldestMinutes(string where) =>
+        $"DELETE FROM summaries_minute WHERE (ts_s, sensor) IN (SELECT ts_s, sensor FROM summaries_minute {where} ORDER BY ts_s, sensor LIMIT {BatchRows});";
 
     private static long Delete(SqliteConnection db, string sql)
     {

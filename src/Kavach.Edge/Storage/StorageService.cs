@@ -16,7 +16,8 @@ public readonly record struct StorageItem(RiskState? Change, OperatorEvent? Oper
 /// Risk changes and operator events (acks, maintenance) share ONE ordered queue, so their order in the
 /// database is the order they happened; each batch (up to 64) is one transaction, an alert with its outbox row.
 /// Per-second summaries and health changes from the <see cref="ReadingRecorder"/> are committed together every
-/// <c>Storage.FlushMs</c>, with a bounded retention step. A database that cannot be opened at start stops the
+/// <c>Storage.FlushMs</c>, with the minute rollup of finished minutes (<see cref="MinuteRollup"/>; missing ones are backfilled
+/// an hour per step after start) and a bounded retention step. A database that cannot be opened at start stops the
 /// daemon (exit 2, <see cref="ConfigurationRefusedException"/>); one that becomes unopenable or unwritable later
 /// raises the "storage" fault (FAULT on the outputs, alarms keep working), logged once, and the runner retries
 /// with capped backoff; queued items wait meanwhile. A commit that has not returned after <c>Storage.CommitTimeoutMs</c>
@@ -40,6 +41,7 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
     private long _written;
     private long _nextRetention = long.MinValue;
     private bool _ageSkipped;
+    private bool _rollupMore;
 
     /// <param name="alarm">Read for the maintenance state and the last operator event each alert carries (null: none).</param>
     public StorageService(
@@ -126,6 +128,8 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
     private void Open()
     {
         _store = EventStore.Open(_options.Storage.Path, _time);
+        _store.RollupDays = _options.Storage.RetentionDays;
+        _rollupMore = true; // minutes left unrolled by the last run, or a database from before v6: backfilled from the first tick
         Run = _store.Run;
         if (_store.MovedAside is { } aside)
             _log.LogError(
@@ -209,7 +213,8 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
         return store.AppendAlert(state, context, monoMs, _options.Uplink.OutboxMaxRows);
     }
 
-    // Every FlushMs (and once on stop): the buffered summaries, then a retention step when one is due.
+    // Every FlushMs (and once on stop): the buffered summaries with a minute rollup step (or a rollup step alone while a backfill
+    // is under way), then a retention step when one is due. True (more to do): the runner comes back after its next batch.
     bool IOutputSink<StorageItem>.Tick()
     {
         var store = Store();
@@ -218,7 +223,7 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
         {
             try
             {
-                Write(() => store.WriteBatch(rows, health, AppInfo.Version, _options.ConfigHash, _options.CommissioningHash));
+                Write(() => _rollupMore = store.WriteBatch(rows, health, AppInfo.Version, _options.ConfigHash, _options.CommissioningHash));
             }
             catch
             {
@@ -227,9 +232,11 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
             }
             Flushed?.Invoke(rows.Count, health.Count);
         }
+        else if (_rollupMore)
+            Write(() => _rollupMore = store.Rollup());
         var now = _time.GetTimestamp();
         if (_nextRetention != long.MinValue && now < _nextRetention)
-            return false;
+            return _rollupMore;
         RetentionResult result = default;
         // By age only by a synchronised wall clock (a board without RTC boots with a wrong one); by size always.
         var synced = Clock.IsSynced;
@@ -254,7 +261,7 @@ public sealed class StorageService : IHostedService, IOutputSink<StorageItem>
                 result.PagesFreed,
                 result.SizeBytes / 1048576.0
             );
-        return result.MoreToDo;
+        return result.MoreToDo || _rollupMore;
     }
 
     // A failed write closes the database: the next try reopens it (the file may have been replaced or remounted).

@@ -114,6 +114,55 @@ public class TrendsApiTests
         Assert.Equal(1200, Nums(day.GetProperty("series").GetProperty("visibilityM")).Where(v => v is not null).Max());
     }
 
+    [Fact]
+    public async Task Trends_at_whole_minute_steps_come_from_the_minute_rollup_with_the_same_values()
+    {
+        var dir = Repo.NewTempDir();
+        using var _dir = dir;
+        var path = dir.File("seeded.db");
+        var t0 = Seed(path);
+        using (var store = Kavach.Edge.Storage.EventStore.Open(path, TimeProvider.System))
+            while (store.Rollup()) { }
+        // what the seconds give, then the seconds of the rolled minutes (t0 … t0 + 480) deleted: only the minutes can give it now
+        var from = (t0 - 120) / 120 * 120; // as the API rounds it: t0 is a whole minute, not always a multiple of 120 s
+        var q = new Kavach.Edge.Storage.TrendQuery(from, t0 + 720, 120);
+        var expected = JsonSerializer.Serialize(
+            new Kavach.Edge.Storage.TrendReader(path, minuteRollup: false).Read(q),
+            Kavach.Edge.Api.ApiJson.Default.TrendPage
+        );
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = $"DELETE FROM summaries WHERE ts_s < {t0 + 480};";
+            Assert.Equal(480 * 3 + 1, cmd.ExecuteNonQuery());
+        }
+        await using var d = await DaemonUnderTest.StartAsync(overrides: new() { ["Storage:Path"] = path });
+        using var c = d.NewHttpClient();
+        var (status, page) = await c.GetJsonAsync($"/api/trends?from={from}&to={t0 + 720}&step=120");
+        Assert.Equal(HttpStatusCode.OK, status);
+        using var want = JsonDocument.Parse(expected);
+        foreach (var key in new[] { "t", "series", "level", "levels", "sensors" })
+            Assert.Equal(want.RootElement.GetProperty(key).GetRawText(), page.GetProperty(key).GetRawText());
+        // and the seeded camera: the least of each bucket's seconds (1200 m, then 150 m from 180 s, 800 m from 360 s, none after 540 s)
+        double? Worst(long b) =>
+            Enumerable
+                .Range(0, 540)
+                .Where(s => t0 + s >= b && t0 + s < b + 120)
+                .Select(s =>
+                    (double?)(
+                        s < 180 ? 1200
+                        : s < 360 ? 150
+                        : 800
+                    )
+                )
+                .Min();
+        var t = page.GetProperty("t").EnumerateArray().Select(e => e.GetInt64()).ToList();
+        Assert.Equal(from, t[0]);
+        Assert.Equal(t.Select(Worst), Nums(page.GetProperty("series").GetProperty("visibilityM")));
+        Assert.Contains(150, Nums(page.GetProperty("series").GetProperty("visibilityM")));
+    }
+
     [Theory]
     [InlineData("step=0", "step:")]
     [InlineData("step=abc", "step:")]
