@@ -70,7 +70,7 @@ public sealed class ApiEndpoints(
         });
         app.Map("/ws/alerts", AlertsAsync);
         foreach (var path in StatusPage.Paths) // the status page, the cab display and their shared script
-            app.MapGet(path, () => StatusPage.Get(path));
+            app.MapGet(path, (HttpContext http) => StatusPage.Get(http, path));
     }
 
     // RouteHandler methods take the CancellationToken so they bind as handlers (a HttpContext-only method returning Task<IResult> would be

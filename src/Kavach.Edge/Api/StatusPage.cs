@@ -21,6 +21,32 @@ public static class StatusPage
 
     public static bool Serves(PathString path) => path.HasValue && Files.ContainsKey(path.Value!);
 
-    public static IResult Get(PathString path) =>
-        Files.TryGetValue(path.Value ?? "/", out var f) ? Results.Bytes(f.Body, f.ContentType) : Results.NotFound();
+    // each file gzipped once at start-up (they hold no secret, so compression leaks nothing): a first load is about a third
+    // of its raw size on a slow link (docs/benchmarks/api.md, "Page weight")
+    private static readonly Dictionary<string, byte[]> Gzipped = Files.ToDictionary(kv => kv.Key, kv => Gzip(kv.Value.Body));
+
+    public static IResult Get(PathString path) => Get(path, acceptsGzip: false);
+
+    /// <summary>The file at <paramref name="path"/>, gzipped when the client accepts it (Content-Encoding: gzip).</summary>
+    public static IResult Get(HttpContext http, PathString path)
+    {
+        var accepts = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
+        http.Response.Headers.Vary = "Accept-Encoding";
+        if (accepts && Files.ContainsKey(path.Value ?? "/"))
+            http.Response.Headers.ContentEncoding = "gzip";
+        return Get(path, accepts);
+    }
+
+    private static IResult Get(PathString path, bool acceptsGzip) =>
+        Files.TryGetValue(path.Value ?? "/", out var f)
+            ? Results.Bytes(acceptsGzip ? Gzipped[path.Value ?? "/"] : f.Body, f.ContentType)
+            : Results.NotFound();
+
+    private static byte[] Gzip(byte[] body)
+    {
+        using var ms = new MemoryStream();
+        using (var z = new System.IO.Compression.GZipStream(ms, System.IO.Compression.CompressionLevel.SmallestSize))
+            z.Write(body);
+        return ms.ToArray();
+    }
 }

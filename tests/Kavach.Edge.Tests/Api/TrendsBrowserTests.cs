@@ -168,7 +168,7 @@ public class TrendsBrowserTests
             var transferred = entries.Sum(e => e.Transfer);
             var lines = new List<string>
             {
-                $"first load, {entries.Count} requests, {transferred} bytes transferred (uncompressed: the daemon does not gzip)",
+                $"first load, {entries.Count} requests, {transferred} bytes transferred (the page's files gzipped by the daemon, the JSON not)",
             };
             long gzipTotal = 0;
             foreach (var e in entries)
@@ -178,7 +178,7 @@ public class TrendsBrowserTests
                 gzipTotal += body;
                 lines.Add($"  {path}: {e.Transfer} transferred, {e.Body} body, {body} gzip -9");
             }
-            lines.Add($"static files gzipped would be {gzipTotal} bytes");
+            lines.Add($"the page's files gzipped: {gzipTotal} bytes");
             lines.Add($"time to first chart with CPU 4x throttled: {firstChartMs:0} ms after navigation start");
             Directory.CreateDirectory(Path.Combine(Repo.Root, "artifacts"));
             await File.WriteAllLinesAsync(Path.Combine(Repo.Root, "artifacts", "page-weight.txt"), lines);
