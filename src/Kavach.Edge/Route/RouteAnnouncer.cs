@@ -26,6 +26,7 @@ public sealed class RouteAnnouncer : IHostedService
     private readonly VoiceQueue? _voice;
     private readonly ILogger<RouteAnnouncer> _log;
     private readonly TimeProvider _time;
+    private bool _failing;
     private readonly List<(Landmark Landmark, long LastAhead)> _announced = new(8);
 
     /// <summary>A landmark no longer ahead is forgotten after this long, s: a reversing train that comes back to it later
@@ -68,6 +69,25 @@ public sealed class RouteAnnouncer : IHostedService
 
     /// <summary>One tick's route (the pipeline's handler; tests call it directly).</summary>
     public void OnTick(FusionSnapshot snapshot)
+    {
+        // the announcer runs on the tick thread before the floor: a fault of its own must never cost a tick's assessment
+        try
+        {
+            Track(snapshot);
+            _failing = false;
+        }
+        catch (Exception e)
+        {
+            if (!_failing)
+                _log.LogError(
+                    e,
+                    "Route announcements failed: the landmarks are not announced until this recovers; the floor is unaffected"
+                );
+            _failing = true;
+        }
+    }
+
+    private void Track(FusionSnapshot snapshot)
     {
         if (snapshot.Route is not { } route || !route.Position.Known)
             return; // unknown: nothing announced, nothing forgotten
